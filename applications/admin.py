@@ -1,0 +1,38 @@
+from django.contrib import admin
+
+from .models import Answer, Bid, BidPartner, EvidenceFile, Extension, Question, Section
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 0
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["title", "round", "order"]
+    list_filter = ["round"]
+    inlines = [QuestionInline]
+
+
+class PartnerInline(admin.TabularInline):
+    model = BidPartner
+    extra = 0
+    raw_id_fields = ["organisation", "confirmed_by"]
+
+
+@admin.register(Bid)
+class BidAdmin(admin.ModelAdmin):
+    """Read-mostly: status changes must go through the services so they are audited."""
+
+    list_display = ["reference", "title", "lead", "round", "status", "amount_requested", "submitted_at"]
+    list_filter = ["status", "round"]
+    search_fields = ["reference", "title", "lead__short_name"]
+    raw_id_fields = ["lead", "created_by", "declared_by", "collaborators"]
+    readonly_fields = ["status", "reference", "reference_number", "submitted_at", "status_reason"]
+    inlines = [PartnerInline]
+
+
+admin.site.register(Answer)
+admin.site.register(EvidenceFile)
+admin.site.register(Extension)

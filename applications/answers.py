@@ -1,0 +1,106 @@
+"""Turning what a council typed into a stored answer, and back into words for people.
+
+Kept apart from forms so services, exports and the check-your-answers page agree on one
+reading of every question type.
+"""
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+
+from .models import Question, QuestionType
+
+T = QuestionType
+MONEY_RE = re.compile(r"^\d+(\.\d{1,2})?$")
+
+
+def word_count(text: str) -> int:
+    return len((text or "").split())
+
+
+def is_blank(value) -> bool:
+    return value is None or value == "" or value == []
+
+
+def clean_answer(question: Question, raw) -> object:
+    """Return the JSON value to store for `raw` (a str, or list for multiple choice); None if blank.
+
+    Raises ValidationError with a message that names the problem in plain words.
+    """
+    if question.type == T.MULTIPLE_CHOICE:
+        values = [v for v in (raw or []) if v]
+        unknown = [v for v in values if v not in question.choices]
+        if unknown:
+            raise ValidationError("Select options from the list")
+        return values or None
+    text = (raw or "").strip() if isinstance(raw, str) else raw
+    if is_blank(text):
+        return None
+    if question.type == T.SHORT_TEXT:
+        if len(text) > 300:
+            raise ValidationError("Answer must be 300 characters or fewer")
+        return text
+    if question.type == T.LONG_TEXT:
+        if question.word_limit and word_count(text) > question.word_limit:
+            raise ValidationError(
+                f"Answer must be {question.word_limit} words or fewer (you have {word_count(text)} words)"
+            )
+        if len(text) > 50000:
+            raise ValidationError("Answer is too long")
+        return text
+    if question.type == T.WHOLE_NUMBER:
+        cleaned = text.replace(",", "")
+        if not re.fullmatch(r"-?\d{1,12}", cleaned):
+            raise ValidationError("Enter a whole number, like 12")
+        return int(cleaned)
+    if question.type == T.MONEY:
+        cleaned = text.replace(",", "").replace("£", "").strip()
+        if not MONEY_RE.match(cleaned):
+            raise ValidationError("Enter an amount in pounds, like 1500 or 1500.50")
+        try:
+            amount = Decimal(cleaned).quantize(Decimal("0.01"))
+        except InvalidOperation as exc:
+            raise ValidationError("Enter an amount in pounds, like 1500 or 1500.50") from exc
+        if amount >= Decimal("1e12"):
+            raise ValidationError("Amount is too large")
+        return str(amount)
+    if question.type == T.DATE:
+        try:
+            return date.fromisoformat(text).isoformat()
+        except ValueError as exc:
+            raise ValidationError("Enter a real date") from exc
+    if question.type == T.YES_NO:
+        if text not in ("yes", "no"):
+            raise ValidationError("Select yes or no")
+        return text == "yes"
+    if question.type == T.SINGLE_CHOICE:
+        if text not in question.choices:
+            raise ValidationError("Select an option from the list")
+        return text
+    return None  # file uploads are stored as EvidenceFile rows
+
+
+def display_answer(question: Question, value) -> str:
+    """An answer as words, for check-your-answers pages and exports."""
+    if is_blank(value):
+        return ""
+    if question.type == T.MONEY:
+        return f"£{Decimal(value):,.2f}"
+    if question.type == T.YES_NO:
+        return "Yes" if value else "No"
+    if question.type == T.DATE:
+        return f"{date.fromisoformat(value):%-d %B %Y}"
+    if question.type == T.MULTIPLE_CHOICE:
+        return ", ".join(value)
+    return str(value)
+
+
+def raw_for_form(question: Question, value):
+    """A stored value as a form field's initial text."""
+    if value is None:
+        return [] if question.type == T.MULTIPLE_CHOICE else ""
+    if question.type == T.YES_NO:
+        return "yes" if value else "no"
+    return value

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class ApplicationsConfig(AppConfig):
+    name = "applications"
+    verbose_name = "Bids"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        try:
+            from . import reminders  # noqa: F401  registers the deadline reminder provider
+        except ImportError:  # the notifications app is not installed
+            pass

@@ -1,0 +1,230 @@
+"""Submission and what follows it: return for changes, withdrawal, ineligibility, extensions.
+
+Split from services.py only for length; import these from `applications.services`.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+
+from grants.models import Organisation, Round, User
+from grants.services import audit_record
+
+from . import selectors
+from .models import Bid, BidStatus, Extension, PartnerStatus
+from .services import (
+    BidError,
+    _bid_url,
+    _notify,
+    _officers,
+    _when,
+    apply_transition,
+    details_errors,
+    ensure_before_deadline,
+    partner_problems,
+)
+
+S = BidStatus
+
+# -- Submission and afterwards ---------------------------------------------------------------------
+
+
+def submission_problems(*, bid: Bid, now=None) -> list[str]:
+    """Everything that stops this bid being submitted now, in plain words."""
+    problems = []
+    try:
+        ensure_before_deadline(bid, now)
+    except BidError as exc:
+        problems.append(exc.messages[0])
+    errors = details_errors(
+        round=bid.round,
+        amount_requested=bid.amount_requested,
+        match_funding=bid.match_funding,
+        planned_start=bid.planned_start,
+        planned_end=bid.planned_end,
+    )
+    problems += list(errors.values())
+    if not bid.planned_start or not bid.planned_end:
+        problems.append("Enter the planned start and end dates in the bid details")
+    for partner in bid.partners.select_related("organisation"):
+        if partner.status == PartnerStatus.REQUESTED:
+            problems.append(
+                f"{partner.organisation.short_name} has not yet confirmed it is a partner: wait, or remove it"
+            )
+        elif partner.status == PartnerStatus.DECLINED:
+            problems.append(f"{partner.organisation.short_name} declined to be a partner: remove it")
+    problems += partner_problems(
+        round=bid.round, lead_id=bid.lead_id, organisations=[p.organisation for p in bid.partners.all()]
+    )
+    for section in selectors.task_list(bid=bid):
+        for question in section.missing:
+            problems.append(f"Answer '{question.text}' in {section.section.title}")
+    return problems
+
+
+def _allocate_reference(bid: Bid) -> None:
+    """Number bids in submission order within the round. Locking the round row serialises
+    concurrent submitters (PostgreSQL); the unique constraints are the backstop."""
+    Round.objects.select_for_update().filter(pk=bid.round_id).first()
+    last = Bid.objects.filter(round_id=bid.round_id).aggregate(m=Max("reference_number"))["m"] or 0
+    bid.reference_number = last + 1
+    bid.reference = f"{bid.round.reference_prefix}-{bid.reference_number:06d}"
+
+
+@transaction.atomic
+def submit_bid(*, bid: Bid, actor: User, declaration_name: str, declaration_role: str, now=None) -> Bid:
+    now = now or timezone.now()
+    Bid.objects.select_for_update().filter(pk=bid.pk).first()  # one submitter at a time for this bid
+    bid.refresh_from_db()
+    from .permissions import is_bid_editor
+
+    if not is_bid_editor(actor, bid):
+        raise BidError("Only the officers working on this bid can submit it.")
+    errors = {}
+    if not declaration_name.strip():
+        errors["declaration_name"] = "Enter the name of the senior officer who approved this bid"
+    if not declaration_role.strip():
+        errors["declaration_role"] = "Enter the senior officer's job title"
+    if errors:
+        raise BidError(errors)
+    problems = submission_problems(bid=bid, now=now)
+    if problems:
+        raise BidError(problems)
+    if bid.reference is None:
+        _allocate_reference(bid)
+    bid.submitted_at = now
+    bid.submission_count += 1
+    bid.declaration_name, bid.declaration_role, bid.declared_by = (
+        declaration_name.strip(),
+        declaration_role.strip(),
+        actor,
+    )
+    bid.save()
+    apply_transition(bid=bid, to=S.SUBMITTED, actor=actor, action="bid.submitted")
+    _notify(
+        recipients=_officers(bid.lead_id),
+        event="bid_submitted",
+        context={
+            "reference": bid.reference,
+            "bid_title": bid.title,
+            "round_name": bid.round.name,
+            "organisation_name": bid.lead.short_name,
+            "submitted_at": _when(now),
+            "amount_requested": f"£{bid.amount_requested:,.2f}",
+        },
+        dedupe_key=f"bid_submitted:{bid.pk}:{bid.submission_count}",
+        url=_bid_url(bid),
+    )
+    return bid
+
+
+def _require_reason(reason: str, what: str) -> str:
+    if not reason.strip():
+        raise BidError({"reason": f"Enter the reason {what}"})
+    return reason.strip()
+
+
+@transaction.atomic
+def return_bid(*, bid: Bid, actor: User, reason: str) -> Bid:
+    from .permissions import can_manage_bid
+
+    if not can_manage_bid(actor, bid):
+        raise BidError("Only the programme's managers can return a bid.")
+    reason = _require_reason(reason, "for returning the bid")
+    apply_transition(bid=bid, to=S.RETURNED, actor=actor, reason=reason)
+    _notify(
+        recipients=_officers(bid.lead_id),
+        event="bid_returned",
+        context={
+            "reference": bid.reference,
+            "bid_title": bid.title,
+            "round_name": bid.round.name,
+            "organisation_name": bid.lead.short_name,
+            "reason": reason,
+        },
+        dedupe_key=f"bid_returned:{bid.pk}:{bid.submission_count}",
+        url=_bid_url(bid),
+    )
+    return bid
+
+
+@transaction.atomic
+def withdraw_bid(*, bid: Bid, actor: User, reason: str) -> Bid:
+    from .permissions import can_withdraw_bid
+
+    if not can_withdraw_bid(actor, bid):
+        raise BidError("This bid cannot be withdrawn now.")
+    return apply_transition(bid=bid, to=S.WITHDRAWN, actor=actor, reason=_require_reason(reason, "for withdrawing"))
+
+
+@transaction.atomic
+def mark_ineligible(*, bid: Bid, actor: User, reason: str) -> Bid:
+    from .permissions import can_manage_bid
+
+    if not can_manage_bid(actor, bid):
+        raise BidError("Only the programme's managers can mark a bid ineligible.")
+    reason = _require_reason(reason, "the bid is ineligible")
+    apply_transition(bid=bid, to=S.INELIGIBLE, actor=actor, reason=reason)
+    _notify(
+        recipients=_officers(bid.lead_id),
+        event="bid_ineligible",
+        context={
+            "reference": bid.reference,
+            "bid_title": bid.title,
+            "round_name": bid.round.name,
+            "organisation_name": bid.lead.short_name,
+            "reason": reason,
+        },
+        dedupe_key=f"bid_ineligible:{bid.pk}",
+        url=_bid_url(bid),
+    )
+    return bid
+
+
+@transaction.atomic
+def grant_extension(
+    *, round: Round, organisation: Organisation, new_deadline: datetime, reason: str, actor: User
+) -> Extension:
+    from grants.permissions import can_manage_programme
+
+    if not can_manage_programme(actor, round.programme):
+        raise BidError("Only the programme's managers can grant an extension.")
+    reason = _require_reason(reason, "for the extension")
+    if new_deadline <= round.closes_at:
+        raise BidError({"new_deadline": "The new deadline must be after the round's closing time"})
+    ext, _ = Extension.objects.update_or_create(
+        round=round,
+        organisation=organisation,
+        defaults={"new_deadline": new_deadline, "reason": reason, "granted_by": actor},
+    )
+    Bid.objects.filter(round=round, lead=organisation).update(extended_deadline=new_deadline)
+    audit_record(
+        actor=actor,
+        action="round.extension_granted",
+        target=round,
+        summary=f"{organisation.short_name} until {_when(new_deadline)}: {reason}",
+        data={"organisation": organisation.pk, "new_deadline": new_deadline.isoformat()},
+    )
+    for bid in Bid.objects.filter(round=round, lead=organisation):
+        audit_record(
+            actor=actor,
+            action="bid.extension_granted",
+            target=bid,
+            summary=f"Deadline extended to {_when(new_deadline)}",
+        )
+    _notify(
+        recipients=_officers(organisation.pk),
+        event="extension_granted",
+        context={
+            "round_name": round.name,
+            "organisation_name": organisation.short_name,
+            "new_deadline": _when(new_deadline),
+            "reason": reason,
+        },
+        dedupe_key=f"extension_granted:{ext.pk}:{new_deadline:%s}",
+        url=reverse("applications:bid_start", args=[round.slug]),
+    )
+    return ext

@@ -1,0 +1,179 @@
+"""Bids, their partners and deadline extensions.
+
+Status changes go through `applications.services` which applies `Bid.TRANSITIONS`, so the
+table below is the one place that says what may follow what.
+"""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+
+class BidStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    RETURNED = "returned", "Returned for changes"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    INELIGIBLE = "ineligible", "Ineligible"
+    # Outcomes, set by assessment (scoring app).
+    FUNDED = "funded", "Funded"
+    NOT_FUNDED = "not_funded", "Not funded"
+    RESERVE = "reserve", "Reserve"
+
+
+S = BidStatus
+OUTCOME_STATUSES = (S.FUNDED, S.NOT_FUNDED, S.RESERVE)
+DEAD_STATUSES = (S.WITHDRAWN, S.INELIGIBLE)
+LIVE_STATUSES = tuple(s for s in S if s not in DEAD_STATUSES)
+
+STATUS_TAG = {
+    S.DRAFT: "govuk-tag--grey",
+    S.SUBMITTED: "govuk-tag--blue",
+    S.RETURNED: "govuk-tag--orange",
+    S.WITHDRAWN: "govuk-tag--grey",
+    S.INELIGIBLE: "govuk-tag--red",
+    S.FUNDED: "govuk-tag--green",
+    S.NOT_FUNDED: "govuk-tag--red",
+    S.RESERVE: "govuk-tag--yellow",
+}
+
+money = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0.00"))]}
+
+
+class BidQuerySet(models.QuerySet):
+    def live(self):
+        return self.exclude(status__in=DEAD_STATUSES)
+
+
+class Bid(models.Model):
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        S.DRAFT: (S.SUBMITTED, S.WITHDRAWN),
+        S.RETURNED: (S.SUBMITTED, S.WITHDRAWN, S.INELIGIBLE),
+        S.SUBMITTED: (S.RETURNED, S.WITHDRAWN, S.INELIGIBLE, S.FUNDED, S.NOT_FUNDED, S.RESERVE),
+        S.RESERVE: (S.FUNDED, S.NOT_FUNDED, S.WITHDRAWN),
+        S.FUNDED: (),
+        S.NOT_FUNDED: (),
+        S.WITHDRAWN: (),
+        S.INELIGIBLE: (),
+    }
+
+    round = models.ForeignKey("grants.Round", on_delete=models.PROTECT, related_name="bids")
+    lead = models.ForeignKey("grants.Organisation", on_delete=models.PROTECT, related_name="bids_led")
+    title = models.CharField(max_length=200)
+    summary = models.TextField(max_length=3000)
+    amount_requested = models.DecimalField(**money)
+    match_funding = models.DecimalField(default=Decimal("0.00"), **money)
+    planned_start = models.DateField(null=True, blank=True)
+    planned_end = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=BidStatus.choices, default=S.DRAFT, db_index=True)
+    status_reason = models.TextField(blank=True, help_text="Why it was returned, withdrawn or found ineligible")
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    reference = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    reference_number = models.PositiveIntegerField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submission_count = models.PositiveIntegerField(default=0)
+    extended_deadline = models.DateTimeField(
+        null=True, blank=True, help_text="Copied from an Extension for the lead council in this round"
+    )
+    declaration_name = models.CharField("senior officer approving", max_length=150, blank=True)
+    declaration_role = models.CharField("their job title", max_length=150, blank=True)
+    declared_by = models.ForeignKey("grants.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey("grants.User", null=True, on_delete=models.SET_NULL, related_name="bids_created")
+    collaborators = models.ManyToManyField("grants.User", blank=True, related_name="bids_collaborating")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BidQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "lead"],
+                condition=~models.Q(status__in=["withdrawn", "ineligible"]),
+                name="bid_one_live_per_lead_per_round",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "reference_number"],
+                condition=models.Q(reference_number__isnull=False),
+                name="bid_reference_number_unique_in_round",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(planned_end__isnull=True)
+                | models.Q(planned_start__isnull=True)
+                | models.Q(planned_end__gte=models.F("planned_start")),
+                name="bid_end_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "status"])]
+
+    def __str__(self) -> str:
+        return self.reference or f"Draft: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("applications:bid_detail", args=[self.pk])
+
+    @property
+    def status_tag_class(self) -> str:
+        return STATUS_TAG.get(self.status, "govuk-tag--grey")
+
+    @property
+    def is_editable_status(self) -> bool:
+        return self.status in (S.DRAFT, S.RETURNED)
+
+    @property
+    def deadline(self):
+        """When this bid must be in: the round's close, or the lead council's extension."""
+        if self.extended_deadline and self.extended_deadline > self.round.closes_at:
+            return self.extended_deadline
+        return self.round.closes_at
+
+    def can_transition(self, to: str) -> bool:
+        return to in self.TRANSITIONS.get(self.status, ())
+
+
+class PartnerStatus(models.TextChoices):
+    REQUESTED = "requested", "Waiting for confirmation"
+    CONFIRMED = "confirmed", "Confirmed"
+    DECLINED = "declined", "Declined"
+
+
+class BidPartner(models.Model):
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="partners")
+    organisation = models.ForeignKey("grants.Organisation", on_delete=models.PROTECT, related_name="bid_partnerships")
+    status = models.CharField(max_length=20, choices=PartnerStatus.choices, default=PartnerStatus.REQUESTED)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey("grants.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["organisation__short_name"]
+        constraints = [models.UniqueConstraint(fields=["bid", "organisation"], name="bidpartner_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} on {self.bid}"
+
+    @property
+    def status_tag_class(self) -> str:
+        return {"confirmed": "govuk-tag--green", "declined": "govuk-tag--red"}.get(self.status, "govuk-tag--yellow")
+
+
+class Extension(models.Model):
+    """A programme manager gives one council more time in one round; kept as a record."""
+
+    round = models.ForeignKey("grants.Round", on_delete=models.CASCADE, related_name="extensions")
+    organisation = models.ForeignKey("grants.Organisation", on_delete=models.PROTECT, related_name="extensions")
+    new_deadline = models.DateTimeField()
+    reason = models.TextField()
+    granted_by = models.ForeignKey("grants.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        constraints = [models.UniqueConstraint(fields=["round", "organisation"], name="extension_one_per_council")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.new_deadline:%Y-%m-%d %H:%M}"

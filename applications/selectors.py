@@ -1,0 +1,184 @@
+"""Reads for bids, shaped so each page costs a fixed number of queries however many bids exist."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+
+from grants.models import AuditEvent, Round, User
+
+from .answers import display_answer, is_blank
+from .models import Answer, Bid, BidPartner, BidStatus, EvidenceFile, PartnerStatus, Question, Section
+
+
+@dataclass
+class QuestionRow:
+    question: Question
+    value: object = None
+    files: list = field(default_factory=list)
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.files) if self.question.type == "file_upload" else not is_blank(self.value)
+
+    @property
+    def display(self) -> str:
+        return display_answer(self.question, self.value)
+
+
+@dataclass
+class SectionProgress:
+    section: Section
+    rows: list[QuestionRow]
+
+    @property
+    def missing(self) -> list[Question]:
+        return [r.question for r in self.rows if r.question.required and not r.answered]
+
+    @property
+    def status(self) -> str:
+        if not self.missing:
+            return "Completed"
+        if any(r.answered for r in self.rows):
+            return "In progress"
+        return "Not yet started"
+
+
+def round_sections(*, round: Round) -> list[Section]:
+    return list(Section.objects.filter(round=round).prefetch_related("questions").order_by("order", "pk"))
+
+
+def task_list(*, bid: Bid, sections: list[Section] | None = None) -> list[SectionProgress]:
+    """Every section with its questions, this bid's answers and files: three queries."""
+    sections = round_sections(round=bid.round) if sections is None else sections
+    answers = {a.question_id: a.value for a in Answer.objects.filter(bid=bid)}
+    files: dict[int | None, list] = {}
+    for f in EvidenceFile.objects.filter(bid=bid):
+        files.setdefault(f.question_id, []).append(f)
+    return [
+        SectionProgress(
+            section=s,
+            rows=[QuestionRow(q, answers.get(q.pk), files.get(q.pk, [])) for q in s.questions.all()],
+        )
+        for s in sections
+    ]
+
+
+def questions_locked(*, round: Round) -> bool:
+    """Once any bid is submitted, its answers pin the questions they answer."""
+    return Bid.objects.filter(round=round, submitted_at__isnull=False).exists()
+
+
+def bid_history(*, bid: Bid) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(target_type="applications.bid", target_id=str(bid.pk)).select_related("actor")
+
+
+def bids_for_organisation(*, organisation_id: int) -> QuerySet[Bid]:
+    """A council's bids as lead or as a partner (any partner status), newest first.
+
+    The partner bids' ids are read first (one indexed query) so the main query is an index
+    lookup on lead or primary key, not a scan of every bid testing a correlated subquery.
+    """
+    partnered_ids = list(BidPartner.objects.filter(organisation_id=organisation_id).values_list("bid_id", flat=True))
+    unconfirmed = BidPartner.objects.filter(bid=OuterRef("pk"), status=PartnerStatus.REQUESTED)
+    return (
+        Bid.objects.filter(Q(lead_id=organisation_id) | Q(pk__in=partnered_ids))
+        .select_related("round", "round__programme", "lead")
+        .annotate(
+            my_partner_status=BidPartner.objects.filter(bid=OuterRef("pk"), organisation_id=organisation_id).values(
+                "status"
+            )[:1],
+            has_unconfirmed=Exists(unconfirmed),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def next_action(bid: Bid, organisation_id: int) -> str:
+    """What the council should do next, for the dashboard."""
+    if bid.lead_id != organisation_id:
+        if bid.my_partner_status == PartnerStatus.REQUESTED:
+            return "Confirm or decline being a partner"
+        return "No action needed"
+    return {
+        BidStatus.DRAFT: "Wait for partners to confirm, then submit"
+        if bid.has_unconfirmed
+        else "Complete and submit before the deadline",
+        BidStatus.RETURNED: "Make the changes asked for and submit again",
+        BidStatus.SUBMITTED: "Wait for the assessment",
+        BidStatus.RESERVE: "Wait for the final decision",
+    }.get(bid.status, "No action needed")
+
+
+STAFF_SORTS = {
+    "reference": ("reference", "pk"),
+    "-reference": ("-reference", "-pk"),
+    "council": ("lead__short_name", "pk"),
+    "amount": ("amount_requested", "pk"),
+    "-amount": ("-amount_requested", "-pk"),
+    "submitted": ("submitted_at", "pk"),
+    "-submitted": ("-submitted_at", "-pk"),
+    "title": ("title", "pk"),
+}
+
+
+def staff_bids(
+    *,
+    round: Round,
+    status: str = "",
+    region: str = "",
+    kind: str = "",
+    partner: str = "",
+    q: str = "",
+    sort: str = "reference",
+) -> QuerySet[Bid]:
+    """The staff bid list: filter, search and sort in the database; partner names prefetched."""
+    qs = (
+        Bid.objects.filter(round=round)
+        .select_related("lead")
+        .annotate(partner_count=Count("partners", distinct=True))
+        .prefetch_related(Prefetch("partners", queryset=BidPartner.objects.select_related("organisation")))
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if region:
+        qs = qs.filter(lead__region=region)
+    if kind:
+        qs = qs.filter(lead__kind=kind)
+    if partner == "joint":
+        qs = qs.filter(Exists(BidPartner.objects.filter(bid=OuterRef("pk"))))
+    elif partner == "single":
+        qs = qs.exclude(Exists(BidPartner.objects.filter(bid=OuterRef("pk"))))
+    elif partner:
+        qs = qs.filter(
+            Exists(
+                BidPartner.objects.filter(
+                    Q(organisation__short_name__icontains=partner) | Q(organisation__code__iexact=partner),
+                    bid=OuterRef("pk"),
+                )
+            )
+        )
+    if q:
+        qs = qs.filter(
+            Q(reference__icontains=q)
+            | Q(title__icontains=q)
+            | Q(lead__short_name__icontains=q)
+            | Q(lead__name__icontains=q)
+            | Q(lead__code__iexact=q)
+        )
+    return qs.order_by(*STAFF_SORTS.get(sort, STAFF_SORTS["reference"]))
+
+
+def round_bid_figures(*, round: Round) -> dict:
+    """Counts by status and total requested by live bids against the budget, in one query each."""
+    counts = dict(Bid.objects.filter(round=round).values_list("status").annotate(n=Count("pk")).order_by())
+    by_status = [(s, s.label, counts.get(s.value, 0)) for s in BidStatus]
+    requested = Bid.objects.filter(round=round).exclude(
+        status__in=[BidStatus.DRAFT, BidStatus.WITHDRAWN, BidStatus.INELIGIBLE]
+    ).aggregate(total=Sum("amount_requested"))["total"] or Decimal("0.00")
+    ratio = (requested / round.budget).quantize(Decimal("0.01")) if round.budget else None
+    return {"by_status": by_status, "total": sum(counts.values()), "requested": requested, "ratio": ratio}
+
+
+def lead_colleagues(*, bid: Bid) -> QuerySet[User]:
+    return User.objects.filter(organisation_id=bid.lead_id, is_active=True).order_by("email")

@@ -1,0 +1,95 @@
+"""The question builder: programme managers shape a round's form from sections and questions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from grants.models import Round
+
+from .. import builder, selectors
+from ..forms import CopyQuestionsForm, QuestionForm, SectionForm
+from ..models import Question, Section
+from .common import errors_onto_form
+from .staff import staff_round
+
+
+@login_required
+def staff_questions(request, slug):
+    round = staff_round(request, slug, manage=True)
+    others = Round.objects.filter(programme__in=[round.programme_id]).exclude(pk=round.pk) | Round.objects.filter(
+        sections__isnull=False
+    ).exclude(pk=round.pk)
+    copy_form = CopyQuestionsForm(request.POST or None, rounds=others.distinct().order_by("-opens_at"))
+    if request.method == "POST" and copy_form.is_valid():
+        try:
+            n = builder.copy_questions(source=copy_form.cleaned_data["source"], target=round, actor=request.user)
+        except ValidationError as exc:
+            errors_onto_form(copy_form, exc)
+        else:
+            messages.success(request, f"{n} questions copied")
+            return redirect("applications:staff_questions", slug=round.slug)
+    return render(
+        request,
+        "applications/staff_questions.html",
+        {
+            "round": round,
+            "sections": selectors.round_sections(round=round),
+            "locked": selectors.questions_locked(round=round),
+            "copy_form": copy_form,
+        },
+    )
+
+
+@login_required
+def staff_section_edit(request, slug, section_pk=None):
+    round = staff_round(request, slug, manage=True)
+    section = get_object_or_404(Section, pk=section_pk, round=round) if section_pk else None
+    form = SectionForm(request.POST or None, instance=section)
+    if request.method == "POST" and form.is_valid():
+        builder.save_section(round=round, actor=request.user, section=section, **form.cleaned_data)
+        messages.success(request, "Section saved")
+        return redirect("applications:staff_questions", slug=round.slug)
+    title = "Edit section" if section else "Add a section"
+    return render(request, "applications/staff_form.html", {"round": round, "form": form, "title": title})
+
+
+@login_required
+def staff_question_edit(request, slug, section_pk, question_pk=None):
+    round = staff_round(request, slug, manage=True)
+    section = get_object_or_404(Section, pk=section_pk, round=round)
+    question = get_object_or_404(Question, pk=question_pk, section=section) if question_pk else None
+    form = QuestionForm(request.POST or None, instance=question)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in ("text", "hint", "type", "required", "word_limit", "order", "choices")}
+        if question is not None:
+            question.refresh_from_db()  # the ModelForm changed the instance in memory
+        try:
+            builder.save_question(section=section, actor=request.user, question=question, **data)
+        except ValidationError as exc:
+            errors_onto_form(form, exc)
+        else:
+            messages.success(request, "Question saved")
+            return redirect("applications:staff_questions", slug=round.slug)
+    title = "Edit question" if question else f"Add a question to {section.title}"
+    return render(request, "applications/staff_form.html", {"round": round, "form": form, "title": title})
+
+
+@require_POST
+@login_required
+def staff_delete(request, slug, kind, pk):
+    round = staff_round(request, slug, manage=True)
+    if kind not in ("section", "question"):
+        raise Http404
+    try:
+        if kind == "section":
+            builder.delete_section(section=get_object_or_404(Section, pk=pk, round=round), actor=request.user)
+        else:
+            question = get_object_or_404(Question, pk=pk, section__round=round)
+            builder.delete_question(question=question, actor=request.user)
+        messages.success(request, f"The {kind} has been deleted")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("applications:staff_questions", slug=round.slug)

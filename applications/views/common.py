@@ -1,0 +1,33 @@
+"""Helpers the bidding views share: loading a bid the user may see, and turning errors into pages."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .. import permissions as perms
+from ..models import Bid
+
+
+def bid_for(request, pk: int, check=perms.can_view_bid) -> Bid:
+    """The bid, or 404 for anyone who may not see it, so guessing ids discloses nothing."""
+    bid = get_object_or_404(Bid.objects.select_related("round", "round__programme", "lead", "created_by"), pk=pk)
+    if not check(request.user, bid):
+        raise Http404
+    return bid
+
+
+def errors_onto_form(form, exc: ValidationError) -> None:
+    """A service's refusal shown on the form: field errors by field, the rest at the top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def error_list(exc: ValidationError, prefix: str = "") -> list[tuple[str, str]]:
+    """(anchor id, message) pairs for templates/applications/_errors.html."""
+    if hasattr(exc, "error_dict"):
+        return [(f"{prefix}{field}", msg) for field, msgs in exc.message_dict.items() for msg in msgs]
+    return [("main-content", msg) for msg in exc.messages]

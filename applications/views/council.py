@@ -1,0 +1,281 @@
+"""Council pages: dashboard, eligibility and start, task list, details, partners, collaborators,
+check your answers and submit, withdrawal, history, and answering a partner request."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from grants.models import Organisation, Round, User
+from grants.selectors import organisation_search
+
+from .. import permissions as perms
+from .. import selectors, services
+from ..forms import (
+    BidDetailsForm,
+    CollaboratorForm,
+    DeclarationForm,
+    PartnerResponseForm,
+    PartnerSearchForm,
+    ReasonForm,
+    StartBidForm,
+)
+from ..models import BidPartner
+from .common import bid_for, errors_onto_form
+
+DASHBOARD_PAGE_SIZE = 25
+
+
+@login_required
+def bid_dashboard(request):
+    """Paged, so a council with hundreds of bids across years still gets a fast page."""
+    org_id = request.user.organisation_id
+    page = None
+    bids: list = []
+    if org_id:
+        page = Paginator(selectors.bids_for_organisation(organisation_id=org_id), DASHBOARD_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        bids = list(page)
+    for bid in bids:
+        bid.next_action = selectors.next_action(bid, org_id)
+    return render(request, "applications/dashboard.html", {"bids": bids, "page": page})
+
+
+@login_required
+def bid_start(request, slug):
+    """Eligibility first: the council sees every reason it may not apply before typing anything."""
+    round = get_object_or_404(Round.objects.select_related("programme"), slug=slug, published=True)
+    organisation = request.user.organisation
+    reasons = services.bid_eligibility(round=round, organisation=organisation)
+    if reasons:
+        return render(request, "applications/ineligible.html", {"round": round, "reasons": reasons})
+    form = StartBidForm(request.POST or None, round=round)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        partners = data.pop("partners", [])
+        try:
+            bid = services.start_bid(round=round, actor=request.user, partners=partners, **data)
+        except ValidationError as exc:
+            errors_onto_form(form, exc)
+        else:
+            messages.success(request, "Bid started. You can save each part and come back to it later.")
+            return redirect(bid)
+    return render(request, "applications/start.html", {"round": round, "form": form})
+
+
+@login_required
+def bid_detail(request, pk):
+    """The task list while the council can edit; otherwise a read-only summary of the bid."""
+    bid = bid_for(request, pk)
+    sections = selectors.task_list(bid=bid)
+    partners = list(bid.partners.select_related("organisation", "confirmed_by"))
+    context = {
+        "bid": bid,
+        "sections": sections,
+        "partners": partners,
+        "can_edit": perms.can_edit_bid(request.user, bid),
+        "can_withdraw": perms.can_withdraw_bid(request.user, bid),
+        "can_manage": perms.can_manage_bid(request.user, bid),
+        "is_lead": perms.is_lead_member(request.user, bid),
+        "files": [f for s in sections for r in s.rows for f in r.files],
+    }
+    if context["can_edit"]:
+        context.update(_partner_task(bid, partners))
+        context["problems"] = services.submission_problems(bid=bid)
+        return render(request, "applications/task_list.html", context)
+    return render(request, "applications/bid_summary.html", context)
+
+
+def _partner_task(bid, partners) -> dict:
+    if not bid.round.joint_bids_allowed:
+        return {"partner_hint": "This round does not accept joint bids", "partner_status": "Completed"}
+    if not partners:
+        return {
+            "partner_hint": f"Optional: up to {bid.round.max_partners} partner councils",
+            "partner_status": "Completed",
+        }
+    waiting = [p for p in partners if p.status != "confirmed"]
+    names = ", ".join(f"{p.organisation.short_name} ({p.get_status_display().lower()})" for p in partners)
+    return {"partner_hint": names, "partner_status": "Waiting" if waiting else "Completed"}
+
+
+@login_required
+def bid_details_edit(request, pk):
+    bid = bid_for(request, pk, perms.can_edit_bid)
+    initial = {k: getattr(bid, k) for k in services.DETAIL_FIELDS}
+    form = BidDetailsForm(request.POST or None, initial=initial, round=bid.round)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_bid_details(bid=bid, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_onto_form(form, exc)
+        else:
+            messages.success(request, "Bid details saved")
+            return redirect(bid)
+    return render(request, "applications/form_page.html", {"bid": bid, "form": form, "title": "Bid details"})
+
+
+def _posted_pk(request, name: str) -> int:
+    """The id a button posted; anything but a whole number finds nothing (404), never a 500."""
+    try:
+        return int(request.POST.get(name, ""))
+    except ValueError:
+        return 0
+
+
+@login_required
+def bid_partners(request, pk):
+    """Add and remove partners. Works without JavaScript: the search runs on the server."""
+    bid = bid_for(request, pk, perms.can_edit_bid)
+    search = PartnerSearchForm(request.GET or None)
+    results = []
+    if search.is_valid() and search.cleaned_data["q"]:
+        results = list(organisation_search(query=search.cleaned_data["q"], include_former=False, limit=15))
+    error = None
+    if request.method == "POST":
+        try:
+            if "add" in request.POST:
+                org = get_object_or_404(Organisation, pk=_posted_pk(request, "add"))
+                services.add_partner(bid=bid, actor=request.user, organisation=org)
+                messages.success(request, f"{org.short_name} has been asked to confirm")
+            elif "remove" in request.POST:
+                partner = get_object_or_404(BidPartner, pk=_posted_pk(request, "remove"), bid=bid)
+                services.remove_partner(bid=bid, actor=request.user, partner=partner)
+                messages.success(request, f"{partner.organisation.short_name} removed")
+            return redirect("applications:bid_partners", pk=bid.pk)
+        except ValidationError as exc:
+            error = exc.messages
+    partners = list(bid.partners.select_related("organisation"))
+    return render(
+        request,
+        "applications/partners.html",
+        {"bid": bid, "search": search, "results": results, "partners": partners, "error": error},
+    )
+
+
+@login_required
+def bid_collaborators(request, pk):
+    bid = bid_for(request, pk, perms.can_edit_bid)
+    form = CollaboratorForm(request.POST if "email" in request.POST else None)
+    if request.method == "POST":
+        try:
+            if "remove" in request.POST:
+                user = get_object_or_404(User, pk=_posted_pk(request, "remove"))
+                services.remove_collaborator(bid=bid, actor=request.user, user=user)
+                return redirect("applications:bid_collaborators", pk=bid.pk)
+            if form.is_valid():
+                user = User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True).first()
+                if user is None or user.organisation_id != bid.lead_id:
+                    form.add_error("email", "No one with that email address works for your council on this service")
+                else:
+                    services.add_collaborator(bid=bid, actor=request.user, user=user)
+                    messages.success(request, f"{user.email} can now edit this bid")
+                    return redirect("applications:bid_collaborators", pk=bid.pk)
+        except ValidationError as exc:
+            errors_onto_form(form, exc)
+    return render(
+        request,
+        "applications/collaborators.html",
+        {"bid": bid, "form": form, "collaborators": list(bid.collaborators.order_by("email"))},
+    )
+
+
+@login_required
+def bid_check(request, pk):
+    """Check your answers, then the declaration and submission."""
+    bid = bid_for(request, pk, perms.can_edit_bid)
+    sections = selectors.task_list(bid=bid)
+    form = DeclarationForm(
+        request.POST or None,
+        initial={"declaration_name": bid.declaration_name, "declaration_role": bid.declaration_role},
+    )
+    problems = services.submission_problems(bid=bid)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_bid(
+                bid=bid,
+                actor=request.user,
+                declaration_name=form.cleaned_data["declaration_name"],
+                declaration_role=form.cleaned_data["declaration_role"],
+            )
+        except ValidationError as exc:
+            errors_onto_form(form, exc)
+            problems = services.submission_problems(bid=bid)
+        else:
+            return redirect("applications:bid_submitted", pk=bid.pk)
+    partners = list(bid.partners.select_related("organisation"))
+    return render(
+        request,
+        "applications/check.html",
+        {"bid": bid, "sections": sections, "form": form, "problems": problems, "partners": partners},
+    )
+
+
+@login_required
+def bid_submitted(request, pk):
+    bid = bid_for(request, pk)
+    if not bid.reference or not perms.is_lead_member(request.user, bid):
+        raise Http404
+    return render(request, "applications/submitted.html", {"bid": bid})
+
+
+@login_required
+def bid_withdraw(request, pk):
+    bid = bid_for(request, pk, perms.can_withdraw_bid)
+    form = ReasonForm(request.POST or None, label="Why are you withdrawing this bid?", submit="Withdraw bid")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_bid(bid=bid, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            errors_onto_form(form, exc)
+        else:
+            messages.success(request, "Bid withdrawn")
+            return redirect("applications:bid_dashboard")
+    return render(request, "applications/form_page.html", {"bid": bid, "form": form, "title": "Withdraw this bid"})
+
+
+@login_required
+def bid_history(request, pk):
+    bid = bid_for(request, pk)
+    return render(request, "applications/history.html", {"bid": bid, "events": selectors.bid_history(bid=bid)})
+
+
+@login_required
+def partner_respond(request, pk):
+    bid = bid_for(request, pk, lambda user, bid: perms.partner_link(user, bid) is not None)
+    partner = perms.partner_link(request.user, bid)
+    form = PartnerResponseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.respond_to_partner(
+                partner=partner,
+                actor=request.user,
+                confirm=form.cleaned_data["decision"] == "confirm",
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            errors_onto_form(form, exc)
+        else:
+            messages.success(request, "Your answer has been sent to the lead council")
+            return redirect("applications:bid_dashboard")
+    return render(request, "applications/partner_respond.html", {"bid": bid, "partner": partner, "form": form})
+
+
+@require_POST
+@login_required
+def evidence_delete(request, pk, file_pk):
+    bid = bid_for(request, pk, perms.can_edit_bid)
+    evidence = get_object_or_404(bid.evidence, pk=file_pk)
+    try:
+        services.delete_evidence(bid=bid, actor=request.user, evidence=evidence)
+        messages.success(request, f"{evidence.original_name} deleted")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    section = request.POST.get("section", "")
+    if section.isdigit():
+        return redirect("applications:bid_section", pk=bid.pk, section_pk=int(section))
+    return redirect(bid)

@@ -1,0 +1,118 @@
+"""Answering one section of a bid, and downloading evidence through a permission check."""
+
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from .. import permissions as perms
+from .. import selectors, services
+from ..answers import raw_for_form, word_count
+from ..models import EvidenceFile, QuestionType, Section
+from .common import bid_for, error_list
+
+
+def _typed(request, section) -> dict[int, object]:
+    data = {}
+    for q in section.questions.all():
+        key = f"q_{q.pk}"
+        if q.type == QuestionType.MULTIPLE_CHOICE:
+            data[q.pk] = request.POST.getlist(key)
+        elif q.type == QuestionType.DATE and key not in request.POST:
+            data[q.pk] = _date_from_boxes(request.POST, key)
+        else:
+            data[q.pk] = request.POST.get(key, "")
+    return data
+
+
+def _date_from_boxes(post, key: str) -> str:
+    """The GOV.UK date input's day, month and year boxes as 'YYYY-MM-DD' (or what was typed, to fail)."""
+    day, month, year = (post.get(f"{key}-{part}", "").strip() for part in ("day", "month", "year"))
+    if not (day or month or year):
+        return ""
+    if day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4:
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    return f"{year}-{month}-{day}"
+
+
+def _date_parts(value) -> dict[str, str]:
+    parts = str(value or "").split("-")
+    if len(parts) != 3:
+        return {"day": "", "month": "", "year": ""}
+    year, month, day = parts
+    return {"day": day.lstrip("0") or day, "month": month.lstrip("0") or month, "year": year}
+
+
+@login_required
+def bid_section(request, pk, section_pk):
+    """Save and continue stores this section whatever state the others are in. A refusal shows
+    the error summary and puts back exactly what was typed; nothing saved earlier is lost."""
+    bid = bid_for(request, pk, perms.can_edit_bid)
+    section = get_object_or_404(Section.objects.prefetch_related("questions"), pk=section_pk, round=bid.round)
+    progress = selectors.task_list(bid=bid, sections=[section])[0]
+    errors: list[tuple[str, str]] = []
+    typed = {r.question.pk: raw_for_form(r.question, r.value) for r in progress.rows}
+    if request.method == "POST":
+        typed = _typed(request, section)
+        try:
+            services.save_section_answers(bid=bid, actor=request.user, section=section, data=typed)
+        except ValidationError as exc:
+            errors += error_list(exc)
+        for q in section.questions.all():
+            upload = request.FILES.get(f"file_{q.pk}")
+            if q.type == QuestionType.FILE_UPLOAD and upload:
+                try:
+                    services.upload_evidence(bid=bid, actor=request.user, upload=upload, question=q)
+                except ValidationError as exc:
+                    errors += [(f"file_{q.pk}", m) for m in exc.messages]
+        if not errors:
+            if request.POST.get("action") == "upload":
+                messages.success(request, "File uploaded")
+                return redirect("applications:bid_section", pk=bid.pk, section_pk=section.pk)
+            messages.success(request, f"{section.title} saved")
+            return redirect(bid)
+        progress = selectors.task_list(bid=bid, sections=[section])[0]
+    error_for = dict(errors)
+    rows = [
+        {
+            "question": r.question,
+            "value": typed.get(r.question.pk, ""),
+            "files": r.files,
+            "error": error_for.get(f"q_{r.question.pk}") or error_for.get(f"file_{r.question.pk}"),
+            "words": word_count(typed.get(r.question.pk) or "") if r.question.type == QuestionType.LONG_TEXT else None,
+            "date": _date_parts(typed.get(r.question.pk)) if r.question.type == QuestionType.DATE else None,
+        }
+        for r in progress.rows
+    ]
+    return render(
+        request,
+        "applications/section.html",
+        {"bid": bid, "section": section, "rows": rows, "errors": errors, "max_mb": _max_mb()},
+    )
+
+
+def _max_mb() -> str:
+    from django.conf import settings
+
+    from ..uploads import size_label
+
+    return size_label(settings.UPLOAD_MAX_BYTES)
+
+
+@login_required
+def evidence_download(request, pk, file_pk):
+    """The only way to a file: the bid must be visible to this user, and the file must be the bid's."""
+    bid = bid_for(request, pk)
+    evidence = get_object_or_404(EvidenceFile, pk=file_pk, bid=bid)
+    try:
+        handle = evidence.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    content_type = evidence.content_type or mimetypes.guess_type(evidence.original_name)[0]
+    response = FileResponse(handle, as_attachment=True, filename=evidence.original_name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

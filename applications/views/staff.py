@@ -1,0 +1,139 @@
+"""Staff pages for a round's bids: the list with filters and figures, exports, return,
+ineligible and extensions. Staff of other programmes get 404."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from grants import permissions as gperms
+from grants.models import Round
+from grants.models.organisations import COUNCIL_KINDS, REGIONS, OrgKind
+
+from .. import exports, selectors, services
+from .. import permissions as perms
+from ..forms import ExtensionForm, ReasonForm
+from ..models import BidStatus, Extension
+from .common import bid_for, errors_onto_form
+
+PAGE_SIZE = 50
+
+
+def staff_round(request, slug, manage: bool = False) -> Round:
+    round = get_object_or_404(Round.objects.select_related("programme"), slug=slug)
+    check = gperms.can_manage_programme if manage else gperms.can_view_programme
+    if not request.user.is_authenticated or not check(request.user, round.programme):
+        raise Http404
+    return round
+
+
+@login_required
+def staff_bid_list(request, slug):
+    round = staff_round(request, slug)
+    # NUL cannot be sent to PostgreSQL in a query; no filter value ever contains one.
+    filters = {
+        k: request.GET.get(k, "").replace("\x00", "").strip() for k in ("status", "region", "kind", "partner", "q")
+    }
+    sort = request.GET.get("sort", "reference")
+    bids = selectors.staff_bids(round=round, sort=sort, **filters)
+    page = Paginator(bids, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "applications/staff_bid_list.html",
+        {
+            "round": round,
+            "page": page,
+            "filters": filters,
+            "sort": sort,
+            "query": query.urlencode(),
+            "figures": selectors.round_bid_figures(round=round),
+            "statuses": BidStatus.choices,
+            "regions": REGIONS,
+            "kinds": [(k, OrgKind(k).label) for k in COUNCIL_KINDS],
+            "sorts": list(selectors.STAFF_SORTS),
+            "can_manage": gperms.can_manage_programme(request.user, round.programme),
+        },
+    )
+
+
+@login_required
+def staff_bid_export(request, slug, fmt):
+    round = staff_round(request, slug)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        response = HttpResponse(exports.as_csv(round=round), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            exports.as_xlsx(round=round),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{round.slug}-bids-{stamp}.{fmt}"'
+    return response
+
+
+def _reason_action(request, slug, pk, service, label, submit, done):
+    round = staff_round(request, slug, manage=True)
+    bid = bid_for(request, pk, perms.can_manage_bid)
+    if bid.round_id != round.pk:
+        raise Http404
+    form = ReasonForm(request.POST or None, label=label, submit=submit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(bid=bid, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            errors_onto_form(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(bid)
+    return render(request, "applications/form_page.html", {"bid": bid, "form": form, "title": submit})
+
+
+@login_required
+def staff_bid_return(request, slug, pk):
+    return _reason_action(
+        request,
+        slug,
+        pk,
+        services.return_bid,
+        "What must the council change?",
+        "Return bid for changes",
+        "Bid returned to the council",
+    )
+
+
+@login_required
+def staff_bid_ineligible(request, slug, pk):
+    return _reason_action(
+        request,
+        slug,
+        pk,
+        services.mark_ineligible,
+        "Why is this bid ineligible? The council will see this",
+        "Mark bid ineligible",
+        "Bid marked ineligible",
+    )
+
+
+@login_required
+def staff_extensions(request, slug):
+    round = staff_round(request, slug, manage=True)
+    form = ExtensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.grant_extension(round=round, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_onto_form(form, exc)
+        else:
+            messages.success(request, f"Extension granted to {form.cleaned_data['organisation'].short_name}")
+            return redirect("applications:staff_extensions", slug=round.slug)
+    extensions = Extension.objects.filter(round=round).select_related("organisation", "granted_by")
+    return render(
+        request, "applications/staff_extensions.html", {"round": round, "form": form, "extensions": extensions}
+    )

@@ -1,0 +1,74 @@
+"""The pages `make bench` measures. A page whose URL name does not exist yet is reported as such."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from bench.dataset import Dataset
+
+
+@dataclass
+class Page:
+    name: str
+    persona: str
+    url: Callable[[Dataset], str]
+    rows: Callable[[Dataset], int]
+
+
+def _round_slug(ds: Dataset, pk: int) -> str:
+    from grants.models import Round
+
+    return Round.objects.only("slug").get(pk=pk).slug
+
+
+def _council_bids(ds: Dataset) -> int:
+    from django.db.models import Q
+
+    from applications.models import Bid
+
+    return (
+        Bid.objects.filter(Q(lead_id=ds.council_org_id) | Q(partners__organisation_id=ds.council_org_id))
+        .distinct()
+        .count()
+    )
+
+
+def _public_rounds(ds: Dataset) -> int:
+    from grants.selectors import rounds_public
+
+    return rounds_public().count()
+
+
+PAGES = [
+    Page("baseline", "anonymous", lambda ds: reverse("accessibility"), lambda ds: 0),
+    Page("public_round_list", "anonymous", lambda ds: reverse("grants:round_list"), _public_rounds),
+    Page("council_dashboard", "council_officer", lambda ds: reverse("applications:bid_dashboard"), _council_bids),
+    Page(
+        "staff_bid_list",
+        "programme_manager",
+        lambda ds: reverse("applications:staff_bid_list", args=[_round_slug(ds, ds.big_round_id)]),
+        lambda ds: ds.counts["big_round_bids"],
+    ),
+]
+
+
+def optional_pages() -> list[Page]:
+    """Pages of later features, added when their modules provide them."""
+    pages = []
+    for module in ("bench.pages_scoring", "bench.pages_awards", "bench.pages_reporting"):
+        try:
+            mod = __import__(module, fromlist=["PAGES"])
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        pages.extend(mod.PAGES)
+    return pages
+
+
+def resolve(page: Page, ds: Dataset) -> str | None:
+    try:
+        return page.url(ds)
+    except NoReverseMatch:
+        return None

@@ -1,0 +1,90 @@
+"""`make bench`: build the synthetic dataset at a tenth and at full size, measure each key page
+and operation in-process and warm, print a table and write bench/results.json.
+
+Runs in a throwaway test database (test_<name>), on PostgreSQL when DATABASE_URL is set and on
+in-memory SQLite otherwise, so it never touches the data `make run` serves.
+"""
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+OUT = Path(__file__).resolve().parent / "results.json"
+SIZES = {"small": 0.1, "full": 1.0}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale-full", type=float, default=1.0, help="fraction of the full size for 'full'")
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args(argv)
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import setup_databases, setup_test_environment, teardown_databases
+
+    from bench import operations
+    from bench.dataset import build
+    from bench.measure import client_for, measure_page
+    from bench.pages import PAGES, optional_pages, resolve
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    setup_test_environment(debug=False)  # no query logging overhead, as in production
+    old = setup_databases(verbosity=0, interactive=False)
+    pages = PAGES + optional_pages()
+    results: dict = {"database": connection.vendor, "pages": [], "baseline_ms": 0.0, "operations": []}
+    figures: dict[str, dict] = {}
+    try:
+        for size, scale in (("small", SIZES["small"] * args.scale_full), ("full", args.scale_full)):
+            call_command("flush", interactive=False, verbosity=0)
+            print(f"Building the {size} dataset (scale {scale:g})...", flush=True)
+            ds = build(scale)
+            print(f"  {ds.counts}", flush=True)
+            for page in pages:
+                url = resolve(page, ds)
+                if url is None:
+                    print(f"  {page.name}: not available yet (no URL)", flush=True)
+                    continue
+                fig = measure_page(client_for(ds.people[page.persona]), url, args.repeat)
+                entry = figures.setdefault(page.name, {"name": page.name})
+                entry.update(
+                    {f"rows_{size}": page.rows(ds), f"median_ms_{size}": fig.median_ms, f"queries_{size}": fig.queries}
+                )
+                print(f"  {page.name}: {fig.median_ms} ms, {fig.queries} queries, {page.rows(ds)} rows", flush=True)
+            if size == "full":
+                results["operations"] = operations.run_all(ds, repeat=args.repeat)
+    finally:
+        teardown_databases(old, verbosity=0)
+    results["baseline_ms"] = figures.pop("baseline", {}).get("median_ms_full", 0.0)
+    results["pages"] = list(figures.values())
+    OUT.write_text(json.dumps(results, indent=2) + "\n")
+    print_table(results)
+    print(f"\nWrote {OUT}")
+    return 0
+
+
+def print_table(results: dict) -> None:
+    print(f"\nDatabase: {results['database']}; baseline page {results['baseline_ms']} ms")
+    head = f"{'page':<24}{'rows small':>11}{'ms':>9}{'queries':>9}{'rows full':>11}{'ms':>9}{'queries':>9}"
+    print(head)
+    print("-" * len(head))
+    for p in results["pages"]:
+        print(
+            f"{p['name']:<24}{p.get('rows_small', ''):>11}{p.get('median_ms_small', ''):>9}"
+            f"{p.get('queries_small', ''):>9}{p.get('rows_full', ''):>11}{p.get('median_ms_full', ''):>9}"
+            f"{p.get('queries_full', ''):>9}"
+        )
+    for op in results["operations"]:
+        print("  ".join(f"{k}={v}" for k, v in op.items()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from grants import views as grants_views
+
+urlpatterns = [
+    path("", grants_views.round_list, name="home"),
+    path("healthz", grants_views.healthz, name="healthz"),
+    path("accessibility/", grants_views.accessibility, name="accessibility"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("grants.urls")),
+    path("", include("applications.urls")),
+    path("", include("scoring.urls")),
+    path("", include("notifications.urls")),
+    path("", include("grants.awards.urls")),
+    path("", include("grants.reporting.urls")),
+]

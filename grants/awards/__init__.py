@@ -1,0 +1,1 @@
+"""Awards and monitoring: offer and acceptance, tranches, milestones, returns, variations, closure."""

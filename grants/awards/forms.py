@@ -1,0 +1,292 @@
+"""Award forms (crispy-forms-gds). Forms only collect input; the services decide."""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import HTML, Field, Layout, Size, Submit
+from django import forms
+from django.utils import timezone
+
+from grants.fields import GovDateField, MoneyField, NumberField
+from grants.models import FundReturn, MilestoneStatus, OutputKind, OutputUnit, Rag, RoundOutput, VariationKind
+from grants.models.award_monitoring import RAG_DEFINITIONS
+
+
+class GovForm(forms.Form):
+    submit_label = "Save"
+
+    def layout(self, *fields) -> None:
+        self.helper = FormHelper()
+        self.helper.label_size = Size.SMALL
+        self.helper.legend_size = Size.SMALL
+        self.helper.layout = Layout(*fields, Submit("submit", self.submit_label))
+
+
+class AcceptForm(GovForm):
+    submit_label = "Accept the offer"
+    name = forms.CharField(label="Your full name", max_length=150)
+    role = forms.CharField(label="Your job title", max_length=150)
+    confirm_terms = forms.BooleanField(
+        label="I confirm that I am authorised to accept this offer for my council, and that the council accepts "
+        "the amount, conditions, payment schedule, milestones and return schedule in the offer letter",
+        error_messages={"required": "Confirm that your council accepts the terms of the offer"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.layout("name", "role", "confirm_terms")
+
+
+class DeclineForm(GovForm):
+    submit_label = "Decline the offer"
+    reason = forms.CharField(label="Why is your council declining the offer?", widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.layout("reason")
+
+
+class ReasonForm(GovForm):
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, label: str = "Reason", submit: str = "Continue", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.submit_label = submit
+        self.layout("reason")
+
+
+class EndForm(GovForm):
+    submit_label = "Confirm"
+    to = forms.ChoiceField(
+        label="What do you want to do?",
+        choices=[("withdrawn", "Withdraw the offer"), ("terminated", "Terminate the award")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.layout("to", "reason")
+
+
+class PaymentForm(GovForm):
+    submit_label = "Approve and record payment"
+    paid_on = GovDateField(label="Date paid")
+    payment_reference = forms.CharField(label="Payment reference", max_length=60)
+    totp_code = forms.CharField(
+        label="Code from your authenticator app",
+        help_text="Enter a current 6-digit code to confirm it is you",
+        max_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["paid_on"].initial = timezone.localdate()
+        self.layout("paid_on", "payment_reference", Field.text("totp_code", field_width=5))
+
+
+class TrancheForm(forms.Form):
+    amount = MoneyField(label="Amount (£)", required=False)
+    due_on = GovDateField(label="Due date", required=False)
+    milestone = forms.ModelChoiceField(queryset=None, required=False, label="Or after milestone")
+
+    def __init__(self, *args, milestones=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"].queryset = milestones
+
+
+TrancheFormSet = forms.formset_factory(TrancheForm, extra=0, min_num=1)
+
+
+class MilestoneForm(GovForm):
+    submit_label = "Add milestone"
+    description = forms.CharField(max_length=300)
+    due_on = GovDateField(label="Due date")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.layout("description", "due_on")
+
+
+class MilestoneUpdateForm(GovForm):
+    submit_label = "Save progress"
+    status = forms.ChoiceField(choices=MilestoneStatus.choices, widget=forms.RadioSelect)
+    evidence = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Required for complete or missed: a link or a summary of what shows it",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.layout("status", "evidence")
+
+
+class ReturnForm(GovForm):
+    submit_label = "Send return"
+    rag = forms.ChoiceField(
+        label="RAG status",
+        choices=[(v, f"{label}: {RAG_DEFINITIONS[v]}") for v, label in Rag.choices],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a RAG status"},
+    )
+    commentary = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Required for Amber and Red: what has slipped and what you are doing about it",
+    )
+    evidence = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, outputs: list[RoundOutput] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        names = []
+        for o in outputs:
+            name = f"output_{o.pk}"
+            label = f"{o.name} this period" + (" (£)" if o.unit == "pounds" else "")
+            self.fields[name] = (MoneyField if o.unit == "pounds" else NumberField)(
+                label=label, required=False, decimal_places=2 if o.unit == "pounds" else 0
+            )
+            names.append(Field.text(name, field_width=10))
+        self.outputs = list(outputs)
+        self.layout("rag", "commentary", *names, "evidence")
+
+    def clean(self):
+        data = super().clean()
+        from .monitoring import return_validate
+
+        for field, message in return_validate(rag=data.get("rag", ""), commentary=data.get("commentary", "")).items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        return data
+
+    def output_values(self) -> dict[int, object]:
+        return {o.pk: self.cleaned_data.get(f"output_{o.pk}") for o in self.outputs}
+
+
+class ReviewForm(GovForm):
+    submit_label = "Save decision"
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve the return"), ("changes", "Ask the council for changes")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose approve or ask for changes"},
+    )
+    reason = forms.CharField(
+        label="What needs to change",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Required to ask for changes",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.layout("decision", "reason")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "changes" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Enter what the council needs to change")
+        return data
+
+
+class VariationForm(GovForm):
+    submit_label = "Send request"
+    kind = forms.ChoiceField(
+        label="What do you want to change?", choices=VariationKind.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(label="Why do you need the change?", widget=forms.Textarea(attrs={"rows": 4}))
+    new_planned_end = GovDateField(label="New end date (for a change of dates)", required=False)
+    new_amount = MoneyField(label="New amount in pounds (for a change of amount)", required=False)
+    new_scope = forms.CharField(
+        label="New scope (for a change of scope)", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.layout("kind", "reason", "new_planned_end", Field.text("new_amount", field_width=10), "new_scope")
+
+
+class VariationDecisionForm(GovForm):
+    submit_label = "Save decision"
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve and apply the change"), ("refuse", "Refuse")], widget=forms.RadioSelect
+    )
+    decision_reason = forms.CharField(
+        label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="Required to refuse"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.layout("decision", "decision_reason")
+
+
+class FundReturnForm(GovForm):
+    submit_label = "Record returned funds"
+    kind = forms.ChoiceField(choices=FundReturn.Kind.choices, widget=forms.RadioSelect, label="Type")
+    amount = MoneyField(label="Amount (£)")
+    returned_on = GovDateField(label="Date received")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.layout("kind", Field.text("amount", field_width=10), "returned_on", "reason")
+
+
+class ClosureForm(GovForm):
+    submit_label = "Send report"
+    closure_report = forms.CharField(label="End-of-project report", widget=forms.Textarea(attrs={"rows": 8}))
+    case_study = forms.CharField(
+        label="Case study",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="A short story of the project other councils can learn from",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.layout("closure_report", "case_study", HTML(""))
+
+
+class ReturnPeriodForm(GovForm):
+    submit_label = "Add return"
+    title = forms.CharField(label="Name", max_length=100, help_text="For example Quarter 1 2019/20")
+    period_start = GovDateField(label="Period starts")
+    period_end = GovDateField(label="Period ends")
+    due_on = GovDateField(label="Return due")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.layout("title", "period_start", "period_end", "due_on")
+
+
+class RoundOutputForm(GovForm):
+    submit_label = "Add output"
+    kind = forms.ChoiceField(label="Output", choices=OutputKind.choices, widget=forms.RadioSelect)
+    label = forms.CharField(label="Name (custom outputs only)", required=False, max_length=120)
+    unit = forms.ChoiceField(
+        label="Measured in (custom outputs only)", required=False, choices=[("", "Choose"), *OutputUnit.choices]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.layout("kind", "label", "unit")
+
+
+class TargetsForm(GovForm):
+    submit_label = "Save targets"
+
+    def __init__(self, *args, outputs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outputs = list(outputs)
+        for o in self.outputs:
+            label = o.name + (" (£)" if o.unit == "pounds" else "")
+            self.fields[f"output_{o.pk}"] = (MoneyField if o.unit == "pounds" else NumberField)(
+                label=label, required=False
+            )
+        self.layout(*[Field.text(f"output_{o.pk}", field_width=10) for o in self.outputs])
+
+    def targets(self) -> dict:
+        return {
+            o.pk: self.cleaned_data[f"output_{o.pk}"]
+            for o in self.outputs
+            if self.cleaned_data.get(f"output_{o.pk}") is not None
+        }

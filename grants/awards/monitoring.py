@@ -1,0 +1,322 @@
+"""Writes for monitoring: milestones, return schedules and returns, outputs, and variations.
+
+Same rules as `services.py`: keyword-only, atomic, the transition checked against the model's
+TRANSITIONS table, an audit row, and a notification where someone must act.
+"""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from grants.models import (
+    Award,
+    AwardStatus,
+    Milestone,
+    MilestoneStatus,
+    MonitoringReturn,
+    OutputValue,
+    Rag,
+    ReturnStatus,
+    RoundOutput,
+    TrancheStatus,
+    Variation,
+    VariationKind,
+    VariationStatus,
+)
+from grants.services import audit_record
+
+from . import permissions as perms
+from .payments import paid_total
+from .services import AwardError, lead_officers, notify_people
+
+R = ReturnStatus
+LIVE_OR_OFFERED = (AwardStatus.OFFERED, *Award.LIVE)
+
+
+# Milestones ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def milestone_add(*, award: Award, actor, description: str, due_on: date) -> Milestone:
+    if not perms.can_manage(actor, award):
+        raise AwardError("Only the programme's manager can set milestones")
+    if award.status not in LIVE_OR_OFFERED:
+        raise AwardError("Milestones can only be added to an offered or live award")
+    if not description.strip():
+        raise AwardError("Enter a description of the milestone")
+    m = Milestone.objects.create(award=award, description=description.strip()[:300], due_on=due_on)
+    audit_record(actor=actor, action="milestone.add", target=award, summary=f"{m.description}, due {due_on}")
+    return m
+
+
+@transaction.atomic
+def milestone_update(*, milestone: Milestone, actor, status: str, evidence: str = "") -> Milestone:
+    """The lead council reports progress. A confirmed milestone cannot be changed."""
+    milestone = Milestone.objects.select_for_update().select_related("award").get(pk=milestone.pk)
+    if not perms.can_edit(actor, milestone.award):
+        raise AwardError("Only the lead council can update this milestone")
+    if milestone.award.status not in Award.LIVE:
+        raise AwardError("Milestones can be updated once the offer is accepted")
+    if milestone.confirmed_at:
+        raise AwardError("This milestone has been confirmed complete and cannot change")
+    if status not in MilestoneStatus.values:
+        raise AwardError("Choose a status")
+    if status in (MilestoneStatus.COMPLETE, MilestoneStatus.MISSED) and not evidence.strip():
+        raise AwardError("Enter the evidence for a complete or missed milestone")
+    old = milestone.status
+    milestone.status = status
+    milestone.evidence = evidence.strip()
+    milestone.updated_by = actor
+    milestone.status_updated_at = timezone.now()
+    milestone.save()
+    audit_record(
+        actor=actor, action="milestone.update", target=milestone.award, summary=f"{milestone}: {old} to {status}"
+    )
+    return milestone
+
+
+@transaction.atomic
+def milestone_confirm(*, milestone: Milestone, actor) -> Milestone:
+    """The programme manager confirms a completed milestone (which may release a tranche)."""
+    milestone = Milestone.objects.select_for_update().select_related("award__round").get(pk=milestone.pk)
+    if not perms.can_manage(actor, milestone.award):
+        raise AwardError("Only the programme's manager can confirm a milestone")
+    if milestone.status != MilestoneStatus.COMPLETE:
+        raise AwardError("Only a milestone the council has marked complete can be confirmed")
+    if milestone.confirmed_at:
+        raise AwardError("This milestone is already confirmed")
+    milestone.confirmed_by = actor
+    milestone.confirmed_at = timezone.now()
+    milestone.save(update_fields=["confirmed_by", "confirmed_at"])
+    audit_record(actor=actor, action="milestone.confirm", target=milestone.award, summary=f"Confirmed {milestone}")
+    return milestone
+
+
+# Returns ------------------------------------------------------------------------------------
+
+
+def _return_transition(*, mreturn: MonitoringReturn, to: str, actor, summary: str) -> None:
+    if not mreturn.can_transition(to):
+        raise AwardError(
+            f"A return that is {mreturn.get_status_display().lower()} cannot become {ReturnStatus(to).label.lower()}"
+        )
+    old = mreturn.status
+    mreturn.status = to
+    audit_record(
+        actor=actor,
+        action=f"return.{to}",
+        target=mreturn.award,
+        summary=summary,
+        data={"return": mreturn.pk, "from": old},
+    )
+
+
+def _parse_value(raw, name: str) -> Decimal:
+    try:
+        value = Decimal(str(raw).replace(",", "").replace("£", "").strip())
+    except (InvalidOperation, ValueError):
+        raise AwardError(f"{name}: enter a number, like 8500")
+    if value < 0 or value != value.quantize(Decimal("0.01")):
+        raise AwardError(f"{name}: enter 0 or more, with at most 2 decimal places")
+    return value
+
+
+def return_validate(*, rag: str, commentary: str) -> dict[str, str]:
+    """Field errors for a return's RAG and commentary (also used by the form)."""
+    errors = {}
+    if rag not in Rag.values:
+        errors["rag"] = "Choose a RAG status"
+    elif rag in (Rag.AMBER, Rag.RED) and not commentary.strip():
+        errors["commentary"] = "Enter commentary: it is required for an Amber or Red status"
+    return errors
+
+
+@transaction.atomic
+def return_submit(
+    *, mreturn: MonitoringReturn, actor, rag: str, commentary: str, evidence: str = "", values: dict[int, object]
+) -> MonitoringReturn:
+    """The lead council sends (or resends) a return: RAG, commentary, evidence, output values."""
+    mreturn = MonitoringReturn.objects.select_for_update().select_related("award__round", "period").get(pk=mreturn.pk)
+    award = mreturn.award
+    if not perms.can_edit(actor, award):
+        raise AwardError("Only the lead council can send this return")
+    if award.status not in Award.LIVE:
+        raise AwardError("Returns can be sent while the award is live")
+    errors = return_validate(rag=rag, commentary=commentary)
+    if errors:
+        raise AwardError(errors)
+    outputs = {o.pk: o for o in RoundOutput.objects.filter(round_id=award.round_id)}
+    parsed = {}
+    for output_id, raw in values.items():
+        if output_id not in outputs:
+            raise AwardError("That output is not reported in this round")
+        if raw in (None, ""):
+            continue
+        parsed[output_id] = _parse_value(raw, outputs[output_id].name)
+    _return_transition(mreturn=mreturn, to=R.SUBMITTED, actor=actor, summary=f"{mreturn.period}: {rag}")
+    mreturn.rag = rag
+    mreturn.commentary = commentary.strip()
+    mreturn.evidence = evidence.strip()
+    mreturn.submitted_by = actor
+    mreturn.submitted_at = timezone.now()
+    mreturn.submission_count += 1
+    mreturn.save()
+    mreturn.values.exclude(output_id__in=parsed).delete()
+    for output_id, value in parsed.items():
+        OutputValue.objects.update_or_create(monitoring_return=mreturn, output_id=output_id, defaults={"value": value})
+    return mreturn
+
+
+@transaction.atomic
+def return_approve(*, mreturn: MonitoringReturn, actor) -> MonitoringReturn:
+    mreturn = MonitoringReturn.objects.select_for_update().select_related("award__round", "period").get(pk=mreturn.pk)
+    if not perms.can_manage(actor, mreturn.award):
+        raise AwardError("Only the programme's manager can approve a return")
+    _return_transition(mreturn=mreturn, to=R.APPROVED, actor=actor, summary=f"{mreturn.period} approved")
+    mreturn.reviewed_by = actor
+    mreturn.reviewed_at = timezone.now()
+    mreturn.review_reason = ""
+    mreturn.save()
+    return mreturn
+
+
+@transaction.atomic
+def return_request_changes(*, mreturn: MonitoringReturn, actor, reason: str) -> MonitoringReturn:
+    mreturn = (
+        MonitoringReturn.objects.select_for_update()
+        .select_related("award__round", "award__lead", "period")
+        .get(pk=mreturn.pk)
+    )
+    if not perms.can_manage(actor, mreturn.award):
+        raise AwardError("Only the programme's manager can ask for changes")
+    if not reason.strip():
+        raise AwardError({"reason": "Enter what the council needs to change"})
+    _return_transition(
+        mreturn=mreturn, to=R.CHANGES_REQUESTED, actor=actor, summary=f"{mreturn.period}: {reason.strip()}"
+    )
+    mreturn.reviewed_by = actor
+    mreturn.reviewed_at = timezone.now()
+    mreturn.review_reason = reason.strip()
+    mreturn.save()
+    people = lead_officers(mreturn.award) + ([mreturn.submitted_by] if mreturn.submitted_by else [])
+    notify_people(
+        people=people,
+        event="return_changes_requested",
+        award=mreturn.award,
+        key=f"{mreturn.pk}:{mreturn.submission_count}",
+        url=f"/awards/{mreturn.award_id}/returns/{mreturn.pk}/",
+        title=mreturn.period.title,
+        reason=reason.strip(),
+    )
+    return mreturn
+
+
+# Variations ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def variation_request(
+    *,
+    award: Award,
+    actor,
+    kind: str,
+    reason: str,
+    new_planned_end: date | None = None,
+    new_amount: Decimal | None = None,
+    new_scope: str = "",
+) -> Variation:
+    if not perms.can_edit(actor, award):
+        raise AwardError("Only the lead council can ask for a variation")
+    if award.status not in Award.LIVE:
+        raise AwardError("A variation can be asked for while the award is live")
+    if kind not in VariationKind.values:
+        raise AwardError({"kind": "Choose what you want to change"})
+    if not reason.strip():
+        raise AwardError({"reason": "Enter why you need the change"})
+    if kind == VariationKind.DATES and not new_planned_end:
+        raise AwardError({"new_planned_end": "Enter the new end date"})
+    if kind == VariationKind.DATES and award.planned_start and new_planned_end < award.planned_start:
+        raise AwardError({"new_planned_end": "The new end date must be after the project starts"})
+    if kind == VariationKind.AMOUNT and (new_amount is None or new_amount <= 0):
+        raise AwardError({"new_amount": "Enter the new amount, more than £0"})
+    if kind == VariationKind.SCOPE and not new_scope.strip():
+        raise AwardError({"new_scope": "Describe the new scope"})
+    v = Variation.objects.create(
+        award=award,
+        kind=kind,
+        reason=reason.strip(),
+        new_planned_end=new_planned_end if kind == VariationKind.DATES else None,
+        new_amount=new_amount if kind == VariationKind.AMOUNT else None,
+        new_scope=new_scope.strip() if kind == VariationKind.SCOPE else "",
+        requested_by=actor,
+    )
+    audit_record(actor=actor, action="variation.request", target=award, summary=f"{v.get_kind_display()}: {v.reason}")
+    return v
+
+
+def _apply_variation(v: Variation, award: Award) -> dict:
+    if v.kind == VariationKind.DATES:
+        previous = {"planned_end": str(award.planned_end or "")}
+        award.planned_end = v.new_planned_end
+    elif v.kind == VariationKind.SCOPE:
+        previous = {"scope": award.scope}
+        award.scope = v.new_scope
+    else:
+        paid = paid_total(award)
+        if v.new_amount < paid:
+            raise AwardError(f"The new amount is less than the £{paid:,.2f} already paid")
+        previous = {"amount": str(award.amount)}
+        delta = v.new_amount - award.amount
+        unpaid = list(award.tranches.exclude(status=TrancheStatus.PAID).order_by("-number"))
+        # Keep the tranches adding up: the change lands on the last unpaid tranche, or a new one.
+        if unpaid and unpaid[0].amount + delta > 0:
+            unpaid[0].amount += delta
+            unpaid[0].save(update_fields=["amount"])
+        else:
+            award.tranches.exclude(status=TrancheStatus.PAID).delete()
+            remainder = v.new_amount - paid
+            if remainder > 0:
+                number = (award.tranches.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+                award.tranches.create(number=number, amount=remainder, due_on=timezone.localdate())
+        award.amount = v.new_amount
+    award.save()
+    return previous
+
+
+@transaction.atomic
+def variation_decide(*, variation: Variation, actor, approve: bool, reason: str = "") -> Variation:
+    """The programme manager approves (the change is applied) or refuses, with a reason."""
+    v = Variation.objects.select_for_update().get(pk=variation.pk)
+    award = Award.objects.select_for_update().select_related("round", "lead").get(pk=v.award_id)
+    if not perms.can_manage(actor, award):
+        raise AwardError("Only the programme's manager can decide a variation")
+    if v.status != VariationStatus.PENDING:
+        raise AwardError("This variation has already been decided")
+    if not approve and not reason.strip():
+        raise AwardError({"decision_reason": "Enter why the variation is refused"})
+    if approve:
+        v.previous = _apply_variation(v, award)
+    v.status = VariationStatus.APPROVED if approve else VariationStatus.REFUSED
+    v.decided_by = actor
+    v.decided_at = timezone.now()
+    v.decision_reason = reason.strip()
+    v.save()
+    audit_record(
+        actor=actor,
+        action=f"variation.{v.status}",
+        target=award,
+        summary=f"{v.get_kind_display()} {v.status}: {v.decision_reason}",
+        data={"variation": v.pk, "previous": v.previous},
+    )
+    people = lead_officers(award) + ([v.requested_by] if v.requested_by else [])
+    notify_people(
+        people=people,
+        event="variation_decided",
+        award=award,
+        key=str(v.pk),
+        approved=approve,
+        reason=v.decision_reason,
+    )
+    return v

@@ -1,0 +1,53 @@
+"""Who may see and change an award. One place, used by views, services, templates and tests.
+
+A council sees its awards: the lead council's members may act, partner councils read only.
+Programme managers manage the awards of their programmes; finance officers pay; administrators,
+finance officers and board viewers see every award. Anyone else gets a 404.
+"""
+
+from grants import permissions as gperms
+from grants.models import Award, OrgRole, User
+
+
+def _org_id(user: User) -> int | None:
+    return getattr(user, "organisation_id", None) if user.is_authenticated else None
+
+
+def is_lead_member(user: User, award: Award) -> bool:
+    return _org_id(user) is not None and _org_id(user) == award.lead_id
+
+
+def is_partner_member(user: User, award: Award) -> bool:
+    org = _org_id(user)
+    return org is not None and award.partners.filter(pk=org).exists()
+
+
+def is_staff_viewer(user: User, award: Award) -> bool:
+    return user.is_authenticated and gperms.can_view_programme(user, award.round.programme)
+
+
+def can_view(user: User, award: Award) -> bool:
+    if not user.is_authenticated:
+        return False
+    return is_lead_member(user, award) or is_staff_viewer(user, award) or is_partner_member(user, award)
+
+
+def can_edit(user: User, award: Award) -> bool:
+    """Update milestones, send returns, ask for variations: the lead council's members."""
+    return is_lead_member(user, award) and bool(user.org_role)
+
+
+def can_accept(user: User, award: Award) -> bool:
+    return is_lead_member(user, award) and user.org_role == OrgRole.SIGNATORY
+
+
+def can_manage(user: User, award: Award) -> bool:
+    return user.is_authenticated and gperms.can_manage_programme(user, award.round.programme)
+
+
+def can_pay(user: User) -> bool:
+    return user.is_authenticated and gperms.is_finance_officer(user)
+
+
+def can_view_portfolio(user: User) -> bool:
+    return user.is_authenticated and (gperms.has_global_staff_view(user) or gperms.is_programme_manager(user))

@@ -1,0 +1,88 @@
+"""Reminders for milestones and returns: 14 and 3 days before, then overdue the day after and weekly.
+
+Registered with `notifications.reminders.provider`; the hourly task calls it, and the dedupe key
+(one per item, stage and due date) makes each reminder go once even if found every hour.
+"""
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
+
+from notifications.reminders import Reminder, provider
+
+BEFORE = (14, 3)
+
+
+def _stage(due_on: date, today: date) -> tuple[str, str, int] | None:
+    """(event, stage key, days) if a reminder is due today for something due on `due_on`."""
+    days = (due_on - today).days
+    if days in BEFORE:
+        return "due", f"before{days}", days
+    late = -days
+    if late >= 1 and (late - 1) % 7 == 0:
+        return "overdue", f"overdue{late}", late
+    return None
+
+
+def _when(days: int) -> str:
+    return f"in {days} days"
+
+
+def _people(award, officers_by_org):
+    return officers_by_org.get(award.lead_id, [])
+
+
+def _officers(org_ids: set[int]) -> dict[int, list]:
+    from grants.models import User
+
+    out: dict[int, list] = {}
+    for u in User.objects.filter(organisation_id__in=org_ids, is_active=True).exclude(org_role=""):
+        out.setdefault(u.organisation_id, []).append(u)
+    return out
+
+
+@provider
+def award_reminders(now: datetime) -> Iterable[Reminder]:
+    from grants.models import Award, Milestone, MilestoneStatus, MonitoringReturn
+
+    today = timezone.localdate(now)
+    horizon = today + timedelta(days=max(BEFORE))
+    milestones = list(
+        Milestone.objects.filter(
+            award__status__in=Award.LIVE,
+            status__in=(MilestoneStatus.NOT_STARTED, MilestoneStatus.IN_PROGRESS),
+            due_on__lte=horizon,
+        ).select_related("award")
+    )
+    returns = list(
+        MonitoringReturn.objects.filter(
+            award__status__in=Award.LIVE, status__in=MonitoringReturn.OPEN, period__due_on__lte=horizon
+        ).select_related("award", "period")
+    )
+    officers = _officers({m.award.lead_id for m in milestones} | {r.award.lead_id for r in returns})
+    for m in milestones:
+        stage = _stage(m.due_on, today)
+        if not stage:
+            continue
+        kind, key, days = stage
+        event = "milestone_due" if kind == "due" else "overdue"
+        context = {"reference": m.award.reference, "title": m.description, "due_on": f"{m.due_on:%-d %B %Y}"}
+        context.update({"when": _when(days)} if kind == "due" else {"days_overdue": days})
+        for person in _people(m.award, officers):
+            yield Reminder(person, event, context, f"milestone:{m.pk}:{m.due_on}:{key}", m.award.get_absolute_url())
+    for r in returns:
+        stage = _stage(r.period.due_on, today)
+        if not stage:
+            continue
+        kind, key, days = stage
+        event = "return_due" if kind == "due" else "overdue"
+        context = {
+            "reference": r.award.reference,
+            "title": f"Return {r.period.title}",
+            "due_on": f"{r.period.due_on:%-d %B %Y}",
+        }
+        context.update({"when": _when(days)} if kind == "due" else {"days_overdue": days})
+        url = f"/awards/{r.award_id}/returns/{r.pk}/"
+        for person in _people(r.award, officers):
+            yield Reminder(person, event, context, f"return:{r.pk}:{r.period.due_on}:{key}", url)

@@ -1,0 +1,218 @@
+"""Reads for awards. Querysets come annotated and select_related, so a page costs a fixed
+number of queries whatever the number of awards.
+
+Money totals (all Decimal pounds):
+- awarded: the amounts of awards that stand (not declined or withdrawn);
+- paid: tranches paid; returned: money returned or clawed back;
+- net: paid minus returned (what the council kept); outstanding: awarded but not yet paid on
+  live awards.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from grants import permissions as gperms
+from grants.models import (
+    Award,
+    AwardStatus,
+    FundReturn,
+    Milestone,
+    MilestoneStatus,
+    MonitoringReturn,
+    OutputValue,
+    PaymentTranche,
+    ReturnStatus,
+    TrancheStatus,
+    User,
+    Variation,
+)
+
+ZERO = Decimal("0.00")
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+STANDING = (
+    AwardStatus.OFFERED,
+    AwardStatus.ACCEPTED,
+    AwardStatus.ACTIVE,
+    AwardStatus.COMPLETED,
+    AwardStatus.TERMINATED,
+)
+OPEN_MILESTONE = (MilestoneStatus.NOT_STARTED, MilestoneStatus.IN_PROGRESS)
+REPORTED = (ReturnStatus.SUBMITTED, ReturnStatus.CHANGES_REQUESTED, ReturnStatus.APPROVED)
+
+
+def _sum_subquery(model, field: str, **filters) -> Coalesce:
+    qs = (
+        model.objects.filter(award=OuterRef("pk"), **filters)
+        .order_by()
+        .values("award")
+        .annotate(total=Sum(field))
+        .values("total")
+    )
+    return Coalesce(Subquery(qs, output_field=MONEY), Value(ZERO), output_field=MONEY)
+
+
+def _count_subquery(model, **filters) -> Coalesce:
+    qs = model.objects.filter(award=OuterRef("pk"), **filters).order_by().values("award").annotate(n=Count("pk"))
+    return Coalesce(Subquery(qs.values("n")), Value(0))
+
+
+def award_queryset() -> QuerySet[Award]:
+    return Award.objects.select_related("round__programme", "lead", "bid", "accepted_by")
+
+
+def with_figures(qs: QuerySet[Award], today: date | None = None) -> QuerySet[Award]:
+    """Annotate paid, returned, net, latest RAG and overdue counts, each as a subquery (no row
+    multiplication, one query for the lot)."""
+    today = today or timezone.localdate()
+    latest = MonitoringReturn.objects.filter(award=OuterRef("pk"), status__in=REPORTED).order_by(
+        "-period__due_on", "-pk"
+    )
+    return qs.annotate(
+        paid_amount=_sum_subquery(PaymentTranche, "amount", status=TrancheStatus.PAID),
+        returned_amount=_sum_subquery(FundReturn, "amount"),
+        latest_rag=Subquery(latest.values("rag")[:1]),
+        overdue_returns=_count_subquery(
+            MonitoringReturn, status__in=MonitoringReturn.OPEN, period__due_on__lt=today, award__status__in=Award.LIVE
+        ),
+        overdue_milestones=_count_subquery(
+            Milestone, status__in=OPEN_MILESTONE, due_on__lt=today, award__status__in=Award.LIVE
+        ),
+    )
+
+
+def figures(award: Award) -> dict[str, Decimal]:
+    """awarded, paid, returned, net and outstanding for one award (annotated or not)."""
+    paid = getattr(award, "paid_amount", None)
+    returned = getattr(award, "returned_amount", None)
+    if paid is None:
+        paid = award.tranches.filter(status=TrancheStatus.PAID).aggregate(s=Sum("amount"))["s"] or ZERO
+    if returned is None:
+        returned = award.fund_returns.aggregate(s=Sum("amount"))["s"] or ZERO
+    awarded = award.amount if award.status in STANDING else ZERO
+    outstanding = award.amount - paid if award.status in (AwardStatus.OFFERED, *Award.LIVE) else ZERO
+    return {"awarded": awarded, "paid": paid, "returned": returned, "net": paid - returned, "outstanding": outstanding}
+
+
+def totals(awards: QuerySet[Award]) -> dict[str, Decimal]:
+    """awarded, paid, returned, net and outstanding over a set of awards, in three queries."""
+    awards = awards.order_by()
+    live = awards.filter(status__in=(AwardStatus.OFFERED, *Award.LIVE))
+    awarded = awards.filter(status__in=STANDING).aggregate(s=Sum("amount"))["s"] or ZERO
+    paid_q = PaymentTranche.objects.filter(award__in=awards.values("pk"), status=TrancheStatus.PAID)
+    paid = paid_q.aggregate(s=Sum("amount"))["s"] or ZERO
+    paid_live = paid_q.filter(award__status__in=(AwardStatus.OFFERED, *Award.LIVE)).aggregate(s=Sum("amount"))["s"]
+    live_amount = live.aggregate(s=Sum("amount"))["s"] or ZERO
+    returned = FundReturn.objects.filter(award__in=awards.values("pk")).aggregate(s=Sum("amount"))["s"] or ZERO
+    return {
+        "awarded": awarded,
+        "paid": paid,
+        "returned": returned,
+        "net": paid - returned,
+        "outstanding": live_amount - (paid_live or ZERO),
+    }
+
+
+def award_totals(*, award: Award) -> dict[str, Decimal]:
+    return figures(award)
+
+
+def round_totals(*, round) -> dict[str, Decimal]:
+    return totals(Award.objects.filter(round=round))
+
+
+def programme_totals(*, programme) -> dict[str, Decimal]:
+    return totals(Award.objects.filter(round__programme=programme))
+
+
+def latest_rag(*, award: Award) -> str:
+    """'green', 'amber', 'red' or '' from the most recent reported return."""
+    r = award.returns.filter(status__in=REPORTED).order_by("-period__due_on", "-pk").values_list("rag", flat=True)
+    return r.first() or ""
+
+
+def award_detail(*, pk: int) -> Award:
+    """One award with everything its page shows, in a fixed number of queries."""
+    return (
+        with_figures(award_queryset())
+        .prefetch_related(
+            "partners",
+            Prefetch("tranches", queryset=PaymentTranche.objects.select_related("milestone", "approved_by")),
+            "milestones",
+            Prefetch("returns", queryset=MonitoringReturn.objects.select_related("period")),
+            Prefetch("variations", queryset=Variation.objects.select_related("requested_by", "decided_by")),
+            "fund_returns",
+            Prefetch("output_targets__output"),
+        )
+        .get(pk=pk)
+    )
+
+
+def return_values(*, mreturn: MonitoringReturn) -> list[tuple]:
+    """(output, value or None, target or None) for every output of the return's round."""
+    values = {v.output_id: v.value for v in OutputValue.objects.filter(monitoring_return=mreturn)}
+    targets = {t.output_id: t.target for t in mreturn.award.output_targets.all()}
+    return [(o, values.get(o.pk), targets.get(o.pk)) for o in mreturn.award.round.outputs.all()]
+
+
+def awards_for_council(*, user: User) -> QuerySet[Award]:
+    org = getattr(user, "organisation_id", None)
+    if org is None:
+        return Award.objects.none()
+    ids = Award.objects.filter(Q(lead_id=org) | Q(partners=org)).values("pk")
+    return with_figures(award_queryset().filter(pk__in=ids))
+
+
+@dataclass
+class DueItem:
+    award: Award
+    what: str
+    due_on: date | None
+    url: str
+    overdue: bool
+
+
+def due_next(*, awards: list[Award], user: User, today: date | None = None) -> list[DueItem]:
+    """What the council must do next, soonest first: acceptances, milestones, returns.
+    Two queries whatever the number of awards."""
+    today = today or timezone.localdate()
+    by_pk = {a.pk: a for a in awards}
+    items: list[DueItem] = []
+    for a in awards:
+        if a.status == AwardStatus.OFFERED and a.lead_id == user.organisation_id:
+            items.append(DueItem(a, "Accept or decline the offer", a.respond_by, a.get_absolute_url(), False))
+    live = [a.pk for a in awards if a.status in Award.LIVE and a.lead_id == user.organisation_id]
+    for m in Milestone.objects.filter(award_id__in=live, status__in=OPEN_MILESTONE):
+        a = by_pk[m.award_id]
+        items.append(DueItem(a, f"Milestone: {m.description}", m.due_on, a.get_absolute_url(), m.due_on < today))
+    returns = MonitoringReturn.objects.filter(award_id__in=live, status__in=MonitoringReturn.OPEN).select_related(
+        "period"
+    )
+    for r in returns:
+        a = by_pk[r.award_id]
+        url = f"/awards/{a.pk}/returns/{r.pk}/"
+        label = "Resubmit return" if r.status == ReturnStatus.CHANGES_REQUESTED else "Return"
+        items.append(DueItem(a, f"{label}: {r.period.title}", r.period.due_on, url, r.period.due_on < today))
+    return sorted(items, key=lambda i: (i.due_on or date.max, i.award.reference))
+
+
+def portfolio(
+    *, user: User, round_slug: str = "", region: str = "", rag: str = "", today: date | None = None
+) -> QuerySet[Award]:
+    """Every award the user may see (managers: their programmes; global staff: all), filtered."""
+    qs = with_figures(award_queryset(), today=today)
+    if not gperms.has_global_staff_view(user):
+        qs = qs.filter(round__programme_id__in=gperms.managed_programme_ids(user))
+    if round_slug:
+        qs = qs.filter(round__slug=round_slug)
+    if region:
+        qs = qs.filter(lead__region=region)
+    if rag == "none":
+        qs = qs.filter(latest_rag__isnull=True)
+    elif rag:
+        qs = qs.filter(latest_rag=rag)
+    return qs.order_by("round__programme__name", "round__name", "lead__short_name", "reference")

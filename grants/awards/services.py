@@ -1,0 +1,302 @@
+"""Writes for awards: issue, the status table, acceptance, the payment schedule, payments,
+returned funds and closure. Monitoring (milestones, returns, variations) is in `monitoring.py`.
+
+Every function is keyword-only, atomic, checks who may act and what may follow what, writes an
+audit row and tells the people concerned through `notifications.services.notify`.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from grants.models import (
+    Award,
+    AwardStatus,
+    MonitoringReturn,
+    PaymentTranche,
+    StaffRole,
+    User,
+)
+from grants.services import audit_record
+
+from . import permissions as perms
+
+A = AwardStatus
+CENT = Decimal("0.01")
+RESPOND_WITHIN = timedelta(days=28)
+
+
+class AwardError(ValidationError):
+    """A refused change, with a message fit to show the user."""
+
+
+def _money(value) -> Decimal:
+    return Decimal(value).quantize(CENT)
+
+
+def lead_officers(award: Award) -> list[User]:
+    return list(User.objects.filter(organisation_id=award.lead_id, is_active=True).exclude(org_role=""))
+
+
+def programme_managers(award: Award) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            staff_roles__role=StaffRole.Role.PROGRAMME_MANAGER,
+            staff_roles__programme_id=award.round.programme_id,
+        ).distinct()
+    )
+
+
+def award_context(award: Award, **extra) -> dict:
+    """Notification context: JSON-safe, money as a string."""
+    return {
+        "reference": award.reference,
+        "title": award.title,
+        "round_name": award.round.name,
+        "organisation_name": award.lead.name,
+        "amount": f"{award.amount:,.2f}",
+        **{k: (str(v) if isinstance(v, Decimal | date) else v) for k, v in extra.items()},
+    }
+
+
+def notify_people(*, people, event: str, award: Award, key: str, url: str = "", **extra) -> None:
+    from notifications.services import notify
+
+    context = award_context(award, **extra)
+    for person in {p.pk: p for p in people}.values():
+        notify(
+            recipient=person,
+            event=event,
+            context=context,
+            dedupe_key=f"{event}:{key}",
+            url=url or award.get_absolute_url(),
+        )
+
+
+def _next_historic_reference() -> str:
+    n = Award.objects.filter(reference__startswith="AWD-").count() + 1
+    while Award.objects.filter(reference=f"AWD-{n:06d}").exists():
+        n += 1
+    return f"AWD-{n:06d}"
+
+
+@transaction.atomic
+def award_issue(*, bid, amount: Decimal, actor, conditions: str = "") -> Award:
+    """Create the award (status offered) for a funded bid, audit it, and notify the lead's officers
+    (event "award_offered").
+
+    Calling it again for a bid that already has an award returns that award unchanged, so a
+    decision confirmed twice cannot offer twice.
+    """
+    from applications.models import BidStatus, PartnerStatus
+
+    existing = Award.objects.filter(bid=bid).first()
+    if existing is not None:
+        return existing
+    if bid.status != BidStatus.FUNDED:
+        raise AwardError(f"Only a funded bid can receive an award; {bid} is {bid.get_status_display().lower()}")
+    amount = _money(amount)
+    if amount <= 0:
+        raise AwardError("The award amount must be more than £0")
+    today = timezone.localdate()
+    award = Award.objects.create(
+        reference=bid.reference or _next_historic_reference(),
+        round=bid.round,
+        bid=bid,
+        lead=bid.lead,
+        title=bid.title,
+        scope=bid.summary,
+        amount=amount,
+        conditions=conditions,
+        status=A.OFFERED,
+        status_changed_at=timezone.now(),
+        award_date=today,
+        respond_by=today + RESPOND_WITHIN,
+        planned_start=bid.planned_start,
+        planned_end=bid.planned_end,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    partner_ids = bid.partners.filter(status=PartnerStatus.CONFIRMED).values_list("organisation_id", flat=True)
+    award.partners.set(list(partner_ids))
+    # One tranche for the whole amount to start with; the programme manager may re-plan it.
+    PaymentTranche.objects.create(award=award, number=1, amount=amount, due_on=bid.planned_start or today)
+    audit_record(actor=actor, action="award.offered", target=award, summary=f"Offered £{amount:,.2f} for {bid}")
+    notify_people(
+        people=lead_officers(award),
+        event="award_offered",
+        award=award,
+        key=str(award.pk),
+        respond_by=f"{award.respond_by:%-d %B %Y}",
+    )
+    return award
+
+
+@transaction.atomic
+def award_create_historic(
+    *,
+    round,
+    lead,
+    title: str,
+    amount: Decimal,
+    award_date: date,
+    actor,
+    reference: str = "",
+    partners=(),
+    status: str = A.ACTIVE,
+    scope: str = "",
+    planned_start: date | None = None,
+    planned_end: date | None = None,
+) -> Award:
+    """Enter an award made before the service existed (no bid). No notification: it is history."""
+    amount = _money(amount)
+    if amount <= 0:
+        raise AwardError("The award amount must be more than £0")
+    award = Award.objects.create(
+        reference=reference or _next_historic_reference(),
+        round=round,
+        lead=lead,
+        title=title,
+        scope=scope,
+        amount=amount,
+        status=status,
+        status_changed_at=timezone.now(),
+        award_date=award_date,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        is_historic=True,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    award.partners.set(list(partners))
+    PaymentTranche.objects.create(award=award, number=1, amount=amount, due_on=planned_start or award_date)
+    if status in Award.LIVE or status == A.COMPLETED:
+        returns_create(award=award)
+    audit_record(actor=actor, action="award.historic", target=award, summary=f"Entered historic award {award}")
+    return award
+
+
+def award_transition(*, award: Award, to: str, actor, reason: str = "", action: str | None = None) -> Award:
+    """The one function that moves an award along `Award.TRANSITIONS`. Callers hold a transaction."""
+    if not award.can_transition(to):
+        raise AwardError(
+            f"An award that is {award.get_status_display().lower()} cannot become {AwardStatus(to).label.lower()}"
+        )
+    old = award.status
+    award.status = to
+    award.status_reason = reason
+    award.status_changed_at = timezone.now()
+    award.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=action or f"award.{to}",
+        target=award,
+        summary=reason or f"{old} to {to}",
+        data={"from": old},
+    )
+    return award
+
+
+def returns_create(*, award: Award) -> int:
+    """Give a live award one return per period in its round's schedule (idempotent)."""
+    have = set(award.returns.values_list("period_id", flat=True))
+    rows = [MonitoringReturn(award=award, period=p) for p in award.round.return_periods.all() if p.pk not in have]
+    MonitoringReturn.objects.bulk_create(rows)
+    return len(rows)
+
+
+@transaction.atomic
+def award_accept(*, award: Award, actor: User, name: str, role: str, confirm_terms: bool) -> Award:
+    """An authorised signatory of the lead council accepts the offer and its terms."""
+    award = Award.objects.select_for_update().get(pk=award.pk)
+    if not perms.can_accept(actor, award):
+        raise AwardError("Only an authorised signatory of the lead council can accept this offer")
+    if not confirm_terms:
+        raise AwardError("Confirm that your council accepts the terms and conditions of the offer")
+    if not name.strip() or not role.strip():
+        raise AwardError("Enter your name and job title")
+    award_transition(award=award, to=A.ACCEPTED, actor=actor, reason=f"Accepted by {name.strip()}, {role.strip()}")
+    award.accepted_by = actor
+    award.accepted_at = timezone.now()
+    award.accepted_name = name.strip()[:150]
+    award.accepted_role = role.strip()[:150]
+    award.save(update_fields=["accepted_by", "accepted_at", "accepted_name", "accepted_role", "updated_at"])
+    returns_create(award=award)
+    notify_people(
+        people=[*lead_officers(award), *programme_managers(award)],
+        event="award_accepted",
+        award=award,
+        key=str(award.pk),
+        accepted_by=award.accepted_name,
+    )
+    return award
+
+
+@transaction.atomic
+def award_decline(*, award: Award, actor: User, reason: str) -> Award:
+    award = Award.objects.select_for_update().get(pk=award.pk)
+    if not perms.can_accept(actor, award):
+        raise AwardError("Only an authorised signatory of the lead council can decline this offer")
+    if not reason.strip():
+        raise AwardError("Enter why your council is declining the offer")
+    return award_transition(award=award, to=A.DECLINED, actor=actor, reason=reason.strip())
+
+
+@transaction.atomic
+def award_end(*, award: Award, actor: User, to: str, reason: str) -> Award:
+    """The programme manager withdraws an offer or terminates an award, with a reason."""
+    award = Award.objects.select_for_update().get(pk=award.pk)
+    if not perms.can_manage(actor, award):
+        raise AwardError("Only the programme's manager can do this")
+    if to not in (A.WITHDRAWN, A.TERMINATED):
+        raise AwardError("Choose withdraw or terminate")
+    if not reason.strip():
+        raise AwardError("Enter a reason")
+    return award_transition(award=award, to=to, actor=actor, reason=reason.strip())
+
+
+@transaction.atomic
+def closure_submit(*, award: Award, actor: User, closure_report: str, case_study: str) -> Award:
+    """The lead council sends its end-of-project report and case study."""
+    award = Award.objects.select_for_update().get(pk=award.pk)
+    if not perms.can_edit(actor, award):
+        raise AwardError("Only the lead council can send the end-of-project report")
+    if award.status != A.ACTIVE:
+        raise AwardError("The end-of-project report can be sent once the award is active")
+    if not closure_report.strip():
+        raise AwardError("Enter the end-of-project report")
+    award.closure_report = closure_report.strip()
+    award.case_study = case_study.strip()
+    award.save(update_fields=["closure_report", "case_study", "updated_at"])
+    audit_record(actor=actor, action="award.closure_report", target=award, summary="End-of-project report sent")
+    return award
+
+
+@transaction.atomic
+def award_close(*, award: Award, actor: User) -> Award:
+    """The programme manager closes an award whose report is in: completed."""
+    award = Award.objects.select_for_update().get(pk=award.pk)
+    if not perms.can_manage(actor, award):
+        raise AwardError("Only the programme's manager can close an award")
+    if not award.closure_report:
+        raise AwardError("The council has not sent its end-of-project report yet")
+    award_transition(award=award, to=A.COMPLETED, actor=actor, reason="Closed after the end-of-project report")
+    award.closed_at = timezone.now()
+    award.save(update_fields=["closed_at", "updated_at"])
+    return award
+
+
+__all__ = [
+    "AwardError",
+    "award_accept",
+    "award_close",
+    "award_create_historic",
+    "award_decline",
+    "award_end",
+    "award_issue",
+    "award_transition",
+    "closure_submit",
+    "returns_create",
+]

@@ -1,0 +1,31 @@
+from django.urls import path
+
+from . import staff_views, views
+
+app_name = "awards"
+
+urlpatterns = [
+    path("awards/", views.dashboard, name="dashboard"),
+    path("awards/<int:pk>/", views.detail, name="detail"),
+    path("awards/<int:pk>/offer/", views.offer_letter, name="offer_letter"),
+    path("awards/<int:pk>/offer.pdf", views.offer_pdf, name="offer_pdf"),
+    path("awards/<int:pk>/accept/", views.accept, name="accept"),
+    path("awards/<int:pk>/decline/", views.decline, name="decline"),
+    path("awards/<int:pk>/milestones/<int:mid>/", views.milestone_update, name="milestone_update"),
+    path("awards/<int:pk>/returns/<int:rid>/", views.return_detail, name="return"),
+    path("awards/<int:pk>/variations/new/", views.variation_new, name="variation_new"),
+    path("awards/<int:pk>/closure/", views.closure, name="closure"),
+    path("staff/awards/<int:pk>/tranches/", staff_views.tranches_plan, name="tranches"),
+    path("staff/awards/<int:pk>/tranches/<int:tid>/pay/", staff_views.payment, name="payment"),
+    path("staff/awards/<int:pk>/milestones/new/", staff_views.milestone_add, name="milestone_add"),
+    path(
+        "staff/awards/<int:pk>/milestones/<int:mid>/confirm/", staff_views.milestone_confirm, name="milestone_confirm"
+    ),
+    path("staff/awards/<int:pk>/variations/<int:vid>/", staff_views.variation_decide, name="variation_decide"),
+    path("staff/awards/<int:pk>/fund-returns/new/", staff_views.fund_return_new, name="fund_return_new"),
+    path("staff/awards/<int:pk>/end/", staff_views.end, name="end"),
+    path("staff/awards/<int:pk>/close/", staff_views.close, name="close"),
+    path("staff/awards/<int:pk>/targets/", staff_views.targets, name="targets"),
+    path("staff/awards/rounds/<slug:slug>/monitoring/", staff_views.round_monitoring, name="round_monitoring"),
+    path("staff/portfolio/", staff_views.portfolio, name="portfolio"),
+]

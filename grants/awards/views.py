@@ -1,0 +1,242 @@
+"""Award pages for councils (and the shared award page). Thin: check, call a service, render.
+
+Every award page first finds the award and checks `permissions.can_view`; a user who may not
+see it gets 404. Acting needs the narrower check of the service (which raises AwardError).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from grants.models import AuditEvent, Award, AwardStatus, Milestone, MonitoringReturn, ReturnStatus
+from grants.permissions import get_or_404
+
+from . import forms, monitoring, pdf, selectors, services
+from . import permissions as perms
+
+
+def form_error(form, exc: services.AwardError) -> None:
+    """Show a service's refusal on the form, against the field it names when the form has it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def award_or_404(request: HttpRequest, pk: int, *, check=None) -> Award:
+    award = get_object_or_404(selectors.award_queryset(), pk=pk)
+    get_or_404(perms.can_view(request.user, award))
+    if check is not None:
+        get_or_404(check(request.user, award))
+    return award
+
+
+def form_page(request, *, award, form, title: str, intro: str = "", template: str = "awards/form_page.html"):
+    return render(request, template, {"award": award, "form": form, "title": title, "intro": intro})
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    awards = list(selectors.awards_for_council(user=request.user).order_by("-award_date", "reference"))
+    return render(
+        request,
+        "awards/dashboard.html",
+        {"awards": awards, "due": selectors.due_next(awards=awards, user=request.user), "today": timezone.localdate()},
+    )
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    award_or_404(request, pk)
+    award = selectors.award_detail(pk=pk)
+    user = request.user
+    return render(
+        request,
+        "awards/detail.html",
+        {
+            "award": award,
+            "figures": selectors.figures(award),
+            "today": timezone.localdate(),
+            "is_lead": perms.can_edit(user, award),
+            "can_accept": perms.can_accept(user, award) and award.status == AwardStatus.OFFERED,
+            "can_manage": perms.can_manage(user, award),
+            "can_pay": perms.can_pay(user) and award.status in Award.LIVE,
+            "is_live": award.status in Award.LIVE,
+            "history": AuditEvent.objects.filter(target_type="grants.award", target_id=str(award.pk)).order_by("-at")[
+                :50
+            ],
+        },
+    )
+
+
+def _letter_context(award: Award) -> dict:
+    award = selectors.award_detail(pk=award.pk)
+    return {
+        "award": award,
+        "funder": award.round.programme.funder,
+        "periods": list(award.round.return_periods.all()),
+        "targets": list(award.output_targets.all()),
+        "today": timezone.localdate(),
+    }
+
+
+@login_required
+def offer_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    award = award_or_404(request, pk)
+    return render(request, "awards/offer_letter.html", _letter_context(award))
+
+
+@login_required
+def offer_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    award = award_or_404(request, pk)
+    response = HttpResponse(pdf.offer_letter_pdf(_letter_context(award)), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="offer-{award.reference}.pdf"'
+    return response
+
+
+@login_required
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    award = award_or_404(request, pk, check=perms.can_accept)
+    form = forms.AcceptForm(request.POST or None)
+    if award.status != AwardStatus.OFFERED:
+        messages.info(request, "This offer has already been answered")
+        return redirect(award)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.award_accept(award=award, actor=request.user, **form.cleaned_data)
+        except services.AwardError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, f"You have accepted the offer for {award.reference}")
+            return redirect(award)
+    return render(request, "awards/accept.html", {"award": award, "form": form, **_letter_context(award)})
+
+
+@login_required
+def decline(request: HttpRequest, pk: int) -> HttpResponse:
+    award = award_or_404(request, pk, check=perms.can_accept)
+    form = forms.DeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.award_decline(award=award, actor=request.user, reason=form.cleaned_data["reason"])
+        except services.AwardError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, "You have declined the offer")
+            return redirect(award)
+    return form_page(request, award=award, form=form, title="Decline the offer")
+
+
+@login_required
+def milestone_update(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
+    award = award_or_404(request, pk, check=perms.can_edit)
+    milestone = get_object_or_404(Milestone, pk=mid, award=award)
+    form = forms.MilestoneUpdateForm(
+        request.POST or None, initial={"status": milestone.status, "evidence": milestone.evidence}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            monitoring.milestone_update(milestone=milestone, actor=request.user, **form.cleaned_data)
+        except services.AwardError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, "Milestone updated")
+            return redirect(award)
+    return form_page(request, award=award, form=form, title=f"Milestone: {milestone.description}")
+
+
+@login_required
+def return_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
+    """A return: the council fills it in (when due or sent back); the manager reviews it."""
+    award = award_or_404(request, pk)
+    mreturn = get_object_or_404(MonitoringReturn.objects.select_related("period", "submitted_by"), pk=rid, award=award)
+    outputs = list(award.round.outputs.all())
+    can_submit = (
+        perms.can_edit(request.user, award) and mreturn.status in MonitoringReturn.OPEN and award.status in Award.LIVE
+    )
+    can_review = perms.can_manage(request.user, award) and mreturn.status == ReturnStatus.SUBMITTED
+    values = selectors.return_values(mreturn=mreturn)
+    form = review = None
+    if can_submit:
+        initial = {"rag": mreturn.rag, "commentary": mreturn.commentary, "evidence": mreturn.evidence}
+        initial.update({f"output_{o.pk}": v for o, v, _ in values if v is not None})
+        form = forms.ReturnForm(request.POST or None, outputs=outputs, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                monitoring.return_submit(
+                    mreturn=mreturn,
+                    actor=request.user,
+                    rag=form.cleaned_data["rag"],
+                    commentary=form.cleaned_data["commentary"],
+                    evidence=form.cleaned_data["evidence"],
+                    values=form.output_values(),
+                )
+            except services.AwardError as exc:
+                form_error(form, exc)
+            else:
+                messages.success(request, f"Return sent: {mreturn.period.title}")
+                return redirect(award)
+    elif can_review:
+        review = forms.ReviewForm(request.POST or None)
+        if request.method == "POST" and review.is_valid():
+            try:
+                if review.cleaned_data["decision"] == "approve":
+                    monitoring.return_approve(mreturn=mreturn, actor=request.user)
+                else:
+                    monitoring.return_request_changes(
+                        mreturn=mreturn, actor=request.user, reason=review.cleaned_data["reason"]
+                    )
+            except services.AwardError as exc:
+                form_error(review, exc)
+            else:
+                messages.success(request, "Decision saved")
+                return redirect(award)
+    elif request.method == "POST":
+        get_or_404(False)
+    return render(
+        request,
+        "awards/return.html",
+        {
+            "award": award,
+            "mreturn": mreturn,
+            "values": values,
+            "form": form,
+            "review": review,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def variation_new(request: HttpRequest, pk: int) -> HttpResponse:
+    award = award_or_404(request, pk, check=perms.can_edit)
+    form = forms.VariationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            monitoring.variation_request(award=award, actor=request.user, **form.cleaned_data)
+        except services.AwardError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, "Variation request sent to the programme manager")
+            return redirect(award)
+    return form_page(request, award=award, form=form, title="Ask for a variation")
+
+
+@login_required
+def closure(request: HttpRequest, pk: int) -> HttpResponse:
+    award = award_or_404(request, pk, check=perms.can_edit)
+    form = forms.ClosureForm(
+        request.POST or None, initial={"closure_report": award.closure_report, "case_study": award.case_study}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.closure_submit(award=award, actor=request.user, **form.cleaned_data)
+        except services.AwardError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, "End-of-project report sent")
+            return redirect(award)
+    return form_page(request, award=award, form=form, title="End-of-project report and case study")

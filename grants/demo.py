@@ -1,0 +1,314 @@
+"""Demo programmes, rounds and people from the productivity-programme reports (shared/domain.md).
+
+Idempotent: every row is found by a natural key and updated, so `seed_demo` runs twice safely.
+Dates of historic rounds are real; the open Digital Inclusion round is placed around today.
+"""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from .models import Organisation, OrgKind, OrgRole, Programme, Round, StaffRole, User
+
+LONDON = ZoneInfo("Europe/London")
+DEMO_PASSWORD = "grantbench-demo-2026"
+
+BODIES = [
+    ("Local Government Association", "LGA", OrgKind.OTHER, ""),
+    ("Cabinet Office", "Cabinet Office", OrgKind.CENTRAL_GOVERNMENT, "GB-GOR-D2"),
+    ("Ministry of Housing, Communities and Local Government", "MHCLG", OrgKind.CENTRAL_GOVERNMENT, "GB-GOR-D1342"),
+    ("The Behavioural Insights Team", "Behavioural Insights Team", OrgKind.OTHER, ""),
+    ("NHS Digital", "NHS Digital", OrgKind.OTHER, ""),
+    ("Design Council", "Design Council", OrgKind.OTHER, ""),
+    ("East Sussex Fire and Rescue Service", "East Sussex Fire and Rescue", OrgKind.FIRE_RESCUE, ""),
+]
+
+PROGRAMMES = [
+    {
+        "slug": "behavioural-insights",
+        "name": "Behavioural Insights",
+        "code": "BI",
+        "partners": ["Behavioural Insights Team"],
+        "description": "Nudge projects that manage demand for council services, run with the Behavioural Insights Team.",
+    },
+    {
+        "slug": "digital",
+        "name": "Digital",
+        "code": "DIG",
+        "partners": ["MHCLG"],
+        "description": "Council-led projects putting services online and getting residents and businesses online.",
+    },
+    {
+        "slug": "cyber-security",
+        "name": "Cyber Security",
+        "code": "CYB",
+        "partners": ["Cabinet Office"],
+        "description": "Grants from the National Cyber Security Programme for councils at greatest risk.",
+    },
+    {
+        "slug": "one-public-estate",
+        "name": "One Public Estate",
+        "code": "OPE",
+        "partners": ["Cabinet Office", "MHCLG"],
+        "description": "Councils and central government making better use of public land and property, in partnerships.",
+    },
+    {
+        "slug": "productivity-experts",
+        "name": "Productivity Experts",
+        "code": "PEX",
+        "partners": [],
+        "description": "A grant for a council to commission an expert from the productivity pool.",
+    },
+]
+
+
+def _dt(y: int, m: int, d: int, h: int = 12, minute: int = 0) -> datetime:
+    return datetime(y, m, d, h, minute, tzinfo=LONDON)
+
+
+def _rounds(now: datetime) -> list[dict]:
+    today = timezone.localdate(now)
+    di_open = datetime.combine(today - timedelta(days=14), datetime.min.time(), tzinfo=LONDON).replace(hour=9)
+    di_close = datetime.combine(today + timedelta(days=30), datetime.min.time(), tzinfo=LONDON).replace(hour=12)
+    councils = {"eligible_kinds": []}
+    return [
+        {
+            "programme": "behavioural-insights",
+            "slug": "bi-phase-1",
+            "name": "Behavioural Insights phase 1",
+            "reference_prefix": "BI1",
+            "financial_year": 2015,
+            "budget": "150000",
+            "min_award": "10000",
+            "max_award": "50000",
+            "opens_at": _dt(2015, 6, 1),
+            "closes_at": _dt(2015, 7, 31),
+            "decided_at": _dt(2015, 9, 30),
+            **councils,
+        },
+        {
+            "programme": "behavioural-insights",
+            "slug": "bi-phase-2",
+            "name": "Behavioural Insights phase 2",
+            "reference_prefix": "BI2",
+            "financial_year": 2016,
+            "budget": "120000",
+            "min_award": "10000",
+            "max_award": "30000",
+            "match_funding_percent": "100",
+            "opens_at": _dt(2016, 5, 3),
+            "closes_at": _dt(2016, 6, 30),
+            "decided_at": _dt(2016, 8, 31),
+            **councils,
+            "prospectus": "Each award of £30,000 must be matched by the council.",
+        },
+        {
+            "programme": "behavioural-insights",
+            "slug": "bi-phase-3",
+            "name": "Behavioural Insights phase 3",
+            "reference_prefix": "BI3",
+            "financial_year": 2017,
+            "budget": "210000",
+            "min_award": "10000",
+            "max_award": "30000",
+            "opens_at": _dt(2017, 5, 2),
+            "closes_at": _dt(2017, 6, 30),
+            "decided_at": _dt(2017, 9, 1),
+            "eligible_kinds": list(OrgKind.values)[:6] + [OrgKind.FIRE_RESCUE],
+        },
+        {
+            "programme": "behavioural-insights",
+            "slug": "bi-phase-4",
+            "name": "Behavioural Insights phase 4, 2018/19",
+            "reference_prefix": "BI4",
+            "financial_year": 2018,
+            "budget": "400000",
+            "min_award": "10000",
+            "max_award": "50000",
+            "opens_at": _dt(2018, 5, 1),
+            "closes_at": _dt(2018, 6, 29, 17),
+            "assessment_deadline": _dt(2018, 7, 27, 17),
+            "decision_date": date(2018, 8, 31),
+            **councils,
+            "prospectus": "Awards of up to £50,000 for projects that use behavioural insights to manage demand. "
+            "The round was tremendously oversubscribed and eight councils were selected.",
+        },
+        {
+            "programme": "digital",
+            "slug": "channel-shift",
+            "name": "Digital Channel Shift",
+            "reference_prefix": "DCS",
+            "financial_year": 2016,
+            "budget": "800000",
+            "min_award": "10000",
+            "max_award": "50000",
+            "opens_at": _dt(2016, 11, 1),
+            "closes_at": _dt(2016, 12, 16),
+            "decided_at": _dt(2017, 2, 1),
+            **councils,
+            "prospectus": "Funding for councils to move transactions online. 23 councils were funded.",
+        },
+        {
+            "programme": "digital",
+            "slug": "digital-inclusion-2019-20",
+            "name": "Digital Inclusion 2019/20",
+            "reference_prefix": "DI20",
+            "financial_year": 2019,
+            "budget": "400000",
+            "min_award": "20000",
+            "max_award": "50000",
+            "match_funding_percent": "10",
+            "opens_at": di_open,
+            "closes_at": di_close,
+            "assessment_deadline": di_close + timedelta(days=28),
+            "decision_date": (di_close + timedelta(days=42)).date(),
+            **councils,
+            "max_partners": 5,
+            "prospectus": "We invite bids for 8 to 10 council-led projects to get residents and businesses online. "
+            "The round is open to all councils in England. Joint bids with neighbouring councils are welcome.",
+        },
+        {
+            "programme": "cyber-security",
+            "slug": "cyber-phase-1",
+            "name": "Cyber Security phase 1",
+            "reference_prefix": "CYB1",
+            "financial_year": 2018,
+            "budget": "1000000",
+            "min_award": "1000",
+            "max_award": "15000",
+            "opens_at": _dt(2018, 11, 1),
+            "closes_at": _dt(2018, 12, 14),
+            "decided_at": _dt(2019, 2, 1),
+            **councils,
+            "joint_bids_allowed": False,
+            "max_partners": 0,
+            "eligibility_note": "councils rated Red or Amber-Red in the cyber stocktake",
+            "prospectus": "Grants for issues that can be fixed quickly, for councils at greatest risk.",
+        },
+        {
+            "programme": "one-public-estate",
+            "slug": "ope-phase-7",
+            "name": "One Public Estate phase 7",
+            "reference_prefix": "OPE7",
+            "financial_year": 2019,
+            "budget": "15000000",
+            "min_award": "50000",
+            "max_award": "500000",
+            "opens_at": _dt(2019, 1, 14),
+            "closes_at": _dt(2019, 3, 1),
+            "decided_at": _dt(2019, 4, 15),
+            **councils,
+            "max_partners": 20,
+            "prospectus": "Funding for partnerships of councils and public bodies to release land and property.",
+        },
+        {
+            "programme": "productivity-experts",
+            "slug": "productivity-experts-2018-19",
+            "name": "Productivity Experts 2018/19",
+            "reference_prefix": "PEX19",
+            "financial_year": 2018,
+            "budget": "252000",
+            "min_award": "6000",
+            "max_award": "6000",
+            "opens_at": _dt(2018, 4, 3),
+            "closes_at": _dt(2019, 1, 31),
+            "decided_at": _dt(2019, 3, 1),
+            **councils,
+            "joint_bids_allowed": False,
+            "max_partners": 0,
+            "prospectus": "A £6,000 grant to commission an expert from the productivity pool.",
+        },
+    ]
+
+
+# Who gets which role. (email, name, council code or body short name, org role, staff roles)
+PEOPLE = [
+    ("council.officer@kent.example.com", "Priya Shah", "KEN", OrgRole.OFFICER, []),
+    ("signatory@kent.example.com", "David Okafor", "KEN", OrgRole.SIGNATORY, []),
+    ("partner.officer@medway.example.com", "Sam Fletcher", "MDW", OrgRole.OFFICER, []),
+    ("council.officer@leeds.example.com", "Ruth Bell", "LDS", OrgRole.OFFICER, []),
+    ("programme.manager@lga.example.com", "Alex Morgan", "LGA", "", ["pm:behavioural-insights", "pm:digital"]),
+    (
+        "cyber.manager@lga.example.com",
+        "Jo Patel",
+        "LGA",
+        "",
+        ["pm:cyber-security", "pm:one-public-estate", "pm:productivity-experts"],
+    ),
+    ("panel.member@lga.example.com", "Chris Evans", "LGA", "", []),
+    ("panel.chair@lga.example.com", "Morag Reid", "LGA", "", []),
+    ("finance@lga.example.com", "Femi Adeyemi", "LGA", "", ["finance_officer"]),
+    ("board@lga.example.com", "Cllr Helen Price", "LGA", "", ["board_viewer"]),
+    ("admin@lga.example.com", "Sys Admin", "LGA", "", ["administrator"]),
+]
+
+
+# An illustrative named list for the targeted cyber round: the real stocktake ratings are not
+# public, so the demo takes every other current council in code order: 116 of them.
+def _cyber_named_list() -> list[Organisation]:
+    return list(Organisation.objects.councils().current().order_by("code"))[::2][:116]
+
+
+def seed(stdout=None, now: datetime | None = None) -> dict[str, object]:
+    now = now or timezone.now()
+    bodies = {}
+    for name, short, kind, ident in BODIES:
+        bodies[short], _ = Organisation.objects.update_or_create(
+            name=name, code=None, defaults={"short_name": short, "kind": kind, "other_identifier": ident}
+        )
+    lga = bodies["LGA"]
+    programmes = {}
+    for spec in PROGRAMMES:
+        prog, _ = Programme.objects.update_or_create(
+            slug=spec["slug"],
+            defaults={"name": spec["name"], "code": spec["code"], "description": spec["description"], "funder": lga},
+        )
+        prog.partner_bodies.set([bodies[p] for p in spec["partners"]])
+        programmes[prog.slug] = prog
+    rounds = {}
+    for spec in _rounds(now):
+        spec = dict(spec)
+        prog = programmes[spec.pop("programme")]
+        for key in ("budget", "min_award", "max_award", "match_funding_percent"):
+            if key in spec:
+                spec[key] = Decimal(spec[key])
+        rnd, _ = Round.objects.update_or_create(
+            slug=spec.pop("slug"), defaults={"programme": prog, "published": True, **spec}
+        )
+        rnd.full_clean()
+        rounds[rnd.slug] = rnd
+    rounds["cyber-phase-1"].eligible_organisations.set(_cyber_named_list())
+    people = {}
+    for email, name, org_key, org_role, roles in PEOPLE:
+        org = Organisation.objects.filter(code=org_key).first() or bodies[org_key]
+        user, created = User.objects.get_or_create(email=email, defaults={"full_name": name})
+        user.full_name, user.organisation, user.org_role = name, org, org_role
+        if created or not user.has_usable_password():
+            user.set_password(DEMO_PASSWORD)
+        if "administrator" in roles:
+            user.is_staff = user.is_superuser = True
+        user.save()
+        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        for role in roles:
+            if role.startswith("pm:"):
+                StaffRole.objects.get_or_create(user=user, role="programme_manager", programme=programmes[role[3:]])
+            else:
+                StaffRole.objects.get_or_create(user=user, role=role, programme=None)
+        people[email] = user
+    # Panels: the demo panel member and chair sit on the Behavioural Insights phase 4 and Digital Inclusion panels.
+    from scoring.models import Panel, PanelMember
+
+    for slug in ("bi-phase-4", "digital-inclusion-2019-20"):
+        panel, _ = Panel.objects.get_or_create(round=rounds[slug], defaults={"name": f"{rounds[slug].name} panel"})
+        PanelMember.objects.update_or_create(
+            panel=panel, user=people["panel.member@lga.example.com"], defaults={"is_chair": False}
+        )
+        PanelMember.objects.update_or_create(
+            panel=panel, user=people["panel.chair@lga.example.com"], defaults={"is_chair": True}
+        )
+    if stdout:
+        stdout.write(f"Demo: {len(programmes)} programmes, {len(rounds)} rounds, {len(people)} people")
+    return {"bodies": bodies, "programmes": programmes, "rounds": rounds, "people": people}

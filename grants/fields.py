@@ -1,0 +1,164 @@
+"""Form fields in the GOV.UK pattern, shared by every app's forms.
+
+Money is a text input (GOV.UK advises against number inputs) that accepts what people type,
+'£25,000' or '25000.50', and gives a Decimal. Dates are the GOV.UK date input: day, month and
+year boxes. Both also accept their plain machine form (`name=2026-04-01`, `name=25000`) so
+scripts and API clients need not fake three boxes.
+"""
+
+import re
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.widgets import DateInputWidget
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.utils import timezone
+
+
+class NumberField(forms.DecimalField):
+    """A number typed into a text box; commas and spaces are allowed, as people write them."""
+
+    widget = forms.TextInput
+    default_invalid = "Enter a number, like 1200"
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", 0)
+        kwargs["error_messages"] = {"invalid": self.default_invalid, **kwargs.get("error_messages", {})}
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("step", None)
+        attrs.update({"inputmode": "decimal", "spellcheck": "false", "class": "govuk-input govuk-input--width-10"})
+        return attrs
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace("£", "").replace(",", "").replace(" ", "")
+        value = super().to_python(value)
+        if value is not None and not value.is_finite():  # 'NaN', 'sNaN', 'Infinity' are not numbers
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
+
+
+class MoneyField(NumberField):
+    """Pounds and pence, as a Decimal with two places."""
+
+    default_invalid = "Enter an amount in pounds, like 25000 or 25,000.50"
+
+
+class _DateWidget(DateInputWidget):
+    def value_from_datadict(self, data, files, name):
+        if name in data and not any(f"{name}_{i}" in data for i in range(3)):
+            try:
+                parsed = date.fromisoformat(str(data[name]))
+            except ValueError:
+                return [data[name], "", ""]
+            return [str(parsed.day), str(parsed.month), str(parsed.year)]
+        return super().value_from_datadict(data, files, name)
+
+
+class GovDateField(DateInputField):
+    """GOV.UK date input with plain-words errors tied to the field."""
+
+    widget = _DateWidget
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("require_all_fields", False)
+        super().__init__(**kwargs)
+        label = str(kwargs.get("label") or "the date").lower()
+        self.error_messages["required"] = f"Enter {label}"
+        name = f"{label[:1].upper()}{label[1:]}"
+        self.error_messages["incomplete"] = f"{name} must include a day, month and year"
+        for field, part in zip(self.fields, ("day", "month", "year"), strict=True):
+            field.error_messages["incomplete"] = f"{name} must include a {part}"
+            field.validators = [RegexValidator(r"^[0-9]+$", f"{name} must be a real date, with numbers only")]
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        try:
+            value = date(day=int(day), month=int(month), year=int(year))
+        except (ValueError, OverflowError):
+            raise ValidationError("Enter a real date, for example 27 3 2027", code="invalid")
+        if not 1900 <= value.year <= 2200:
+            raise ValidationError("Enter a year with four digits, for example 2027", code="invalid")
+        return value
+
+
+TIME_RE = re.compile(r"^(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ampm>am|pm)?$")
+
+
+def parse_time(text: str) -> time | None:
+    """'9am', '9:30am', '17:00', '12pm', 'midday' and 'midnight' as people write them."""
+    text = (text or "").strip().lower().replace(" ", "").replace("a.m.", "am").replace("p.m.", "pm")
+    if text in ("midday", "noon"):
+        return time(12, 0)
+    if text == "midnight":
+        return time(0, 0)
+    match = TIME_RE.match(text)
+    if not match:
+        return None
+    hour, minute, ampm = int(match["h"]), int(match["m"] or 0), match["ampm"]
+    if ampm:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if ampm == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+class _DateTimeWidget(_DateWidget):
+    def __init__(self, attrs=None):
+        time_widget = forms.TextInput(
+            attrs={"class": "govuk-input govuk-date-input__input govuk-input--width-5", "label": "Time"}
+        )
+        forms.MultiWidget.__init__(self, [*DateInputWidget().widgets, time_widget], attrs)
+
+    def decompress(self, value):
+        if value:
+            local = timezone.localtime(value)
+            return local.day, local.month, local.year, local.strftime("%-I:%M%p").lower()
+        return None, None, None, None
+
+    def value_from_datadict(self, data, files, name):
+        if name in data and not any(f"{name}_{i}" in data for i in range(4)):
+            raw = str(data[name]).replace(" ", "T", 1)
+            try:
+                parsed = datetime.fromisoformat(raw)
+            except ValueError:
+                return [data[name], "", "", ""]
+            return [str(parsed.day), str(parsed.month), str(parsed.year), parsed.strftime("%H:%M")]
+        return forms.MultiWidget.value_from_datadict(self, data, files, name)
+
+
+class GovDateTimeField(GovDateField):
+    """The GOV.UK date input plus a time box, read as UK time (Europe/London), stored aware."""
+
+    widget = _DateTimeWidget
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        name = str(kwargs.get("label") or "The date")
+        time_field = forms.CharField(label="Time", error_messages={"incomplete": f"{name} must include a time"})
+        self.fields = (*self.fields, time_field)
+        self.help_text = self.help_text or "For example, 31 3 2027 and 5pm or 17:00 (UK time)"
+
+    def compress(self, data_list):
+        if not data_list:
+            return None
+        *date_parts, time_text = (list(data_list) + [None] * 4)[:4]
+        day = super().compress(date_parts)
+        if day is None:
+            return None
+        at = parse_time(time_text or "")
+        if at is None:
+            raise ValidationError("Enter a real time, for example 9am, 5:30pm or 17:30", code="invalid")
+        return timezone.make_aware(datetime.combine(day, at), ZoneInfo("Europe/London"))

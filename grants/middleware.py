@@ -1,0 +1,60 @@
+"""Programme staff and panel members must turn on two-factor authentication before anything else."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from .permissions import mfa_enabled, requires_mfa
+
+# Pages open to a signed-in user who has not yet set up MFA: public pages and account pages.
+OPEN_PREFIXES = ("/accounts/", "/static/", "/rounds/", "/open-data/", "/healthz", "/accessibility/")
+
+
+class RequireStaffMFAMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path
+        if (
+            path != "/"
+            and not path.startswith(OPEN_PREFIXES)
+            and request.user.is_authenticated
+            and requires_mfa(request.user)
+            and not mfa_enabled(request.user)
+        ):
+            messages.warning(request, "Set up two-factor authentication before you continue. Your role requires it.")
+            return redirect(f"{reverse('mfa_activate_totp')}?next={path}")
+        return self.get_response(request)
+
+
+class StripNulMiddleware:
+    """Drop NUL characters from query strings and form posts before any view sees them.
+
+    Browsers never send them, PostgreSQL refuses them in text and JSON, and Django's form fields
+    reject them one field at a time; removing them once here means a stray byte can never turn
+    into a server error on a page that reads raw values (filters, answers).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
+            request.GET = _without_nul(request.GET)
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            request.POST = _without_nul(request.POST)
+        return self.get_response(request)
+
+
+def _without_nul(data):
+    if not any("\x00" in v for _, values in data.lists() for v in values if isinstance(v, str)):
+        return data
+    clean = data.copy()
+    for key, values in data.lists():
+        clean.setlist(key, [v.replace("\x00", "") if isinstance(v, str) else v for v in values])
+    clean._mutable = False
+    return clean

@@ -1,0 +1,186 @@
+"""Monitoring: a round's schedule of returns and outputs, and each award's returns.
+
+A round chooses its outputs from a catalogue (money in pounds or counts), each award gets a
+target per output, and every return reports a RAG status and the period's output values.
+"""
+
+from django.db import models
+
+from .programmes import money
+
+
+class OutputUnit(models.TextChoices):
+    POUNDS = "pounds", "Pounds"
+    COUNT = "count", "Count"
+
+
+class OutputKind(models.TextChoices):
+    SAVINGS = "savings", "Savings"
+    INCOME = "income", "Income generated"
+    COST_AVOIDANCE = "cost_avoidance", "Cost avoidance"
+    CAPITAL_RECEIPTS = "capital_receipts", "Capital receipts"
+    RUNNING_COST_SAVINGS = "running_cost_savings", "Running-cost savings"
+    JOBS_CREATED = "jobs_created", "Jobs created"
+    HOMES = "homes", "Homes (land released for)"
+    PEOPLE_REACHED = "people_reached", "People reached"
+    PROJECTS_LIVE = "projects_live", "Projects live"
+    CUSTOM = "custom", "Custom"
+
+
+OUTPUT_UNITS = {
+    OutputKind.SAVINGS: OutputUnit.POUNDS,
+    OutputKind.INCOME: OutputUnit.POUNDS,
+    OutputKind.COST_AVOIDANCE: OutputUnit.POUNDS,
+    OutputKind.CAPITAL_RECEIPTS: OutputUnit.POUNDS,
+    OutputKind.RUNNING_COST_SAVINGS: OutputUnit.POUNDS,
+    OutputKind.JOBS_CREATED: OutputUnit.COUNT,
+    OutputKind.HOMES: OutputUnit.COUNT,
+    OutputKind.PEOPLE_REACHED: OutputUnit.COUNT,
+    OutputKind.PROJECTS_LIVE: OutputUnit.COUNT,
+}
+
+
+class Rag(models.TextChoices):
+    GREEN = "green", "Green"
+    AMBER = "amber", "Amber"
+    RED = "red", "Red"
+
+
+# The board's definitions, shown on the return form.
+RAG_DEFINITIONS = {
+    Rag.GREEN: "Completed, or due to be completed within the reporting period or at year end (on track).",
+    Rag.AMBER: "Not completed; appropriate mitigation is in place to complete within the agreed timescale.",
+    Rag.RED: "Not completed.",
+}
+RAG_TAG = {Rag.GREEN: "govuk-tag--green", Rag.AMBER: "govuk-tag--orange", Rag.RED: "govuk-tag--red"}
+
+
+class RoundOutput(models.Model):
+    """One output a round's awards report on, chosen from the catalogue."""
+
+    round = models.ForeignKey("grants.Round", on_delete=models.CASCADE, related_name="outputs")
+    kind = models.CharField(max_length=30, choices=OutputKind.choices)
+    label = models.CharField(max_length=120, blank=True, help_text="Needed for a custom output")
+    unit = models.CharField(max_length=10, choices=OutputUnit.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["round", "kind", "label"], name="roundoutput_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.unit:
+            self.unit = OUTPUT_UNITS.get(self.kind, OutputUnit.COUNT)
+        super().save(*args, **kwargs)
+
+    @property
+    def name(self) -> str:
+        return self.label or self.get_kind_display()
+
+
+class ReturnPeriod(models.Model):
+    """One return in a round's schedule, for example 'Quarter 1 2019/20', due on a date."""
+
+    round = models.ForeignKey("grants.Round", on_delete=models.CASCADE, related_name="return_periods")
+    title = models.CharField(max_length=100)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    due_on = models.DateField()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "title"], name="returnperiod_title_unique"),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")), name="returnperiod_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReturnStatus(models.TextChoices):
+    DUE = "due", "Not submitted"
+    SUBMITTED = "submitted", "Submitted"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+
+
+RETURN_STATUS_TAG = {
+    ReturnStatus.DUE: "govuk-tag--grey",
+    ReturnStatus.SUBMITTED: "govuk-tag--blue",
+    ReturnStatus.CHANGES_REQUESTED: "govuk-tag--orange",
+    ReturnStatus.APPROVED: "govuk-tag--green",
+}
+
+
+class MonitoringReturn(models.Model):
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        ReturnStatus.DUE: (ReturnStatus.SUBMITTED,),
+        ReturnStatus.SUBMITTED: (ReturnStatus.APPROVED, ReturnStatus.CHANGES_REQUESTED),
+        ReturnStatus.CHANGES_REQUESTED: (ReturnStatus.SUBMITTED,),
+        ReturnStatus.APPROVED: (),
+    }
+    OPEN = (ReturnStatus.DUE, ReturnStatus.CHANGES_REQUESTED)
+
+    award = models.ForeignKey("grants.Award", on_delete=models.CASCADE, related_name="returns")
+    period = models.ForeignKey(ReturnPeriod, on_delete=models.PROTECT, related_name="returns")
+    status = models.CharField(max_length=20, choices=ReturnStatus.choices, default=ReturnStatus.DUE)
+    rag = models.CharField("RAG status", max_length=10, choices=Rag.choices, blank=True)
+    commentary = models.TextField(blank=True)
+    evidence = models.TextField(blank=True, help_text="Links or a summary of the evidence for this period")
+    submitted_by = models.ForeignKey("grants.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submission_count = models.PositiveSmallIntegerField(default=0)
+    reviewed_by = models.ForeignKey("grants.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_reason = models.TextField(blank=True, help_text="Why changes were requested")
+
+    class Meta:
+        ordering = ["period__due_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["award", "period"], name="return_one_per_period")]
+        indexes = [models.Index(fields=["award", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.award.reference}: {self.period}"
+
+    @property
+    def status_tag_class(self) -> str:
+        return RETURN_STATUS_TAG.get(self.status, "govuk-tag--grey")
+
+    @property
+    def rag_tag_class(self) -> str:
+        return RAG_TAG.get(self.rag, "govuk-tag--grey")
+
+    def can_transition(self, to: str) -> bool:
+        return to in self.TRANSITIONS.get(self.status, ())
+
+
+class OutputTarget(models.Model):
+    award = models.ForeignKey("grants.Award", on_delete=models.CASCADE, related_name="output_targets")
+    output = models.ForeignKey(RoundOutput, on_delete=models.CASCADE, related_name="targets")
+    target = models.DecimalField(**money)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["award", "output"], name="outputtarget_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.output}: {self.target}"
+
+
+class OutputValue(models.Model):
+    """What a return reports for one output in its period."""
+
+    monitoring_return = models.ForeignKey(MonitoringReturn, on_delete=models.CASCADE, related_name="values")
+    output = models.ForeignKey(RoundOutput, on_delete=models.PROTECT, related_name="values")
+    value = models.DecimalField(**money)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["monitoring_return", "output"], name="outputvalue_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.output}: {self.value}"

@@ -1,0 +1,194 @@
+"""Programmes and their rounds (phases). A round's status derives from its dates and decisions."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from .organisations import OrgKind
+
+
+class Programme(models.Model):
+    name = models.CharField(max_length=150, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    code = models.CharField(
+        max_length=20, unique=True, help_text="Short code used in open data, for example BI for Behavioural Insights"
+    )
+    description = models.TextField(blank=True)
+    funder = models.ForeignKey("grants.Organisation", on_delete=models.PROTECT, related_name="programmes_funded")
+    partner_bodies = models.ManyToManyField("grants.Organisation", blank=True, related_name="programmes_partnered")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("grants:staff_programme_detail", args=[self.slug])
+
+
+class RoundStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SCHEDULED = "scheduled", "Scheduled"
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+    IN_ASSESSMENT = "in_assessment", "In assessment"
+    DECIDED = "decided", "Decided"
+
+
+ROUND_STATUS_TAG = {
+    RoundStatus.DRAFT: "govuk-tag--grey",
+    RoundStatus.SCHEDULED: "govuk-tag--blue",
+    RoundStatus.OPEN: "govuk-tag--green",
+    RoundStatus.CLOSED: "govuk-tag--yellow",
+    RoundStatus.IN_ASSESSMENT: "govuk-tag--purple",
+    RoundStatus.DECIDED: "govuk-tag--grey",
+}
+
+money = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0.00"))]}
+
+
+class RoundQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def open_now(self, now=None):
+        now = now or timezone.now()
+        return self.published().filter(opens_at__lte=now, closes_at__gt=now)
+
+    def open_or_upcoming(self, now=None):
+        now = now or timezone.now()
+        return self.published().filter(closes_at__gt=now)
+
+
+class Round(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="rounds")
+    name = models.CharField(max_length=150, help_text="For example Behavioural Insights phase 4")
+    slug = models.SlugField(max_length=80, unique=True)
+    reference_prefix = models.CharField(
+        max_length=10,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z0-9]{2,10}$", "Use 2 to 10 capital letters or digits, for example BI4")],
+        help_text="Starts every bid reference in this round, for example BI4 gives BI4-000123",
+    )
+    financial_year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text="The year the financial year starts, for example 2018 for 2018/19",
+    )
+    budget = models.DecimalField(**money)
+    min_award = models.DecimalField("minimum award", **money)
+    max_award = models.DecimalField("maximum award", **money)
+    match_funding_percent = models.DecimalField(
+        "match funding required (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="The least match funding a bid must offer, as a percentage of the amount requested. 0 for none",
+    )
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    assessment_deadline = models.DateTimeField(null=True, blank=True)
+    decision_date = models.DateField(null=True, blank=True)
+    prospectus = models.TextField(blank=True)
+    prospectus_document = models.FileField(upload_to="prospectus/", blank=True)
+    # Eligibility
+    eligible_kinds = models.JSONField(default=list, blank=True, help_text="Organisation types; empty means any council")
+    eligible_regions = models.JSONField(default=list, blank=True, help_text="Regions; empty means any")
+    england_only = models.BooleanField(default=True)
+    eligible_organisations = models.ManyToManyField(
+        "grants.Organisation",
+        blank=True,
+        related_name="rounds_named_eligible",
+        help_text="An optional named list, for example councils rated Red or Amber-Red",
+    )
+    eligibility_note = models.CharField(
+        max_length=300, blank=True, help_text="Why the named list exists, shown to councils"
+    )
+    joint_bids_allowed = models.BooleanField(default=True)
+    max_partners = models.PositiveSmallIntegerField(default=10)
+    # Lifecycle
+    published = models.BooleanField(default=False, help_text="Unpublished rounds are drafts, seen only by staff")
+    assessment_started_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")), name="round_closes_after_opens"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_award__lte=models.F("max_award"), max_award__lte=models.F("budget")),
+                name="round_min_le_max_le_budget",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("grants:round_detail", args=[self.slug])
+
+    @property
+    def financial_year_label(self) -> str:
+        return f"{self.financial_year}/{(self.financial_year + 1) % 100:02d}"
+
+    def status_at(self, now=None) -> RoundStatus:
+        now = now or timezone.now()
+        if not self.published:
+            return RoundStatus.DRAFT
+        if self.decided_at:
+            return RoundStatus.DECIDED
+        if self.assessment_started_at:
+            return RoundStatus.IN_ASSESSMENT
+        if now < self.opens_at:
+            return RoundStatus.SCHEDULED
+        if now < self.closes_at:
+            return RoundStatus.OPEN
+        return RoundStatus.CLOSED
+
+    @property
+    def status(self) -> RoundStatus:
+        return self.status_at()
+
+    @property
+    def status_tag_class(self) -> str:
+        return ROUND_STATUS_TAG[self.status]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == RoundStatus.OPEN
+
+    @property
+    def eligible_kind_labels(self) -> list[str]:
+        return [OrgKind(k).label for k in self.eligible_kinds if k in OrgKind.values]
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            errors["closes_at"] = "The closing date must be after the opening date"
+        if self.min_award is not None and self.max_award is not None and self.min_award > self.max_award:
+            errors["min_award"] = "The minimum award must be no more than the maximum award"
+        if self.max_award is not None and self.budget is not None and self.max_award > self.budget:
+            errors["max_award"] = "The maximum award must be no more than the budget"
+        if self.assessment_deadline and self.closes_at and self.assessment_deadline <= self.closes_at:
+            errors["assessment_deadline"] = "The assessment deadline must be after the round closes"
+        if self.decision_date and self.closes_at and self.decision_date < timezone.localdate(self.closes_at):
+            errors["decision_date"] = "The decision date must be on or after the closing date"
+        if self.joint_bids_allowed and self.max_partners == 0:
+            errors["max_partners"] = "Allow at least 1 partner, or do not allow joint bids"
+        unknown = set(self.eligible_kinds or []) - set(OrgKind.values)
+        if unknown:
+            errors["eligible_kinds"] = f"Unknown organisation types: {', '.join(sorted(unknown))}"
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,243 @@
+"""Downloads of staff tables: rows -> streaming CSV, rows -> XLSX (openpyxl write-only), and the
+registry of tables so a page, its download and a background export all read the same rows with
+the same filters.
+
+A table function takes (user, params) where params are the page's GET filters, and returns a
+`Table` whose rows are an iterator: CSV streams straight to the response; XLSX goes through a
+temporary file (write-only mode keeps memory flat) because a zip cannot be streamed row by row.
+"""
+
+import csv
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.utils import timezone
+
+from . import forms, selectors
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = ("csv", "xlsx")
+
+
+@dataclass
+class Table:
+    title: str
+    header: list[str]
+    rows: Iterable[list]
+    total: int | None = None  # for progress; None when cheap to skip
+
+
+def _text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, datetime):
+        return timezone.localtime(v).isoformat(timespec="seconds") if timezone.is_aware(v) else v.isoformat()
+    if isinstance(v, date):
+        return v.isoformat()
+    return str(v)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow([_text(v) for v in row])
+
+
+def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(csv_lines(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def _cell(v):
+    if isinstance(v, datetime) and timezone.is_aware(v):
+        return timezone.localtime(v).replace(tzinfo=None)  # Excel has no time zones
+    if isinstance(v, Decimal | int | float | date):
+        return v
+    return _text(v)
+
+
+def write_xlsx(fileobj, title: str, header: list[str], rows: Iterable[list], progress=None) -> int:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=title[:31] or "Export")
+    ws.append(header)
+    n = 0
+    for n, row in enumerate(rows, start=1):
+        ws.append([_cell(v) for v in row])
+        if progress and n % 500 == 0:
+            progress(n)
+    wb.save(fileobj)
+    if progress:
+        progress(n)
+    return n
+
+
+def write_csv(textfile, header: list[str], rows: Iterable[list], progress=None) -> int:
+    writer = csv.writer(textfile)
+    writer.writerow(header)
+    n = 0
+    for n, row in enumerate(rows, start=1):
+        writer.writerow([_text(v) for v in row])
+        if progress and n % 500 == 0:
+            progress(n)
+    if progress:
+        progress(n)
+    return n
+
+
+def xlsx_response(filename: str, table: Table) -> FileResponse:
+    tmp = tempfile.TemporaryFile()
+    write_xlsx(tmp, table.title, table.header, table.rows)
+    tmp.seek(0)
+    return FileResponse(tmp, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_TYPE)
+
+
+def response(name: str, fmt: str, table: Table) -> StreamingHttpResponse | FileResponse:
+    filename = f"{name}-{timezone.localdate():%Y-%m-%d}"
+    if fmt == "xlsx":
+        return xlsx_response(filename, table)
+    return csv_response(filename, table.header, table.rows)
+
+
+# The tables ---------------------------------------------------------------------------------
+
+TABLES: dict[str, Callable[..., Table]] = {}
+
+
+def table(name: str):
+    def register(func):
+        TABLES[name] = func
+        return func
+
+    return register
+
+
+def build(name: str, user, params) -> Table:
+    """The named table for this user and these filters; 404 for an unknown table or filters the
+    user may not use (a programme they cannot see)."""
+    if name not in TABLES:
+        raise Http404
+    return TABLES[name](user, params)
+
+
+def _dashboard(user, params) -> selectors.Dashboard:
+    return selectors.dashboard(user=user, **forms.dashboard_filters(user=user, params=params))
+
+
+@table("dashboard-summary")
+def dashboard_summary(user, params) -> Table:
+    d = _dashboard(user, params)
+    m = d.money
+    rows = [
+        ["Rounds", d.rounds],
+        ["Budget (£)", d.budget],
+        ["Bids received", d.bids_received],
+        ["Amount requested (£)", d.requested],
+        ["Requested per pound of budget", d.oversubscription if d.oversubscription is not None else ""],
+        ["Awards made", d.awards_made],
+        ["Awarded (£)", m["awarded"]],
+        ["Paid (£)", m["paid"]],
+        ["Returned (£)", m["returned"]],
+        ["Net paid (£)", m["net"]],
+        ["Outstanding (£)", m["outstanding"]],
+    ]
+    return Table("Dashboard summary", ["Measure", "Value"], rows, len(rows))
+
+
+@table("dashboard-rag")
+def dashboard_rag(user, params) -> Table:
+    d = _dashboard(user, params)
+    return Table("RAG of live awards", ["RAG status", "Awards"], [[label, n] for _, label, n in d.rag], len(d.rag))
+
+
+@table("dashboard-outputs")
+def dashboard_outputs(user, params) -> Table:
+    d = _dashboard(user, params)
+    rows = [[o.name, o.unit, o.to_date, o.target, o.percent if o.percent is not None else ""] for o in d.outputs]
+    return Table("Outputs", ["Output", "Unit", "To date", "Target", "Per cent of target"], rows, len(rows))
+
+
+@table("dashboard-region")
+def dashboard_region(user, params) -> Table:
+    d = _dashboard(user, params)
+    return Table("Awards by region", ["Region", "Awards", "Amount awarded (£)"], [list(r) for r in d.by_region])
+
+
+@table("dashboard-kind")
+def dashboard_kind(user, params) -> Table:
+    d = _dashboard(user, params)
+    return Table(
+        "Awards by council type", ["Council type", "Awards", "Amount awarded (£)"], [list(r) for r in d.by_kind]
+    )
+
+
+AWARD_HEADER = [
+    "Reference", "Programme", "Round", "Financial year", "Lead", "Council code", "Region", "Council type",
+    "Status", "Award date", "Awarded (£)", "Paid (£)", "Returned (£)", "Net paid (£)", "Outstanding (£)", "Latest RAG",
+]  # fmt: skip
+
+
+def award_row(a) -> list:
+    from grants.awards.selectors import figures
+
+    f = figures(a)
+    return [
+        a.reference, a.round.programme.name, a.round.name, a.round.financial_year_label, a.lead.name, a.lead.code or "",
+        a.lead.region, a.lead.get_kind_display(), a.get_status_display(), a.award_date, f["awarded"], f["paid"],
+        f["returned"], f["net"], f["outstanding"], (a.latest_rag or "").capitalize(),
+    ]  # fmt: skip
+
+
+@table("awards")
+def awards(user, params) -> Table:
+    qs = selectors.dashboard_awards(user=user, **forms.dashboard_filters(user=user, params=params))
+    return Table("Awards", AWARD_HEADER, (award_row(a) for a in qs.iterator(chunk_size=2000)), qs.count())
+
+
+@table("board-report")
+def board_report(user, params) -> Table:
+    as_at = forms.board_as_at(params)
+    rows = [
+        [
+            r.reference, r.programme.name, as_at, r.awards, r.awarded, r.paid, r.returned, r.net, r.green, r.amber,
+            r.red, r.not_reported, r.rag.capitalize() if r.rag else "Not reported", r.outputs_text, r.summary,
+        ]
+        for r in selectors.board_report(user=user, as_at=as_at)
+    ]  # fmt: skip
+    header = [
+        "Reference", "Programme", "As at", "Awards", "Awarded (£)", "Paid (£)", "Returned (£)", "Net paid (£)",
+        "Green", "Amber", "Red", "Not reported", "RAG", "Outputs to date", "Summary",
+    ]  # fmt: skip
+    return Table("Board report", header, rows, len(rows))
+
+
+@table("council-awards")
+def council_awards(user, params) -> Table:
+    profile = selectors.council_profile(user=user, organisation=forms.council_or_404(params.get("council", "")))
+    rows = [award_row(a) for a, _ in profile.awards]
+    return Table("Council awards", AWARD_HEADER, rows, len(rows))
+
+
+@table("council-bids")
+def council_bids(user, params) -> Table:
+    org = forms.council_or_404(params.get("council", ""))
+    profile = selectors.council_profile(user=user, organisation=org)
+    rows = [
+        [b.reference, b.round.programme.name, b.round.name, b.title, "Lead" if b.lead_id == org.pk else "Partner",
+         b.get_status_display(), b.amount_requested, b.submitted_at]
+        for b in profile.bids
+    ]  # fmt: skip
+    header = ["Reference", "Programme", "Round", "Title", "Role", "Status", "Requested (£)", "Submitted"]
+    return Table("Council bids", header, rows, len(rows))

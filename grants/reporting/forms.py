@@ -1,0 +1,113 @@
+"""Filters and forms for reporting pages. The same filter form reads a page's GET parameters and
+its downloads' parameters, so a download always has the filters on screen."""
+
+from datetime import date
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from django import forms
+from django.http import Http404
+from django.utils import timezone
+
+from grants.models import Organisation, Round
+
+from . import selectors
+
+
+class DashboardFilterForm(forms.Form):
+    programme = forms.ChoiceField(required=False, label="Programme")
+    round = forms.ChoiceField(required=False, label="Round")
+    year = forms.ChoiceField(required=False, label="Financial year")
+
+    def __init__(self, data=None, *, user, **kwargs):
+        super().__init__(data, **kwargs)
+        self.programmes = {p.slug: p for p in selectors.visible_programmes(user)}
+        rounds = Round.objects.filter(programme_id__in=[p.pk for p in self.programmes.values()])
+        self.rounds = {r.slug: r for r in rounds.select_related("programme").order_by("programme__name", "-opens_at")}
+        years = selectors.financial_years(user=user)
+        self.fields["programme"].choices = [("", "All programmes")] + [(s, p.name) for s, p in self.programmes.items()]
+        self.fields["round"].choices = [("", "All rounds")] + [(s, r.name) for s, r in self.rounds.items()]
+        self.fields["year"].choices = [("", "All years")] + [(str(y), f"{y}/{(y + 1) % 100:02d}") for y in years]
+
+    def clean(self):
+        data = super().clean()
+        rnd = self.rounds.get(data.get("round") or "")
+        prog = self.programmes.get(data.get("programme") or "")
+        if rnd and prog and rnd.programme_id != prog.pk:
+            self.add_error("round", "Choose a round in the programme you chose, or all rounds")
+        return data
+
+    def filters(self) -> dict:
+        """programme, round and year for the selectors; no filters when the form is invalid."""
+        if not self.is_bound or not self.is_valid():
+            return {"programme": None, "round": None, "year": None}
+        d = self.cleaned_data
+        year = d.get("year")
+        return {
+            "programme": self.programmes.get(d.get("programme") or ""),
+            "round": self.rounds.get(d.get("round") or ""),
+            "year": int(year) if year else None,
+        }
+
+
+def dashboard_filters(*, user, params) -> dict:
+    """Filters for a download: the dashboard's, or 404 when they are not ones the user may use."""
+    data = {k: params.get(k, "") for k in ("programme", "round", "year")}
+    form = DashboardFilterForm(data, user=user)
+    if not form.is_valid():
+        raise Http404
+    return form.filters()
+
+
+def board_as_at(params) -> date:
+    """The report date from ?as_at=YYYY-MM-DD, else the latest quarter end."""
+    try:
+        return date.fromisoformat(params.get("as_at", ""))
+    except ValueError:
+        return selectors.quarter_end(timezone.localdate())
+
+
+def council_or_404(code: str) -> Organisation:
+    org = Organisation.objects.filter(code=code).first() if code else None
+    if org is None or not org.is_council:
+        raise Http404
+    return org
+
+
+class BoardSummaryForm(forms.Form):
+    summary = forms.CharField(
+        label="Summary for the board",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter a summary line", "max_length": "Summary must be 1,000 characters or fewer"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(Field.textarea("summary", rows=3), Submit("save", "Save summary"))
+
+
+class OpenDataForm(forms.Form):
+    fmt = forms.ChoiceField(
+        label="Format",
+        choices=[("json", "JSON data package"), ("csv", "CSV with the standard's column titles")],
+        initial="json",
+        widget=forms.RadioSelect,
+    )
+    programme = forms.ChoiceField(required=False, label="Programme")
+    round = forms.ChoiceField(required=False, label="Round")
+
+    def __init__(self, data=None, *, user, **kwargs):
+        super().__init__(data, **kwargs)
+        progs = list(selectors.visible_programmes(user))
+        rounds = Round.objects.filter(programme__in=progs).order_by("programme__name", "-opens_at")
+        self.fields["programme"].choices = [("", "All programmes")] + [(p.slug, p.name) for p in progs]
+        self.fields["round"].choices = [("", "All rounds")] + [(r.slug, r.name) for r in rounds]
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.radios("fmt", legend_size=Size.SMALL),
+            Field.select("programme"),
+            Field.select("round"),
+            Submit("export", "Create the file"),
+        )

@@ -1,0 +1,318 @@
+"""Reads for the dashboard, the board report and the council profile.
+
+Money totals come from `grants.awards.selectors.totals` (awarded, paid, returned, net,
+outstanding), so a figure here is the figure on the award pages. Each read is a fixed number of
+grouped queries whatever the number of awards.
+
+- Bids received: bids submitted at least once (drafts never reach the funder).
+- Oversubscription: amount requested by the bids received divided by the rounds' budgets.
+- Awards made: awards that stand (awards.selectors.STANDING: not declined or withdrawn).
+- RAG mix: the latest reported RAG of each live award (accepted or active); "none" if no return.
+- Outputs to date: values in reported returns (submitted, changes requested or approved) against
+  the targets of standing awards.
+- The financial-year filter picks rounds by their financial year.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
+
+from applications.models import Bid
+from grants import permissions as gperms
+from grants.awards import selectors as award_selectors
+from grants.awards.selectors import REPORTED, STANDING, ZERO
+from grants.models import (
+    Award,
+    AwardStatus,
+    BoardSummary,
+    FundReturn,
+    MonitoringReturn,
+    Organisation,
+    OrgKind,
+    OutputTarget,
+    OutputValue,
+    PaymentTranche,
+    Programme,
+    Rag,
+    Round,
+    TrancheStatus,
+)
+from grants.models.award_monitoring import OutputKind
+
+RAG_ORDER = ("green", "amber", "red", "none")
+RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red", "none": "No return yet"}
+BOARD_STATUSES = (AwardStatus.ACCEPTED, AwardStatus.ACTIVE, AwardStatus.COMPLETED)
+
+
+def visible_programmes(user) -> QuerySet[Programme]:
+    qs = Programme.objects.order_by("name")
+    if gperms.has_global_staff_view(user):
+        return qs
+    return qs.filter(pk__in=gperms.managed_programme_ids(user))
+
+
+def scoped_rounds(*, user, programme: Programme | None = None, round: Round | None = None, year: int | None = None):
+    qs = Round.objects.filter(programme__in=visible_programmes(user))
+    if programme is not None:
+        qs = qs.filter(programme=programme)
+    if round is not None:
+        qs = qs.filter(pk=round.pk)
+    if year:
+        qs = qs.filter(financial_year=year)
+    return qs
+
+
+def financial_years(*, user) -> list[int]:
+    rounds = Round.objects.filter(programme__in=visible_programmes(user))
+    return sorted(set(rounds.values_list("financial_year", flat=True)), reverse=True)
+
+
+def _output_name(kind: str, label: str) -> str:
+    if label:
+        return label
+    return OutputKind(kind).label if kind in OutputKind.values else kind
+
+
+def _latest_rag(as_at: date | None = None) -> Subquery:
+    latest = MonitoringReturn.objects.filter(award=OuterRef("pk"), status__in=REPORTED)
+    if as_at is not None:
+        latest = latest.filter(period__period_end__lte=as_at)
+    return Subquery(latest.order_by("-period__due_on", "-pk").values("rag")[:1])
+
+
+@dataclass
+class OutputLine:
+    name: str
+    unit: str
+    target: Decimal = ZERO
+    to_date: Decimal = ZERO
+
+    @property
+    def percent(self) -> int | None:
+        return int(self.to_date * 100 / self.target) if self.target else None
+
+
+def outputs(*, awards: QuerySet[Award], as_at: date | None = None) -> list[OutputLine]:
+    """Outputs to date against targets over a set of awards: two grouped queries."""
+    standing = awards.filter(status__in=STANDING).order_by().values("pk")
+    lines: dict[tuple, OutputLine] = {}
+    keys = ("output__kind", "output__label", "output__unit")
+    targets = OutputTarget.objects.filter(award__in=standing).values(*keys).annotate(s=Sum("target")).order_by()
+    for row in targets:
+        key = tuple(row[k] for k in keys)
+        lines.setdefault(key, OutputLine(_output_name(key[0], key[1]), key[2])).target = row["s"] or ZERO
+    values = OutputValue.objects.filter(monitoring_return__award__in=standing, monitoring_return__status__in=REPORTED)
+    if as_at is not None:
+        values = values.filter(monitoring_return__period__period_end__lte=as_at)
+    for row in values.values(*keys).annotate(s=Sum("value")).order_by():
+        key = tuple(row[k] for k in keys)
+        lines.setdefault(key, OutputLine(_output_name(key[0], key[1]), key[2])).to_date = row["s"] or ZERO
+    return sorted(lines.values(), key=lambda line: line.name)
+
+
+@dataclass
+class Dashboard:
+    rounds: int = 0
+    budget: Decimal = ZERO
+    bids_received: int = 0
+    requested: Decimal = ZERO
+    awards_made: int = 0
+    money: dict = field(default_factory=dict)
+    rag: list[tuple[str, str, int]] = field(default_factory=list)
+    outputs: list[OutputLine] = field(default_factory=list)
+    by_region: list[tuple[str, int, Decimal]] = field(default_factory=list)
+    by_kind: list[tuple[str, int, Decimal]] = field(default_factory=list)
+
+    @property
+    def oversubscription(self) -> Decimal | None:
+        """Requested per pound of budget, for example 3.20 means three times oversubscribed."""
+        return (self.requested / self.budget).quantize(Decimal("0.01")) if self.budget else None
+
+
+def scoped_awards(rounds: QuerySet[Round]) -> QuerySet[Award]:
+    return Award.objects.filter(round__in=rounds.order_by().values("pk"))
+
+
+def dashboard(*, user, programme=None, round=None, year=None) -> Dashboard:
+    """Every figure on the dashboard in twelve queries."""
+    rounds = scoped_rounds(user=user, programme=programme, round=round, year=year)
+    d = Dashboard()
+    agg = rounds.order_by().aggregate(n=Count("pk"), budget=Sum("budget"))
+    d.rounds, d.budget = agg["n"], agg["budget"] or ZERO
+    bids = Bid.objects.filter(round__in=rounds.order_by().values("pk"), submitted_at__isnull=False).order_by()
+    agg = bids.aggregate(n=Count("pk"), requested=Sum("amount_requested"))
+    d.bids_received, d.requested = agg["n"], agg["requested"] or ZERO
+    awards = scoped_awards(rounds)
+    d.money = award_selectors.totals(awards)
+    standing = awards.filter(status__in=STANDING).order_by()
+    live = awards.filter(status__in=Award.LIVE).order_by().annotate(rag_now=_latest_rag())
+    counts = {r["rag_now"] or "none": r["n"] for r in live.values("rag_now").annotate(n=Count("pk"))}
+    d.rag = [(k, RAG_LABELS[k], counts.get(k, 0)) for k in RAG_ORDER]
+    d.outputs = outputs(awards=awards)
+    by_region = standing.values("lead__region").annotate(n=Count("pk"), amount=Sum("amount"))
+    d.by_region = sorted((r["lead__region"] or "Not given", r["n"], r["amount"]) for r in by_region)
+    d.awards_made = sum(n for _, n, _ in d.by_region)
+    by_kind = standing.values("lead__kind").annotate(n=Count("pk"), amount=Sum("amount"))
+    kinds = dict(OrgKind.choices)
+    d.by_kind = sorted((kinds.get(r["lead__kind"], r["lead__kind"]), r["n"], r["amount"]) for r in by_kind)
+    return d
+
+
+def dashboard_awards(*, user, programme=None, round=None, year=None) -> QuerySet[Award]:
+    """The awards behind the dashboard, with figures, for the awards export."""
+    rounds = scoped_rounds(user=user, programme=programme, round=round, year=year)
+    qs = award_selectors.with_figures(award_selectors.award_queryset().filter(round__in=rounds.order_by().values("pk")))
+    return qs.order_by("round__programme__name", "round__name", "reference")
+
+
+# The board report ---------------------------------------------------------------------------
+
+
+def quarter_end(day: date) -> date:
+    """The last quarter end on or before `day` (31 March, 30 June, 30 September, 31 December)."""
+    ends = [date(day.year, 3, 31), date(day.year, 6, 30), date(day.year, 9, 30), date(day.year, 12, 31)]
+    past = [e for e in ends if e <= day]
+    return past[-1] if past else date(day.year - 1, 12, 31)
+
+
+def recent_quarter_ends(today: date | None = None, count: int = 8) -> list[date]:
+    end = quarter_end(today or timezone.localdate())
+    out = [end]
+    while len(out) < count:
+        end = quarter_end(date.fromordinal(end.toordinal() - 1))
+        out.append(end)
+    return out
+
+
+def programme_rag(green: int, amber: int, red: int) -> str:
+    """The programme's RAG for the board: Red when at least a third of the reporting awards are
+    red, Amber when any is amber or red, Green when all are green; '' when none has reported."""
+    reporting = green + amber + red
+    if not reporting:
+        return ""
+    if red * 3 >= reporting:
+        return Rag.RED
+    if amber or red:
+        return Rag.AMBER
+    return Rag.GREEN
+
+
+@dataclass
+class BoardRow:
+    programme: Programme
+    reference: str
+    awards: int = 0
+    awarded: Decimal = ZERO
+    paid: Decimal = ZERO
+    returned: Decimal = ZERO
+    green: int = 0
+    amber: int = 0
+    red: int = 0
+    not_reported: int = 0
+    outputs: list[OutputLine] = field(default_factory=list)
+    summary: str = ""
+
+    @property
+    def net(self) -> Decimal:
+        return self.paid - self.returned
+
+    @property
+    def rag(self) -> str:
+        return programme_rag(self.green, self.amber, self.red)
+
+    @property
+    def outputs_text(self) -> str:
+        def fmt(line: OutputLine, v: Decimal) -> str:
+            return f"£{v:,.0f}" if line.unit == "pounds" else f"{v:,.0f}"
+
+        return "; ".join(f"{o.name} {fmt(o, o.to_date)} (target {fmt(o, o.target)})" for o in self.outputs)
+
+
+def board_report(*, user, as_at: date) -> list[BoardRow]:
+    """One row per programme the user may see, as at a date: eight queries whatever the size."""
+    programmes = list(visible_programmes(user))
+    rows = {p.pk: BoardRow(programme=p, reference=p.code) for p in programmes}
+    awards = Award.objects.filter(round__programme__in=programmes, award_date__lte=as_at).order_by()
+    for r in awards.filter(status__in=STANDING).values("round__programme").annotate(n=Count("pk"), s=Sum("amount")):
+        rows[r["round__programme"]].awards, rows[r["round__programme"]].awarded = r["n"], r["s"] or ZERO
+    paid = PaymentTranche.objects.filter(
+        award__in=awards.values("pk"), status=TrancheStatus.PAID, paid_on__lte=as_at
+    ).order_by()
+    for r in paid.values("award__round__programme").annotate(s=Sum("amount")):
+        rows[r["award__round__programme"]].paid = r["s"] or ZERO
+    returned = FundReturn.objects.filter(award__in=awards.values("pk"), returned_on__lte=as_at).order_by()
+    for r in returned.values("award__round__programme").annotate(s=Sum("amount")):
+        rows[r["award__round__programme"]].returned = r["s"] or ZERO
+    rag = awards.filter(status__in=BOARD_STATUSES).annotate(rag_then=_latest_rag(as_at))
+    for r in rag.values("round__programme", "rag_then").annotate(n=Count("pk")):
+        row = rows[r["round__programme"]]
+        attr = r["rag_then"] if r["rag_then"] in ("green", "amber", "red") else "not_reported"
+        setattr(row, attr, getattr(row, attr) + r["n"])
+    _board_outputs(rows, awards, as_at)
+    for s in BoardSummary.objects.filter(as_at=as_at, programme__in=programmes):
+        rows[s.programme_id].summary = s.summary
+    return [rows[p.pk] for p in programmes]
+
+
+def _board_outputs(rows: dict[int, BoardRow], awards: QuerySet[Award], as_at: date) -> None:
+    standing = awards.filter(status__in=STANDING).values("pk")
+    keys = ("award__round__programme", "output__kind", "output__label", "output__unit")
+    lines: dict[tuple, OutputLine] = {}
+    for r in OutputTarget.objects.filter(award__in=standing).values(*keys).annotate(s=Sum("target")).order_by():
+        key = tuple(r[k] for k in keys)
+        lines.setdefault(key, OutputLine(_output_name(key[1], key[2]), key[3])).target = r["s"] or ZERO
+    vkeys = ("monitoring_return__award__round__programme", "output__kind", "output__label", "output__unit")
+    values = OutputValue.objects.filter(
+        monitoring_return__award__in=standing,
+        monitoring_return__status__in=REPORTED,
+        monitoring_return__period__period_end__lte=as_at,
+    )
+    for r in values.values(*vkeys).annotate(s=Sum("value")).order_by():
+        key = tuple(r[k] for k in vkeys)
+        lines.setdefault(key, OutputLine(_output_name(key[1], key[2]), key[3])).to_date = r["s"] or ZERO
+    for key, line in sorted(lines.items(), key=lambda kv: kv[1].name):
+        rows[key[0]].outputs.append(line)
+
+
+# The council profile ------------------------------------------------------------------------
+
+
+@dataclass
+class CouncilProfile:
+    organisation: Organisation
+    bids: list = field(default_factory=list)
+    awards: list = field(default_factory=list)
+    totals: dict = field(default_factory=dict)
+    outstanding_returns: list = field(default_factory=list)
+
+
+def council_profile(*, user, organisation: Organisation, today: date | None = None) -> CouncilProfile:
+    """A council's bids, awards and outstanding returns across the programmes the user may see."""
+    today = today or timezone.localdate()
+    programmes = visible_programmes(user).values("pk")
+    bids = (
+        Bid.objects.filter(Q(lead=organisation) | Q(partners__organisation=organisation))
+        .filter(round__programme__in=programmes, submitted_at__isnull=False)
+        .select_related("round__programme", "lead")
+        .distinct()
+        .order_by("-submitted_at", "pk")
+    )
+    award_ids = Award.objects.filter(Q(lead=organisation) | Q(partners=organisation)).values("pk")
+    plain = Award.objects.filter(pk__in=award_ids, round__programme__in=programmes)
+    awards = award_selectors.with_figures(award_selectors.award_queryset().filter(pk__in=plain.values("pk")))
+    returns = (
+        MonitoringReturn.objects.filter(award__in=plain.values("pk"), award__status__in=Award.LIVE)
+        .filter(status__in=MonitoringReturn.OPEN)
+        .select_related("award", "period")
+        .order_by("period__due_on", "pk")
+    )
+    return CouncilProfile(
+        organisation=organisation,
+        bids=list(bids),
+        awards=[(a, award_selectors.figures(a)) for a in awards.order_by("-award_date", "reference")],
+        totals=award_selectors.totals(plain),
+        outstanding_returns=[(r, r.period.due_on < today) for r in returns],
+    )

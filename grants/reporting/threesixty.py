@@ -1,0 +1,187 @@
+"""Awards as 360Giving open data (standard 1.4): a JSON data package or a CSV with the
+standard's column titles. Both are produced as a stream of text chunks from a queryset read with
+`.iterator(chunk_size=...)`, so 100,000 grants cost the memory of a few thousand.
+
+Choices (documented for publishers):
+- Published: awards the council accepted, and those that went on to be active or completed.
+  Offers not yet accepted, declined, withdrawn and terminated awards are not published.
+- id: `360G-<GRANTBENCH_360_PREFIX>-<award reference>`.
+- amountDisbursed: paid minus money returned or clawed back (what the council kept), never
+  below zero, so it equals the sum of what the recipient holds.
+- recipientOrganization id: `GB-LAE-<code>` for English councils, else the body's org-id.
+- fundingOrganization id: the funder's own org-id if it has one, else the GRANTBENCH_FUNDER_ORG_ID
+  setting (environment variable of the same name).
+- beneficiaryLocation: the lead council's area, with its GSS code and geoCodeType.
+"""
+
+import csv
+import json
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from grants.awards.selectors import ZERO, _sum_subquery
+from grants.models import Award, AwardStatus, FundReturn, PaymentTranche, TrancheStatus
+from grants.models.organisations import KIND_TO_GEOCODE_TYPE
+
+PUBLISHED = (AwardStatus.ACCEPTED, AwardStatus.ACTIVE, AwardStatus.COMPLETED)
+CHUNK = 2000
+CSV_COLUMNS = [
+    "Identifier",
+    "Title",
+    "Description",
+    "Currency",
+    "Amount Awarded",
+    "Amount Disbursed",
+    "Award Date",
+    "Recipient Org:Identifier",
+    "Recipient Org:Name",
+    "Funding Org:Identifier",
+    "Funding Org:Name",
+    "Grant Programme:Code",
+    "Grant Programme:Title",
+    "Planned Dates:Start Date",
+    "Planned Dates:End Date",
+    "Beneficiary Location:Name",
+    "Beneficiary Location:Geographic Code",
+    "Beneficiary Location:Geographic Code Type",
+    "Last modified",
+]
+
+
+VALUES = (
+    "pk", "reference", "title", "scope", "amount", "award_date", "planned_start", "planned_end", "updated_at",
+    "round__programme__code", "round__programme__name", "round__programme__funder__name",
+    "round__programme__funder__code", "round__programme__funder__nation", "round__programme__funder__other_identifier",
+    "lead_id", "lead__name", "lead__code", "lead__nation", "lead__other_identifier", "lead__gss_code", "lead__kind",
+    "paid_amount", "returned_amount",
+)  # fmt: skip
+
+
+def grants_queryset(*, programme_slug: str = "", round_slug: str = "", programmes=None) -> QuerySet:
+    """Published awards as plain rows (no model instances: five per grant would cost more than
+    the JSON), with paid and returned amounts, oldest first (stable order for diffs)."""
+    qs = Award.objects.filter(status__in=PUBLISHED)
+    if programmes is not None:
+        qs = qs.filter(round__programme__in=programmes)
+    if programme_slug:
+        qs = qs.filter(round__programme__slug=programme_slug)
+    if round_slug:
+        qs = qs.filter(round__slug=round_slug)
+    return (
+        qs.annotate(
+            paid_amount=_sum_subquery(PaymentTranche, "amount", status=TrancheStatus.PAID),
+            returned_amount=_sum_subquery(FundReturn, "amount"),
+        )
+        .order_by("pk")
+        .values(*VALUES)
+    )
+
+
+def _amount(v: Decimal) -> int | float:
+    """JSON numbers: whole pounds as integers, pence kept (the standard wants a number)."""
+    v = Decimal(v).quantize(Decimal("0.01"))
+    return int(v) if v == v.to_integral_value() else float(v)
+
+
+def _org_id(code: str | None, nation: str, other: str) -> str:
+    """As Organisation.org_id_360: GB-LAE-<code> for English councils, else the body's org-id."""
+    return f"GB-LAE-{code}" if code and nation == "England" else other
+
+
+def grant(row: dict) -> dict:
+    """One award (a row of grants_queryset) as a 360Giving grant."""
+    prefix = settings.GRANTBENCH_360_PREFIX
+    paid = row["paid_amount"] or ZERO
+    returned = row["returned_amount"] or ZERO
+    funder_id = _org_id(
+        row["round__programme__funder__code"],
+        row["round__programme__funder__nation"],
+        row["round__programme__funder__other_identifier"],
+    )
+    lead_id = _org_id(row["lead__code"], row["lead__nation"], row["lead__other_identifier"])
+    g = {
+        "id": f"360G-{prefix}-{row['reference']}",
+        "title": row["title"],
+        "description": row["scope"] or row["title"],
+        "currency": "GBP",
+        "amountAwarded": _amount(row["amount"]),
+        "amountDisbursed": _amount(max(paid - returned, ZERO)),
+        "awardDate": row["award_date"].isoformat(),
+        "recipientOrganization": [{"id": lead_id or f"360G-{prefix}-ORG-{row['lead_id']}", "name": row["lead__name"]}],
+        "fundingOrganization": [
+            {"id": funder_id or settings.GRANTBENCH_FUNDER_ORG_ID, "name": row["round__programme__funder__name"]}
+        ],
+        "grantProgramme": [{"code": row["round__programme__code"], "title": row["round__programme__name"]}],
+        "dateModified": row["updated_at"].isoformat(),
+    }
+    if row["planned_start"] and row["planned_end"]:
+        g["plannedDates"] = [{"startDate": row["planned_start"].isoformat(), "endDate": row["planned_end"].isoformat()}]
+    geocode_type = KIND_TO_GEOCODE_TYPE.get(row["lead__kind"], "")
+    if row["lead__gss_code"] and geocode_type:
+        g["beneficiaryLocation"] = [
+            {
+                "name": row["lead__name"],
+                "geoCode": row["lead__gss_code"],
+                "geoCodeType": geocode_type,
+                "countryCode": "GB",
+            }
+        ]
+    return g
+
+
+def csv_row(g: dict) -> list:
+    """The CSV row for a grant dict, so JSON and CSV always agree."""
+    planned = (g.get("plannedDates") or [{}])[0]
+    loc = (g.get("beneficiaryLocation") or [{}])[0]
+    rec, fun, prog = g["recipientOrganization"][0], g["fundingOrganization"][0], g["grantProgramme"][0]
+    return [
+        g["id"], g["title"], g["description"], g["currency"], g["amountAwarded"], g["amountDisbursed"],
+        g["awardDate"], rec["id"], rec["name"], fun["id"], fun["name"], prog["code"], prog["title"],
+        planned.get("startDate", ""), planned.get("endDate", ""), loc.get("name", ""), loc.get("geoCode", ""),
+        loc.get("geoCodeType", ""), g["dateModified"],
+    ]  # fmt: skip
+
+
+class _Line:
+    def write(self, value: str) -> str:
+        return value
+
+
+def chunks(qs: QuerySet[Award], fmt: str, progress: Callable[[int], None] | None = None) -> Iterator[str]:
+    """The file as text chunks. `progress(n)` is told how many grants are done every CHUNK."""
+    done = 0
+    if fmt == "csv":
+        writer = csv.writer(_Line())
+        yield writer.writerow(CSV_COLUMNS)
+        for award in qs.iterator(chunk_size=CHUNK):
+            yield writer.writerow(csv_row(grant(award)))
+            done += 1
+            if progress and done % CHUNK == 0:
+                progress(done)
+    else:
+        yield '{"grants": ['
+        for award in qs.iterator(chunk_size=CHUNK):
+            yield ("," if done else "") + "\n" + json.dumps(grant(award), ensure_ascii=False)
+            done += 1
+            if progress and done % CHUNK == 0:
+                progress(done)
+        yield "\n]}\n"
+    if progress:
+        progress(done)
+
+
+def write(fileobj, qs: QuerySet[Award], fmt: str, progress: Callable[[int], None] | None = None) -> int:
+    """Write to a text file object; returns the number of grants."""
+    count = [0]
+
+    def track(n: int) -> None:
+        count[0] = n
+        if progress:
+            progress(n)
+
+    for chunk in chunks(qs, fmt, track):
+        fileobj.write(chunk)
+    return count[0]

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("staff/dashboard/", views.dashboard, name="dashboard"),
+    path("staff/reports/download/<slug:table>/<str:fmt>/", views.download, name="download"),
+    path("staff/exports/new/", views.export_new, name="export_new"),
+    path("staff/exports/<int:pk>/", views.export_detail, name="export_detail"),
+    path("staff/exports/<int:pk>/file/", views.export_file, name="export_file"),
+    path("staff/board-report/", views.board_report, name="board_report"),
+    path("staff/board-report/pdf/", views.board_report_pdf, name="board_report_pdf"),
+    path("staff/board-report/<slug:slug>/summary/", views.board_summary, name="board_summary"),
+    path("staff/open-data/", views.open_data_staff, name="open_data_staff"),
+    path("staff/open-data/publish/", views.open_data_publish, name="open_data_publish"),
+    path("staff/councils/", views.council_search, name="council_search"),
+    path("staff/councils/<str:code>/", views.council_profile, name="council_profile"),
+    path("open-data/", views.open_data_public, name="open_data"),
+    path("open-data/<int:pk>/<str:filename>", views.open_data_file, name="open_data_file"),
+]

@@ -1,0 +1,233 @@
+"""Reporting pages: dashboard, board report, open data, background exports, council profile.
+
+Staff pages answer 404 to anyone without a staff role (a council officer learns nothing), and
+every figure is limited to the programmes the member of staff may see.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from grants import permissions as gperms
+from grants.models import ExportJob, Programme, PublishedFile
+from grants.models.award_monitoring import RAG_DEFINITIONS
+from grants.selectors import organisation_search
+
+from . import charts, exports, forms, selectors, services
+
+
+def staff_only(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        gperms.get_or_404(gperms.is_staff_user(request.user))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _query(request: HttpRequest, **extra) -> str:
+    q = request.GET.copy()
+    for k, v in extra.items():
+        q[k] = v
+    return q.urlencode()
+
+
+def _downloads(request: HttpRequest, table: str, **extra) -> dict:
+    query = _query(request, **extra)
+    base = {
+        fmt: reverse("reporting:download", args=[table, fmt]) + (f"?{query}" if query else "")
+        for fmt in ("csv", "xlsx")
+    }
+    return {"table": table, "query": query, **base}
+
+
+@staff_only
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form = forms.DashboardFilterForm(request.GET or None, user=request.user)
+    filters = form.filters()
+    d = selectors.dashboard(user=request.user, **filters)
+    chart_list = charts.dashboard_charts(d)
+    tables = {
+        "chart-money": "dashboard-summary",
+        "chart-rag": "dashboard-rag",
+        "chart-outputs": "dashboard-outputs",
+        "chart-region": "dashboard-region",
+        "chart-kind": "dashboard-kind",
+    }
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "form": form,
+            "filters": filters,
+            "d": d,
+            "charts": [(c, _downloads(request, tables[c.id])) for c in chart_list],
+            "awards_download": _downloads(request, "awards"),
+        },
+    )
+
+
+@staff_only
+def download(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    if fmt not in exports.FORMATS:
+        raise Http404
+    return exports.response(table, fmt, exports.build(table, request.user, request.GET))
+
+
+@require_POST
+@staff_only
+def export_new(request: HttpRequest) -> HttpResponse:
+    table, fmt = request.POST.get("table", ""), request.POST.get("format", "")
+    params = dict(QueryDict(request.POST.get("query", "")).items())
+    try:
+        job = services.export_request(user=request.user, table=table, fmt=fmt, params=params)
+    except services.ReportingError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reporting:dashboard")
+    return redirect("reporting:export_detail", pk=job.pk)
+
+
+def _job_or_404(request: HttpRequest, pk: int) -> ExportJob:
+    return get_object_or_404(ExportJob, pk=pk, created_by=request.user)
+
+
+@staff_only
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_or_404(request, pk)
+    return render(request, "reporting/export.html", {"job": job})
+
+
+@staff_only
+def export_file(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_or_404(request, pk)
+    if not job.file:
+        raise Http404
+    return FileResponse(default_storage.open(job.file.name, "rb"), as_attachment=True, filename=job.filename)
+
+
+@staff_only
+def board_report(request: HttpRequest) -> HttpResponse:
+    as_at = forms.board_as_at(request.GET)
+    if request.GET.get("as_at") and as_at.isoformat() != request.GET["as_at"]:
+        messages.error(request, "Enter the report date as a real date, for example 2019-03-31")
+    quarters = selectors.recent_quarter_ends()
+    if as_at not in quarters:
+        quarters = sorted([*quarters, as_at], reverse=True)
+    rows = selectors.board_report(user=request.user, as_at=as_at)
+    editable = {r.programme.pk for r in rows if gperms.can_manage_programme(request.user, r.programme)}
+    ctx = {
+        "rows": [(r, forms.BoardSummaryForm(initial={"summary": r.summary}) if r.programme.pk in editable else None)
+                 for r in rows],
+        "as_at": as_at,
+        "quarters": quarters,
+        "rag_definitions": [(k.label, v) for k, v in RAG_DEFINITIONS.items()],
+        "downloads": _downloads(request, "board-report", as_at=as_at.isoformat()),
+    }  # fmt: skip
+    return render(request, "reporting/board_report.html", ctx)
+
+
+@staff_only
+def board_report_pdf(request: HttpRequest) -> HttpResponse:
+    from django.template.loader import render_to_string
+    from weasyprint import HTML  # loads Pango: only this download needs it
+
+    as_at = forms.board_as_at(request.GET)
+    rows = selectors.board_report(user=request.user, as_at=as_at)
+    html = render_to_string(
+        "reporting/board_report_pdf.html",
+        {"rows": rows, "as_at": as_at, "rag_definitions": [(k.label, v) for k, v in RAG_DEFINITIONS.items()]},
+    )
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="board-report-{as_at.isoformat()}.pdf"'
+    return response
+
+
+@require_POST
+@staff_only
+def board_summary(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_object_or_404(Programme, slug=slug)
+    gperms.get_or_404(gperms.can_view_programme(request.user, programme))
+    as_at = forms.board_as_at(request.POST)
+    form = forms.BoardSummaryForm(request.POST)
+    url = reverse("reporting:board_report") + f"?as_at={as_at.isoformat()}"
+    if not gperms.can_manage_programme(request.user, programme):
+        messages.error(request, "Only the programme's managers can write its summary")
+        return redirect(url)
+    if form.is_valid():
+        services.board_summary_save(
+            user=request.user, programme=programme, as_at=as_at, summary=form.cleaned_data["summary"]
+        )
+        messages.success(request, f"Summary saved for {programme.name}")
+        return redirect(url + f"#programme-{programme.slug}")
+    return render(request, "reporting/board_summary.html", {"form": form, "programme": programme, "as_at": as_at})
+
+
+@staff_only
+def open_data_staff(request: HttpRequest) -> HttpResponse:
+    form = forms.OpenDataForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        params = {k: d[k] for k in ("programme", "round") if d.get(k)}
+        job = services.export_request(user=request.user, table=services.OPEN_DATA, fmt=d["fmt"], params=params)
+        return redirect("reporting:export_detail", pk=job.pk)
+    return render(
+        request,
+        "reporting/open_data_staff.html",
+        {"form": form, "published": PublishedFile.objects.filter(withdrawn=False)[:20],
+         "can_publish": gperms.is_administrator(request.user)},
+    )  # fmt: skip
+
+
+@require_POST
+@staff_only
+def open_data_publish(request: HttpRequest) -> HttpResponse:
+    gperms.get_or_404(gperms.is_administrator(request.user))
+    try:
+        pub = services.open_data_publish(user=request.user, fmt=request.POST.get("format", "json"))
+    except services.ReportingError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Published {pub.filename} with {pub.grants} grants")
+    return redirect("reporting:open_data_staff")
+
+
+def open_data_public(request: HttpRequest) -> HttpResponse:
+    files = PublishedFile.objects.filter(withdrawn=False)
+    return render(request, "reporting/open_data.html", {"files": files})
+
+
+def open_data_file(request: HttpRequest, pk: int, filename: str) -> HttpResponse:
+    pub = get_object_or_404(PublishedFile, pk=pk, filename=filename, withdrawn=False)
+    content_type = "application/json" if pub.fmt == "json" else "text/csv; charset=utf-8"
+    response = FileResponse(default_storage.open(pub.file.name, "rb"), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{pub.filename}"'
+    return response
+
+
+@staff_only
+def council_search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    results = [o for o in organisation_search(query=query) if o.is_council and o.code] if query else []
+    return render(request, "reporting/council_search.html", {"query": query, "results": results})
+
+
+@staff_only
+def council_profile(request: HttpRequest, code: str) -> HttpResponse:
+    org = forms.council_or_404(code)
+    profile = selectors.council_profile(user=request.user, organisation=org)
+    return render(
+        request,
+        "reporting/council_profile.html",
+        {
+            "p": profile,
+            "bids_download": _downloads(request, "council-bids", council=org.code),
+            "awards_download": _downloads(request, "council-awards", council=org.code),
+        },
+    )

@@ -1,0 +1,75 @@
+"""Reads for reference data, programmes and rounds, shaped so each page costs fixed queries."""
+
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
+from django.utils import timezone
+
+from .models import Organisation, OrganisationAlias, Programme, Round, RoundStatus, User
+from .models.organisations import COUNCIL_KINDS, OrgKind
+
+
+def organisation_search(*, query: str, include_former: bool = True, limit: int = 20) -> QuerySet[Organisation]:
+    """Find an organisation by name, short name, three-letter or GSS code, or a former name."""
+    query = (query or "").strip()
+    qs = Organisation.objects.all()
+    if not include_former:
+        qs = qs.current()
+    if not query:
+        return qs.none()
+    alias = OrganisationAlias.objects.filter(organisation=OuterRef("pk"), name__icontains=query)
+    match = (
+        Q(name__icontains=query)
+        | Q(short_name__icontains=query)
+        | Q(code__iexact=query)
+        | Q(gss_code__iexact=query)
+        | Exists(alias)
+    )
+    exact = Case(When(Q(code__iexact=query) | Q(gss_code__iexact=query), then=0), default=1)
+    return qs.filter(match).annotate(exact=exact).order_by("exact", "end_date", "short_name")[:limit]
+
+
+def rounds_public(*, now=None) -> QuerySet[Round]:
+    """Open and upcoming rounds, soonest deadline first."""
+    return Round.objects.open_or_upcoming(now).select_related("programme").order_by("closes_at")
+
+
+def programmes_for_user(*, user: User) -> QuerySet[Programme]:
+    from .permissions import has_global_staff_view
+
+    qs = Programme.objects.select_related("funder").order_by("name")
+    if has_global_staff_view(user):
+        return qs
+    return qs.filter(staff_roles__user=user, staff_roles__role="programme_manager").distinct()
+
+
+def round_eligibility(*, round: Round, organisation: Organisation | None, now=None) -> list[str]:
+    """Why this organisation may not lead a bid in this round, in plain words; empty if it may.
+
+    Bidding adds its own reasons (one live bid per lead, partners) on top of these.
+    """
+    reasons: list[str] = []
+    status = round.status_at(now or timezone.now())
+    if status == RoundStatus.SCHEDULED:
+        reasons.append(f"This round opens on {timezone.localtime(round.opens_at):%-d %B %Y at %-I:%M%p}.")
+    elif status != RoundStatus.OPEN:
+        reasons.append("This round is not open for bids.")
+    if organisation is None:
+        reasons.append("Your account is not linked to an organisation. Ask your administrator to link it.")
+        return reasons
+    if organisation.end_date is not None:
+        reasons.append(f"{organisation.short_name} no longer exists as a council.")
+    if round.england_only and organisation.nation != "England":
+        reasons.append("This round is for organisations in England only.")
+    kinds = round.eligible_kinds or list(COUNCIL_KINDS)
+    if organisation.kind not in kinds:
+        allowed = ", ".join(OrgKind(k).label.lower() for k in kinds)
+        reasons.append(f"This round is open to these types of organisation only: {allowed}.")
+    if round.eligible_regions and organisation.region not in round.eligible_regions:
+        reasons.append(f"This round is open to organisations in {', '.join(round.eligible_regions)} only.")
+    if (
+        round.pk
+        and round.eligible_organisations.exists()
+        and not round.eligible_organisations.filter(pk=organisation.pk).exists()
+    ):
+        note = f" ({round.eligibility_note})" if round.eligibility_note else ""
+        reasons.append(f"This round is open only to a named list of organisations{note}, and yours is not on it.")
+    return reasons

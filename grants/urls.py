@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "grants"
+
+urlpatterns = [
+    path("rounds/", views.round_list, name="round_list"),
+    path("rounds/<slug:slug>/", views.round_detail, name="round_detail"),
+    path("rounds/<slug:slug>/prospectus/", views.round_prospectus, name="round_prospectus"),
+    path("staff/", views.staff_home, name="staff_home"),
+    path("staff/programmes/new/", views.programme_create, name="staff_programme_create"),
+    path("staff/programmes/<slug:slug>/", views.programme_detail, name="staff_programme_detail"),
+    path("staff/programmes/<slug:slug>/edit/", views.programme_edit, name="staff_programme_edit"),
+    path("staff/programmes/<slug:slug>/rounds/new/", views.round_create, name="staff_round_create"),
+    path("staff/rounds/<slug:slug>/edit/", views.round_edit, name="staff_round_edit"),
+    path("staff/organisations/", views.organisation_list, name="staff_organisations"),
+    path("staff/organisations/new/", views.organisation_create, name="staff_organisation_create"),
+    path("organisations/search.json", views.organisation_search_json, name="organisation_search_json"),
+]

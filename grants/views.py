@@ -1,0 +1,241 @@
+"""Public round pages and staff pages for programmes, rounds and organisations."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET
+
+from . import permissions as perms
+from . import selectors, services
+from .decorators import role_required, staff_required
+from .forms import OrganisationForm, OrganisationSearchForm, ProgrammeForm, RoundForm
+from .models import AuditEvent, Organisation, Programme, Round
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement; also the plain template page `make bench` uses as its baseline."""
+    return render(request, "grants/accessibility.html")
+
+
+def round_list(request: HttpRequest) -> HttpResponse:
+    rounds = list(selectors.rounds_public())
+    return render(request, "grants/round_list.html", {"rounds": rounds})
+
+
+def _round_visible(request: HttpRequest, slug: str) -> Round:
+    round = get_object_or_404(Round.objects.select_related("programme", "programme__funder"), slug=slug)
+    if not round.published and not perms.can_view_programme(request.user, round.programme):
+        raise Http404
+    return round
+
+
+def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    round = _round_visible(request, slug)
+    organisation = getattr(request.user, "organisation", None) if request.user.is_authenticated else None
+    reasons = selectors.round_eligibility(round=round, organisation=organisation) if organisation else None
+    named = list(round.eligible_organisations.order_by("short_name").only("short_name")[:500])
+    try:  # the bidding app, when installed, offers the start page
+        apply_url = reverse("applications:bid_start", args=[round.slug])
+    except NoReverseMatch:
+        apply_url = None
+    return render(
+        request,
+        "grants/round_detail.html",
+        {"round": round, "organisation": organisation, "reasons": reasons, "named": named, "apply_url": apply_url},
+    )
+
+
+def round_prospectus(request: HttpRequest, slug: str) -> FileResponse:
+    round = _round_visible(request, slug)
+    if not round.prospectus_document:
+        raise Http404
+    return FileResponse(round.prospectus_document.open("rb"), as_attachment=True)
+
+
+@staff_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    programmes = selectors.programmes_for_user(user=request.user).annotate(
+        round_count=Count("rounds"), budget_total=Sum("rounds__budget")
+    )
+    return render(
+        request,
+        "grants/staff_home.html",
+        {"programmes": programmes, "can_create": perms.can_create_programme(request.user)},
+    )
+
+
+def _programme_for(request: HttpRequest, slug: str) -> Programme:
+    programme = get_object_or_404(Programme.objects.select_related("funder"), slug=slug)
+    if not perms.can_view_programme(request.user, programme):
+        raise Http404
+    return programme
+
+
+@staff_required
+def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme_for(request, slug)
+    rounds = programme.rounds.order_by("-opens_at")
+    managers = [r.user for r in programme.staff_roles.select_related("user")]
+    history = AuditEvent.objects.filter(target_type="grants.programme", target_id=str(programme.pk)).select_related(
+        "actor"
+    )[:20]
+    return render(
+        request,
+        "grants/programme_detail.html",
+        {
+            "programme": programme,
+            "rounds": rounds,
+            "managers": managers,
+            "history": history,
+            "can_manage": perms.can_manage_programme(request.user, programme),
+        },
+    )
+
+
+def _save_with_form(request, form, save) -> HttpResponse | None:
+    """Run a service; model validation errors go back onto the form, never a 500."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            return save(form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+    return None
+
+
+@role_required(perms.can_create_programme)
+def programme_create(request: HttpRequest) -> HttpResponse:
+    form = ProgrammeForm(request.POST or None)
+
+    def save(data):
+        partners = data.pop("partner_bodies")
+        programme = services.programme_save(actor=request.user, partner_bodies=partners, **data)
+        messages.success(request, f"Programme {programme.name} created")
+        return redirect(programme)
+
+    return _save_with_form(request, form, save) or render(
+        request, "grants/form_page.html", {"form": form, "title": "Create a programme"}
+    )
+
+
+@staff_required
+def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme_for(request, slug)
+    if not perms.can_manage_programme(request.user, programme):
+        raise Http404
+    form = ProgrammeForm(request.POST or None, instance=programme)
+
+    def save(data):
+        partners = data.pop("partner_bodies")
+        services.programme_save(
+            actor=request.user, programme=Programme.objects.get(pk=programme.pk), partner_bodies=partners, **data
+        )
+        messages.success(request, "Programme saved")
+        return redirect("grants:staff_programme_detail", slug=data["slug"])
+
+    return _save_with_form(request, form, save) or render(
+        request, "grants/form_page.html", {"form": form, "title": f"Change {programme.name}", "back": programme}
+    )
+
+
+def _round_fields(data: dict) -> tuple[dict, list]:
+    data = dict(data)
+    named = data.pop("eligible_codes")
+    return data, named
+
+
+@staff_required
+def round_create(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme_for(request, slug)
+    if not perms.can_manage_programme(request.user, programme):
+        raise Http404
+    form = RoundForm(request.POST or None, request.FILES or None, programme=programme)
+
+    def save(data):
+        fields, named = _round_fields(data)
+        round = services.round_save(actor=request.user, programme=programme, eligible_organisations=named, **fields)
+        messages.success(request, f"Round {round.name} created")
+        return redirect("grants:staff_programme_detail", slug=programme.slug)
+
+    return _save_with_form(request, form, save) or render(
+        request, "grants/form_page.html", {"form": form, "title": f"Add a round to {programme.name}", "back": programme}
+    )
+
+
+@staff_required
+def round_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    round = get_object_or_404(Round.objects.select_related("programme"), slug=slug)
+    if not perms.can_manage_programme(request.user, round.programme):
+        raise Http404
+    form = RoundForm(request.POST or None, request.FILES or None, instance=round, programme=round.programme)
+
+    def save(data):
+        fields, named = _round_fields(data)
+        fresh = Round.objects.get(pk=round.pk)
+        services.round_save(actor=request.user, round=fresh, eligible_organisations=named, **fields)
+        messages.success(request, "Round saved")
+        return redirect("grants:staff_programme_detail", slug=round.programme.slug)
+
+    return _save_with_form(request, form, save) or render(
+        request, "grants/form_page.html", {"form": form, "title": f"Change {round.name}", "back": round.programme}
+    )
+
+
+@staff_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    form = OrganisationSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    if query:
+        results = list(selectors.organisation_search(query=query, limit=100))
+        page = None
+    else:
+        page = Paginator(Organisation.objects.order_by("short_name"), 50).get_page(request.GET.get("page"))
+        results = list(page)
+    return render(
+        request,
+        "grants/organisation_list.html",
+        {
+            "form": form,
+            "query": query,
+            "results": results,
+            "page": page,
+            "can_add": perms.can_add_organisation(request.user),
+        },
+    )
+
+
+@role_required(perms.can_add_organisation)
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    form = OrganisationForm(request.POST or None)
+
+    def save(data):
+        org = services.organisation_create(actor=request.user, **data)
+        messages.success(request, f"{org.name} added")
+        return redirect("grants:staff_organisations")
+
+    return _save_with_form(request, form, save) or render(
+        request, "grants/form_page.html", {"form": form, "title": "Add a public body"}
+    )
+
+
+@login_required
+@require_GET
+def organisation_search_json(request: HttpRequest) -> JsonResponse:
+    """Backs the searchable organisation picker."""
+    results = selectors.organisation_search(query=request.GET.get("q", "")[:100], include_former=False)
+    return JsonResponse(
+        {
+            "results": [
+                {"id": o.pk, "name": o.short_name, "code": o.code or "", "kind": o.get_kind_display()} for o in results
+            ]
+        }
+    )

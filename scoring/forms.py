@@ -1,0 +1,190 @@
+"""Forms for assessment pages. Simple ones render through crispy-forms-gds; the scoring and
+moderation forms are built per round from its criteria and rendered by their templates."""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from django import forms
+
+from grants.fields import MoneyField
+from grants.models import Organisation, User
+
+from .models import Criterion, Outcome, Panel, Scale
+from .models.criteria import SCALE_RANGE
+
+
+class GovForm:
+    submit_label = "Save"
+
+    def _helper(self, *layout) -> None:
+        self.helper = FormHelper()
+        self.helper.label_size = Size.SMALL
+        self.helper.legend_size = Size.SMALL
+        self.helper.layout = Layout(*layout, Submit("submit", self.submit_label))
+
+
+class PanelSettingsForm(GovForm, forms.ModelForm):
+    class Meta:
+        model = Panel
+        fields = ["assessors_per_bid", "moderation_threshold", "hide_scores_until_submitted"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper(
+            Field("assessors_per_bid", css_class="govuk-input--width-3"),
+            Field("moderation_threshold", css_class="govuk-input--width-5"),
+            "hide_scores_until_submitted",
+        )
+
+
+class PanelMemberForm(GovForm, forms.Form):
+    submit_label = "Add to the panel"
+    email = forms.EmailField(
+        label="Email address",
+        help_text="They need an account. Panel members must set up two-factor authentication before they see any bid",
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter an email address like name@example.org",
+        },
+    )
+    is_chair = forms.BooleanField(label="Make them the chair", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper(Field("email", css_class="govuk-!-width-two-thirds"), "is_chair")
+
+
+class CriterionForm(GovForm, forms.ModelForm):
+    """Name, guidance, weight and scale, and one descriptor box per possible score (0 to 5)."""
+
+    class Meta:
+        model = Criterion
+        fields = ["name", "guidance", "weight", "scale", "order"]
+        widgets = {"scale": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        existing = (self.instance.descriptors or {}) if self.instance.pk else {}
+        names = []
+        for score in range(0, 6):
+            name = f"descriptor_{score}"
+            label = {0: "Score 0 (or fail)", 1: "Score 1 (or pass)"}.get(score, f"Score {score}")
+            self.fields[name] = forms.CharField(
+                label=f"What {label} means", required=False, initial=existing.get(str(score), ""), max_length=500
+            )
+            names.append(name)
+        self._helper(
+            "name",
+            Field.textarea("guidance", rows=3),
+            Field("weight", css_class="govuk-input--width-3"),
+            Field.radios("scale"),
+            Field("order", css_class="govuk-input--width-3"),
+            *names,
+        )
+
+    def clean(self):
+        data = super().clean()
+        scale = data.get("scale")
+        if scale:
+            low, high = SCALE_RANGE[Scale(scale)]
+            data["descriptors"] = {
+                str(s): data.get(f"descriptor_{s}", "").strip()
+                for s in range(low, high + 1)
+                if data.get(f"descriptor_{s}", "").strip()
+            }
+        return data
+
+    def service_fields(self) -> dict:
+        d = self.cleaned_data
+        return {k: d[k] for k in ("name", "guidance", "weight", "scale", "order")} | {
+            "descriptors": d.get("descriptors", {})
+        }
+
+
+class InterestForm(GovForm, forms.Form):
+    submit_label = "Add this interest"
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.order_by("short_name"),
+        label="Organisation",
+        help_text="The council or body you have an interest in",
+        empty_label="Choose an organisation",
+    )
+    nature = forms.CharField(
+        label="Nature of the interest",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="For example: I was employed there until 2017; my partner is a councillor",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper("organisation", Field.textarea("nature", rows=3))
+
+
+class ConflictForm(GovForm, forms.Form):
+    submit_label = "Declare a conflict of interest"
+    nature = forms.CharField(
+        label="Describe the conflict",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=1000,
+        help_text="The bid will be taken off your list at once and the programme manager told",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper(Field.textarea("nature", rows=4))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label="Reason", max_length=300)
+
+
+class AssignForm(forms.Form):
+    """Manual or bulk: one assessor, one or more bids (checkboxes on the assignments table)."""
+
+    assessor = forms.ModelChoiceField(queryset=User.objects.none(), label="Assessor", empty_label="Choose an assessor")
+    bids = forms.MultipleChoiceField(label="Bids", choices=(), error_messages={"required": "Choose at least one bid"})
+
+    def __init__(self, *args, members=(), bids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessor"].queryset = User.objects.filter(pk__in=[m.pk for m in members]).order_by(
+            "full_name", "email"
+        )
+        self.fields["bids"].choices = [(str(b.pk), str(b)) for b in bids]
+
+
+def criterion_field_names(criterion: Criterion) -> tuple[str, str]:
+    return f"score_{criterion.pk}", f"justification_{criterion.pk}"
+
+
+def scores_from_post(post, criteria: list[Criterion]) -> dict:
+    data = {}
+    for c in criteria:
+        score, text = criterion_field_names(c)
+        data[c.pk] = {"score": post.get(score, ""), "justification": post.get(text, "")}
+    return data
+
+
+class DecisionForm(GovForm, forms.Form):
+    submit_label = "Save the proposed decision"
+    outcome = forms.ChoiceField(
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        label="Decision",
+        error_messages={"required": "Choose funded, not funded or reserve"},
+    )
+    amount = MoneyField(
+        label="Amount to fund (£)",
+        required=False,
+        help_text="Funded only. Leave empty for the amount requested, or enter less for partial funding",
+    )
+    feedback = forms.CharField(
+        label="Feedback for the council", required=False, widget=forms.Textarea(attrs={"rows": 8}), max_length=5000
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper(
+            Field.radios("outcome"),
+            Field("amount", css_class="govuk-input--width-10"),
+            Field.textarea("feedback", rows=8),
+        )

@@ -1,0 +1,25 @@
+"""Assessment: panels, criteria, interests, assignments, scores, moderation and decisions."""
+
+from .assessments import Assessment, AssessmentStatus, Score
+from .criteria import Criterion, Scale
+from .decisions import Decision, DecisionStatus, Outcome
+from .interests import Declaration, Interest
+from .moderation import ModeratedScore
+from .panels import Assignment, Panel, PanelMember
+
+__all__ = [
+    "Assessment",
+    "AssessmentStatus",
+    "Assignment",
+    "Criterion",
+    "Decision",
+    "DecisionStatus",
+    "Declaration",
+    "Interest",
+    "ModeratedScore",
+    "Outcome",
+    "Panel",
+    "PanelMember",
+    "Scale",
+    "Score",
+]

@@ -1,0 +1,274 @@
+"""Reads for assessment, computed in the database so a page costs the same whatever its size.
+
+A bid's final score is the weighted percentage of its per-criterion scores, where each
+criterion counts its moderated score when there is one, else the mean of the assessors'
+latest submitted scores:
+
+    final = ((S_all - S_moderated) / n + M) / D x 100
+
+S_all: sum of score x weight over the assessors' current rows; S_moderated: the same over the
+criteria that have a moderated score; M: sum of moderated score x weight; n: assessors who
+submitted; D: sum of maximum x weight over the round's weighted criteria. Without moderation
+this is the mean of the assessors' percentages.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Round
+
+from grants.models import Round as FundingRound
+from grants.models import User
+
+from .models import Assessment, Assignment, Criterion, Decision, ModeratedScore, Outcome, Panel, Score
+from .services.common import live_bids
+
+
+def weighted_denominator(round: FundingRound) -> int:
+    return sum(c.max_score * c.weight for c in Criterion.objects.filter(round=round) if not c.is_gateway)
+
+
+def _valid_assessments():
+    return Assessment.objects.filter(bid=OuterRef("pk"), assignment__withdrawn_at__isnull=True, submitted_version__gt=0)
+
+
+def _current_scores():
+    return Score.objects.filter(
+        assessment__bid=OuterRef("pk"),
+        assessment__assignment__withdrawn_at__isnull=True,
+        assessment__submitted_version__gt=0,
+        version=F("assessment__submitted_version"),
+    )
+
+
+def _moderated_here():
+    # Inside a Score subquery: is this row's criterion moderated for the outer bid?
+    return ModeratedScore.objects.filter(bid=OuterRef(OuterRef("pk")), criterion=OuterRef("criterion"), is_current=True)
+
+
+def _agg(qs, key: str, expr, output=None):
+    return Subquery(qs.values(key).annotate(v=expr).values("v")[:1], output_field=output)
+
+
+def scored_bids(round: FundingRound) -> QuerySet:
+    """Every live bid of the round, annotated with n_assessed, mean_pct, spread, final_pct, gateway_failed."""
+    denominator = weighted_denominator(round) or 1
+    assessed = _valid_assessments()
+    weighted = _current_scores().exclude(criterion__scale="pass_fail")
+    moderated = ModeratedScore.objects.filter(bid=OuterRef("pk"), is_current=True)
+    product = F("score") * F("criterion__weight")
+    n = Coalesce(_agg(assessed, "bid", Count("pk"), IntegerField()), 0)
+    s_all = Coalesce(_agg(weighted, "assessment__bid", Sum(product), IntegerField()), 0)
+    s_mod = Coalesce(
+        _agg(weighted.filter(Exists(_moderated_here())), "assessment__bid", Sum(product), IntegerField()), 0
+    )
+    m = Coalesce(_agg(moderated.exclude(criterion__scale="pass_fail"), "bid", Sum(product), IntegerField()), 0)
+    fail_by_assessor = (
+        _current_scores().filter(criterion__scale="pass_fail", score=0).exclude(Exists(_moderated_here()))
+    )
+    fail_by_moderator = moderated.filter(criterion__scale="pass_fail", score=0)
+    as_float = FloatField()
+    return (
+        live_bids(round)
+        .select_related("lead", "decision")
+        .annotate(
+            n_assessed=n,
+            mean_pct=_agg(assessed, "bid", Avg("percentage"), as_float),
+            min_pct=_agg(assessed, "bid", Min("percentage"), as_float),
+            max_pct=_agg(assessed, "bid", Max("percentage"), as_float),
+            gateway_failed=Exists(fail_by_assessor) | Exists(fail_by_moderator),
+            has_moderation=Exists(moderated),
+        )
+        .annotate(
+            spread=Round(F("max_pct") - F("min_pct"), 2),
+            final_pct=Case(
+                When(n_assessed=0, then=Value(None)),
+                default=Round(
+                    (Cast(s_all - s_mod, as_float) / Cast(F("n_assessed"), as_float) + Cast(m, as_float))
+                    * Value(100.0)
+                    / Value(float(denominator)),
+                    4,
+                ),
+                output_field=as_float,
+            ),
+        )
+    )
+
+
+def ranking_queryset(round: FundingRound) -> QuerySet:
+    """Gateway passes first, then final score (highest first), then the smaller request."""
+    return scored_bids(round).order_by(
+        "gateway_failed", F("final_pct").desc(nulls_last=True), "amount_requested", "reference", "pk"
+    )
+
+
+def as_decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+@dataclass
+class RankingRow:
+    rank: int
+    bid: object
+    final: Decimal | None
+    mean: Decimal | None
+    spread: Decimal | None
+    amount: Decimal
+    counted: bool
+    running_total: Decimal | None
+    above_line: bool
+    decision: Decision | None
+
+
+@dataclass
+class Ranking:
+    rows: list[RankingRow]
+    budget: Decimal
+    recommended_total: Decimal
+    line_after: int | None  # rank of the last bid above the funding line
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.budget - self.recommended_total
+
+
+def funding_line(*, bids: list, budget: Decimal) -> Ranking:
+    """Walk the ranking adding each fundable bid's amount until the budget runs out.
+
+    Gateway failures and bids proposed as not funded or reserve take nothing from the budget.
+    The amount is the recommended amount where a manager set one, else the request.
+    """
+    rows, total, line_open, line_after = [], Decimal("0.00"), True, None
+    for rank, bid in enumerate(bids, start=1):
+        decision = getattr(bid, "decision", None) if _has_decision(bid) else None
+        amount = (
+            decision.amount
+            if decision and decision.outcome == Outcome.FUNDED and decision.amount
+            else bid.amount_requested
+        )
+        excluded = (
+            bid.gateway_failed
+            or bid.final_pct is None
+            or (decision and decision.outcome in (Outcome.NOT_FUNDED, Outcome.RESERVE))
+        )
+        counted = above = False
+        running = None
+        if not excluded and line_open:
+            if total + amount <= budget:
+                total += amount
+                counted = above = True
+                running = total
+                line_after = rank
+            else:
+                line_open = False
+        rows.append(
+            RankingRow(
+                rank,
+                bid,
+                as_decimal(bid.final_pct),
+                as_decimal(bid.mean_pct),
+                as_decimal(bid.spread),
+                amount,
+                counted,
+                running,
+                above,
+                decision,
+            )
+        )
+    return Ranking(rows=rows, budget=budget, recommended_total=total, line_after=line_after)
+
+
+def _has_decision(bid) -> bool:
+    try:
+        return bid.decision is not None
+    except Decision.DoesNotExist:
+        return False
+
+
+def ranking_for_round(round: FundingRound) -> Ranking:
+    return funding_line(bids=list(ranking_queryset(round)), budget=round.budget)
+
+
+def moderation_queue(round: FundingRound, threshold: Decimal) -> QuerySet:
+    """Bids whose assessors' totals differ by more than the threshold, or that have been moderated."""
+    return (
+        scored_bids(round)
+        .filter(Q(n_assessed__gte=2, spread__gt=float(threshold)) | Q(has_moderation=True))
+        .order_by(F("spread").desc(nulls_last=True), "reference")
+    )
+
+
+def assessor_queue(*, user: User, round: FundingRound, exclude_bid_ids: set[int]) -> list[Assignment]:
+    return list(
+        Assignment.objects.filter(assessor=user, bid__round=round, withdrawn_at__isnull=True)
+        .exclude(bid_id__in=exclude_bid_ids)
+        .select_related("bid", "bid__lead", "assessment")
+        .order_by("bid__reference", "bid_id")
+    )
+
+
+def assignment_table(round: FundingRound) -> list:
+    """Each live bid with its active assessors and whether it needs another: three queries."""
+    bids = list(live_bids(round).select_related("lead").order_by("reference", "pk"))
+    rows = Assignment.objects.filter(bid__round=round).select_related("assessor", "assessment").order_by("assigned_at")
+    active: dict[int, list[Assignment]] = {}
+    flagged: set[int] = set()
+    for row in rows:
+        if row.withdrawn_at is None:
+            active.setdefault(row.bid_id, []).append(row)
+        elif row.needs_reassignment:
+            flagged.add(row.bid_id)
+    panel = Panel.objects.filter(round=round).first()
+    per_bid = panel.assessors_per_bid if panel else 2
+    for bid in bids:
+        bid.active_assignments = active.get(bid.pk, [])
+        bid.short = max(per_bid - len(bid.active_assignments), 0)
+        bid.flagged = bid.pk in flagged and bid.short > 0
+    return bids
+
+
+def current_scores_for(*, bid) -> list[Score]:
+    """The latest submitted scores of each assessor still assigned to the bid."""
+    return list(
+        Score.objects.filter(
+            assessment__bid=bid,
+            assessment__assignment__withdrawn_at__isnull=True,
+            assessment__submitted_version__gt=0,
+            version=F("assessment__submitted_version"),
+        ).select_related("criterion", "assessment__assignment__assessor")
+    )
+
+
+def current_moderation(*, bid) -> dict[int, ModeratedScore]:
+    return {
+        m.criterion_id: m
+        for m in ModeratedScore.objects.filter(bid=bid, is_current=True).select_related("moderated_by")
+    }
+
+
+def interests_register(round: FundingRound) -> QuerySet:
+    from .models import Interest
+
+    return (
+        Interest.objects.filter(round=round)
+        .select_related("user", "organisation", "bid", "bid__lead")
+        .order_by("user__email", "declared_at")
+    )

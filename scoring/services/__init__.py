@@ -1,0 +1,36 @@
+"""Writes for assessment. Views, the admin and the demo all go through these functions."""
+
+from .assignments import assign, assignment_auto, assignment_withdraw, assignments_bulk
+from .common import AssessmentError
+from .criteria import criterion_delete, criterion_save, ensure_criteria_unlocked, panel_settings_save
+from .decisions import decision_propose, decisions_confirm, feedback_from_justifications
+from .interests import conflict_declare, declaration_confirm, interest_add, interest_remove
+from .moderation import moderated_score_record
+from .panels import panel_chair_set, panel_member_add, panel_member_remove
+from .scores import assessment_save_draft, assessment_submit, percentage_for
+
+__all__ = [
+    "AssessmentError",
+    "assessment_save_draft",
+    "assessment_submit",
+    "assign",
+    "assignment_auto",
+    "assignment_withdraw",
+    "assignments_bulk",
+    "conflict_declare",
+    "criterion_delete",
+    "criterion_save",
+    "decision_propose",
+    "decisions_confirm",
+    "declaration_confirm",
+    "ensure_criteria_unlocked",
+    "feedback_from_justifications",
+    "interest_add",
+    "interest_remove",
+    "moderated_score_record",
+    "panel_chair_set",
+    "panel_member_add",
+    "panel_member_remove",
+    "panel_settings_save",
+    "percentage_for",
+]

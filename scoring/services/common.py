@@ -1,0 +1,27 @@
+"""Shared pieces of the scoring services."""
+
+from django.core.exceptions import ValidationError
+
+from grants.models import Round, User
+
+
+class AssessmentError(ValidationError):
+    """A rule of assessment was broken; the message is shown to the user as it is."""
+
+
+def round_managers(round: Round) -> list[User]:
+    """The programme's managers: they hear about conflicts and decisions."""
+    return list(
+        User.objects.filter(
+            staff_roles__role="programme_manager", staff_roles__programme_id=round.programme_id, is_active=True
+        ).distinct()
+    )
+
+
+def live_bids(round: Round):
+    """Bids that are assessed: submitted (or already decided), never drafts, withdrawn or ineligible."""
+    from applications.models import Bid, BidStatus
+
+    return Bid.objects.filter(
+        round=round, status__in=[BidStatus.SUBMITTED, BidStatus.FUNDED, BidStatus.NOT_FUNDED, BidStatus.RESERVE]
+    )

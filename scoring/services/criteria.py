@@ -1,0 +1,69 @@
+"""Criteria and panel settings, configured by programme managers until scoring starts."""
+
+from django.db import transaction
+
+from grants.models import Round, User
+from grants.services import audit_record
+
+from ..models import Criterion, Panel
+from .common import AssessmentError
+
+CRITERION_FIELDS = ("name", "guidance", "weight", "scale", "descriptors", "order")
+
+
+def ensure_criteria_unlocked(round: Round) -> None:
+    if round.assessment_started_at:
+        raise AssessmentError("Scoring has started, so the criteria can no longer be changed")
+
+
+@transaction.atomic
+def criterion_save(*, round: Round, actor: User, criterion: Criterion | None = None, **fields) -> Criterion:
+    round = Round.objects.select_for_update().get(pk=round.pk)
+    ensure_criteria_unlocked(round)
+    creating = criterion is None
+    criterion = criterion or Criterion(round=round)
+    for name in CRITERION_FIELDS:
+        if name in fields:
+            setattr(criterion, name, fields[name])
+    if criterion.is_gateway:
+        criterion.weight = 1
+    criterion.descriptors = {str(k): v for k, v in (criterion.descriptors or {}).items() if v}
+    criterion.full_clean(exclude=["round"])
+    criterion.save()
+    audit_record(
+        actor=actor,
+        action="criterion.created" if creating else "criterion.changed",
+        target=criterion,
+        summary=f"{criterion.name} ({criterion.get_scale_display()}, weight {criterion.weight})",
+    )
+    return criterion
+
+
+@transaction.atomic
+def criterion_delete(*, criterion: Criterion, actor: User) -> None:
+    round = Round.objects.select_for_update().get(pk=criterion.round_id)
+    ensure_criteria_unlocked(round)
+    audit_record(actor=actor, action="criterion.deleted", target=criterion, summary=criterion.name)
+    criterion.delete()
+
+
+@transaction.atomic
+def panel_settings_save(
+    *, panel: Panel, actor: User, assessors_per_bid: int, moderation_threshold, hide_scores_until_submitted: bool
+) -> Panel:
+    panel.assessors_per_bid = assessors_per_bid
+    panel.moderation_threshold = moderation_threshold
+    panel.hide_scores_until_submitted = hide_scores_until_submitted
+    panel.full_clean()
+    panel.save()
+    audit_record(
+        actor=actor,
+        action="panel.settings_changed",
+        target=panel,
+        data={
+            "assessors_per_bid": assessors_per_bid,
+            "moderation_threshold": str(moderation_threshold),
+            "hide_scores_until_submitted": hide_scores_until_submitted,
+        },
+    )
+    return panel

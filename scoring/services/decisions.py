@@ -1,0 +1,165 @@
+"""Decisions: proposed on the ranking page, confirmed one at a time or in a batch.
+
+Confirmation locks the round row and re-checks the committed total inside the transaction,
+so two managers confirming at once can never commit more than the budget.
+"""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from grants.models import Round, User
+from grants.services import audit_record
+
+from ..models import Assessment, Criterion, Decision, DecisionStatus, Outcome, Score
+from ..permissions import can_manage_round
+from .common import AssessmentError, live_bids
+
+
+def _bid_url(bid) -> str:
+    try:
+        return reverse("applications:bid_detail", args=[bid.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _money(value: Decimal) -> str:
+    return f"£{value:,.2f}"
+
+
+@transaction.atomic
+def decision_propose(*, bid, actor: User, outcome: str, amount: Decimal | None = None, feedback: str = "") -> Decision:
+    """Record (or change) the proposed outcome. A funded amount may be below the request."""
+    if not can_manage_round(actor, bid.round):
+        raise AssessmentError("Only the programme's managers decide on bids")
+    if outcome not in Outcome.values:
+        raise AssessmentError("Choose funded, not funded or reserve")
+    decision = Decision.objects.select_for_update().filter(bid=bid).first()
+    if decision and decision.is_confirmed and decision.outcome != Outcome.RESERVE:
+        raise AssessmentError("The decision on this bid is confirmed and cannot change")
+    if outcome == Outcome.FUNDED:
+        amount = bid.amount_requested if amount is None else amount
+        if amount <= 0:
+            raise AssessmentError("The amount must be more than £0")
+        if amount > bid.amount_requested:
+            raise AssessmentError(f"The amount cannot be more than the {_money(bid.amount_requested)} requested")
+    else:
+        amount = None
+    decision = decision or Decision(bid=bid, round_id=bid.round_id)
+    decision.outcome, decision.amount, decision.feedback = outcome, amount, feedback.strip()
+    decision.status, decision.updated_by = DecisionStatus.PROPOSED, actor
+    decision.save()
+    audit_record(
+        actor=actor,
+        action="decision.proposed",
+        target=bid,
+        summary=f"{Outcome(outcome).label}" + (f" {_money(amount)}" if amount else ""),
+        data={"outcome": outcome, "amount": str(amount) if amount else None},
+    )
+    return decision
+
+
+def committed_total(round: Round) -> Decimal:
+    return Decision.objects.filter(round=round, status=DecisionStatus.CONFIRMED, outcome=Outcome.FUNDED).aggregate(
+        t=Sum("amount")
+    )["t"] or Decimal("0.00")
+
+
+def _notify_outcome(*, decision: Decision) -> None:
+    from notifications.services import notify
+
+    bid = decision.bid
+    officers = User.objects.filter(organisation_id=bid.lead_id, is_active=True).exclude(org_role="").order_by("pk")
+    for officer in officers:
+        notify(
+            recipient=officer,
+            event="outcome",
+            context={
+                "reference": bid.reference or "",
+                "round_name": bid.round.name,
+                "organisation_name": bid.lead.short_name,
+                "funded": decision.outcome == Outcome.FUNDED,
+                "outcome": decision.get_outcome_display(),
+                "amount": _money(decision.amount) if decision.amount else "",
+                "feedback": decision.feedback,
+            },
+            dedupe_key=f"outcome:{bid.pk}:{decision.outcome}",
+            url=_bid_url(bid),
+        )
+
+
+def _issue_award(*, decision: Decision, actor: User) -> None:
+    try:  # the awards issue provides this; imported late so scoring loads without it
+        from grants.awards.services import award_issue
+    except ImportError:
+        audit_record(actor=actor, action="decision.award_pending", target=decision.bid, summary="Awards not installed")
+        return
+    award_issue(bid=decision.bid, amount=decision.amount, actor=actor)
+
+
+@transaction.atomic
+def decisions_confirm(*, round: Round, bid_ids: list[int], actor: User) -> list[Decision]:
+    """Confirm proposed decisions; refuses the whole batch if funding it would pass the budget."""
+    if not can_manage_round(actor, round):
+        raise AssessmentError("Only the programme's managers confirm decisions")
+    round = Round.objects.select_for_update().get(pk=round.pk)  # one confirmer at a time per round
+    decisions = list(
+        Decision.objects.select_for_update(of=("self",))
+        .filter(round=round, bid_id__in=bid_ids, status=DecisionStatus.PROPOSED)
+        .exclude(outcome="")
+        .select_related("bid", "bid__lead", "bid__round")
+        .order_by("bid_id")
+    )
+    if not decisions:
+        raise AssessmentError("Choose at least one bid with a proposed decision")
+    adding = sum((d.amount for d in decisions if d.outcome == Outcome.FUNDED), Decimal("0.00"))
+    committed = committed_total(round)
+    if committed + adding > round.budget:
+        raise AssessmentError(
+            f"Funding these bids would commit {_money(committed + adding)}, more than the budget of "
+            f"{_money(round.budget)} ({_money(committed)} is already committed)"
+        )
+    from applications.services import apply_transition
+
+    now = timezone.now()
+    for decision in decisions:
+        apply_transition(bid=decision.bid, to=decision.outcome, actor=actor, reason=decision.feedback[:500])
+        decision.status, decision.confirmed_by, decision.confirmed_at = DecisionStatus.CONFIRMED, actor, now
+        decision.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
+        if decision.outcome == Outcome.FUNDED:
+            _issue_award(decision=decision, actor=actor)
+        _notify_outcome(decision=decision)
+    undecided = live_bids(round).exclude(decision__status=DecisionStatus.CONFIRMED).exists()
+    if not undecided and not round.decided_at:
+        round.decided_at = now
+        round.save(update_fields=["decided_at", "updated_at"])
+        audit_record(actor=actor, action="round.decided", target=round)
+    audit_record(
+        actor=actor,
+        action="decision.confirmed",
+        target=round,
+        summary=f"{len(decisions)} decisions confirmed; {_money(committed + adding)} committed",
+        data={"bids": [d.bid_id for d in decisions], "added": str(adding)},
+    )
+    return decisions
+
+
+def feedback_from_justifications(*, bid) -> str:
+    """A starting point for the letter: each criterion with the assessors' justifications, unnamed."""
+    criteria = list(Criterion.objects.filter(round_id=bid.round_id))
+    current = Assessment.objects.filter(
+        bid=bid, assignment__withdrawn_at__isnull=True, submitted_version__gt=0
+    ).values_list("pk", "submitted_version")
+    wanted = {(pk, v) for pk, v in current}
+    texts: dict[int, list[str]] = {}
+    for s in Score.objects.filter(assessment_id__in=[pk for pk, _ in wanted]).order_by("assessment_id"):
+        if (s.assessment_id, s.version) in wanted:
+            texts.setdefault(s.criterion_id, []).append(s.justification)
+    parts = []
+    for c in criteria:
+        if texts.get(c.pk):
+            parts.append(f"{c.name}:\n" + "\n".join(f"- {t}" for t in texts[c.pk]))
+    return "\n\n".join(parts)

@@ -1,0 +1,39 @@
+from django.urls import path
+
+from .views import assessor, results, setup
+
+app_name = "scoring"
+
+urlpatterns = [
+    path("assess/", assessor.my_rounds, name="my_rounds"),
+    path("assess/<slug:slug>/", assessor.queue, name="queue"),
+    path("assess/<slug:slug>/declaration/", assessor.declaration, name="declaration"),
+    path("assess/<slug:slug>/declaration/<int:pk>/remove/", assessor.interest_remove, name="interest_remove"),
+    path("assess/<slug:slug>/bids/<int:pk>/", assessor.assess_bid, name="assess_bid"),
+    path("assess/<slug:slug>/bids/<int:pk>/conflict/", assessor.conflict, name="conflict"),
+    path("staff/assessment/", setup.round_index, name="round_index"),
+    path("staff/rounds/<slug:slug>/panel/", setup.panel_overview, name="panel"),
+    path("staff/rounds/<slug:slug>/panel/settings/", setup.panel_settings, name="panel_settings"),
+    path("staff/rounds/<slug:slug>/panel/members/", setup.panel_members, name="panel_members"),
+    path("staff/rounds/<slug:slug>/panel/members/<int:pk>/chair/", setup.panel_member_chair, name="panel_member_chair"),
+    path(
+        "staff/rounds/<slug:slug>/panel/members/<int:pk>/remove/", setup.panel_member_remove, name="panel_member_remove"
+    ),
+    path("staff/rounds/<slug:slug>/panel/criteria/new/", setup.criterion_edit, name="criterion_create"),
+    path("staff/rounds/<slug:slug>/panel/criteria/<int:pk>/", setup.criterion_edit, name="criterion_edit"),
+    path("staff/rounds/<slug:slug>/panel/criteria/<int:pk>/delete/", setup.criterion_delete, name="criterion_delete"),
+    path("staff/rounds/<slug:slug>/panel/assignments/", setup.assignments, name="assignments"),
+    path(
+        "staff/rounds/<slug:slug>/panel/assignments/<int:pk>/withdraw/",
+        setup.assignment_withdraw,
+        name="assignment_withdraw",
+    ),
+    path("staff/rounds/<slug:slug>/panel/interests/", setup.interests, name="interests"),
+    path("staff/rounds/<slug:slug>/panel/moderation/", results.moderation, name="moderation"),
+    path("staff/rounds/<slug:slug>/panel/moderation/<int:pk>/", results.moderate_bid, name="moderate_bid"),
+    path("staff/rounds/<slug:slug>/ranking/", results.ranking, name="ranking"),
+    path("staff/rounds/<slug:slug>/ranking/bids/<int:pk>/decision/", results.decision_edit, name="decision_edit"),
+    path("staff/rounds/<slug:slug>/ranking/confirm/", results.decisions_confirm, name="decisions_confirm"),
+    path("staff/rounds/<slug:slug>/ranking/scores.<str:fmt>", results.export_scores, name="export_scores"),
+    path("staff/rounds/<slug:slug>/ranking/pack/", results.panel_pack, name="panel_pack"),
+]

@@ -1,0 +1,43 @@
+"""Lookups shared by the assessment views. Anything the user may not see answers 404."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from grants.models import Round
+
+from .. import permissions as perms
+
+
+def round_or_404(slug: str) -> Round:
+    return get_object_or_404(Round.objects.select_related("programme", "panel"), slug=slug)
+
+
+def managed_round(request, slug: str) -> Round:
+    round = round_or_404(slug)
+    if not perms.can_manage_round(request.user, round):
+        raise Http404
+    return round
+
+
+def results_round(request, slug: str) -> Round:
+    round = round_or_404(slug)
+    if not perms.can_view_results(request.user, round):
+        raise Http404
+    return round
+
+
+def bid_in_round_or_404(round: Round, pk: int):
+    from applications.models import Bid
+
+    return get_object_or_404(Bid.objects.select_related("lead", "round", "round__programme"), pk=pk, round=round)
+
+
+def form_errors(form, exc: ValidationError) -> None:
+    """A service's refusal goes back onto the form, never a 500."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)

@@ -1,0 +1,165 @@
+"""Moderation, the ranking and funding line, decisions and exports."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from .. import exports, selectors, services
+from .. import permissions as perms
+from ..forms import DecisionForm
+from ..models import Criterion, Decision
+from ..permissions import panel_for
+from .common import bid_in_round_or_404, form_errors, managed_round, results_round, round_or_404
+
+
+def _moderation_round(request: HttpRequest, slug: str):
+    round = round_or_404(slug)
+    if not perms.can_moderate(request.user, round):
+        raise Http404
+    return round
+
+
+@login_required
+def moderation(request: HttpRequest, slug: str) -> HttpResponse:
+    round = _moderation_round(request, slug)
+    panel = panel_for(round)
+    bids = list(selectors.moderation_queue(round, panel.moderation_threshold))
+    if not perms.can_manage_round(request.user, round):  # a chair never sees a bid they are conflicted on
+        conflicted = perms.conflicted_bid_ids(user=request.user, round=round)
+        bids = [b for b in bids if b.pk not in conflicted]
+    for b in bids:
+        b.final = selectors.as_decimal(b.final_pct)
+        b.spread_d = selectors.as_decimal(b.spread)
+    return render(request, "scoring/moderation.html", {"round": round, "panel": panel, "bids": bids})
+
+
+@login_required
+def moderate_bid(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    round = _moderation_round(request, slug)
+    bid = bid_in_round_or_404(round, pk)
+    if not perms.can_moderate_bid(request.user, bid):
+        raise Http404
+    criteria = list(Criterion.objects.filter(round=round))
+    errors: list[str] = []
+    if request.method == "POST":
+        changed = 0
+        try:
+            for c in criteria:
+                raw = request.POST.get(f"score_{c.pk}", "")
+                reason = request.POST.get(f"reason_{c.pk}", "")
+                if raw == "":
+                    continue
+                services.moderated_score_record(bid=bid, criterion=c, score=int(raw), reason=reason, actor=request.user)
+                changed += 1
+        except (ValidationError, ValueError) as exc:
+            errors = getattr(exc, "messages", [str(exc)])
+        else:
+            if changed:
+                messages.success(request, f"{changed} moderated scores recorded for {bid}")
+                return redirect("scoring:moderation", slug=round.slug)
+            errors = ["Choose a moderated score for at least one criterion"]
+    scores = selectors.current_scores_for(bid=bid)
+    moderated = selectors.current_moderation(bid=bid)
+    table = []
+    for c in criteria:
+        table.append(
+            {
+                "criterion": c,
+                "scores": [s for s in scores if s.criterion_id == c.pk],
+                "moderated": moderated.get(c.pk),
+                "posted_score": request.POST.get(f"score_{c.pk}", ""),
+                "posted_reason": request.POST.get(f"reason_{c.pk}", ""),
+                "options": [(s, c.label_for(s)) for s in c.score_range],
+            }
+        )
+    row = selectors.scored_bids(round).get(pk=bid.pk)
+    return render(
+        request,
+        "scoring/moderate_bid.html",
+        {
+            "round": round,
+            "bid": bid,
+            "table": table,
+            "errors": errors,
+            "final": selectors.as_decimal(row.final_pct),
+            "spread": selectors.as_decimal(row.spread),
+        },
+    )
+
+
+@login_required
+def ranking(request: HttpRequest, slug: str) -> HttpResponse:
+    round = results_round(request, slug)
+    result = selectors.ranking_for_round(round)
+    committed = services.decisions.committed_total(round)
+    return render(
+        request,
+        "scoring/ranking.html",
+        {
+            "round": round,
+            "ranking": result,
+            "committed": committed,
+            "can_decide": perms.can_manage_round(request.user, round),
+            "uncommitted": round.budget - committed,
+        },
+    )
+
+
+@login_required
+def decision_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    round = managed_round(request, slug)
+    bid = bid_in_round_or_404(round, pk)
+    decision = Decision.objects.filter(bid=bid).first()
+    initial = (
+        {"outcome": decision.outcome, "amount": decision.amount, "feedback": decision.feedback} if decision else {}
+    )
+    if request.GET.get("assemble"):
+        initial["feedback"] = services.feedback_from_justifications(bid=bid)
+    form = DecisionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_propose(bid=bid, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, f"Proposed decision saved for {bid}")
+            return redirect("scoring:ranking", slug=round.slug)
+    return render(
+        request, "scoring/decision_edit.html", {"round": round, "bid": bid, "form": form, "decision": decision}
+    )
+
+
+@login_required
+@require_POST
+def decisions_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+    round = managed_round(request, slug)
+    ids = [int(x) for x in request.POST.getlist("bids") if x.isdigit()]
+    try:
+        done = services.decisions_confirm(round=round, bid_ids=ids, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        total = sum((d.amount or Decimal(0) for d in done if d.outcome == "funded"), Decimal(0))
+        messages.success(request, f"{len(done)} decisions confirmed (£{total:,.2f} funded); councils will be told")
+    return redirect("scoring:ranking", slug=round.slug)
+
+
+@login_required
+def export_scores(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    round = results_round(request, slug)
+    if fmt == "csv":
+        return exports.scores_csv(round=round)
+    if fmt == "xlsx":
+        return exports.scores_xlsx(round=round)
+    raise Http404
+
+
+@login_required
+def panel_pack(request: HttpRequest, slug: str) -> HttpResponse:
+    round = results_round(request, slug)
+    return render(request, "scoring/panel_pack.html", exports.panel_pack_context(round=round))

@@ -1,0 +1,216 @@
+"""Programme managers' set-up pages: panel settings, criteria, assignments, register of interests."""
+
+from allauth.mfa.models import Authenticator
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from grants.models import User
+
+from .. import exports, selectors, services
+from ..forms import AssignForm, CriterionForm, PanelMemberForm, PanelSettingsForm
+from ..models import Assignment, Criterion, PanelMember
+from ..permissions import panel_for
+from .common import bid_in_round_or_404, form_errors, managed_round
+
+
+@login_required
+def panel_overview(request: HttpRequest, slug: str) -> HttpResponse:
+    round = managed_round(request, slug)
+    panel = panel_for(round)
+    members = list(PanelMember.objects.filter(panel=panel).select_related("user", "user__organisation"))
+    declared = set(round.interest_declarations.values_list("user_id", flat=True))
+    with_mfa = set(
+        Authenticator.objects.filter(
+            user_id__in=[m.user_id for m in members], type=Authenticator.Type.TOTP
+        ).values_list("user_id", flat=True)
+    )
+    for m in members:
+        m.declared = m.user_id in declared
+        m.mfa = m.user_id in with_mfa
+    criteria = list(Criterion.objects.filter(round=round))
+    return render(
+        request,
+        "scoring/panel_overview.html",
+        {
+            "round": round,
+            "panel": panel,
+            "members": members,
+            "criteria": criteria,
+            "locked": bool(round.assessment_started_at),
+        },
+    )
+
+
+@login_required
+def panel_members(request: HttpRequest, slug: str) -> HttpResponse:
+    round = managed_round(request, slug)
+    form = PanelMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.panel_member_add(round=round, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, f"{member.user} added to the panel")
+            return redirect("scoring:panel", slug=round.slug)
+    return render(request, "grants/form_page.html", {"form": form, "title": f"Add a panel member to {round.name}"})
+
+
+def _member(request: HttpRequest, slug: str, pk: int):
+    round = managed_round(request, slug)
+    return round, get_object_or_404(
+        PanelMember.objects.select_related("user", "panel__round"), pk=pk, panel__round=round
+    )
+
+
+@login_required
+@require_POST
+def panel_member_chair(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    round, member = _member(request, slug, pk)
+    services.panel_chair_set(member=member, actor=request.user)
+    messages.success(request, f"{member.user} is now the chair")
+    return redirect("scoring:panel", slug=round.slug)
+
+
+@login_required
+@require_POST
+def panel_member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    round, member = _member(request, slug, pk)
+    try:
+        services.panel_member_remove(member=member, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{member.user} removed from the panel")
+    return redirect("scoring:panel", slug=round.slug)
+
+
+@login_required
+def panel_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    round = managed_round(request, slug)
+    panel = panel_for(round)
+    form = PanelSettingsForm(request.POST or None, instance=panel)
+    if request.method == "POST" and form.is_valid():
+        services.panel_settings_save(panel=panel, actor=request.user, **form.cleaned_data)
+        messages.success(request, "Panel settings saved")
+        return redirect("scoring:panel", slug=round.slug)
+    return render(request, "grants/form_page.html", {"form": form, "title": f"Assessment settings for {round.name}"})
+
+
+@login_required
+def criterion_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    round = managed_round(request, slug)
+    criterion = get_object_or_404(Criterion, pk=pk, round=round) if pk else None
+    form = CriterionForm(request.POST or None, instance=criterion)
+    if round.assessment_started_at:
+        form.full_clean()  # add_error needs cleaned_data, which an unbound (GET) form never gets
+        form.cleaned_data = getattr(form, "cleaned_data", {})
+        form.add_error(None, "Scoring has started, so the criteria can no longer be changed")
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.criterion_save(round=round, actor=request.user, criterion=criterion, **form.service_fields())
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, "Criterion saved")
+            return redirect("scoring:panel", slug=round.slug)
+    title = f"Change {criterion.name}" if criterion else "Add a criterion"
+    return render(request, "grants/form_page.html", {"form": form, "title": title})
+
+
+@login_required
+@require_POST
+def criterion_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    round = managed_round(request, slug)
+    criterion = get_object_or_404(Criterion, pk=pk, round=round)
+    try:
+        services.criterion_delete(criterion=criterion, actor=request.user)
+        messages.success(request, f"{criterion.name} removed")
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("scoring:panel", slug=round.slug)
+
+
+@login_required
+def assignments(request: HttpRequest, slug: str) -> HttpResponse:
+    round = managed_round(request, slug)
+    panel = panel_for(round)
+    bids = selectors.assignment_table(round)
+    members = list(User.objects.filter(panel_memberships__panel=panel).order_by("full_name", "email"))
+    form = AssignForm(request.POST or None, members=members, bids=bids)
+    action = request.POST.get("action")
+    if request.method == "POST" and action == "auto":
+        created = services.assignment_auto(round=round, actor=request.user)
+        messages.success(request, f"{len(created)} assignments made")
+        return redirect("scoring:assignments", slug=round.slug)
+    if request.method == "POST" and action == "assign" and form.is_valid():
+        chosen = [b for b in bids if str(b.pk) in form.cleaned_data["bids"]]
+        created, skipped = services.assignments_bulk(
+            bids=chosen, assessor=form.cleaned_data["assessor"], actor=request.user
+        )
+        for message in skipped:
+            messages.warning(request, message)
+        if created:
+            messages.success(request, f"{len(created)} bids assigned to {form.cleaned_data['assessor']}")
+        return redirect("scoring:assignments", slug=round.slug)
+    loads = {m.pk: 0 for m in members}
+    for bid in bids:
+        for a in bid.active_assignments:
+            loads[a.assessor_id] = loads.get(a.assessor_id, 0) + 1
+    for m in members:
+        m.load = loads.get(m.pk, 0)
+    return render(
+        request,
+        "scoring/assignments.html",
+        {"round": round, "panel": panel, "bids": bids, "members": members, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def assignment_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    round = managed_round(request, slug)
+    row = get_object_or_404(Assignment, pk=pk, bid__round=round)
+    try:
+        services.assignment_withdraw(
+            assignment=row,
+            actor=request.user,
+            reason=request.POST.get("reason") or "Reassigned by the programme manager",
+        )
+        messages.success(request, f"{row.assessor} taken off {row.bid}")
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("scoring:assignments", slug=round.slug)
+
+
+@login_required
+def interests(request: HttpRequest, slug: str) -> HttpResponse:
+    round = managed_round(request, slug)
+    rows = list(selectors.interests_register(round))
+    if request.GET.get("format") == "csv":
+        return exports.interests_csv(round=round, rows=rows)
+    return render(request, "scoring/interests.html", {"round": round, "rows": rows})
+
+
+def bid_for_manager(request: HttpRequest, slug: str, pk: int):
+    round = managed_round(request, slug)
+    return round, bid_in_round_or_404(round, pk)
+
+
+@login_required
+def round_index(request: HttpRequest) -> HttpResponse:
+    """Rounds whose assessment this person runs or may view: the way in from the header."""
+    from grants import permissions as gperms
+    from grants.models import Round
+
+    rounds = Round.objects.select_related("programme").order_by("-opens_at")
+    if not gperms.has_global_staff_view(request.user):
+        rounds = rounds.filter(programme_id__in=gperms.managed_programme_ids(request.user))
+    rounds = list(rounds)
+    for r in rounds:
+        r.can_manage = gperms.can_manage_programme(request.user, r.programme)
+    return render(request, "scoring/round_index.html", {"rounds": rounds})

@@ -1,0 +1,48 @@
+"""References are allocated safely when councils submit at the same moment (PostgreSQL)."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from applications import services
+from applications.models import Bid
+from grants.models import OrgRole
+from tests import factories as f
+
+from .test_services import DETAILS, complete
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_simultaneous_submissions_get_distinct_references(personas, form):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers itself; row locks are exercised on PostgreSQL")
+    bids = []
+    for _ in range(4):
+        org = f.OrganisationFactory()
+        officer = f.UserFactory(organisation=org, org_role=OrgRole.OFFICER)
+        bid = services.start_bid(round=personas.round, actor=officer, **DETAILS)
+        personas.lead_officer = officer
+        complete(bid, personas, form)
+        bids.append((bid, officer))
+    barrier = threading.Barrier(len(bids))
+    errors = []
+
+    def submit(bid, officer):
+        try:
+            barrier.wait()
+            services.submit_bid(bid=bid, actor=officer, declaration_name="A", declaration_role="B")
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit, args=pair) for pair in bids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    refs = sorted(Bid.objects.values_list("reference", flat=True))
+    assert refs == ["THIS-000001", "THIS-000002", "THIS-000003", "THIS-000004"]

@@ -1,0 +1,47 @@
+"""Deadline reminders (7 days and 1 day before, once each) and idempotent demo bids."""
+
+from datetime import timedelta
+
+import time_machine
+from django.core.management import call_command
+
+from applications.models import Bid, BidStatus
+from notifications.models import Notification
+from notifications.reminders import send_due
+
+from .factories import BidFactory
+
+
+def _reminders(user):
+    return list(
+        Notification.objects.filter(recipient=user, event="deadline_approaching", channel="in_app").order_by("pk")
+    )
+
+
+def test_draft_gets_7_day_and_1_day_reminders_once(personas):
+    bid = BidFactory(round=personas.round, lead=personas.lead_org, created_by=personas.lead_officer)
+    BidFactory(round=personas.round, lead=personas.other_org, status=BidStatus.SUBMITTED)
+    closes = personas.round.closes_at
+    with time_machine.travel(closes - timedelta(days=8), tick=False):
+        send_due()
+    assert _reminders(personas.lead_officer) == []
+    with time_machine.travel(closes - timedelta(days=6, hours=23), tick=False):
+        send_due()
+        send_due()
+    assert len(_reminders(personas.lead_officer)) == 1
+    with time_machine.travel(closes - timedelta(hours=20), tick=False):
+        send_due()
+    notes = _reminders(personas.lead_officer)
+    assert len(notes) == 2 and notes[-1].context["when"] == "tomorrow"
+    assert notes[-1].url == f"/bids/{bid.pk}/"
+    assert _reminders(personas.other_officer) == []  # submitted bids need no reminder
+
+
+def test_seed_demo_adds_bids_idempotently(db):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    bids = Bid.objects.filter(round__slug="digital-inclusion-2019-20")
+    assert bids.count() == 2
+    joint = bids.get(lead__code="KEN")
+    assert joint.status == BidStatus.SUBMITTED and joint.partners.get().organisation.code == "MDW"
+    assert bids.filter(status=BidStatus.DRAFT).exists()

@@ -1,0 +1,72 @@
+"""Evidence is checked by content and size, and spoofed files are refused."""
+
+import pytest
+
+from applications import services
+from applications.uploads import check_upload
+
+from .factories import PDF, PNG, docx_bytes, odt_bytes, upload, xlsx_bytes
+from .test_services import start
+
+
+@pytest.mark.parametrize(
+    "name, content, kind",
+    [
+        ("a.pdf", PDF, "pdf"),
+        ("a.png", PNG, "png"),
+        ("a.jpeg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 20, "jpg"),
+        ("a.docx", docx_bytes(), "docx"),
+        ("a.xlsx", xlsx_bytes(), "xlsx"),
+        ("a.odt", odt_bytes(), "odt"),
+    ],
+)
+def test_allowed_types_pass(name, content, kind):
+    assert check_upload(upload(name, content)).kind == kind
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("evil.pdf", b"MZ\x90\x00 windows executable", "must be a PDF"),
+        ("script.pdf", b"<script>alert(1)</script>", "must be a PDF"),
+        ("fake.docx", b"PK\x03\x04 not really a zip", "must be a PDF"),
+        ("other.docx", b"PK" + b"\x00" * 10, "must be a PDF"),
+        ("renamed.pdf", PNG, "name ends .pdf but it is a PNG"),
+        ("empty.pdf", b"", "empty"),
+    ],
+)
+def test_spoofed_and_empty_files_refused(name, content, message):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match=message):
+        check_upload(upload(name, content))
+
+
+def test_zip_without_office_markers_refused():
+    from django.core.exceptions import ValidationError
+
+    from .factories import zip_bytes
+
+    with pytest.raises(ValidationError):
+        check_upload(upload("notes.docx", zip_bytes({"readme.txt": "hello"})))
+
+
+def test_oversize_refused(settings, personas, form):
+    settings.UPLOAD_MAX_BYTES = 1024
+    bid = start(personas)
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="smaller than 1KB"):
+        services.upload_evidence(
+            bid=bid, actor=personas.lead_officer, upload=upload("big.pdf", PDF + b"0" * 2000), question=form["plan"]
+        )
+    assert bid.evidence.count() == 0
+
+
+def test_stored_key_hides_the_filename(personas, form):
+    bid = start(personas)
+    evidence = services.upload_evidence(
+        bid=bid, actor=personas.lead_officer, upload=upload("Our secret plan.pdf", PDF), question=form["plan"]
+    )
+    assert "secret" not in evidence.file.name and evidence.file.name.startswith("private/evidence/")
+    assert evidence.original_name == "Our secret plan.pdf" and evidence.content_type == "application/pdf"

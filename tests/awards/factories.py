@@ -1,0 +1,89 @@
+"""Factories for awards and monitoring. Built on the shared factories and personas."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from applications.models import Bid, BidStatus
+from grants.models import Award, AwardStatus, Milestone, PaymentTranche, ReturnPeriod, RoundOutput
+from tests import factories as f
+
+
+class FundedBidFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Bid
+
+    round = factory.SubFactory(f.RoundFactory)
+    lead = factory.SubFactory(f.OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Nudging recycling {n}")
+    summary = "Letters that nudge residents to recycle more."
+    amount_requested = Decimal("40000.00")
+    status = BidStatus.FUNDED
+    reference = factory.Sequence(lambda n: f"TB-{n:06d}")
+    reference_number = factory.Sequence(lambda n: n + 1)
+    planned_start = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+    planned_end = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=400))
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class AwardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Award
+        skip_postgeneration_save = True
+
+    round = factory.SubFactory(f.RoundFactory)
+    lead = factory.SubFactory(f.OrganisationFactory)
+    reference = factory.Sequence(lambda n: f"AWT-{n:06d}")
+    title = factory.Sequence(lambda n: f"Award project {n}")
+    amount = Decimal("30000.00")
+    status = AwardStatus.OFFERED
+    award_date = factory.LazyFunction(timezone.localdate)
+    planned_start = factory.LazyFunction(timezone.localdate)
+    planned_end = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=365))
+
+    @factory.post_generation
+    def tranche(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            PaymentTranche.objects.create(award=obj, number=1, amount=obj.amount, due_on=obj.planned_start)
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    award = factory.SubFactory(AwardFactory)
+    description = factory.Sequence(lambda n: f"Milestone {n}")
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=60))
+
+
+class ReturnPeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReturnPeriod
+
+    round = factory.SubFactory(f.RoundFactory)
+    title = factory.Sequence(lambda n: f"Quarter {n}")
+    period_start = date(2026, 1, 1)
+    period_end = date(2026, 3, 31)
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+
+
+class RoundOutputFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoundOutput
+
+    round = factory.SubFactory(f.RoundFactory)
+    kind = "savings"
+    unit = "pounds"
+
+
+def totp_code(user) -> str:
+    """A current TOTP code for a user whose MFA is on (as the personas' staff are)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+    from allauth.mfa.utils import decrypt
+
+    auth = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(decrypt(auth.data["secret"]), counter))

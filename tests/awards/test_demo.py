@@ -1,0 +1,36 @@
+from decimal import Decimal
+
+import pytest
+
+from grants import demo as grants_demo
+from grants.awards import demo
+from grants.awards.selectors import award_totals, round_totals
+from grants.models import Award, AwardStatus, OutputValue
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_awards_are_idempotent_and_carry_the_reported_figures():
+    # The awards seed runs on the grants seed alone (seed_demo runs every app's; tested in tests/grants).
+    context = grants_demo.seed()
+    demo.seed(context=context)
+    counts = (Award.objects.count(), OutputValue.objects.count())
+    demo.seed(context=grants_demo.seed())
+    assert (Award.objects.count(), OutputValue.objects.count()) == counts
+    phase1 = Award.objects.filter(round__slug="bi-phase-1")
+    assert sorted(a.lead.short_name for a in phase1) == ["Leeds", "Lincolnshire", "Liverpool"]
+    assert {a.amount for a in phase1} == {Decimal("50000.00")}
+    phase2 = Award.objects.filter(round__slug="bi-phase-2")
+    assert phase2.count() == 4 and {a.amount for a in phase2} == {Decimal("30000.00")}
+    assert Award.objects.get(reference="BI2-000004").partners.count() == 5
+    warrington = {
+        v.output.kind: v.value for v in OutputValue.objects.filter(monitoring_return__award__reference="BI3-000001")
+    }
+    assert warrington["savings"] == Decimal("8500") and warrington["cost_avoidance"] == Decimal("133000")
+    cs = Award.objects.filter(round__slug="channel-shift")
+    assert cs.count() == 23 and cs.filter(status=AwardStatus.TERMINATED).count() == 2
+    totals = round_totals(round=cs.first().round)
+    assert totals["returned"] == Decimal("80000.00") and totals["net"] == totals["paid"] - Decimal("80000.00")
+    returned = cs.filter(status=AwardStatus.TERMINATED).first()
+    assert award_totals(award=returned)["net"] == Decimal("0.00")
+    assert Award.objects.filter(round__slug="ope-phase-7", status=AwardStatus.ACTIVE).count() == 4

@@ -1,0 +1,154 @@
+"""Personas built once, shared by every app's tests.
+
+`personas` gives one user per role around one open round ("this round") whose programme
+the programme manager runs. Staff and panel personas have TOTP set up, as the service requires.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.cache import cache
+
+from grants.models import Organisation, OrgKind, OrgRole, Programme, Round, StaffRole, User
+
+from . import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    """Fast hashing, email kept in memory, local files in a temporary folder unless S3 is under test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    if not settings.AWS_STORAGE_BUCKET_NAME:
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(tmp_path / "media")},
+            },
+        }
+    cache.clear()
+
+
+def enable_mfa(user: User) -> str:
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+@dataclass
+class Personas:
+    round: Round
+    programme: Programme
+    other_programme: Programme
+    lead_org: Organisation
+    partner_org: Organisation
+    other_org: Organisation
+    lead_officer: User
+    signatory: User
+    partner_officer: User
+    other_officer: User
+    assessor: User
+    conflicted_assessor: User
+    panel_chair: User
+    programme_manager: User
+    other_programme_manager: User
+    finance_officer: User
+    board_viewer: User
+    administrator: User
+
+    def all(self) -> dict[str, User | None]:
+        return {
+            "anonymous": None,
+            "lead_officer": self.lead_officer,
+            "partner_officer": self.partner_officer,
+            "other_officer": self.other_officer,
+            "assessor": self.assessor,
+            "conflicted_assessor": self.conflicted_assessor,
+            "panel_chair": self.panel_chair,
+            "programme_manager": self.programme_manager,
+            "other_programme_manager": self.other_programme_manager,
+            "finance_officer": self.finance_officer,
+            "board_viewer": self.board_viewer,
+            "administrator": self.administrator,
+        }
+
+
+def _staff(role: str, programme: Programme | None = None, **kwargs) -> User:
+    user = f.UserFactory(**kwargs)
+    StaffRole.objects.create(user=user, role=role, programme=programme)
+    enable_mfa(user)
+    return user
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    lead_org = f.OrganisationFactory(name="Kent County Council", short_name="Kent", code="KEX", kind=OrgKind.COUNTY)
+    partner_org = f.OrganisationFactory(name="Medway Council", short_name="Medway", code="MDX", kind=OrgKind.UNITARY)
+    other_org = f.OrganisationFactory(
+        name="Leeds City Council",
+        short_name="Leeds",
+        code="LDX",
+        kind=OrgKind.METROPOLITAN,
+        region="Yorkshire and The Humber",
+    )
+    assessor_org = f.FunderFactory(name="Assessors Ltd", short_name="Assessors")
+    rnd = f.RoundFactory(name="Digital Inclusion test round", slug="this-round", reference_prefix="THIS")
+    other_programme = f.ProgrammeFactory(name="Other programme", slug="other-programme")
+    panel = f.PanelFactory(round=rnd)
+    assessor = f.UserFactory(email="assessor@example.com", organisation=assessor_org)
+    conflicted = f.UserFactory(email="conflicted@example.com", organisation=lead_org)
+    chair = f.UserFactory(email="chair@example.com", organisation=assessor_org)
+    for user, is_chair in ((assessor, False), (conflicted, False), (chair, True)):
+        f.PanelMemberFactory(panel=panel, user=user, is_chair=is_chair)
+        enable_mfa(user)
+    return Personas(
+        round=rnd,
+        programme=rnd.programme,
+        other_programme=other_programme,
+        lead_org=lead_org,
+        partner_org=partner_org,
+        other_org=other_org,
+        lead_officer=f.UserFactory(email="lead@example.com", organisation=lead_org, org_role=OrgRole.OFFICER),
+        signatory=f.UserFactory(email="signatory@example.com", organisation=lead_org, org_role=OrgRole.SIGNATORY),
+        partner_officer=f.UserFactory(email="partner@example.com", organisation=partner_org, org_role=OrgRole.OFFICER),
+        other_officer=f.UserFactory(email="other@example.com", organisation=other_org, org_role=OrgRole.OFFICER),
+        assessor=assessor,
+        conflicted_assessor=conflicted,
+        panel_chair=chair,
+        programme_manager=_staff("programme_manager", rnd.programme, email="pm@example.com"),
+        other_programme_manager=_staff("programme_manager", other_programme, email="otherpm@example.com"),
+        finance_officer=_staff("finance_officer", email="finance@example.com"),
+        board_viewer=_staff("board_viewer", email="board@example.com"),
+        administrator=_staff("administrator", email="admin@example.com"),
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> a test client signed in as that user (None for anonymous)."""
+    from django.test import Client
+
+    def make(user: User | None) -> Client:
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(request):
+    """Tasks run in-process in tests, even when CELERY_BROKER_URL is set, except integration tests."""
+    from config.celery import app
+
+    if request.node.get_closest_marker("integration"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = previous

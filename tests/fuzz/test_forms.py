@@ -1,0 +1,185 @@
+"""Hostile and random data posted to every form of the project: never a 500.
+
+Forms are discovered, not listed: every URL pattern (tests/security/urlwalk.py) is read as a
+persona the access matrix says may use it, and each <form> on the page gives its action, method
+and field names. Hypothesis then sends fuzzed values for those names (text, unicode, huge strings,
+numbers as text, negative money, impossible dates, NUL bytes, several values for one name, random
+files) and every answer must be the page again (200, with errors), a redirect, or 404 when a
+tampered id names nothing the user may see; a GET form (a filter) must answer 200. Each POST is rolled back, so every example meets the same world.
+"""
+
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from tests.security.observe import clients, isolated
+from tests.security.test_url_matrix import EXPECTED, PERSONAS
+from tests.security.urlwalk import patterns, url_for
+from tests.security.world import build_world
+
+HOSTILE = [
+    "",
+    " ",
+    "0",
+    "-1",
+    "-1000.00",
+    "1e309",
+    "NaN",
+    "sNaN",
+    "Infinity",
+    "99999999999999999999999999",
+    "12,345.67",
+    "£1,000",
+    "2026-02-30",
+    "30/02/2026",
+    "0000-00-00",
+    "9999-12-31",
+    "true",
+    "null",
+    "None",
+    "[]",
+    "{}",
+    "\x00",
+    "a\x00b",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "../../etc/passwd",
+    "Ω≈ç√∫˜µ≤≥÷ 😀 \u202e",
+    "A" * 100_000,
+    "word " * 5_000,
+]
+SKIP_FIELDS = {"csrfmiddlewaretoken"}
+
+
+@dataclass(frozen=True)
+class Form:
+    page: str  # URL name of the page showing the form
+    persona: str
+    action: str
+    method: str
+    fields: tuple[tuple[str, str], ...]  # (name, input type)
+
+
+class _FormParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+        self._current: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self._current = {
+                "action": a.get("action") or "",
+                "method": (a.get("method") or "get").lower(),
+                "fields": {},
+            }
+            self.forms.append(self._current)
+        elif self._current is not None and tag in ("input", "select", "textarea", "button"):
+            name = a.get("name")
+            if name and name not in SKIP_FIELDS:
+                self._current["fields"].setdefault(name, a.get("type", tag))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._current = None
+
+
+def _persona_for(name: str) -> str | None:
+    row = EXPECTED.get(name, {})
+    for who in PERSONAS[1:] + PERSONAS[:1]:
+        if row.get(who) == 200:
+            return who
+    return None
+
+
+def discover(world, by_persona) -> list[Form]:
+    found: dict[tuple, Form] = {}
+    for pattern in patterns():
+        who = _persona_for(pattern.name)
+        if who is None:
+            continue
+        url = url_for(pattern, world)
+        response = isolated(by_persona[who], "get", url)
+        if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
+            continue
+        parser = _FormParser()
+        parser.feed(response.content.decode())
+        for form in parser.forms:
+            action = form["action"] if form["action"].startswith("/") else url
+            if action.startswith("/accounts/") or not form["fields"]:
+                continue
+            fields = tuple(sorted(form["fields"].items()))
+            key = (action, form["method"], tuple(n for n, _ in fields))
+            found.setdefault(key, Form(pattern.name, who, action, form["method"], fields))
+    return list(found.values())
+
+
+def _value(kind: str):
+    if kind == "file":
+        return st.binary(max_size=2048).map(lambda b: SimpleUploadedFile("plan.pdf", b, "application/pdf"))
+    scalar = st.one_of(
+        st.sampled_from(HOSTILE),
+        st.text(max_size=60),
+        st.integers(min_value=-(10**12), max_value=10**12).map(str),
+        st.decimals(allow_nan=True, allow_infinity=True, places=3).map(str),
+        st.dates().map(str),
+    )
+    return st.one_of(scalar, st.lists(scalar, min_size=2, max_size=3))
+
+
+def _strategy(form: Form):
+    return st.fixed_dictionaries({name: _value(kind) for name, kind in form.fields})
+
+
+def _checker(form: Form, client):
+    # No shrinking: the first failing example is reported as found, which keeps the run bounded.
+    @settings(
+        max_examples=15,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+    )
+    @given(data=_strategy(form))
+    def check(data):
+        if form.method == "post":
+            response = isolated(client, "post", form.action, data=data)
+            # 404: a tampered id (a button's value) names nothing this user may see.
+            ok = response.status_code in (200, 302, 404)
+        else:
+            plain = {k: v for k, v in data.items() if not isinstance(v, SimpleUploadedFile)}
+            response = isolated(client, "get", form.action, data=plain)
+            ok = response.status_code == 200
+        if not ok:
+            shown = {k: (v[:80] + "…" if isinstance(v, str) and len(v) > 80 else v) for k, v in data.items()}
+            raise AssertionError(
+                f"{form.method.upper()} {form.action} (form on {form.page}) as {form.persona}: "
+                f"{response.status_code} with {shown!r}"
+            )
+
+    return check
+
+
+@pytest.fixture
+def world(personas):
+    return build_world(personas)
+
+
+def test_every_form_survives_hostile_data(personas, world):
+    by_persona = clients(personas)
+    forms = discover(world, by_persona)
+    assert len(forms) >= 20, [f.action for f in forms]  # the discovery really found the forms
+    failures: list[str] = []
+
+    for form in forms:
+        check = _checker(form, by_persona[form.persona])
+        try:
+            check()
+        except AssertionError as exc:
+            failures.append(str(exc).splitlines()[0] if "\n" in str(exc) else str(exc))
+    assert not failures, "\n".join(failures)

@@ -1,0 +1,63 @@
+from datetime import date
+
+import pytest
+
+from grants.models import Organisation, OrganisationAlias, OrgKind
+from grants.models.organisations import COUNCIL_KINDS
+from grants.selectors import organisation_search
+from grants.services import councils_load
+
+
+@pytest.fixture
+def councils(db):
+    councils_load()
+
+
+def test_every_current_english_principal_council_is_loaded(councils):
+    assert Organisation.objects.filter(kind__in=COUNCIL_KINDS, end_date__isnull=True).count() == 317
+
+
+def test_council_facts_are_kept(councils):
+    kent = Organisation.objects.get(code="KEN")
+    assert kent.name == "Kent County Council"
+    assert kent.short_name == "Kent"
+    assert kent.gss_code == "E10000016"
+    assert kent.kind == OrgKind.COUNTY
+    assert kent.region == "South East"
+    assert kent.org_id_360 == "GB-LAE-KEN"
+    assert kent.geocode_type == "CTY"
+    assert Organisation.objects.get(code="LND").kind == OrgKind.CITY_OF_LONDON
+    assert Organisation.objects.get(code="HNS").geocode_type == "LONB"  # Hounslow
+
+
+def test_former_councils_keep_their_dates(councils):
+    former = Organisation.objects.filter(kind__in=COUNCIL_KINDS, end_date__isnull=False)
+    assert former.count() > 20
+    shepway = Organisation.objects.get(code="SHE")  # renamed Folkestone and Hythe, same code
+    assert shepway.end_date is None
+    aylesbury = Organisation.objects.get(code="AYL")  # abolished for Buckinghamshire in 2020
+    assert aylesbury.end_date == date(2020, 3, 31)
+
+
+def test_loading_twice_changes_nothing(councils):
+    before = (Organisation.objects.count(), OrganisationAlias.objects.count())
+    result = councils_load()
+    assert result["created"] == 0
+    assert (Organisation.objects.count(), OrganisationAlias.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [("Kent", "KEN"), ("ken", "KEN"), ("E10000016", "KEN"), ("Shepway", "SHE"), ("bristol", "BST")],
+)
+def test_search_by_name_code_or_former_name(councils, query, expected):
+    codes = [o.code for o in organisation_search(query=query)]
+    assert codes[0] == expected or expected in codes
+
+
+def test_exact_code_match_comes_first(councils):
+    assert organisation_search(query="KEN")[0].code == "KEN"
+
+
+def test_search_ignores_empty_query(councils):
+    assert list(organisation_search(query="  ")) == []

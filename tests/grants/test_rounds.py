@@ -1,0 +1,146 @@
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from grants.models import OrgKind, RoundStatus
+from grants.selectors import round_eligibility, rounds_public
+from tests import factories as f
+
+LONDON = ZoneInfo("Europe/London")
+pytestmark = pytest.mark.django_db
+
+
+def test_closing_must_follow_opening():
+    rnd = f.RoundFactory.build(programme=f.ProgrammeFactory())
+    rnd.closes_at = rnd.opens_at - timedelta(minutes=1)
+    with pytest.raises(ValidationError) as exc:
+        rnd.full_clean()
+    assert "The closing date must be after the opening date" in exc.value.message_dict["closes_at"]
+
+
+@pytest.mark.parametrize(
+    "min_award, max_award, budget, field",
+    [("60000", "50000", "500000", "min_award"), ("10000", "600000", "500000", "max_award")],
+)
+def test_minimum_le_maximum_le_budget(min_award, max_award, budget, field):
+    rnd = f.RoundFactory.build(
+        programme=f.ProgrammeFactory(),
+        min_award=Decimal(min_award),
+        max_award=Decimal(max_award),
+        budget=Decimal(budget),
+    )
+    with pytest.raises(ValidationError) as exc:
+        rnd.full_clean()
+    assert field in exc.value.message_dict
+
+
+def test_joint_bids_need_room_for_a_partner():
+    rnd = f.RoundFactory.build(programme=f.ProgrammeFactory(), joint_bids_allowed=True, max_partners=0)
+    with pytest.raises(ValidationError) as exc:
+        rnd.full_clean()
+    assert "max_partners" in exc.value.message_dict
+
+
+def test_database_refuses_a_round_closing_before_it_opens():
+    from django.db import IntegrityError, transaction
+
+    rnd = f.RoundFactory()
+    rnd.closes_at = rnd.opens_at - timedelta(days=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rnd.save()
+
+
+def test_status_derives_from_dates_and_decisions():
+    opens = datetime(2026, 3, 1, 9, tzinfo=LONDON)
+    closes = datetime(2026, 3, 29, 12, tzinfo=LONDON)  # the morning the clocks go forward
+    rnd = f.RoundFactory(opens_at=opens, closes_at=closes, published=False)
+    assert rnd.status_at(opens) == RoundStatus.DRAFT
+    rnd.published = True
+    assert rnd.status_at(opens - timedelta(seconds=1)) == RoundStatus.SCHEDULED
+    assert rnd.status_at(opens) == RoundStatus.OPEN
+    assert rnd.status_at(closes - timedelta(seconds=1)) == RoundStatus.OPEN
+    assert rnd.status_at(closes) == RoundStatus.CLOSED
+    rnd.assessment_started_at = closes + timedelta(days=1)
+    assert rnd.status_at(closes + timedelta(days=2)) == RoundStatus.IN_ASSESSMENT
+    rnd.decided_at = closes + timedelta(days=30)
+    assert rnd.status_at(closes + timedelta(days=31)) == RoundStatus.DECIDED
+
+
+def test_public_list_shows_open_and_upcoming_only():
+    open_round = f.RoundFactory()
+    upcoming = f.RoundFactory(
+        opens_at=datetime(2099, 1, 1, tzinfo=LONDON), closes_at=datetime(2099, 2, 1, tzinfo=LONDON)
+    )
+    closed = f.RoundFactory(opens_at=datetime(2019, 1, 1, tzinfo=LONDON), closes_at=datetime(2019, 2, 1, tzinfo=LONDON))
+    draft = f.RoundFactory(published=False)
+    listed = set(rounds_public())
+    assert {open_round, upcoming} <= listed
+    assert closed not in listed and draft not in listed
+
+
+class TestEligibility:
+    def test_an_open_round_accepts_a_current_english_council(self):
+        assert round_eligibility(round=f.RoundFactory(), organisation=f.OrganisationFactory()) == []
+
+    def test_organisation_type(self):
+        rnd = f.RoundFactory(eligible_kinds=[OrgKind.COUNTY, OrgKind.UNITARY])
+        reasons = round_eligibility(round=rnd, organisation=f.OrganisationFactory(kind=OrgKind.DISTRICT))
+        assert reasons == ["This round is open to these types of organisation only: county council, unitary authority."]
+
+    def test_other_bodies_are_not_councils_by_default(self):
+        reasons = round_eligibility(round=f.RoundFactory(), organisation=f.OrganisationFactory(kind=OrgKind.POLICE))
+        assert any("types of organisation" in r for r in reasons)
+
+    def test_region(self):
+        rnd = f.RoundFactory(eligible_regions=["North West"])
+        reasons = round_eligibility(round=rnd, organisation=f.OrganisationFactory(region="South East"))
+        assert reasons == ["This round is open to organisations in North West only."]
+
+    def test_england_only(self):
+        reasons = round_eligibility(round=f.RoundFactory(), organisation=f.OrganisationFactory(nation="Wales"))
+        assert "This round is for organisations in England only." in reasons
+
+    def test_named_list(self):
+        rnd = f.RoundFactory(eligibility_note="councils rated Red or Amber-Red")
+        named, unnamed = f.OrganisationFactory(), f.OrganisationFactory()
+        rnd.eligible_organisations.add(named)
+        assert round_eligibility(round=rnd, organisation=named) == []
+        [reason] = round_eligibility(round=rnd, organisation=unnamed)
+        assert "councils rated Red or Amber-Red" in reason
+
+    def test_former_council(self):
+        from datetime import date
+
+        reasons = round_eligibility(
+            round=f.RoundFactory(), organisation=f.OrganisationFactory(end_date=date(2020, 3, 31))
+        )
+        assert any("no longer exists" in r for r in reasons)
+
+    def test_round_not_open(self):
+        rnd = f.RoundFactory(
+            opens_at=datetime(2019, 1, 1, tzinfo=LONDON), closes_at=datetime(2019, 2, 1, tzinfo=LONDON)
+        )
+        assert round_eligibility(round=rnd, organisation=f.OrganisationFactory()) == [
+            "This round is not open for bids."
+        ]
+
+    def test_round_not_yet_open_says_when(self):
+        rnd = f.RoundFactory(
+            opens_at=datetime(2099, 6, 1, 9, tzinfo=LONDON), closes_at=datetime(2099, 7, 1, tzinfo=LONDON)
+        )
+        [reason] = round_eligibility(round=rnd, organisation=f.OrganisationFactory())
+        assert reason.startswith("This round opens on 1 June 2099")
+
+    def test_eligibility_uses_server_time(self):
+        rnd = f.RoundFactory(
+            opens_at=datetime(2026, 3, 1, tzinfo=LONDON), closes_at=datetime(2026, 3, 29, 12, tzinfo=LONDON)
+        )
+        org = f.OrganisationFactory()
+        with time_machine.travel(datetime(2026, 3, 29, 11, 59, 59, tzinfo=LONDON)):
+            assert round_eligibility(round=rnd, organisation=org) == []
+        with time_machine.travel(datetime(2026, 3, 29, 12, 0, 0, tzinfo=LONDON)):
+            assert round_eligibility(round=rnd, organisation=org) == ["This round is not open for bids."]

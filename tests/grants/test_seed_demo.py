@@ -1,0 +1,47 @@
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from grants.models import Programme, Round, StaffRole, User
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts() -> dict[str, int]:
+    return {
+        m._meta.label: m.objects.count()
+        for m in apps.get_models()
+        if m._meta.app_label in {"grants", "applications", "scoring", "notifications", "account", "mfa"}
+        and m._meta.label != "grants.AuditEvent"
+    }
+
+
+def test_seed_demo_twice_gives_the_same_data():
+    call_command("seed_demo")
+    first = _counts()
+    call_command("seed_demo")
+    assert _counts() == first
+    assert set(Programme.objects.values_list("slug", flat=True)) >= {
+        "behavioural-insights",
+        "digital",
+        "cyber-security",
+        "one-public-estate",
+        "productivity-experts",
+    }
+    names = set(Round.objects.values_list("name", flat=True))
+    for expected in [
+        "Behavioural Insights phase 1",
+        "Behavioural Insights phase 4, 2018/19",
+        "Digital Channel Shift",
+        "Digital Inclusion 2019/20",
+        "Cyber Security phase 1",
+        "One Public Estate phase 7",
+    ]:
+        assert expected in names
+    assert Round.objects.get(slug="digital-inclusion-2019-20").is_open
+    cyber = Round.objects.get(slug="cyber-phase-1")
+    assert cyber.eligible_organisations.count() == 116
+    roles = set(StaffRole.objects.values_list("role", flat=True))
+    assert roles == {"programme_manager", "finance_officer", "board_viewer", "administrator"}
+    assert User.objects.get(email="council.officer@kent.example.com").organisation.code == "KEN"
+    assert User.objects.get(email="panel.chair@lga.example.com").panel_memberships.filter(is_chair=True).exists()

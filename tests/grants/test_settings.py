@@ -1,0 +1,80 @@
+"""Settings from the environment: the embedded default, the production shape and check --deploy."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = (
+    "import django, json; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps({'db': s.DATABASES['default']['ENGINE'], 'eager': s.CELERY_TASK_ALWAYS_EAGER, "
+    "'broker': s.CELERY_BROKER_URL, 'storage': s.STORAGES['default']['BACKEND'], 'email': s.EMAIL_BACKEND, "
+    "'debug': s.DEBUG}))"
+)
+CLEAN = {
+    k: v
+    for k, v in os.environ.items()
+    if not k.startswith(("DATABASE_URL", "CELERY_", "AWS_", "DJANGO_", "REDIS_URL", "EMAIL_"))
+}
+
+
+def run(code: list[str], **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *code],
+        cwd=ROOT,
+        env={**CLEAN, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_embedded_default_needs_no_server():
+    import json
+
+    out = json.loads(run(["-c", PROBE]).stdout)
+    assert out == {
+        "db": "django.db.backends.sqlite3",
+        "eager": True,
+        "broker": "memory://",
+        "storage": "django.core.files.storage.FileSystemStorage",
+        "email": "django.core.mail.backends.console.EmailBackend",
+        "debug": True,
+    }
+
+
+def test_production_shape_from_the_environment():
+    import json
+
+    out = json.loads(
+        run(
+            ["-c", PROBE],
+            DATABASE_URL="postgres://u@db.internal:5432/grantbench",
+            CELERY_BROKER_URL="redis://cache.internal:6379/0",
+            AWS_STORAGE_BUCKET_NAME="grantbench-files",
+            AWS_S3_ENDPOINT_URL="http://127.0.0.1:9000",
+            EMAIL_HOST="smtp.internal",
+        ).stdout
+    )
+    assert out["db"] == "django.db.backends.postgresql"
+    assert out["eager"] is False and out["broker"] == "redis://cache.internal:6379/0"
+    assert out["storage"] == "storages.backends.s3.S3Storage"
+    assert out["email"] == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="x7$Gq!" * 10,
+        DJANGO_ALLOWED_HOSTS="grants.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_no_secrets_in_the_repository():
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    suspicious = [p for p in tracked if p.endswith((".pem", ".key", ".env")) or Path(p).name in {".env", "id_rsa"}]
+    assert not suspicious

@@ -1,0 +1,256 @@
+"""The role matrix of the foundation's pages, and staff forms with their validation."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from grants.models import AuditEvent, Programme, Round
+from tests import factories as f
+
+COUNCIL = ["lead_officer", "partner_officer", "other_officer"]
+PANEL = ["assessor", "conflicted_assessor", "panel_chair"]
+ALL = [
+    "anonymous",
+    *COUNCIL,
+    *PANEL,
+    "programme_manager",
+    "other_programme_manager",
+    "finance_officer",
+    "board_viewer",
+    "administrator",
+]
+
+
+def expected(default: int, **overrides: int) -> dict[str, int]:
+    return {p: overrides.get(p, default) for p in ALL}
+
+
+def staff_area(pm: int, other_pm: int, finance: int, board: int, admin: int = 200) -> dict[str, int]:
+    """Anonymous is sent to sign in; council and panel users are refused."""
+    return expected(
+        403,
+        anonymous=302,
+        programme_manager=pm,
+        other_programme_manager=other_pm,
+        finance_officer=finance,
+        board_viewer=board,
+        administrator=admin,
+    )
+
+
+MATRIX = {
+    "home": expected(200),
+    "round_list": expected(200),
+    "round_detail": expected(200),
+    "draft_round_detail": expected(
+        404, programme_manager=200, finance_officer=200, board_viewer=200, administrator=200
+    ),
+    "staff_home": staff_area(200, 200, 200, 200),
+    "programme_detail": staff_area(200, 404, 200, 200),
+    "programme_create": staff_area(403, 403, 403, 403),
+    "programme_edit": staff_area(200, 404, 404, 404),
+    "round_create": staff_area(200, 404, 404, 404),
+    "round_edit": staff_area(200, 404, 404, 404),
+    "organisations": staff_area(200, 200, 200, 200),
+    "organisation_create": staff_area(200, 200, 403, 403),
+    "organisation_search_json": expected(200, anonymous=302),
+}
+
+
+def urls_for(p) -> dict[str, str]:
+    draft = f.RoundFactory(programme=p.programme, published=False, slug="draft-round")
+    return {
+        "home": reverse("home"),
+        "round_list": reverse("grants:round_list"),
+        "round_detail": reverse("grants:round_detail", args=[p.round.slug]),
+        "draft_round_detail": reverse("grants:round_detail", args=[draft.slug]),
+        "staff_home": reverse("grants:staff_home"),
+        "programme_detail": reverse("grants:staff_programme_detail", args=[p.programme.slug]),
+        "programme_create": reverse("grants:staff_programme_create"),
+        "programme_edit": reverse("grants:staff_programme_edit", args=[p.programme.slug]),
+        "round_create": reverse("grants:staff_round_create", args=[p.programme.slug]),
+        "round_edit": reverse("grants:staff_round_edit", args=[p.round.slug]),
+        "organisations": reverse("grants:staff_organisations"),
+        "organisation_create": reverse("grants:staff_organisation_create"),
+        "organisation_search_json": reverse("grants:organisation_search_json") + "?q=Kent",
+    }
+
+
+def test_role_matrix(personas, client_for):
+    urls = urls_for(personas)
+    failures = []
+    for name, user in personas.all().items():
+        client = client_for(user)
+        for page, url in urls.items():
+            status = client.get(url).status_code
+            if status != MATRIX[page][name]:
+                failures.append(f"{name} {page}: got {status}, expected {MATRIX[page][name]}")
+    assert not failures, "\n".join(failures)
+
+
+def test_staff_without_mfa_must_set_it_up_first(db, client_for):
+    pm = f.StaffRoleFactory(role="programme_manager", programme=f.ProgrammeFactory()).user
+    response = client_for(pm).get(reverse("grants:staff_home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("mfa_activate_totp"))
+
+
+def test_panel_member_without_mfa_must_set_it_up_first(db, client_for):
+    member = f.PanelMemberFactory().user
+    response = client_for(member).get(reverse("grants:organisation_search_json"))
+    assert response.url.startswith(reverse("mfa_activate_totp"))
+    # Public pages stay open while they set it up.
+    assert client_for(member).get(reverse("grants:round_list")).status_code == 200
+
+
+def _round_post(**overrides) -> dict:
+    data = {
+        "name": "Cyber Security phase 2",
+        "slug": "cyber-phase-2",
+        "reference_prefix": "CYB2",
+        "financial_year": "2019",
+        "budget": "1000000",
+        "min_award": "1000",
+        "max_award": "15000",
+        "match_funding_percent": "0",
+        "opens_at": "2026-10-25T09:00",
+        "closes_at": "2026-11-30T12:00",
+        "assessment_deadline": "",
+        "decision_date": "",
+        "prospectus": "For councils at greatest risk.",
+        "england_only": "on",
+        "eligibility_note": "",
+        "joint_bids_allowed": "on",
+        "max_partners": "3",
+        "published": "on",
+        "eligible_codes": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_manager_creates_a_round_in_uk_time(personas, client_for):
+    client = client_for(personas.programme_manager)
+    url = reverse("grants:staff_round_create", args=[personas.programme.slug])
+    org = f.OrganisationFactory(code="QRZ")
+    response = client.post(url, _round_post(eligible_codes="qrz", eligible_kinds=["district", "unitary"]))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    rnd = Round.objects.get(slug="cyber-phase-2")
+    assert rnd.programme == personas.programme
+    assert rnd.opens_at.utcoffset() == timedelta(0)  # stored in UTC
+    from django.utils import timezone
+
+    assert timezone.localtime(rnd.opens_at).hour == 9  # 9am UK time (BST on 25 October 2026)
+    assert timezone.localtime(rnd.opens_at).utcoffset() == timedelta(0)  # the clocks went back that morning
+    assert list(rnd.eligible_organisations.all()) == [org]
+    assert rnd.eligible_kinds == ["district", "unitary"]
+    assert AuditEvent.objects.filter(
+        action="round.create", target_id=str(rnd.pk), actor=personas.programme_manager
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"closes_at": "2026-10-01T09:00"}, "The closing date must be after the opening date"),
+        ({"min_award": "20000"}, "The minimum award must be no more than the maximum award"),
+        ({"max_award": "2000000"}, "The maximum award must be no more than the budget"),
+        ({"eligible_codes": "ZZZ"}, "No organisation has these codes: ZZZ"),
+        ({"reference_prefix": "bad prefix"}, "Use 2 to 10 capital letters or digits"),
+        ({"budget": "lots"}, "Enter an amount in pounds"),
+        ({"closes_at": "tomorrowish"}, "Closes must be a real date"),
+    ],
+)
+def test_round_form_errors_are_shown_in_an_error_summary(personas, client_for, overrides, message):
+    client = client_for(personas.programme_manager)
+    url = reverse("grants:staff_round_create", args=[personas.programme.slug])
+    response = client.post(url, _round_post(**overrides))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert message in html
+    assert 'value="Cyber Security phase 2"' in html  # what was typed is kept
+    assert not Round.objects.filter(slug="cyber-phase-2").exists()
+
+
+def test_administrator_creates_a_programme(personas, client_for):
+    funder = f.FunderFactory()
+    response = client_for(personas.administrator).post(
+        reverse("grants:staff_programme_create"),
+        {
+            "name": "Design in the Public Sector",
+            "slug": "design",
+            "code": "DPS",
+            "description": "With the Design Council",
+            "funder": funder.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert Programme.objects.get(slug="design").funder == funder
+
+
+def test_manager_edits_round_and_change_is_audited(personas, client_for):
+    client = client_for(personas.programme_manager)
+    url = reverse("grants:staff_round_edit", args=[personas.round.slug])
+    page = client.get(url)
+    form = page.context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and k not in ("prospectus_document",)}
+    data.update(
+        {
+            "name": "Renamed round",
+            "opens_at": form.initial["opens_at"].strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": form.initial["closes_at"].strftime("%Y-%m-%dT%H:%M"),
+            "england_only": "on",
+            "published": "on",
+            "joint_bids_allowed": "on",
+            "assessment_deadline": "",
+            "decision_date": "",
+        }
+    )
+    data.pop("eligible_kinds", None)
+    data.pop("eligible_regions", None)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    personas.round.refresh_from_db()
+    assert personas.round.name == "Renamed round"
+    event = AuditEvent.objects.get(action="round.update")
+    assert event.data["changes"]["name"][1] == "Renamed round"
+
+
+def test_add_a_public_body(personas, client_for):
+    response = client_for(personas.programme_manager).post(
+        reverse("grants:staff_organisation_create"),
+        {
+            "name": "Kent Police",
+            "short_name": "Kent Police",
+            "kind": "police",
+            "region": "South East",
+            "other_identifier": "",
+            "gss_code": "",
+        },
+    )
+    assert response.status_code == 302
+    from grants.models import Organisation
+
+    assert Organisation.objects.get(name="Kent Police").kind == "police"
+
+
+def test_organisation_search_json(personas, client_for):
+    data = client_for(personas.lead_officer).get(reverse("grants:organisation_search_json") + "?q=MDX").json()
+    assert [r["name"] for r in data["results"]] == ["Medway"]
+
+
+def test_staff_home_query_count_is_fixed(personas, client_for, django_assert_max_num_queries):
+    for _ in range(5):
+        f.RoundFactory(programme=f.ProgrammeFactory())
+    client = client_for(personas.administrator)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("grants:staff_home"))
+
+
+def test_public_round_list_query_count_is_fixed(db, client, django_assert_max_num_queries):
+    for _ in range(10):
+        f.RoundFactory()
+    with django_assert_max_num_queries(3):
+        assert client.get(reverse("grants:round_list")).status_code == 200

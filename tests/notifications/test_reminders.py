@@ -1,0 +1,158 @@
+"""Scheduled reminders: the registry, the round-opening provider at the right moments, digests."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import mail
+
+from grants.models import OrgKind
+from notifications import reminders
+from notifications.models import Channel, Notification, Preference, Status
+from notifications.services import notify
+from notifications.tasks import digests_send, reminders_send_due
+
+from ..factories import CouncilOfficerFactory, OrganisationFactory, RoundFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """Run a task as its own transaction would: the email delivery queued on commit runs at the end."""
+
+    def run_task(task):
+        with django_capture_on_commit_callbacks(execute=True):
+            return task.delay().get()
+
+    return run_task
+
+
+LONDON = ZoneInfo("Europe/London")
+OPENS = datetime(2026, 3, 2, 9, 0, tzinfo=LONDON)
+
+
+@pytest.fixture
+def opening_round():
+    return RoundFactory(
+        name="Digital Inclusion 2026",
+        opens_at=OPENS,
+        closes_at=OPENS + timedelta(days=28),
+        eligible_kinds=[OrgKind.DISTRICT, OrgKind.UNITARY],
+    )
+
+
+def _opted_in(**kwargs):
+    user = CouncilOfficerFactory(**kwargs)
+    Preference.objects.create(user=user, round_opening_alerts=True)
+    return user
+
+
+def _round_opening_emails():
+    return [m for m in mail.outbox if "is now open for bids" in m.subject]
+
+
+def test_round_opening_goes_once_when_it_opens_to_eligible_opted_in_officers(opening_round, run):
+    eligible = _opted_in(organisation=OrganisationFactory(kind=OrgKind.DISTRICT))
+    _not_opted_in = CouncilOfficerFactory(organisation=OrganisationFactory(kind=OrgKind.DISTRICT))
+    _ineligible = _opted_in(organisation=OrganisationFactory(kind=OrgKind.COUNTY))
+
+    with time_machine.travel(OPENS - timedelta(minutes=5), tick=False):
+        run(reminders_send_due)
+    assert _round_opening_emails() == []
+
+    with time_machine.travel(OPENS + timedelta(minutes=5), tick=False):
+        run(reminders_send_due)
+        run(reminders_send_due)  # the scheduler firing twice sends once
+    [message] = _round_opening_emails()
+    assert message.to == [eligible.email]
+    assert message.subject == "Digital Inclusion 2026 is now open for bids"
+    assert "/rounds/" in message.body and "30 March 2026" in message.body
+
+    with time_machine.travel(OPENS + timedelta(hours=3), tick=False):
+        run(reminders_send_due)
+    assert len(_round_opening_emails()) == 1
+    assert Notification.objects.filter(event="round_opening", channel=Channel.IN_APP).count() == 1
+
+
+def test_round_opening_catches_up_after_downtime_but_not_forever(opening_round, run):
+    _opted_in(organisation=OrganisationFactory(kind=OrgKind.UNITARY))
+    with time_machine.travel(OPENS + reminders.ROUND_OPENING_WINDOW + timedelta(hours=1), tick=False):
+        run(reminders_send_due)
+    assert _round_opening_emails() == []
+    with time_machine.travel(OPENS + timedelta(days=1), tick=False):
+        run(reminders_send_due)
+    assert len(_round_opening_emails()) == 1
+
+
+def test_unpublished_round_sends_nothing(opening_round, run):
+    opening_round.published = False
+    opening_round.save()
+    _opted_in(organisation=OrganisationFactory(kind=OrgKind.DISTRICT))
+    with time_machine.travel(OPENS + timedelta(minutes=5), tick=False):
+        run(reminders_send_due)
+    assert _round_opening_emails() == []
+
+
+def test_registered_provider_runs_and_a_broken_one_does_not_stop_the_rest(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(reminders, "_PROVIDERS", dict(reminders._PROVIDERS))
+    officer = CouncilOfficerFactory()
+
+    @reminders.provider
+    def broken(now):
+        raise RuntimeError("provider bug")
+
+    @reminders.provider
+    def milestones(now):
+        yield reminders.Reminder(
+            recipient=officer,
+            event="milestone_due",
+            context={"reference": "BI4-000007", "title": "Interim report", "when": "in 14 days"},
+            dedupe_key="milestone:7:14d",
+            url="/awards/7/",
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = reminders.send_due()
+    assert (
+        counts[f"{__name__}.test_registered_provider_runs_and_a_broken_one_does_not_stop_the_rest.<locals>.milestones"]
+        == 1
+    )
+    assert reminders.send_due()[f"{milestones.__module__}.{milestones.__qualname__}"] == 0
+    assert [m.subject for m in mail.outbox] == ["Milestone due in 14 days: Interim report"]
+
+
+def test_digest_collects_a_days_emails_into_one(personas, run, django_capture_on_commit_callbacks):
+    Preference.objects.create(user=personas.programme_manager, daily_digest=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(3):
+            notify(
+                recipient=personas.programme_manager,
+                event="conflict_declared",
+                context={"reference": f"BI4-00000{n}"},
+                dedupe_key=f"conflict:{n}",
+                url=f"/staff/bids/{n}/",
+            )
+    assert mail.outbox == []
+    assert run(digests_send) == 3
+    assert run(digests_send) == 0  # nothing twice
+    [message] = mail.outbox
+    assert message.subject == "Your daily summary: 3 updates"
+    assert "Conflict of interest declared on bid BI4-000002" in message.body
+    assert "/staff/bids/2/" in message.body
+    assert set(Notification.objects.filter(channel=Channel.EMAIL).values_list("status", flat=True)) == {Status.SENT}
+
+
+def test_stale_queued_email_is_requeued_by_the_hourly_task(monkeypatch, run):
+    officer = CouncilOfficerFactory()
+    with time_machine.travel(OPENS, tick=False):
+        monkeypatch.setattr("notifications.services._enqueue_on_commit", lambda pk: None)  # broker down at commit
+        notify(recipient=officer, event="outcome", context={"reference": "X1"}, dedupe_key="o1")
+        monkeypatch.undo()
+    assert mail.outbox == []
+    with time_machine.travel(OPENS + timedelta(hours=1), tick=False):
+        run(reminders_send_due)
+    assert [m.subject for m in mail.outbox] == ["Decision on bid X1"]

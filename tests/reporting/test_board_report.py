@@ -1,0 +1,112 @@
+"""The board report: totals equal the rows and the awards app's totals, RAG as at a date,
+summary lines stored per programme and quarter, PDF and CSV downloads."""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from grants.awards.selectors import programme_totals
+from grants.models import BoardSummary
+from grants.reporting import selectors
+
+from . import factories as rf
+from .conftest import award_specs, rolled_back
+
+pytestmark = pytest.mark.django_db
+FAR = date(2100, 3, 31)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(awards=st.lists(award_specs, max_size=8))
+def test_board_totals_equal_the_awards_totals(personas, awards):
+    with rolled_back():
+        rounds = rf.make_rounds([personas.programme, personas.other_programme])
+        for s in awards:
+            rf.make_award(rounds[s.round], s)
+        rows = {r.programme.pk: r for r in selectors.board_report(user=personas.administrator, as_at=FAR)}
+        for p in (personas.programme, personas.other_programme):
+            t = programme_totals(programme=p)
+            row = rows[p.pk]
+            assert (row.awarded, row.paid, row.returned, row.net) == (t["awarded"], t["paid"], t["returned"], t["net"])
+            mine = [s for s in awards if (s.round < 2) == (p == personas.programme)]
+            exp = rf.expected(mine, [], {0, 1, 2, 3})
+            assert row.awards == exp["awards_made"]
+            board_statuses = [s for s in mine if s.status in ("accepted", "active", "completed")]
+            reported = sum(
+                1 for s in board_statuses if (s.rag and s.return_status in rf.REPORTED) or (s.value and not s.rag)
+            )
+            assert row.green + row.amber + row.red == reported
+            assert row.not_reported == len(board_statuses) - reported
+            assert sum(o.target for o in row.outputs) == exp["target"]
+            assert sum(o.to_date for o in row.outputs) == exp["to_date"]
+
+
+def test_as_at_date_leaves_out_later_periods_and_payments(world, personas):
+    before = {r.programme.pk: r for r in selectors.board_report(user=personas.administrator, as_at=date(2018, 6, 29))}
+    row = before[personas.programme.pk]
+    assert row.awards == 0 and row.paid == 0 and row.green == row.amber == row.red == 0 and row.outputs_text == ""
+    middle = {r.programme.pk: r for r in selectors.board_report(user=personas.administrator, as_at=date(2018, 8, 31))}
+    row = middle[personas.programme.pk]  # awarded 1 July, paid 1 September
+    assert row.awards == 2 and row.paid == 0 and row.awarded == Decimal("50000.00")  # the 2019 round not yet
+    after = {r.programme.pk: r for r in selectors.board_report(user=personas.administrator, as_at=date(2019, 3, 31))}
+    row = after[personas.programme.pk]
+    assert row.paid == Decimal("10000.00") and (row.green, row.red) == (1, 1) and row.rag == "red"
+
+
+@pytest.mark.parametrize(
+    "g,a,r,rag", [(0, 0, 0, ""), (3, 0, 0, "green"), (2, 1, 0, "amber"), (5, 0, 1, "amber"), (2, 0, 1, "red")]
+)
+def test_programme_rag_rule(g, a, r, rag):
+    assert selectors.programme_rag(g, a, r) == rag
+
+
+def test_manager_writes_the_summary_board_viewer_reads_it(client_for, world, personas):
+    url = reverse("reporting:board_report") + "?as_at=2019-03-31"
+    pm = client_for(personas.programme_manager)
+    page = pm.get(url).content.decode()
+    assert "Write the summary for" in page and "the board's definitions" in page
+    assert "Not completed; appropriate mitigation is in place" in page
+    post = reverse("reporting:board_summary", args=[personas.programme.slug])
+    r = pm.post(post, {"as_at": "2019-03-31", "summary": "On track: eight councils live"})
+    assert r.status_code == 302
+    assert BoardSummary.objects.get(programme=personas.programme, as_at=date(2019, 3, 31)).summary.startswith(
+        "On track"
+    )
+    assert pm.post(post, {"as_at": "2019-03-31", "summary": ""}).status_code == 200  # error shown, nothing lost
+    board = client_for(personas.board_viewer)
+    page = board.get(url).content.decode()
+    assert "On track: eight councils live" in page and "Write the summary for" not in page
+    board.post(post, {"as_at": "2019-03-31", "summary": "Changed by the board"})
+    assert BoardSummary.objects.get().summary == "On track: eight councils live"
+    other = client_for(personas.other_programme_manager)
+    assert other.post(post, {"as_at": "2019-03-31", "summary": "x"}).status_code == 404
+
+
+def test_csv_matches_the_page_and_pdf_is_a_pdf(client_for, world, personas):
+    c = client_for(personas.administrator)
+    rows = selectors.board_report(user=personas.administrator, as_at=date(2019, 3, 31))
+    r = c.get(reverse("reporting:download", args=["board-report", "csv"]), {"as_at": "2019-03-31"})
+    data = list(csv.DictReader(io.StringIO(b"".join(r.streaming_content).decode())))
+    assert [d["Programme"] for d in data] == [r.programme.name for r in rows]
+    assert [Decimal(d["Awarded (£)"]) for d in data] == [r.awarded for r in rows]
+    assert [d["RAG"] for d in data] == [(r.rag or "not reported").capitalize() for r in rows]
+    pdf = c.get(reverse("reporting:board_report_pdf"), {"as_at": "2019-03-31"})
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_board_report_query_count_is_fixed(client_for, world, personas, django_assert_max_num_queries):
+    c = client_for(personas.administrator)
+    with django_assert_max_num_queries(20):
+        c.get(reverse("reporting:board_report"), {"as_at": "2019-03-31"})
+    from tests import factories as f
+
+    for _ in range(3):
+        rf.make_rounds([f.ProgrammeFactory()])
+    with django_assert_max_num_queries(20):
+        c.get(reverse("reporting:board_report"), {"as_at": "2019-03-31"})

@@ -1,0 +1,129 @@
+"""Downloads have the filters on screen; background exports report progress and finish."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from grants.models import ExportJob, ExportStatus
+from grants.reporting import exports, services
+
+from .test_dashboard import _table
+
+pytestmark = pytest.mark.django_db
+
+
+def _csv(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_filtered_region_export_matches_the_filtered_page(client_for, world, personas):
+    c = client_for(personas.administrator)
+    params = {"year": "2018"}
+    page = c.get(reverse("reporting:dashboard"), params).content.decode()
+    on_screen = _table(page, "table-chart-region")
+    link = reverse("reporting:download", args=["dashboard-region", "csv"]) + "?year=2018"
+    assert link in page  # the download link carries the filters
+    rows = _csv(c.get(link))
+    assert rows[0] == ["Region", "Awards", "Amount awarded (£)"]
+    assert [[r[0], r[1], f"£{Decimal(r[2]):,.2f}"] for r in rows[1:]] == on_screen
+    unfiltered = _csv(c.get(reverse("reporting:download", args=["dashboard-region", "csv"])))
+    assert unfiltered != rows
+
+
+def test_awards_export_holds_the_awards_on_the_filtered_dashboard(client_for, world, personas):
+    c = client_for(personas.programme_manager)
+    d = c.get(reverse("reporting:dashboard"), {"year": "2018"}).context["d"]
+    rows = _csv(c.get(reverse("reporting:download", args=["awards", "csv"]), {"year": "2018"}))
+    header, body = rows[0], rows[1:]
+    assert header == exports.AWARD_HEADER
+    assert {r[0] for r in body} == {world["awards"][0].reference, world["awards"][1].reference}
+    assert sum(Decimal(r[10]) for r in body) == d.money["awarded"]
+    assert sum(Decimal(r[11]) for r in body) == d.money["paid"]
+
+
+def test_xlsx_download_has_the_same_rows(client_for, world, personas):
+    c = client_for(personas.administrator)
+    csv_rows = _csv(c.get(reverse("reporting:download", args=["dashboard-kind", "csv"])))
+    r = c.get(reverse("reporting:download", args=["dashboard-kind", "xlsx"]))
+    assert r["Content-Type"] == exports.XLSX_TYPE
+    ws = load_workbook(io.BytesIO(b"".join(r.streaming_content))).active
+    xlsx_rows = [[str(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    assert xlsx_rows[0] == csv_rows[0]
+    assert [r[:2] for r in xlsx_rows[1:]] == [r[:2] for r in csv_rows[1:]]
+    assert [Decimal(r[2]) for r in xlsx_rows[1:]] == [Decimal(r[2]) for r in csv_rows[1:]]
+
+
+def test_unknown_table_or_format_is_404(client_for, world, personas):
+    c = client_for(personas.administrator)
+    assert c.get(reverse("reporting:download", args=["nope", "csv"])).status_code == 404
+    assert c.get(reverse("reporting:download", args=["awards", "pdf"])).status_code == 404
+
+
+def test_write_csv_reports_progress_as_it_goes():
+    seen = []
+    out = io.StringIO()
+    n = exports.write_csv(out, ["n"], ([i] for i in range(1201)), progress=seen.append)
+    assert n == 1201 and seen == [500, 1000, 1201]
+    assert out.getvalue().count("\n") == 1202
+
+
+def test_background_export_job_progress_and_download(client_for, world, personas, django_capture_on_commit_callbacks):
+    c = client_for(personas.programme_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = c.post(reverse("reporting:export_new"), {"table": "awards", "format": "xlsx", "query": "year=2018"})
+    job = ExportJob.objects.get()
+    assert r.url == reverse("reporting:export_detail", args=[job.pk])
+    assert job.status == ExportStatus.DONE and job.rows_done == job.rows_total == 2 and job.percent == 100
+    page = c.get(r.url).content.decode()
+    assert 'http-equiv="refresh"' not in page and "<progress" in page and "Download" in page
+    ws = load_workbook(io.BytesIO(b"".join(c.get(reverse("reporting:export_file", args=[job.pk])).streaming_content)))
+    assert ws.active.max_row == 3
+    # another member of staff cannot see or fetch it
+    other = client_for(personas.administrator)
+    assert other.get(r.url).status_code == 404
+    assert other.get(reverse("reporting:export_file", args=[job.pk])).status_code == 404
+
+
+def test_unfinished_job_page_refreshes_and_shows_progress(client_for, personas):
+    job = ExportJob.objects.create(
+        created_by=personas.programme_manager, table="awards", fmt="csv", status=ExportStatus.RUNNING,
+        rows_done=250, rows_total=1000,
+    )  # fmt: skip
+    page = (
+        client_for(personas.programme_manager).get(reverse("reporting:export_detail", args=[job.pk])).content.decode()
+    )
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert 'value="25"' in page and "250 of 1000 rows (25%)" in page
+
+
+def test_progress_is_saved_while_the_task_runs(world, personas, monkeypatch):
+    """While the task writes a 1,201-row table, the job row in the database shows how far it has got."""
+    seen = []
+    job = ExportJob.objects.create(created_by=personas.administrator, table="big", fmt="csv")
+
+    def rows():
+        for i in range(1201):
+            if i in (1, 501, 1001):  # the page would read this between saves
+                current = ExportJob.objects.get(pk=job.pk)
+                seen.append((current.status, current.rows_done, current.rows_total))
+            yield [i]
+
+    monkeypatch.setitem(exports.TABLES, "big", lambda user, params: exports.Table("Big", ["n"], rows(), 1201))
+    services.export_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert seen == [("running", 0, 1201), ("running", 500, 1201), ("running", 1000, 1201)]
+    assert job.status == ExportStatus.DONE and job.rows_done == job.rows_total == 1201
+
+
+def test_export_of_a_programme_the_user_cannot_see_is_refused(client_for, world, personas):
+    c = client_for(personas.other_programme_manager)
+    r = c.post(
+        reverse("reporting:export_new"),
+        {"table": "awards", "format": "csv", "query": f"programme={personas.programme.slug}"},
+    )
+    assert r.status_code == 404
+    assert not ExportJob.objects.exists()

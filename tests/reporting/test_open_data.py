@@ -1,0 +1,164 @@
+"""360Giving output: valid against the standard's schema, right ids and GSS codes, only accepted
+awards, the same from the command, the staff page and the published snapshot."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
+
+from grants.models import OrgKind, PublishedFile
+from grants.reporting.threesixty import CSV_COLUMNS
+
+from . import factories as rf
+
+pytestmark = pytest.mark.django_db
+SCHEMAS = Path(__file__).resolve().parents[1] / "data" / "360giving"
+
+
+def validator() -> jsonschema.Draft202012Validator:
+    package = json.loads((SCHEMAS / "360-giving-package-schema.json").read_text())
+    grant = json.loads((SCHEMAS / "360-giving-schema.json").read_text())
+    ref = package["properties"]["grants"]["items"]["$ref"]
+    resource = DRAFT202012.create_resource(grant)  # its $schema says http://, which referencing does not know
+    registry = Registry().with_resources([(grant["$id"], resource), (ref, resource)])
+    return jsonschema.Draft202012Validator(package, registry=registry, format_checker=jsonschema.FormatChecker())
+
+
+def assert_valid(package: dict) -> None:
+    errors = sorted(validator().iter_errors(package), key=lambda e: e.path)
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:10])
+
+
+@pytest.fixture
+def kent(personas):
+    from tests import factories as f
+
+    return f.OrganisationFactory(
+        name="Kentish Test County Council", code="KTX", gss_code="E10000016", kind=OrgKind.COUNTY, region="South East"
+    )
+
+
+def test_json_package_is_valid_with_council_ids_and_gss_codes(world, kent, tmp_path, settings):
+    settings.GRANTBENCH_360_PREFIX = "GB-LAE-TEST"
+    award = rf.make_award(world["rounds"][0], rf.AwardSpec(0, "active", 12345, paid=[5000], returned=1000), lead=kent)
+    out = tmp_path / "grants.json"
+    call_command("export_360giving", "--out", str(out))
+    package = json.loads(out.read_text())
+    assert_valid(package)
+    ids = {g["id"] for g in package["grants"]}
+    # accepted, active and completed only: not offered, declined (world) ...
+    published = [a for a in world["awards"] if a.status in ("accepted", "active", "completed")] + [award]
+    assert ids == {f"360G-GB-LAE-TEST-{a.reference}" for a in published}
+    g = next(g for g in package["grants"] if g["id"].endswith(award.reference))
+    assert g["recipientOrganization"] == [{"id": "GB-LAE-KTX", "name": "Kentish Test County Council"}]
+    assert g["beneficiaryLocation"][0] | {} == {
+        "name": "Kentish Test County Council", "geoCode": "E10000016", "geoCodeType": "CTY", "countryCode": "GB"
+    }  # fmt: skip
+    assert g["amountAwarded"] == 12345 and g["amountDisbursed"] == 4000 and g["currency"] == "GBP"
+    assert g["grantProgramme"] == [
+        {"code": world["rounds"][0].programme.code, "title": world["rounds"][0].programme.name}
+    ]
+    assert g["fundingOrganization"][0]["id"] == settings.GRANTBENCH_FUNDER_ORG_ID
+    assert g["plannedDates"][0]["startDate"] == award.planned_start.isoformat()
+
+
+def test_geocode_types_follow_council_kinds(personas, world):
+    from grants.reporting.threesixty import grant, grants_queryset
+
+    rounds = world["rounds"]
+    for kind, code in ((OrgKind.UNITARY, "UA"), (OrgKind.DISTRICT, "NMD"), (OrgKind.METROPOLITAN, "MD"),
+                       (OrgKind.LONDON_BOROUGH, "LONB"), (OrgKind.COUNTY, "CTY")):  # fmt: skip
+        from tests import factories as f
+
+        org = f.OrganisationFactory(kind=kind)
+        a = rf.make_award(rounds[0], rf.AwardSpec(0, "accepted", 1000), lead=org)
+        g = grant(grants_queryset().get(pk=a.pk))
+        assert g["beneficiaryLocation"][0]["geoCodeType"] == code
+        assert g["beneficiaryLocation"][0]["geoCode"] == org.gss_code
+
+
+def test_funder_with_its_own_org_id_uses_it(world, tmp_path):
+    funder = world["rounds"][0].programme.funder
+    funder.other_identifier = "GB-GOR-D2"
+    funder.save()
+    out = tmp_path / "g.json"
+    call_command("export_360giving", "--out", str(out), "--programme", world["rounds"][0].programme.slug)
+    grants = json.loads(out.read_text())["grants"]
+    assert grants and all(g["fundingOrganization"][0]["id"] == "GB-GOR-D2" for g in grants)
+
+
+def test_csv_has_the_standards_columns_and_the_same_grants(world, tmp_path):
+    call_command("export_360giving", "--out", str(tmp_path / "g.json"))
+    call_command("export_360giving", "--out", str(tmp_path / "g.csv"), "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text())))
+    assert list(rows[0].keys()) == CSV_COLUMNS
+    grants = json.loads((tmp_path / "g.json").read_text())["grants"]
+    assert [r["Identifier"] for r in rows] == [g["id"] for g in grants]
+    assert [r["Amount Awarded"] for r in rows] == [str(g["amountAwarded"]) for g in grants]
+    assert all(r["Currency"] == "GBP" for r in rows)
+
+
+def test_round_filter_and_bad_slugs(world, tmp_path):
+    rnd = world["rounds"][2]
+    out = tmp_path / "r.json"
+    call_command("export_360giving", "--out", str(out), "--round", rnd.slug)
+    grants = json.loads(out.read_text())["grants"]
+    assert [g["id"].rsplit("-", 2)[-2:] for g in grants] == [world["awards"][4].reference.split("-")]
+    with pytest.raises(CommandError, match="No round"):
+        call_command("export_360giving", "--out", str(out), "--round", "nope")
+    with pytest.raises(CommandError, match="No accepted awards"):
+        call_command("export_360giving", "--out", str(out), "--round", world["rounds"][3].slug)
+
+
+def test_staff_page_export_runs_in_background_and_is_valid(
+    client_for, world, personas, django_capture_on_commit_callbacks, settings
+):
+    c = client_for(personas.programme_manager)
+    assert c.get(reverse("reporting:open_data_staff")).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        r = c.post(reverse("reporting:open_data_staff"), {"fmt": "json", "programme": "", "round": ""})
+    assert r.status_code == 302
+    page = c.get(r.url)
+    assert "Ready" in page.content.decode()
+    job = page.context["job"]
+    body = b"".join(c.get(reverse("reporting:export_file", args=[job.pk])).streaming_content)
+    package = json.loads(body)
+    assert_valid(package)
+    # the manager's file holds only their programme's grants
+    mine = {
+        f"360G-{settings.GRANTBENCH_360_PREFIX}-{a.reference}" for a in world["awards"][:3] if a.status in ("accepted", "active", "completed")
+    }
+    assert {g["id"] for g in package["grants"]} == mine
+    assert job.rows_done == job.rows_total == len(mine)
+
+
+def test_publish_lists_the_file_publicly_and_streams_it(client_for, world, personas):
+    admin = client_for(personas.administrator)
+    assert client_for(personas.programme_manager).post(reverse("reporting:open_data_publish")).status_code == 404
+    r = admin.post(reverse("reporting:open_data_publish"), {"format": "json"})
+    assert r.status_code == 302
+    pub = PublishedFile.objects.get()
+    anon = client_for(None)
+    page = anon.get(reverse("reporting:open_data")).content.decode()
+    url = reverse("reporting:open_data_file", args=[pub.pk, pub.filename])
+    assert url in page
+    package = json.loads(b"".join(anon.get(url).streaming_content))
+    assert_valid(package)
+    assert pub.grants == len(package["grants"]) == 4
+
+
+def test_the_validator_is_not_vacuous(world, tmp_path):
+    out = tmp_path / "g.json"
+    call_command("export_360giving", "--out", str(out))
+    package = json.loads(out.read_text())
+    package["grants"][0]["amountAwarded"] = "lots"
+    package["grants"][0]["dateModified"] = "yesterday"
+    messages = [e.message for e in validator().iter_errors(package)]
+    assert any("'lots'" in m for m in messages) and any("yesterday" in m for m in messages)

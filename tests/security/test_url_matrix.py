@@ -1,0 +1,269 @@
+"""The access-control matrix: every URL pattern of the project, GET, for every persona.
+
+Patterns are discovered from the resolver (tests/security/urlwalk.py), so a new URL fails this
+test until someone writes down who may see it in EXPECTED. All mismatches are reported at once.
+
+Conventions of the service (from the developers' guide and the foundation):
+- anonymous users are sent to sign in (302), except on public pages;
+- an object or round page the user may not see answers 404 (no hint that it exists);
+- the staff area of the foundation (/staff/, organisations, programmes) answers 403 to non-staff;
+- POST-only actions answer 405 to a GET.
+"""
+
+import pytest
+
+from .observe import clients, isolated
+from .urlwalk import patterns, url_for
+from .world import build_world
+
+PERSONAS = (
+    "anonymous",
+    "lead_officer",
+    "partner_officer",
+    "other_officer",
+    "assessor",
+    "conflicted_assessor",
+    "panel_chair",
+    "programme_manager",
+    "other_programme_manager",
+    "finance_officer",
+    "board_viewer",
+    "administrator",
+)
+COUNCILS = {"lead_officer", "partner_officer", "other_officer"}
+PANEL = {"assessor", "conflicted_assessor", "panel_chair"}
+STAFF = {"programme_manager", "other_programme_manager", "finance_officer", "board_viewer", "administrator"}
+MANAGERS = {"programme_manager", "administrator"}  # may change this programme
+VIEWERS = MANAGERS | {"finance_officer", "board_viewer"}  # may read this programme
+# The conflicted assessor works for the lead council, so reads its bids and awards as a council
+# member (never through assessment: see the scoring rows).
+LEAD_COUNCIL = {"lead_officer", "conflicted_assessor"}
+BID_READERS = LEAD_COUNCIL | {"partner_officer", "assessor", "panel_chair"} | VIEWERS
+AWARD_READERS = LEAD_COUNCIL | {"partner_officer"} | VIEWERS
+
+
+def allow(ok: set, *, denied: int = 404, anonymous: int = 302) -> dict[str, int]:
+    table = {who: (200 if who in ok else denied) for who in PERSONAS}
+    table["anonymous"] = anonymous
+    return table
+
+
+def public() -> dict[str, int]:
+    return dict.fromkeys(PERSONAS, 200)
+
+
+def signed_in() -> dict[str, int]:
+    return allow(set(PERSONAS))
+
+
+def post_only(*, anonymous: int = 302, **overrides: int) -> dict[str, int]:
+    return {**dict.fromkeys(PERSONAS, 405), "anonymous": anonymous, **overrides}
+
+
+def foundation_staff(ok: set, *, denied_staff: int = 404) -> dict[str, int]:
+    """grants' staff area: 403 to non-staff, 404 to staff of another programme."""
+    table = allow(ok, denied=403)
+    for who in STAFF - ok:
+        table[who] = denied_staff
+    return table
+
+
+EXPECTED: dict[str, dict[str, int]] = {
+    # Public pages.
+    "home": public(),
+    "healthz": public(),
+    "accessibility": public(),
+    "grants:round_list": public(),
+    "grants:round_detail": public(),
+    "grants:round_prospectus": public(),
+    "grants:organisation_search_json": signed_in(),
+    # Foundation staff area.
+    "grants:staff_home": allow(STAFF, denied=403),
+    "grants:staff_organisations": allow(STAFF, denied=403),
+    "grants:staff_organisation_create": allow(
+        {"programme_manager", "other_programme_manager", "administrator"}, denied=403
+    ),
+    "grants:staff_programme_create": allow({"administrator"}, denied=403),
+    "grants:staff_programme_detail": foundation_staff(VIEWERS),
+    "grants:staff_programme_edit": foundation_staff(MANAGERS),
+    "grants:staff_round_create": foundation_staff(MANAGERS),
+    "grants:staff_round_edit": foundation_staff(MANAGERS),
+    # Bidding, council side. bid_start answers every signed-in user with a page (eligibility reasons).
+    "applications:bid_dashboard": signed_in(),
+    "applications:bid_start": signed_in(),
+    "applications:bid_detail": allow(BID_READERS),
+    "applications:bid_history": allow(BID_READERS),
+    "applications:evidence_download": allow(BID_READERS),
+    "applications:bid_submitted": allow(LEAD_COUNCIL),
+    "applications:bid_withdraw": allow({"lead_officer"}),
+    "applications:partner_respond": allow({"partner_officer"}),
+    # Draft-only pages (the draft bid): only the lead council's officers working on it.
+    "applications:bid_details": allow({"lead_officer"}),
+    "applications:bid_partners": allow({"lead_officer"}),
+    "applications:bid_collaborators": allow({"lead_officer"}),
+    "applications:bid_section": allow({"lead_officer"}),
+    "applications:bid_check": allow({"lead_officer"}),
+    "applications:evidence_delete": post_only(anonymous=405),
+    # Bidding, staff side.
+    "applications:staff_bid_list": allow(VIEWERS),
+    "applications:staff_bid_export": allow(VIEWERS),
+    "applications:staff_bid_return": allow(MANAGERS),
+    "applications:staff_bid_ineligible": allow(MANAGERS),
+    "applications:staff_extensions": allow(MANAGERS),
+    "applications:staff_questions": allow(MANAGERS),
+    "applications:staff_section_create": allow(MANAGERS),
+    "applications:staff_section_edit": allow(MANAGERS),
+    "applications:staff_question_create": allow(MANAGERS),
+    "applications:staff_question_edit": allow(MANAGERS),
+    "applications:staff_delete": post_only(anonymous=405),
+    # Assessment: only assigned, declared, unconflicted panel members reach a bid.
+    "scoring:my_rounds": signed_in(),
+    "scoring:queue": allow(PANEL),
+    "scoring:declaration": allow(PANEL),
+    "scoring:interest_remove": post_only(),
+    "scoring:assess_bid": allow({"assessor", "panel_chair"}),
+    "scoring:conflict": allow({"assessor", "panel_chair"}),
+    "scoring:panel": allow(MANAGERS),
+    "scoring:panel_settings": allow(MANAGERS),
+    "scoring:criterion_create": allow(MANAGERS),  # scoring has started: the form with an error
+    "scoring:criterion_edit": allow(MANAGERS),
+    "scoring:criterion_delete": post_only(),
+    "scoring:assignments": allow(MANAGERS),
+    "scoring:assignment_withdraw": post_only(),
+    "scoring:interests": allow(MANAGERS),
+    "scoring:panel_members": allow(MANAGERS),
+    "scoring:panel_member_chair": post_only(),
+    "scoring:panel_member_remove": post_only(),
+    "scoring:moderation": allow(MANAGERS | {"panel_chair"}),
+    "scoring:moderate_bid": allow(MANAGERS | {"panel_chair"}),
+    "scoring:ranking": allow(VIEWERS),
+    "scoring:export_scores": allow(VIEWERS),
+    "scoring:panel_pack": allow(VIEWERS),
+    "scoring:decision_edit": allow(MANAGERS),
+    "scoring:decisions_confirm": post_only(),
+    # Notifications: each user's own; the failed-email list is the administrators'.
+    "notifications:centre": signed_in(),
+    "notifications:preferences": signed_in(),
+    "notifications:mark_all_read": post_only(),
+    "notifications:mark_read": post_only(),
+    "notifications:open": {**allow(set()), "lead_officer": 302},  # marks read, then goes to its page
+    "notifications:failed_list": allow({"administrator"}, denied=403),
+    "notifications:resend": {**allow(set(), denied=403), "administrator": 405},
+    # Awards, council side.
+    "awards:dashboard": signed_in(),
+    "awards:detail": allow(AWARD_READERS),
+    "awards:offer_letter": allow(AWARD_READERS),
+    "awards:offer_pdf": allow(AWARD_READERS),
+    "awards:return": allow(AWARD_READERS),
+    "awards:accept": allow(set()),  # the signatory only (not a persona of the matrix)
+    "awards:decline": allow(set()),
+    "awards:milestone_update": allow({"lead_officer"}),
+    "awards:variation_new": allow({"lead_officer"}),
+    "awards:closure": allow({"lead_officer"}),
+    # Awards, staff side.
+    "awards:tranches": allow(MANAGERS),
+    "awards:payment": allow({"finance_officer"}),
+    "awards:milestone_add": allow(MANAGERS),
+    "awards:milestone_confirm": post_only(anonymous=405),
+    "awards:variation_decide": allow(MANAGERS),
+    "awards:fund_return_new": allow(MANAGERS | {"finance_officer"}),
+    "awards:end": allow(MANAGERS),
+    "awards:close": post_only(anonymous=405),
+    "awards:portfolio": allow(STAFF),
+    "awards:targets": allow(MANAGERS),
+    "awards:round_monitoring": allow(VIEWERS),
+    "scoring:round_index": signed_in(),
+    # Reporting (new): staff pages filter by programme inside; open data is public.
+    "reporting:dashboard": allow(STAFF),
+    "reporting:download": allow(STAFF),
+    "reporting:export_new": post_only(anonymous=405),
+    "reporting:export_detail": allow(set()),  # no export in the world yet: id 0 finds nothing
+    "reporting:export_file": allow(set()),
+    "reporting:board_report": allow(STAFF),
+    "reporting:board_report_pdf": allow(STAFF),
+    "reporting:board_summary": post_only(anonymous=405),
+    "reporting:open_data_staff": allow(STAFF),
+    "reporting:open_data_publish": post_only(anonymous=405),
+    "reporting:council_search": allow(STAFF),
+    "reporting:council_profile": allow(STAFF),
+    "reporting:open_data": public(),
+    "reporting:open_data_file": dict.fromkeys(
+        PERSONAS, 404
+    ),  # id 0 finds nothing  # lists only the rounds the user may see (checked below)
+}
+
+
+@pytest.fixture
+def world(personas):
+    return build_world(personas)
+
+
+def test_every_url_for_every_persona(personas, world):
+    by_persona = clients(personas)
+    missing, mismatches = [], []
+    for pattern in patterns():
+        url = url_for(pattern, world)
+        got = {who: isolated(by_persona[who], "get", url).status_code for who in PERSONAS}
+        if pattern.name not in EXPECTED:
+            missing.append(f"{pattern.name} {url} (answers now: {got})")
+            continue
+        for who in PERSONAS:
+            if got[who] != EXPECTED[pattern.name][who]:
+                mismatches.append(
+                    f"{pattern.name} {url} as {who}: expected {EXPECTED[pattern.name][who]}, got {got[who]}"
+                )
+    report = []
+    if missing:
+        report += ["URL patterns missing from the matrix (add them to EXPECTED):", *missing]
+    if mismatches:
+        report += ["Access differs from the matrix:", *mismatches]
+    assert not report, "\n".join(report)
+
+
+def test_matrix_has_no_stale_rows():
+    """A row for a URL that no longer exists is a row nobody checks."""
+    names = {p.name for p in patterns()}
+    assert set(EXPECTED) <= names, sorted(set(EXPECTED) - names)
+
+
+def test_matrix_covers_every_persona():
+    for name, row in EXPECTED.items():
+        assert set(row) == set(PERSONAS), name
+
+
+# Pages every signed-in user reaches, that must list only what is theirs: (url name, kwargs,
+# outsider, insider, texts). The outsider must not see the texts; the insider must (so the probe
+# is known to look at the right page). The texts are world objects' names or references.
+def _leak_probes(world):
+    p = world.personas
+    bid = [world.bid.title, world.bid.reference]
+    return [
+        ("applications:bid_dashboard", {}, p.other_officer, p.lead_officer, bid),
+        ("awards:dashboard", {}, p.other_officer, p.lead_officer, [world.award.title]),
+        ("notifications:centre", {}, p.other_officer, p.lead_officer, [world.notification.subject]),
+        ("scoring:round_index", {}, p.lead_officer, p.programme_manager, [world.round.name]),
+        ("scoring:my_rounds", {}, p.other_officer, p.assessor, [world.round.name]),
+        ("scoring:queue", {"slug": world.round.slug}, p.conflicted_assessor, p.assessor, bid),
+        ("awards:portfolio", {}, p.other_programme_manager, p.programme_manager, [world.award.reference]),
+    ]
+
+
+def test_shared_pages_list_only_what_is_theirs(personas, world):
+    from django.urls import reverse
+    from django.utils.html import escape
+
+    by_user = {user: client for who, client in clients(personas).items() if (user := personas.all()[who])}
+    problems = []
+    for name, kwargs, outsider, insider, secrets in _leak_probes(world):
+        url = reverse(name, kwargs=kwargs)
+        seen = isolated(by_user[outsider], "get", url).content.decode()
+        answer = isolated(by_user[insider], "get", url)
+        control = answer.content.decode()
+        for secret in map(escape, secrets):
+            if secret in seen:
+                problems.append(f"LEAK: {url} as {outsider.email} shows {secret!r}")
+            if secret not in control:
+                problems.append(
+                    f"probe broken: {url} as {insider.email} does not show {secret!r} ({answer.status_code})"
+                )
+    assert not problems, "\n".join(problems)

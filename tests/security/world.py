@@ -1,0 +1,180 @@
+"""One object of every kind around the personas, built with the apps' own services and factories.
+
+The access matrix, CSRF, XSS and fuzz tests all need a URL for every pattern; this module makes
+the objects those URLs point at, so each test sees the same, realistic world:
+
+- `personas.round` (open) holds a submitted joint bid led by `lead_org` with `partner_org`
+  confirmed, two sections (text and file upload), answers and an evidence file; the assessor and
+  the panel chair are assigned to it and have declared; the conflicted assessor declared an
+  interest in the lead council; the assessor's scores are in.
+- `draft_round` (same programme) holds a draft joint bid of the lead council with an answer and a
+  file, for the pages that only work on drafts.
+- An active award in `personas.round` (tranche, milestone, return, variation) and an offered one.
+- An in-app notification and a failed email for the lead officer.
+
+`text` puts the same string into every free-text field reachable this way (the XSS probes).
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from applications import services as bid_services
+from applications.models import Bid, BidStatus, EvidenceFile, PartnerStatus, Question, QuestionType, Section
+from grants.awards import monitoring
+from grants.awards import services as award_services
+from grants.models import Award, AwardStatus, Milestone, MonitoringReturn, PaymentTranche, Round, Variation
+from notifications.models import Notification
+from scoring import services as scoring_services
+from scoring.models import Assignment, Criterion, Interest, PanelMember
+from tests import factories as f
+from tests.applications.factories import PDF, BidPartnerFactory, QuestionFactory, SectionFactory, upload
+from tests.awards.factories import AwardFactory, MilestoneFactory, ReturnPeriodFactory, RoundOutputFactory
+from tests.notifications.factories import FailedEmailFactory, InAppNotificationFactory
+from tests.scoring.factories import CriterionFactory, declare
+
+SAFE_TEXT = "Helping residents get online"
+
+
+@dataclass
+class World:
+    personas: Any
+    round: Round
+    draft_round: Round
+    section: Section
+    text_question: Question
+    file_question: Question
+    bid: Bid
+    evidence: EvidenceFile
+    draft_section: Section
+    draft_question: Question
+    draft_bid: Bid
+    draft_evidence: EvidenceFile
+    criterion: Criterion
+    assignment: Assignment
+    chair_assignment: Assignment
+    interest: Interest
+    panel_member: PanelMember
+    award: Award
+    offered_award: Award
+    tranche: PaymentTranche
+    milestone: Milestone
+    mreturn: MonitoringReturn
+    variation: Variation
+    notification: Notification
+    failed_email: Notification
+
+
+def _sections(rnd: Round, text: str) -> tuple[Section, Question, Question]:
+    section = SectionFactory(round=rnd, title=f"About {text}", description=text, order=1)
+    text_q = QuestionFactory(
+        section=section, text=f"What is the aim? {text}", hint=text, type=QuestionType.LONG_TEXT, order=1
+    )
+    file_q = QuestionFactory(section=section, text="Project plan", type=QuestionType.FILE_UPLOAD, order=2)
+    return section, text_q, file_q
+
+
+def _bid(rnd: Round, personas, section, text_q, file_q, text: str) -> tuple[Bid, EvidenceFile]:
+    lead = personas.lead_officer
+    bid = bid_services.start_bid(
+        round=rnd,
+        actor=lead,
+        title=f"Digital skills {text}",
+        summary=f"Summary {text}",
+        amount_requested=Decimal("20000.00"),
+        match_funding=Decimal("0.00"),
+        planned_start=timezone.localdate() + timedelta(days=60),
+        planned_end=timezone.localdate() + timedelta(days=400),
+    )
+    BidPartnerFactory(bid=bid, organisation=personas.partner_org, status=PartnerStatus.CONFIRMED)
+    bid_services.save_section_answers(bid=bid, actor=lead, section=section, data={text_q.pk: f"Answer {text}"})
+    evidence = bid_services.upload_evidence(bid=bid, actor=lead, upload=upload("plan.pdf", PDF), question=file_q)
+    return bid, evidence
+
+
+def build_world(personas, text: str = SAFE_TEXT) -> World:
+    rnd = personas.round
+    pm = personas.programme_manager
+    rnd.name = f"{rnd.name} {text}"
+    rnd.prospectus = f"Prospectus {text}"
+    rnd.eligibility_note = f"Note {text}"[:100]
+    rnd.prospectus_document.save("prospectus.pdf", ContentFile(PDF), save=False)
+    rnd.save()
+    personas.lead_org.name = f"Kent County Council {text}"
+    personas.lead_org.short_name = f"Kent {text}"
+    personas.lead_org.save()
+
+    section, text_q, file_q = _sections(rnd, text)
+    bid, evidence = _bid(rnd, personas, section, text_q, file_q, text)
+    bid = bid_services.submit_bid(bid=bid, actor=personas.lead_officer, declaration_name=text, declaration_role=text)
+    assert bid.status == BidStatus.SUBMITTED
+
+    draft_round = f.RoundFactory(programme=personas.programme, name=f"Draft round {text}", slug="draft-round")
+    d_section, d_text_q, d_file_q = _sections(draft_round, text)
+    draft_bid, draft_evidence = _bid(draft_round, personas, d_section, d_text_q, d_file_q, text)
+
+    # Assessment: criteria, declarations, an interest, assignments and a submitted assessment.
+    criterion = CriterionFactory(round=rnd, name=f"Value {text}", guidance=text)
+    for member in (personas.assessor, personas.panel_chair, personas.conflicted_assessor):
+        declare(member, rnd)
+    interest = scoring_services.interest_add(
+        round=rnd, user=personas.conflicted_assessor, organisation=personas.lead_org, nature=f"I work there {text}"
+    )
+    assignment = scoring_services.assign(bid=bid, assessor=personas.assessor, actor=pm)
+    chair_assignment = scoring_services.assign(bid=bid, assessor=personas.panel_chair, actor=pm)
+    scoring_services.assessment_submit(
+        assignment=assignment,
+        user=personas.assessor,
+        data={criterion.pk: {"score": criterion.max_score, "justification": f"Because {text}"}},
+    )
+
+    # Awards: an active one with a tranche, milestone, return and variation; an offered one.
+    award = AwardFactory(round=rnd, lead=personas.lead_org, status=AwardStatus.ACTIVE, title=f"Award {text}")
+    award.partners.add(personas.partner_org)
+    RoundOutputFactory(round=rnd)
+    ReturnPeriodFactory(round=rnd, title=f"Quarter 1 {text}")
+    award_services.returns_create(award=award)
+    milestone = MilestoneFactory(award=award, description=f"Milestone {text}")
+    mreturn = award.returns.get()
+    mreturn.commentary = f"Commentary {text}"
+    mreturn.save()
+    variation = monitoring.variation_request(
+        award=award,
+        actor=personas.lead_officer,
+        kind="dates",
+        reason=f"Delay {text}",
+        new_planned_end=award.planned_end + timedelta(days=90),
+    )
+    offered = AwardFactory(round=rnd, lead=personas.lead_org, title=f"Offered {text}")
+
+    return World(
+        personas=personas,
+        round=rnd,
+        draft_round=draft_round,
+        section=section,
+        text_question=text_q,
+        file_question=file_q,
+        bid=bid,
+        evidence=evidence,
+        draft_section=d_section,
+        draft_question=d_text_q,
+        draft_bid=draft_bid,
+        draft_evidence=draft_evidence,
+        criterion=criterion,
+        assignment=assignment,
+        chair_assignment=chair_assignment,
+        interest=interest,
+        panel_member=PanelMember.objects.get(panel__round=rnd, user=personas.assessor),
+        award=award,
+        offered_award=offered,
+        tranche=award.tranches.get(),
+        milestone=milestone,
+        mreturn=mreturn,
+        variation=variation,
+        notification=InAppNotificationFactory(recipient=personas.lead_officer, subject=f"Bid received {text}"),
+        failed_email=FailedEmailFactory(recipient=personas.lead_officer, subject=f"Failed {text}"),
+    )
