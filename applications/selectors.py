@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from grants.models import AuditEvent, Round, User
+from grants.selectors import search_term
 
 from .answers import display_answer, is_blank
 from .models import Answer, Bid, BidPartner, BidStatus, EvidenceFile, PartnerStatus, Question, Section
@@ -133,6 +134,7 @@ def staff_bids(
     sort: str = "reference",
 ) -> QuerySet[Bid]:
     """The staff bid list: filter, search and sort in the database; partner names prefetched."""
+    partner, q = search_term(partner), search_term(q)
     qs = (
         Bid.objects.filter(round=round)
         .select_related("lead")

@@ -4,9 +4,11 @@ from . import permissions
 
 
 def service(request):
-    user = request.user
+    # Error pages raised by early middleware may come before AuthenticationMiddleware set a user.
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
     return {
         "service_name": settings.GRANTBENCH_SERVICE_NAME,
-        "is_staff_user": permissions.is_staff_user(user) if user.is_authenticated else False,
-        "is_panel_member": permissions.is_panel_member(user) if user.is_authenticated else False,
+        "is_staff_user": permissions.is_staff_user(user) if signed_in else False,
+        "is_panel_member": permissions.is_panel_member(user) if signed_in else False,
     }

@@ -6,10 +6,18 @@ from django.utils import timezone
 from .models import Organisation, OrganisationAlias, Programme, Round, RoundStatus, User
 from .models.organisations import COUNCIL_KINDS, OrgKind
 
+# SQLite refuses LIKE patterns over 50,000 bytes, and no name or title is anywhere near this long:
+# a longer search term is cut here rather than reaching the database as a 500.
+SEARCH_TERM_MAX = 200
+
+
+def search_term(value: str | None) -> str:
+    return (value or "").strip()[:SEARCH_TERM_MAX]
+
 
 def organisation_search(*, query: str, include_former: bool = True, limit: int = 20) -> QuerySet[Organisation]:
     """Find an organisation by name, short name, three-letter or GSS code, or a former name."""
-    query = (query or "").strip()
+    query = search_term(query)
     qs = Organisation.objects.all()
     if not include_former:
         qs = qs.current()

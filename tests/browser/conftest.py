@@ -66,3 +66,14 @@ def sign_in(page, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In").click()
+
+
+def sign_out(page) -> None:
+    """Sign out through the header link and allauth's confirmation page, then wait until the
+    header offers "Sign in" again, so the next step never races the logout POST."""
+    page.get_by_role("link", name="Sign out").click()
+    button = page.get_by_role("button", name="Sign Out")
+    button.wait_for()
+    check_a11y(page)
+    button.click()
+    page.get_by_role("link", name="Sign in").wait_for()

@@ -14,16 +14,9 @@ from tests import factories as f
 from tests.awards.factories import AwardFactory, ReturnPeriodFactory, RoundOutputFactory, totp_code
 from tests.conftest import enable_mfa
 
-from .conftest import check_a11y, sign_in
+from .conftest import check_a11y, sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_out(page) -> None:
-    page.get_by_role("link", name="Sign out").click()
-    button = page.get_by_role("button", name="Sign Out")
-    if button.count():
-        button.click()
 
 
 def sign_in_staff(page, user) -> None:

@@ -10,17 +10,9 @@ from grants.models import OrgKind, OrgRole
 from tests import factories as f
 from tests.applications.factories import PDF, QuestionFactory, SectionFactory
 
-from .conftest import check_a11y, sign_in
+from .conftest import check_a11y, sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_out(page) -> None:
-    page.get_by_role("link", name="Sign out").click()
-    check_a11y(page)
-    button = page.get_by_role("button", name="Sign Out")
-    if button.count():
-        button.click()
 
 
 def test_joint_bid_journey(page, tmp_path: Path):

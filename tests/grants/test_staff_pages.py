@@ -190,6 +190,26 @@ def test_administrator_creates_a_programme(personas, client_for):
     assert Programme.objects.get(slug="design").funder == funder
 
 
+@pytest.mark.parametrize("bad_id", ["99999999999999999999999999", "-99999999999999999999", "9223372036854775808"])
+def test_an_id_too_large_for_any_column_is_a_form_error_not_a_500(personas, client_for, bad_id):
+    funder = f.FunderFactory()
+    data = {"name": "Design", "slug": "design", "code": "DPS", "funder": funder.pk, "partner_bodies": [bad_id]}
+    response = client_for(personas.administrator).post(reverse("grants:staff_programme_create"), data)
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.text
+    assert not Programme.objects.filter(slug="design").exists()
+    data["funder"] = bad_id
+    data["partner_bodies"] = [funder.pk]
+    response = client_for(personas.administrator).post(reverse("grants:staff_programme_create"), data)
+    assert response.status_code == 200 and "govuk-error-summary" in response.text
+
+
+def test_integer_in_lookup_drops_values_no_column_can_hold(db):
+    funder = f.FunderFactory()
+    assert list(type(funder).objects.filter(pk__in=[10**30, funder.pk, -(10**30)])) == [funder]
+    assert not type(funder).objects.filter(pk__in=[10**30]).exists()
+
+
 def test_manager_edits_round_and_change_is_audited(personas, client_for):
     client = client_for(personas.programme_manager)
     url = reverse("grants:staff_round_edit", args=[personas.round.slug])
