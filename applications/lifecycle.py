@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from grants.dates import govuk_when
 from grants.models import Organisation, Round, User
 from grants.services import audit_record
 
@@ -20,7 +21,6 @@ from .services import (
     _bid_url,
     _notify,
     _officers,
-    _when,
     apply_transition,
     details_errors,
     ensure_before_deadline,
@@ -112,7 +112,7 @@ def submit_bid(*, bid: Bid, actor: User, declaration_name: str, declaration_role
             "bid_title": bid.title,
             "round_name": bid.round.name,
             "organisation_name": bid.lead.short_name,
-            "submitted_at": _when(now),
+            "submitted_at": govuk_when(now),
             "amount_requested": f"£{bid.amount_requested:,.2f}",
         },
         dedupe_key=f"bid_submitted:{bid.pk}:{bid.submission_count}",
@@ -205,7 +205,7 @@ def grant_extension(
         actor=actor,
         action="round.extension_granted",
         target=round,
-        summary=f"{organisation.short_name} until {_when(new_deadline)}: {reason}",
+        summary=f"{organisation.short_name} until {govuk_when(new_deadline)}: {reason}",
         data={"organisation": organisation.pk, "new_deadline": new_deadline.isoformat()},
     )
     for bid in Bid.objects.filter(round=round, lead=organisation):
@@ -213,7 +213,7 @@ def grant_extension(
             actor=actor,
             action="bid.extension_granted",
             target=bid,
-            summary=f"Deadline extended to {_when(new_deadline)}",
+            summary=f"Deadline extended to {govuk_when(new_deadline)}",
         )
     _notify(
         recipients=_officers(organisation.pk),
@@ -221,7 +221,7 @@ def grant_extension(
         context={
             "round_name": round.name,
             "organisation_name": organisation.short_name,
-            "new_deadline": _when(new_deadline),
+            "new_deadline": govuk_when(new_deadline),
             "reason": reason,
         },
         dedupe_key=f"extension_granted:{ext.pk}:{new_deadline:%s}",

@@ -5,15 +5,11 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.urls import reverse
-from django.utils import timezone
 
+from grants.dates import govuk_when
 from notifications.reminders import Reminder, provider
 
 WINDOWS = ((timedelta(days=7), "7d", "in 7 days"), (timedelta(days=1), "1d", "tomorrow"))
-
-
-def _when(moment: datetime) -> str:
-    return f"{timezone.localtime(moment):%-d %B %Y at %-I:%M%p}".replace("AM", "am").replace("PM", "pm")
 
 
 @provider
@@ -48,7 +44,7 @@ def deadline_reminders(now: datetime) -> Iterable[Reminder]:
                 event="deadline_approaching",
                 context={
                     "round_name": bid.round.name,
-                    "closes_at": _when(bid.deadline),
+                    "closes_at": govuk_when(bid.deadline),
                     "when": words,
                     "reference": bid.title,
                 },

@@ -5,7 +5,7 @@ queues any notification, so views stay thin and the rules are tested in one plac
 """
 
 import logging
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from grants.dates import govuk_when
 from grants.models import Organisation, Round, User
 from grants.services import audit_record
 
@@ -26,10 +27,6 @@ logger = logging.getLogger(__name__)
 
 class BidError(ValidationError):
     """A rule refused the change. The message is written for the council or officer to read."""
-
-
-def _when(moment: datetime) -> str:
-    return f"{timezone.localtime(moment):%-d %B %Y at %-I:%M%p}".replace("AM", "am").replace("PM", "pm")
 
 
 def _notify(*, recipients, event: str, context: dict, dedupe_key: str, url: str = "") -> None:
@@ -123,7 +120,7 @@ def ensure_before_deadline(bid: Bid, now=None) -> None:
     now = now or timezone.now()
     if bid.status == S.DRAFT and now >= bid.deadline:
         raise BidError(
-            f"This round closed at {_when(bid.deadline)}, so the bid can no longer be changed or submitted. "
+            f"This round closed at {govuk_when(bid.deadline)}, so the bid can no longer be changed or submitted. "
             "Your draft, as last saved, has been kept. Contact the programme team if you need an extension."
         )
 

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from grants.dates import govuk_when
 from notifications.reminders import Reminder, provider
 
 WINDOWS = ((timedelta(days=1), "1d", "tomorrow"), (timedelta(days=3), "3d", "in 3 days"))
@@ -42,7 +43,7 @@ def scoring_deadline(now: datetime) -> Iterable[Reminder]:
                 event="scoring_deadline_approaching",
                 context={
                     "round_name": rnd.name,
-                    "deadline": f"{deadline:%-d %B %Y at %-I:%M%p}",
+                    "deadline": govuk_when(deadline),
                     "when": when,
                     "outstanding": person.outstanding,
                 },

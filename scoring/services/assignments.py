@@ -6,6 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from grants.dates import govuk_when
 from grants.models import Round, User
 from grants.services import audit_record
 
@@ -29,7 +30,7 @@ def _notify_assigned(*, round: Round, created: list[Assignment]) -> None:
             context={
                 "round_name": round.name,
                 "count": len(rows),
-                "deadline": f"{deadline:%-d %B %Y at %-I:%M%p}" if deadline else "",
+                "deadline": govuk_when(deadline) if deadline else "",
             },
             dedupe_key=f"assessor_assigned:{round.pk}:{rows[0].assessor_id}:{max(r.pk for r in rows)}",
             url=reverse("scoring:queue", args=[round.slug]),

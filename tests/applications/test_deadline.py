@@ -69,7 +69,7 @@ def test_bid_open_on_screen_at_close_keeps_its_draft(personas, form, client_for)
         )
     assert response.status_code == 200
     body = response.content.decode()
-    assert "closed at 1 June 2026 at 12:00pm" in body
+    assert "closed at 1 June 2026 at midday" in body
     assert "Typed after the close" in body  # what they typed is on screen to copy
     assert Answer.objects.get(bid=bid, question=form["aim"]).value == "Saved earlier"
 

@@ -1,0 +1,35 @@
+"""Dates and times in the GOV.UK style: '29 December 2026 at 5:30pm', 'midday', 'midnight'.
+
+Django's `a` format gives 'p.m.' in en-GB, which the GOV.UK style guide rules out, and
+'12:00 p.m.' is ambiguous to readers; a deadline is where that ambiguity costs a council its bid.
+Pages use the `govuk_dates` template filters; emails and services call these functions.
+"""
+
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+
+
+def _local(value: datetime) -> datetime:
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+def govuk_time(value: datetime) -> str:
+    value = _local(value)
+    if value.hour == 12 and value.minute == 0:
+        return "midday"
+    if value.hour == 0 and value.minute == 0:
+        return "midnight"
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
+
+
+def govuk_datetime(value: datetime, date_part: str = "j F Y", joiner: str = ", ") -> str:
+    return f"{date_format(_local(value), date_part)}{joiner}{govuk_time(value)}"
+
+
+def govuk_when(value: datetime) -> str:
+    """For sentences: '29 December 2026 at midday'."""
+    return govuk_datetime(value, joiner=" at ")

@@ -1,0 +1,19 @@
+"""`{{ round.closes_at|govuk_datetime }}`, `|govuk_datetime:"j M Y"` for tables, `|govuk_time`."""
+
+from datetime import datetime
+
+from django import template
+
+from grants import dates
+
+register = template.Library()
+
+
+@register.filter
+def govuk_time(value: datetime | None) -> str:
+    return dates.govuk_time(value) if value else ""
+
+
+@register.filter
+def govuk_datetime(value: datetime | None, date_part: str = "j F Y") -> str:
+    return dates.govuk_datetime(value, date_part) if value else ""
