@@ -162,6 +162,70 @@ EVENTS: dict[str, Event] = {
             "Decision on your variation request for {{ reference }}",
             ("reference", "approved", "reason"),
         ),
+        # Added so every change someone else must act on reaches them (see the awards and bids issues).
+        Event(
+            "partner_responded",
+            "Partner council confirmed or declined",
+            True,
+            "{{ partner_name }} has {{ response }} its part in {{ title }}",
+            (*_BID, "title", "partner_name", "response", "reason"),
+        ),
+        Event(
+            "bid_withdrawn",
+            "Bid withdrawn",
+            False,
+            "Bid {{ reference|default:title }} has been withdrawn",
+            (*_BID, "title", "reason"),
+        ),
+        Event(
+            "return_submitted",
+            "Monitoring return sent",
+            False,
+            "Return sent for {{ reference }}: {{ title }}",
+            ("reference", "title", "organisation_name", "rag", "submission_count"),
+        ),
+        Event(
+            "return_approved",
+            "Monitoring return approved",
+            False,
+            "Your return for {{ reference }} has been approved",
+            ("reference", "title"),
+        ),
+        Event(
+            "variation_requested",
+            "Variation requested",
+            False,
+            "Variation requested on {{ reference }}",
+            ("reference", "organisation_name", "summary", "reason"),
+        ),
+        Event(
+            "award_declined",
+            "Grant offer declined",
+            True,
+            "Grant offer for {{ reference }} declined",
+            ("reference", "organisation_name", "reason"),
+        ),
+        Event(
+            "award_ended",
+            "Award withdrawn or terminated",
+            True,
+            "Your award {{ reference }} has been {{ status }}",
+            ("reference", "status", "reason"),
+        ),
+        Event(
+            "closure_report_sent",
+            "End-of-project report sent",
+            False,
+            "End-of-project report sent for {{ reference }}",
+            ("reference", "organisation_name"),
+        ),
+        Event(
+            "award_closed",
+            "Award closed",
+            False,
+            "Your award {{ reference }} is closed",
+            ("reference",),
+        ),
     ]
 }
 
