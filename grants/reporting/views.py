@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from grants import permissions as gperms
 from grants.models import ExportJob, Programme, PublishedFile
 from grants.models.award_monitoring import RAG_DEFINITIONS
+from grants.reporting.downloads import download_links
 from grants.selectors import organisation_search
 
 from . import charts, exports, forms, selectors, services
@@ -30,22 +31,6 @@ def staff_only(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _query(request: HttpRequest, **extra) -> str:
-    q = request.GET.copy()
-    for k, v in extra.items():
-        q[k] = v
-    return q.urlencode()
-
-
-def _downloads(request: HttpRequest, table: str, **extra) -> dict:
-    query = _query(request, **extra)
-    base = {
-        fmt: reverse("reporting:download", args=[table, fmt]) + (f"?{query}" if query else "")
-        for fmt in ("csv", "xlsx")
-    }
-    return {"table": table, "query": query, **base}
 
 
 @staff_only
@@ -68,8 +53,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "form": form,
             "filters": filters,
             "d": d,
-            "charts": [(c, _downloads(request, tables[c.id])) for c in chart_list],
-            "awards_download": _downloads(request, "awards"),
+            "charts": [(c, download_links(request, tables[c.id])) for c in chart_list],
+            "awards_download": download_links(request, "awards"),
         },
     )
 
@@ -128,7 +113,7 @@ def board_report(request: HttpRequest) -> HttpResponse:
         "as_at": as_at,
         "quarters": quarters,
         "rag_definitions": [(k.label, v) for k, v in RAG_DEFINITIONS.items()],
-        "downloads": _downloads(request, "board-report", as_at=as_at.isoformat()),
+        "downloads": download_links(request, "board-report", as_at=as_at.isoformat()),
     }  # fmt: skip
     return render(request, "reporting/board_report.html", ctx)
 
@@ -227,7 +212,7 @@ def council_profile(request: HttpRequest, code: str) -> HttpResponse:
         "reporting/council_profile.html",
         {
             "p": profile,
-            "bids_download": _downloads(request, "council-bids", council=org.code),
-            "awards_download": _downloads(request, "council-awards", council=org.code),
+            "bids_download": download_links(request, "council-bids", council=org.code),
+            "awards_download": download_links(request, "council-awards", council=org.code),
         },
     )

@@ -274,3 +274,12 @@ def test_public_round_list_query_count_is_fixed(db, client, django_assert_max_nu
         f.RoundFactory()
     with django_assert_max_num_queries(3):
         assert client.get(reverse("grants:round_list")).status_code == 200
+
+
+def test_foreign_key_in_lookup_drops_values_no_column_can_hold(personas):
+    from grants.models import StaffRole
+
+    role = StaffRole.objects.filter(user=personas.programme_manager).first()
+    assert list(StaffRole.objects.filter(user_id__in=[10**30, role.user_id], pk=role.pk)) == [role]
+    assert list(StaffRole.objects.filter(user__in=[10**30, role.user_id], pk=role.pk)) == [role]
+    assert not StaffRole.objects.filter(user_id__in=[10**30]).exists()
