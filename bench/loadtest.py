@@ -27,7 +27,7 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-OUT = Path(__file__).resolve().parent / "loadtest.json"
+OUT = Path(os.environ.get("LOADTEST_OUT") or Path(__file__).resolve().parent / "loadtest.json")
 USERS = int(os.environ.get("LOADTEST_USERS", "200"))
 LOGIN_USERS = 20  # sign in through the real form; the others arrive with a session made in advance
 CLOSE_AFTER = int(os.environ.get("LOADTEST_CLOSE_AFTER", "100"))  # seconds after the load starts
@@ -36,6 +36,9 @@ LATE_SHARE = 0.1  # officers who leave it until after the close, and must be ref
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/grantbench_load"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 PASSWORD = "deadline-day-" + "load-test"
+WORKERS = 4  # gunicorn processes, as the issue asks
+WORKER_CLASS = "sync"
+THREADS = 1
 
 
 def main() -> int:
@@ -99,8 +102,29 @@ def main() -> int:
     OUT.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
     print(f"Wrote {OUT}")
-    ok = not result["acknowledged_missing"] and result["accepted_after_deadline"] == 0 and result["errors_5xx"] == 0
-    return 0 if ok else 1
+    problems = failures(result)
+    for problem in problems:
+        print(f"FAILED: {problem}", flush=True)
+    return 1 if problems else 0
+
+
+def failures(result: dict) -> list[str]:
+    """What makes a run fail: lost or late-accepted submissions, server errors, and a run that
+    proves nothing (no submission acknowledged, or a submit whose outcome nobody could tell)."""
+    checks = [
+        (result["submissions_acknowledged"] > 0, "no submission was acknowledged: the run proves nothing"),
+        (not result["acknowledged_missing"], f"acknowledged but not stored: {result['acknowledged_missing']}"),
+        (result["accepted_after_deadline"] == 0, f"{result['accepted_after_deadline']} accepted after the deadline"),
+        (result["acknowledged_sent_after_close"] == 0, "a submit sent after the close was acknowledged"),
+        (result["errors_5xx"] == 0, f"{result['errors_5xx']} server errors"),
+        (result["not_acknowledged_nor_refused"] == 0, "submits neither acknowledged nor refused (outcome unknown)"),
+        (
+            result["late_refused"] == result["late_attempts"],
+            f"only {result['late_refused']} of {result['late_attempts']} late officers were refused",
+        ),
+        (result["late_attempts"] > 0, "no officer submitted after the close: the deadline was not tested"),
+    ]
+    return [message for ok, message in checks if not ok]
 
 
 def _plan(seed: dict, closes_at: float, out: Path) -> dict:
@@ -150,8 +174,12 @@ def _result(out: dict, seed: dict, closes_at: float, receipts: dict) -> dict:
         "submissions_stored": stored["count"],
         "accepted_after_deadline": stored["after_deadline"],
         "acknowledged_missing": missing,
+        # Acknowledged although the client pressed submit after the close: the server's clock
+        # is the same machine's, so this can only mean a deadline not enforced (must be 0).
+        "acknowledged_sent_after_close": sum(1 for o in acknowledged if o["submit_sent"] >= closes_at),
         "refused_after_deadline": sum(1 for o in outcomes if o["refused"]),
         "late_attempts": sum(1 for o in outcomes if o["late"]),
+        "late_refused": sum(1 for o in outcomes if o["late"] and o["refused"]),
         # Sent before the close but reached the server after it (queued behind other requests):
         # the server is right to refuse them; the client is told on the page.
         "refused_sent_before_close": sum(1 for o in outcomes if o["refused"] and o["submit_sent"] < closes_at),
@@ -163,7 +191,7 @@ def _result(out: dict, seed: dict, closes_at: float, receipts: dict) -> dict:
         "receipt_emails": receipts,
         "run_seconds": RUN_TIME,
         "round_closed_after_s": CLOSE_AFTER,
-        "server": "gunicorn 4 sync workers, PostgreSQL, Redis, 1 Celery worker, loopback",
+        "server": _server(),
     }
 
 
@@ -190,12 +218,16 @@ def _manage(env: dict, *args: str) -> None:
 
 
 def _gunicorn_cmd(port: int) -> list[str]:
-    return [str(BIN / "gunicorn"), "config.wsgi:application", "-w", "4", "-b", f"127.0.0.1:{port}"] + [
-        "--timeout",
-        "60",
-        "--graceful-timeout",
-        "10",
-    ]
+    return [str(BIN / "gunicorn"), "config.wsgi:application", "-b", f"127.0.0.1:{port}"] + [
+        "--workers", str(WORKERS), "--worker-class", WORKER_CLASS, "--threads", str(THREADS),
+        "--timeout", "60", "--graceful-timeout", "10",
+    ]  # fmt: skip
+
+
+def _server() -> str:
+    """What served the run, from the same constants that started it."""
+    kind = f"{WORKERS} {WORKER_CLASS} workers" + (f" x {THREADS} threads" if WORKER_CLASS == "gthread" else "")
+    return f"gunicorn {kind}, PostgreSQL, Redis, 1 Celery worker (2 processes), loopback"
 
 
 def _worker_cmd() -> list[str]:

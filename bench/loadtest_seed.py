@@ -126,11 +126,13 @@ def stored_submissions(*, round_id: int) -> dict:
     from grants.models import Round
 
     rnd = Round.objects.get(pk=round_id)
-    submitted = Bid.objects.filter(round_id=round_id, submitted_at__isnull=False)
+    bids = Bid.objects.filter(round_id=round_id)
+    submitted = bids.filter(status="submitted", submitted_at__isnull=False)
     return {
         "count": submitted.count(),
         "references": set(submitted.values_list("reference", flat=True)),
-        "after_deadline": submitted.filter(submitted_at__gte=rnd.closes_at).count(),
+        # Any bid stamped at or after the close, whatever its status now, was accepted late.
+        "after_deadline": bids.filter(submitted_at__gte=rnd.closes_at).count(),
         "closes_at": rnd.closes_at,
     }
 
