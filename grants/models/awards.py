@@ -102,7 +102,11 @@ class Award(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_name = models.CharField("name of signatory", max_length=150, blank=True)
     accepted_role = models.CharField("job title of signatory", max_length=150, blank=True)
+    # What the signatory accepted, as it stood then (amount, conditions, tranches, milestones,
+    # return schedule): later re-planning must not rewrite the letter they signed.
+    accepted_terms = models.JSONField(null=True, blank=True, editable=False)
     closure_report = models.TextField("end-of-project report", blank=True)
+    closure_report_count = models.PositiveSmallIntegerField(default=0, help_text="Times the report was sent")
     case_study = models.TextField(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     is_historic = models.BooleanField(default=False, help_text="Entered directly, not from a bid")
@@ -231,6 +235,7 @@ class Variation(models.Model):
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="variations")
     kind = models.CharField(max_length=20, choices=VariationKind.choices)
     reason = models.TextField()
+    new_planned_start = models.DateField(null=True, blank=True)
     new_planned_end = models.DateField(null=True, blank=True)
     new_amount = models.DecimalField(null=True, blank=True, **money)
     new_scope = models.TextField(blank=True)
