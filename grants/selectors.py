@@ -1,6 +1,8 @@
 """Reads for reference data, programmes and rounds, shaped so each page costs fixed queries."""
 
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
+import re
+
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
 from .models import Organisation, OrganisationAlias, Programme, Round, RoundStatus, User
@@ -9,6 +11,7 @@ from .models.organisations import COUNCIL_KINDS, OrgKind
 # SQLite refuses LIKE patterns over 50,000 bytes, and no name or title is anywhere near this long:
 # a longer search term is cut here rather than reaching the database as a 500.
 SEARCH_TERM_MAX = 200
+GSS_CODE = re.compile(r"^[EeWwSsNn]\d{8}$")
 
 
 def search_term(value: str | None) -> str:
@@ -16,7 +19,8 @@ def search_term(value: str | None) -> str:
 
 
 def organisation_search(*, query: str, include_former: bool = True, limit: int = 20) -> QuerySet[Organisation]:
-    """Find an organisation by name, short name, three-letter or GSS code, or a former name."""
+    """Find an organisation by name, short name, three-letter or GSS code (current or former), or a
+    former name. Exact code and name matches come first, then current bodies before former ones."""
     query = search_term(query)
     qs = Organisation.objects.all()
     if not include_former:
@@ -24,15 +28,19 @@ def organisation_search(*, query: str, include_former: bool = True, limit: int =
     if not query:
         return qs.none()
     alias = OrganisationAlias.objects.filter(organisation=OuterRef("pk"), name__icontains=query)
-    match = (
-        Q(name__icontains=query)
-        | Q(short_name__icontains=query)
-        | Q(code__iexact=query)
-        | Q(gss_code__iexact=query)
-        | Exists(alias)
+    code_match = Q(code__iexact=query) | Q(gss_code__iexact=query)
+    if GSS_CODE.match(query):  # a code the area had before a boundary change
+        code_match |= Q(former_gss_codes__icontains=query.upper())
+    match = code_match | Q(name__icontains=query) | Q(short_name__icontains=query) | Exists(alias)
+    exact = Case(
+        When(code_match, then=0),
+        When(Q(short_name__iexact=query) | Q(name__iexact=query), then=1),
+        default=2,
     )
-    exact = Case(When(Q(code__iexact=query) | Q(gss_code__iexact=query), then=0), default=1)
-    return qs.filter(match).annotate(exact=exact).order_by("exact", "end_date", "short_name")[:limit]
+    # PostgreSQL sorts NULLs last by default, SQLite first: say it, so current councils (no end
+    # date) come before the former ones they replaced on both.
+    order = ("exact", F("end_date").asc(nulls_first=True), "short_name")
+    return qs.filter(match).annotate(exact=exact).order_by(*order)[:limit]
 
 
 def rounds_public(*, now=None) -> QuerySet[Round]:

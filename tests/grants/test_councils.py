@@ -59,5 +59,22 @@ def test_exact_code_match_comes_first(councils):
     assert organisation_search(query="KEN")[0].code == "KEN"
 
 
+@pytest.mark.parametrize("query, current, former", [("Somerset", "SMT", "SOM"), ("Buckinghamshire", "BUC", "BKM")])
+def test_the_current_council_comes_before_the_one_it_replaced(councils, query, current, former):
+    """On PostgreSQL NULLs sort last, so a plain order by end_date put former councils first."""
+    results = list(organisation_search(query=query))
+    codes = [o.code for o in results]
+    assert codes[0] == current
+    assert codes.index(current) < codes.index(former)
+    ended = [o.end_date is not None for o in results if o.short_name.lower() != query.lower()]
+    assert ended == sorted(ended), "current councils are listed before former ones"
+
+
+def test_search_by_former_gss_code(councils):
+    # North East Combined Authority had E47000005 before the 2024 boundary change.
+    assert organisation_search(query="E47000005")[0].code == "NECA"
+    assert organisation_search(query="e47000005")[0].code == "NECA"
+
+
 def test_search_ignores_empty_query(councils):
     assert list(organisation_search(query="  ")) == []
