@@ -31,6 +31,18 @@ class Table:
     total: int | None = None  # for progress; None when cheap to skip
 
 
+# A spreadsheet treats a cell starting with one of these as a formula (=HYPERLINK(...) in a bid
+# title would run when a member of staff opens the download), so text is given a leading
+# apostrophe, as OWASP advises for CSV injection. Numbers and dates are never text here, so a
+# negative amount keeps its minus sign.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def safe_text(value: str) -> str:
+    """Text that no spreadsheet will run: the one rule for every CSV and XLSX text cell."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
 def _text(v) -> str:
     if v is None:
         return ""
@@ -38,7 +50,9 @@ def _text(v) -> str:
         return timezone.localtime(v).isoformat(timespec="seconds") if timezone.is_aware(v) else v.isoformat()
     if isinstance(v, date):
         return v.isoformat()
-    return str(v)
+    if isinstance(v, Decimal | int | float):
+        return str(v)
+    return safe_text(str(v))
 
 
 class _Echo:
@@ -48,7 +62,7 @@ class _Echo:
 
 def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
     writer = csv.writer(_Echo())
-    yield writer.writerow(header)
+    yield writer.writerow([_text(h) for h in header])
     for row in rows:
         yield writer.writerow([_text(v) for v in row])
 
@@ -72,7 +86,7 @@ def write_xlsx(fileobj, title: str, header: list[str], rows: Iterable[list], pro
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=title[:31] or "Export")
-    ws.append(header)
+    ws.append([_text(h) for h in header])
     n = 0
     for n, row in enumerate(rows, start=1):
         ws.append([_cell(v) for v in row])
@@ -86,7 +100,7 @@ def write_xlsx(fileobj, title: str, header: list[str], rows: Iterable[list], pro
 
 def write_csv(textfile, header: list[str], rows: Iterable[list], progress=None) -> int:
     writer = csv.writer(textfile)
-    writer.writerow(header)
+    writer.writerow([_text(h) for h in header])
     n = 0
     for n, row in enumerate(rows, start=1):
         writer.writerow([_text(v) for v in row])

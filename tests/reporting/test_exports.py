@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from grants.models import ExportJob, ExportStatus
 from grants.reporting import exports, services
 
+from . import factories as rf
 from .test_dashboard import _table
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +128,29 @@ def test_export_of_a_programme_the_user_cannot_see_is_refused(client_for, world,
     )
     assert r.status_code == 404
     assert not ExportJob.objects.exists()
+
+
+HOSTILE = ['=HYPERLINK("http://evil.example","click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)"]
+
+
+def test_text_that_a_spreadsheet_would_run_is_defused_in_csv_and_xlsx(client_for, world, personas):
+    """Every registered table goes through the same writers, so a bid title cannot become a
+    formula in anyone's download; numbers (a negative amount) are left alone."""
+    from applications.models import Bid
+
+    lead = world["awards"][0].lead
+    for i, title in enumerate(HOSTILE):
+        bid = rf.make_bid(world["rounds"][i], rf.BidSpec(i, 1000 + i))  # one bid per lead per round
+        Bid.objects.filter(pk=bid.pk).update(lead=lead, title=title)
+    c = client_for(personas.administrator)
+    url = reverse("reporting:download", args=["council-bids", "csv"])
+    titles = sorted(r[3] for r in _csv(c.get(url, {"council": lead.code}))[1:])
+    assert titles == sorted("'" + t for t in HOSTILE)
+    r = c.get(reverse("reporting:download", args=["council-bids", "xlsx"]), {"council": lead.code})
+    ws = load_workbook(io.BytesIO(b"".join(r.streaming_content))).active
+    cells = [row[3] for row in ws.iter_rows(min_row=2)]
+    assert sorted(c.value for c in cells) == sorted("'" + t for t in HOSTILE)
+    assert {c.data_type for c in cells} == {"s"}  # text, never "f" (formula)
+    out = io.StringIO()
+    exports.write_csv(out, ["=h"], [["=x", Decimal("-5.00"), -3, "plain"]])
+    assert out.getvalue().splitlines() == ["'=h", "'=x,-5.00,-3,plain"]
