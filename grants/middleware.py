@@ -1,5 +1,7 @@
 """Programme staff and panel members must turn on two-factor authentication before anything else."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -24,7 +26,9 @@ class RequireStaffMFAMiddleware:
             and not mfa_enabled(request.user)
         ):
             messages.warning(request, "Set up two-factor authentication before you continue. Your role requires it.")
-            return redirect(f"{reverse('mfa_activate_totp')}?next={path}")
+            # The whole address, query string included, so a filtered list or a link from an email
+            # opens as it was asked for once MFA is set up.
+            return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
 

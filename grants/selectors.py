@@ -5,6 +5,7 @@ import re
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
+from .dates import govuk_when
 from .models import Organisation, OrganisationAlias, Programme, Round, RoundStatus, User
 from .models.organisations import COUNCIL_KINDS, OrgKind
 
@@ -65,7 +66,7 @@ def round_eligibility(*, round: Round, organisation: Organisation | None, now=No
     reasons: list[str] = []
     status = round.status_at(now or timezone.now())
     if status == RoundStatus.SCHEDULED:
-        reasons.append(f"This round opens on {timezone.localtime(round.opens_at):%-d %B %Y at %-I:%M%p}.")
+        reasons.append(f"This round opens on {govuk_when(round.opens_at)}.")
     elif status != RoundStatus.OPEN:
         reasons.append("This round is not open for bids.")
     if organisation is None:

@@ -147,14 +147,16 @@ class Round(models.Model):
         now = now or timezone.now()
         if not self.published:
             return RoundStatus.DRAFT
+        if now < self.opens_at:
+            return RoundStatus.SCHEDULED
+        # Scoring may start early on bids already in, but councils must still see the round open
+        # until its deadline: the clock decides first, decisions and assessment only after it.
+        if now < self.closes_at:
+            return RoundStatus.OPEN
         if self.decided_at:
             return RoundStatus.DECIDED
         if self.assessment_started_at:
             return RoundStatus.IN_ASSESSMENT
-        if now < self.opens_at:
-            return RoundStatus.SCHEDULED
-        if now < self.closes_at:
-            return RoundStatus.OPEN
         return RoundStatus.CLOSED
 
     @property

@@ -70,6 +70,17 @@ def test_status_derives_from_dates_and_decisions():
     assert rnd.status_at(closes + timedelta(days=31)) == RoundStatus.DECIDED
 
 
+def test_a_round_still_open_for_bids_shows_open_even_if_scoring_started_early():
+    opens = datetime(2026, 3, 1, 9, tzinfo=LONDON)
+    closes = datetime(2026, 3, 29, 12, tzinfo=LONDON)
+    rnd = f.RoundFactory(opens_at=opens, closes_at=closes, assessment_started_at=opens + timedelta(days=3))
+    assert rnd.status_at(opens + timedelta(days=4)) == RoundStatus.OPEN
+    assert rnd.status_at(closes) == RoundStatus.IN_ASSESSMENT
+    rnd.decided_at = opens + timedelta(days=5)  # even a decision recorded early waits for the deadline
+    assert rnd.status_at(closes - timedelta(seconds=1)) == RoundStatus.OPEN
+    assert rnd.status_at(closes) == RoundStatus.DECIDED
+
+
 def test_public_list_shows_open_and_upcoming_only():
     open_round = f.RoundFactory()
     upcoming = f.RoundFactory(
@@ -80,6 +91,20 @@ def test_public_list_shows_open_and_upcoming_only():
     listed = set(rounds_public())
     assert {open_round, upcoming} <= listed
     assert closed not in listed and draft not in listed
+
+
+def test_public_list_says_when_an_upcoming_round_opens(client):
+    f.RoundFactory(name="Open one")
+    f.RoundFactory(
+        name="Upcoming one",
+        opens_at=datetime(2099, 6, 1, 9, tzinfo=LONDON),
+        closes_at=datetime(2099, 7, 1, 17, tzinfo=LONDON),
+    )
+    html = client.get("/rounds/").content.decode()
+    row = html[html.index("Upcoming one") :]
+    assert "1 June 2099, 9am" in row[: row.index("</tr>")]
+    row = html[html.index("Open one") :]
+    assert "Open now" in row[: row.index("</tr>")]
 
 
 class TestEligibility:
@@ -133,7 +158,7 @@ class TestEligibility:
             opens_at=datetime(2099, 6, 1, 9, tzinfo=LONDON), closes_at=datetime(2099, 7, 1, tzinfo=LONDON)
         )
         [reason] = round_eligibility(round=rnd, organisation=f.OrganisationFactory())
-        assert reason.startswith("This round opens on 1 June 2099")
+        assert reason == "This round opens on 1 June 2099 at 9am."
 
     def test_eligibility_uses_server_time(self):
         rnd = f.RoundFactory(

@@ -96,6 +96,14 @@ def test_staff_without_mfa_must_set_it_up_first(db, client_for):
     assert response.url.startswith(reverse("mfa_activate_totp"))
 
 
+def test_mfa_redirect_keeps_the_query_string_in_next(db, client_for):
+    from urllib.parse import parse_qs, urlsplit
+
+    pm = f.StaffRoleFactory(role="programme_manager", programme=f.ProgrammeFactory()).user
+    response = client_for(pm).get(reverse("grants:staff_organisations") + "?q=Kent&page=2")
+    assert parse_qs(urlsplit(response.url).query)["next"] == [reverse("grants:staff_organisations") + "?q=Kent&page=2"]
+
+
 def test_panel_member_without_mfa_must_set_it_up_first(db, client_for):
     member = f.PanelMemberFactory().user
     response = client_for(member).get(reverse("grants:organisation_search_json"))
