@@ -82,25 +82,45 @@ def clean_answer(question: Question, raw) -> object:
     return None  # file uploads are stored as EvidenceFile rows
 
 
-def display_answer(question: Question, value) -> str:
-    """An answer as words, for check-your-answers pages and exports."""
-    if is_blank(value):
-        return ""
-    if question.type == T.MONEY:
-        return f"£{Decimal(value):,.2f}"
-    if question.type == T.YES_NO:
+def _words(value) -> str:
+    """Any stored value as plain words: the fallback when it no longer fits its question."""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
         return "Yes" if value else "No"
-    if question.type == T.DATE:
-        return f"{date.fromisoformat(value):%-d %B %Y}"
-    if question.type == T.MULTIPLE_CHOICE:
-        return ", ".join(value)
     return str(value)
 
 
+def display_answer(question: Question, value) -> str:
+    """An answer as words, for check-your-answers pages and exports.
+
+    A stored value can predate a change to its question (a draft answered before the type
+    changed), so a value that does not fit the question's type is shown as it was typed,
+    never refused with an error.
+    """
+    if is_blank(value):
+        return ""
+    try:
+        if question.type == T.MONEY and not isinstance(value, bool | list | dict):
+            return f"£{Decimal(str(value)):,.2f}"
+        if question.type == T.YES_NO and isinstance(value, bool):
+            return "Yes" if value else "No"
+        if question.type == T.DATE and isinstance(value, str):
+            return f"{date.fromisoformat(value):%-d %B %Y}"
+    except (InvalidOperation, ValueError, TypeError):
+        pass
+    return _words(value)
+
+
 def raw_for_form(question: Question, value):
-    """A stored value as a form field's initial text."""
+    """A stored value as a form field's initial text (a list for multiple choice), whatever
+    type it was stored under, so the council sees what it typed and can correct it."""
+    if question.type == T.MULTIPLE_CHOICE:
+        if value is None:
+            return []
+        return [str(v) for v in value] if isinstance(value, list) else [_words(value)]
     if value is None:
-        return [] if question.type == T.MULTIPLE_CHOICE else ""
-    if question.type == T.YES_NO:
+        return ""
+    if question.type == T.YES_NO and isinstance(value, bool):
         return "yes" if value else "no"
-    return value
+    return _words(value)

@@ -1,12 +1,16 @@
-"""The question builder's rules. Before any bid is submitted, managers change anything; after
-that, answers pin their questions: wording, hints and order may change, but nothing that would
-orphan or invalidate an answer (deleting, changing type, dropping an option in use)."""
+"""The question builder's rules. Before any bid is submitted, managers change anything except the
+type of a question drafts have answered (the answers would no longer fit; deleting the question,
+after a confirmation that counts them, is the honest way). After the first submission, answers
+pin their questions: wording, hints and order may change, but nothing that would orphan or
+invalidate an answer (deleting, changing type, dropping an option in use, making a question
+required, a word limit below an answer's length)."""
 
 from django.db import transaction
 
 from grants.models import Round, User
 from grants.services import audit_record
 
+from .answers import is_blank, word_count
 from .models import Answer, EvidenceFile, Question, Section
 from .selectors import questions_locked
 from .services import BidError
@@ -24,6 +28,12 @@ def save_section(*, round: Round, actor: User, section: Section | None = None, *
     return section
 
 
+def deletion_cost(*, questions) -> tuple[int, int]:
+    """(answers deleted, files kept but detached) if these questions go, for the confirmation page."""
+    values = Answer.objects.filter(question__in=questions, value__isnull=False).values_list("value", flat=True)
+    return sum(1 for v in values if not is_blank(v)), EvidenceFile.objects.filter(question__in=questions).count()
+
+
 @transaction.atomic
 def delete_section(*, section: Section, actor: User) -> None:
     if questions_locked(round=section.round):
@@ -34,21 +44,60 @@ def delete_section(*, section: Section, actor: User) -> None:
     section.delete()
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def answered_bid_count(*, question: Question) -> int:
+    """How many bids hold an answer or a file for this question."""
+    rows = Answer.objects.filter(question=question, value__isnull=False).values_list("bid_id", "value")
+    bids = {bid_id for bid_id, value in rows if not is_blank(value)}
+    bids |= set(EvidenceFile.objects.filter(question=question).values_list("bid_id", flat=True))
+    return len(bids)
+
+
+def _locked_changes(*, question: Question, fields: dict) -> dict[str, str]:
+    """What a change to a question pinned by submitted answers would break, by field."""
+    errors = {}
+    if fields.get("type", question.type) != question.type:
+        errors["type"] = LOCKED.format(what="a question's type cannot change")
+    dropped = set(question.choices) - set(fields.get("choices", question.choices))
+    answers = list(Answer.objects.filter(question=question, value__isnull=False).values_list("value", flat=True))
+    if dropped and any((set(v) if isinstance(v, list) else {v}) & dropped for v in answers):
+        errors["choices_text"] = LOCKED.format(what="options that bids have chosen cannot be removed")
+    if fields.get("required") and not question.required:
+        errors["required"] = LOCKED.format(what="an optional question cannot become required")
+    limit = fields.get("word_limit", question.word_limit)
+    shrinking = limit and (question.word_limit is None or limit < question.word_limit)
+    if shrinking and question.type == "long_text" and fields.get("type", question.type) == "long_text":
+        longest = max((word_count(v) for v in answers if isinstance(v, str)), default=0)
+        if longest > limit:
+            errors["word_limit"] = (
+                f"Bids have been submitted in this round and the longest answer to this question has {longest} "
+                f"words, so the word limit cannot be lower than {longest}"
+            )
+    return errors
+
+
 @transaction.atomic
 def save_question(*, section: Section, actor: User, question: Question | None = None, **fields) -> Question:
     creating = question is None
-    if question is not None and questions_locked(round=section.round):
-        if fields.get("type", question.type) != question.type:
-            raise BidError({"type": LOCKED.format(what="a question's type cannot change")})
-        dropped = set(question.choices) - set(fields.get("choices", question.choices))
-        used = [
-            a.value
-            for a in Answer.objects.filter(question=question).exclude(value=None)
-            if (set(a.value) if isinstance(a.value, list) else {a.value}) & dropped
-        ]
-        if used:
-            raise BidError({"choices_text": LOCKED.format(what="options that bids have chosen cannot be removed")})
-    if creating and fields.get("required") and questions_locked(round=section.round):
+    locked = questions_locked(round=section.round)
+    if not creating and locked:
+        errors = _locked_changes(question=question, fields=fields)
+        if errors:
+            raise BidError(errors)
+    if not creating and not locked and fields.get("type", question.type) != question.type:
+        answered = answered_bid_count(question=question)
+        if answered:
+            raise BidError(
+                {
+                    "type": f"{_plural(answered, 'draft bid')} {'has' if answered == 1 else 'have'} answered this "
+                    "question, so its type cannot change: the answers would no longer fit. Add a new question "
+                    "instead, or delete this one (which deletes its answers)"
+                }
+            )
+    if creating and fields.get("required") and locked:
         raise BidError({"required": LOCKED.format(what="new questions must be optional")})
     question = question or Question(section=section)
     for key, value in fields.items():
@@ -74,8 +123,12 @@ def delete_question(*, question: Question, actor: User) -> None:
 @transaction.atomic
 def copy_questions(*, source: Round, target: Round, actor: User) -> int:
     """Append copies of every section and question of `source` to `target`."""
+    from grants.permissions import can_view_programme
+
     if source.pk == target.pk:
         raise BidError({"source": "Choose a different round to copy from"})
+    if not can_view_programme(actor, source.programme):
+        raise BidError({"source": "Choose a round of a programme you work on"})
     if questions_locked(round=target):
         raise BidError(LOCKED.format(what="questions cannot be copied in"))
     offset = (Section.objects.filter(round=target).order_by("-order").values_list("order", flat=True).first() or 0) + 1

@@ -5,8 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
+from grants import permissions as gperms
 from grants.models import Round
 
 from .. import builder, selectors
@@ -19,10 +19,7 @@ from .staff import staff_round
 @login_required
 def staff_questions(request, slug):
     round = staff_round(request, slug, manage=True)
-    others = Round.objects.filter(programme__in=[round.programme_id]).exclude(pk=round.pk) | Round.objects.filter(
-        sections__isnull=False
-    ).exclude(pk=round.pk)
-    copy_form = CopyQuestionsForm(request.POST or None, rounds=others.distinct().order_by("-opens_at"))
+    copy_form = CopyQuestionsForm(request.POST or None, rounds=_copy_sources(request.user, round))
     if request.method == "POST" and copy_form.is_valid():
         try:
             n = builder.copy_questions(source=copy_form.cleaned_data["source"], target=round, actor=request.user)
@@ -41,6 +38,14 @@ def staff_questions(request, slug):
             "copy_form": copy_form,
         },
     )
+
+
+def _copy_sources(user, round: Round):
+    """Rounds with questions in programmes this manager may see: never another programme's form."""
+    rounds = Round.objects.filter(sections__isnull=False).exclude(pk=round.pk)
+    if not gperms.has_global_staff_view(user):
+        rounds = rounds.filter(programme_id__in=gperms.managed_programme_ids(user))
+    return rounds.distinct().order_by("-opens_at")
 
 
 @login_required
@@ -77,19 +82,36 @@ def staff_question_edit(request, slug, section_pk, question_pk=None):
     return render(request, "applications/staff_form.html", {"round": round, "form": form, "title": title})
 
 
-@require_POST
 @login_required
 def staff_delete(request, slug, kind, pk):
+    """GET asks "Are you sure?", counting the draft answers that would be lost; POST deletes."""
     round = staff_round(request, slug, manage=True)
-    if kind not in ("section", "question"):
+    if kind == "section":
+        target = get_object_or_404(Section, pk=pk, round=round)
+        questions = Question.objects.filter(section=target)
+    elif kind == "question":
+        target = get_object_or_404(Question.objects.select_related("section"), pk=pk, section__round=round)
+        questions = Question.objects.filter(pk=target.pk)
+    else:
         raise Http404
-    try:
-        if kind == "section":
-            builder.delete_section(section=get_object_or_404(Section, pk=pk, round=round), actor=request.user)
-        else:
-            question = get_object_or_404(Question, pk=pk, section__round=round)
-            builder.delete_question(question=question, actor=request.user)
-        messages.success(request, f"The {kind} has been deleted")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("applications:staff_questions", slug=round.slug)
+    if request.method == "POST":
+        try:
+            if kind == "section":
+                builder.delete_section(section=target, actor=request.user)
+            else:
+                builder.delete_question(question=target, actor=request.user)
+            messages.success(request, f"The {kind} has been deleted")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("applications:staff_questions", slug=round.slug)
+    answers, files = builder.deletion_cost(questions=questions)
+    context = {
+        "round": round,
+        "kind": kind,
+        "target": target,
+        "question_count": questions.count(),
+        "answers": answers,
+        "files": files,
+        "locked": selectors.questions_locked(round=round),
+    }
+    return render(request, "applications/staff_delete.html", context)
