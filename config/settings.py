@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,11 +29,16 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-# The fallback key only ever serves the embedded development default.
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (
-    "django-insecure-embedded-development-key-never-used-in-production"
-)
+# The fallback key only ever serves the embedded development default: production refuses to start
+# without a key of its own rather than sign sessions with one published in this file.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("Set DJANGO_SECRET_KEY: with DJANGO_DEBUG=0 there is no built-in key")
+    SECRET_KEY = "django-insecure-embedded-development-key-never-used-in-production"
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("Set DJANGO_ALLOWED_HOSTS (comma-separated host names) when DJANGO_DEBUG=0")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -136,6 +142,11 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Grantbench: "
+# Rate limits count by client address. Behind a load balancer every request comes from its
+# address unless allauth is told how many proxies (ALLAUTH_TRUSTED_PROXY_COUNT, read from the right
+# of X-Forwarded-For) or which header (ALLAUTH_TRUSTED_CLIENT_IP_HEADER, e.g. X-Real-IP) to trust.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("ALLAUTH_TRUSTED_PROXY_COUNT") or "0")
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("ALLAUTH_TRUSTED_CLIENT_IP_HEADER") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Grantbench"
 
@@ -189,10 +200,18 @@ STORAGES = {
 UPLOAD_MAX_BYTES = int(os.environ.get("GRANTBENCH_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 FILE_UPLOAD_PERMISSIONS = 0o640
 
-# Cache (rate limits, locks): Redis when given, local memory by default.
+# Cache (login rate limits, locks): Redis when given, local memory by default. Rate limits only
+# hold if every gunicorn worker counts in the same place, so without REDIS_URL a Redis broker
+# doubles as the cache (keys prefixed, so they never meet Celery's).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+if not REDIS_URL and os.environ.get("CELERY_BROKER_URL", "").startswith(("redis://", "rediss://")):
+    REDIS_URL = os.environ["CELERY_BROKER_URL"]
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "grantbench",
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -252,6 +271,8 @@ CSRF_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # The load balancer's health check speaks plain HTTP to the container.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(int(timedelta(days=365).total_seconds()))))

@@ -78,3 +78,62 @@ def test_no_secrets_in_the_repository():
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
     suspicious = [p for p in tracked if p.endswith((".pem", ".key", ".env")) or Path(p).name in {".env", "id_rsa"}]
     assert not suspicious
+
+
+PRODUCTION = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x7$Gq!" * 10, "DJANGO_ALLOWED_HOSTS": "grants.example.org"}
+
+
+def settings_probe(expression: str, **env: str) -> object:
+    import json
+
+    code = (
+        f"import django, json; django.setup(); from django.conf import settings as s; print(json.dumps({expression}))"
+    )
+    result = run(["-c", code], **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run(["-c", "import django; django.setup()"], **{**PRODUCTION, "DJANGO_SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "DJANGO_SECRET_KEY" in result.stderr
+    assert "django-insecure" not in result.stdout
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    env = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_ALLOWED_HOSTS"}
+    result = run(["-c", "import django; django.setup()"], **env)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def test_trusted_proxies_for_rate_limits_come_from_the_environment():
+    probe = "[s.ALLAUTH_TRUSTED_PROXY_COUNT, s.ALLAUTH_TRUSTED_CLIENT_IP_HEADER]"
+    assert settings_probe(probe) == [0, None]
+    assert settings_probe(probe, ALLAUTH_TRUSTED_PROXY_COUNT="1", ALLAUTH_TRUSTED_CLIENT_IP_HEADER="X-Real-IP") == [
+        1,
+        "X-Real-IP",
+    ]
+
+
+def test_rate_limits_are_shared_through_the_redis_broker_when_no_redis_url():
+    probe = "[s.CACHES['default']['BACKEND'].rsplit('.', 1)[1], s.CACHES['default'].get('LOCATION')]"
+    assert settings_probe(probe) == ["LocMemCache", None]
+    assert settings_probe(probe, CELERY_BROKER_URL="redis://broker.internal:6379/0") == [
+        "RedisCache",
+        "redis://broker.internal:6379/0",
+    ]
+    assert settings_probe(
+        probe, CELERY_BROKER_URL="redis://broker.internal:6379/0", REDIS_URL="redis://cache.internal:6379/1"
+    ) == ["RedisCache", "redis://cache.internal:6379/1"]
+    assert settings_probe(probe, CELERY_BROKER_URL="amqp://broker.internal//")[0] == "LocMemCache"
+
+
+def test_health_check_answers_plain_http_while_pages_redirect_to_https():
+    code = (
+        "import django; django.setup(); from django.test import Client; c = Client(HTTP_HOST='grants.example.org'); "
+        "print(c.get('/healthz').status_code, c.get('/rounds/').status_code)"
+    )
+    result = run(["-c", code], **PRODUCTION)
+    assert result.stdout.split() == ["200", "301"], result.stderr
