@@ -50,6 +50,17 @@ class DashboardFilterForm(forms.Form):
         }
 
 
+    def applied(self) -> dict[str, str]:
+        """The filters in force as GET parameters, for download links: none when the form is
+        invalid, as the figures on screen then have none either."""
+        f = self.filters()
+        return {
+            "programme": f["programme"].slug if f["programme"] else "",
+            "round": f["round"].slug if f["round"] else "",
+            "year": str(f["year"]) if f["year"] else "",
+        }
+
+
 def dashboard_filters(*, user, params) -> dict:
     """Filters for a download: the dashboard's, or 404 when they are not ones the user may use."""
     data = {k: params.get(k, "") for k in ("programme", "round", "year")}
@@ -102,6 +113,8 @@ class OpenDataForm(forms.Form):
         super().__init__(data, **kwargs)
         progs = list(selectors.visible_programmes(user))
         rounds = Round.objects.filter(programme__in=progs).order_by("programme__name", "-opens_at")
+        self.programmes = {p.slug: p for p in progs}
+        self.rounds = {r.slug: r for r in rounds}
         self.fields["programme"].choices = [("", "All programmes")] + [(p.slug, p.name) for p in progs]
         self.fields["round"].choices = [("", "All rounds")] + [(r.slug, r.name) for r in rounds]
         self.helper = FormHelper()
@@ -111,3 +124,11 @@ class OpenDataForm(forms.Form):
             Field.select("round"),
             Submit("export", "Create the file"),
         )
+
+    def clean(self):
+        data = super().clean()
+        rnd = self.rounds.get(data.get("round") or "")
+        prog = self.programmes.get(data.get("programme") or "")
+        if rnd and prog and rnd.programme_id != prog.pk:
+            self.add_error("round", "Choose a round in the programme you chose, or all rounds")
+        return data

@@ -6,6 +6,7 @@ so the progress page can show how far it has got.
 """
 
 import io
+import logging
 import tempfile
 from datetime import date
 
@@ -14,15 +15,18 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from grants.models import BoardSummary, ExportJob, ExportStatus, Programme, PublishedFile, User
+from grants.models import BoardSummary, ExportJob, ExportStatus, Programme, PublishedFile, Round, User
 from grants.permissions import can_manage_programme, is_staff_user
 from grants.services import audit_record
 
 from . import exports, threesixty
 
 OPEN_DATA = "360giving"
+logger = logging.getLogger(__name__)
 
 
 class ReportingError(ValidationError):
@@ -36,9 +40,13 @@ def export_request(*, user: User, table: str, fmt: str, params: dict) -> ExportJ
     if table == OPEN_DATA:
         if fmt not in ("json", "csv"):
             raise ReportingError("Choose JSON or CSV")
+        if not _open_data_qs(user, params).exists():  # a 360Giving package needs at least one grant
+            raise ReportingError(
+                "There are no accepted, active or completed awards to publish for the programme and round you chose"
+            )
     elif table not in exports.TABLES or fmt not in exports.FORMATS:
         raise ReportingError("That export does not exist")
-    if table != OPEN_DATA:
+    else:
         exports.build(table, user, params)  # checks the filters now (404 if not allowed), not in the worker
     with transaction.atomic():
         job = ExportJob.objects.create(created_by=user, table=table, fmt=fmt, params=params)
@@ -48,12 +56,33 @@ def export_request(*, user: User, table: str, fmt: str, params: dict) -> ExportJ
 
 
 def _queue(job_id: int) -> None:
+    """Hand the job to the worker. If that fails (no broker, or the task itself failing when
+    Celery runs eagerly in-process) the job is marked failed so the page says so: the request
+    that asked for it still succeeds."""
     from .tasks import export_run
 
-    export_run.delay(job_id)
+    try:
+        export_run.delay(job_id)
+    except Exception:
+        logger.exception("Could not run export job %s", job_id)
+        ExportJob.objects.filter(pk=job_id, status__in=(ExportStatus.QUEUED, ExportStatus.RUNNING)).update(
+            status=ExportStatus.FAILED, error="The export could not be started", finished_at=timezone.now()
+        )
+
+
+def _failure(exc: Exception) -> str:
+    """What the requester is told: our own messages as they are, anything else in general terms
+    (the details go to the log, not to the page)."""
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    if isinstance(exc, Http404):
+        return "The filters are no longer ones you can use"
+    return "Something went wrong writing the file"
 
 
 def export_run(*, job_id: int) -> ExportJob:
+    """Write the file. Never raises for a failure in the export itself: the job records it, so
+    the progress page stops and says what happened."""
     job = ExportJob.objects.select_related("created_by").get(pk=job_id)
     if job.finished:
         return job
@@ -62,29 +91,15 @@ def export_run(*, job_id: int) -> ExportJob:
     def progress(n: int) -> None:
         ExportJob.objects.filter(pk=job.pk).update(rows_done=n)
 
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     try:
-        with tempfile.TemporaryFile() as tmp:
-            if job.table == OPEN_DATA:
-                qs = _open_data_qs(job.created_by, job.params)
-                ExportJob.objects.filter(pk=job.pk).update(rows_total=qs.count())
-                _write_text(tmp, lambda f: threesixty.write(f, qs, job.fmt, progress))
-                filename = f"360giving-{stamp}.{job.fmt}"
-            else:
-                table = exports.build(job.table, job.created_by, job.params)
-                ExportJob.objects.filter(pk=job.pk).update(rows_total=table.total or 0)
-                if job.fmt == "xlsx":
-                    exports.write_xlsx(tmp, table.title, table.header, table.rows, progress)
-                else:
-                    _write_text(tmp, lambda f: exports.write_csv(f, table.header, table.rows, progress))
-                filename = f"{job.table}-{stamp}.{job.fmt}"
-            tmp.seek(0)
-            name = default_storage.save(f"exports/{job.pk}/{filename}", File(tmp, name=filename))
+        name, filename = _write_job(job, progress)
     except Exception as exc:  # the page must say it failed rather than spin for ever
+        logger.exception("Export job %s failed", job.pk)
         ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportStatus.FAILED, error=str(exc)[:500], finished_at=timezone.now()
+            status=ExportStatus.FAILED, error=_failure(exc)[:500], finished_at=timezone.now()
         )
-        raise
+        job.refresh_from_db()
+        return job
     ExportJob.objects.filter(pk=job.pk).update(
         status=ExportStatus.DONE, file=name, filename=filename, finished_at=timezone.now()
     )
@@ -95,6 +110,31 @@ def export_run(*, job_id: int) -> ExportJob:
     return job
 
 
+def _write_job(job: ExportJob, progress) -> tuple[str, str]:
+    """Write the job's file to storage; returns its storage name and download name."""
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    with tempfile.TemporaryFile() as tmp:
+        if job.table == OPEN_DATA:
+            qs = _open_data_qs(job.created_by, job.params)
+            total = qs.count()
+            if not total:
+                raise ReportingError("No accepted, active or completed awards match any more, so there is no file")
+            ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
+            _write_text(tmp, lambda f: threesixty.write(f, qs, job.fmt, progress))
+            filename = f"360giving-{stamp}.{job.fmt}"
+        else:
+            table = exports.build(job.table, job.created_by, job.params)
+            ExportJob.objects.filter(pk=job.pk).update(rows_total=table.total or 0)
+            if job.fmt == "xlsx":
+                exports.write_xlsx(tmp, table.title, table.header, table.rows, progress)
+            else:
+                _write_text(tmp, lambda f: exports.write_csv(f, table.header, table.rows, progress))
+            filename = f"{job.table}-{stamp}.{job.fmt}"
+        tmp.seek(0)
+        name = default_storage.save(f"exports/{job.pk}/{filename}", File(tmp, name=filename))
+    return name, filename
+
+
 def _write_text(binary, write) -> None:
     text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
     write(text)
@@ -103,13 +143,17 @@ def _write_text(binary, write) -> None:
 
 
 def _open_data_qs(user: User, params: dict):
+    """The grants for a 360Giving export with these filters: 404 for a programme or round the
+    user cannot see (or that does not exist), an error for a round outside the programme."""
     from . import selectors
 
-    return threesixty.grants_queryset(
-        programme_slug=params.get("programme", ""),
-        round_slug=params.get("round", ""),
-        programmes=selectors.visible_programmes(user),
-    )
+    programmes = selectors.visible_programmes(user)
+    programme_slug, round_slug = params.get("programme", ""), params.get("round", "")
+    programme = get_object_or_404(programmes, slug=programme_slug) if programme_slug else None
+    rnd = get_object_or_404(Round, programme__in=programmes, slug=round_slug) if round_slug else None
+    if programme and rnd and rnd.programme_id != programme.pk:
+        raise ReportingError(f"{rnd.name} is not a round of {programme.name}: choose one of its rounds, or all rounds")
+    return threesixty.grants_queryset(programme_slug=programme_slug, round_slug=round_slug, programmes=programmes)
 
 
 def board_summary_save(*, user: User, programme: Programme, as_at: date, summary: str) -> BoardSummary:

@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from grants import permissions as gperms
@@ -36,7 +37,7 @@ def staff_only(view):
 @staff_only
 def dashboard(request: HttpRequest) -> HttpResponse:
     form = forms.DashboardFilterForm(request.GET or None, user=request.user)
-    filters = form.filters()
+    filters, applied = form.filters(), form.applied()
     d = selectors.dashboard(user=request.user, **filters)
     chart_list = charts.dashboard_charts(d)
     tables = {
@@ -53,8 +54,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "form": form,
             "filters": filters,
             "d": d,
-            "charts": [(c, download_links(request, tables[c.id])) for c in chart_list],
-            "awards_download": download_links(request, "awards"),
+            "charts": [(c, download_links(request, tables[c.id], params=applied)) for c in chart_list],
+            "awards_download": download_links(request, "awards", params=applied),
         },
     )
 
@@ -75,8 +76,18 @@ def export_new(request: HttpRequest) -> HttpResponse:
         job = services.export_request(user=request.user, table=table, fmt=fmt, params=params)
     except services.ReportingError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("reporting:dashboard")
+        return redirect(_back(request))
     return redirect("reporting:export_detail", pk=job.pk)
+
+
+def _back(request: HttpRequest) -> str:
+    """The page the export was asked for from (a path on this site only), else the dashboard."""
+    back = request.POST.get("next", "")
+    if back.startswith("/") and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return back
+    return reverse("reporting:dashboard")
 
 
 def _job_or_404(request: HttpRequest, pk: int) -> ExportJob:
@@ -160,8 +171,12 @@ def open_data_staff(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         params = {k: d[k] for k in ("programme", "round") if d.get(k)}
-        job = services.export_request(user=request.user, table=services.OPEN_DATA, fmt=d["fmt"], params=params)
-        return redirect("reporting:export_detail", pk=job.pk)
+        try:
+            job = services.export_request(user=request.user, table=services.OPEN_DATA, fmt=d["fmt"], params=params)
+        except services.ReportingError as exc:
+            form.add_error("programme", " ".join(exc.messages))
+        else:
+            return redirect("reporting:export_detail", pk=job.pk)
     return render(
         request,
         "reporting/open_data_staff.html",

@@ -118,3 +118,16 @@ def test_dashboard_query_count_is_fixed(client_for, world, personas, django_asse
     with django_assert_max_num_queries(25):
         r = c.get(reverse("reporting:dashboard"), {"year": "2018"})
         assert r.status_code == 200
+
+
+def test_download_links_carry_the_filters_applied_not_bad_input(client_for, world, personas):
+    c = client_for(personas.administrator)
+    r = c.get(reverse("reporting:dashboard"), {"year": "abc", "programme": personas.programme.slug})
+    assert r.status_code == 200 and "Select a valid choice" in r.content.decode()
+    links = [r.context["awards_download"]] + [dl for _, dl in r.context["charts"]]
+    for dl in links:
+        assert dl["query"] == "" and dl["back"] == r.wsgi_request.get_full_path()
+        assert c.get(dl["csv"]).status_code == 200, dl["csv"]
+    r = c.get(reverse("reporting:dashboard"), {"year": "2019", "programme": personas.programme.slug, "page": "2"})
+    assert r.context["awards_download"]["query"] == f"programme={personas.programme.slug}&year=2019"
+    assert "whatever the date it was made" in r.content.decode()  # how the year treats payments

@@ -89,7 +89,7 @@ def test_background_export_job_progress_and_download(client_for, world, personas
     assert other.get(reverse("reporting:export_file", args=[job.pk])).status_code == 404
 
 
-def test_unfinished_job_page_refreshes_and_shows_progress(client_for, personas):
+def test_unfinished_job_page_shows_progress(client_for, personas):
     job = ExportJob.objects.create(
         created_by=personas.programme_manager, table="awards", fmt="csv", status=ExportStatus.RUNNING,
         rows_done=250, rows_total=1000,
@@ -154,3 +154,61 @@ def test_text_that_a_spreadsheet_would_run_is_defused_in_csv_and_xlsx(client_for
     out = io.StringIO()
     exports.write_csv(out, ["=h"], [["=x", Decimal("-5.00"), -3, "plain"]])
     assert out.getvalue().splitlines() == ["'=h", "'=x,-5.00,-3,plain"]
+
+
+def test_pages_offer_background_csv_and_xlsx_and_come_back_on_error(client_for, world, personas):
+    c = client_for(personas.administrator)
+    page = c.get(reverse("reporting:dashboard"), {"year": "2018"}).content.decode()
+    form = page.split('data-testid="export-awards"', 1)[1].split("</form>", 1)[0]
+    assert 'name="format" value="csv"' in form and 'name="format" value="xlsx"' in form
+    assert 'name="next" value="/staff/dashboard/?year=2018"' in form
+    url = reverse("reporting:export_new")
+    council = reverse("reporting:council_profile", args=[world["awards"][0].lead.code])
+    r = c.post(url, {"table": "awards", "format": "pdf", "query": "", "next": council})
+    assert r.status_code == 302 and r.url == council
+    assert "That export does not exist" in c.get(r.url).content.decode()
+    for hostile in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)", "/\\evil.example"):
+        r = c.post(url, {"table": "awards", "format": "pdf", "query": "", "next": hostile})
+        assert r.url == reverse("reporting:dashboard"), hostile
+    assert not ExportJob.objects.exists()
+
+
+def _broken(user, params):
+    def rows():
+        yield ["fine"]
+        raise RuntimeError("database password is hunter2")
+
+    return exports.Table("Broken", ["n"], rows(), 2)
+
+
+def test_a_failing_export_in_eager_mode_is_recorded_not_a_500(
+    client_for, personas, monkeypatch, django_capture_on_commit_callbacks, settings
+):
+    """With no broker Celery runs the task in the request; its failure must show on the job page."""
+    assert settings.CELERY_TASK_ALWAYS_EAGER and settings.CELERY_TASK_EAGER_PROPAGATES
+    monkeypatch.setitem(exports.TABLES, "broken", _broken)
+    c = client_for(personas.administrator)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = c.post(reverse("reporting:export_new"), {"table": "broken", "format": "csv", "query": ""})
+    job = ExportJob.objects.get()
+    assert r.status_code == 302 and r.url == reverse("reporting:export_detail", args=[job.pk])
+    assert job.status == ExportStatus.FAILED and job.finished_at and not job.file
+    page = c.get(r.url).content.decode()
+    assert "The export failed" in page and "Something went wrong writing the file" in page
+    assert "hunter2" not in page  # details go to the log, not the page
+
+
+def test_a_broker_that_cannot_take_the_job_marks_it_failed(client_for, personas, monkeypatch,
+                                                           django_capture_on_commit_callbacks):  # fmt: skip
+    from grants.reporting import tasks
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.export_run, "delay", refuse)
+    c = client_for(personas.administrator)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = c.post(reverse("reporting:export_new"), {"table": "dashboard-rag", "format": "xlsx", "query": ""})
+    job = ExportJob.objects.get()
+    assert r.status_code == 302 and job.status == ExportStatus.FAILED
+    assert job.error == "The export could not be started"

@@ -13,7 +13,8 @@ from django.urls import reverse
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from grants.models import OrgKind, PublishedFile
+from grants.models import ExportJob, ExportStatus, OrgKind, PublishedFile
+from grants.reporting import services
 from grants.reporting.threesixty import CSV_COLUMNS
 
 from . import factories as rf
@@ -133,7 +134,9 @@ def test_staff_page_export_runs_in_background_and_is_valid(
     assert_valid(package)
     # the manager's file holds only their programme's grants
     mine = {
-        f"360G-{settings.GRANTBENCH_360_PREFIX}-{a.reference}" for a in world["awards"][:3] if a.status in ("accepted", "active", "completed")
+        f"360G-{settings.GRANTBENCH_360_PREFIX}-{a.reference}"
+        for a in world["awards"][:3]
+        if a.status in ("accepted", "active", "completed")
     }
     assert {g["id"] for g in package["grants"]} == mine
     assert job.rows_done == job.rows_total == len(mine)
@@ -162,3 +165,56 @@ def test_the_validator_is_not_vacuous(world, tmp_path):
     package["grants"][0]["dateModified"] = "yesterday"
     messages = [e.message for e in validator().iter_errors(package)]
     assert any("'lots'" in m for m in messages) and any("yesterday" in m for m in messages)
+
+
+def _post_open_data(client, capture, **data):
+    with capture(execute=True):
+        return client.post(reverse("reporting:open_data_staff"), {"fmt": "json", "programme": "", "round": ""} | data)
+
+
+def test_staff_page_refuses_a_file_with_no_grants(client_for, world, personas, django_capture_on_commit_callbacks):
+    """A package with no grants is invalid (minItems 1): the page says why instead of making one."""
+    from tests import factories as f
+
+    empty = f.ProgrammeFactory(name="Nothing accepted yet")
+    c = client_for(personas.administrator)
+    r = _post_open_data(c, django_capture_on_commit_callbacks, programme=empty.slug)
+    assert r.status_code == 200
+    assert "There are no accepted, active or completed awards to publish" in r.content.decode()
+    offered_only = world["rounds"][3]  # its one award is only offered
+    r = _post_open_data(c, django_capture_on_commit_callbacks, programme=offered_only.programme.slug,
+                        round=offered_only.slug)  # fmt: skip
+    assert "There are no accepted, active or completed awards to publish" in r.content.decode()
+    assert not ExportJob.objects.exists()
+
+
+def test_staff_page_round_must_be_in_the_programme(client_for, world, personas, django_capture_on_commit_callbacks):
+    c = client_for(personas.administrator)
+    r = _post_open_data(c, django_capture_on_commit_callbacks, programme=personas.programme.slug,
+                        round=world["rounds"][2].slug)  # fmt: skip
+    assert r.status_code == 200
+    assert "Choose a round in the programme you chose, or all rounds" in r.content.decode()
+    assert not ExportJob.objects.exists()
+    with pytest.raises(services.ReportingError, match="is not a round of"):
+        services.export_request(
+            user=personas.administrator, table=services.OPEN_DATA, fmt="csv",
+            params={"programme": personas.programme.slug, "round": world["rounds"][2].slug},
+        )  # fmt: skip
+
+
+def test_background_360_export_of_unknown_or_invisible_programme_is_404(client_for, world, personas):
+    c = client_for(personas.other_programme_manager)
+    url = reverse("reporting:export_new")
+    for query in (f"programme={personas.programme.slug}", "programme=no-such", f"round={world['rounds'][0].slug}"):
+        assert c.post(url, {"table": "360giving", "format": "json", "query": query}).status_code == 404, query
+    assert not ExportJob.objects.exists()
+
+
+def test_360_job_with_nothing_left_to_publish_fails_rather_than_writing_an_invalid_file(world, personas):
+    job = services.export_request(
+        user=personas.administrator, table=services.OPEN_DATA, fmt="json", params={"round": world["rounds"][2].slug}
+    )
+    world["awards"][4].__class__.objects.filter(pk=world["awards"][4].pk).update(status="terminated")
+    job = services.export_run(job_id=job.pk)
+    assert job.status == ExportStatus.FAILED and not job.file
+    assert job.error == "No accepted, active or completed awards match any more, so there is no file"
