@@ -133,6 +133,20 @@ def ensure_editable(bid: Bid, actor: User, now=None) -> None:
     ensure_before_deadline(bid, now)
 
 
+def lock_editable(bid: Bid, actor: User, now=None) -> Bid:
+    """The bid's row as it is now, locked until the transaction ends, and still editable.
+
+    The bid a view loaded may be stale: a colleague may have submitted it (or a manager returned
+    it) since. Locking the row serialises this change with submit_bid, and checking the fresh
+    row means a change never lands on, or undoes, a submission. Call inside a transaction.
+    """
+    fresh = (
+        Bid.objects.select_for_update(of=("self",)).select_related("round", "round__programme", "lead").get(pk=bid.pk)
+    )
+    ensure_editable(fresh, actor, now)
+    return fresh
+
+
 # -- Details ----------------------------------------------------------------------------------
 
 
@@ -196,7 +210,7 @@ def start_bid(*, round: Round, actor: User, partners: list[Organisation] = (), n
 
 @transaction.atomic
 def update_bid_details(*, bid: Bid, actor: User, now=None, **details) -> Bid:
-    ensure_editable(bid, actor, now)
+    bid = lock_editable(bid, actor, now)
     merged = {k: details.get(k, getattr(bid, k)) for k in DETAIL_FIELDS}
     errors = details_errors(round=bid.round, **{k: merged[k] for k in DETAIL_FIELDS[2:]})
     if errors:
@@ -204,7 +218,7 @@ def update_bid_details(*, bid: Bid, actor: User, now=None, **details) -> Bid:
     changed = [k for k in DETAIL_FIELDS if getattr(bid, k) != merged[k]]
     for k in DETAIL_FIELDS:
         setattr(bid, k, merged[k])
-    bid.save()
+    bid.save(update_fields=[*DETAIL_FIELDS, "updated_at"])
     if changed:
         audit_record(actor=actor, action="bid.details_changed", target=bid, summary=f"Changed {', '.join(changed)}")
     return bid
@@ -241,7 +255,7 @@ def _add_partner(*, bid: Bid, actor: User, organisation: Organisation) -> BidPar
 
 @transaction.atomic
 def add_partner(*, bid: Bid, actor: User, organisation: Organisation, now=None) -> BidPartner:
-    ensure_editable(bid, actor, now)
+    bid = lock_editable(bid, actor, now)
     current = [
         p.organisation for p in bid.partners.select_related("organisation") if p.organisation_id != organisation.pk
     ]
@@ -253,7 +267,7 @@ def add_partner(*, bid: Bid, actor: User, organisation: Organisation, now=None) 
 
 @transaction.atomic
 def remove_partner(*, bid: Bid, actor: User, partner: BidPartner, now=None) -> None:
-    ensure_editable(bid, actor, now)
+    bid = lock_editable(bid, actor, now)
     if partner.bid_id != bid.pk:
         raise BidError("That partner is not on this bid.")
     name = partner.organisation.short_name
@@ -287,7 +301,7 @@ def respond_to_partner(*, partner: BidPartner, actor: User, confirm: bool, reaso
 
 @transaction.atomic
 def add_collaborator(*, bid: Bid, actor: User, user: User) -> None:
-    ensure_editable(bid, actor)
+    bid = lock_editable(bid, actor)
     if user.organisation_id != bid.lead_id:
         raise BidError({"email": "Collaborators must work for the lead council"})
     bid.collaborators.add(user)
@@ -296,7 +310,9 @@ def add_collaborator(*, bid: Bid, actor: User, user: User) -> None:
 
 @transaction.atomic
 def remove_collaborator(*, bid: Bid, actor: User, user: User) -> None:
-    ensure_editable(bid, actor)
+    bid = lock_editable(bid, actor)
+    if not bid.collaborators.filter(pk=user.pk).exists():
+        raise BidError("That person is not a collaborator on this bid.")
     bid.collaborators.remove(user)
     audit_record(actor=actor, action="bid.collaborator_removed", target=bid, summary=f"Removed {user.email}")
 
@@ -311,7 +327,7 @@ def save_section_answers(*, bid: Bid, actor: User, section: Section, data: dict[
     Any invalid answer refuses the whole section so the page can show all errors at once;
     nothing saved earlier is touched. Returns how many answers changed.
     """
-    ensure_editable(bid, actor, now)
+    bid = lock_editable(bid, actor, now)
     if section.round_id != bid.round_id:
         raise BidError("That section is not part of this round.")
     questions = [q for q in section.questions.all() if q.type != "file_upload"]
@@ -341,7 +357,7 @@ def save_section_answers(*, bid: Bid, actor: User, section: Section, data: dict[
 
 @transaction.atomic
 def upload_evidence(*, bid: Bid, actor: User, upload, question: Question | None = None, now=None) -> EvidenceFile:
-    ensure_editable(bid, actor, now)
+    bid = lock_editable(bid, actor, now)
     if question is not None and (question.section.round_id != bid.round_id or question.type != "file_upload"):
         raise BidError("That question does not take files.")
     checked = check_upload(upload)
@@ -365,7 +381,9 @@ def upload_evidence(*, bid: Bid, actor: User, upload, question: Question | None 
 
 @transaction.atomic
 def delete_evidence(*, bid: Bid, actor: User, evidence: EvidenceFile, now=None) -> None:
-    ensure_editable(bid, actor, now)
+    bid = lock_editable(bid, actor, now)
+    if evidence.bid_id != bid.pk:
+        raise BidError("That file is not part of this bid.")
     name = evidence.original_name
     stored = evidence.file.name
     evidence.delete()

@@ -164,7 +164,7 @@ def bid_collaborators(request, pk):
     if request.method == "POST":
         try:
             if "remove" in request.POST:
-                user = get_object_or_404(User, pk=_posted_pk(request, "remove"))
+                user = get_object_or_404(bid.collaborators.all(), pk=_posted_pk(request, "remove"))
                 services.remove_collaborator(bid=bid, actor=request.user, user=user)
                 return redirect("applications:bid_collaborators", pk=bid.pk)
             if form.is_valid():

@@ -46,3 +46,51 @@ def test_simultaneous_submissions_get_distinct_references(personas, form):
     assert errors == []
     refs = sorted(Bid.objects.values_list("reference", flat=True))
     assert refs == ["THIS-000001", "THIS-000002", "THIS-000003", "THIS-000004"]
+
+
+def test_details_saved_while_a_colleague_submits_are_refused(personas, form):
+    """The details save waits for the submission's row lock, then sees a submitted bid and stops."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers itself; row locks are exercised on PostgreSQL")
+    import time
+
+    from django.db import transaction
+
+    bid = services.start_bid(round=personas.round, actor=personas.lead_officer, **DETAILS)
+    complete(bid, personas, form)
+    stale = Bid.objects.get(pk=bid.pk)  # the details page, opened while the bid was a draft
+    locked, outcome = threading.Event(), {}
+
+    def submit():
+        try:
+            with transaction.atomic():
+                services.submit_bid(
+                    bid=Bid.objects.get(pk=bid.pk),
+                    actor=personas.lead_officer,
+                    declaration_name="A",
+                    declaration_role="B",
+                )
+                locked.set()
+                time.sleep(0.5)  # the submission is still committing when the details save arrives
+        finally:
+            locked.set()
+            connections.close_all()
+
+    def save_details():
+        locked.wait()
+        try:
+            services.update_bid_details(bid=stale, actor=personas.lead_officer, title="Saved after submission")
+            outcome["saved"] = True
+        except services.BidError as exc:
+            outcome["refused"] = exc.messages[0]
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit), threading.Thread(target=save_details)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    fresh = Bid.objects.get(pk=bid.pk)
+    assert outcome == {"refused": "This bid cannot be changed."}
+    assert fresh.status == "submitted" and fresh.reference == "THIS-000001" and fresh.title == DETAILS["title"]
