@@ -157,7 +157,35 @@ def withdraw_bid(*, bid: Bid, actor: User, reason: str) -> Bid:
 
     if not can_withdraw_bid(actor, bid):
         raise BidError("This bid cannot be withdrawn now.")
-    return apply_transition(bid=bid, to=S.WITHDRAWN, actor=actor, reason=_require_reason(reason, "for withdrawing"))
+    reason = _require_reason(reason, "for withdrawing")
+    apply_transition(bid=bid, to=S.WITHDRAWN, actor=actor, reason=reason)
+    _notify(
+        recipients=_withdrawal_audience(bid),
+        event="bid_withdrawn",
+        context={
+            "reference": bid.reference or "",
+            "round_name": bid.round.name,
+            "organisation_name": bid.lead.short_name,
+            "title": bid.title,
+            "reason": reason,
+        },
+        dedupe_key=f"bid_withdrawn:{bid.pk}",
+        url=_bid_url(bid),
+    )
+    return bid
+
+
+def _withdrawal_audience(bid: Bid) -> list[User]:
+    """Confirmed partners' officers (their council's part ends) and the programme's managers
+    (the round's figures change); the lead council withdrew, so it already knows."""
+    partner_orgs = bid.partners.filter(status=PartnerStatus.CONFIRMED).values("organisation_id")
+    partners = User.objects.filter(
+        organisation_id__in=partner_orgs, is_active=True, org_role__in=["officer", "signatory"]
+    )
+    managers = User.objects.filter(
+        is_active=True, staff_roles__role="programme_manager", staff_roles__programme_id=bid.round.programme_id
+    )
+    return list((partners | managers).distinct().order_by("pk"))
 
 
 @transaction.atomic
@@ -208,23 +236,42 @@ def grant_extension(
         summary=f"{organisation.short_name} until {govuk_when(new_deadline)}: {reason}",
         data={"organisation": organisation.pk, "new_deadline": new_deadline.isoformat()},
     )
-    for bid in Bid.objects.filter(round=round, lead=organisation):
+    for bid in Bid.objects.filter(round=round, lead=organisation).order_by("pk"):
         audit_record(
             actor=actor,
             action="bid.extension_granted",
             target=bid,
             summary=f"Deadline extended to {govuk_when(new_deadline)}",
         )
-    _notify(
-        recipients=_officers(organisation.pk),
-        event="extension_granted",
-        context={
-            "round_name": round.name,
-            "organisation_name": organisation.short_name,
-            "new_deadline": govuk_when(new_deadline),
-            "reason": reason,
-        },
-        dedupe_key=f"extension_granted:{ext.pk}:{new_deadline:%s}",
-        url=reverse("applications:bid_start", args=[round.slug]),
-    )
+    _notify_extension(ext=ext, round=round, organisation=organisation, reason=reason)
     return ext
+
+
+def _notify_extension(*, ext: Extension, round: Round, organisation: Organisation, reason: str) -> None:
+    """One message per live bid, naming it (reference, or title for a draft) and linking to it;
+    a council with no bid yet is sent to the round's start page. The deadline is in the dedupe
+    key, so granting the same extension twice sends nothing new but a later deadline does."""
+    stamp = f"{ext.new_deadline.timestamp():.0f}"
+    common = {
+        "round_name": round.name,
+        "organisation_name": organisation.short_name,
+        "new_deadline": govuk_when(ext.new_deadline),
+        "reason": reason,
+    }
+    bids = list(Bid.objects.live().filter(round=round, lead=organisation).order_by("pk"))
+    for bid in bids:
+        _notify(
+            recipients=_officers(organisation.pk),
+            event="extension_granted",
+            context={**common, "reference": bid.reference or bid.title, "title": bid.title},
+            dedupe_key=f"extension_granted:{ext.pk}:{bid.pk}:{stamp}",
+            url=_bid_url(bid),
+        )
+    if not bids:
+        _notify(
+            recipients=_officers(organisation.pk),
+            event="extension_granted",
+            context=common,
+            dedupe_key=f"extension_granted:{ext.pk}:start:{stamp}",
+            url=reverse("applications:bid_start", args=[round.slug]),
+        )

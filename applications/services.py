@@ -44,6 +44,13 @@ def _officers(organisation_id: int):
     ).order_by("pk")
 
 
+def _bid_editors(bid: Bid) -> list[User]:
+    """The lead council's officers and the bid's collaborators: whoever acts on news about the bid."""
+    people = {u.pk: u for u in _officers(bid.lead_id)}
+    people.update({u.pk: u for u in bid.collaborators.filter(is_active=True, organisation_id=bid.lead_id)})
+    return [people[pk] for pk in sorted(people)]
+
+
 def _bid_url(bid: Bid) -> str:
     return reverse("applications:bid_detail", args=[bid.pk])
 
@@ -290,11 +297,27 @@ def respond_to_partner(*, partner: BidPartner, actor: User, confirm: bool, reaso
     partner.decline_reason = "" if confirm else reason.strip()
     partner.save()
     verb = "confirmed" if confirm else "declined"
+    bid = partner.bid
     audit_record(
         actor=actor,
         action=f"bid.partner_{verb}",
-        target=partner.bid,
+        target=bid,
         summary=f"{partner.organisation.short_name} {verb}" + (f": {reason}" if reason else ""),
+    )
+    _notify(
+        recipients=_bid_editors(bid),
+        event="partner_responded",
+        context={
+            "reference": bid.reference or "",
+            "round_name": bid.round.name,
+            "organisation_name": bid.lead.short_name,
+            "title": bid.title,
+            "partner_name": partner.organisation.short_name,
+            "response": verb,
+            "reason": partner.decline_reason,
+        },
+        dedupe_key=f"partner_responded:{partner.pk}:{verb}:{partner.confirmed_at.timestamp():.6f}",
+        url=_bid_url(bid),
     )
     return partner
 
