@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from grants.services import councils_load
+    from grants.councils import councils_load
 
     councils_load(
         org_model=apps.get_model("grants", "Organisation"),

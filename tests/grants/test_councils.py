@@ -78,3 +78,48 @@ def test_search_by_former_gss_code(councils):
 
 def test_search_ignores_empty_query(councils):
     assert list(organisation_search(query="  ")) == []
+
+
+def test_no_alias_is_a_fragment_of_a_name(councils):
+    names = list(OrganisationAlias.objects.values_list("name", flat=True))
+    assert not [n for n in names if len(n.strip()) < 4 or n.strip().lower() in ("city of", "county of")]
+    bristol = set(OrganisationAlias.objects.filter(organisation__code="BST").values_list("name", flat=True))
+    assert "Bristol, City of" in bristol  # the register's inverted name, put back together
+
+
+def test_a_combined_authority_does_not_answer_to_a_member_councils_name(councils):
+    ntca = {
+        n.lower() for n in OrganisationAlias.objects.filter(organisation__code="NTCA").values_list("name", flat=True)
+    }
+    assert "newcastle upon tyne" not in ntca
+    assert "newcastle upon tyne, north tyneside and northumberland combined authority" in ntca
+    assert organisation_search(query="Newcastle upon Tyne")[0].code == "NET"
+
+
+def test_loading_again_removes_fragments_an_earlier_loader_stored(councils):
+    bristol, ntca = Organisation.objects.get(code="BST"), Organisation.objects.get(code="NTCA")
+    for org, name in ((bristol, "City of"), (bristol, "city of"), (ntca, "Newcastle Upon Tyne")):
+        OrganisationAlias.objects.create(organisation=org, name=name)
+    before = OrganisationAlias.objects.count()
+    assert councils_load()["aliases_removed"] == 3
+    assert OrganisationAlias.objects.count() == before - 3
+    assert councils_load()["aliases_removed"] == 0
+
+
+@pytest.mark.parametrize(
+    "raw, grouping, expected",
+    [
+        ("City of Bristol,Bristol, City of,Bristol UA", False, {"City of Bristol", "Bristol, City of", "Bristol UA"}),
+        ("herefordshire, county of,Hfd", False, {"herefordshire, county of"}),
+        ("County of,Bury", False, {"Bury"}),
+        (
+            "Newcastle Upon Tyne, North Tyneside and Northumberland CA,Newcastle Upon Tyne",
+            True,
+            {"Newcastle Upon Tyne, North Tyneside and Northumberland CA"},
+        ),
+    ],
+)
+def test_alias_names(raw, grouping, expected):
+    from grants.councils import alias_names
+
+    assert alias_names(raw, grouping=grouping, council_names=frozenset({"newcastle upon tyne"})) == expected
