@@ -49,7 +49,6 @@ class DashboardFilterForm(forms.Form):
             "year": int(year) if year else None,
         }
 
-
     def applied(self) -> dict[str, str]:
         """The filters in force as GET parameters, for download links: none when the form is
         invalid, as the figures on screen then have none either."""

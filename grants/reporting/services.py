@@ -197,3 +197,26 @@ def open_data_publish(*, user: User, fmt: str) -> PublishedFile:
         )
         audit_record(actor=user, action="open_data.published", target=pub, summary=filename)
     return pub
+
+
+def open_data_withdraw(*, user: User, published: PublishedFile) -> PublishedFile:
+    """Take a published file off the public page and stop serving it (a file published in error,
+    or superseded). The file stays in storage and the audit trail says who withdrew it and when."""
+    from grants.permissions import is_administrator
+
+    if not is_administrator(user):
+        raise ReportingError("Only administrators can withdraw open data")
+    with transaction.atomic():
+        pub = PublishedFile.objects.select_for_update().get(pk=published.pk)
+        if pub.withdrawn:
+            raise ReportingError(f"{pub.filename} has already been withdrawn")
+        pub.withdrawn = True
+        pub.save(update_fields=["withdrawn"])
+        audit_record(
+            actor=user,
+            action="open_data.withdrawn",
+            target=pub,
+            summary=pub.filename,
+            data={"grants": pub.grants, "published_at": pub.published_at.isoformat()},
+        )
+    return pub

@@ -9,7 +9,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -98,6 +98,24 @@ def _job_or_404(request: HttpRequest, pk: int) -> ExportJob:
 def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
     return render(request, "reporting/export.html", {"job": job})
+
+
+@staff_only
+def export_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """The job's progress for the progress page's script (the page works without it too)."""
+    job = _job_or_404(request, pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "label": job.get_status_display(),
+            "finished": job.finished,
+            "percent": job.percent,
+            "rows_done": job.rows_done,
+            "rows_total": job.rows_total,
+            "text": f"{job.rows_done} of {job.rows_total} rows ({job.percent}%)",
+        },
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @staff_only
@@ -195,6 +213,20 @@ def open_data_publish(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"Published {pub.filename} with {pub.grants} grants")
+    return redirect("reporting:open_data_staff")
+
+
+@require_POST
+@staff_only
+def open_data_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    gperms.get_or_404(gperms.is_administrator(request.user))
+    pub = get_object_or_404(PublishedFile, pk=pk, withdrawn=False)
+    try:
+        services.open_data_withdraw(user=request.user, published=pub)
+    except services.ReportingError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Withdrew {pub.filename}: it is no longer on the open data page")
     return redirect("reporting:open_data_staff")
 
 

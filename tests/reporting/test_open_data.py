@@ -218,3 +218,39 @@ def test_360_job_with_nothing_left_to_publish_fails_rather_than_writing_an_inval
     job = services.export_run(job_id=job.pk)
     assert job.status == ExportStatus.FAILED and not job.file
     assert job.error == "No accepted, active or completed awards match any more, so there is no file"
+
+
+def test_an_administrator_withdraws_a_published_file(client_for, world, personas):
+    from grants.models import AuditEvent
+
+    admin = client_for(personas.administrator)
+    admin.post(reverse("reporting:open_data_publish"), {"format": "csv"})
+    pub = PublishedFile.objects.get()
+    file_url = reverse("reporting:open_data_file", args=[pub.pk, pub.filename])
+    withdraw = reverse("reporting:open_data_withdraw", args=[pub.pk])
+    staff_page = admin.get(reverse("reporting:open_data_staff")).content.decode()
+    assert withdraw in staff_page
+    assert (
+        withdraw
+        not in client_for(personas.programme_manager).get(reverse("reporting:open_data_staff")).content.decode()
+    )
+    assert client_for(personas.programme_manager).post(withdraw).status_code == 404  # administrators only
+    assert client_for(None).get(file_url).status_code == 200
+    r = admin.post(withdraw)
+    assert r.status_code == 302 and r.url == reverse("reporting:open_data_staff")
+    pub.refresh_from_db()
+    assert pub.withdrawn
+    event = AuditEvent.objects.get(action="open_data.withdrawn")
+    assert event.actor == personas.administrator and event.target_id == str(pub.pk) and event.summary == pub.filename
+    anon = client_for(None)
+    assert pub.filename not in anon.get(reverse("reporting:open_data")).content.decode()
+    assert anon.get(file_url).status_code == 404
+    assert admin.post(withdraw).status_code == 404  # already withdrawn
+    with pytest.raises(services.ReportingError, match="already been withdrawn"):
+        services.open_data_withdraw(user=personas.administrator, published=pub)
+
+
+def test_the_site_footer_links_to_the_open_data_page(client_for):
+    html = client_for(None).get(reverse("home")).content.decode()
+    footer = html.split('<footer class="govuk-footer"', 1)[1]
+    assert f'href="{reverse("reporting:open_data")}"' in footer

@@ -179,11 +179,13 @@ EXPECTED: dict[str, dict[str, int]] = {
     "reporting:export_new": post_only(anonymous=405),
     "reporting:export_detail": allow(set()),  # no export in the world yet: id 0 finds nothing
     "reporting:export_file": allow(set()),
+    "reporting:export_status": allow(set()),
     "reporting:board_report": allow(STAFF),
     "reporting:board_report_pdf": allow(STAFF),
     "reporting:board_summary": post_only(anonymous=405),
     "reporting:open_data_staff": allow(STAFF),
     "reporting:open_data_publish": post_only(anonymous=405),
+    "reporting:open_data_withdraw": post_only(anonymous=405),
     "reporting:council_search": allow(STAFF),
     "reporting:council_profile": allow(STAFF),
     "reporting:open_data": public(),

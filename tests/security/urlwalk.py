@@ -69,6 +69,8 @@ PK_FOR = {
     # Reporting is new: its objects are not in the world yet, so these ids find nothing (404).
     "reporting:export_detail": "export_job",
     "reporting:export_file": "export_job",
+    "reporting:export_status": "export_job",
+    "reporting:open_data_withdraw": "published_file",
     "reporting:open_data_file": "published_file",
 }
 PROGRAMME_SLUG = {"grants:staff_programme_detail", "grants:staff_programme_edit", "grants:staff_round_create"}
