@@ -6,7 +6,7 @@ check and not the permission check; the control test shows the same POST with a 
 
 from django.test import Client
 
-from .observe import isolated
+from .observe import isolated, people
 from .test_url_matrix import EXPECTED, PERSONAS
 from .urlwalk import patterns, url_for
 from .world import build_world
@@ -32,8 +32,7 @@ def _client(user) -> Client:
 
 def test_every_post_without_a_token_is_refused(personas):
     world = build_world(personas)
-    people = personas.all()
-    by_persona = {who: _client(user) for who, user in people.items() if user is not None}
+    by_persona = {who: _client(user) for who, user in people(personas).items() if user is not None}
     accepted = []
     for pattern in patterns():
         if pattern.name in CSRF_EXEMPT:

@@ -11,6 +11,11 @@ the objects those URLs point at, so each test sees the same, realistic world:
   file, for the pages that only work on drafts.
 - An active award in `personas.round` (tranche, milestone, return, variation) and an offered one.
 - An in-app notification and a failed email for the lead officer.
+- `open_round` (same programme, open, no bids) where any council may start a bid, so the start
+  form is on the page; `invite_bid`, a draft of the other council in `draft_round` that asks the
+  partner council to confirm (a pending invitation, so the answer form is on the page).
+- A finished export of the programme manager's (`export_job`, only its creator may fetch it) and
+  a 360Giving file published as open data by the administrator (`published_file`).
 
 `text` puts the same string into every free-text field reachable this way (the XSS probes).
 """
@@ -27,7 +32,18 @@ from applications import services as bid_services
 from applications.models import Bid, BidStatus, EvidenceFile, PartnerStatus, Question, QuestionType, Section
 from grants.awards import monitoring
 from grants.awards import services as award_services
-from grants.models import Award, AwardStatus, Milestone, MonitoringReturn, PaymentTranche, Round, Variation
+from grants.models import (
+    Award,
+    AwardStatus,
+    ExportJob,
+    Milestone,
+    MonitoringReturn,
+    PaymentTranche,
+    PublishedFile,
+    Round,
+    Variation,
+)
+from grants.reporting import services as reporting_services
 from notifications.models import Notification
 from scoring import services as scoring_services
 from scoring.models import Assignment, Criterion, Interest, PanelMember
@@ -67,6 +83,10 @@ class World:
     variation: Variation
     notification: Notification
     failed_email: Notification
+    open_round: Round
+    invite_bid: Bid
+    export_job: ExportJob
+    published_file: PublishedFile
 
 
 def _sections(rnd: Round, text: str) -> tuple[Section, Question, Question]:
@@ -151,6 +171,23 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
     )
     offered = AwardFactory(round=rnd, lead=personas.lead_org, title=f"Offered {text}")
 
+    open_round = f.RoundFactory(programme=personas.programme, name=f"Open round {text}", slug="open-round")
+    invite_bid = bid_services.start_bid(
+        round=draft_round,
+        actor=personas.other_officer,
+        partners=[personas.partner_org],
+        title=f"Shared services {text}",
+        summary=f"Summary {text}",
+        amount_requested=Decimal("15000.00"),
+        match_funding=Decimal("0.00"),
+        planned_start=timezone.localdate() + timedelta(days=60),
+        planned_end=timezone.localdate() + timedelta(days=400),
+    )
+    # Reporting: the export runs at once here (the worker's job), then the file is published.
+    job = reporting_services.export_request(user=pm, table="awards", fmt="csv", params={})
+    export_job = reporting_services.export_run(job_id=job.pk)
+    published = reporting_services.open_data_publish(user=personas.administrator, fmt="json")
+
     return World(
         personas=personas,
         round=rnd,
@@ -177,4 +214,8 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
         variation=variation,
         notification=InAppNotificationFactory(recipient=personas.lead_officer, subject=f"Bid received {text}"),
         failed_email=FailedEmailFactory(recipient=personas.lead_officer, subject=f"Failed {text}"),
+        open_round=open_round,
+        invite_bid=invite_bid,
+        export_job=export_job,
+        published_file=published,
     )
