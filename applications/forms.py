@@ -92,6 +92,12 @@ class StartBidForm(BidDetailsForm):
         fields = [Field.text("partners")] if self.round.joint_bids_allowed else []
         if not self.round.joint_bids_allowed:
             self.fields.pop("partners")
+        else:
+            self.fields[
+                "partners"
+            ].help_text = (
+                f"Up to {self.round.max_partners}: three-letter codes or names, separated by commas, for example MDW"
+            )
         super()._layout(*fields)
 
     def clean_partners(self):

@@ -5,11 +5,21 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
-from grants.models import AuditEvent, Round, User
-from grants.selectors import search_term
+from grants.models import AuditEvent, Organisation, Round, User
+from grants.selectors import organisation_search, search_term
 
 from .answers import display_answer, is_blank
-from .models import Answer, Bid, BidPartner, BidStatus, EvidenceFile, PartnerStatus, Question, Section
+from .models import (
+    PARTNER_KINDS,
+    Answer,
+    Bid,
+    BidPartner,
+    BidStatus,
+    EvidenceFile,
+    PartnerStatus,
+    Question,
+    Section,
+)
 
 
 @dataclass
@@ -180,6 +190,18 @@ def round_bid_figures(*, round: Round) -> dict:
     ).aggregate(total=Sum("amount_requested"))["total"] or Decimal("0.00")
     ratio = (requested / round.budget).quantize(Decimal("0.01")) if round.budget else None
     return {"by_status": by_status, "total": sum(counts.values()), "requested": requested, "ratio": ratio}
+
+
+def partner_candidates(*, round: Round, query: str, lead_id: int | None, limit: int = 15) -> QuerySet[Organisation]:
+    """The partner picker's results: current organisations that may be a partner in this round
+    (right kind, in England when the round is), never the lead itself, best match first."""
+    # limit=None leaves the search unsliced, so it can still be narrowed before taking `limit`.
+    found = organisation_search(query=query, include_former=False, limit=None).filter(kind__in=PARTNER_KINDS)
+    if round.england_only:
+        found = found.filter(nation="England")
+    if lead_id:
+        found = found.exclude(pk=lead_id)
+    return found[:limit]
 
 
 def lead_colleagues(*, bid: Bid) -> QuerySet[User]:

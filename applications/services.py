@@ -18,7 +18,18 @@ from grants.models import Organisation, Round, User
 from grants.services import audit_record
 
 from .answers import clean_answer
-from .models import Answer, Bid, BidPartner, BidStatus, EvidenceFile, Extension, PartnerStatus, Question, Section
+from .models import (
+    PARTNER_KINDS,
+    Answer,
+    Bid,
+    BidPartner,
+    BidStatus,
+    EvidenceFile,
+    Extension,
+    PartnerStatus,
+    Question,
+    Section,
+)
 from .uploads import check_upload
 
 S = BidStatus
@@ -119,6 +130,13 @@ def partner_problems(*, round: Round, lead_id: int, organisations: list[Organisa
     for org in organisations:
         if org.end_date is not None:
             problems.append(f"{org.short_name} no longer exists as a council.")
+        elif org.kind not in PARTNER_KINDS:
+            problems.append(
+                f"{org.short_name} cannot be a partner: partners must be councils or other public bodies, "
+                "such as a fire and rescue service or a police force."
+            )
+        elif round.england_only and org.nation != "England":
+            problems.append(f"{org.short_name} cannot be a partner: this round is for organisations in England only.")
     return problems
 
 

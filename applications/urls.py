@@ -7,6 +7,7 @@ app_name = "applications"
 urlpatterns = [
     path("bids/", council.bid_dashboard, name="bid_dashboard"),
     path("rounds/<slug:slug>/apply/", council.bid_start, name="bid_start"),
+    path("rounds/<slug:slug>/partner-search/", council.partner_search_json, name="partner_search_json"),
     path("bids/<int:pk>/", council.bid_detail, name="bid_detail"),
     path("bids/<int:pk>/details/", council.bid_details_edit, name="bid_details"),
     path("bids/<int:pk>/partners/", council.bid_partners, name="bid_partners"),

@@ -1,12 +1,13 @@
 """Bidding: a round's questions, the bids councils make, their partners, answers and evidence."""
 
-from .bids import LIVE_STATUSES, OUTCOME_STATUSES, Bid, BidPartner, BidStatus, Extension, PartnerStatus
+from .bids import LIVE_STATUSES, OUTCOME_STATUSES, PARTNER_KINDS, Bid, BidPartner, BidStatus, Extension, PartnerStatus
 from .evidence import EvidenceFile
 from .questions import Answer, Question, QuestionType, Section
 
 __all__ = [
     "LIVE_STATUSES",
     "OUTCOME_STATUSES",
+    "PARTNER_KINDS",
     "Answer",
     "Bid",
     "BidPartner",

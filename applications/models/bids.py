@@ -10,6 +10,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from grants.models.organisations import COUNCIL_KINDS, OrgKind
+
 
 class BidStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -132,6 +134,17 @@ class Bid(models.Model):
 
     def can_transition(self, to: str) -> bool:
         return to in self.TRANSITIONS.get(self.status, ())
+
+
+# Partners are councils and sometimes other public bodies (a fire and rescue service, a police
+# force, a combined authority); never a funder, a government department or an "other" body.
+PARTNER_KINDS = (
+    *COUNCIL_KINDS,
+    OrgKind.COMBINED_AUTHORITY,
+    OrgKind.STRATEGIC_AUTHORITY,
+    OrgKind.FIRE_RESCUE,
+    OrgKind.POLICE,
+)
 
 
 class PartnerStatus(models.TextChoices):

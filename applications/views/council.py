@@ -5,12 +5,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from grants.models import Organisation, Round, User
-from grants.selectors import organisation_search
 
 from .. import permissions as perms
 from .. import selectors, services
@@ -53,6 +52,8 @@ def bid_start(request, slug):
     reasons = services.bid_eligibility(round=round, organisation=organisation)
     if reasons:
         return render(request, "applications/ineligible.html", {"round": round, "reasons": reasons})
+    extension = services.extension_for(round=round, organisation_id=organisation.pk)
+    deadline = extension.new_deadline if extension and extension.new_deadline > round.closes_at else round.closes_at
     form = StartBidForm(request.POST or None, round=round)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -64,7 +65,9 @@ def bid_start(request, slug):
         else:
             messages.success(request, "Bid started. You can save each part and come back to it later.")
             return redirect(bid)
-    return render(request, "applications/start.html", {"round": round, "form": form})
+    return render(
+        request, "applications/start.html", {"round": round, "form": form, "deadline": deadline, "extended": extension}
+    )
 
 
 @login_required
@@ -134,7 +137,9 @@ def bid_partners(request, pk):
     search = PartnerSearchForm(request.GET or None)
     results = []
     if search.is_valid() and search.cleaned_data["q"]:
-        results = list(organisation_search(query=search.cleaned_data["q"], include_former=False, limit=15))
+        results = list(
+            selectors.partner_candidates(round=bid.round, query=search.cleaned_data["q"], lead_id=bid.lead_id)
+        )
     error = None
     if request.method == "POST":
         try:
@@ -154,6 +159,22 @@ def bid_partners(request, pk):
         request,
         "applications/partners.html",
         {"bid": bid, "search": search, "results": results, "partners": partners, "error": error},
+    )
+
+
+@login_required
+def partner_search_json(request, slug):
+    """Backs the partner picker: only organisations that may be a partner in this round."""
+    round = get_object_or_404(Round, slug=slug, published=True)
+    found = selectors.partner_candidates(
+        round=round, query=request.GET.get("q", "")[:100], lead_id=request.user.organisation_id
+    )
+    return JsonResponse(
+        {
+            "results": [
+                {"id": o.pk, "name": o.short_name, "code": o.code or "", "kind": o.get_kind_display()} for o in found
+            ]
+        }
     )
 
 
