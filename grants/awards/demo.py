@@ -28,6 +28,8 @@ from grants.models import (
 )
 from grants.models.award_monitoring import OUTPUT_UNITS
 
+from .services import award_create_historic
+
 D = Decimal
 C = AwardStatus.COMPLETED
 
@@ -238,24 +240,29 @@ def _setup_round(rnd) -> tuple[dict[str, RoundOutput], list[ReturnPeriod]]:
 
 
 def _award(rnd, reference, lead, partners, title, amount, status, award_date, scope="", end=None):
-    award, _ = Award.objects.update_or_create(
-        reference=reference,
-        defaults={
-            "round": rnd,
-            "lead": _org(lead),
-            "title": title,
-            "scope": scope,
-            "amount": D(amount),
-            "status": status,
-            "award_date": award_date,
-            "planned_start": award_date,
-            "planned_end": end or award_date + timedelta(days=365),
-            "is_historic": True,
-            "status_changed_at": timezone.now(),
-            "closure_report": "Project completed; see the final return." if status == C else "",
-        },
-    )
-    award.partners.set([_org(c) for c in partners])
+    """A new award goes through `award_create_historic` (validated, audited); a second run
+    refreshes the existing one in place."""
+    fields = {
+        "round": rnd,
+        "lead": _org(lead),
+        "title": title,
+        "scope": scope,
+        "amount": D(amount),
+        "status": status,
+        "award_date": award_date,
+        "planned_start": award_date,
+        "planned_end": end or award_date + timedelta(days=365),
+    }
+    award = Award.objects.filter(reference=reference).first()
+    if award is None:
+        award = award_create_historic(actor=None, reference=reference, partners=[_org(c) for c in partners], **fields)
+    else:
+        Award.objects.filter(pk=award.pk).update(**fields, is_historic=True, status_changed_at=timezone.now())
+        award.refresh_from_db()
+        award.partners.set([_org(c) for c in partners])
+    if status == C and not award.closure_report:
+        award.closure_report = "Project completed; see the final return."
+        award.save(update_fields=["closure_report"])
     PaymentTranche.objects.update_or_create(
         award=award,
         number=1,

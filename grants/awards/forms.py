@@ -6,8 +6,19 @@ from django import forms
 from django.utils import timezone
 
 from grants.fields import GovDateField, MoneyField, NumberField
-from grants.models import FundReturn, MilestoneStatus, OutputKind, OutputUnit, Rag, RoundOutput, VariationKind
+from grants.models import (
+    AwardStatus,
+    FundReturn,
+    MilestoneStatus,
+    Organisation,
+    OutputKind,
+    OutputUnit,
+    Rag,
+    RoundOutput,
+    VariationKind,
+)
 from grants.models.award_monitoring import RAG_DEFINITIONS
+from grants.selectors import organisation_search
 
 
 class GovForm(forms.Form):
@@ -29,10 +40,118 @@ class AcceptForm(GovForm):
         "the amount, conditions, payment schedule, milestones and return schedule in the offer letter",
         error_messages={"required": "Confirm that your council accepts the terms of the offer"},
     )
+    # The fingerprint of the terms shown, so terms changed meanwhile are not accepted unseen.
+    terms_digest = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.layout("name", "role", "confirm_terms")
+        self.layout("name", "role", "confirm_terms", "terms_digest")
+
+
+class OfferTermsForm(GovForm):
+    submit_label = "Save the terms"
+    conditions = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Shown in the offer letter. Leave empty for the programme's standard conditions",
+    )
+    respond_by = GovDateField(
+        label="Reply-by date", help_text="The council must accept by this date, for example 27 3 2027"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.layout("conditions", "respond_by")
+
+
+def _council(text: str) -> tuple[Organisation | None, str]:
+    """One council from its three-letter code or its name, or why not."""
+    term = text.strip()
+    matches = list(organisation_search(query=term, limit=20)) if term else []
+    exact = [o for o in matches if term.lower() in ((o.code or "").lower(), o.short_name.lower(), o.name.lower())]
+    choice = exact or matches
+    if len(choice) == 1:
+        return choice[0], ""
+    if not choice:
+        return None, f"No council matches '{term}'"
+    return None, f"More than one council matches '{term}': enter its three-letter code"
+
+
+class HistoricAwardForm(GovForm):
+    submit_label = "Enter the award"
+    round = forms.ModelChoiceField(
+        queryset=None, empty_label="Choose a round", error_messages={"required": "Choose the round"}
+    )
+    lead = forms.CharField(
+        label="Lead council",
+        max_length=200,
+        help_text="Its three-letter code or name, for example KEN",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": "Enter the lead council"},
+    )
+    partners = forms.CharField(
+        label="Partner councils (optional)",
+        required=False,
+        max_length=1000,
+        help_text="Three-letter codes or names, separated by commas",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    title = forms.CharField(
+        label="Project title", max_length=200, error_messages={"required": "Enter the project title"}
+    )
+    amount = MoneyField(label="Amount awarded (£)", error_messages={"required": "Enter the amount awarded"})
+    award_date = GovDateField(label="Award date")
+    status = forms.ChoiceField(
+        label="Status now",
+        choices=[
+            (s, AwardStatus(s).label)
+            for s in (
+                AwardStatus.ACTIVE,
+                AwardStatus.ACCEPTED,
+                AwardStatus.COMPLETED,
+                AwardStatus.TERMINATED,
+                AwardStatus.WITHDRAWN,
+                AwardStatus.DECLINED,
+            )
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the award's status"},
+    )
+    planned_start = GovDateField(label="Planned start", required=False)
+    planned_end = GovDateField(label="Planned end", required=False)
+
+    def __init__(self, *args, rounds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = rounds
+        self.layout(
+            "round", Field.text("lead", field_width=20), "partners", "title", Field.text("amount", field_width=10),
+            "award_date", "status", "planned_start", "planned_end",
+        )  # fmt: skip
+
+    def clean_lead(self) -> Organisation:
+        org, error = _council(self.cleaned_data["lead"])
+        if error:
+            raise forms.ValidationError(error)
+        return org
+
+    def clean_partners(self) -> list[Organisation]:
+        found, errors = [], []
+        for term in [t for t in self.cleaned_data.get("partners", "").split(",") if t.strip()]:
+            org, error = _council(term)
+            if error:
+                errors.append(error)
+            else:
+                found.append(org)
+        if errors:
+            raise forms.ValidationError(errors)
+        return found
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("planned_start"), data.get("planned_end")
+        if start and end and end < start:
+            self.add_error("planned_end", "The planned end must be the same as or after the planned start")
+        return data
 
 
 class DeclineForm(GovForm):
@@ -75,9 +194,17 @@ class PaymentForm(GovForm):
     totp_code = forms.CharField(
         label="Code from your authenticator app",
         help_text="Enter a current 6-digit code to confirm it is you",
-        max_length=6,
+        max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        error_messages={"required": "Enter the code from your authenticator app"},
     )
+
+    def clean_totp_code(self) -> str:
+        """People type '123 456' as the app shows it."""
+        code = "".join(self.cleaned_data["totp_code"].split())
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError("Enter the 6-digit code from your authenticator app")
+        return code
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,8 +221,24 @@ class TrancheForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["milestone"].queryset = milestones
 
+    def clean(self):
+        """A row is used when it has an amount; it then needs a date or a milestone."""
+        data = super().clean()
+        amount = data.get("amount")
+        if "amount" in self.errors:
+            return data
+        if amount is None:
+            if data.get("due_on") or data.get("milestone"):
+                self.add_error("amount", "Enter an amount, or clear the row's date and milestone to drop it")
+        elif amount <= 0:
+            self.add_error("amount", "Enter an amount more than £0")
+        elif not data.get("due_on") and not data.get("milestone") and "due_on" not in self.errors:
+            self.add_error("due_on", "Enter a due date or choose the milestone the tranche waits for")
+        return data
 
-TrancheFormSet = forms.formset_factory(TrancheForm, extra=0, min_num=1)
+
+# One blank row after the planned tranches; "Add another tranche" posts back for one more.
+TrancheFormSet = forms.formset_factory(TrancheForm, extra=1, min_num=0, max_num=40, validate_max=True)
 
 
 class MilestoneForm(GovForm):
@@ -194,6 +337,7 @@ class VariationForm(GovForm):
         label="What do you want to change?", choices=VariationKind.choices, widget=forms.RadioSelect
     )
     reason = forms.CharField(label="Why do you need the change?", widget=forms.Textarea(attrs={"rows": 4}))
+    new_planned_start = GovDateField(label="New start date (for a change of dates)", required=False)
     new_planned_end = GovDateField(label="New end date (for a change of dates)", required=False)
     new_amount = MoneyField(label="New amount in pounds (for a change of amount)", required=False)
     new_scope = forms.CharField(
@@ -202,7 +346,14 @@ class VariationForm(GovForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.layout("kind", "reason", "new_planned_end", Field.text("new_amount", field_width=10), "new_scope")
+        self.layout(
+            "kind",
+            "reason",
+            "new_planned_start",
+            "new_planned_end",
+            Field.text("new_amount", field_width=10),
+            "new_scope",
+        )
 
 
 class VariationDecisionForm(GovForm):

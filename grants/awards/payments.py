@@ -4,6 +4,7 @@ factor under a lock on the award row, and funds returned or clawed back."""
 from datetime import date
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -15,13 +16,27 @@ from . import permissions as perms
 from .services import AwardError, _money, award_transition, lead_officers, notify_people
 
 A = AwardStatus
+# Wrong second-factor codes a finance officer may enter before payments lock for them.
+CODE_ATTEMPTS = 5
+CODE_LOCKOUT_SECONDS = 15 * 60
+
+
+def _tranche_problem(*, amount: Decimal, due_on, milestone, award: Award) -> str:
+    if amount <= 0:
+        return "enter an amount more than £0"
+    if not due_on and milestone is None:
+        return "enter a due date or choose the milestone it waits for"
+    if milestone is not None and milestone.award_id != award.pk:
+        return "that milestone belongs to another award"
+    return ""
 
 
 @transaction.atomic
 def tranches_set(*, award: Award, actor: User, tranches: list[dict]) -> list[PaymentTranche]:
     """Re-plan the unpaid tranches. Paid ones stay; paid plus planned must equal the award.
 
-    Each item: {"amount": Decimal, "due_on": date | None, "milestone": Milestone | None}.
+    Each item: {"amount": Decimal, "due_on": date | None, "milestone": Milestone | None}. A refusal
+    about one item carries `params={"row": index}` so a page can put it against that row.
     """
     award = Award.objects.select_for_update().get(pk=award.pk)
     if not perms.can_manage(actor, award):
@@ -31,15 +46,13 @@ def tranches_set(*, award: Award, actor: User, tranches: list[dict]) -> list[Pay
     paid = list(award.tranches.filter(status=TrancheStatus.PAID))
     paid_total = sum((t.amount for t in paid), Decimal("0"))
     planned_total = Decimal("0")
-    for i, item in enumerate(tranches, start=1):
+    start = max((t.number for t in paid), default=0)
+    for i, item in enumerate(tranches):
         amount = _money(item.get("amount") or 0)
-        if amount <= 0:
-            raise AwardError(f"Tranche {i}: enter an amount more than £0")
         milestone = item.get("milestone")
-        if not item.get("due_on") and milestone is None:
-            raise AwardError(f"Tranche {i}: enter a due date or choose the milestone it waits for")
-        if milestone is not None and milestone.award_id != award.pk:
-            raise AwardError(f"Tranche {i}: that milestone belongs to another award")
+        problem = _tranche_problem(amount=amount, due_on=item.get("due_on"), milestone=milestone, award=award)
+        if problem:
+            raise AwardError(f"Tranche {start + i + 1}: {problem}", code="row", params={"row": i})
         planned_total += amount
     if paid_total + planned_total != award.amount:
         raise AwardError(
@@ -47,7 +60,6 @@ def tranches_set(*, award: Award, actor: User, tranches: list[dict]) -> list[Pay
             f"£{paid_total:,.2f} paid plus £{planned_total:,.2f} planned is £{paid_total + planned_total:,.2f}"
         )
     award.tranches.exclude(status=TrancheStatus.PAID).delete()
-    start = max((t.number for t in paid), default=0)
     rows = PaymentTranche.objects.bulk_create(
         PaymentTranche(
             award=award,
@@ -73,11 +85,46 @@ def verify_second_factor(*, user: User, code: str) -> bool:
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP
 
-    code = (code or "").replace(" ", "").strip()
+    code = "".join((code or "").split())
     if not code.isdigit():
         return False
     authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
     return authenticator is not None and TOTP(authenticator).validate_code(code)
+
+
+def _code_keys(user: User) -> tuple[str, str]:
+    return f"awards:payment-code:fails:{user.pk}", f"awards:payment-code:locked:{user.pk}"
+
+
+def second_factor_check(*, user: User, code: str, award: Award) -> None:
+    """Refuse a wrong code, and lock payments for the user for 15 minutes after 5 wrong codes
+    in a row, so the 6-digit code cannot be guessed. Runs outside the payment's transaction: the
+    lockout's audit row must survive the refusal."""
+    fails_key, locked_key = _code_keys(user)
+    locked = "You have entered a wrong code too many times. Wait 15 minutes, then try again"
+    if cache.get(locked_key):
+        raise AwardError({"totp_code": locked})
+    if verify_second_factor(user=user, code=code):
+        cache.delete(fails_key)
+        return
+    cache.add(fails_key, 0, CODE_LOCKOUT_SECONDS)
+    try:
+        fails = cache.incr(fails_key)
+    except ValueError:  # expired between add and incr
+        cache.set(fails_key, 1, CODE_LOCKOUT_SECONDS)
+        fails = 1
+    if fails >= CODE_ATTEMPTS:
+        cache.set(locked_key, True, CODE_LOCKOUT_SECONDS)
+        cache.delete(fails_key)
+        with transaction.atomic():
+            audit_record(
+                actor=user,
+                action="award.payment_code_locked",
+                target=award,
+                summary=f"Payments locked for 15 minutes for {user} after {fails} wrong authenticator codes",
+            )
+        raise AwardError({"totp_code": locked})
+    raise AwardError({"totp_code": "Enter a current code from your authenticator app"})
 
 
 def paid_total(award: Award) -> Decimal:
@@ -88,16 +135,20 @@ def returned_total(award: Award) -> Decimal:
     return award.fund_returns.aggregate(s=Sum("amount"))["s"] or Decimal("0")
 
 
-@transaction.atomic
 def payment_record(
     *, tranche: PaymentTranche, actor: User, paid_on: date, payment_reference: str, totp_code: str
 ) -> PaymentTranche:
     """A finance officer approves and records a tranche's payment after re-confirming their
-    second factor. The award row is locked, so two payments at once cannot pass the award."""
+    second factor (checked first, outside the payment's transaction, see second_factor_check)."""
     if not perms.can_pay(actor):
         raise AwardError("Only a finance officer can record a payment")
-    if not verify_second_factor(user=actor, code=totp_code):
-        raise AwardError("Enter a current code from your authenticator app")
+    second_factor_check(user=actor, code=totp_code, award=tranche.award)
+    return _payment_apply(tranche=tranche, actor=actor, paid_on=paid_on, payment_reference=payment_reference)
+
+
+@transaction.atomic
+def _payment_apply(*, tranche: PaymentTranche, actor: User, paid_on: date, payment_reference: str) -> PaymentTranche:
+    """The award row is locked, so two payments at once cannot pass the award."""
     award = Award.objects.select_for_update().get(pk=tranche.award_id)
     tranche = PaymentTranche.objects.select_for_update().get(pk=tranche.pk)
     if tranche.status == TrancheStatus.PAID:

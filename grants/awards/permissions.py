@@ -51,3 +51,8 @@ def can_pay(user: User) -> bool:
 
 def can_view_portfolio(user: User) -> bool:
     return user.is_authenticated and (gperms.has_global_staff_view(user) or gperms.is_programme_manager(user))
+
+
+def can_enter_historic(user: User) -> bool:
+    """Enter an award made before the service: administrators, and managers (for their programmes)."""
+    return user.is_authenticated and (gperms.is_administrator(user) or gperms.is_programme_manager(user))

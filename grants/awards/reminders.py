@@ -53,12 +53,12 @@ def award_reminders(now: datetime) -> Iterable[Reminder]:
             award__status__in=Award.LIVE,
             status__in=(MilestoneStatus.NOT_STARTED, MilestoneStatus.IN_PROGRESS),
             due_on__lte=horizon,
-        ).select_related("award")
+        ).select_related("award__round")
     )
     returns = list(
         MonitoringReturn.objects.filter(
             award__status__in=Award.LIVE, status__in=MonitoringReturn.OPEN, period__due_on__lte=horizon
-        ).select_related("award", "period")
+        ).select_related("award__round", "period")
     )
     officers = _officers({m.award.lead_id for m in milestones} | {r.award.lead_id for r in returns})
     for m in milestones:
@@ -70,7 +70,14 @@ def award_reminders(now: datetime) -> Iterable[Reminder]:
         context = {"reference": m.award.reference, "title": m.description, "due_on": f"{m.due_on:%-d %B %Y}"}
         context.update({"when": _when(days)} if kind == "due" else {"days_overdue": days})
         for person in _people(m.award, officers):
-            yield Reminder(person, event, context, f"milestone:{m.pk}:{m.due_on}:{key}", m.award.get_absolute_url())
+            yield Reminder(
+                person,
+                event,
+                context,
+                f"milestone:{m.pk}:{m.due_on}:{key}",
+                m.award.get_absolute_url(),
+                programme_id=m.award.round.programme_id,
+            )
     for r in returns:
         stage = _stage(r.period.due_on, today)
         if not stage:
@@ -85,4 +92,6 @@ def award_reminders(now: datetime) -> Iterable[Reminder]:
         context.update({"when": _when(days)} if kind == "due" else {"days_overdue": days})
         url = f"/awards/{r.award_id}/returns/{r.pk}/"
         for person in _people(r.award, officers):
-            yield Reminder(person, event, context, f"return:{r.pk}:{r.period.due_on}:{key}", url)
+            yield Reminder(
+                person, event, context, f"return:{r.pk}:{r.period.due_on}:{key}", url, r.award.round.programme_id
+            )

@@ -12,7 +12,19 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -43,6 +55,7 @@ STANDING = (
 )
 OPEN_MILESTONE = (MilestoneStatus.NOT_STARTED, MilestoneStatus.IN_PROGRESS)
 REPORTED = (ReturnStatus.SUBMITTED, ReturnStatus.CHANGES_REQUESTED, ReturnStatus.APPROVED)
+OPEN_OR_LIVE = (AwardStatus.OFFERED, *Award.LIVE)
 
 
 def _sum_subquery(model, field: str, **filters) -> Coalesce:
@@ -82,6 +95,9 @@ def with_figures(qs: QuerySet[Award], today: date | None = None) -> QuerySet[Awa
         overdue_milestones=_count_subquery(
             Milestone, status__in=OPEN_MILESTONE, due_on__lt=today, award__status__in=Award.LIVE
         ),
+        acceptance_overdue=ExpressionWrapper(
+            Q(status=AwardStatus.OFFERED, respond_by__lt=today), output_field=BooleanField()
+        ),
     )
 
 
@@ -99,22 +115,67 @@ def figures(award: Award) -> dict[str, Decimal]:
 
 
 def totals(awards: QuerySet[Award]) -> dict[str, Decimal]:
-    """awarded, paid, returned, net and outstanding over a set of awards, in three queries."""
-    awards = awards.order_by()
-    live = awards.filter(status__in=(AwardStatus.OFFERED, *Award.LIVE))
-    awarded = awards.filter(status__in=STANDING).aggregate(s=Sum("amount"))["s"] or ZERO
-    paid_q = PaymentTranche.objects.filter(award__in=awards.values("pk"), status=TrancheStatus.PAID)
-    paid = paid_q.aggregate(s=Sum("amount"))["s"] or ZERO
-    paid_live = paid_q.filter(award__status__in=(AwardStatus.OFFERED, *Award.LIVE)).aggregate(s=Sum("amount"))["s"]
-    live_amount = live.aggregate(s=Sum("amount"))["s"] or ZERO
-    returned = FundReturn.objects.filter(award__in=awards.values("pk")).aggregate(s=Sum("amount"))["s"] or ZERO
+    """awarded, paid, returned, net and outstanding over a set of awards, in three queries
+    (conditional sums: one over the awards, one over their paid tranches, one over returns)."""
+    ids = awards.order_by().values("pk")
+    live = Q(status__in=OPEN_OR_LIVE)
+    a = Award.objects.filter(pk__in=ids).aggregate(
+        awarded=Sum("amount", filter=Q(status__in=STANDING)), live=Sum("amount", filter=live)
+    )
+    p = PaymentTranche.objects.filter(award__in=ids, status=TrancheStatus.PAID).aggregate(
+        paid=Sum("amount"), paid_live=Sum("amount", filter=Q(award__status__in=OPEN_OR_LIVE))
+    )
+    returned = FundReturn.objects.filter(award__in=ids).aggregate(s=Sum("amount"))["s"] or ZERO
+    paid = p["paid"] or ZERO
     return {
-        "awarded": awarded,
+        "awarded": a["awarded"] or ZERO,
         "paid": paid,
         "returned": returned,
         "net": paid - returned,
-        "outstanding": live_amount - (paid_live or ZERO),
+        "outstanding": (a["live"] or ZERO) - (p["paid_live"] or ZERO),
     }
+
+
+def summary(awards: QuerySet[Award]) -> dict:
+    """How many awards, and their totals as `totals` gives them, in one query: a list page
+    pays one query for its count and its totals row whatever the number of awards."""
+    ids = awards.order_by().values("pk")
+    live = Q(status__in=OPEN_OR_LIVE)
+    row = (
+        Award.objects.filter(pk__in=ids)
+        .annotate(
+            paid_amount=_sum_subquery(PaymentTranche, "amount", status=TrancheStatus.PAID),
+            returned_amount=_sum_subquery(FundReturn, "amount"),
+        )
+        .aggregate(
+            count=Count("pk"),
+            awarded=Sum("amount", filter=Q(status__in=STANDING)),
+            live=Sum("amount", filter=live),
+            paid=Sum("paid_amount"),
+            paid_live=Sum("paid_amount", filter=live),
+            returned=Sum("returned_amount"),
+        )
+    )
+    paid, returned = row["paid"] or ZERO, row["returned"] or ZERO
+    return {
+        "count": row["count"],
+        "awarded": row["awarded"] or ZERO,
+        "paid": paid,
+        "returned": returned,
+        "net": paid - returned,
+        "outstanding": (row["live"] or ZERO) - (row["paid_live"] or ZERO),
+    }
+
+
+def round_committed(*, round) -> Decimal:
+    """What a round's awards hold of its budget: the amounts of awards that stand (offered to
+    completed) plus what terminated awards were paid and kept. Declined and withdrawn hold none."""
+    holding = (AwardStatus.OFFERED, *Award.LIVE, AwardStatus.COMPLETED)
+    amounts = Award.objects.filter(round=round, status__in=holding).aggregate(s=Sum("amount"))["s"] or ZERO
+    ended = Award.objects.filter(round=round, status=AwardStatus.TERMINATED).values("pk")
+    paid = PaymentTranche.objects.filter(award__in=ended, status=TrancheStatus.PAID).aggregate(s=Sum("amount"))["s"]
+    returned = FundReturn.objects.filter(award__in=ended).aggregate(s=Sum("amount"))["s"]
+    return amounts + (paid or ZERO) - (returned or ZERO)
 
 
 def award_totals(*, award: Award) -> dict[str, Decimal]:
@@ -184,7 +245,8 @@ def due_next(*, awards: list[Award], user: User, today: date | None = None) -> l
     items: list[DueItem] = []
     for a in awards:
         if a.status == AwardStatus.OFFERED and a.lead_id == user.organisation_id:
-            items.append(DueItem(a, "Accept or decline the offer", a.respond_by, a.get_absolute_url(), False))
+            late = a.respond_by is not None and a.respond_by < today
+            items.append(DueItem(a, "Accept or decline the offer", a.respond_by, a.get_absolute_url(), late))
     live = [a.pk for a in awards if a.status in Award.LIVE and a.lead_id == user.organisation_id]
     for m in Milestone.objects.filter(award_id__in=live, status__in=OPEN_MILESTONE):
         a = by_pk[m.award_id]
@@ -198,6 +260,14 @@ def due_next(*, awards: list[Award], user: User, today: date | None = None) -> l
         label = "Resubmit return" if r.status == ReturnStatus.CHANGES_REQUESTED else "Return"
         items.append(DueItem(a, f"{label}: {r.period.title}", r.period.due_on, url, r.period.due_on < today))
     return sorted(items, key=lambda i: (i.due_on or date.max, i.award.reference))
+
+
+def portfolio_filters(params) -> dict[str, str]:
+    """The portfolio's filters from a query string (the page and its downloads read the same)."""
+    return {
+        key: str(params.get(param, ""))[:100]
+        for key, param in (("round_slug", "round"), ("region", "region"), ("rag", "rag"))
+    }
 
 
 def portfolio(

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from grants import permissions as gperms
 from grants.models import (
     Award,
     AwardStatus,
@@ -19,10 +20,13 @@ from grants.models import (
     PaymentTranche,
     StaffRole,
     User,
+    Variation,
+    VariationStatus,
 )
 from grants.services import audit_record
 
 from . import permissions as perms
+from . import terms as offer_terms
 
 A = AwardStatus
 CENT = Decimal("0.01")
@@ -151,15 +155,33 @@ def award_create_historic(
     planned_start: date | None = None,
     planned_end: date | None = None,
 ) -> Award:
-    """Enter an award made before the service existed (no bid). No notification: it is history."""
+    """Enter an award made before the service existed (no bid). No notification: it is history.
+
+    `actor` None is the system (the demo seed); a person must manage the round's programme.
+    Returns are scheduled only for a live award: a completed one reported outside the service.
+    """
+    if actor is not None and not gperms.can_manage_programme(actor, round.programme):
+        raise AwardError("Only the programme's manager or an administrator can enter an award")
+    errors = {}
     amount = _money(amount)
     if amount <= 0:
-        raise AwardError("The award amount must be more than £0")
+        errors["amount"] = "The award amount must be more than £0"
+    if not title.strip():
+        errors["title"] = "Enter the project title"
+    if status not in AwardStatus.values:
+        errors["status"] = "Choose the award's status"
+    if planned_start and planned_end and planned_end < planned_start:
+        errors["planned_end"] = "The planned end must be the same as or after the planned start"
+    partners = [p for p in partners if p.pk != lead.pk]
+    if reference and Award.objects.filter(reference=reference).exists():
+        errors["reference"] = f"An award with the reference {reference} already exists"
+    if errors:
+        raise AwardError(errors)
     award = Award.objects.create(
         reference=reference or _next_historic_reference(),
         round=round,
         lead=lead,
-        title=title,
+        title=title.strip(),
         scope=scope,
         amount=amount,
         status=status,
@@ -170,11 +192,17 @@ def award_create_historic(
         is_historic=True,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    award.partners.set(list(partners))
+    award.partners.set(partners)
     PaymentTranche.objects.create(award=award, number=1, amount=amount, due_on=planned_start or award_date)
-    if status in Award.LIVE or status == A.COMPLETED:
+    if status in Award.LIVE:
         returns_create(award=award)
-    audit_record(actor=actor, action="award.historic", target=award, summary=f"Entered historic award {award}")
+    audit_record(
+        actor=actor,
+        action="award.historic",
+        target=award,
+        summary=f"Entered historic award {award.reference}: £{amount:,.2f}, {award.get_status_display().lower()}",
+        data={"status": status, "amount": str(amount), "award_date": str(award_date)},
+    )
     return award
 
 
@@ -196,7 +224,19 @@ def award_transition(*, award: Award, to: str, actor, reason: str = "", action: 
         summary=reason or f"{old} to {to}",
         data={"from": old},
     )
+    if not award.TRANSITIONS.get(to):
+        _refuse_pending_variations(award=award, actor=actor, status=AwardStatus(to).label.lower())
     return award
+
+
+def _refuse_pending_variations(*, award: Award, actor, status: str) -> None:
+    """An award that has ended cannot change, so a request still waiting is refused, not left open."""
+    pending = Variation.objects.filter(award=award, status=VariationStatus.PENDING)
+    reason = f"The award was {status} before a decision"
+    for v in pending:
+        v.status, v.decided_by, v.decided_at, v.decision_reason = VariationStatus.REFUSED, None, timezone.now(), reason
+        v.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        audit_record(actor=actor, action="variation.refused", target=award, summary=f"{v.get_kind_display()}: {reason}")
 
 
 def returns_create(*, award: Award) -> int:
@@ -207,22 +247,48 @@ def returns_create(*, award: Award) -> int:
     return len(rows)
 
 
+def acceptance_overdue(award: Award, today: date | None = None) -> bool:
+    """An offer still open after its reply-by date: the manager must extend the date first."""
+    today = today or timezone.localdate()
+    return award.status == A.OFFERED and award.respond_by is not None and award.respond_by < today
+
+
 @transaction.atomic
-def award_accept(*, award: Award, actor: User, name: str, role: str, confirm_terms: bool) -> Award:
-    """An authorised signatory of the lead council accepts the offer and its terms."""
+def award_accept(
+    *, award: Award, actor: User, name: str, role: str, confirm_terms: bool, terms_digest: str = ""
+) -> Award:
+    """An authorised signatory of the lead council accepts the offer and its terms.
+
+    Refused after the reply-by date (deadlines are the server's). The terms as they stand are
+    stored on the award; `terms_digest`, when given, must match them, so terms the programme
+    manager changed while the signatory was reading are never accepted unseen.
+    """
     award = Award.objects.select_for_update().get(pk=award.pk)
     if not perms.can_accept(actor, award):
         raise AwardError("Only an authorised signatory of the lead council can accept this offer")
+    if acceptance_overdue(award):
+        raise AwardError(
+            f"The offer had to be accepted by {award.respond_by:%-d %B %Y}. "
+            "Ask the programme manager to extend the reply-by date"
+        )
     if not confirm_terms:
-        raise AwardError("Confirm that your council accepts the terms and conditions of the offer")
-    if not name.strip() or not role.strip():
-        raise AwardError("Enter your name and job title")
+        raise AwardError({"confirm_terms": "Confirm that your council accepts the terms of the offer"})
+    if not name.strip():
+        raise AwardError({"name": "Enter your full name"})
+    if not role.strip():
+        raise AwardError({"role": "Enter your job title"})
+    accepted = offer_terms.snapshot(award)
+    if terms_digest and terms_digest != offer_terms.digest(accepted):
+        raise AwardError("The terms of the offer changed while you were reading them. Read them again, then accept")
     award_transition(award=award, to=A.ACCEPTED, actor=actor, reason=f"Accepted by {name.strip()}, {role.strip()}")
     award.accepted_by = actor
     award.accepted_at = timezone.now()
     award.accepted_name = name.strip()[:150]
     award.accepted_role = role.strip()[:150]
-    award.save(update_fields=["accepted_by", "accepted_at", "accepted_name", "accepted_role", "updated_at"])
+    award.accepted_terms = accepted
+    award.save(
+        update_fields=["accepted_by", "accepted_at", "accepted_name", "accepted_role", "accepted_terms", "updated_at"]
+    )
     returns_create(award=award)
     notify_people(
         people=[*lead_officers(award), *programme_managers(award)],
@@ -235,13 +301,46 @@ def award_accept(*, award: Award, actor: User, name: str, role: str, confirm_ter
 
 
 @transaction.atomic
+def offer_terms_set(*, award: Award, actor: User, conditions: str, respond_by: date) -> Award:
+    """The programme manager sets the offer's conditions and reply-by date while it is offered
+    (extending the date re-opens acceptance of an overdue offer)."""
+    award = Award.objects.select_for_update().get(pk=award.pk)
+    if not perms.can_manage(actor, award):
+        raise AwardError("Only the programme's manager can change the terms of the offer")
+    if award.status != A.OFFERED:
+        raise AwardError("The terms can only be changed while the award is offered")
+    if respond_by is None:
+        raise AwardError({"respond_by": "Enter the reply-by date"})
+    if respond_by != award.respond_by and respond_by < timezone.localdate():
+        raise AwardError({"respond_by": "The reply-by date must be today or in the future"})
+    if respond_by < award.award_date:
+        raise AwardError({"respond_by": "The reply-by date must be on or after the award date"})
+    old = {"conditions": award.conditions, "respond_by": str(award.respond_by or "")}
+    award.conditions = conditions.strip()
+    award.respond_by = respond_by
+    award.save(update_fields=["conditions", "respond_by", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="award.offer_terms",
+        target=award,
+        summary=f"Offer terms changed; reply by {respond_by:%-d %B %Y}",
+        data={"previous": old},
+    )
+    return award
+
+
+@transaction.atomic
 def award_decline(*, award: Award, actor: User, reason: str) -> Award:
     award = Award.objects.select_for_update().get(pk=award.pk)
     if not perms.can_accept(actor, award):
         raise AwardError("Only an authorised signatory of the lead council can decline this offer")
     if not reason.strip():
-        raise AwardError("Enter why your council is declining the offer")
-    return award_transition(award=award, to=A.DECLINED, actor=actor, reason=reason.strip())
+        raise AwardError({"reason": "Enter why your council is declining the offer"})
+    award_transition(award=award, to=A.DECLINED, actor=actor, reason=reason.strip())
+    notify_people(
+        people=programme_managers(award), event="award_declined", award=award, key=str(award.pk), reason=reason.strip()
+    )
+    return award
 
 
 @transaction.atomic
@@ -251,10 +350,19 @@ def award_end(*, award: Award, actor: User, to: str, reason: str) -> Award:
     if not perms.can_manage(actor, award):
         raise AwardError("Only the programme's manager can do this")
     if to not in (A.WITHDRAWN, A.TERMINATED):
-        raise AwardError("Choose withdraw or terminate")
+        raise AwardError({"to": "Choose withdraw or terminate"})
     if not reason.strip():
-        raise AwardError("Enter a reason")
-    return award_transition(award=award, to=to, actor=actor, reason=reason.strip())
+        raise AwardError({"reason": "Enter a reason"})
+    award_transition(award=award, to=to, actor=actor, reason=reason.strip())
+    notify_people(
+        people=lead_officers(award),
+        event="award_ended",
+        award=award,
+        key=f"{award.pk}:{to}",
+        status=AwardStatus(to).label.lower(),
+        reason=reason.strip(),
+    )
+    return award
 
 
 @transaction.atomic
@@ -269,8 +377,15 @@ def closure_submit(*, award: Award, actor: User, closure_report: str, case_study
         raise AwardError("Enter the end-of-project report")
     award.closure_report = closure_report.strip()
     award.case_study = case_study.strip()
-    award.save(update_fields=["closure_report", "case_study", "updated_at"])
+    award.closure_report_count += 1
+    award.save(update_fields=["closure_report", "case_study", "closure_report_count", "updated_at"])
     audit_record(actor=actor, action="award.closure_report", target=award, summary="End-of-project report sent")
+    notify_people(
+        people=programme_managers(award),
+        event="closure_report_sent",
+        award=award,
+        key=f"{award.pk}:{award.closure_report_count}",
+    )
     return award
 
 
@@ -285,11 +400,13 @@ def award_close(*, award: Award, actor: User) -> Award:
     award_transition(award=award, to=A.COMPLETED, actor=actor, reason="Closed after the end-of-project report")
     award.closed_at = timezone.now()
     award.save(update_fields=["closed_at", "updated_at"])
+    notify_people(people=lead_officers(award), event="award_closed", award=award, key=str(award.pk))
     return award
 
 
 __all__ = [
     "AwardError",
+    "acceptance_overdue",
     "award_accept",
     "award_close",
     "award_create_historic",
@@ -298,5 +415,6 @@ __all__ = [
     "award_issue",
     "award_transition",
     "closure_submit",
+    "offer_terms_set",
     "returns_create",
 ]

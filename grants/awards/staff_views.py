@@ -3,19 +3,23 @@ ending and closing awards, and the programme portfolio."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from grants.models import Milestone, PaymentTranche, Rag, Round, Variation
+from grants.models import AwardStatus, Milestone, PaymentTranche, Rag, Round, Variation
 from grants.models.organisations import REGIONS
 from grants.permissions import (
     can_manage_programme,
     can_view_programme,
     get_or_404,
     has_global_staff_view,
+    is_administrator,
     managed_programme_ids,
 )
+from grants.reporting.downloads import download_links, query_with
 
 from . import forms, monitoring, payments, schedule, selectors, services
 from . import permissions as perms
@@ -49,30 +53,106 @@ def payment(request: HttpRequest, pk: int, tid: int) -> HttpResponse:
     return form_page(request, award=award, form=form, title="Approve and record a payment", intro=intro)
 
 
+def _tranche_formset(request: HttpRequest, milestones, initial: list[dict]):
+    """The plan's formset, and whether the user asked for another row. "Add another tranche"
+    posts the rows typed so far back with one more blank row (nothing saved, no errors shown)."""
+    kwargs = {"form_kwargs": {"milestones": milestones}, "prefix": "t"}
+    if request.method != "POST":
+        formset, adding = forms.TrancheFormSet(initial=initial, **kwargs), False
+    elif "add_row" not in request.POST:
+        formset, adding = forms.TrancheFormSet(request.POST, **kwargs), False
+    else:
+        typed = forms.TrancheFormSet(request.POST, **kwargs)
+        count = len(typed.forms) if typed.management_form.is_valid() else 0
+        names = ("amount", "due_on", "milestone")
+        rows = [{n: request.POST.get(f"t-{i}-{n}", "") for n in names} for i in range(count)] or initial
+        formset, adding = forms.TrancheFormSet(initial=rows[: forms.TrancheFormSet.max_num - 1], **kwargs), True
+    for f in formset.forms:  # the page's date box is one ISO input, whatever the form holds
+        raw = f.data.get(f.add_prefix("due_on")) if f.is_bound else f.initial.get("due_on")
+        f.due_text = raw.isoformat() if hasattr(raw, "isoformat") else (raw or "")
+    return formset, adding
+
+
 @login_required
 def tranches_plan(request: HttpRequest, pk: int) -> HttpResponse:
     award = award_or_404(request, pk, check=perms.can_manage)
     milestones = Milestone.objects.filter(award=award)
-    unpaid = award.tranches.exclude(status="paid")
-    initial = [{"amount": t.amount, "due_on": t.due_on, "milestone": t.milestone_id} for t in unpaid]
-    formset = forms.TrancheFormSet(
-        request.POST or None, initial=initial, form_kwargs={"milestones": milestones}, prefix="t"
-    )
-    error = ""
-    if request.method == "POST" and formset.is_valid():
-        rows = [f.cleaned_data for f in formset.forms if f.cleaned_data and f.cleaned_data.get("amount")]
+    paid = list(award.tranches.filter(status="paid"))
+    initial = [
+        {"amount": t.amount, "due_on": t.due_on, "milestone": t.milestone_id}
+        for t in award.tranches.exclude(status="paid")
+    ]
+    formset, adding = _tranche_formset(request, milestones, initial)
+    plan_error: list[str] = []
+    if request.method == "POST" and not adding and formset.is_valid():
+        used = [(i, f.cleaned_data) for i, f in enumerate(formset.forms) if f.cleaned_data.get("amount") is not None]
         try:
-            payments.tranches_set(award=award, actor=request.user, tranches=rows)
+            payments.tranches_set(award=award, actor=request.user, tranches=[row for _, row in used])
         except services.AwardError as exc:
-            error = " ".join(exc.messages)
+            row = (getattr(exc, "params", None) or {}).get("row")
+            if row is None:
+                plan_error = exc.messages
+            else:  # a refusal about one tranche goes against its row
+                formset.forms[used[row][0]].add_error(None, exc.messages)
         else:
             messages.success(request, "Payment schedule saved")
             return redirect(award)
     return render(
         request,
         "awards/tranches.html",
-        {"award": award, "formset": formset, "error": error, "paid": award.tranches.filter(status="paid")},
+        {
+            "award": award,
+            "formset": formset,
+            "paid": paid,
+            "adding": adding,
+            "plan_error": plan_error,
+            "first_number": len(paid) + 1,
+        },
     )
+
+
+@login_required
+def offer_terms(request: HttpRequest, pk: int) -> HttpResponse:
+    """Conditions and the reply-by date, while the award is offered (payments and milestones
+    have their own pages, linked from here)."""
+    award = award_or_404(request, pk, check=perms.can_manage)
+    if award.status != AwardStatus.OFFERED:
+        messages.info(request, "The terms can only be changed while the award is offered")
+        return redirect(award)
+    form = forms.OfferTermsForm(
+        request.POST or None, initial={"conditions": award.conditions, "respond_by": award.respond_by}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_terms_set(award=award, actor=request.user, **form.cleaned_data)
+        except services.AwardError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, "Offer terms saved")
+            return redirect(award)
+    return render(request, "awards/offer_terms.html", {"award": award, "form": form, "today": timezone.localdate()})
+
+
+@login_required
+def historic_new(request: HttpRequest) -> HttpResponse:
+    """Enter an award made before the service existed: managers for their programmes'
+    rounds, administrators for any."""
+    user = request.user
+    get_or_404(perms.can_enter_historic(user))
+    rounds = Round.objects.select_related("programme").order_by("programme__name", "-opens_at")
+    if not is_administrator(user):
+        rounds = rounds.filter(programme_id__in=managed_programme_ids(user))
+    form = forms.HistoricAwardForm(request.POST or None, rounds=rounds)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            award = services.award_create_historic(actor=user, **data)
+        except services.AwardError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, f"Award {award.reference} entered")
+            return redirect(award)
+    return render(request, "awards/historic_new.html", {"form": form})
 
 
 @login_required
@@ -168,29 +248,38 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(award)
 
 
+PORTFOLIO_PAGE_SIZE = 50
+
+
 @login_required
 def portfolio(request: HttpRequest) -> HttpResponse:
-    """Every award the manager may see, with latest RAG, overdue items, paid and outstanding."""
+    """Every award the manager may see, a page at a time, with latest RAG, overdue items, paid
+    and outstanding, and totals over every award the filters match."""
     user = request.user
     get_or_404(perms.can_view_portfolio(user))
-    round_slug = request.GET.get("round", "")
-    region = request.GET.get("region", "")
-    rag = request.GET.get("rag", "")
-    awards = list(selectors.portfolio(user=user, round_slug=round_slug, region=region, rag=rag)[:500])
+    selected = selectors.portfolio_filters(request.GET)
+    awards = selectors.portfolio(user=user, **selected)
+    totals = selectors.summary(awards)
+    paginator = Paginator(awards, PORTFOLIO_PAGE_SIZE)
+    paginator.count = totals["count"]  # counted with the totals: no second COUNT query
+    page = paginator.get_page(request.GET.get("page"))
     rounds = Round.objects.select_related("programme").order_by("programme__name", "-opens_at")
     if not has_global_staff_view(user):
         rounds = rounds.filter(programme_id__in=managed_programme_ids(user))
-    rows = [(a, selectors.figures(a)) for a in awards]
     return render(
         request,
         "awards/portfolio.html",
         {
-            "rows": rows,
+            "page": page,
+            "rows": [(a, selectors.figures(a)) for a in page.object_list],
+            "totals": totals,
             "rounds": rounds,
             "regions": REGIONS,
             "rags": Rag.choices,
-            "selected": {"round": round_slug, "region": region, "rag": rag},
-            "truncated": len(awards) == 500,
+            "selected": selected,
+            "query": query_with(request),
+            "downloads": download_links(request, "award-portfolio"),
+            "can_enter_historic": perms.can_enter_historic(user),
         },
     )
 

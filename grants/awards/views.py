@@ -15,6 +15,10 @@ from grants.permissions import get_or_404
 
 from . import forms, monitoring, pdf, selectors, services
 from . import permissions as perms
+from . import terms as offer_terms
+
+# Statuses in which money may have been paid, so may come back.
+HAS_PAYMENTS = (*Award.LIVE, AwardStatus.COMPLETED, AwardStatus.TERMINATED)
 
 
 def form_error(form, exc: services.AwardError) -> None:
@@ -53,6 +57,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     award_or_404(request, pk)
     award = selectors.award_detail(pk=pk)
     user = request.user
+    can_manage = perms.can_manage(user, award)
     return render(
         request,
         "awards/detail.html",
@@ -62,8 +67,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "is_lead": perms.can_edit(user, award),
             "can_accept": perms.can_accept(user, award) and award.status == AwardStatus.OFFERED,
-            "can_manage": perms.can_manage(user, award),
+            "acceptance_overdue": services.acceptance_overdue(award),
+            "can_manage": can_manage,
+            "can_set_terms": can_manage and award.status == AwardStatus.OFFERED,
             "can_pay": perms.can_pay(user) and award.status in Award.LIVE,
+            "can_record_returned": (perms.can_pay(user) or can_manage) and award.status in HAS_PAYMENTS,
             "is_live": award.status in Award.LIVE,
             "history": AuditEvent.objects.filter(target_type="grants.award", target_id=str(award.pk)).order_by("-at")[
                 :50
@@ -73,13 +81,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _letter_context(award: Award) -> dict:
+    """The letter shows the terms as accepted once accepted (stored), else as they stand."""
     award = selectors.award_detail(pk=award.pk)
+    live = offer_terms.snapshot(award)
+    stored = award.accepted_terms
     return {
         "award": award,
         "funder": award.round.programme.funder,
-        "periods": list(award.round.return_periods.all()),
-        "targets": list(award.output_targets.all()),
-        "today": timezone.localdate(),
+        "terms": offer_terms.for_display(stored or live),
+        "terms_accepted": bool(stored),
+        "terms_digest": offer_terms.digest(live),
     }
 
 
@@ -100,11 +111,13 @@ def offer_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
     award = award_or_404(request, pk, check=perms.can_accept)
-    form = forms.AcceptForm(request.POST or None)
     if award.status != AwardStatus.OFFERED:
         messages.info(request, "This offer has already been answered")
         return redirect(award)
-    if request.method == "POST" and form.is_valid():
+    context = _letter_context(award)
+    form = forms.AcceptForm(request.POST or None, initial={"terms_digest": context["terms_digest"]})
+    overdue = services.acceptance_overdue(award)
+    if request.method == "POST" and not overdue and form.is_valid():
         try:
             services.award_accept(award=award, actor=request.user, **form.cleaned_data)
         except services.AwardError as exc:
@@ -112,12 +125,15 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"You have accepted the offer for {award.reference}")
             return redirect(award)
-    return render(request, "awards/accept.html", {"award": award, "form": form, **_letter_context(award)})
+    return render(request, "awards/accept.html", {"form": form, "overdue": overdue, **context})
 
 
 @login_required
 def decline(request: HttpRequest, pk: int) -> HttpResponse:
     award = award_or_404(request, pk, check=perms.can_accept)
+    if award.status != AwardStatus.OFFERED:
+        messages.info(request, "This offer has already been answered")
+        return redirect(award)
     form = forms.DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
