@@ -166,6 +166,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "awards:variation_new": allow({"lead_officer", "signatory"}),
     "awards:closure": allow({"lead_officer", "signatory"}),
     # Awards, staff side.
+    "awards:offer_terms": allow(MANAGERS),  # on the offered award
+    "awards:historic_new": allow(MANAGERS | {"other_programme_manager"}),  # for their own programmes' rounds
     "awards:tranches": allow(MANAGERS),
     "awards:payment": allow({"finance_officer"}),
     "awards:milestone_add": allow(MANAGERS),

@@ -80,6 +80,7 @@ PK_FOR = {
     "applications:staff_delete": "section",
     "awards:accept": "offered_award",
     "awards:decline": "offered_award",
+    "awards:offer_terms": "offered_award",
     "applications:partner_respond": "invite_bid",
     "reporting:export_detail": "export_job",
     "reporting:export_file": "export_job",
