@@ -69,3 +69,28 @@ def test_reporting_journey(page, tmp_path):
 
     page.goto("/open-data/")
     check_a11y(page)
+
+
+def test_a_running_export_passes_axe_and_moves_on_without_a_refresh(page):
+    """The progress page used a meta refresh (axe: meta-refresh, critical). It now asks for the
+    job's status and moves the bar; when the job is done it shows the download link."""
+    from grants.models import ExportJob, ExportStatus
+
+    programme = f.ProgrammeFactory()
+    pm = f.UserFactory(email="pm.exports@lga.example.com")
+    StaffRole.objects.create(user=pm, role=StaffRole.Role.PROGRAMME_MANAGER, programme=programme)
+    enable_mfa(pm)
+    job = ExportJob.objects.create(
+        created_by=pm, table="awards", fmt="csv", status=ExportStatus.RUNNING, rows_done=10, rows_total=100
+    )
+    sign_in_staff(page, pm)
+    page.goto(f"/staff/exports/{job.pk}/")
+    assert page.locator("#export-progress").get_attribute("value") == "10"
+    check_a11y(page)
+    ExportJob.objects.filter(pk=job.pk).update(rows_done=60)
+    page.wait_for_function("document.getElementById('export-progress').value === 60")
+    assert page.get_by_test_id("progress").inner_text() == "60 of 100 rows (60%)"
+    check_a11y(page)
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, error="Test failure")
+    page.get_by_text("The export failed").wait_for()
+    check_a11y(page)
