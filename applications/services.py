@@ -202,6 +202,13 @@ def details_errors(
 DETAIL_FIELDS = ("title", "summary", "amount_requested", "match_funding", "planned_start", "planned_end")
 
 
+def details_complete(bid: Bid) -> bool:
+    """The task list's "Bid details" is completed only when submission would accept them."""
+    if not (bid.title and bid.summary and bid.planned_start and bid.planned_end):
+        return False
+    return not details_errors(round=bid.round, **{k: getattr(bid, k) for k in DETAIL_FIELDS[2:]})
+
+
 @transaction.atomic
 def start_bid(*, round: Round, actor: User, partners: list[Organisation] = (), now=None, **details) -> Bid:
     now = now or timezone.now()

@@ -88,6 +88,7 @@ def bid_detail(request, pk):
     }
     if context["can_edit"]:
         context.update(_partner_task(bid, partners))
+        context["details_status"] = "Completed" if services.details_complete(bid) else "In progress"
         context["problems"] = services.submission_problems(bid=bid)
         return render(request, "applications/task_list.html", context)
     return render(request, "applications/bid_summary.html", context)
