@@ -1,4 +1,4 @@
-"""Admin: panels and members are set up here; scores and decisions are read-only records."""
+"""Admin: read-only. Every change has a page that goes through the services (audit, locks, rules)."""
 
 from django.contrib import admin
 
@@ -16,24 +16,6 @@ from .models import (
 )
 
 
-class PanelMemberInline(admin.TabularInline):
-    model = PanelMember
-    extra = 0
-    autocomplete_fields = ["user"]
-
-
-@admin.register(Panel)
-class PanelAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "assessors_per_bid", "moderation_threshold"]
-    inlines = [PanelMemberInline]
-
-
-@admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
-    list_display = ["name", "round", "scale", "weight", "order"]
-    list_filter = ["round"]
-
-
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Records kept for audit: changed only through the services."""
 
@@ -45,6 +27,41 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class PanelMemberInline(admin.TabularInline):
+    """Read-only: members are added and removed on the panel page, which audits the change and
+    refuses to remove someone who still has bids to assess."""
+
+    model = PanelMember
+    extra = 0
+    fields = ["user", "is_chair"]
+    readonly_fields = ["user", "is_chair"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Panel)
+class PanelAdmin(ReadOnlyAdmin):
+    """Settings change on the round's assessment settings page (audited)."""
+
+    list_display = ["__str__", "assessors_per_bid", "moderation_threshold"]
+    inlines = [PanelMemberInline]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(ReadOnlyAdmin):
+    """Criteria change on the panel page, which locks them once scoring starts."""
+
+    list_display = ["name", "round", "scale", "weight", "order"]
+    list_filter = ["round"]
 
 
 @admin.register(Assignment)

@@ -180,11 +180,19 @@ class DecisionForm(GovForm, forms.Form):
     feedback = forms.CharField(
         label="Feedback for the council", required=False, widget=forms.Textarea(attrs={"rows": 8}), max_length=5000
     )
+    gateway_override = forms.CharField(
+        label="Reason for funding a bid that failed a gateway criterion",
+        help_text="Only if you choose funded. This is kept in the audit trail",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, gateway_failed: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self._helper(
-            Field.radios("outcome"),
-            Field("amount", css_class="govuk-input--width-10"),
-            Field.textarea("feedback", rows=8),
-        )
+        layout = [Field.radios("outcome"), Field("amount", css_class="govuk-input--width-10")]
+        if gateway_failed:
+            layout.append(Field.textarea("gateway_override", rows=3))
+        else:
+            del self.fields["gateway_override"]
+        self._helper(*layout, Field.textarea("feedback", rows=8))

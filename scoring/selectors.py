@@ -153,12 +153,16 @@ class Ranking:
 def funding_line(*, bids: list, budget: Decimal) -> Ranking:
     """Walk the ranking adding each fundable bid's amount until the budget runs out.
 
+    Confirmed funded bids are committed whatever their rank (a reserve funded later, a bid
+    funded out of order), so their amounts are counted first and the rest fill what is left.
     Gateway failures and bids proposed as not funded or reserve take nothing from the budget.
     The amount is the recommended amount where a manager set one, else the request.
     """
-    rows, total, line_open, line_after = [], Decimal("0.00"), True, None
-    for rank, bid in enumerate(bids, start=1):
-        decision = getattr(bid, "decision", None) if _has_decision(bid) else None
+    decisions = [bid.decision if _has_decision(bid) else None for bid in bids]
+    committed = [bool(d and d.is_confirmed and d.outcome == Outcome.FUNDED) for d in decisions]
+    total = sum((d.amount or Decimal("0.00") for d, c in zip(decisions, committed, strict=True) if c), Decimal("0.00"))
+    rows, line_open, line_after = [], True, None
+    for rank, (bid, decision, is_committed) in enumerate(zip(bids, decisions, committed, strict=True), start=1):
         amount = (
             decision.amount
             if decision and decision.outcome == Outcome.FUNDED and decision.amount
@@ -171,7 +175,12 @@ def funding_line(*, bids: list, budget: Decimal) -> Ranking:
         )
         counted = above = False
         running = None
-        if not excluded and line_open:
+        if is_committed:
+            counted = above = True
+            running = total
+            if line_open:
+                line_after = rank
+        elif not excluded and line_open:
             if total + amount <= budget:
                 total += amount
                 counted = above = True
@@ -260,7 +269,7 @@ def current_scores_for(*, bid) -> list[Score]:
 def current_moderation(*, bid) -> dict[int, ModeratedScore]:
     return {
         m.criterion_id: m
-        for m in ModeratedScore.objects.filter(bid=bid, is_current=True).select_related("moderated_by")
+        for m in ModeratedScore.objects.filter(bid=bid, is_current=True).select_related("moderated_by", "criterion")
     }
 
 

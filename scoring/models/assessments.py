@@ -52,3 +52,8 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion_id}: {self.score} (v{self.version})"
+
+    @property
+    def label(self) -> str:
+        """Pass or Fail for a gateway criterion, else the number (reads the criterion: select it)."""
+        return self.criterion.label_for(self.score)

@@ -41,6 +41,9 @@ class Decision(models.Model):
         help_text="Leave empty to fund the amount requested",
     )
     feedback = models.TextField(blank=True)
+    gateway_override = models.TextField(
+        "reason for funding despite a failed gateway", blank=True, help_text="Required to fund a gateway-failed bid"
+    )
     status = models.CharField(max_length=12, choices=DecisionStatus.choices, default=DecisionStatus.PROPOSED)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)

@@ -25,3 +25,8 @@ class ModeratedScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bid_id}/{self.criterion_id}: {self.score}"
+
+    @property
+    def label(self) -> str:
+        """Pass or Fail for a gateway criterion, else the number (reads the criterion: select it)."""
+        return self.criterion.label_for(self.score)

@@ -5,7 +5,7 @@ from .common import AssessmentError
 from .criteria import criterion_delete, criterion_save, ensure_criteria_unlocked, panel_settings_save
 from .decisions import decision_propose, decisions_confirm, feedback_from_justifications
 from .interests import conflict_declare, declaration_confirm, interest_add, interest_remove
-from .moderation import moderated_score_record
+from .moderation import moderated_score_record, moderated_scores_record
 from .panels import panel_chair_set, panel_member_add, panel_member_remove
 from .scores import assessment_save_draft, assessment_submit, percentage_for
 
@@ -28,6 +28,7 @@ __all__ = [
     "interest_add",
     "interest_remove",
     "moderated_score_record",
+    "moderated_scores_record",
     "panel_chair_set",
     "panel_member_add",
     "panel_member_remove",

@@ -81,13 +81,18 @@ def assignments_bulk(*, bids, assessor: User, actor: User) -> tuple[list[Assignm
 
 @transaction.atomic
 def assignment_auto(*, round: Round, actor: User | None, per_bid: int | None = None) -> list[Assignment]:
-    """Fill every live bid up to the round's number of assessors, never with a conflicted one."""
+    """Fill every live bid up to the round's number of assessors, never with a conflicted one
+    nor with one already withdrawn from that bid (only a manual assignment can bring them back)."""
     round = Round.objects.select_for_update().get(pk=round.pk)
     panel = panel_for(round)
     per_bid = per_bid or panel.assessors_per_bid
     members = list(User.objects.filter(panel_memberships__panel=panel).order_by("pk"))
     bid_ids = list(live_bids(round).values_list("pk", flat=True))
     conflicts = {(b, m.pk) for m in members for b in conflicted_bid_ids(user=m, round=round)}
+    # Someone taken off a bid (a reassignment, a conflict) is never put straight back on it.
+    conflicts |= set(
+        Assignment.objects.filter(bid__round=round, withdrawn_at__isnull=False).values_list("bid_id", "assessor_id")
+    )
     existing = set(
         Assignment.objects.filter(bid__round=round, withdrawn_at__isnull=True).values_list("bid_id", "assessor_id")
     )

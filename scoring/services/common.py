@@ -25,3 +25,14 @@ def live_bids(round: Round):
     return Bid.objects.filter(
         round=round, status__in=[BidStatus.SUBMITTED, BidStatus.FUNDED, BidStatus.NOT_FUNDED, BidStatus.RESERVE]
     )
+
+
+def confirmed_outcome(bid) -> bool:
+    """A confirmed funded or not-funded decision settles the bid's scores; a reserve can still move."""
+    from ..models import Decision, DecisionStatus, Outcome
+
+    return (
+        Decision.objects.filter(bid_id=bid.pk, status=DecisionStatus.CONFIRMED)
+        .exclude(outcome=Outcome.RESERVE)
+        .exists()
+    )

@@ -28,6 +28,12 @@ def criterion_save(*, round: Round, actor: User, criterion: Criterion | None = N
     if criterion.is_gateway:
         criterion.weight = 1
     criterion.descriptors = {str(k): v for k, v in (criterion.descriptors or {}).items() if v}
+    criterion.name = (criterion.name or "").strip()
+    clash = Criterion.objects.filter(round=round, name__iexact=criterion.name).exclude(pk=criterion.pk).first()
+    if clash:  # the round row is locked, so no one adds the same name between this check and the save
+        raise AssessmentError(
+            {"name": f"This round already has a criterion called {clash.name}. Enter a different name"}
+        )
     criterion.full_clean(exclude=["round"])
     criterion.save()
     audit_record(

@@ -30,35 +30,78 @@ def _money(value: Decimal) -> str:
     return f"£{value:,.2f}"
 
 
+def gateway_failed(bid) -> bool:
+    """Whether the bid fails a gateway criterion now, moderation included (one query)."""
+    from ..selectors import scored_bids
+
+    return bool(scored_bids(bid.round).filter(pk=bid.pk).values_list("gateway_failed", flat=True).first())
+
+
 @transaction.atomic
-def decision_propose(*, bid, actor: User, outcome: str, amount: Decimal | None = None, feedback: str = "") -> Decision:
-    """Record (or change) the proposed outcome. A funded amount may be below the request."""
+def decision_propose(
+    *,
+    bid,
+    actor: User,
+    outcome: str,
+    amount: Decimal | None = None,
+    feedback: str = "",
+    gateway_override: str = "",
+) -> Decision:
+    """Record (or change) the proposed outcome. A funded amount may be below the request.
+
+    Audited against the Decision, not the Bid: the council reads the bid's history and must
+    learn the outcome only when it is confirmed. Funding a bid that failed a gateway criterion
+    needs a reason, kept on the decision and in the audit trail.
+    """
     if not can_manage_round(actor, bid.round):
         raise AssessmentError("Only the programme's managers decide on bids")
+    if not live_bids(bid.round).filter(pk=bid.pk).exists():
+        raise AssessmentError("Only submitted bids can be decided")
     if outcome not in Outcome.values:
-        raise AssessmentError("Choose funded, not funded or reserve")
+        raise AssessmentError({"outcome": "Choose funded, not funded or reserve"})
     decision = Decision.objects.select_for_update().filter(bid=bid).first()
     if decision and decision.is_confirmed and decision.outcome != Outcome.RESERVE:
         raise AssessmentError("The decision on this bid is confirmed and cannot change")
+    override = ""
     if outcome == Outcome.FUNDED:
         amount = bid.amount_requested if amount is None else amount
         if amount <= 0:
-            raise AssessmentError("The amount must be more than £0")
+            raise AssessmentError({"amount": "The amount must be more than £0"})
         if amount > bid.amount_requested:
-            raise AssessmentError(f"The amount cannot be more than the {_money(bid.amount_requested)} requested")
+            raise AssessmentError(
+                {"amount": f"The amount cannot be more than the {_money(bid.amount_requested)} requested"}
+            )
+        if gateway_failed(bid):
+            override = gateway_override.strip()
+            if not override:
+                raise AssessmentError(
+                    {
+                        "gateway_override": "This bid failed a gateway criterion. "
+                        "Give a reason for funding it anyway, or choose another decision"
+                    }
+                )
     else:
         amount = None
     decision = decision or Decision(bid=bid, round_id=bid.round_id)
     decision.outcome, decision.amount, decision.feedback = outcome, amount, feedback.strip()
+    decision.gateway_override = override
     decision.status, decision.updated_by = DecisionStatus.PROPOSED, actor
     decision.save()
     audit_record(
         actor=actor,
         action="decision.proposed",
-        target=bid,
+        target=decision,
         summary=f"{Outcome(outcome).label}" + (f" {_money(amount)}" if amount else ""),
-        data={"outcome": outcome, "amount": str(amount) if amount else None},
+        data={"bid": bid.pk, "outcome": outcome, "amount": str(amount) if amount else None},
     )
+    if override:
+        audit_record(
+            actor=actor,
+            action="decision.gateway_override",
+            target=decision,
+            summary=f"Funding proposed despite a failed gateway criterion: {override}",
+            data={"bid": bid.pk, "reason": override},
+        )
     return decision
 
 
@@ -69,6 +112,8 @@ def committed_total(round: Round) -> Decimal:
 
 
 def _notify_outcome(*, decision: Decision) -> None:
+    """The outcome letter: the amount as a plain number (templates add the £), and the outcome
+    itself so a reserve is not written as a rejection."""
     from notifications.services import notify
 
     bid = decision.bid
@@ -81,9 +126,9 @@ def _notify_outcome(*, decision: Decision) -> None:
                 "reference": bid.reference or "",
                 "round_name": bid.round.name,
                 "organisation_name": bid.lead.short_name,
+                "outcome": decision.outcome,
                 "funded": decision.outcome == Outcome.FUNDED,
-                "outcome": decision.get_outcome_display(),
-                "amount": _money(decision.amount) if decision.amount else "",
+                "amount": f"{decision.amount:,.2f}" if decision.amount else "",
                 "feedback": decision.feedback,
             },
             dedupe_key=f"outcome:{bid.pk}:{decision.outcome}",
@@ -95,9 +140,24 @@ def _issue_award(*, decision: Decision, actor: User) -> None:
     try:  # the awards issue provides this; imported late so scoring loads without it
         from grants.awards.services import award_issue
     except ImportError:
-        audit_record(actor=actor, action="decision.award_pending", target=decision.bid, summary="Awards not installed")
+        audit_record(actor=actor, action="decision.award_pending", target=decision, summary="Awards not installed")
         return
     award_issue(bid=decision.bid, amount=decision.amount, actor=actor)
+
+
+def _check_gateways(*, round: Round, decisions: list[Decision]) -> None:
+    """A gateway may have failed (moderation) since funding was proposed: it needs its reason."""
+    from ..selectors import scored_bids
+
+    funded = {d.bid_id: d for d in decisions if d.outcome == Outcome.FUNDED}
+    if not funded:
+        return
+    failed = scored_bids(round).filter(pk__in=funded).values_list("pk", "gateway_failed")
+    for pk, is_failed in failed:
+        if is_failed and not funded[pk].gateway_override:
+            raise AssessmentError(
+                f"{funded[pk].bid} failed a gateway criterion. Decide on it again and give a reason for funding it"
+            )
 
 
 @transaction.atomic
@@ -108,13 +168,14 @@ def decisions_confirm(*, round: Round, bid_ids: list[int], actor: User) -> list[
     round = Round.objects.select_for_update().get(pk=round.pk)  # one confirmer at a time per round
     decisions = list(
         Decision.objects.select_for_update(of=("self",))
-        .filter(round=round, bid_id__in=bid_ids, status=DecisionStatus.PROPOSED)
+        .filter(round=round, bid_id__in=bid_ids, status=DecisionStatus.PROPOSED, bid__in=live_bids(round))
         .exclude(outcome="")
         .select_related("bid", "bid__lead", "bid__round")
         .order_by("bid_id")
     )
     if not decisions:
         raise AssessmentError("Choose at least one bid with a proposed decision")
+    _check_gateways(round=round, decisions=decisions)
     adding = sum((d.amount for d in decisions if d.outcome == Outcome.FUNDED), Decimal("0.00"))
     committed = committed_total(round)
     if committed + adding > round.budget:
@@ -126,7 +187,8 @@ def decisions_confirm(*, round: Round, bid_ids: list[int], actor: User) -> list[
 
     now = timezone.now()
     for decision in decisions:
-        apply_transition(bid=decision.bid, to=decision.outcome, actor=actor, reason=decision.feedback[:500])
+        if decision.bid.status != decision.outcome:  # a reserve confirmed again stays a reserve
+            apply_transition(bid=decision.bid, to=decision.outcome, actor=actor, reason=decision.feedback[:500])
         decision.status, decision.confirmed_by, decision.confirmed_at = DecisionStatus.CONFIRMED, actor, now
         decision.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
         if decision.outcome == Outcome.FUNDED:

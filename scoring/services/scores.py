@@ -12,7 +12,7 @@ from grants.services import audit_record
 
 from ..models import Assessment, AssessmentStatus, Assignment, Criterion, Score
 from ..permissions import assessor_can_view_bid
-from .common import AssessmentError
+from .common import AssessmentError, confirmed_outcome
 
 HUNDRED = Decimal(100)
 TWO_PLACES = Decimal("0.01")
@@ -73,6 +73,8 @@ def _start(*, assignment: Assignment, user: User, now: datetime | None = None) -
             f"Scoring closed at {deadline:%-I:%M%p} on {deadline:%-d %B %Y}. "
             "Ask the programme manager if you need more time."
         )
+    if round.decided_at or confirmed_outcome(assignment.bid):
+        raise AssessmentError("The decision on this bid has been made, so its scores can no longer change")
     if not round.assessment_started_at:  # scoring has started: criteria lock from now
         round.assessment_started_at = now
         round.save(update_fields=["assessment_started_at", "updated_at"])

@@ -27,10 +27,14 @@ def results_round(request, slug: str) -> Round:
     return round
 
 
-def bid_in_round_or_404(round: Round, pk: int):
+def bid_in_round_or_404(round: Round, pk: int, *, live_only: bool = False):
+    """`live_only`: drafts, withdrawn and ineligible bids are not assessed or decided (404)."""
     from applications.models import Bid
 
-    return get_object_or_404(Bid.objects.select_related("lead", "round", "round__programme"), pk=pk, round=round)
+    from ..services.common import live_bids
+
+    bids = live_bids(round) if live_only else Bid.objects.filter(round=round)
+    return get_object_or_404(bids.select_related("lead", "round", "round__programme"), pk=pk)
 
 
 def form_errors(form, exc: ValidationError) -> None:

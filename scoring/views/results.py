@@ -41,28 +41,23 @@ def moderation(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def moderate_bid(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     round = _moderation_round(request, slug)
-    bid = bid_in_round_or_404(round, pk)
+    bid = bid_in_round_or_404(round, pk, live_only=True)
     if not perms.can_moderate_bid(request.user, bid):
         raise Http404
     criteria = list(Criterion.objects.filter(round=round))
-    errors: list[str] = []
+    errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        changed = 0
+        posted = {
+            c.pk: (request.POST.get(f"score_{c.pk}", ""), request.POST.get(f"reason_{c.pk}", "")) for c in criteria
+        }
         try:
-            for c in criteria:
-                raw = request.POST.get(f"score_{c.pk}", "")
-                reason = request.POST.get(f"reason_{c.pk}", "")
-                if raw == "":
-                    continue
-                services.moderated_score_record(bid=bid, criterion=c, score=int(raw), reason=reason, actor=request.user)
-                changed += 1
-        except (ValidationError, ValueError) as exc:
-            errors = getattr(exc, "messages", [str(exc)])
+            recorded = services.moderated_scores_record(bid=bid, criteria=criteria, posted=posted, actor=request.user)
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"moderation-form": exc.messages}
         else:
-            if changed:
-                messages.success(request, f"{changed} moderated scores recorded for {bid}")
-                return redirect("scoring:moderation", slug=round.slug)
-            errors = ["Choose a moderated score for at least one criterion"]
+            n = len(recorded)
+            messages.success(request, f"{n} moderated score{'s' if n != 1 else ''} recorded for {bid}")
+            return redirect("scoring:moderation", slug=round.slug)
     scores = selectors.current_scores_for(bid=bid)
     moderated = selectors.current_moderation(bid=bid)
     table = []
@@ -74,6 +69,8 @@ def moderate_bid(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 "moderated": moderated.get(c.pk),
                 "posted_score": request.POST.get(f"score_{c.pk}", ""),
                 "posted_reason": request.POST.get(f"reason_{c.pk}", ""),
+                "score_error": (errors.get(f"score_{c.pk}") or [None])[0],
+                "reason_error": (errors.get(f"reason_{c.pk}") or [None])[0],
                 "options": [(s, c.label_for(s)) for s in c.score_range],
             }
         )
@@ -85,7 +82,7 @@ def moderate_bid(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "round": round,
             "bid": bid,
             "table": table,
-            "errors": errors,
+            "errors": [(field, m) for field, ms in errors.items() for m in ms],
             "final": selectors.as_decimal(row.final_pct),
             "spread": selectors.as_decimal(row.spread),
         },
@@ -113,24 +110,34 @@ def ranking(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def decision_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     round = managed_round(request, slug)
-    bid = bid_in_round_or_404(round, pk)
+    bid = bid_in_round_or_404(round, pk, live_only=True)
     decision = Decision.objects.filter(bid=bid).first()
     initial = (
-        {"outcome": decision.outcome, "amount": decision.amount, "feedback": decision.feedback} if decision else {}
+        {
+            "outcome": decision.outcome,
+            "amount": decision.amount,
+            "feedback": decision.feedback,
+            "gateway_override": decision.gateway_override,
+        }
+        if decision
+        else {}
     )
     if request.GET.get("assemble"):
         initial["feedback"] = services.feedback_from_justifications(bid=bid)
-    form = DecisionForm(request.POST or None, initial=initial)
+    failed = services.decisions.gateway_failed(bid)
+    form = DecisionForm(request.POST or None, initial=initial, gateway_failed=failed)
     if request.method == "POST" and form.is_valid():
         try:
-            services.decision_propose(bid=bid, actor=request.user, **form.cleaned_data)
+            services.decision_propose(bid=bid, actor=request.user, **{"gateway_override": "", **form.cleaned_data})
         except ValidationError as exc:
             form_errors(form, exc)
         else:
             messages.success(request, f"Proposed decision saved for {bid}")
             return redirect("scoring:ranking", slug=round.slug)
     return render(
-        request, "scoring/decision_edit.html", {"round": round, "bid": bid, "form": form, "decision": decision}
+        request,
+        "scoring/decision_edit.html",
+        {"round": round, "bid": bid, "form": form, "decision": decision, "gateway_failed": failed},
     )
 
 

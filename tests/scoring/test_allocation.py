@@ -110,3 +110,23 @@ def test_service_assigns_every_bid_without_conflicts_and_notifies(personas):
     assert Notification.objects.filter(event="assessor_assigned", recipient=personas.assessor).exists()
     # Running it again changes nothing: every bid already has its assessors.
     assert services.assignment_auto(round=personas.round, actor=personas.programme_manager) == []
+
+
+@pytest.mark.django_db
+def test_automatic_assignment_never_puts_a_withdrawn_assessor_back(personas):
+    from scoring import services
+    from scoring.models import Assignment
+
+    from .factories import SubmittedBidFactory
+
+    rnd = personas.round
+    bid = SubmittedBidFactory(round=rnd)
+    services.assignment_auto(round=rnd, actor=personas.programme_manager)
+    victim = Assignment.objects.filter(bid=bid, withdrawn_at__isnull=True).order_by("assessor_id").first()
+    services.assignment_withdraw(assignment=victim, actor=personas.programme_manager, reason="Reassign please")
+    created = services.assignment_auto(round=rnd, actor=personas.programme_manager)
+    # The only other unconflicted member takes the place; the withdrawn assessor does not come back.
+    assert [c.assessor_id for c in created] != [] and victim.assessor_id not in [c.assessor_id for c in created]
+    assert not Assignment.objects.filter(bid=bid, assessor=victim.assessor, withdrawn_at__isnull=True).exists()
+    # A manager can still put them back by hand.
+    services.assign(bid=bid, assessor=victim.assessor, actor=personas.programme_manager)

@@ -56,6 +56,8 @@ def _urls(rnd, bid):
         "assess": reverse("scoring:assess_bid", args=[rnd.slug, bid.pk]),
         "conflict": reverse("scoring:conflict", args=[rnd.slug, bid.pk]),
         "file": reverse("applications:evidence_download", args=[bid.pk, file.pk]),
+        "bid": reverse("applications:bid_detail", args=[bid.pk]),
+        "history": reverse("applications:bid_history", args=[bid.pk]),
         "moderate": reverse("scoring:moderate_bid", args=[rnd.slug, bid.pk]),
         "decide": reverse("scoring:decision_edit", args=[rnd.slug, bid.pk]),
         "csv": reverse("scoring:export_scores", args=[rnd.slug, "csv"]),
@@ -93,9 +95,11 @@ def test_automatic_conflict_matrix_even_with_a_stale_assignment_row(personas, wo
     for bid in (own, partnered):  # a row written behind the services' back still opens nothing
         Assignment.objects.create(bid=bid, assessor=personas.conflicted_assessor)
     client = client_for(personas.conflicted_assessor)
-    # The council's own evidence is the council's: only the partnered bid's file must stay shut.
-    _assert_nothing_reachable(client, rnd, own, skip=("file",))
-    _assert_nothing_reachable(client, rnd, partnered, skip=("file",))
+    # Their own council leads one bid and partners the other, so as a council officer they see
+    # both bids, their files and their history; nothing reaches them through assessment.
+    council_view = ("file", "bid", "history")
+    _assert_nothing_reachable(client, rnd, own, skip=council_view)
+    _assert_nothing_reachable(client, rnd, partnered, skip=council_view)
 
 
 def test_a_declared_interest_shuts_every_door_and_withdraws_the_assignment(personas, world, client_for):
@@ -105,6 +109,7 @@ def test_a_declared_interest_shuts_every_door_and_withdraws_the_assignment(perso
     urls = _urls(rnd, clean)
     assert client.get(urls["assess"]).status_code == 200
     assert client.get(urls["file"]).status_code == 200
+    assert client.get(urls["bid"]).status_code == 200 and client.get(urls["history"]).status_code == 200
     services.interest_add(
         round=rnd, user=personas.assessor, organisation=clean.lead, nature="My sister is its chief executive"
     )
@@ -185,3 +190,41 @@ def test_ranking_and_exports_matrix(personas, world, client_for, who, expected):
     client = client_for(personas.all()[who])
     for name in ("ranking", "csv", "xlsx", "pack"):
         assert client.get(_urls(rnd, world[3])[name]).status_code == expected, name
+
+
+def _moderate_and_propose(personas, bid):
+    quality = bid.round.criteria.get(name="Quality")
+    services.moderated_score_record(
+        bid=bid, criterion=quality, score=1, reason="SECRET-REASON", actor=personas.panel_chair
+    )
+    services.decision_propose(bid=bid, actor=personas.programme_manager, outcome="not_funded", feedback="x")
+
+
+SECRETS = ("Quality: 1", "SECRET-REASON", "Not funded", "not_funded", "moderat", "chair@example.com", "pm@example.com")
+
+
+def test_the_council_cannot_see_moderation_or_a_proposed_decision(personas, world, client_for):
+    rnd, own, _, _ = world
+    _moderate_and_propose(personas, own)
+    client = client_for(personas.lead_officer)
+    for name in ("bid", "history"):
+        response = client.get(_urls(rnd, own)[name])
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert [s for s in SECRETS if s in body] == [], name
+    # Once confirmed, the outcome (and only the outcome) reaches the council.
+    services.decisions_confirm(round=rnd, bid_ids=[own.pk], actor=personas.programme_manager)
+    body = client.get(_urls(rnd, own)["history"]).content.decode()
+    assert "Not funded" in body and "SECRET-REASON" not in body and "Quality: 1" not in body
+
+
+def test_an_assessor_who_has_not_submitted_sees_no_moderated_score(personas, world, client_for):
+    rnd, _, _, clean = world
+    _moderate_and_propose(personas, clean)
+    services.assign(bid=clean, assessor=personas.assessor, actor=personas.programme_manager)
+    client = client_for(personas.assessor)
+    for name in ("bid", "history", "assess"):
+        response = client.get(_urls(rnd, clean)[name])
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "SECRET-REASON" not in body and "Quality: 1" not in body, name

@@ -146,3 +146,25 @@ def test_assessment_index_lists_rounds_for_managers_only_their_own(personas, cli
     assert page.status_code == 200 and personas.round.name in page.content.decode()
     other = client_for(personas.other_programme_manager).get(reverse("scoring:round_index"))
     assert personas.round.name not in other.content.decode()
+
+
+def test_a_duplicate_criterion_name_is_an_error_on_the_name_field(personas, client_for):
+    rnd = personas.round
+    CriterionFactory(round=rnd, name="Quality")
+    other = CriterionFactory(round=rnd, name="Value")
+    client = client_for(personas.programme_manager)
+    for url in (
+        reverse("scoring:criterion_create", args=[rnd.slug]),
+        reverse("scoring:criterion_edit", args=[rnd.slug, other.pk]),
+    ):
+        response = client.post(url, {"name": " quality ", "weight": "10", "scale": "0-4", "order": "1"})
+        body = response.content.decode()
+        assert response.status_code == 200 and "govuk-error-summary" in body
+        assert 'href="#id_name"' in body and "already has a criterion called Quality" in body
+    assert sorted(Criterion.objects.filter(round=rnd).values_list("name", flat=True)) == ["Quality", "Value"]
+    # Saving a criterion under its own name is fine.
+    ok = client.post(
+        reverse("scoring:criterion_edit", args=[rnd.slug, other.pk]),
+        {"name": "Value", "weight": "20", "scale": "0-4", "order": "1"},
+    )
+    assert ok.status_code == 302 and Criterion.objects.get(pk=other.pk).weight == 20

@@ -91,7 +91,11 @@ def test_moderated_scores_replace_the_mean_and_count_in_the_ranking(scored, pers
     )
     assert selectors.as_decimal(selectors.scored_bids(rnd).get(pk=wide.pk).final_pct) == Decimal("100.00")
     assert wide.moderated_scores.count() == 2 and wide.moderated_scores.filter(is_current=True).count() == 1
-    assert AuditEvent.objects.filter(action="moderation.recorded", target_id=str(wide.pk)).count() == 2
+    audited = AuditEvent.objects.filter(action="moderation.recorded", target_type="scoring.moderatedscore")
+    assert sorted(audited.values_list("target_id", flat=True)) == sorted(
+        str(pk) for pk in wide.moderated_scores.values_list("pk", flat=True)
+    )
+    assert not AuditEvent.objects.filter(target_type="applications.bid", target_id=str(wide.pk)).exists()
     # Moderating a gateway to pass clears a failure.
     failed = bid((3, 3), gate_ok=(1, 0))
     assert selectors.scored_bids(rnd).get(pk=failed.pk).gateway_failed
@@ -135,7 +139,7 @@ def test_confirming_decisions_sets_statuses_awards_outcomes_and_decided_at(score
     assert Award.objects.get(bid=lead_bid).amount == Decimal("35000.00")
     assert not Award.objects.filter(bid=other).exists()
     note = Notification.objects.get(event="outcome", recipient=personas.lead_officer, channel="in_app")
-    assert note.context["funded"] is True and note.context["amount"] == "£35,000.00"
+    assert note.context["funded"] is True and note.context["amount"] == "35,000.00"
     refusal = Notification.objects.get(event="outcome", recipient=officer, channel="in_app")
     assert refusal.context["funded"] is False and refusal.context["feedback"] == "The evidence was thin."
     with pytest.raises(services.AssessmentError):
