@@ -1,13 +1,18 @@
 """Checking an evidence file by what it contains, not what it is called.
 
 `filetype` reads magic numbers; DOCX, XLSX and ODT are all zip files, so for those we open
-the archive and look for the parts that make each format what it is.
+the archive and read what it declares itself to be: ODT's mimetype entry, or for DOCX and XLSX
+the exact content type of the main part in [Content_Types].xml. Macro-enabled Office files
+(.docm, .xlsm renamed .docx) carry a vbaProject.bin and a different main type, and are refused.
 """
 
 import zipfile
 from dataclasses import dataclass
+from xml.etree.ElementTree import ParseError
 
 import filetype
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as DefusedET
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
@@ -29,6 +34,42 @@ class Checked:
     content_type: str
 
 
+# The exact content type of the main part of a plain (macro-free) document; a macro-enabled
+# file (.docm, .xlsm) declares ...macroEnabled.main+xml instead, and a template another type.
+OOXML_MAIN = {
+    "docx": ("word/document.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"),
+    "xlsx": ("xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"),
+}
+MAX_CONTENT_TYPES_BYTES = 1024 * 1024
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _ooxml_kind(archive: zipfile.ZipFile, names: set[str]) -> str | None:
+    """DOCX or XLSX by the package's declared content types, or None for anything carrying macros."""
+    if any(n.lower().rsplit("/", 1)[-1] == "vbaproject.bin" for n in names):
+        return None
+    info = archive.getinfo("[Content_Types].xml")
+    if info.file_size > MAX_CONTENT_TYPES_BYTES:
+        return None
+    try:
+        root = DefusedET.fromstring(archive.read(info))
+    except (ParseError, DefusedXmlException, ValueError):
+        return None
+    declared = {}
+    for element in root:
+        if _local(element.tag) == "Override":
+            declared[element.get("PartName", "").lstrip("/")] = element.get("ContentType", "")
+        if any(word in element.get("ContentType", "").lower() for word in ("macroenabled", "vbaproject")):
+            return None
+    for kind, (part, content_type) in OOXML_MAIN.items():
+        if declared.get(part) == content_type and part in names:
+            return kind
+    return None
+
+
 def _zip_kind(upload) -> str | None:
     upload.seek(0)
     try:
@@ -40,10 +81,7 @@ def _zip_kind(upload) -> str | None:
                     return "odt"
                 return None
             if "[Content_Types].xml" in names:
-                if any(n.startswith("word/") for n in names):
-                    return "docx"
-                if any(n.startswith("xl/") for n in names):
-                    return "xlsx"
+                return _ooxml_kind(archive, names)
     except (zipfile.BadZipFile, OSError, RuntimeError, ValueError):
         return None
     finally:

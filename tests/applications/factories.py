@@ -76,12 +76,24 @@ def zip_bytes(entries: dict[str, str], first: str | None = None) -> bytes:
     return out.getvalue()
 
 
-def docx_bytes() -> bytes:
-    return zip_bytes({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="xml" ContentType="application/xml"/>{extra}'
+    '<Override PartName="/{part}" ContentType="{main}"/></Types>'
+)
+DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 
 
-def xlsx_bytes() -> bytes:
-    return zip_bytes({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<workbook/>"})
+def docx_bytes(main: str = DOCX_MAIN, extra: str = "", parts: dict | None = None) -> bytes:
+    types = CONTENT_TYPES.format(part="word/document.xml", main=main, extra=extra)
+    return zip_bytes({"[Content_Types].xml": types, "word/document.xml": "<w:document/>", **(parts or {})})
+
+
+def xlsx_bytes(main: str = XLSX_MAIN, extra: str = "", parts: dict | None = None) -> bytes:
+    types = CONTENT_TYPES.format(part="xl/workbook.xml", main=main, extra=extra)
+    return zip_bytes({"[Content_Types].xml": types, "xl/workbook.xml": "<workbook/>", **(parts or {})})
 
 
 def odt_bytes() -> bytes:

@@ -5,7 +5,7 @@ import pytest
 from applications import services
 from applications.uploads import check_upload
 
-from .factories import PDF, PNG, docx_bytes, odt_bytes, upload, xlsx_bytes
+from .factories import PDF, PNG, docx_bytes, odt_bytes, upload, xlsx_bytes, zip_bytes
 from .test_services import start
 
 
@@ -70,3 +70,62 @@ def test_stored_key_hides_the_filename(personas, form):
     )
     assert "secret" not in evidence.file.name and evidence.file.name.startswith("private/evidence/")
     assert evidence.original_name == "Our secret plan.pdf" and evidence.content_type == "application/pdf"
+
+
+def _refused(name: str, content: bytes) -> str:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as exc:
+        check_upload(upload(name, content))
+    return exc.value.messages[0]
+
+
+def test_a_real_spreadsheet_passes():
+    import io
+
+    from openpyxl import Workbook
+
+    out = io.BytesIO()
+    Workbook().save(out)
+    assert check_upload(upload("budget.xlsx", out.getvalue())).kind == "xlsx"
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        # A .docm renamed .docx: macro-enabled main part and a VBA project.
+        (
+            "macro.docx",
+            docx_bytes(
+                main="application/vnd.ms-word.document.macroEnabled.main+xml",
+                parts={"word/vbaProject.bin": "macro"},
+            ),
+        ),
+        ("macro.xlsx", xlsx_bytes(main="application/vnd.ms-excel.sheet.macroEnabled.main+xml")),
+        # Plain main type, but a VBA project smuggled in (declared or not).
+        ("sneaky.docx", docx_bytes(parts={"word/vbaProject.bin": "macro"})),
+        (
+            "declared.xlsx",
+            xlsx_bytes(extra='<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'),
+        ),
+        # No declared main part, a template's main type, a main part that is missing, broken XML.
+        ("bare.docx", zip_bytes({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})),
+        (
+            "template.docx",
+            docx_bytes(main="application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"),
+        ),
+        ("hollow.xlsx", zip_bytes({"[Content_Types].xml": "<Types/>", "xl/other.xml": "<x/>"})),
+        ("broken.docx", zip_bytes({"[Content_Types].xml": "<Types", "word/document.xml": "<w:document/>"})),
+        (
+            "entities.docx",
+            zip_bytes(
+                {
+                    "[Content_Types].xml": '<!DOCTYPE t [<!ENTITY a "aaaa">]><Types>&a;</Types>',
+                    "word/document.xml": "<w:document/>",
+                }
+            ),
+        ),
+    ],
+)
+def test_macro_enabled_and_malformed_office_files_refused(name, content):
+    assert "must be a PDF, DOCX, XLSX, ODT, PNG or JPEG" in _refused(name, content)
