@@ -1,6 +1,7 @@
 """Filters and forms for reporting pages. The same filter form reads a page's GET parameters and
 its downloads' parameters, so a download always has the filters on screen."""
 
+import re
 from datetime import date
 
 from crispy_forms_gds.helper import FormHelper
@@ -84,7 +85,30 @@ def council_or_404(code: str) -> Organisation:
     return org
 
 
+def parse_quarter_end(raw: str) -> date:
+    """A quarter end written YYYY-MM-DD, strictly: anything else is an error, never a guess
+    (a summary saved to a date nobody asked for is a summary nobody sees)."""
+    raw = (raw or "").strip()
+    try:
+        day = date.fromisoformat(raw) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw) else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise forms.ValidationError("Enter the quarter end as a real date, for example 2019-03-31")
+    if not selectors.is_quarter_end(day):
+        raise forms.ValidationError(
+            "The quarter end must be 31 March, 30 June, 30 September or 31 December, for example 2019-03-31"
+        )
+    return day
+
+
 class BoardSummaryForm(forms.Form):
+    as_at = forms.CharField(
+        label="Quarter ending",
+        help_text="For example, 2019-03-31",
+        max_length=10,
+        error_messages={"required": "Enter the quarter end the summary is for, for example 2019-03-31"},
+    )
     summary = forms.CharField(
         label="Summary for the board",
         max_length=1000,
@@ -95,7 +119,13 @@ class BoardSummaryForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.layout = Layout(Field.textarea("summary", rows=3), Submit("save", "Save summary"))
+        self.helper.form_tag = False  # the page's own form carries the programme in its action
+        self.helper.layout = Layout(
+            Field.text("as_at", field_width=10), Field.textarea("summary", rows=3), Submit("save", "Save summary")
+        )
+
+    def clean_as_at(self) -> date:
+        return parse_quarter_end(self.cleaned_data["as_at"])
 
 
 class OpenDataForm(forms.Form):

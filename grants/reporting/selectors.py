@@ -178,6 +178,10 @@ def quarter_end(day: date) -> date:
     return past[-1] if past else date(day.year - 1, 12, 31)
 
 
+def is_quarter_end(day: date) -> bool:
+    return (day.month, day.day) in ((3, 31), (6, 30), (9, 30), (12, 31))
+
+
 def recent_quarter_ends(today: date | None = None, count: int = 8) -> list[date]:
     end = quarter_end(today or timezone.localdate())
     out = [end]

@@ -24,6 +24,7 @@ from grants.permissions import can_manage_programme, is_staff_user
 from grants.services import audit_record
 
 from . import exports, threesixty
+from .selectors import is_quarter_end
 
 OPEN_DATA = "360giving"
 logger = logging.getLogger(__name__)
@@ -159,7 +160,15 @@ def _open_data_qs(user: User, params: dict):
 def board_summary_save(*, user: User, programme: Programme, as_at: date, summary: str) -> BoardSummary:
     if not can_manage_programme(user, programme):
         raise ReportingError("Only the programme's managers can write its summary")
+    if not is_quarter_end(as_at):
+        raise ReportingError("A summary is written for a quarter end: 31 March, 30 June, 30 September or 31 December")
     with transaction.atomic():
+        previous = (
+            BoardSummary.objects.select_for_update()
+            .filter(programme=programme, as_at=as_at)
+            .values_list("summary", flat=True)
+            .first()
+        )
         obj, created = BoardSummary.objects.update_or_create(
             programme=programme, as_at=as_at, defaults={"summary": summary.strip(), "updated_by": user}
         )
@@ -168,7 +177,7 @@ def board_summary_save(*, user: User, programme: Programme, as_at: date, summary
             action="board_summary.saved",
             target=obj,
             summary=f"{programme.code} at {as_at}",
-            data={"created": created},
+            data={"created": created, "previous": previous or "", "as_at": as_at.isoformat()},
         )
     return obj
 

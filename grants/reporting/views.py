@@ -135,11 +135,14 @@ def board_report(request: HttpRequest) -> HttpResponse:
     if as_at not in quarters:
         quarters = sorted([*quarters, as_at], reverse=True)
     rows = selectors.board_report(user=request.user, as_at=as_at)
-    editable = {r.programme.pk for r in rows if gperms.can_manage_programme(request.user, r.programme)}
+    at_quarter_end = selectors.is_quarter_end(as_at)  # summaries are written per quarter end
+    editable = {
+        r.programme.pk for r in rows if at_quarter_end and gperms.can_manage_programme(request.user, r.programme)
+    }
     ctx = {
-        "rows": [(r, forms.BoardSummaryForm(initial={"summary": r.summary}) if r.programme.pk in editable else None)
-                 for r in rows],
+        "rows": [(r, r.programme.pk in editable) for r in rows],
         "as_at": as_at,
+        "at_quarter_end": at_quarter_end,
         "quarters": quarters,
         "rag_definitions": [(k.label, v) for k, v in RAG_DEFINITIONS.items()],
         "downloads": download_links(request, "board-report", as_at=as_at.isoformat()),
@@ -168,13 +171,14 @@ def board_report_pdf(request: HttpRequest) -> HttpResponse:
 def board_summary(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme, slug=slug)
     gperms.get_or_404(gperms.can_view_programme(request.user, programme))
-    as_at = forms.board_as_at(request.POST)
     form = forms.BoardSummaryForm(request.POST)
-    url = reverse("reporting:board_report") + f"?as_at={as_at.isoformat()}"
+    valid = form.is_valid()
+    as_at = form.cleaned_data.get("as_at")  # absent when it is not a quarter end
+    url = reverse("reporting:board_report") + (f"?as_at={as_at.isoformat()}" if as_at else "")
     if not gperms.can_manage_programme(request.user, programme):
         messages.error(request, "Only the programme's managers can write its summary")
         return redirect(url)
-    if form.is_valid():
+    if valid:
         services.board_summary_save(
             user=request.user, programme=programme, as_at=as_at, summary=form.cleaned_data["summary"]
         )

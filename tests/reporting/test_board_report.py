@@ -110,3 +110,44 @@ def test_board_report_query_count_is_fixed(client_for, world, personas, django_a
         rf.make_rounds([f.ProgrammeFactory()])
     with django_assert_max_num_queries(20):
         c.get(reverse("reporting:board_report"), {"as_at": "2019-03-31"})
+
+
+@pytest.mark.parametrize(
+    "as_at,error",
+    [
+        ("garbage", "Enter the quarter end as a real date, for example 2019-03-31"),
+        ("2019-02-30", "Enter the quarter end as a real date, for example 2019-03-31"),
+        ("20190331", "Enter the quarter end as a real date, for example 2019-03-31"),
+        ("", "Enter the quarter end the summary is for, for example 2019-03-31"),
+        ("2019-02-13", "The quarter end must be 31 March, 30 June, 30 September or 31 December"),
+    ],
+)
+def test_summary_with_a_bad_date_is_an_error_and_nothing_is_saved(client_for, world, personas, as_at, error):
+    pm = client_for(personas.programme_manager)
+    url = reverse("reporting:board_summary", args=[personas.programme.slug])
+    r = pm.post(url, {"as_at": as_at, "summary": "Kept text"})
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert error in html and "There is a problem" in html
+    form = html.split(f'action="{url}"', 1)[1].split("</form>", 1)[0]
+    assert "<form" not in form  # one form, not a form inside a form
+    assert 'name="as_at"' in form and "Kept text" in form and "Save summary" in form  # nothing typed is lost
+    assert not BoardSummary.objects.exists()
+
+
+def test_summary_audit_keeps_the_previous_text(client_for, world, personas):
+    from grants.models import AuditEvent
+
+    pm = client_for(personas.programme_manager)
+    post = reverse("reporting:board_summary", args=[personas.programme.slug])
+    pm.post(post, {"as_at": "2019-03-31", "summary": "First"})
+    pm.post(post, {"as_at": "2019-03-31", "summary": "Second"})
+    events = AuditEvent.objects.filter(action="board_summary.saved").order_by("pk")
+    assert [(e.data["created"], e.data["previous"]) for e in events] == [(True, ""), (False, "First")]
+    assert BoardSummary.objects.get().summary == "Second"
+
+
+def test_no_summary_forms_away_from_a_quarter_end(client_for, world, personas):
+    page = client_for(personas.programme_manager).get(reverse("reporting:board_report"), {"as_at": "2019-02-13"})
+    html = page.content.decode()
+    assert "Write the summary for" not in html and "Summaries for the board are written at quarter ends" in html
