@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
-from grants.models import AuditEvent, Organisation, Round, User
+from grants.models import AuditEvent, Organisation, Round, StaffRole, User
 from grants.selectors import organisation_search, search_term
 
 from .answers import display_answer, is_blank
@@ -80,8 +80,58 @@ def questions_locked(*, round: Round) -> bool:
     return Bid.objects.filter(round=round, submitted_at__isnull=False).exists()
 
 
-def bid_history(*, bid: Bid) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(target_type="applications.bid", target_id=str(bid.pk)).select_related("actor")
+# What a council or an assessor may read in a bid's history: its own lifecycle, never the
+# assessment (scores, moderation, proposed decisions) that other apps may record against the bid.
+# An allow-list, so an event someone adds later stays staff-only until it is listed here.
+COUNCIL_HISTORY = (
+    "bid.started",
+    "bid.details_changed",
+    "bid.answers_saved",
+    "bid.partner_added",
+    "bid.partner_removed",
+    "bid.partner_confirmed",
+    "bid.partner_declined",
+    "bid.collaborator_added",
+    "bid.collaborator_removed",
+    "bid.evidence_uploaded",
+    "bid.evidence_deleted",
+    "bid.submitted",
+    "bid.returned",
+    "bid.withdrawn",
+    "bid.ineligible",
+    "bid.extension_granted",
+    # Outcomes: apply_transition writes these only when a decision is confirmed.
+    "bid.funded",
+    "bid.not_funded",
+    "bid.reserve",
+)
+PROGRAMME_TEAM = "Programme team"
+
+
+def bid_history(*, bid: Bid, viewer: User) -> list[AuditEvent]:
+    """The bid's audit events, newest first, each with `who` to show.
+
+    Staff who may see the bid's programme read everything with names. Everyone else (the
+    council, its partners, assessors) reads only COUNCIL_HISTORY, and staff members appear as
+    "Programme team", never by email.
+    """
+    from .permissions import is_staff_viewer
+
+    events = AuditEvent.objects.filter(target_type="applications.bid", target_id=str(bid.pk)).select_related("actor")
+    staff_view = is_staff_viewer(viewer, bid)
+    if not staff_view:
+        events = events.filter(action__in=COUNCIL_HISTORY).annotate(
+            actor_is_staff=Exists(StaffRole.objects.filter(user_id=OuterRef("actor_id")))
+        )
+    rows = list(events.order_by("-at", "-pk"))
+    for event in rows:
+        if event.actor is None:
+            event.who = "The service"
+        elif not staff_view and (event.actor_is_staff or event.actor.is_superuser):
+            event.who = PROGRAMME_TEAM
+        else:
+            event.who = event.actor.email
+    return rows
 
 
 def bids_for_organisation(*, organisation_id: int) -> QuerySet[Bid]:

@@ -263,7 +263,8 @@ def bid_withdraw(request, pk):
 @login_required
 def bid_history(request, pk):
     bid = bid_for(request, pk)
-    return render(request, "applications/history.html", {"bid": bid, "events": selectors.bid_history(bid=bid)})
+    events = selectors.bid_history(bid=bid, viewer=request.user)
+    return render(request, "applications/history.html", {"bid": bid, "events": events})
 
 
 @login_required
