@@ -4,8 +4,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
-from .events import OPTIONAL_EVENTS
 from .models import Preference
+from .services import email_choice_events
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -13,7 +13,7 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 class PreferencesForm(forms.Form):
     emails_on = forms.MultipleChoiceField(
         label="Which optional emails do you want?",
-        choices=[(e.name, e.label) for e in OPTIONAL_EVENTS],
+        choices=[],  # set in __init__: the optional emails less round alerts, asked below
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Emails about decisions, offers, payments and anything you must act on are always sent. "
@@ -32,12 +32,14 @@ class PreferencesForm(forms.Form):
     )
 
     def __init__(self, *args, preference: Preference, digest_allowed: bool, **kwargs):
+        self.choice_events = email_choice_events()
         initial = {
-            "emails_on": [e.name for e in OPTIONAL_EVENTS if e.name not in preference.emails_off],
+            "emails_on": [e.name for e in self.choice_events if e.name not in preference.emails_off],
             "round_opening_alerts": "yes" if preference.round_opening_alerts else "no",
             "daily_digest": "yes" if preference.daily_digest else "no",
         }
         super().__init__(*args, initial=initial, **kwargs)
+        self.fields["emails_on"].choices = [(e.name, e.label) for e in self.choice_events]
         fields = [Field.checkboxes("emails_on"), Field.radios("round_opening_alerts", inline=True)]
         if digest_allowed:
             fields.append(Field.radios("daily_digest"))
@@ -50,4 +52,4 @@ class PreferencesForm(forms.Form):
 
     def emails_off(self) -> list[str]:
         on = set(self.cleaned_data["emails_on"])
-        return [e.name for e in OPTIONAL_EVENTS if e.name not in on]
+        return [e.name for e in self.choice_events if e.name not in on]

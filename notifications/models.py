@@ -36,6 +36,14 @@ class Notification(models.Model):
     subject = models.CharField(max_length=255, help_text="Rendered when written, so lists never render templates")
     context = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=500, blank=True, help_text="Path of the page to act on, e.g. /bids/12/")
+    programme = models.ForeignKey(
+        "grants.Programme",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The programme the message is about, so its managers can see and resend failed emails",
+    )
     dedupe_key = models.CharField(max_length=200)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -11,7 +11,8 @@ their own `reminders.py`, imported from their AppConfig.ready():
     def deadline_reminders(now):
         for bid in ...:
             yield Reminder(recipient=officer, event="deadline_approaching",
-                           context={...}, dedupe_key=f"deadline:{bid.pk}:7d", url=f"/bids/{bid.pk}/")
+                           context={...}, dedupe_key=f"deadline:{bid.pk}:7d", url=f"/bids/{bid.pk}/",
+                           programme_id=bid.round.programme_id)
 """
 
 import logging
@@ -20,16 +21,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
+
+from grants.dates import govuk_time, govuk_when
 
 logger = logging.getLogger(__name__)
 
 ProviderFunc = Callable[[datetime], Iterable["Reminder"]]
 _PROVIDERS: dict[str, ProviderFunc] = {}
 
-# A round's opening alert still goes if the scheduler was down when it opened, up to this long after.
-ROUND_OPENING_WINDOW = timedelta(days=2)
+# Reminders written per transaction: a batch costs a few queries and a few delivery tasks.
+BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class Reminder:
     context: dict = field(hash=False)
     dedupe_key: str
     url: str = ""
+    # The programme it is about: its managers may then see and resend the email if it fails.
+    programme_id: int | None = None
 
 
 def provider(func: ProviderFunc) -> ProviderFunc:
@@ -51,47 +55,66 @@ def providers() -> dict[str, ProviderFunc]:
     return dict(_PROVIDERS)
 
 
-def send_due(*, now: datetime | None = None) -> dict[str, int]:
-    """Call every provider and notify each reminder once. Returns counts per provider.
+def when_words(deadline: datetime, now: datetime) -> str:
+    """The time left before `deadline`, for a sentence: 'today at 5pm', 'tomorrow', 'in 3 days'.
 
-    Each reminder is written in its own transaction, so one bad row or provider does not stop
-    the rest; a provider that raises is logged and skipped until the next run.
+    Counted in calendar days in London from the time actually left, not from the reminder's
+    window, so a reminder found late (a draft started three days before the close) never says
+    'in 7 days'. A deadline at midnight ends the day before: 'at midnight tonight'.
     """
-    from .services import notify
+    end = timezone.localtime(deadline)
+    at_midnight = end.time() == datetime.min.time()
+    last_day = (end - timedelta(microseconds=1)).date() if at_midnight else end.date()
+    days = (last_day - timezone.localtime(now).date()).days
+    if days <= 0:
+        return "at midnight tonight" if at_midnight else f"today at {govuk_time(end)}"
+    if days == 1:
+        return "tomorrow"
+    return f"in {days} days"
+
+
+def send_due(*, now: datetime | None = None, batch_size: int = BATCH) -> dict[str, int]:
+    """Call every provider and notify each reminder once. Returns new reminders per provider.
+
+    Reminders are written in batches (`notifications.fanout`): one bad reminder is logged with
+    its dedupe key and skipped, the rest of its batch still goes; a provider that raises is logged
+    and skipped until the next run, after what it had found so far is written.
+    """
+    from . import fanout
 
     now = now or timezone.now()
     counts: dict[str, int] = {}
     for name, func in providers().items():
-        sent = 0
+        sent, batch = 0, []
         try:
             for reminder in func(now):
-                with transaction.atomic():
-                    if notify(
-                        recipient=reminder.recipient,
-                        event=reminder.event,
-                        context=reminder.context,
-                        dedupe_key=reminder.dedupe_key,
-                        url=reminder.url,
-                    ):
-                        sent += 1
+                batch.append(reminder)
+                if len(batch) >= batch_size:
+                    sent += fanout.write(batch)
+                    batch = []
         except Exception:
             logger.exception("Reminder provider %s failed", name)
+        if batch:
+            sent += fanout.write(batch)
         counts[name] = sent
     return counts
 
 
 @provider
 def round_opening(now: datetime) -> Iterable[Reminder]:
-    """Officers of eligible councils who opted in hear when a round opens (once per round)."""
+    """Officers of eligible councils who opted in hear that a round is open, once per round.
+
+    Every open round counts, not only those that opened in the last hours: a round published
+    after its opening time (or while the scheduler was down) still gets its alerts, and someone
+    who opts in while a round is open hears about it. What was already sent is read from the
+    outbox (the dedupe key per person and round), so nothing goes twice.
+    """
     from grants.models import Round, User
     from grants.selectors import round_eligibility
 
-    rounds = (
-        Round.objects.published()
-        .filter(opens_at__lte=now, opens_at__gt=now - ROUND_OPENING_WINDOW, closes_at__gt=now)
-        .select_related("programme")
-    )
-    rounds = list(rounds)
+    from .models import Channel, Notification
+
+    rounds = list(Round.objects.published().filter(opens_at__lte=now, closes_at__gt=now).select_related("programme"))
     if not rounds:
         return
     people = list(
@@ -104,9 +127,19 @@ def round_opening(now: datetime) -> Iterable[Reminder]:
         .exclude(org_role="")
         .select_related("organisation")
     )
+    if not people:
+        return
     for rnd in rounds:
+        key = f"round_opening:{rnd.pk}"
+        told = set(
+            Notification.objects.filter(
+                channel=Channel.IN_APP, dedupe_key=key, recipient_id__in=[p.pk for p in people]
+            ).values_list("recipient_id", flat=True)
+        )
         eligible: dict[int, bool] = {}
         for person in people:
+            if person.pk in told:
+                continue
             org = person.organisation
             if org.pk not in eligible:
                 eligible[org.pk] = not round_eligibility(round=rnd, organisation=org, now=now)
@@ -118,8 +151,9 @@ def round_opening(now: datetime) -> Iterable[Reminder]:
                 context={
                     "round_name": rnd.name,
                     "programme_name": rnd.programme.name,
-                    "closes_at": f"{timezone.localtime(rnd.closes_at):%-d %B %Y at %-I:%M%p}",
+                    "closes_at": govuk_when(rnd.closes_at),
                 },
-                dedupe_key=f"round_opening:{rnd.pk}",
+                dedupe_key=key,
                 url=rnd.get_absolute_url(),
+                programme_id=rnd.programme_id,
             )

@@ -9,13 +9,16 @@ checks its status before sending (a task run twice sends once).
 import json
 import logging
 import re
+from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -26,7 +29,7 @@ from .events import Event, get_event
 from .models import Channel, Notification, Preference, Status
 
 if TYPE_CHECKING:
-    from grants.models import User
+    from grants.models import Programme, User
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +50,26 @@ def absolute_url(path: str) -> str:
     return settings.GRANTBENCH_BASE_URL.rstrip("/") + "/" + path.lstrip("/")
 
 
+@lru_cache(maxsize=128)
+def _subject_template(source: str) -> Template:
+    return Template(source)  # compiled once per event: a fan-out renders thousands of subjects
+
+
 def _render_subject(event: Event, context: dict) -> str:
-    return " ".join(Template(event.subject).render(Context(context, autoescape=False)).split())[:255]
+    return " ".join(_subject_template(event.subject).render(Context(context, autoescape=False)).split())[:255]
+
+
+# Honorifics: 'Dear Mrs' is what taking the first word of 'Mrs Jane Page' gives.
+TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "cllr", "prof", "sir", "dame", "lord", "lady"})
+
+
+def greeting_name(user: "User") -> str:
+    """The name after 'Dear': the first name, or the whole name when it starts with a title
+    ('Dear Mrs Jane Page', never 'Dear Mrs'); the email address when there is no name."""
+    words = (user.full_name or "").split()
+    if not words:
+        return user.email
+    return " ".join(words) if words[0].rstrip(".").lower() in TITLES else words[0]
 
 
 def preference_for(user: "User") -> Preference:
@@ -56,12 +77,48 @@ def preference_for(user: "User") -> Preference:
     return Preference.objects.filter(user=user).first() or Preference(user=user)
 
 
+def digest_applies(user: "User", pref: Preference) -> bool:
+    """The digest is for staff and panel members: someone who lost the role gets single emails
+    again without having to find the setting (queries only for the few who chose the digest)."""
+    from grants.permissions import is_panel_member, is_staff_user
+
+    return pref.daily_digest and (is_staff_user(user) or is_panel_member(user))
+
+
+def queue_options() -> dict:
+    # NOTIFICATIONS_QUEUE lets operators (and the integration test) give email its own worker queue.
+    queue = getattr(settings, "NOTIFICATIONS_QUEUE", "")
+    return {"queue": queue} if queue else {}
+
+
 def _enqueue(notification_id: int) -> None:
     from .tasks import notification_deliver
 
-    # NOTIFICATIONS_QUEUE lets operators (and the integration test) give email its own worker queue.
-    queue = getattr(settings, "NOTIFICATIONS_QUEUE", "")
-    notification_deliver.apply_async(args=[notification_id], **({"queue": queue} if queue else {}))
+    notification_deliver.apply_async(args=[notification_id], **queue_options())
+
+
+def delivery_batch_size() -> int:
+    return getattr(settings, "NOTIFICATIONS_DELIVERY_BATCH", 100)
+
+
+def enqueue_many(notification_ids: list[int]) -> None:
+    """One delivery task per batch of ids (each row is still locked and checked on its own)."""
+    from .tasks import notifications_deliver_batch
+
+    size = delivery_batch_size()
+    for first in range(0, len(notification_ids), size):
+        notifications_deliver_batch.apply_async(args=[notification_ids[first : first + size]], **queue_options())
+
+
+def enqueue_many_on_commit(notification_ids: list[int]) -> None:
+    """Queue a batch after the commit; robust, like `_enqueue_on_commit` (the sweeper catches up)."""
+    if not notification_ids:
+        return
+
+    def notifications_enqueue_batch() -> None:
+        enqueue_many(notification_ids)
+
+    transaction.on_commit(notifications_enqueue_batch, robust=True)
 
 
 def _enqueue_on_commit(notification_id: int) -> None:
@@ -73,6 +130,43 @@ def _enqueue_on_commit(notification_id: int) -> None:
     transaction.on_commit(notification_enqueue, robust=True)
 
 
+def build_rows(
+    *,
+    recipient: "User",
+    event: str,
+    context: dict,
+    dedupe_key: str,
+    url: str = "",
+    essential: bool = True,
+    pref: Preference,
+    now: datetime,
+    programme_id: int | None = None,
+) -> list[Notification]:
+    """The unsaved rows one message makes: in-app always, then email unless turned off.
+
+    Shared by `notify()` and the reminder fan-out (which writes many at once), so both apply the
+    same preferences. Raises ValueError for an unknown event, TypeError for a context that is
+    not JSON."""
+    ev = get_event(event)
+    context = json.loads(json.dumps(context or {}, cls=DjangoJSONEncoder))
+    is_essential = essential and ev.essential
+    wants_email = bool(recipient.email) and recipient.is_active and (is_essential or ev.name not in pref.emails_off)
+    common = {
+        "recipient": recipient,
+        "event": ev.name,
+        "subject": _render_subject(ev, context),
+        "context": context,
+        "url": url,
+        "dedupe_key": dedupe_key[:200],
+        "programme_id": programme_id,
+    }
+    rows = [Notification(channel=Channel.IN_APP, status=Status.SENT, sent_at=now, **common)]
+    if wants_email:
+        status = Status.DIGEST if digest_applies(recipient, pref) else Status.QUEUED
+        rows.append(Notification(channel=Channel.EMAIL, status=status, next_attempt_at=now, **common))
+    return rows
+
+
 def notify(
     *,
     recipient: "User",
@@ -81,43 +175,40 @@ def notify(
     dedupe_key: str,
     url: str = "",
     essential: bool = True,
+    programme: "Programme | int | None" = None,
 ) -> Notification | None:
     """Tell `recipient` about `event`: an in-app row always, an email row unless they turned it off.
 
     Call inside the transaction that makes the change. Returns the email row (or the in-app
     row when no email is due), or None when this recipient already has `dedupe_key`.
     `essential=False` lets a caller make an essential event optional; it cannot do the reverse.
-    Emails of users on the daily digest wait for `digests_send`; the rest are queued to Celery
-    when the transaction commits.
+    `programme` (what the message is about) lets that programme's managers see and resend the
+    email if it fails; without it only administrators can. Emails of staff and panel members on
+    the daily digest wait for `digests_send`; the rest are queued to Celery when the transaction
+    commits.
     """
-    ev = get_event(event)
-    context = json.loads(json.dumps(context or {}, cls=DjangoJSONEncoder))
-    is_essential = essential and ev.essential
-    pref = preference_for(recipient)
-    wants_email = bool(recipient.email) and recipient.is_active and (is_essential or ev.name not in pref.emails_off)
-    now = timezone.now()
-    common = {
-        "recipient": recipient,
-        "event": ev.name,
-        "subject": _render_subject(ev, context),
-        "context": context,
-        "url": url,
-        "dedupe_key": dedupe_key[:200],
-    }
+    rows = build_rows(
+        recipient=recipient,
+        event=event,
+        context=context,
+        dedupe_key=dedupe_key,
+        url=url,
+        essential=essential,
+        pref=preference_for(recipient),
+        now=timezone.now(),
+        programme_id=programme if programme is None or isinstance(programme, int) else programme.pk,
+    )
     try:
         with transaction.atomic():  # a savepoint: a duplicate leaves the caller's transaction usable
-            in_app = Notification.objects.create(channel=Channel.IN_APP, status=Status.SENT, sent_at=now, **common)
-            email = None
-            if wants_email:
-                status = Status.DIGEST if pref.daily_digest else Status.QUEUED
-                email = Notification.objects.create(channel=Channel.EMAIL, status=status, next_attempt_at=now, **common)
+            for row in rows:
+                row.save(force_insert=True)
     except IntegrityError:
-        if Notification.objects.filter(recipient=recipient, dedupe_key=common["dedupe_key"]).exists():
+        if Notification.objects.filter(recipient=recipient, dedupe_key=rows[0].dedupe_key).exists():
             return None
         raise
-    if email is not None and email.status == Status.QUEUED:
-        _enqueue_on_commit(email.pk)
-    return email or in_app
+    if rows[-1].channel == Channel.EMAIL and rows[-1].status == Status.QUEUED:
+        _enqueue_on_commit(rows[-1].pk)
+    return rows[-1]
 
 
 def render_email(notification: Notification) -> tuple[str, str, str]:
@@ -125,7 +216,7 @@ def render_email(notification: Notification) -> tuple[str, str, str]:
     ev = get_event(notification.event)
     context = {
         **notification.context,
-        "recipient_name": notification.recipient.get_short_name(),
+        "recipient_name": greeting_name(notification.recipient),
         "link": absolute_url(notification.url),
         "service_name": settings.GRANTBENCH_SERVICE_NAME,
         "subject": notification.subject,
@@ -135,17 +226,17 @@ def render_email(notification: Notification) -> tuple[str, str, str]:
     return notification.subject, text, html
 
 
-def _send(*, to: str, subject: str, text: str, html: str) -> None:
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
+def _send(*, to: str, subject: str, text: str, html: str, connection=None) -> None:
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[to], connection=connection)
     message.attach_alternative(html, "text/html")
     message.send(fail_silently=False)
 
 
-def deliver(*, notification_id: int) -> tuple[str, int | None]:
+def deliver(*, notification_id: int, connection=None) -> tuple[str, int | None]:
     """Send one queued email. Returns (outcome, retry in seconds or None).
 
     The row stays locked while it is sent, so a second worker given the same id waits, then
-    sees it sent and does nothing.
+    sees it sent and does nothing. `connection`: an open email connection to reuse (a batch).
     """
     with transaction.atomic():
         n = (
@@ -161,7 +252,7 @@ def deliver(*, notification_id: int) -> tuple[str, int | None]:
             if not n.recipient.email:
                 raise ValueError("The recipient has no email address")
             subject, text, html = render_email(n)
-            _send(to=n.recipient.email, subject=subject, text=text, html=html)
+            _send(to=n.recipient.email, subject=subject, text=text, html=html, connection=connection)
         except Exception as exc:  # any failure of the backend is recorded and retried
             n.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if n.attempts >= max_attempts():
@@ -177,6 +268,33 @@ def deliver(*, notification_id: int) -> tuple[str, int | None]:
         return "sent", None
 
 
+def deliver_many(*, notification_ids: Iterable[int]) -> list[tuple[int, str, int | None]]:
+    """Send a batch of queued emails over one connection to the mail server (one SMTP login,
+    not one per email). Each row is still locked, checked and committed on its own, so a batch
+    run twice, or overlapping a single delivery of the same row, sends each email once.
+    Returns (id, outcome, retry delay) per row."""
+    connection = get_connection()
+    results = []
+    try:
+        _open(connection)
+        for pk in notification_ids:
+            outcome, delay = deliver(notification_id=pk, connection=connection)
+            if outcome in ("retry", "failed"):  # a failed send can leave the session unusable
+                connection.close()
+                _open(connection)
+            results.append((pk, outcome, delay))
+    finally:
+        connection.close()
+    return results
+
+
+def _open(connection) -> None:
+    try:
+        connection.open()
+    except Exception:  # the next send opens it again and records its own failure for retry
+        logger.warning("Could not open the email connection for a batch", exc_info=True)
+
+
 def requeue_stale(*, now: datetime | None = None, grace: timedelta = timedelta(minutes=15)) -> int:
     """Queue again emails whose task was lost (broker down at commit, worker killed)."""
     now = now or timezone.now()
@@ -185,8 +303,7 @@ def requeue_stale(*, now: datetime | None = None, grace: timedelta = timedelta(m
             channel=Channel.EMAIL, status=Status.QUEUED, next_attempt_at__lt=now - grace
         ).values_list("pk", flat=True)[:5000]
     )
-    for pk in ids:
-        _enqueue(pk)
+    enqueue_many(ids)
     return len(ids)
 
 
@@ -211,6 +328,18 @@ def mark_read(*, user: "User", notification_id: int | None = None) -> int:
     return qs.update(read_at=timezone.now())
 
 
+# Round-opening emails are asked for by their own yes/no question (they go only to those who say
+# yes), so they are not also a checkbox among the optional emails.
+ROUND_ALERT_EVENT = "round_opening"
+
+
+def email_choice_events() -> list[Event]:
+    """The optional emails a user turns on or off with a checkbox."""
+    from .events import OPTIONAL_EVENTS
+
+    return [e for e in OPTIONAL_EVENTS if e.name != ROUND_ALERT_EVENT]
+
+
 @transaction.atomic
 def preferences_save(
     *, user: "User", emails_off: list[str], daily_digest: bool, round_opening_alerts: bool
@@ -218,9 +347,7 @@ def preferences_save(
     """Store a user's choices. Essential events cannot be turned off; only staff and panel get a digest."""
     from grants.permissions import is_panel_member, is_staff_user
 
-    from .events import OPTIONAL_EVENTS
-
-    optional = {e.name for e in OPTIONAL_EVENTS}
+    optional = {e.name for e in email_choice_events()}
     pref, _ = Preference.objects.select_for_update().get_or_create(user=user)
     pref.emails_off = sorted(set(emails_off) & optional)
     pref.daily_digest = bool(daily_digest) and (is_staff_user(user) or is_panel_member(user))
@@ -246,8 +373,15 @@ def digest_send(*, user_id: int, now: datetime | None = None) -> int:
             return 0
         recipient = rows[0].recipient
         items = [{"subject": r.subject, "link": absolute_url(r.url), "created_at": r.created_at} for r in rows]
-        context = {"recipient_name": recipient.get_short_name(), "items": items, "count": len(items), "today": now}
+        context = {
+            "recipient_name": greeting_name(recipient),
+            "items": items,
+            "count": len(items),
+            "today": now,
+            "service_name": settings.GRANTBENCH_SERVICE_NAME,
+        }
         subject = f"Your daily summary: {len(items)} update{'s' if len(items) != 1 else ''}"
+        ids = [r.pk for r in rows]
         try:
             _send(
                 to=recipient.email,
@@ -255,11 +389,17 @@ def digest_send(*, user_id: int, now: datetime | None = None) -> int:
                 text=render_to_string("notifications/email/digest.txt", context),
                 html=render_to_string("notifications/email/digest.html", context),
             )
-        except Exception as exc:  # left waiting: tomorrow's digest carries them
-            Notification.objects.filter(pk__in=[r.pk for r in rows]).update(
-                last_error=f"{type(exc).__name__}: {exc}"[:2000]
+        except Exception as exc:  # counted like any failed send: tomorrow's digest carries them, until the limit
+            error = f"Daily summary: {type(exc).__name__}: {exc}"[:2000]
+            Notification.objects.filter(pk__in=ids).update(attempts=F("attempts") + 1, last_error=error)
+            # Failed rows show on the failed-email page, where staff can resend each as a single email.
+            gave_up = Notification.objects.filter(pk__in=ids, attempts__gte=max_attempts()).update(
+                status=Status.FAILED, next_attempt_at=None
             )
-            logger.warning("Digest for user %s failed: %s", user_id, exc)
+            log = logger.error if gave_up else logger.warning
+            log("Digest for user %s failed (%s emails given up): %s", user_id, gave_up, exc)
             return 0
-        Notification.objects.filter(pk__in=[r.pk for r in rows]).update(status=Status.SENT, sent_at=now, attempts=1)
+        Notification.objects.filter(pk__in=ids).update(
+            status=Status.SENT, sent_at=now, next_attempt_at=None, attempts=F("attempts") + 1
+        )
         return len(rows)

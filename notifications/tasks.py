@@ -1,4 +1,4 @@
-"""Celery tasks: deliver one email, send due reminders (hourly), send digests (daily)."""
+"""Celery tasks: deliver one email or a batch, send due reminders (hourly), send digests (daily)."""
 
 from celery import shared_task
 from django.utils import timezone
@@ -16,6 +16,21 @@ def notification_deliver(self, notification_id: int) -> str:
             return self.retry(countdown=delay, throw=False)
         raise self.retry(countdown=delay)
     return outcome
+
+
+@shared_task(acks_late=True)
+def notifications_deliver_batch(notification_ids: list[int]) -> dict[str, int]:
+    """Send a batch of queued emails over one connection (the reminder fan-out queues these).
+
+    Each row is locked and checked on its own, so a batch redelivered after a lost worker sends
+    only what is still queued. A failed email continues on its own with the usual backoff.
+    """
+    counts: dict[str, int] = {}
+    for pk, outcome, delay in services.deliver_many(notification_ids=notification_ids):
+        counts[outcome] = counts.get(outcome, 0) + 1
+        if outcome == "retry":
+            notification_deliver.apply_async(args=[pk], countdown=delay, **services.queue_options())
+    return counts
 
 
 @shared_task

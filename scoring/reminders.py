@@ -1,5 +1,6 @@
 """Scoring deadline reminders: assessors with unsubmitted assessments hear 3 days and 1 day before
-the round's assessment deadline (once each, by dedupe key)."""
+the round's assessment deadline (once each, by dedupe key). The window goes in the dedupe key
+only; the wording comes from the time actually left ('tomorrow' with a day and a half to go)."""
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -9,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grants.dates import govuk_when
-from notifications.reminders import Reminder, provider
+from notifications.reminders import Reminder, provider, when_words
 
-WINDOWS = ((timedelta(days=1), "1d", "tomorrow"), (timedelta(days=3), "3d", "in 3 days"))
+WINDOWS = ((timedelta(days=1), "1d"), (timedelta(days=3), "3d"))
 
 
 @provider
@@ -23,7 +24,8 @@ def scoring_deadline(now: datetime) -> Iterable[Reminder]:
     )
     for rnd in rounds:
         left = rnd.assessment_deadline - now
-        key, when = next((k, w) for limit, k, w in WINDOWS if left <= limit)
+        key = next(k for limit, k in WINDOWS if left <= limit)
+        when = when_words(rnd.assessment_deadline, now)
         people = (
             User.objects.filter(assignments__bid__round=rnd, assignments__withdrawn_at__isnull=True, is_active=True)
             .annotate(
@@ -49,4 +51,5 @@ def scoring_deadline(now: datetime) -> Iterable[Reminder]:
                 },
                 dedupe_key=f"scoring_deadline:{rnd.pk}:{key}",
                 url=reverse("scoring:queue", args=[rnd.slug]),
+                programme_id=rnd.programme_id,
             )

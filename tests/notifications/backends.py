@@ -44,3 +44,31 @@ class EnvFileBackend(filebased.EmailBackend):
     def __init__(self, *args, **kwargs):
         kwargs["file_path"] = os.environ["GRANTBENCH_TEST_EMAIL_DIR"]
         super().__init__(*args, **kwargs)
+
+
+class CountingBackend(LocmemBackend):
+    """Counts connections opened, as an SMTP server would see logins."""
+
+    opened = 0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_open = False
+
+    def open(self):
+        if self.is_open:
+            return False
+        type(self).opened += 1
+        self.is_open = True
+        return True
+
+    def close(self):
+        self.is_open = False
+
+    def send_messages(self, messages):
+        created = self.open()
+        try:
+            return super().send_messages(messages)
+        finally:
+            if created:
+                self.close()

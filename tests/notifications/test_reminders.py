@@ -76,14 +76,45 @@ def test_round_opening_goes_once_when_it_opens_to_eligible_opted_in_officers(ope
     assert Notification.objects.filter(event="round_opening", channel=Channel.IN_APP).count() == 1
 
 
-def test_round_opening_catches_up_after_downtime_but_not_forever(opening_round, run):
-    _opted_in(organisation=OrganisationFactory(kind=OrgKind.UNITARY))
-    with time_machine.travel(OPENS + reminders.ROUND_OPENING_WINDOW + timedelta(hours=1), tick=False):
+def test_round_published_days_after_its_opening_time_still_sends_alerts(opening_round, run):
+    """Visibility, not the opening time, is what counts: a round published late gets its alerts."""
+    opening_round.published = False
+    opening_round.save()
+    officer = _opted_in(organisation=OrganisationFactory(kind=OrgKind.UNITARY))
+    with time_machine.travel(OPENS + timedelta(hours=1), tick=False):
         run(reminders_send_due)
     assert _round_opening_emails() == []
-    with time_machine.travel(OPENS + timedelta(days=1), tick=False):
+    opening_round.published = True
+    opening_round.save()
+    with time_machine.travel(OPENS + timedelta(days=5), tick=False):
+        run(reminders_send_due)
+        run(reminders_send_due)
+    [message] = _round_opening_emails()
+    assert message.to == [officer.email]
+    with time_machine.travel(OPENS + timedelta(days=6), tick=False):
         run(reminders_send_due)
     assert len(_round_opening_emails()) == 1
+
+
+def test_round_opening_catches_up_after_downtime_but_not_after_the_close(opening_round, run):
+    _opted_in(organisation=OrganisationFactory(kind=OrgKind.UNITARY))
+    with time_machine.travel(opening_round.closes_at + timedelta(minutes=1), tick=False):
+        run(reminders_send_due)
+    assert _round_opening_emails() == []
+    with time_machine.travel(opening_round.closes_at - timedelta(minutes=1), tick=False):
+        run(reminders_send_due)
+    assert len(_round_opening_emails()) == 1
+
+
+def test_officer_opting_in_while_a_round_is_open_hears_of_it_once(opening_round, run):
+    first = _opted_in(organisation=OrganisationFactory(kind=OrgKind.DISTRICT))
+    with time_machine.travel(OPENS + timedelta(minutes=5), tick=False):
+        run(reminders_send_due)
+    later = _opted_in(organisation=OrganisationFactory(kind=OrgKind.DISTRICT))
+    with time_machine.travel(OPENS + timedelta(days=10), tick=False):
+        run(reminders_send_due)
+        run(reminders_send_due)
+    assert sorted(m.to[0] for m in _round_opening_emails()) == sorted([first.email, later.email])
 
 
 def test_unpublished_round_sends_nothing(opening_round, run):
