@@ -23,7 +23,7 @@ from grants.reporting.downloads import download_links, query_with
 
 from . import forms, monitoring, payments, schedule, selectors, services
 from . import permissions as perms
-from .views import award_or_404, form_error, form_page
+from .views import award_or_404, form_error, form_page, posted
 
 
 def _can_pay(user, award) -> bool:
@@ -38,7 +38,7 @@ def _can_pay_or_manage(user, award) -> bool:
 def payment(request: HttpRequest, pk: int, tid: int) -> HttpResponse:
     award = award_or_404(request, pk, check=_can_pay)
     tranche = get_object_or_404(PaymentTranche, pk=tid, award=award)
-    form = forms.PaymentForm(request.POST or None)
+    form = forms.PaymentForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             payments.payment_record(tranche=tranche, actor=request.user, **form.cleaned_data)
@@ -120,7 +120,7 @@ def offer_terms(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "The terms can only be changed while the award is offered")
         return redirect(award)
     form = forms.OfferTermsForm(
-        request.POST or None, initial={"conditions": award.conditions, "respond_by": award.respond_by}
+        posted(request), initial={"conditions": award.conditions, "respond_by": award.respond_by}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -142,7 +142,7 @@ def historic_new(request: HttpRequest) -> HttpResponse:
     rounds = Round.objects.select_related("programme").order_by("programme__name", "-opens_at")
     if not is_administrator(user):
         rounds = rounds.filter(programme_id__in=managed_programme_ids(user))
-    form = forms.HistoricAwardForm(request.POST or None, rounds=rounds)
+    form = forms.HistoricAwardForm(posted(request), rounds=rounds)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -158,7 +158,7 @@ def historic_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     award = award_or_404(request, pk, check=perms.can_manage)
-    form = forms.MilestoneForm(request.POST or None)
+    form = forms.MilestoneForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             monitoring.milestone_add(award=award, actor=request.user, **form.cleaned_data)
@@ -188,7 +188,7 @@ def milestone_confirm(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
 def variation_decide(request: HttpRequest, pk: int, vid: int) -> HttpResponse:
     award = award_or_404(request, pk, check=perms.can_manage)
     variation = get_object_or_404(Variation, pk=vid, award=award)
-    form = forms.VariationDecisionForm(request.POST or None)
+    form = forms.VariationDecisionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             monitoring.variation_decide(
@@ -208,7 +208,7 @@ def variation_decide(request: HttpRequest, pk: int, vid: int) -> HttpResponse:
 @login_required
 def fund_return_new(request: HttpRequest, pk: int) -> HttpResponse:
     award = award_or_404(request, pk, check=_can_pay_or_manage)
-    form = forms.FundReturnForm(request.POST or None)
+    form = forms.FundReturnForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             payments.fund_return_record(award=award, actor=request.user, **form.cleaned_data)
@@ -223,7 +223,7 @@ def fund_return_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def end(request: HttpRequest, pk: int) -> HttpResponse:
     award = award_or_404(request, pk, check=perms.can_manage)
-    form = forms.EndForm(request.POST or None)
+    form = forms.EndForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.award_end(award=award, actor=request.user, **form.cleaned_data)
@@ -327,7 +327,7 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
     award = award_or_404(request, pk, check=perms.can_manage)
     outputs = list(award.round.outputs.all())
     current = {f"output_{t.output_id}": t.target for t in award.output_targets.all()}
-    form = forms.TargetsForm(request.POST or None, outputs=outputs, initial=current)
+    form = forms.TargetsForm(posted(request), outputs=outputs, initial=current)
     if request.method == "POST" and form.is_valid():
         try:
             schedule.output_targets_set(award=award, actor=request.user, targets=form.targets())

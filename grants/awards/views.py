@@ -30,6 +30,11 @@ def form_error(form, exc: services.AwardError) -> None:
         form.add_error(None, exc.messages)
 
 
+def posted(request: HttpRequest):
+    """The form data of a POST, even an empty one (which must show its errors), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def award_or_404(request: HttpRequest, pk: int, *, check=None) -> Award:
     award = get_object_or_404(selectors.award_queryset(), pk=pk)
     get_or_404(perms.can_view(request.user, award))
@@ -115,7 +120,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "This offer has already been answered")
         return redirect(award)
     context = _letter_context(award)
-    form = forms.AcceptForm(request.POST or None, initial={"terms_digest": context["terms_digest"]})
+    form = forms.AcceptForm(posted(request), initial={"terms_digest": context["terms_digest"]})
     overdue = services.acceptance_overdue(award)
     if request.method == "POST" and not overdue and form.is_valid():
         try:
@@ -134,7 +139,7 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
     if award.status != AwardStatus.OFFERED:
         messages.info(request, "This offer has already been answered")
         return redirect(award)
-    form = forms.DeclineForm(request.POST or None)
+    form = forms.DeclineForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.award_decline(award=award, actor=request.user, reason=form.cleaned_data["reason"])
@@ -151,7 +156,7 @@ def milestone_update(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
     award = award_or_404(request, pk, check=perms.can_edit)
     milestone = get_object_or_404(Milestone, pk=mid, award=award)
     form = forms.MilestoneUpdateForm(
-        request.POST or None, initial={"status": milestone.status, "evidence": milestone.evidence}
+        posted(request), initial={"status": milestone.status, "evidence": milestone.evidence}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -179,7 +184,7 @@ def return_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     if can_submit:
         initial = {"rag": mreturn.rag, "commentary": mreturn.commentary, "evidence": mreturn.evidence}
         initial.update({f"output_{o.pk}": v for o, v, _ in values if v is not None})
-        form = forms.ReturnForm(request.POST or None, outputs=outputs, initial=initial)
+        form = forms.ReturnForm(posted(request), outputs=outputs, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
                 monitoring.return_submit(
@@ -196,7 +201,7 @@ def return_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
                 messages.success(request, f"Return sent: {mreturn.period.title}")
                 return redirect(award)
     elif can_review:
-        review = forms.ReviewForm(request.POST or None)
+        review = forms.ReviewForm(posted(request))
         if request.method == "POST" and review.is_valid():
             try:
                 if review.cleaned_data["decision"] == "approve":
@@ -229,7 +234,7 @@ def return_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
 @login_required
 def variation_new(request: HttpRequest, pk: int) -> HttpResponse:
     award = award_or_404(request, pk, check=perms.can_edit)
-    form = forms.VariationForm(request.POST or None)
+    form = forms.VariationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             monitoring.variation_request(award=award, actor=request.user, **form.cleaned_data)
@@ -245,7 +250,7 @@ def variation_new(request: HttpRequest, pk: int) -> HttpResponse:
 def closure(request: HttpRequest, pk: int) -> HttpResponse:
     award = award_or_404(request, pk, check=perms.can_edit)
     form = forms.ClosureForm(
-        request.POST or None, initial={"closure_report": award.closure_report, "case_study": award.case_study}
+        posted(request), initial={"closure_report": award.closure_report, "case_study": award.case_study}
     )
     if request.method == "POST" and form.is_valid():
         try:
