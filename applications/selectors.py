@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 
 from grants.models import AuditEvent, Organisation, Round, StaffRole, User
 from grants.selectors import organisation_search, search_term
@@ -155,12 +156,21 @@ def bids_for_organisation(*, organisation_id: int) -> QuerySet[Bid]:
     )
 
 
-def next_action(bid: Bid, organisation_id: int) -> str:
-    """What the council should do next, for the dashboard."""
+CLOSED_ACTION = "The round has closed; contact the programme team"
+PARTNER_ACTION = "Confirm or decline being a partner"
+
+
+def next_action(bid: Bid, organisation_id: int, now=None) -> str:
+    """What the council should do next, for the dashboard. A draft past its deadline (the
+    round's close, or the council's extension) can no longer be finished, so say who can help."""
+    now = now or timezone.now()
+    closed = bid.status == BidStatus.DRAFT and now >= bid.deadline
     if bid.lead_id != organisation_id:
-        if bid.my_partner_status == PartnerStatus.REQUESTED:
-            return "Confirm or decline being a partner"
+        if bid.my_partner_status == PartnerStatus.REQUESTED and bid.is_editable_status and not closed:
+            return PARTNER_ACTION
         return "No action needed"
+    if closed:
+        return CLOSED_ACTION
     return {
         BidStatus.DRAFT: "Wait for partners to confirm, then submit"
         if bid.has_unconfirmed

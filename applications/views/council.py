@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from grants.models import Organisation, Round, User
@@ -39,8 +40,10 @@ def bid_dashboard(request):
             request.GET.get("page")
         )
         bids = list(page)
+    now = timezone.now()
     for bid in bids:
-        bid.next_action = selectors.next_action(bid, org_id)
+        bid.next_action = selectors.next_action(bid, org_id, now)
+        bid.respond = bid.next_action == selectors.PARTNER_ACTION
     return render(request, "applications/dashboard.html", {"bids": bids, "page": page})
 
 
