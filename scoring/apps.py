@@ -7,6 +7,8 @@ class ScoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from . import exports  # noqa: F401  registers the assessment tables for CSV/XLSX downloads
+
         try:
             from . import reminders  # noqa: F401  registers the scoring deadline reminder
         except ImportError:  # notifications not installed

@@ -1,16 +1,22 @@
-"""Exports: scores by bid, criterion and assessor (CSV and XLSX), the register of interests,
-and the printable panel pack. Only staff who may view the programme reach these."""
+"""Exports: scores by bid, criterion and assessor (CSV and XLSX), the printable panel pack, and
+the assessment tables (assignments, moderation, ranking, register of interests) registered with
+the reporting framework, so each page's CSV/XLSX download reads the same rows with the same
+permission checks as the page. Only staff who may view the programme reach these."""
 
 import csv
 import io
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 
 from grants.models import Round
+from grants.reporting.exports import Table, table
 
+from . import permissions as perms
 from . import selectors
 from .models import Criterion, ModeratedScore, Score
+from .register import HEADER as REGISTER_HEADER
+from .register import interests_register, register_cells
 
 SCORE_HEADERS = [
     "Bid reference",
@@ -85,9 +91,13 @@ def score_rows(*, round: Round) -> list[list]:
     return rows
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
 def _safe(value):
-    """Cells starting with = + - @ are read as formulas by spreadsheets: prefix them."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """Text starting with = + - @ (or their full-width forms) is read as a formula by
+    spreadsheets: prefix it. Numbers keep their sign."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
 
@@ -158,26 +168,6 @@ def scores_xlsx(*, round: Round) -> HttpResponse:
     return response
 
 
-def interests_csv(*, round: Round, rows) -> HttpResponse:
-    out = []
-    for i in rows:
-        about = i.organisation.short_name if i.organisation else f"Bid {i.bid.reference} ({i.bid.lead.short_name})"
-        out.append(
-            [
-                i.user.get_full_name(),
-                i.user.email,
-                about,
-                i.nature,
-                timezone.localtime(i.declared_at).strftime("%Y-%m-%d %H:%M"),
-            ]
-        )
-    return _csv_response(
-        f"{round.slug}-register-of-interests.csv",
-        ["Panel member", "Email", "Interest in", "Nature", "Declared at"],
-        out,
-    )
-
-
 def panel_pack_context(*, round: Round) -> dict:
     """Everything the panel meeting needs on paper: the ranking, and each bid's scores."""
     result = selectors.ranking_for_round(round)
@@ -188,3 +178,83 @@ def panel_pack_context(*, round: Round) -> dict:
     for r in result.rows:
         r.score_lines = by_bid.get(r.bid.reference, [])
     return {"round": round, "ranking": result, "criteria": criteria, "printed_at": timezone.localtime()}
+
+
+# Tables for the reporting framework's downloads (grants.reporting.downloads) ------------------
+# The round is a filter (?round=<slug>); anyone who may not see the page gets a 404.
+
+
+def _checked(user, params, allowed) -> Round:
+    round = Round.objects.select_related("programme").filter(slug=str(params.get("round", ""))[:100]).first()
+    if round is None or not allowed(user, round):
+        raise Http404
+    return round
+
+
+def _cells(values: list) -> list:
+    return [_safe(v) for v in values]
+
+
+@table("assessment-assignments")
+def assignments_table(user, params) -> Table:
+    round = _checked(user, params, perms.can_manage_round)
+    header = ["Bid reference", "Lead council", "Bid title", "Assessors", "Number of assessors", "Needs"]
+    rows = []
+    for bid in selectors.assignment_table(round):
+        names = "; ".join(a.assessor.get_full_name() for a in bid.active_assignments)
+        needs = "Reassign: conflict" if bid.flagged else (f"{bid.short} more" if bid.short else "Complete")
+        rows.append(_cells([bid.reference, bid.lead.short_name, bid.title, names, len(bid.active_assignments), needs]))
+    return Table("Assignments", header, rows, len(rows))
+
+
+@table("assessment-moderation")
+def moderation_table(user, params) -> Table:
+    round = _checked(user, params, perms.can_moderate)
+    header = ["Bid reference", "Lead council", "Lowest (%)", "Highest (%)", "Spread", "Final score (%)", "Status"]
+    rows = [
+        _cells(
+            [
+                b.reference,
+                b.lead.short_name,
+                selectors.as_decimal(b.min_pct),
+                selectors.as_decimal(b.max_pct),
+                selectors.as_decimal(b.spread),
+                selectors.as_decimal(b.final_pct),
+                "Moderated" if b.has_moderation else "To moderate",
+            ]
+        )
+        for b in selectors.moderation_for(user=user, round=round)
+    ]
+    return Table("Moderation", header, rows, len(rows))
+
+
+RANKING_HEADER = [
+    "Rank", "Bid reference", "Lead council", "Bid title", "Final score (%)", "Mean (%)", "Spread", "Gateway failed",
+    "Requested (£)", "Recommended (£)", "Running total (£)", "Above the funding line", "Decision", "Decision status",
+]  # fmt: skip
+
+
+def ranking_cells(r) -> list:
+    d = r.decision
+    return _cells(
+        [
+            r.rank, r.bid.reference, r.bid.lead.short_name, r.bid.title, r.final, r.mean, r.spread,
+            "Yes" if r.bid.gateway_failed else "No", r.bid.amount_requested, r.amount, r.running_total,
+            "Yes" if r.above_line else "No", d.get_outcome_display() if d and d.outcome else "",
+            d.get_status_display() if d and d.outcome else "",
+        ]
+    )  # fmt: skip
+
+
+@table("assessment-ranking")
+def ranking_table(user, params) -> Table:
+    round = _checked(user, params, perms.can_view_results)
+    rows = [ranking_cells(r) for r in selectors.ranking_for_round(round).rows]
+    return Table("Ranking", RANKING_HEADER, rows, len(rows))
+
+
+@table("assessment-register")
+def register_table(user, params) -> Table:
+    round = _checked(user, params, perms.can_manage_round)
+    rows = [_cells(register_cells(r)) for r in interests_register(round)]
+    return Table("Register of interests", REGISTER_HEADER, rows, len(rows))

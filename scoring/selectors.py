@@ -225,6 +225,17 @@ def moderation_queue(round: FundingRound, threshold: Decimal) -> QuerySet:
     )
 
 
+def moderation_for(*, user: User, round: FundingRound) -> list:
+    """The moderation queue as this user may see it: a chair never sees a bid they are conflicted on."""
+    from .permissions import can_manage_round, conflicted_bid_ids, panel_for
+
+    bids = list(moderation_queue(round, panel_for(round).moderation_threshold))
+    if not can_manage_round(user, round):
+        conflicted = conflicted_bid_ids(user=user, round=round)
+        bids = [b for b in bids if b.pk not in conflicted]
+    return bids
+
+
 def assessor_queue(*, user: User, round: FundingRound, exclude_bid_ids: set[int]) -> list[Assignment]:
     return list(
         Assignment.objects.filter(assessor=user, bid__round=round, withdrawn_at__isnull=True)
@@ -271,13 +282,3 @@ def current_moderation(*, bid) -> dict[int, ModeratedScore]:
         m.criterion_id: m
         for m in ModeratedScore.objects.filter(bid=bid, is_current=True).select_related("moderated_by", "criterion")
     }
-
-
-def interests_register(round: FundingRound) -> QuerySet:
-    from .models import Interest
-
-    return (
-        Interest.objects.filter(round=round)
-        .select_related("user", "organisation", "bid", "bid__lead")
-        .order_by("user__email", "declared_at")
-    )

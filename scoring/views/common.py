@@ -4,7 +4,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from grants import permissions as gperms
 from grants.models import Round
+from grants.reporting.downloads import download_links
 
 from .. import permissions as perms
 
@@ -45,3 +47,11 @@ def form_errors(form, exc: ValidationError) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+def downloads_for(request, table: str, round: Round) -> dict | None:
+    """CSV/XLSX links for a table (scoring.exports), carrying the page's filters and the round.
+    The reporting app serves staff only, so a panel chair gets none."""
+    if not gperms.is_staff_user(request.user):
+        return None
+    return download_links(request, table, round=round.slug)

@@ -14,7 +14,7 @@ from .. import permissions as perms
 from ..forms import DecisionForm
 from ..models import Criterion, Decision
 from ..permissions import panel_for
-from .common import bid_in_round_or_404, form_errors, managed_round, results_round, round_or_404
+from .common import bid_in_round_or_404, downloads_for, form_errors, managed_round, results_round, round_or_404
 
 
 def _moderation_round(request: HttpRequest, slug: str):
@@ -28,14 +28,20 @@ def _moderation_round(request: HttpRequest, slug: str):
 def moderation(request: HttpRequest, slug: str) -> HttpResponse:
     round = _moderation_round(request, slug)
     panel = panel_for(round)
-    bids = list(selectors.moderation_queue(round, panel.moderation_threshold))
-    if not perms.can_manage_round(request.user, round):  # a chair never sees a bid they are conflicted on
-        conflicted = perms.conflicted_bid_ids(user=request.user, round=round)
-        bids = [b for b in bids if b.pk not in conflicted]
+    bids = selectors.moderation_for(user=request.user, round=round)
     for b in bids:
         b.final = selectors.as_decimal(b.final_pct)
         b.spread_d = selectors.as_decimal(b.spread)
-    return render(request, "scoring/moderation.html", {"round": round, "panel": panel, "bids": bids})
+    return render(
+        request,
+        "scoring/moderation.html",
+        {
+            "round": round,
+            "panel": panel,
+            "bids": bids,
+            "downloads": downloads_for(request, "assessment-moderation", round),
+        },
+    )
 
 
 @login_required
@@ -103,6 +109,7 @@ def ranking(request: HttpRequest, slug: str) -> HttpResponse:
             "committed": committed,
             "can_decide": perms.can_manage_round(request.user, round),
             "uncommitted": round.budget - committed,
+            "downloads": downloads_for(request, "assessment-ranking", round),
         },
     )
 

@@ -9,12 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from grants.models import User
+from grants.reporting import exports as reporting_exports
 
 from .. import exports, selectors, services
 from ..forms import AssignForm, CriterionForm, PanelMemberForm, PanelSettingsForm
 from ..models import Assignment, Criterion, PanelMember
 from ..permissions import panel_for
-from .common import bid_in_round_or_404, form_errors, managed_round
+from ..register import interests_register
+from .common import bid_in_round_or_404, downloads_for, form_errors, managed_round
 
 
 @login_required
@@ -138,17 +140,15 @@ def criterion_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def assignments(request: HttpRequest, slug: str) -> HttpResponse:
     round = managed_round(request, slug)
-    panel = panel_for(round)
-    bids = selectors.assignment_table(round)
-    members = list(User.objects.filter(panel_memberships__panel=panel).order_by("full_name", "email"))
-    form = AssignForm(request.POST or None, members=members, bids=bids)
+    page = _AssignmentsPage(request, round)
+    form = page.form
     action = request.POST.get("action")
     if request.method == "POST" and action == "auto":
         created = services.assignment_auto(round=round, actor=request.user)
         messages.success(request, f"{len(created)} assignments made")
         return redirect("scoring:assignments", slug=round.slug)
     if request.method == "POST" and action == "assign" and form.is_valid():
-        chosen = [b for b in bids if str(b.pk) in form.cleaned_data["bids"]]
+        chosen = [b for b in page.bids if str(b.pk) in form.cleaned_data["bids"]]
         created, skipped = services.assignments_bulk(
             bids=chosen, assessor=form.cleaned_data["assessor"], actor=request.user
         )
@@ -157,30 +157,56 @@ def assignments(request: HttpRequest, slug: str) -> HttpResponse:
         if created:
             messages.success(request, f"{len(created)} bids assigned to {form.cleaned_data['assessor']}")
         return redirect("scoring:assignments", slug=round.slug)
-    loads = {m.pk: 0 for m in members}
-    for bid in bids:
-        for a in bid.active_assignments:
-            loads[a.assessor_id] = loads.get(a.assessor_id, 0) + 1
-    for m in members:
-        m.load = loads.get(m.pk, 0)
-    return render(
-        request,
-        "scoring/assignments.html",
-        {"round": round, "panel": panel, "bids": bids, "members": members, "form": form},
-    )
+    return page.render()
+
+
+class _AssignmentsPage:
+    """The assignments table, the bulk-assign form and the withdraw buttons: shown again with
+    what was chosen and typed after a validation error."""
+
+    def __init__(self, request: HttpRequest, round, *, bound: bool = True):
+        self.request, self.round = request, round
+        self.panel = panel_for(round)
+        self.bids = selectors.assignment_table(round)
+        self.members = list(User.objects.filter(panel_memberships__panel=self.panel).order_by("full_name", "email"))
+        data = request.POST if bound and request.method == "POST" else None
+        self.form = AssignForm(data, members=self.members, bids=self.bids)
+
+    def render(self, *, withdraw_error: tuple[int, str] | None = None) -> HttpResponse:
+        loads = {m.pk: 0 for m in self.members}
+        for bid in self.bids:
+            for a in bid.active_assignments:
+                loads[a.assessor_id] = loads.get(a.assessor_id, 0) + 1
+        for m in self.members:
+            m.load = loads.get(m.pk, 0)
+        post = self.request.POST if self.request.method == "POST" else {}
+        context = {
+            "round": self.round,
+            "panel": self.panel,
+            "bids": self.bids,
+            "members": self.members,
+            "form": self.form,
+            "chosen_assessor": post.get("assessor", ""),
+            "chosen_bids": set(post.getlist("bids")) if post else set(),
+            "withdraw_error": withdraw_error,
+            "downloads": downloads_for(self.request, "assessment-assignments", self.round),
+        }
+        return render(self.request, "scoring/assignments.html", context)
 
 
 @login_required
 @require_POST
 def assignment_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The reason comes from the box beside the Withdraw button (reason_<pk>); without one the
+    page is shown again with the error on that box."""
     round = managed_round(request, slug)
-    row = get_object_or_404(Assignment, pk=pk, bid__round=round)
+    row = get_object_or_404(Assignment.objects.select_related("assessor", "bid"), pk=pk, bid__round=round)
+    reason = (request.POST.get(f"reason_{row.pk}") or request.POST.get("reason") or "").strip()
+    if not reason:
+        message = f"Enter a reason for withdrawing {row.assessor.get_full_name()} from {row.bid.reference}"
+        return _AssignmentsPage(request, round, bound=False).render(withdraw_error=(row.pk, message))
     try:
-        services.assignment_withdraw(
-            assignment=row,
-            actor=request.user,
-            reason=request.POST.get("reason") or "Reassigned by the programme manager",
-        )
+        services.assignment_withdraw(assignment=row, actor=request.user, reason=reason)
         messages.success(request, f"{row.assessor} taken off {row.bid}")
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
@@ -189,11 +215,19 @@ def assignment_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 
 @login_required
 def interests(request: HttpRequest, slug: str) -> HttpResponse:
+    """The register: declared interests and automatic conflicts. ?format=csv|xlsx (the older
+    export links) gives the same table as the download links."""
     round = managed_round(request, slug)
-    rows = list(selectors.interests_register(round))
-    if request.GET.get("format") == "csv":
-        return exports.interests_csv(round=round, rows=rows)
-    return render(request, "scoring/interests.html", {"round": round, "rows": rows})
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        table = exports.register_table(request.user, {"round": round.slug})
+        return reporting_exports.response(f"{round.slug}-register-of-interests", fmt, table)
+    rows = interests_register(round)
+    return render(
+        request,
+        "scoring/interests.html",
+        {"round": round, "rows": rows, "downloads": downloads_for(request, "assessment-register", round)},
+    )
 
 
 def bid_for_manager(request: HttpRequest, slug: str, pk: int):

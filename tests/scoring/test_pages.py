@@ -117,7 +117,8 @@ def test_exports_and_register(personas, client_for):
     wb = load_workbook(io.BytesIO(xlsx.content))
     assert wb["Scores"]["A2"].value == bid.reference
     assert float(wb["Ranking"]["D2"].value) == 75.0
-    register = client.get(reverse("scoring:interests", args=[rnd.slug]) + "?format=csv").content.decode("utf-8-sig")
+    response = client.get(reverse("scoring:interests", args=[rnd.slug]) + "?format=csv")
+    register = response.getvalue().decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in register and "Leeds" in register
     pack = client.get(reverse("scoring:panel_pack", args=[rnd.slug]))
     assert pack.status_code == 200 and "@media print" in pack.content.decode()
