@@ -165,6 +165,10 @@ class BidPartner(models.Model):
     class Meta:
         ordering = ["organisation__short_name"]
         constraints = [models.UniqueConstraint(fields=["bid", "organisation"], name="bidpartner_unique")]
+        # Few partners wait at any time: the dashboard's "waiting for partners" reads this, not the table.
+        indexes = [
+            models.Index(fields=["bid"], condition=models.Q(status="requested"), name="bidpartner_requested"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation} on {self.bid}"
