@@ -7,7 +7,7 @@ scripts and API clients need not fake three boxes.
 """
 
 import re
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from crispy_forms_gds.fields import DateInputField
@@ -17,19 +17,52 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
+from .dates import govuk_time
+
+LONDON = ZoneInfo("Europe/London")
+
+
+PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
+
+
+def field_name(label) -> str:
+    """'Budget (£)' -> 'Budget': the words an error message calls the field by."""
+    text = re.sub(r"\s*\([^)]*\)\s*$", "", str(label or "")).strip()
+    return text or "The number"
+
 
 class NumberField(forms.DecimalField):
-    """A number typed into a text box; commas and spaces are allowed, as people write them."""
+    """A number typed into a text box; commas and spaces are allowed, as people write them.
+
+    Every message names the field ('Budget must be £0 or more'), from `name` or the label.
+    Only plain digits are numbers here: '1e5' is a typing slip, not 100000.
+    """
 
     widget = forms.TextInput
-    default_invalid = "Enter a number, like 1200"
+    unit_before, unit_after = "", ""
+    invalid = "{name} must be a number, like 1200"
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, name: str | None = None, noun: str | None = None, **kwargs):
         kwargs.setdefault("max_digits", 14)
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("min_value", 0)
-        kwargs["error_messages"] = {"invalid": self.default_invalid, **kwargs.get("error_messages", {})}
+        name = name or field_name(kwargs.get("label"))
+        noun = noun or f"the {name[:1].lower()}{name[1:]}"
+        whole = 10 ** (kwargs["max_digits"] - kwargs["decimal_places"])
+        kwargs["error_messages"] = {
+            "required": f"Enter {noun}",
+            "invalid": self.invalid.format(name=name),
+            "min_value": f"{name} must be {self._amount('%(limit_value)s')} or more",
+            "max_value": f"{name} must be {self._amount('%(limit_value)s')} or less",
+            "max_digits": f"{name} must be less than {self._amount(f'{whole:,}')}",
+            "max_whole_digits": f"{name} must be less than {self._amount(f'{whole:,}')}",
+            "max_decimal_places": f"{name} must have no more than {kwargs['decimal_places']} decimal places",
+            **kwargs.get("error_messages", {}),
+        }
         super().__init__(**kwargs)
+
+    def _amount(self, value: str) -> str:
+        return f"{self.unit_before}{value}{self.unit_after}"
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
@@ -39,9 +72,11 @@ class NumberField(forms.DecimalField):
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = value.strip().replace("£", "").replace(",", "").replace(" ", "")
+            value = value.strip().replace("£", "").replace("%", "").replace(",", "").replace(" ", "")
+            if value and not PLAIN_NUMBER.match(value):  # '1e5', 'NaN', 'Infinity', '0x10'
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
         value = super().to_python(value)
-        if value is not None and not value.is_finite():  # 'NaN', 'sNaN', 'Infinity' are not numbers
+        if value is not None and not value.is_finite():
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return value
 
@@ -49,7 +84,20 @@ class NumberField(forms.DecimalField):
 class MoneyField(NumberField):
     """Pounds and pence, as a Decimal with two places."""
 
-    default_invalid = "Enter an amount in pounds, like 25000 or 25,000.50"
+    unit_before = "£"
+    invalid = "{name} must be an amount in pounds, like 25000 or 25,000.50"
+
+
+class PercentField(NumberField):
+    """A percentage from 0 to 100."""
+
+    unit_after = "%%"  # messages are %-formatted with the limit
+    invalid = "{name} must be a percentage, like 25 or 12.5"
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_value", 100)
+        kwargs.setdefault("max_digits", 5)
+        super().__init__(**kwargs)
 
 
 class _DateWidget(DateInputWidget):
@@ -64,16 +112,19 @@ class _DateWidget(DateInputWidget):
 
 
 class GovDateField(DateInputField):
-    """GOV.UK date input with plain-words errors tied to the field."""
+    """GOV.UK date input with plain-words errors that name the field.
+
+    `name` starts a sentence ('Decision date must be a real date'), `noun` follows 'Enter'
+    ('Enter the decision date'); both default from the label.
+    """
 
     widget = _DateWidget
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, name: str | None = None, noun: str | None = None, **kwargs):
         kwargs.setdefault("require_all_fields", False)
         super().__init__(**kwargs)
-        label = str(kwargs.get("label") or "the date").lower()
-        self.error_messages["required"] = f"Enter {label}"
-        name = f"{label[:1].upper()}{label[1:]}"
+        self.name = name = name or field_name(kwargs.get("label") or "The date")
+        self.error_messages["required"] = f"Enter {noun or name[:1].lower() + name[1:]}"
         self.error_messages["incomplete"] = f"{name} must include a day, month and year"
         for field, part in zip(self.fields, ("day", "month", "year"), strict=True):
             field.error_messages["incomplete"] = f"{name} must include a {part}"
@@ -86,9 +137,9 @@ class GovDateField(DateInputField):
         try:
             value = date(day=int(day), month=int(month), year=int(year))
         except (ValueError, OverflowError):
-            raise ValidationError("Enter a real date, for example 27 3 2027", code="invalid")
+            raise ValidationError(f"{self.name} must be a real date, for example 27 3 2027", code="invalid")
         if not 1900 <= value.year <= 2200:
-            raise ValidationError("Enter a year with four digits, for example 2027", code="invalid")
+            raise ValidationError(f"{self.name} must have a year with four digits, for example 2027", code="invalid")
         return value
 
 
@@ -146,8 +197,7 @@ class GovDateTimeField(GovDateField):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        name = str(kwargs.get("label") or "The date")
-        time_field = forms.CharField(label="Time", error_messages={"incomplete": f"{name} must include a time"})
+        time_field = forms.CharField(label="Time", error_messages={"incomplete": f"{self.name} must include a time"})
         self.fields = (*self.fields, time_field)
         self.help_text = self.help_text or "For example, 31 3 2027 and 5pm or 17:00 (UK time)"
 
@@ -160,5 +210,17 @@ class GovDateTimeField(GovDateField):
             return None
         at = parse_time(time_text or "")
         if at is None:
-            raise ValidationError("Enter a real time, for example 9am, 5:30pm or 17:30", code="invalid")
-        return timezone.make_aware(datetime.combine(day, at), ZoneInfo("Europe/London"))
+            raise ValidationError(
+                f"{self.name} must include a real time, for example 9am, 5:30pm or 17:30", code="invalid"
+            )
+        naive = datetime.combine(day, at)
+        value = timezone.make_aware(naive, LONDON)
+        # When the clocks go forward an hour is skipped (1am to 2am on the last Sunday in March):
+        # such a time names no moment, and quietly moving it would move a deadline.
+        if value.astimezone(UTC).astimezone(LONDON).replace(tzinfo=None) != naive:
+            raise ValidationError(
+                f"{self.name} must be a time that exists in the UK: the clocks go forward an hour at 1am on "
+                f"{day.day} {day:%B %Y}, so there is no {govuk_time(naive)} that day",
+                code="nonexistent",
+            )
+        return value

@@ -1,16 +1,25 @@
-"""Staff forms for programmes, rounds and organisations, rendered by crispy-forms-gds."""
+"""Staff forms for programmes, rounds and organisations, rendered by crispy-forms-gds.
+
+Every field's messages follow the GOV.UK pattern and name the field ('Enter the round name',
+'Budget must be £0 or more'), set from one table per form by `GovFormMixin.messages`.
+"""
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
+from django.core.exceptions import ValidationError
 
-from .fields import GovDateField, GovDateTimeField, MoneyField, NumberField
+from .fields import GovDateField, GovDateTimeField, MoneyField, PercentField, field_name
 from .models import Organisation, Programme, Round
 from .models.organisations import COUNCIL_KINDS, REGIONS, OrgKind
+
+PROSPECTUS_KINDS = {"pdf", "docx", "odt"}
 
 
 class GovFormMixin:
     submit_label = "Save"
+    # field name -> the noun after 'Enter' or 'Select' ('the round name').
+    nouns: dict[str, str] = {}
 
     def _helper(self, *layout) -> None:
         self.helper = FormHelper()
@@ -19,12 +28,45 @@ class GovFormMixin:
         self.helper.checkboxes_small = True
         self.helper.layout = Layout(*layout, Submit("submit", self.submit_label))
 
+    def _messages(self) -> None:
+        """GOV.UK messages for what Django would otherwise say ('This field is required.')."""
+        for name, noun in self.nouns.items():
+            field = self.fields[name]
+            title = field_name(field.label or name)
+            choosing = isinstance(field, forms.ChoiceField | forms.ModelChoiceField)
+            verb = "Select" if choosing else "Enter"
+            field.error_messages["required"] = f"{verb} {noun}"
+            if getattr(field, "max_length", None):
+                field.error_messages["max_length"] = f"{title} must be {field.max_length} characters or fewer"
+            if choosing:
+                pick = f"{verb} {noun} from the list"
+                field.error_messages["invalid_choice"] = field.error_messages["invalid_pk_value"] = pick
+            if isinstance(field, forms.SlugField):
+                field.error_messages["invalid"] = f"{title} must only include letters, numbers and hyphens"
+            if isinstance(field, forms.DateField):
+                field.error_messages["invalid"] = f"{title} must be a real date, like 31 3 2027"
+
 
 class ProgrammeForm(GovFormMixin, forms.ModelForm):
+    nouns = {
+        "name": "the programme name",
+        "slug": "the web address",
+        "code": "the programme code",
+        "description": "a description",
+        "funder": "the funder",
+        "partner_bodies": "partner bodies",
+    }
+
     class Meta:
         model = Programme
         fields = ["name", "slug", "code", "description", "funder", "partner_bodies"]
+        labels = {"slug": "Web address", "code": "Programme code"}
         help_texts = {"slug": "Used in web addresses and exports, for example behavioural-insights"}
+        error_messages = {
+            "name": {"unique": "A programme with this name already exists"},
+            "slug": {"unique": "A programme with this web address already exists"},
+            "code": {"unique": "A programme with this code already exists"},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,23 +75,39 @@ class ProgrammeForm(GovFormMixin, forms.ModelForm):
         self.fields["partner_bodies"].queryset = bodies
         self.fields["partner_bodies"].widget = forms.CheckboxSelectMultiple()
         self.fields["partner_bodies"].choices = [(o.pk, o.short_name) for o in bodies]
+        self._messages()
         self._helper("name", "slug", "code", Field.textarea("description", rows=4), "funder", "partner_bodies")
 
 
 class RoundForm(GovFormMixin, forms.ModelForm):
+    nouns = {
+        "name": "the round name",
+        "slug": "the web address",
+        "reference_prefix": "the bid reference prefix",
+        "financial_year": "the financial year",
+        "max_partners": "the most partners on a joint bid",
+        "eligible_kinds": "types of organisation",
+        "eligible_regions": "regions",
+        "eligibility_note": "why the named list exists",
+        "prospectus": "the prospectus",
+    }
     financial_year = forms.IntegerField(
         min_value=2000,
         max_value=2100,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-input--width-4"}),
         help_text="The year the financial year starts, for example 2018 for 2018/19",
-        error_messages={"invalid": "Enter a year, for example 2026"},
+        error_messages={
+            "invalid": "Financial year must be a year, like 2026",
+            "min_value": "Financial year must be between 2000 and 2100",
+            "max_value": "Financial year must be between 2000 and 2100",
+        },
     )
     budget = MoneyField(label="Budget (£)")
     min_award = MoneyField(label="Minimum award (£)")
     max_award = MoneyField(label="Maximum award (£)")
-    match_funding_percent = NumberField(
+    match_funding_percent = PercentField(
         label="Match funding required (%)",
-        max_value=100,
+        noun="the match funding required, or 0 for none",
         help_text="The least match funding a bid must offer, as a percentage of the amount requested. 0 for none",
     )
     max_partners = forms.IntegerField(
@@ -57,9 +115,14 @@ class RoundForm(GovFormMixin, forms.ModelForm):
         min_value=0,
         max_value=100,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-input--width-3"}),
+        error_messages={
+            "invalid": "Most partners on a joint bid must be a whole number, like 3",
+            "min_value": "Most partners on a joint bid must be 0 or more",
+            "max_value": "Most partners on a joint bid must be 100 or fewer",
+        },
     )
-    opens_at = GovDateTimeField(label="Opens")
-    closes_at = GovDateTimeField(label="Closes")
+    opens_at = GovDateTimeField(label="Opens", noun="the date and time the round opens")
+    closes_at = GovDateTimeField(label="Closes", noun="the date and time the round closes")
     assessment_deadline = GovDateTimeField(label="Assessment deadline", required=False)
     decision_date = GovDateField(label="Decision date", required=False, help_text="For example, 31 3 2027")
     eligible_kinds = forms.MultipleChoiceField(
@@ -107,11 +170,31 @@ class RoundForm(GovFormMixin, forms.ModelForm):
             "max_partners",
             "published",
         ]
-        labels = {"published": "Publish this round"}
+        labels = {
+            "name": "Round name",
+            "slug": "Web address",
+            "reference_prefix": "Bid reference prefix",
+            "published": "Publish this round",
+            "eligibility_note": "Why the named list exists (optional)",
+            "prospectus_document": "Prospectus document (optional)",
+        }
+        help_texts = {
+            "slug": "Used in web addresses, for example cyber-security-phase-2",
+            "prospectus_document": "A PDF, DOCX or ODT file",
+        }
+        error_messages = {
+            "slug": {"unique": "A round with this web address already exists"},
+            "reference_prefix": {
+                "unique": "A round with this bid reference prefix already exists",
+                "invalid": "Bid reference prefix must be 2 to 10 capital letters or digits, for example BI4",
+            },
+            "budget": {"min_value": "Budget must be £0 or more"},
+        }
 
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.programme = programme
+        self.fields["prospectus_document"].widget = forms.FileInput(attrs={"accept": ".pdf,.docx,.odt"})
         if self.instance.pk:
             self.initial.setdefault("eligible_kinds", self.instance.eligible_kinds)
             self.initial.setdefault("eligible_regions", self.instance.eligible_regions)
@@ -119,6 +202,7 @@ class RoundForm(GovFormMixin, forms.ModelForm):
                 "eligible_codes",
                 ", ".join(self.instance.eligible_organisations.order_by("code").values_list("code", flat=True)),
             )
+        self._messages()
         self._helper(
             Fieldset("name", "slug", "reference_prefix", "financial_year", legend="The round", legend_size=Size.MEDIUM),
             Fieldset(
@@ -152,6 +236,23 @@ class RoundForm(GovFormMixin, forms.ModelForm):
             "published",
         )
 
+    def clean_reference_prefix(self) -> str:
+        return (self.cleaned_data.get("reference_prefix") or "").strip().upper()
+
+    def clean_prospectus_document(self):
+        upload = self.cleaned_data.get("prospectus_document")
+        if not upload or not hasattr(upload, "content_type"):  # nothing new: keep what is there
+            return upload
+        from applications.uploads import check_upload  # bidding owns the content checks
+
+        try:
+            checked = check_upload(upload)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages[0].replace("The selected file", "The prospectus document"))
+        if checked.kind not in PROSPECTUS_KINDS:
+            raise ValidationError("The prospectus document must be a PDF, DOCX or ODT file")
+        return upload
+
     def clean_eligible_codes(self) -> list[Organisation]:
         raw = self.cleaned_data.get("eligible_codes", "")
         codes = {c.strip().upper() for c in raw.replace(",", " ").split() if c.strip()}
@@ -171,19 +272,58 @@ class RoundForm(GovFormMixin, forms.ModelForm):
 
 
 class OrganisationForm(GovFormMixin, forms.ModelForm):
+    """A public body other than a council: councils come from the register."""
+
     submit_label = "Add organisation"
+    nouns = {
+        "name": "the official name",
+        "short_name": "the short name",
+        "kind": "the type of organisation",
+        "region": "the region",
+        "other_identifier": "the identifier",
+        "gss_code": "the GSS code",
+        "end_date": "the date it closed",
+    }
+    end_date = GovDateField(
+        label="Date it closed (optional)",
+        name="The date it closed",
+        required=False,
+        help_text="Only for a body that no longer exists, for example 31 3 2024",
+    )
+    aliases = forms.CharField(
+        label="Other names (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Former or other names people may search for, one on each line",
+    )
 
     class Meta:
         model = Organisation
-        fields = ["name", "short_name", "kind", "region", "other_identifier", "gss_code"]
+        fields = ["name", "short_name", "kind", "region", "other_identifier", "gss_code", "end_date"]
+        labels = {"name": "Official name", "kind": "Type of organisation", "other_identifier": "Identifier"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, OrgKind(k).label) for k in OrgKind.values if k not in COUNCIL_KINDS]
+        if self.instance.pk:
+            self.submit_label = "Save changes"
+            self.initial.setdefault(
+                "aliases", "\n".join(sorted(self.instance.aliases.values_list("name", flat=True), key=str.lower))
+            )
+        self.fields["kind"].choices = [("", "Select a type")] + [
+            (k, OrgKind(k).label) for k in OrgKind.values if k not in COUNCIL_KINDS
+        ]
         self.fields["region"] = forms.ChoiceField(
-            choices=[("", "Not in one region")] + [(r, r) for r in REGIONS], required=False
+            label="Region", choices=[("", "Not in one region")] + [(r, r) for r in REGIONS], required=False
         )
-        self._helper("name", "short_name", "kind", "region", "other_identifier", "gss_code")
+        self._messages()
+        self._helper("name", "short_name", "kind", "region", "other_identifier", "gss_code", "end_date", "aliases")
+
+    def clean_aliases(self) -> list[str]:
+        names = [line.strip() for line in self.cleaned_data.get("aliases", "").splitlines() if line.strip()]
+        too_long = [n for n in names if len(n) > 200]
+        if too_long:
+            raise ValidationError("Each other name must be 200 characters or fewer")
+        return names
 
 
 class OrganisationSearchForm(forms.Form):

@@ -84,6 +84,12 @@ def can_manage_programme(user: User, programme: Programme) -> bool:
 
 
 def can_create_programme(user: User) -> bool:
+    """Programme managers start new programmes (and manage the ones they start)."""
+    return is_administrator(user) or is_programme_manager(user)
+
+
+def can_manage_people(user: User) -> bool:
+    """Only administrators give people organisations and staff roles."""
     return is_administrator(user)
 
 

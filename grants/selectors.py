@@ -1,8 +1,10 @@
 """Reads for reference data, programmes and rounds, shaped so each page costs fixed queries."""
 
 import re
+from decimal import Decimal
 
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Sum, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .dates import govuk_when
@@ -12,6 +14,7 @@ from .models.organisations import COUNCIL_KINDS, OrgKind
 # SQLite refuses LIKE patterns over 50,000 bytes, and no name or title is anywhere near this long:
 # a longer search term is cut here rather than reaching the database as a 500.
 SEARCH_TERM_MAX = 200
+ZERO = Decimal("0.00")
 GSS_CODE = re.compile(r"^[EeWwSsNn]\d{8}$")
 
 
@@ -90,3 +93,27 @@ def round_eligibility(*, round: Round, organisation: Organisation | None, now=No
         note = f" ({round.eligibility_note})" if round.eligibility_note else ""
         reasons.append(f"This round is open only to a named list of organisations{note}, and yours is not on it.")
     return reasons
+
+
+def round_committed_total(*, round: Round) -> Decimal:
+    """Money a round has promised: what its awards hold, plus confirmed funding decisions whose
+    award is not issued yet. The budget may not be cut below it."""
+    try:  # the awards code owns what an award holds (declined and withdrawn hold nothing)
+        from .awards.selectors import round_committed
+    except ImportError:  # pragma: no cover - before the awards code had its selector
+        round_committed = None
+    if round_committed is not None:
+        awarded = round_committed(round=round)
+    else:
+        from .models import Award, AwardStatus
+
+        holding = (AwardStatus.OFFERED, AwardStatus.ACCEPTED, AwardStatus.ACTIVE, AwardStatus.COMPLETED)
+        awarded = Award.objects.filter(round=round, status__in=holding).aggregate(s=Sum("amount"))["s"] or ZERO
+    try:
+        from scoring.models import Decision, DecisionStatus, Outcome
+    except ImportError:  # pragma: no cover - assessment not installed
+        return awarded
+    pending = Decision.objects.filter(
+        round=round, status=DecisionStatus.CONFIRMED, outcome=Outcome.FUNDED, bid__award__isnull=True
+    ).aggregate(s=Sum(Coalesce("amount", "bid__amount_requested")))["s"]
+    return awarded + (pending or ZERO)

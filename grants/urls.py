@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import people_views, views
 
 app_name = "grants"
 
@@ -13,8 +13,21 @@ urlpatterns = [
     path("staff/programmes/<slug:slug>/", views.programme_detail, name="staff_programme_detail"),
     path("staff/programmes/<slug:slug>/edit/", views.programme_edit, name="staff_programme_edit"),
     path("staff/programmes/<slug:slug>/rounds/new/", views.round_create, name="staff_round_create"),
+    path(
+        "staff/programmes/<slug:slug>/managers/",
+        people_views.programme_manager_add,
+        name="staff_programme_manager_add",
+    ),
+    path(
+        "staff/programmes/<slug:slug>/managers/<int:user_pk>/remove/",
+        people_views.programme_manager_remove,
+        name="staff_programme_manager_remove",
+    ),
     path("staff/rounds/<slug:slug>/edit/", views.round_edit, name="staff_round_edit"),
     path("staff/organisations/", views.organisation_list, name="staff_organisations"),
     path("staff/organisations/new/", views.organisation_create, name="staff_organisation_create"),
+    path("staff/organisations/<int:org_pk>/edit/", views.organisation_edit, name="staff_organisation_edit"),
+    path("staff/users/", people_views.user_list, name="staff_users"),
+    path("staff/users/<int:user_pk>/", people_views.user_detail, name="staff_user"),
     path("organisations/search.json", views.organisation_search_json, name="organisation_search_json"),
 ]

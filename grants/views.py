@@ -8,6 +8,7 @@ from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from . import permissions as perms
@@ -15,6 +16,7 @@ from . import selectors, services
 from .decorators import role_required, staff_required
 from .forms import OrganisationForm, OrganisationSearchForm, ProgrammeForm, RoundForm
 from .models import AuditEvent, Organisation, Programme, Round
+from .models.organisations import COUNCIL_KINDS
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -50,15 +52,30 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "grants/round_detail.html",
-        {"round": round, "organisation": organisation, "reasons": reasons, "named": named, "apply_url": apply_url},
+        {
+            "round": round,
+            "organisation": organisation,
+            "reasons": reasons,
+            "named": named,
+            "apply_url": apply_url,
+            "staff_view": perms.can_view_programme(request.user, round.programme),
+            "can_manage": perms.can_manage_programme(request.user, round.programme),
+        },
     )
 
 
 def round_prospectus(request: HttpRequest, slug: str) -> FileResponse:
     round = _round_visible(request, slug)
-    if not round.prospectus_document:
+    document = round.prospectus_document
+    # A file lost from storage (a restore without media, a bucket tidied by hand) is not found,
+    # not a server error.
+    if not document or not document.storage.exists(document.name):
         raise Http404
-    return FileResponse(round.prospectus_document.open("rb"), as_attachment=True)
+    try:
+        handle = document.open("rb")
+    except OSError:
+        raise Http404
+    return FileResponse(handle, as_attachment=True, filename=document.name.rsplit("/", 1)[-1])
 
 
 @staff_required
@@ -69,7 +86,11 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "grants/staff_home.html",
-        {"programmes": programmes, "can_create": perms.can_create_programme(request.user)},
+        {
+            "programmes": programmes,
+            "can_create": perms.can_create_programme(request.user),
+            "can_manage_people": perms.can_manage_people(request.user),
+        },
     )
 
 
@@ -82,31 +103,51 @@ def _programme_for(request: HttpRequest, slug: str) -> Programme:
 
 @staff_required
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = _programme_for(request, slug)
+    return programme_detail_page(request, _programme_for(request, slug))
+
+
+def programme_detail_page(request: HttpRequest, programme: Programme, manager_form=None) -> HttpResponse:
+    """The programme page; also re-shown with errors when adding a manager fails."""
+    from .people_forms import ManagerAddForm
+
     rounds = programme.rounds.order_by("-opens_at")
-    managers = [r.user for r in programme.staff_roles.select_related("user")]
+    managers = [
+        r.user for r in programme.staff_roles.filter(role="programme_manager").select_related("user").order_by("user")
+    ]
     history = AuditEvent.objects.filter(target_type="grants.programme", target_id=str(programme.pk)).select_related(
         "actor"
     )[:20]
+    can_manage_people = perms.can_manage_people(request.user)
+    if can_manage_people and manager_form is None:
+        manager_form = ManagerAddForm()
+    if manager_form is not None:
+        manager_form.helper.form_action = reverse("grants:staff_programme_manager_add", args=[programme.slug])
     return render(
         request,
         "grants/programme_detail.html",
         {
             "programme": programme,
+            "partners": list(programme.partner_bodies.order_by("short_name")),
             "rounds": rounds,
             "managers": managers,
             "history": history,
             "can_manage": perms.can_manage_programme(request.user, programme),
+            "can_manage_people": can_manage_people,
+            "manager_form": manager_form,
         },
     )
 
 
 def _save_with_form(request, form, save) -> HttpResponse | None:
-    """Run a service; model validation errors go back onto the form, never a 500."""
+    """Run a service; validation errors from the model or the service go back onto the form,
+    next to the field they are about, never a 500."""
     if request.method == "POST" and form.is_valid():
         try:
             return save(form.cleaned_data)
         except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                form.add_error(None, exc.messages)
+                return None
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
     return None
@@ -213,17 +254,42 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _organisation_fields(data: dict) -> tuple[dict, list[str]]:
+    data = dict(data)
+    return data, data.pop("aliases")
+
+
 @role_required(perms.can_add_organisation)
 def organisation_create(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
 
     def save(data):
-        org = services.organisation_create(actor=request.user, **data)
+        fields, aliases = _organisation_fields(data)
+        org = services.organisation_create(actor=request.user, aliases=aliases, **fields)
         messages.success(request, f"{org.name} added")
         return redirect("grants:staff_organisations")
 
     return _save_with_form(request, form, save) or render(
         request, "grants/form_page.html", {"form": form, "title": "Add a public body"}
+    )
+
+
+@role_required(perms.can_add_organisation)
+def organisation_edit(request: HttpRequest, org_pk: int) -> HttpResponse:
+    """Change a public body other than a council (councils change only with the register)."""
+    org = get_object_or_404(Organisation.objects.exclude(kind__in=COUNCIL_KINDS), pk=org_pk)
+    form = OrganisationForm(request.POST or None, instance=org)
+
+    def save(data):
+        fields, aliases = _organisation_fields(data)
+        services.organisation_update(
+            actor=request.user, organisation=Organisation.objects.get(pk=org.pk), aliases=aliases, **fields
+        )
+        messages.success(request, "Organisation saved")
+        return redirect(reverse("grants:staff_organisations") + "?" + urlencode({"q": data["name"][:100]}))
+
+    return _save_with_form(request, form, save) or render(
+        request, "grants/form_page.html", {"form": form, "title": f"Change {org.name}"}
     )
 
 

@@ -23,9 +23,38 @@ def test_money_accepts_what_people_type(typed, expected):
     assert clean({"amount": typed}).cleaned_data["amount"] == Decimal(expected)
 
 
-@pytest.mark.parametrize("typed", ["lots", "-5", "1.234", "1e5x"])
-def test_money_refuses_nonsense_with_a_clear_message(typed):
-    assert "amount" in clean({"amount": typed}).errors
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("lots", "Amount must be an amount in pounds, like 25000 or 25,000.50"),
+        ("1e5", "Amount must be an amount in pounds, like 25000 or 25,000.50"),
+        ("1E5", "Amount must be an amount in pounds, like 25000 or 25,000.50"),
+        ("1e5x", "Amount must be an amount in pounds, like 25000 or 25,000.50"),
+        ("Infinity", "Amount must be an amount in pounds, like 25000 or 25,000.50"),
+        ("0x10", "Amount must be an amount in pounds, like 25000 or 25,000.50"),
+        ("-5", "Amount must be £0 or more"),
+        ("1.234", "Amount must have no more than 2 decimal places"),
+        ("1000000000000", "Amount must be less than £1,000,000,000,000"),
+        ("", "Enter the amount"),
+    ],
+)
+def test_money_refuses_nonsense_with_a_message_naming_the_field(typed, message):
+    assert clean({"amount": typed}).errors["amount"] == [message]
+
+
+def test_numbers_refuse_exponents_and_name_the_field():
+    from grants.fields import NumberField, PercentField
+
+    class NumbersForm(forms.Form):
+        count = NumberField(label="Jobs created", decimal_places=0)
+        share = PercentField(label="Match funding (%)")
+
+    form = NumbersForm({"count": "1e3", "share": "101"})
+    assert form.errors == {
+        "count": ["Jobs created must be a number, like 1200"],
+        "share": ["Match funding must be 100% or less"],
+    }
+    assert NumbersForm({"count": "1,200", "share": "12.5%"}).is_valid()
 
 
 def test_money_is_a_text_input_not_a_spinner():
@@ -45,7 +74,7 @@ def test_date_plain_iso_form_is_accepted_for_scripts():
 @pytest.mark.parametrize(
     "parts, message",
     [
-        (("30", "2", "2027"), "Enter a real date"),
+        (("30", "2", "2027"), "Planned start must be a real date"),
         (("1", "", "2027"), "Planned start must include a month"),
         (("1", "4", "27"), "four digits"),
         (("x", "4", "2027"), ""),
@@ -92,6 +121,17 @@ def test_uk_time_either_side_of_the_clock_change():
     assert before.is_valid() and after.is_valid()
     assert before.cleaned_data["closes"].utcoffset().total_seconds() == 0  # GMT
     assert after.cleaned_data["closes"].utcoffset().total_seconds() == 3600  # BST
+
+
+def test_a_uk_time_that_does_not_exist_is_an_error_not_a_shifted_deadline():
+    # The clocks go forward at 1am on 29 March 2026: 1:30am that day never happens.
+    form = WhenForm({"closes_0": "29", "closes_1": "3", "closes_2": "2026", "closes_3": "1:30am"})
+    assert not form.is_valid()
+    [message] = form.errors["closes"]
+    assert message.startswith("Closes must be a time that exists in the UK")
+    assert "29 March 2026" in message and "1:30am" in message
+    for typed in ("12:59am", "2am"):  # either side of the gap is fine
+        assert WhenForm({"closes_0": "29", "closes_1": "3", "closes_2": "2026", "closes_3": typed}).is_valid()
 
 
 @pytest.mark.parametrize("typed", ["25:00", "13pm", "noonish", ""])

@@ -48,13 +48,19 @@ MATRIX = {
     ),
     "staff_home": staff_area(200, 200, 200, 200),
     "programme_detail": staff_area(200, 404, 200, 200),
-    "programme_create": staff_area(403, 403, 403, 403),
+    "programme_create": staff_area(200, 200, 403, 403),
     "programme_edit": staff_area(200, 404, 404, 404),
     "round_create": staff_area(200, 404, 404, 404),
     "round_edit": staff_area(200, 404, 404, 404),
     "organisations": staff_area(200, 200, 200, 200),
     "organisation_create": staff_area(200, 200, 403, 403),
+    "organisation_edit": staff_area(200, 200, 403, 403),
+    "council_edit": staff_area(404, 404, 403, 403, admin=404),  # councils change only with the register
     "organisation_search_json": expected(200, anonymous=302),
+    "users": staff_area(403, 403, 403, 403),
+    "user_detail": staff_area(403, 403, 403, 403),
+    "manager_add": staff_area(403, 403, 403, 403, admin=405),  # a form post from the programme page
+    "manager_remove": staff_area(403, 403, 403, 403, admin=405),
 }
 
 
@@ -73,7 +79,15 @@ def urls_for(p) -> dict[str, str]:
         "round_edit": reverse("grants:staff_round_edit", args=[p.round.slug]),
         "organisations": reverse("grants:staff_organisations"),
         "organisation_create": reverse("grants:staff_organisation_create"),
+        "organisation_edit": reverse("grants:staff_organisation_edit", args=[p.programme.funder.pk]),
+        "council_edit": reverse("grants:staff_organisation_edit", args=[p.lead_org.pk]),
         "organisation_search_json": reverse("grants:organisation_search_json") + "?q=Kent",
+        "users": reverse("grants:staff_users"),
+        "user_detail": reverse("grants:staff_user", args=[p.lead_officer.pk]),
+        "manager_add": reverse("grants:staff_programme_manager_add", args=[p.programme.slug]),
+        "manager_remove": reverse(
+            "grants:staff_programme_manager_remove", args=[p.programme.slug, p.programme_manager.pk]
+        ),
     }
 
 
@@ -165,9 +179,27 @@ def test_manager_creates_a_round_in_uk_time(personas, client_for):
         ({"min_award": "20000"}, "The minimum award must be no more than the maximum award"),
         ({"max_award": "2000000"}, "The maximum award must be no more than the budget"),
         ({"eligible_codes": "ZZZ"}, "No organisation has these codes: ZZZ"),
-        ({"reference_prefix": "bad prefix"}, "Use 2 to 10 capital letters or digits"),
-        ({"budget": "lots"}, "Enter an amount in pounds"),
+        ({"reference_prefix": "bad prefix"}, "Bid reference prefix must be 2 to 10 capital letters or digits"),
+        ({"budget": "lots"}, "Budget must be an amount in pounds, like 25000 or 25,000.50"),
+        ({"budget": "1e5"}, "Budget must be an amount in pounds, like 25000 or 25,000.50"),
+        ({"budget": ""}, "Enter the budget"),
+        ({"budget": "-1"}, "Budget must be £0 or more"),
+        ({"name": ""}, "Enter the round name"),
+        ({"slug": ""}, "Enter the web address"),
+        ({"slug": "not a slug!"}, "Web address must only include letters, numbers and hyphens"),
+        ({"slug": "this-round"}, "A round with this web address already exists"),
+        ({"reference_prefix": "THIS"}, "A round with this bid reference prefix already exists"),
+        ({"financial_year": ""}, "Enter the financial year"),
+        ({"financial_year": "1999"}, "Financial year must be between 2000 and 2100"),
+        ({"match_funding_percent": "101"}, "Match funding required must be 100% or less"),
+        ({"match_funding_percent": ""}, "Enter the match funding required, or 0 for none"),
+        ({"max_partners": ""}, "Enter the most partners on a joint bid"),
+        ({"max_partners": "-1"}, "Most partners on a joint bid must be 0 or more"),
+        ({"eligible_kinds": ["nonsense"]}, "Select types of organisation from the list"),
+        ({"opens_at": ""}, "Enter the date and time the round opens"),
+        ({"closes_at": ""}, "Enter the date and time the round closes"),
         ({"closes_at": "tomorrowish"}, "Closes must be a real date"),
+        ({"closes_at": "2026-03-29T01:30"}, "Closes must be a time that exists in the UK"),
     ],
 )
 def test_round_form_errors_are_shown_in_an_error_summary(personas, client_for, overrides, message):
@@ -178,8 +210,33 @@ def test_round_form_errors_are_shown_in_an_error_summary(personas, client_for, o
     html = response.content.decode()
     assert "govuk-error-summary" in html
     assert message in html
-    assert 'value="Cyber Security phase 2"' in html  # what was typed is kept
+    kept = "Cyber Security phase 2" if "name" not in overrides else "cyber-phase-2"
+    assert f'value="{kept}"' in html  # what was typed is kept
     assert not Round.objects.filter(slug="cyber-phase-2").exists()
+
+
+def test_round_form_never_shows_django_default_messages(personas, client_for):
+    client = client_for(personas.programme_manager)
+    url = reverse("grants:staff_round_create", args=[personas.programme.slug])
+    blank = dict.fromkeys(_round_post(), "")
+    html = client.post(url, {**blank, "budget": "-1", "min_award": "-1", "max_award": "-1"}).content.decode()
+    for default in ("This field is required", "Ensure this value", "Enter a number.", "with this Slug"):
+        assert default not in html
+
+
+def test_error_summary_links_reach_an_element_on_the_page(personas, client_for):
+    import re
+
+    client = client_for(personas.programme_manager)
+    url = reverse("grants:staff_round_create", args=[personas.programme.slug])
+    html = client.post(
+        url, _round_post(eligible_kinds=["nonsense"], eligible_regions=["Narnia"], opens_at="", closes_at="x")
+    ).content.decode()
+    summary = html[html.index("govuk-error-summary__list") :]
+    targets = re.findall(r'href="#([^"]+)"', summary[: summary.index("</ul>")])
+    assert "id_eligible_kinds_1" in targets and "id_eligible_regions_1" in targets
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+    assert targets and not [t for t in targets if t not in ids]
 
 
 def test_administrator_creates_a_programme(personas, client_for):

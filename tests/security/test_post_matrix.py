@@ -58,6 +58,8 @@ POSTED: dict[str, dict] = {
     "reporting:board_summary": posted(MANAGERS | {"finance_officer", "board_viewer"}, changed=MANAGERS),
     "reporting:open_data_publish": posted({"administrator"}),
     "reporting:open_data_withdraw": posted({"administrator"}),
+    "grants:staff_programme_manager_add": posted({"administrator"}, denied=403),
+    "grants:staff_programme_manager_remove": posted({"administrator"}, denied=403),
 }
 # Must be here even if they gain a GET page (a confirmation step), as they destroy or end things.
 ALWAYS_POSTED = {"applications:evidence_delete", "applications:staff_delete", "scoring:interest_remove", "awards:close"}
@@ -74,6 +76,7 @@ def _data(name: str, world) -> dict:
         "reporting:export_new": {"table": "awards", "format": "csv"},
         "reporting:board_summary": {"summary": "On track", "as_at": "2026-03-31"},
         "reporting:open_data_publish": {"format": "json"},
+        "grants:staff_programme_manager_add": {"email": world.personas.other_programme_manager.email},
     }.get(name, {})
 
 

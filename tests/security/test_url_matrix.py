@@ -87,7 +87,16 @@ EXPECTED: dict[str, dict[str, int]] = {
     "grants:staff_organisation_create": allow(
         {"programme_manager", "other_programme_manager", "administrator"}, denied=403
     ),
-    "grants:staff_programme_create": allow({"administrator"}, denied=403),
+    "grants:staff_programme_create": allow(
+        {"programme_manager", "other_programme_manager", "administrator"}, denied=403
+    ),
+    "grants:staff_organisation_edit": allow(
+        {"programme_manager", "other_programme_manager", "administrator"}, denied=403
+    ),
+    "grants:staff_users": allow({"administrator"}, denied=403),
+    "grants:staff_user": allow({"administrator"}, denied=403),
+    "grants:staff_programme_manager_add": {**allow(set(), denied=403), "administrator": 405},
+    "grants:staff_programme_manager_remove": {**allow(set(), denied=403), "administrator": 405},
     "grants:staff_programme_detail": foundation_staff(VIEWERS),
     "grants:staff_programme_edit": foundation_staff(MANAGERS),
     "grants:staff_round_create": foundation_staff(MANAGERS),

@@ -92,6 +92,8 @@ PROGRAMME_SLUG = {
     "grants:staff_programme_detail",
     "grants:staff_programme_edit",
     "grants:staff_round_create",
+    "grants:staff_programme_manager_add",
+    "grants:staff_programme_manager_remove",
     "reporting:board_summary",
 }
 # Where a council may start a bid (it has none there yet), so the start form is on the page.
@@ -119,6 +121,8 @@ def _value(name: str, kwarg: str, world):
     if kwarg == "file_pk":
         return (world.draft_evidence if draft else world.evidence).pk
     simple = {
+        "user_pk": world.personas.programme_manager.pk,
+        "org_pk": world.round.programme.funder.pk,  # a public body, not a council
         "fmt": "csv",
         "code": world.personas.lead_org.code,
         "table": "dashboard-summary",
