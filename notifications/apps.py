@@ -7,4 +7,4 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import reminders  # noqa: F401  registers the round-opening provider
+        from . import exports, reminders  # noqa: F401  register the failed-email download and round alerts

@@ -1,9 +1,13 @@
-"""The preferences form: which optional emails to get, and (staff, panel) a daily digest."""
+"""The preferences form (which optional emails, round alerts, a daily digest) and the filters of
+the failed-email page."""
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
+from django.http import Http404
 
+from . import selectors
+from .events import EVENTS
 from .models import Preference
 from .services import email_choice_events
 
@@ -53,3 +57,40 @@ class PreferencesForm(forms.Form):
     def emails_off(self) -> list[str]:
         on = set(self.cleaned_data["emails_on"])
         return [e.name for e in self.choice_events if e.name not in on]
+
+
+class FailedFilterForm(forms.Form):
+    """The failed-email page's filters (GET). Only events that exist and programmes the user may
+    see are choices, so a hand-edited address gets an error on the page, not someone else's list."""
+
+    event = forms.ChoiceField(required=False, label="Event")
+    programme = forms.ChoiceField(required=False, label="Programme")
+
+    def __init__(self, data=None, *, user, **kwargs):
+        super().__init__(data, **kwargs)
+        self.programmes = {p.slug: p for p in selectors.failed_programmes(user=user)}
+        self.fields["event"].choices = [("", "All events")] + sorted(
+            ((e.name, e.label) for e in EVENTS.values()), key=lambda c: c[1]
+        )
+        self.fields["programme"].choices = [("", "All programmes")] + [(s, p.name) for s, p in self.programmes.items()]
+        self.helper = FormHelper()  # the page lays the selects out itself; this shows the error summary
+
+    def filters(self) -> dict:
+        """event and programme for the selector; none when the form is invalid."""
+        if not self.is_bound or not self.is_valid():
+            return {"event": "", "programme": None}
+        d = self.cleaned_data
+        return {"event": d.get("event") or "", "programme": self.programmes.get(d.get("programme") or "")}
+
+    def applied(self) -> dict[str, str]:
+        """The filters in force as GET parameters, for the download links."""
+        f = self.filters()
+        return {"event": f["event"], "programme": f["programme"].slug if f["programme"] else ""}
+
+
+def failed_filters(*, user, params) -> dict:
+    """Filters for a download: the page's, or 404 when they are not ones the user may use."""
+    form = FailedFilterForm({k: params.get(k, "") for k in ("event", "programme")}, user=user)
+    if not form.is_valid():
+        raise Http404
+    return form.filters()

@@ -9,18 +9,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from grants.decorators import role_required
-from grants.permissions import is_administrator, is_panel_member, is_staff_user
+from grants.permissions import is_panel_member, is_staff_user
+from grants.reporting.downloads import download_links
 
 from . import selectors, services
-from .forms import PreferencesForm
-from .models import Notification
+from .forms import FailedFilterForm, PreferencesForm
+from .permissions import can_see_failed
 
 
 @login_required
 def centre(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.inbox(user=request.user), 25).get_page(request.GET.get("page"))
-    can_see_failed = is_administrator(request.user)
-    return render(request, "notifications/centre.html", {"page": page, "can_see_failed": can_see_failed})
+    return render(request, "notifications/centre.html", {"page": page, "can_see_failed": can_see_failed(request.user)})
 
 
 @login_required
@@ -61,16 +61,20 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/preferences.html", {"form": form})
 
 
-@role_required(is_administrator)
+@role_required(can_see_failed)
 def failed_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.failed_emails(), 50).get_page(request.GET.get("page"))
-    return render(request, "notifications/failed_list.html", {"page": page})
+    """Administrators see every failed email; programme managers those about their programmes."""
+    form = FailedFilterForm(request.GET or None, user=request.user)
+    emails = selectors.failed_emails(user=request.user, **form.filters())
+    page = Paginator(emails, 50).get_page(request.GET.get("page"))
+    downloads = download_links(request, "failed-emails", params=form.applied())
+    return render(request, "notifications/failed_list.html", {"page": page, "form": form, "downloads": downloads})
 
 
-@role_required(is_administrator)
+@role_required(can_see_failed)
 @require_POST
 def resend(request: HttpRequest, pk: int) -> HttpResponse:
-    n = get_object_or_404(Notification.objects.select_related("recipient"), pk=pk)
+    n = get_object_or_404(selectors.emails_for_staff(user=request.user).select_related("recipient"), pk=pk)
     try:
         services.resend(actor=request.user, notification=n)
     except ValueError as exc:

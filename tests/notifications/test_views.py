@@ -1,4 +1,4 @@
-"""The notification centre, preferences, and the administrators' failed-email page."""
+"""The notification centre, preferences, and the failed-email page (administrators, programme managers)."""
 
 import pytest
 from django.core import mail
@@ -105,7 +105,7 @@ def test_panel_member_may_choose_digest(personas, client_for):
     assert Preference.objects.get(user=personas.assessor).daily_digest is True
 
 
-ALLOWED_FAILED = {"administrator"}
+MAY_SEE_FAILED = {"administrator", "programme_manager", "other_programme_manager"}
 
 
 @pytest.mark.parametrize(
@@ -116,28 +116,103 @@ ALLOWED_FAILED = {"administrator"}
         "assessor",
         "panel_chair",
         "programme_manager",
+        "other_programme_manager",
         "finance_officer",
         "board_viewer",
         "administrator",
     ],
 )
-def test_failed_list_is_for_administrators_only(personas, client_for, who):
+def test_failed_list_is_for_administrators_and_programme_managers(personas, client_for, who):
     FailedEmailFactory(recipient=personas.lead_officer, subject="Grant offer for BI4-000001")
+    FailedEmailFactory(subject="Deadline for BI4-000002", programme=personas.round.programme)
     user = personas.all()[who]
     response = client_for(user).get(reverse("notifications:failed_list"))
-    if who in ALLOWED_FAILED:
+    if who in MAY_SEE_FAILED:
         assert response.status_code == 200
-        assert "Grant offer for BI4-000001" in response.content.decode()
+        html = response.content.decode()
+        # Managers see the emails about their own programmes; one about none stays with administrators.
+        assert ("Grant offer for BI4-000001" in html) == (who == "administrator")
+        assert ("Deadline for BI4-000002" in html) == (who in ("administrator", "programme_manager"))
     elif user is None:
         assert response.status_code == 302
     else:
         assert response.status_code == 403
 
 
+def test_programme_manager_resends_only_their_programmes_failed_emails(
+    personas, client_for, django_capture_on_commit_callbacks
+):
+    mine = FailedEmailFactory(recipient=personas.lead_officer, event="outcome", programme=personas.round.programme)
+    theirs = FailedEmailFactory(recipient=personas.lead_officer, event="outcome", programme=personas.other_programme)
+    unknown = FailedEmailFactory(recipient=personas.lead_officer, event="outcome")
+    client = client_for(personas.programme_manager)
+    assert client.post(reverse("notifications:resend", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("notifications:resend", args=[unknown.pk])).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("notifications:resend", args=[mine.pk])).status_code == 302
+    assert [m.to for m in mail.outbox] == [[personas.lead_officer.email]]
+    assert list(Notification.objects.filter(status=Status.FAILED).order_by("pk")) == [theirs, unknown]
+
+
+def test_failed_list_filters_and_query_count(personas, client_for, django_assert_max_num_queries):
+    client = client_for(personas.administrator)
+    url = reverse("notifications:failed_list")
+    FailedEmailFactory.create_batch(2, recipient=personas.lead_officer, programme=personas.round.programme)
+    with django_assert_max_num_queries(20) as few:
+        assert client.get(url).status_code == 200
+    FailedEmailFactory.create_batch(30, programme=personas.other_programme)
+    FailedEmailFactory.create_batch(30, event="payment_made")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(url).content.decode()
+    assert "62 failed emails: 1 to 50 shown" in html
+    html = client.get(url, {"programme": personas.other_programme.slug}).content.decode()
+    assert "30 failed emails," in html
+    html = client.get(url, {"event": "payment_made"}).content.decode()
+    assert "30 failed emails," in html
+    assert "event=payment_made" in html  # the download links carry the filter on screen
+
+
+def test_failed_list_bad_filter_is_an_error_on_the_page(personas, client_for):
+    FailedEmailFactory(programme=personas.other_programme, subject="Someone else's")
+    client = client_for(personas.programme_manager)
+    response = client.get(reverse("notifications:failed_list"), {"programme": personas.other_programme.slug})
+    html = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in html
+    assert "Someone else's" not in html
+    response = client.get(reverse("notifications:failed_list"), {"event": "x" * 5000, "page": "abc"})
+    assert response.status_code == 200 and "govuk-error-summary" in response.content.decode()
+
+
+def test_failed_emails_download_as_csv_and_xlsx_with_the_filters(personas, client_for):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    FailedEmailFactory(recipient=personas.lead_officer, subject="=HYPERLINK(1)", programme=personas.round.programme)
+    FailedEmailFactory(subject="Other programme's", programme=personas.other_programme)
+    FailedEmailFactory(event="payment_made", subject="Payment", programme=personas.round.programme)
+    client = client_for(personas.programme_manager)
+    url = reverse("reporting:download", args=["failed-emails", "csv"])
+    rows = list(csv.reader(io.StringIO(b"".join(client.get(url).streaming_content).decode())))
+    assert rows[0][:5] == ["Written", "To", "Organisation", "Event", "Subject"]
+    assert sorted(r[4] for r in rows[1:]) == ["'=HYPERLINK(1)", "Payment"]  # own programme only, made safe
+    rows = list(
+        csv.reader(io.StringIO(b"".join(client.get(url, {"event": "payment_made"}).streaming_content).decode()))
+    )
+    assert [r[4] for r in rows[1:]] == ["Payment"]
+    assert client.get(url, {"programme": personas.other_programme.slug}).status_code == 404
+    xlsx = client.get(reverse("reporting:download", args=["failed-emails", "xlsx"]), {"event": "payment_made"})
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    assert [c.value for c in list(sheet.iter_rows())[1]][4] == "Payment"
+    assert client_for(personas.finance_officer).get(url).status_code == 404
+
+
 def test_administrator_resends_failed_email(personas, client_for, django_capture_on_commit_callbacks):
     n = FailedEmailFactory(recipient=personas.lead_officer, event="outcome", context={"reference": "BI4-000001"})
     client = client_for(personas.administrator)
-    assert client_for(personas.programme_manager).post(reverse("notifications:resend", args=[n.pk])).status_code == 403
+    assert client_for(personas.programme_manager).post(reverse("notifications:resend", args=[n.pk])).status_code == 404
+    assert client_for(personas.finance_officer).post(reverse("notifications:resend", args=[n.pk])).status_code == 403
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("notifications:resend", args=[n.pk]))
     assert response.status_code == 302
@@ -149,3 +224,32 @@ def test_administrator_resends_failed_email(personas, client_for, django_capture
     response = client.post(reverse("notifications:resend", args=[n.pk]), follow=True)
     assert "Only failed emails can be sent again" in response.content.decode()
     assert len(mail.outbox) == 1
+
+
+def test_round_alerts_are_one_question_not_also_a_checkbox(personas, client_for):
+    client = client_for(personas.lead_officer)
+    page = client.get(reverse("notifications:preferences")).content.decode()
+    assert "Do you want an email when a funding round your council can bid for opens?" in page
+    assert "Funding round opening" not in page and 'value="round_opening"' not in page
+    # Every optional email off, round alerts on: the alerts stay on.
+    client.post(reverse("notifications:preferences"), {"round_opening_alerts": "yes"})
+    pref = Preference.objects.get(user=personas.lead_officer)
+    assert pref.round_opening_alerts is True
+    assert "round_opening" not in pref.emails_off and "deadline_approaching" in pref.emails_off
+
+
+def test_notification_status_is_read_only_in_the_admin(personas, client_for):
+    n = FailedEmailFactory(recipient=personas.lead_officer)
+    admin = client_for(personas.administrator)
+    admin_user = personas.administrator
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    html = admin.get(reverse("admin:notifications_notification_change", args=[n.pk])).content.decode()
+    assert 'name="status"' not in html and "Failed" in html
+    admin.post(
+        reverse("admin:notifications_notification_change", args=[n.pk]),
+        {"recipient": n.recipient_id, "channel": n.channel, "event": n.event, "subject": n.subject, "context": "{}",
+         "url": n.url, "status": "sent"},
+    )  # fmt: skip
+    n.refresh_from_db()
+    assert n.status == Status.FAILED

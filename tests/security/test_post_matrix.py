@@ -47,7 +47,15 @@ POSTED: dict[str, dict] = {
     "scoring:decisions_confirm": posted(MANAGERS, changed=set()),
     "notifications:mark_all_read": posted(set(SIGNED_IN), changed={"lead_officer"}),  # each marks their own
     "notifications:mark_read": posted({"lead_officer"}),
-    "notifications:resend": posted({"administrator"}, denied=403),
+    # The world's failed email is about no programme: administrators only; managers get 404.
+    "notifications:resend": {
+        "status": {
+            **posted({"administrator"}, denied=403)["status"],
+            "programme_manager": 404,
+            "other_programme_manager": 404,
+        },
+        "changed": {"administrator"},
+    },  # fmt: skip
     # The milestone is not reported complete and the award is still active: both refused.
     "awards:milestone_confirm": posted(MANAGERS, changed=set()),
     "awards:close": posted(MANAGERS, changed=set()),

@@ -161,8 +161,12 @@ EXPECTED: dict[str, dict[str, int]] = {
     "notifications:mark_all_read": post_only(),
     "notifications:mark_read": post_only(),
     "notifications:open": {**allow(set()), "lead_officer": 302},  # marks read, then goes to its page
-    "notifications:failed_list": allow({"administrator"}, denied=403),
-    "notifications:resend": {**allow(set(), denied=403), "administrator": 405},
+    # Programme managers see the failed emails about their own programmes (the list filters inside).
+    "notifications:failed_list": allow({"administrator", "programme_manager", "other_programme_manager"}, denied=403),
+    "notifications:resend": {
+        **allow(set(), denied=403),
+        **dict.fromkeys(("administrator", "programme_manager", "other_programme_manager"), 405),
+    },
     # Awards, council side.
     "awards:dashboard": signed_in(),
     "awards:detail": allow(AWARD_READERS),
