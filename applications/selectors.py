@@ -200,6 +200,16 @@ STAFF_SORTS = {
     "-submitted": ("-submitted_at", "-pk"),
     "title": ("title", "pk"),
 }
+STAFF_SORT_LABELS = {
+    "reference": "Reference, first to last",
+    "-reference": "Reference, last to first",
+    "council": "Lead council, A to Z",
+    "title": "Title, A to Z",
+    "amount": "Amount requested, lowest first",
+    "-amount": "Amount requested, highest first",
+    "submitted": "Submitted, earliest first",
+    "-submitted": "Submitted, latest first",
+}
 
 
 def staff_bids(
@@ -217,7 +227,6 @@ def staff_bids(
     qs = (
         Bid.objects.filter(round=round)
         .select_related("lead")
-        .annotate(partner_count=Count("partners", distinct=True))
         .prefetch_related(Prefetch("partners", queryset=BidPartner.objects.select_related("organisation")))
     )
     if status:

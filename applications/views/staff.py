@@ -5,13 +5,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from grants import permissions as gperms
 from grants.models import Round
 from grants.models.organisations import COUNCIL_KINDS, REGIONS, OrgKind
+from grants.reporting import exports as reporting_exports
+from grants.reporting.downloads import download_links
 
 from .. import exports, selectors, services
 from .. import permissions as perms
@@ -33,11 +35,7 @@ def staff_round(request, slug, manage: bool = False) -> Round:
 @login_required
 def staff_bid_list(request, slug):
     round = staff_round(request, slug)
-    # NUL cannot be sent to PostgreSQL in a query; no filter value ever contains one.
-    filters = {
-        k: request.GET.get(k, "").replace("\x00", "").strip() for k in ("status", "region", "kind", "partner", "q")
-    }
-    sort = request.GET.get("sort", "reference")
+    filters, sort = exports.staff_filters(request.GET)
     bids = selectors.staff_bids(round=round, sort=sort, **filters)
     page = Paginator(bids, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -55,25 +53,25 @@ def staff_bid_list(request, slug):
             "statuses": BidStatus.choices,
             "regions": REGIONS,
             "kinds": [(k, OrgKind(k).label) for k in COUNCIL_KINDS],
-            "sorts": list(selectors.STAFF_SORTS),
+            "sorts": list(selectors.STAFF_SORT_LABELS.items()),
             "can_manage": gperms.can_manage_programme(request.user, round.programme),
+            "downloads": download_links(request, "round-bids", round=round.slug),
         },
     )
 
 
 @login_required
 def staff_bid_export(request, slug, fmt):
+    """The older download address: the same registered table, with any filters it was given."""
     round = staff_round(request, slug)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if fmt == "csv":
-        response = HttpResponse(exports.as_csv(round=round), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        response = HttpResponse(
-            exports.as_xlsx(round=round),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
+    if fmt not in reporting_exports.FORMATS:
         raise Http404
+    params = request.GET.copy()
+    params["round"] = round.slug
+    response = reporting_exports.response(
+        "round-bids", fmt, reporting_exports.build("round-bids", request.user, params)
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="{round.slug}-bids-{stamp}.{fmt}"'
     return response
 

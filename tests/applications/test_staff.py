@@ -72,10 +72,10 @@ def test_csv_and_xlsx_exports_hold_answers(personas, client_for):
     AnswerFactory(bid=bid, question=question, value="=HYPERLINK(evil)")
     client = client_for(personas.programme_manager)
     response = client.get(f"/staff/rounds/{personas.round.slug}/bids/export.csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][-1] == "Why?" and rows[1][0] == bid.reference and rows[1][-1] == "'=HYPERLINK(evil)"
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
+    assert rows[0][-2] == "Why?" and rows[1][0] == bid.reference and rows[1][-2] == "'=HYPERLINK(evil)"
     xlsx = client.get(f"/staff/rounds/{personas.round.slug}/bids/export.xlsx")
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(xlsx.getvalue())).active
     assert sheet.cell(row=2, column=1).value == bid.reference
     assert client.get(f"/staff/rounds/{personas.round.slug}/bids/export.exe").status_code == 404
     assert (
