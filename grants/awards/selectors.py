@@ -36,9 +36,11 @@ from grants.models import (
     Milestone,
     MilestoneStatus,
     MonitoringReturn,
+    OutputTarget,
     OutputValue,
     PaymentTranche,
     ReturnStatus,
+    RoundOutput,
     TrancheStatus,
     User,
     Variation,
@@ -213,11 +215,14 @@ def award_detail(*, pk: int) -> Award:
     )
 
 
-def return_values(*, mreturn: MonitoringReturn) -> list[tuple]:
-    """(output, value or None, target or None) for every output of the return's round."""
+def return_values(*, mreturn: MonitoringReturn, outputs: list | None = None) -> list[tuple]:
+    """(output, value or None, target or None) for every output of the return's round
+    (`outputs`: the round's outputs when the caller has them already)."""
     values = {v.output_id: v.value for v in OutputValue.objects.filter(monitoring_return=mreturn)}
-    targets = {t.output_id: t.target for t in mreturn.award.output_targets.all()}
-    return [(o, values.get(o.pk), targets.get(o.pk)) for o in mreturn.award.round.outputs.all()]
+    targets = {t.output_id: t.target for t in OutputTarget.objects.filter(award_id=mreturn.award_id)}
+    if outputs is None:
+        outputs = list(RoundOutput.objects.filter(round__awards=mreturn.award_id))
+    return [(o, values.get(o.pk), targets.get(o.pk)) for o in outputs]
 
 
 def awards_for_council(*, user: User) -> QuerySet[Award]:

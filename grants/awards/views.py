@@ -179,7 +179,7 @@ def return_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
         perms.can_edit(request.user, award) and mreturn.status in MonitoringReturn.OPEN and award.status in Award.LIVE
     )
     can_review = perms.can_manage(request.user, award) and mreturn.status == ReturnStatus.SUBMITTED
-    values = selectors.return_values(mreturn=mreturn)
+    values = selectors.return_values(mreturn=mreturn, outputs=outputs)
     form = review = None
     if can_submit:
         initial = {"rag": mreturn.rag, "commentary": mreturn.commentary, "evidence": mreturn.evidence}

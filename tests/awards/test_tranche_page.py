@@ -70,7 +70,11 @@ def test_add_another_tranche_keeps_what_was_typed(personas, client_for, award):
     data = _fields(body)
     data.update({"t-2-amount": "12500", "t-2-due_on": "2030-09-01"})
     assert c.post(url, data).status_code == 302
-    assert [t.amount for t in award.tranches.order_by("number")] == [Decimal("5000"), Decimal("12500"), Decimal("12500")]
+    assert [t.amount for t in award.tranches.order_by("number")] == [
+        Decimal("5000"),
+        Decimal("12500"),
+        Decimal("12500"),
+    ]
 
 
 def test_errors_link_to_the_row_they_are_about(personas, client_for, award):
@@ -105,7 +109,12 @@ def test_a_tranche_can_wait_for_a_milestone(personas, client_for, award):
 
 def test_after_a_payment_rows_are_numbered_after_the_paid_tranche(personas, client_for, award):
     paid = award.tranches.get()
-    paid.amount, paid.status, paid.paid_on, paid.payment_reference = Decimal("10000"), "paid", timezone.localdate(), "P1"
+    paid.amount, paid.status, paid.paid_on, paid.payment_reference = (
+        Decimal("10000"),
+        "paid",
+        timezone.localdate(),
+        "P1",
+    )
     paid.save()
     award.tranches.create(number=2, amount=Decimal("20000"), due_on=timezone.localdate())
     body = client_for(personas.programme_manager).get(reverse("awards:tranches", args=[award.pk])).content.decode()

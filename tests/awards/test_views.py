@@ -136,10 +136,19 @@ def test_review_requires_reason_for_changes(personas, client_for, award):
     assert client_for(personas.partner_officer).post(url, {"decision": "approve"}).status_code == 404
 
 
-def test_offer_pdf(personas, client_for, award):
-    r = client_for(personas.lead_officer).get(reverse("awards:offer_pdf", args=[award.pk]))
+def test_offer_pdf(personas, client_for):
+    from grants.awards import pdf
+    from grants.awards.views import _letter_context
+
+    offered = AwardFactory(round=personas.round, lead=personas.lead_org, amount=Decimal("12345.67"))
+    MilestoneFactory(award=offered, description="Pilot live")
+    r = client_for(personas.lead_officer).get(reverse("awards:offer_pdf", args=[offered.pk]))
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
-    assert r.content.startswith(b"%PDF")
+    assert r.content.startswith(b"%PDF") and len(r.content) > 5000
+    assert "awards/offer_letter_pdf.html" in [t.name for t in r.templates]  # made from the letter's HTML
+    html = pdf.offer_letter_html(_letter_context(offered))
+    assert "£12,345.67" in html and "Kent County Council" in html and "Pilot live" in html
+    assert offered.reference in html and personas.round.programme.funder.name in html
 
 
 def test_dashboard_lists_due_items(personas, client_for, award):
@@ -165,6 +174,20 @@ def test_portfolio_access_and_filters(personas, client_for, award):
     assert other_prog_award.reference in fin and award.reference not in fin
     none_rag = client_for(personas.finance_officer).get(url, {"rag": "green"}).content.decode()
     assert award.reference not in none_rag
+
+
+def test_portfolio_rag_filter_includes_the_red_award(personas, client_for, award):
+    from grants.awards.monitoring import return_submit
+
+    green = AwardFactory(round=personas.round, lead=personas.other_org, status=AwardStatus.ACTIVE)
+    s.returns_create(award=green)
+    return_submit(mreturn=award.returns.get(), actor=personas.lead_officer, rag=Rag.RED, commentary="Late", values={})
+    c = client_for(personas.programme_manager)
+    red = c.get(reverse("awards:portfolio"), {"rag": "red"})
+    assert [a.reference for a, _ in red.context["rows"]] == [award.reference]
+    assert award.reference in red.content.decode() and green.reference not in red.content.decode()
+    none = c.get(reverse("awards:portfolio"), {"rag": "none"})
+    assert [a.reference for a, _ in none.context["rows"]] == [green.reference]
 
 
 def test_portfolio_query_count_is_fixed(personas, client_for, django_assert_max_num_queries):
