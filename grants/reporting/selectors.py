@@ -9,7 +9,8 @@ grouped queries whatever the number of awards.
 - Awards made: awards that stand (awards.selectors.STANDING: not declined or withdrawn).
 - RAG mix: the latest reported RAG of each live award (accepted or active); "none" if no return.
 - Outputs to date: values in reported returns (submitted, changes requested or approved) against
-  the targets of standing awards.
+  the targets of standing awards. As at a date (the board report), only returns for periods
+  ended and submitted by that date count, for the RAG as for the outputs.
 - The financial-year filter picks rounds by their financial year.
 """
 
@@ -77,9 +78,12 @@ def _output_name(kind: str, label: str) -> str:
 
 
 def _latest_rag(as_at: date | None = None) -> Subquery:
+    """The RAG of an award's latest reported return; as at a date, only a return for a period
+    that had ended and that had been submitted by then (today's status of a return submitted
+    later must not change an earlier quarter's report)."""
     latest = MonitoringReturn.objects.filter(award=OuterRef("pk"), status__in=REPORTED)
     if as_at is not None:
-        latest = latest.filter(period__period_end__lte=as_at)
+        latest = latest.filter(period__period_end__lte=as_at, submitted_at__date__lte=as_at)
     return Subquery(latest.order_by("-period__due_on", "-pk").values("rag")[:1])
 
 
@@ -106,7 +110,9 @@ def outputs(*, awards: QuerySet[Award], as_at: date | None = None) -> list[Outpu
         lines.setdefault(key, OutputLine(_output_name(key[0], key[1]), key[2])).target = row["s"] or ZERO
     values = OutputValue.objects.filter(monitoring_return__award__in=standing, monitoring_return__status__in=REPORTED)
     if as_at is not None:
-        values = values.filter(monitoring_return__period__period_end__lte=as_at)
+        values = values.filter(
+            monitoring_return__period__period_end__lte=as_at, monitoring_return__submitted_at__date__lte=as_at
+        )
     for row in values.values(*keys).annotate(s=Sum("value")).order_by():
         key = tuple(row[k] for k in keys)
         lines.setdefault(key, OutputLine(_output_name(key[0], key[1]), key[2])).to_date = row["s"] or ZERO
@@ -273,6 +279,7 @@ def _board_outputs(rows: dict[int, BoardRow], awards: QuerySet[Award], as_at: da
         monitoring_return__award__in=standing,
         monitoring_return__status__in=REPORTED,
         monitoring_return__period__period_end__lte=as_at,
+        monitoring_return__submitted_at__date__lte=as_at,
     )
     for r in values.values(*vkeys).annotate(s=Sum("value")).order_by():
         key = tuple(r[k] for k in vkeys)

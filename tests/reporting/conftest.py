@@ -28,6 +28,14 @@ award_specs = st.builds(
     value=st.integers(0, 50000),
     region=st.integers(0, 2),
     kind=st.integers(0, 2),
+    later=st.lists(
+        st.tuples(
+            st.sampled_from(["green", "amber", "red"]),
+            st.sampled_from(["due", "submitted", "changes_requested", "approved"]),
+            st.integers(0, 50000),
+        ),
+        max_size=2,
+    ),
 )
 bid_specs = st.builds(rf.BidSpec, round=st.integers(0, 3), amount=st.integers(1000, 90000), submitted=st.booleans())
 

@@ -2,7 +2,7 @@
 spec itself (not from the code under test)."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -28,6 +28,7 @@ KINDS = [OrgKind.DISTRICT, OrgKind.UNITARY, OrgKind.LONDON_BOROUGH]
 STANDING = {"offered", "accepted", "active", "completed", "terminated"}
 LIVE = {"accepted", "active"}
 REPORTED = {"submitted", "changes_requested", "approved"}
+YEARS = {0: 2018, 1: 2019, 2: 2018, 3: 2019}  # the financial year of each of the world's rounds
 
 
 @dataclass
@@ -43,6 +44,9 @@ class AwardSpec:
     value: int = 0
     region: int = 0
     kind: int = 0
+    # Returns for the later quarters (2 and 3), oldest first: (rag, status, output value). They
+    # are created before the first quarter's, so "latest" by id and by period disagree.
+    later: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -52,22 +56,63 @@ class BidSpec:
     submitted: bool = True
 
 
+QUARTERS = ((4, 1), (7, 1), (10, 1))  # the first three quarters of a financial year
+
+
+def period_end(year: int, quarter: int) -> date:
+    """The end of quarter `quarter` (0, 1 or 2) of the financial year starting in `year`."""
+    return [date(year, 6, 30), date(year, 9, 30), date(year, 12, 31)][quarter]
+
+
+def submitted_on(year: int, quarter: int) -> date:
+    """When a reported return for that quarter was submitted: five days after it ended."""
+    return period_end(year, quarter) + timedelta(days=5)
+
+
 def make_rounds(programmes, years=(2018, 2019)) -> list:
-    """Two rounds per programme, one per financial year, each with a savings output and a period."""
+    """Two rounds per programme, one per financial year, each with a savings output and three
+    quarterly return periods (the first due in ten days, the others later)."""
     rounds = []
     for p in programmes:
         for y in years:
             r = f.RoundFactory(programme=p, financial_year=y, budget=Decimal("100000.00"))
             RoundOutput.objects.create(round=r, kind="savings", unit="pounds")
-            ReturnPeriodFactory(
-                round=r,
-                title="Quarter 1",
-                period_start=date(y, 4, 1),
-                period_end=date(y, 6, 30),
-                due_on=timezone.localdate() + timedelta(days=10),
-            )
+            for q, (month, day) in enumerate(QUARTERS):
+                ReturnPeriodFactory(
+                    round=r,
+                    title=f"Quarter {q + 1}",
+                    period_start=date(y, month, day),
+                    period_end=period_end(y, q),
+                    due_on=timezone.localdate() + timedelta(days=10 + 30 * q),
+                )
             rounds.append(r)
     return rounds
+
+
+def returns_of(s: AwardSpec) -> list[tuple[int, str, str, int]]:
+    """The returns make_award creates for a spec: (quarter, rag, status, value)."""
+    out = []
+    if s.rag or s.value:
+        out.append((0, s.rag or "green", s.return_status if s.rag else ReturnStatus.APPROVED, s.value))
+    out += [(q + 1, rag, status, value) for q, (rag, status, value) in enumerate(s.later[:2])]
+    return out
+
+
+def reported_returns(s: AwardSpec, year: int, as_at: date | None = None) -> list[tuple[int, str, str, int]]:
+    """The spec's returns that count: reported, and (as at a date) for a period ending and
+    submitted on or before it."""
+    return [
+        r
+        for r in returns_of(s)
+        if r[2] in REPORTED
+        and (as_at is None or (period_end(year, r[0]) <= as_at and submitted_on(year, r[0]) <= as_at))
+    ]
+
+
+def latest_rag(s: AwardSpec, year: int, as_at: date | None = None) -> str:
+    """The RAG of the latest counted return by period ("none" without one)."""
+    counted = reported_returns(s, year, as_at)
+    return max(counted)[1] if counted else "none"
 
 
 def make_org(spec_region: int, spec_kind: int):
@@ -97,15 +142,18 @@ def make_award(rnd, s: AwardSpec, lead=None):
     output = rnd.outputs.first()
     if s.target:
         OutputTarget.objects.create(award=a, output=output, target=Decimal(s.target))
-    if s.rag or s.value:
+    periods = list(rnd.return_periods.order_by("period_end"))
+    for quarter, rag, status, value in sorted(returns_of(s), reverse=True):  # later quarters first
+        submitted = submitted_on(rnd.financial_year, quarter) if status in REPORTED else None
         mr = MonitoringReturn.objects.create(
             award=a,
-            period=rnd.return_periods.first(),
-            status=s.return_status if s.rag else ReturnStatus.APPROVED,
-            rag=s.rag or "green",
+            period=periods[quarter],
+            status=status,
+            rag=rag,
+            submitted_at=timezone.make_aware(datetime.combine(submitted, time(12))) if submitted else None,
         )
-        if s.value:
-            OutputValue.objects.create(monitoring_return=mr, output=output, value=Decimal(s.value))
+        if value:
+            OutputValue.objects.create(monitoring_return=mr, output=output, value=Decimal(value))
     return a
 
 
@@ -130,8 +178,7 @@ def expected(awards: list[AwardSpec], bids: list[BidSpec], round_ids: set[int]) 
     rag = {"green": 0, "amber": 0, "red": 0, "none": 0}
     for a in sel:
         if a.status in LIVE:
-            reported = a.rag and a.return_status in REPORTED
-            rag[a.rag if reported else ("green" if a.value and not a.rag else "none")] += 1
+            rag[latest_rag(a, YEARS[a.round])] += 1
     received = [b for b in bids if b.round in round_ids and b.submitted]
     return {
         "awards_made": len(standing),
@@ -142,7 +189,7 @@ def expected(awards: list[AwardSpec], bids: list[BidSpec], round_ids: set[int]) 
         "requested": Decimal(sum(b.amount for b in received)),
         "rag": rag,
         "target": Decimal(sum(a.target for a in standing)),
-        "to_date": Decimal(sum(a.value for a in standing if a.value and (not a.rag or a.return_status in REPORTED))),
+        "to_date": Decimal(sum(r[3] for a in standing for r in reported_returns(a, YEARS[a.round]))),
         "by_region": {
             REGIONS[i]: (
                 sum(1 for a in standing if a.region % 3 == i),

@@ -3,11 +3,12 @@ summary lines stored per programme and quarter, PDF and CSV downloads."""
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -38,13 +39,57 @@ def test_board_totals_equal_the_awards_totals(personas, awards):
             exp = rf.expected(mine, [], {0, 1, 2, 3})
             assert row.awards == exp["awards_made"]
             board_statuses = [s for s in mine if s.status in ("accepted", "active", "completed")]
-            reported = sum(
-                1 for s in board_statuses if (s.rag and s.return_status in rf.REPORTED) or (s.value and not s.rag)
-            )
-            assert row.green + row.amber + row.red == reported
-            assert row.not_reported == len(board_statuses) - reported
+            latest = [rf.latest_rag(s, rf.YEARS[s.round]) for s in board_statuses]
+            assert (row.green, row.amber, row.red) == tuple(latest.count(c) for c in ("green", "amber", "red"))
+            assert row.not_reported == latest.count("none")
             assert sum(o.target for o in row.outputs) == exp["target"]
             assert sum(o.to_date for o in row.outputs) == exp["to_date"]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    awards=st.lists(award_specs, max_size=6),
+    as_at=st.sampled_from([date(2018, 9, 30), date(2018, 12, 31), date(2019, 3, 31), date(2019, 12, 31)]),
+)
+def test_board_rag_and_outputs_as_at_a_date_count_only_what_was_reported_by_then(personas, awards, as_at):
+    """A return counts as at a date when its period had ended and it had been submitted by then
+    (quarter 2 ends 30 September and is submitted in October: not in a report at 30 September)."""
+    with rolled_back():
+        rounds = rf.make_rounds([personas.programme, personas.other_programme])
+        for s in awards:
+            rf.make_award(rounds[s.round], s)
+        rows = {r.programme.pk: r for r in selectors.board_report(user=personas.administrator, as_at=as_at)}
+        for p, mine_rounds in ((personas.programme, {0, 1}), (personas.other_programme, {2, 3})):
+            mine = [s for s in awards if s.round in mine_rounds and date(rf.YEARS[s.round], 7, 1) <= as_at]
+            board = [s for s in mine if s.status in ("accepted", "active", "completed")]
+            latest = [rf.latest_rag(s, rf.YEARS[s.round], as_at) for s in board]
+            row = rows[p.pk]
+            assert (row.green, row.amber, row.red, row.not_reported) == tuple(
+                latest.count(c) for c in ("green", "amber", "red", "none")
+            )
+            standing = [s for s in mine if s.status in rf.STANDING]
+            to_date = sum(r[3] for s in standing for r in rf.reported_returns(s, rf.YEARS[s.round], as_at))
+            assert sum(o.to_date for o in row.outputs) == to_date
+
+
+def test_rag_as_at_leaves_out_a_return_submitted_after_the_date(world, personas):
+    """The first award's green return for the quarter to 30 June 2018: in a report at 30
+    September 2018 only if it had been submitted by then."""
+    from grants.models import MonitoringReturn
+
+    def green_at(day: date) -> int:
+        rows = {r.programme.pk: r for r in selectors.board_report(user=personas.administrator, as_at=day)}
+        return rows[personas.programme.pk].green
+
+    assert green_at(date(2018, 9, 30)) == 1
+    late = timezone.make_aware(datetime(2019, 1, 10, 9, 0))
+    MonitoringReturn.objects.filter(award=world["awards"][0]).update(submitted_at=late)
+    assert green_at(date(2018, 9, 30)) == 0
+    assert green_at(date(2018, 12, 31)) == 0
+    assert green_at(date(2019, 3, 31)) == 1
+    row = next(r for r in selectors.board_report(user=personas.administrator, as_at=date(2018, 12, 31))
+               if r.programme == personas.programme)  # fmt: skip
+    assert sum(o.to_date for o in row.outputs) == 100  # the late return's 2,000 of savings is not counted yet
 
 
 def test_as_at_date_leaves_out_later_periods_and_payments(world, personas):
