@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -24,7 +25,7 @@ from ..forms import (
     StartBidForm,
 )
 from ..models import BidPartner
-from .common import bid_for, errors_onto_form
+from .common import after_save, bid_for, errors_onto_form, keep_return, returning_to_check
 
 DASHBOARD_PAGE_SIZE = 25
 
@@ -122,8 +123,12 @@ def bid_details_edit(request, pk):
             errors_onto_form(form, exc)
         else:
             messages.success(request, "Bid details saved")
-            return redirect(bid)
-    return render(request, "applications/form_page.html", {"bid": bid, "form": form, "title": "Bid details"})
+            return after_save(request, bid)
+    return render(
+        request,
+        "applications/form_page.html",
+        {"bid": bid, "form": form, "title": "Bid details", "from_check": returning_to_check(request)},
+    )
 
 
 def _posted_pk(request, name: str) -> int:
@@ -155,14 +160,21 @@ def bid_partners(request, pk):
                 partner = get_object_or_404(BidPartner, pk=_posted_pk(request, "remove"), bid=bid)
                 services.remove_partner(bid=bid, actor=request.user, partner=partner)
                 messages.success(request, f"{partner.organisation.short_name} removed")
-            return redirect("applications:bid_partners", pk=bid.pk)
+            return redirect(keep_return(request, reverse("applications:bid_partners", args=[bid.pk])))
         except ValidationError as exc:
             error = exc.messages
     partners = list(bid.partners.select_related("organisation"))
     return render(
         request,
         "applications/partners.html",
-        {"bid": bid, "search": search, "results": results, "partners": partners, "error": error},
+        {
+            "bid": bid,
+            "search": search,
+            "results": results,
+            "partners": partners,
+            "error": error,
+            "from_check": returning_to_check(request),
+        },
     )
 
 
@@ -303,5 +315,6 @@ def evidence_delete(request, pk, file_pk):
         messages.error(request, " ".join(exc.messages))
     section = request.POST.get("section", "")
     if section.isdigit():
-        return redirect("applications:bid_section", pk=bid.pk, section_pk=int(section))
+        url = reverse("applications:bid_section", args=[bid.pk, int(section)])
+        return redirect(f"{url}?return=check" if request.POST.get("return") == "check" else url)
     return redirect(bid)

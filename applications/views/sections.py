@@ -7,12 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from .. import permissions as perms
 from .. import selectors, services
 from ..answers import raw_for_form, word_count
 from ..models import EvidenceFile, QuestionType, Section
-from .common import bid_for, error_list
+from .common import after_save, bid_for, error_list, keep_return, returning_to_check
 
 
 def _typed(request, section) -> dict[int, object]:
@@ -71,9 +72,9 @@ def bid_section(request, pk, section_pk):
         if not errors:
             if request.POST.get("action") == "upload":
                 messages.success(request, "File uploaded")
-                return redirect("applications:bid_section", pk=bid.pk, section_pk=section.pk)
+                return redirect(keep_return(request, reverse("applications:bid_section", args=[bid.pk, section.pk])))
             messages.success(request, f"{section.title} saved")
-            return redirect(bid)
+            return after_save(request, bid)
         progress = selectors.task_list(bid=bid, sections=[section])[0]
     error_for = dict(errors)
     rows = [
@@ -90,7 +91,14 @@ def bid_section(request, pk, section_pk):
     return render(
         request,
         "applications/section.html",
-        {"bid": bid, "section": section, "rows": rows, "errors": errors, "max_mb": _max_mb()},
+        {
+            "bid": bid,
+            "section": section,
+            "rows": rows,
+            "errors": errors,
+            "max_mb": _max_mb(),
+            "from_check": returning_to_check(request),
+        },
     )
 
 

@@ -66,16 +66,38 @@ def test_file_download_is_the_stored_file_and_private(personas, client_for, join
     assert "attachment" in response["Content-Disposition"] and response["Cache-Control"] == "private, no-store"
 
 
+def _bid_patterns():
+    """Every bidding URL that names a bid by id, read from the URL conf so a new one is covered."""
+    from applications.urls import urlpatterns
+
+    return [p for p in urlpatterns if "bids/<int:pk>/" in str(p.pattern)]
+
+
+def test_every_bid_and_file_url_is_covered():
+    names = {p.name for p in _bid_patterns()}
+    assert len(names) == 14 and {"evidence_download", "evidence_delete", "staff_bid_return"} <= names
+
+
 def test_id_guessing_finds_nothing(personas, client_for, joint_bid, form):
+    """Another council's officer, on every bid and file URL, GET and POST, with the bid's real id
+    and with ids that do not exist, finds nothing: 404 (405 for a GET of a POST-only action)."""
     bid, evidence = joint_bid
-    theirs = BidFactory(round=personas.round, lead=personas.other_org)
+    theirs = BidFactory(round=personas.round, lead=personas.other_org, created_by=personas.other_officer)
     client = client_for(personas.other_officer)
-    for pk in (bid.pk, bid.pk + 1000):
-        assert client.get(f"/bids/{pk}/").status_code == 404
-        assert client.get(f"/bids/{pk}/files/{evidence.pk}/").status_code == 404
-        assert client.get(f"/bids/{pk}/check/").status_code == 404
-    # A file id paired with a bid the user can see, but from another bid, is not served either.
-    assert client.get(f"/bids/{theirs.pk}/files/{evidence.pk}/").status_code == 404
+    post_only = {"evidence_delete"}
+    checked = 0
+    for pattern in _bid_patterns():
+        for pk, file_pk in ((bid.pk, evidence.pk), (bid.pk + 1000, evidence.pk), (theirs.pk, evidence.pk)):
+            kwargs = {"pk": pk, "slug": personas.round.slug, "section_pk": form["about"].pk, "file_pk": file_pk}
+            url = reverse(f"applications:{pattern.name}", kwargs={k: kwargs[k] for k in pattern.pattern.converters})
+            if pk == theirs.pk and pattern.name not in ("evidence_download", "evidence_delete"):
+                continue  # their own bid is theirs to see; only another bid's file must not be
+            expected_get = 405 if pattern.name in post_only else 404
+            assert client.get(url).status_code == expected_get, url
+            assert client.post(url, {"decision": "confirm", "reason": "x", "title": "x"}).status_code == 404, url
+            checked += 1
+    assert checked == 14 * 2 + 2
+    assert bid.evidence.count() == 1 and bid.partners.get().status == PartnerStatus.CONFIRMED
 
 
 def test_partner_reads_but_cannot_edit(personas, client_for, joint_bid, form):
