@@ -4,8 +4,9 @@ import mimetypes
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -16,17 +17,49 @@ from ..models import EvidenceFile, QuestionType, Section
 from .common import after_save, bid_for, error_list, keep_return, returning_to_check
 
 
-def _typed(request, section) -> dict[int, object]:
+def _typed(post, section) -> dict[int, object]:
     data = {}
     for q in section.questions.all():
         key = f"q_{q.pk}"
         if q.type == QuestionType.MULTIPLE_CHOICE:
-            data[q.pk] = request.POST.getlist(key)
-        elif q.type == QuestionType.DATE and key not in request.POST:
-            data[q.pk] = _date_from_boxes(request.POST, key)
+            data[q.pk] = post.getlist(key)
+        elif q.type == QuestionType.DATE and key not in post:
+            data[q.pk] = _date_from_boxes(post, key)
         else:
-            data[q.pk] = request.POST.get(key, "")
+            data[q.pk] = post.get(key, "")
     return data
+
+
+# Answers a council typed and posted after its session expired, kept in the new (anonymous)
+# session: signing in keeps that session's data (Django cycles its key), so the section page
+# can offer them back. Never saved unasked: the council checks them and saves again.
+UNSAVED = "unsaved_answers"
+UNSAVED_MAX_CHARS = 400_000
+
+
+def _stash_key(pk, section_pk) -> str:
+    return f"{int(pk)}:{int(section_pk)}"
+
+
+def stash_unsaved(request, pk, section_pk) -> None:
+    data = {k: request.POST.getlist(k) for k in request.POST if k.startswith("q_")}
+    if not data or sum(len(v) for values in data.values() for v in values) > UNSAVED_MAX_CHARS:
+        return
+    stash = request.session.get(UNSAVED, {})
+    stash[_stash_key(pk, section_pk)] = data
+    request.session[UNSAVED] = dict(list(stash.items())[-5:])  # a few sections at most
+
+
+def take_unsaved(request, bid, section) -> QueryDict | None:
+    stash = request.session.get(UNSAVED) or {}
+    data = stash.pop(_stash_key(bid.pk, section.pk), None)
+    if data is None:
+        return None
+    request.session[UNSAVED] = stash
+    post = QueryDict(mutable=True)
+    for key, values in data.items():
+        post.setlist(key, [str(v) for v in values])
+    return post
 
 
 def _date_from_boxes(post, key: str) -> str:
@@ -47,17 +80,27 @@ def _date_parts(value) -> dict[str, str]:
     return {"day": day.lstrip("0") or day, "month": month.lstrip("0") or month, "year": year}
 
 
-@login_required
 def bid_section(request, pk, section_pk):
     """Save and continue stores this section whatever state the others are in. A refusal shows
-    the error summary and puts back exactly what was typed; nothing saved earlier is lost."""
+    the error summary and puts back exactly what was typed; nothing saved earlier is lost.
+
+    Signed out (the session expired while the council typed), a POST is kept and offered back
+    after signing in, rather than lost with the redirect to the sign-in page.
+    """
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            stash_unsaved(request, pk, section_pk)
+        return redirect_to_login(request.get_full_path())
     bid = bid_for(request, pk, perms.can_edit_bid)
     section = get_object_or_404(Section.objects.prefetch_related("questions"), pk=section_pk, round=bid.round)
     progress = selectors.task_list(bid=bid, sections=[section])[0]
     errors: list[tuple[str, str]] = []
     typed = {r.question.pk: raw_for_form(r.question, r.value) for r in progress.rows}
+    restored = take_unsaved(request, bid, section) if request.method == "GET" else None
+    if restored is not None:
+        typed = _typed(restored, section)
     if request.method == "POST":
-        typed = _typed(request, section)
+        typed = _typed(request.POST, section)
         try:
             services.save_section_answers(bid=bid, actor=request.user, section=section, data=typed)
         except ValidationError as exc:
@@ -98,6 +141,7 @@ def bid_section(request, pk, section_pk):
             "errors": errors,
             "max_mb": _max_mb(),
             "from_check": returning_to_check(request),
+            "restored": restored is not None,
         },
     )
 
