@@ -11,7 +11,10 @@ Choices (documented for publishers):
 - recipientOrganization id: `GB-LAE-<code>` for English councils, else the body's org-id.
 - fundingOrganization id: the funder's own org-id if it has one, else the GRANTBENCH_FUNDER_ORG_ID
   setting (environment variable of the same name).
-- beneficiaryLocation: the lead council's area, with its GSS code and geoCodeType.
+- amountAppliedFor: the amount the bid asked for (left out for awards entered without a bid).
+- beneficiaryLocation: the lead council's area, with its GSS code and the geoCodeType that code
+  is an instance of (E06 UA, E07 NMD, E08 MD, E09 LONB, E10 CTY: the ONS entity of the code, so
+  type and code always agree), and locationScope GLS050 (a local authority area).
 """
 
 import csv
@@ -24,7 +27,6 @@ from django.db.models import QuerySet
 
 from grants.awards.selectors import ZERO, _sum_subquery
 from grants.models import Award, AwardStatus, FundReturn, PaymentTranche, TrancheStatus
-from grants.models.organisations import KIND_TO_GEOCODE_TYPE
 
 PUBLISHED = (AwardStatus.ACCEPTED, AwardStatus.ACTIVE, AwardStatus.COMPLETED)
 CHUNK = 2000
@@ -33,6 +35,7 @@ CSV_COLUMNS = [
     "Title",
     "Description",
     "Currency",
+    "Amount Applied For",
     "Amount Awarded",
     "Amount Disbursed",
     "Award Date",
@@ -45,18 +48,24 @@ CSV_COLUMNS = [
     "Planned Dates:Start Date",
     "Planned Dates:End Date",
     "Beneficiary Location:Name",
+    "Beneficiary Location:Country Code",
     "Beneficiary Location:Geographic Code",
     "Beneficiary Location:Geographic Code Type",
-    "Last modified",
+    "Location Scope",
+    "Last Modified",
 ]
+# The ONS entity of an English (or Welsh) council's GSS code, as the standard's geoCodeType
+# codelist gives it.
+GSS_ENTITY_TO_GEOCODE_TYPE = {"E06": "UA", "W06": "UA", "E07": "NMD", "E08": "MD", "E09": "LONB", "E10": "CTY"}
+LOCAL_AUTHORITY_SCOPE = "GLS050"
 
 
 VALUES = (
     "pk", "reference", "title", "scope", "amount", "award_date", "planned_start", "planned_end", "updated_at",
     "round__programme__code", "round__programme__name", "round__programme__funder__name",
     "round__programme__funder__code", "round__programme__funder__nation", "round__programme__funder__other_identifier",
-    "lead_id", "lead__name", "lead__code", "lead__nation", "lead__other_identifier", "lead__gss_code", "lead__kind",
-    "paid_amount", "returned_amount",
+    "lead_id", "lead__name", "lead__code", "lead__nation", "lead__other_identifier", "lead__gss_code",
+    "bid__amount_requested", "paid_amount", "returned_amount",
 )  # fmt: skip
 
 
@@ -91,6 +100,11 @@ def _org_id(code: str | None, nation: str, other: str) -> str:
     return f"GB-LAE-{code}" if code and nation == "England" else other
 
 
+def geocode_type(gss_code: str | None) -> str:
+    """The geoCodeType of a council's GSS code ('' when it is not a council area's code)."""
+    return GSS_ENTITY_TO_GEOCODE_TYPE.get((gss_code or "")[:3], "")
+
+
 def grant(row: dict) -> dict:
     """One award (a row of grants_queryset) as a 360Giving grant."""
     prefix = settings.GRANTBENCH_360_PREFIX
@@ -107,6 +121,7 @@ def grant(row: dict) -> dict:
         "title": row["title"],
         "description": row["scope"] or row["title"],
         "currency": "GBP",
+        **({"amountAppliedFor": _amount(row["bid__amount_requested"])} if row["bid__amount_requested"] else {}),
         "amountAwarded": _amount(row["amount"]),
         "amountDisbursed": _amount(max(paid - returned, ZERO)),
         "awardDate": row["award_date"].isoformat(),
@@ -119,16 +134,12 @@ def grant(row: dict) -> dict:
     }
     if row["planned_start"] and row["planned_end"]:
         g["plannedDates"] = [{"startDate": row["planned_start"].isoformat(), "endDate": row["planned_end"].isoformat()}]
-    geocode_type = KIND_TO_GEOCODE_TYPE.get(row["lead__kind"], "")
-    if row["lead__gss_code"] and geocode_type:
+    code_type = geocode_type(row["lead__gss_code"])
+    if code_type:
         g["beneficiaryLocation"] = [
-            {
-                "name": row["lead__name"],
-                "geoCode": row["lead__gss_code"],
-                "geoCodeType": geocode_type,
-                "countryCode": "GB",
-            }
+            {"name": row["lead__name"], "geoCode": row["lead__gss_code"], "geoCodeType": code_type, "countryCode": "GB"}
         ]
+        g["locationScope"] = LOCAL_AUTHORITY_SCOPE
     return g
 
 
@@ -138,10 +149,11 @@ def csv_row(g: dict) -> list:
     loc = (g.get("beneficiaryLocation") or [{}])[0]
     rec, fun, prog = g["recipientOrganization"][0], g["fundingOrganization"][0], g["grantProgramme"][0]
     return [
-        g["id"], g["title"], g["description"], g["currency"], g["amountAwarded"], g["amountDisbursed"],
-        g["awardDate"], rec["id"], rec["name"], fun["id"], fun["name"], prog["code"], prog["title"],
-        planned.get("startDate", ""), planned.get("endDate", ""), loc.get("name", ""), loc.get("geoCode", ""),
-        loc.get("geoCodeType", ""), g["dateModified"],
+        g["id"], g["title"], g["description"], g["currency"], g.get("amountAppliedFor", ""), g["amountAwarded"],
+        g["amountDisbursed"], g["awardDate"], rec["id"], rec["name"], fun["id"], fun["name"], prog["code"],
+        prog["title"], planned.get("startDate", ""), planned.get("endDate", ""), loc.get("name", ""),
+        loc.get("countryCode", ""), loc.get("geoCode", ""), loc.get("geoCodeType", ""), g.get("locationScope", ""),
+        g["dateModified"],
     ]  # fmt: skip
 
 

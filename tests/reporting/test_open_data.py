@@ -70,19 +70,106 @@ def test_json_package_is_valid_with_council_ids_and_gss_codes(world, kent, tmp_p
     assert g["plannedDates"][0]["startDate"] == award.planned_start.isoformat()
 
 
-def test_geocode_types_follow_council_kinds(personas, world):
-    from grants.reporting.threesixty import grant, grants_queryset
+def _codelist(name: str) -> dict[str, dict]:
+    with open(SCHEMAS / name, encoding="utf-8") as fh:
+        return {row["Code"]: row for row in csv.DictReader(fh)}
 
+
+def _entity(code_type: str) -> set[str]:
+    """The ONS entities (E06...) whose GSS codes a geoCodeType covers, from the code list."""
+    rows = csv.DictReader((SCHEMAS / "geoCodeType.csv").read_text(encoding="utf-8").splitlines())
+    return {r["Documentation (URL)"].rsplit("/", 1)[-1] for r in rows if r["Code"] == code_type}
+
+
+def test_geocode_type_is_the_type_of_the_gss_code_for_every_council_in_the_register(world):
+    """Every current English council the project loads (mySociety's register), end to end for
+    one council of each type, and through the same function for all of them: the GSS code's
+    ONS entity is the one the geoCodeType code list gives (E06 UA, E07 NMD, E08 MD, E09 LONB,
+    E10 CTY)."""
+    from grants.models import Organisation
+    from grants.models.organisations import COUNCIL_KINDS
+    from grants.reporting.threesixty import geocode_type, grant, grants_queryset
+
+    councils = Organisation.objects.filter(kind__in=COUNCIL_KINDS, nation="England").exclude(gss_code="")
+    assert councils.count() > 300  # the register is loaded by a data migration
+    seen = set()
+    for org in councils:
+        code_type = geocode_type(org.gss_code)
+        assert code_type, (org.name, org.gss_code)
+        assert org.gss_code[:3] in _entity(code_type), (org.name, org.gss_code, code_type)
+        seen.add(code_type)
+    assert seen == {"UA", "NMD", "MD", "LONB", "CTY"}
     rounds = world["rounds"]
-    for kind, code in ((OrgKind.UNITARY, "UA"), (OrgKind.DISTRICT, "NMD"), (OrgKind.METROPOLITAN, "MD"),
-                       (OrgKind.LONDON_BOROUGH, "LONB"), (OrgKind.COUNTY, "CTY")):  # fmt: skip
-        from tests import factories as f
-
-        org = f.OrganisationFactory(kind=kind)
+    for code_type in sorted(seen):
+        org = next(o for o in councils if geocode_type(o.gss_code) == code_type)
         a = rf.make_award(rounds[0], rf.AwardSpec(0, "accepted", 1000), lead=org)
         g = grant(grants_queryset().get(pk=a.pk))
-        assert g["beneficiaryLocation"][0]["geoCodeType"] == code
-        assert g["beneficiaryLocation"][0]["geoCode"] == org.gss_code
+        loc = g["beneficiaryLocation"][0]
+        assert (loc["geoCode"], loc["geoCodeType"], loc["countryCode"]) == (org.gss_code, code_type, "GB")
+        assert loc["geoCode"][:3] in _entity(loc["geoCodeType"])
+        assert g["recipientOrganization"][0]["id"] == f"GB-LAE-{org.code}"
+    assert geocode_type("E92000001") == geocode_type("") == geocode_type(None) == ""  # England: not a council
+
+
+def _schema_columns() -> dict[str, tuple[str, ...]]:
+    """Every CSV column title the grant schema defines, as flatten-tool names them ("Recipient
+    Org:Identifier" for recipientOrganization[0].id), with the JSON path it stands for."""
+    schema = json.loads((SCHEMAS / "360-giving-schema.json").read_text())
+
+    def resolve(node: dict) -> dict:
+        while "$ref" in node:
+            node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+        return node
+
+    columns = {}
+    for name, prop in schema["properties"].items():
+        title = prop.get("title") or resolve(prop).get("title")
+        columns[title] = (name,)
+        for child, sub in resolve(prop.get("items", {})).get("properties", {}).items():
+            columns[f"{title}:{sub.get('title') or resolve(sub).get('title')}"] = (name, child)
+    return columns
+
+
+def test_csv_columns_are_the_standards_titles_and_hold_the_json_values(world, tmp_path):
+    from grants.models import Award
+
+    bid = rf.make_bid(world["rounds"][0], rf.BidSpec(0, 45678))
+    Award.objects.filter(pk=world["awards"][0].pk).update(bid=bid)
+    call_command("export_360giving", "--out", str(tmp_path / "g.json"))
+    call_command("export_360giving", "--out", str(tmp_path / "g.csv"), "--format", "csv")
+    schema_columns = _schema_columns()
+    assert schema_columns["Last Modified"] == ("dateModified",)  # the resolver itself
+    assert schema_columns["Beneficiary Location:Country Code"] == ("beneficiaryLocation", "countryCode")
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text())))
+    assert list(rows[0].keys()) == CSV_COLUMNS
+    unknown = [c for c in CSV_COLUMNS if c not in schema_columns]
+    assert not unknown, f"not column titles of the standard: {unknown}"
+    grants = json.loads((tmp_path / "g.json").read_text())["grants"]
+    assert [r["Identifier"] for r in rows] == [g["id"] for g in grants]
+    for row, g in zip(rows, grants, strict=True):
+        for column in CSV_COLUMNS:
+            path = schema_columns[column]
+            value = g.get(path[0], "")
+            if len(path) == 2:
+                value = value[0].get(path[1], "") if value else ""
+            assert row[column] == str(value), (column, row[column], value)
+    with_bid = next(g for g in grants if g["id"].endswith(world["awards"][0].reference))
+    assert with_bid["amountAppliedFor"] == 45678
+    assert all("amountAppliedFor" not in g for g in grants if g is not with_bid)  # no bid: not known
+    assert_valid({"grants": grants})
+
+
+def test_codes_written_are_in_the_standards_code_lists(world, tmp_path):
+    call_command("export_360giving", "--out", str(tmp_path / "g.json"))
+    grants = json.loads((tmp_path / "g.json").read_text())["grants"]
+    assert grants
+    currencies, scopes = _codelist("currency.csv"), _codelist("locationScope.csv")
+    regrant, geo = _codelist("regrantType.csv"), _codelist("geoCodeType.csv")
+    for g in grants:
+        assert g["currency"] in currencies and currencies[g["currency"]]["Title"] == "Pound sterling"
+        assert scopes[g["locationScope"]]["Title"] == "Local authority"
+        assert "regrantType" not in g or g["regrantType"] in regrant  # councils spend it themselves
+        assert all(loc["geoCodeType"] in geo for loc in g["beneficiaryLocation"])
 
 
 def test_funder_with_its_own_org_id_uses_it(world, tmp_path):
@@ -93,17 +180,6 @@ def test_funder_with_its_own_org_id_uses_it(world, tmp_path):
     call_command("export_360giving", "--out", str(out), "--programme", world["rounds"][0].programme.slug)
     grants = json.loads(out.read_text())["grants"]
     assert grants and all(g["fundingOrganization"][0]["id"] == "GB-GOR-D2" for g in grants)
-
-
-def test_csv_has_the_standards_columns_and_the_same_grants(world, tmp_path):
-    call_command("export_360giving", "--out", str(tmp_path / "g.json"))
-    call_command("export_360giving", "--out", str(tmp_path / "g.csv"), "--format", "csv")
-    rows = list(csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text())))
-    assert list(rows[0].keys()) == CSV_COLUMNS
-    grants = json.loads((tmp_path / "g.json").read_text())["grants"]
-    assert [r["Identifier"] for r in rows] == [g["id"] for g in grants]
-    assert [r["Amount Awarded"] for r in rows] == [str(g["amountAwarded"]) for g in grants]
-    assert all(r["Currency"] == "GBP" for r in rows)
 
 
 def test_round_filter_and_bad_slugs(world, tmp_path):
