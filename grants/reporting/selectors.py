@@ -291,6 +291,17 @@ def _board_outputs(rows: dict[int, BoardRow], awards: QuerySet[Award], as_at: da
 # The council profile ------------------------------------------------------------------------
 
 
+def council_search(*, query: str, limit: int = 20) -> list[Organisation]:
+    """Councils (with a code, so they have a profile) matching the query, best match first. The
+    foundation's search ranks every kind of body; councils are picked inside the query, before
+    the limit, so other bodies never push councils out of the results."""
+    from grants.models.organisations import COUNCIL_KINDS
+    from grants.selectors import organisation_search
+
+    ranked = organisation_search(query=query, limit=None)  # unsliced, so it can still be filtered
+    return list(ranked.filter(kind__in=COUNCIL_KINDS).exclude(code__isnull=True).exclude(code="")[:limit])
+
+
 @dataclass
 class CouncilProfile:
     organisation: Organisation

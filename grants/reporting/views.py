@@ -19,7 +19,6 @@ from grants import permissions as gperms
 from grants.models import ExportJob, Programme, PublishedFile
 from grants.models.award_monitoring import RAG_DEFINITIONS
 from grants.reporting.downloads import download_links
-from grants.selectors import organisation_search
 
 from . import charts, exports, forms, selectors, services
 
@@ -250,7 +249,7 @@ def open_data_file(request: HttpRequest, pk: int, filename: str) -> HttpResponse
 @staff_only
 def council_search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    results = [o for o in organisation_search(query=query) if o.is_council and o.code] if query else []
+    results = selectors.council_search(query=query) if query else []
     return render(request, "reporting/council_search.html", {"query": query, "results": results})
 
 

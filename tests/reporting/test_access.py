@@ -100,3 +100,17 @@ def test_council_profile_query_count_is_fixed(client_for, world, personas, djang
         rf.make_award(world["rounds"][i % 4], rf.AwardSpec(i % 4, "active", 1000, paid=[10]), lead=lead)
     with django_assert_max_num_queries(20):
         c.get(url)
+
+
+def test_council_search_finds_councils_behind_many_other_bodies(client_for, personas):
+    """Twenty-five fire services match the search and sort first: the council still shows."""
+    from grants.models import OrgKind
+    from tests import factories as f
+
+    for i in range(25):
+        f.OrganisationFactory(name=f"Zedshire Fire Service {i}", short_name=f"Zedshire A{i:02d}", code=None,
+                              gss_code="", kind=OrgKind.FIRE_RESCUE)  # fmt: skip
+    council = f.OrganisationFactory(name="Zedshire District Council", short_name="Zedshire Z", code="ZDZ")
+    r = client_for(personas.board_viewer).get(reverse("reporting:council_search"), {"q": "Zedshire"})
+    assert [o.pk for o in r.context["results"]] == [council.pk]
+    assert reverse("reporting:council_profile", args=["ZDZ"]) in r.content.decode()
