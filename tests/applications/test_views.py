@@ -74,7 +74,10 @@ def test_full_journey_with_partner_by_code(personas, client_for, form):
     # Partner confirms; check your answers shows change links; submit.
     client_for(personas.partner_officer).post(f"/bids/{bid.pk}/partner/", {"decision": "confirm"})
     check = client.get(f"/bids/{bid.pk}/check/").content.decode()
-    assert f"/bids/{bid.pk}/sections/{form['about'].pk}/#q_{form['aim'].pk}" in check and "Declaration" in check
+    assert (
+        f"/bids/{bid.pk}/sections/{form['about'].pk}/?return=check#q_{form['aim'].pk}" in check
+        and "Declaration" in check
+    )
     done = client.post(
         f"/bids/{bid.pk}/check/",
         {"declaration_name": "Jo Chief", "declaration_role": "Chief Executive", "confirm": "on"},
