@@ -1,38 +1,95 @@
+"""The Django admin, for looking things up. Changes to people's organisations and roles,
+programmes, rounds and organisations go through the GOV.UK staff pages, whose services check
+them and write the audit trail; here those records are read-only. The audit trail itself can
+never be added to, changed or deleted by hand."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from .models import AuditEvent, Organisation, OrganisationAlias, Programme, Round, StaffRole, User
+from .services import audit_record
 
 
-class StaffRoleInline(admin.TabularInline):
-    model = StaffRole
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class StaffRoleInline(ReadOnlyInline):
+    model = StaffRole
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """Accounts may be added, switched off or given a new password here (each change audited);
+    organisation, organisation role and staff roles are set on the People and roles pages."""
+
     ordering = ["email"]
     list_display = ["email", "full_name", "organisation", "org_role", "is_active"]
     search_fields = ["email", "full_name"]
     list_filter = ["org_role", "is_active"]
-    autocomplete_fields = ["organisation"]
     inlines = [StaffRoleInline]
+    readonly_fields = [
+        "full_name",
+        "organisation",
+        "org_role",
+        "is_staff",
+        "is_superuser",
+        "groups",
+        "user_permissions",
+        "last_login",
+        "date_joined",
+    ]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Person", {"fields": ("full_name", "organisation", "org_role")}),
+        ("Person (change on the People and roles pages)", {"fields": ("full_name", "organisation", "org_role")}),
         ("Django", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # switch an account off instead: bids, scores and the audit trail point at people
 
-class AliasInline(admin.TabularInline):
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = [name for name in form.changed_data if name not in ("password", "password1", "password2")]
+        if change and not changed and not {"password"} & set(form.changed_data):
+            return
+        audit_record(
+            actor=request.user,
+            action="user.admin_change" if change else "user.admin_create",
+            target=obj,
+            summary=f"{'Changed' if change else 'Added'} {obj.email} in the Django admin",
+            data={"fields": changed},
+        )
+
+
+class AliasInline(ReadOnlyInline):
     model = OrganisationAlias
-    extra = 0
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ReadOnlyAdmin):
     list_display = ["short_name", "code", "gss_code", "kind", "region", "end_date"]
     list_filter = ["kind", "region"]
     search_fields = ["name", "short_name", "code", "gss_code", "aliases__name"]
@@ -40,25 +97,20 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(ReadOnlyAdmin):
     list_display = ["name", "code", "funder"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name", "code"]
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(ReadOnlyAdmin):
     list_display = ["name", "programme", "financial_year", "opens_at", "closes_at", "published"]
     list_filter = ["programme", "published"]
-    autocomplete_fields = ["eligible_organisations"]
+    search_fields = ["name", "slug", "reference_prefix"]
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor", "action", "target_type", "target_id", "summary"]
     list_filter = ["action"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    search_fields = ["action", "target_type", "target_id", "summary"]

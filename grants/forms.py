@@ -41,6 +41,7 @@ class GovFormMixin:
             if choosing:
                 pick = f"{verb} {noun} from the list"
                 field.error_messages["invalid_choice"] = field.error_messages["invalid_pk_value"] = pick
+                field.error_messages["invalid_list"] = pick
             if isinstance(field, forms.SlugField):
                 field.error_messages["invalid"] = f"{title} must only include letters, numbers and hyphens"
             if isinstance(field, forms.DateField):
@@ -189,6 +190,11 @@ class RoundForm(GovFormMixin, forms.ModelForm):
                 "invalid": "Bid reference prefix must be 2 to 10 capital letters or digits, for example BI4",
             },
             "budget": {"min_value": "Budget must be £0 or more"},
+            "prospectus_document": {
+                "empty": "The prospectus document is empty",
+                "invalid": "Select the prospectus document again",
+                "max_length": "The prospectus document's name must be 100 characters or fewer",
+            },
         }
 
     def __init__(self, *args, programme: Programme, **kwargs):

@@ -19,7 +19,13 @@ class UserForm(GovFormMixin, forms.Form):
     """One person's organisation, role in it and staff roles, on one page."""
 
     submit_label = "Save changes"
-    nouns = {"full_name": "their full name", "organisation": "the organisation", "org_role": "their role"}
+    nouns = {
+        "full_name": "their full name",
+        "organisation": "the organisation",
+        "org_role": "their role",
+        "managed_programmes": "programmes",
+        "global_roles": "roles",
+    }
     full_name = forms.CharField(label="Full name", max_length=150, required=False)
     organisation = forms.CharField(
         label="Organisation (optional)",

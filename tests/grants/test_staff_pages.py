@@ -348,3 +348,88 @@ def test_foreign_key_in_lookup_drops_values_no_column_can_hold(personas):
     assert list(StaffRole.objects.filter(user_id__in=[10**30, role.user_id], pk=role.pk)) == [role]
     assert list(StaffRole.objects.filter(user__in=[10**30, role.user_id], pk=role.pk)) == [role]
     assert not StaffRole.objects.filter(user_id__in=[10**30]).exists()
+
+
+def _queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_programme_detail_query_count_is_fixed(personas, client_for, django_assert_max_num_queries):
+    from grants.services import programme_save
+
+    client = client_for(personas.administrator)  # the fullest page: managers section and forms
+    url = reverse("grants:staff_programme_detail", args=[personas.programme.slug])
+    before = _queries(client, url)
+    for n in range(8):
+        f.RoundFactory(programme=personas.programme)
+        f.StaffRoleFactory(role="programme_manager", programme=personas.programme)
+        programme_save(
+            actor=personas.administrator, programme=personas.programme, partner_bodies=[f.FunderFactory()], name=f"P{n}"
+        )
+    with django_assert_max_num_queries(before):
+        client.get(url)
+    assert before <= 20
+
+
+def test_organisation_list_query_count_is_fixed(personas, client_for, django_assert_max_num_queries):
+    client = client_for(personas.programme_manager)
+    url = reverse("grants:staff_organisations")
+    before, before_search = _queries(client, url), _queries(client, url + "?q=Testshire")
+    for _ in range(30):
+        f.OrganisationFactory()
+        f.FunderFactory()
+    with django_assert_max_num_queries(before):
+        client.get(url)
+    with django_assert_max_num_queries(before_search):
+        client.get(url + "?q=Testshire")
+    assert max(before, before_search) <= 12
+
+
+def test_round_detail_query_count_is_fixed(personas, client_for, django_assert_max_num_queries):
+    staff, council = client_for(personas.programme_manager), client_for(personas.lead_officer)
+    url = reverse("grants:round_detail", args=[personas.round.slug])
+    personas.round.eligible_organisations.add(personas.lead_org)
+    before = {who: _queries(c, url) for who, c in (("staff", staff), ("council", council))}
+    personas.round.eligible_organisations.add(*[f.OrganisationFactory() for _ in range(30)])
+    for who, c in (("staff", staff), ("council", council)):
+        with django_assert_max_num_queries(before[who]):
+            c.get(url)
+    assert max(before.values()) <= 15
+
+
+def test_staff_find_their_way_from_a_round_to_its_bids_assessment_and_monitoring(personas, client_for):
+    slug = personas.round.slug
+    managing = [
+        reverse("grants:staff_round_edit", args=[slug]),
+        reverse("applications:staff_questions", args=[slug]),
+        reverse("applications:staff_extensions", args=[slug]),
+        reverse("scoring:panel", args=[slug]),
+    ]
+    reading = [
+        reverse("applications:staff_bid_list", args=[slug]),
+        reverse("scoring:ranking", args=[slug]),
+        reverse("awards:round_monitoring", args=[slug]),
+    ]
+    pages = [
+        reverse("grants:staff_programme_detail", args=[personas.programme.slug]),
+        reverse("grants:round_detail", args=[slug]),
+    ]
+    for page in pages:
+        manager_html = client_for(personas.programme_manager).get(page).text
+        board_html = client_for(personas.board_viewer).get(page).text
+        for link in managing + reading:
+            assert f'href="{link}"' in manager_html, (page, link)
+        for link in reading:
+            assert f'href="{link}"' in board_html, (page, link)
+        for link in managing:
+            assert f'href="{link}"' not in board_html, (page, link)
+        # Each link works for who sees it.
+        for link in managing + reading:
+            assert client_for(personas.programme_manager).get(link).status_code == 200, link
+    council_html = client_for(personas.lead_officer).get(reverse("grants:round_detail", args=[slug])).text
+    assert 'data-testid="staff-links"' not in council_html
