@@ -234,6 +234,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.digests_send",
         "schedule": crontab(hour=7, minute=30),
     },
+    "reporting-exports-clean-up": {
+        "task": "grants.reporting.tasks.exports_clean_up",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # Email: console by default, SMTP with EMAIL_HOST; GOV.UK Notify via django-gov-notify (README).

@@ -8,8 +8,9 @@ so the progress page can show how far it has got.
 import io
 import logging
 import tempfile
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -134,6 +135,28 @@ def _write_job(job: ExportJob, progress) -> tuple[str, str]:
         tmp.seek(0)
         name = default_storage.save(f"exports/{job.pk}/{filename}", File(tmp, name=filename))
     return name, filename
+
+
+EXPORT_RETENTION_DAYS = 7
+
+
+def exports_clean_up(*, days: int | None = None, now: datetime | None = None) -> int:
+    """Delete export files (and their jobs) older than the retention period: they hold personal
+    and financial data and were only ever meant for a download. Returns how many jobs went.
+    The audit trail keeps who asked for what."""
+    days = days if days is not None else getattr(settings, "GRANTBENCH_EXPORT_RETENTION_DAYS", EXPORT_RETENTION_DAYS)
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    removed = 0
+    for job in ExportJob.objects.filter(created_at__lt=cutoff).only("pk", "file").iterator():
+        if job.file:
+            try:
+                default_storage.delete(job.file.name)
+            except Exception:  # a file already gone (or storage briefly down) must not stop the sweep
+                logger.warning("Could not delete export file %s", job.file.name, exc_info=True)
+                continue
+        ExportJob.objects.filter(pk=job.pk).delete()
+        removed += 1
+    return removed
 
 
 def _write_text(binary, write) -> None:

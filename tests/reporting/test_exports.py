@@ -223,3 +223,49 @@ def test_a_broker_that_cannot_take_the_job_marks_it_failed(client_for, personas,
     job = ExportJob.objects.get()
     assert r.status_code == 302 and job.status == ExportStatus.FAILED
     assert job.error == "The export could not be started"
+
+
+def test_old_export_files_are_cleaned_up_daily(personas, settings):
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from config.celery import app
+    from grants.reporting import tasks
+
+    def job(age_days: int) -> ExportJob:
+        j = ExportJob.objects.create(created_by=personas.administrator, table="awards", fmt="csv", status="done")
+        j.file = default_storage.save(f"exports/{j.pk}/awards.csv", ContentFile(b"Reference\n"))
+        j.save()
+        ExportJob.objects.filter(pk=j.pk).update(created_at=timezone.now() - timedelta(days=age_days))
+        return j
+
+    old, recent = job(8), job(6)
+    settings.GRANTBENCH_EXPORT_RETENTION_DAYS = 7
+    assert tasks.exports_clean_up() == 1
+    assert list(ExportJob.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not default_storage.exists(old.file.name) and default_storage.exists(recent.file.name)
+    assert services.exports_clean_up(days=1) == 1 and not default_storage.exists(recent.file.name)
+    entry = settings.CELERY_BEAT_SCHEDULE["reporting-exports-clean-up"]
+    assert entry["task"] == tasks.exports_clean_up.name and entry["task"] in app.tasks
+
+
+def test_large_csv_downloads_stream_in_pieces(client_for, personas, monkeypatch):
+    """The response is a stream of ~64 KB pieces read lazily from the table's rows."""
+    read = []
+
+    def rows():
+        for i in range(20000):
+            read.append(i)
+            yield [i, f"Row {i}"]
+
+    monkeypatch.setitem(exports.TABLES, "many", lambda user, params: exports.Table("Many", ["n", "name"], rows()))
+    r = client_for(personas.administrator).get(reverse("reporting:download", args=["many", "csv"]))
+    assert r.streaming and not read  # nothing read before the body is
+    pieces = iter(r.streaming_content)
+    first = next(pieces)
+    assert 60_000 < len(first) < 70_000 and len(read) < 5000
+    rest = b"".join(pieces)
+    assert (first + rest).decode().splitlines()[-1] == "19999,Row 19999" and len(read) == 20000
