@@ -2,8 +2,10 @@
 
 Full size: 317 councils, 10 programmes, 60 rounds, 20,000 bids with answers, 3 assessments of
 8 criteria per bid in assessed rounds, 10,000 awards, 40,000 returns, 100,000 notifications.
-A quarter of the bids sit in one "big" round, so the staff bid list is measured at 5,000 bids
-(500 at a tenth), and a tenth in the "ranking" round (2,000 bids, 200 at a tenth). Only 317 councils exist and a council may hold one live bid per round, so the
+A quarter of the bids sit in one "big" round, the largest, so the staff bid list (a list per
+round) is measured at 5,000 bids (500 at a tenth), and a tenth in the "ranking" round (2,000
+bids, 200 at a tenth). Ten rounds are open or about to open, as on a busy day of the public list
+(two of them upcoming), the rest closed in earlier years. Only 317 councils exist and a council may hold one live bid per round, so the
 generator adds synthetic public bodies as lead organisations where a round needs more.
 Each app's part lives in its own function so the generator grows as features land.
 """
@@ -18,6 +20,8 @@ from django.utils import timezone
 
 LONDON = ZoneInfo("Europe/London")
 FULL = {"programmes": 10, "rounds": 60, "bids": 20_000, "awards": 10_000, "returns": 40_000, "notifications": 100_000}
+OPEN_ROUNDS = 10  # round 0 and the last nine; rounds 1 to 30 have been assessed
+UPCOMING = 2  # of the open ones, not open yet: on the public list with their opening date
 BATCH = 2_000
 
 
@@ -78,9 +82,15 @@ def _grants(ds: Dataset) -> None:
     for i in range(FULL["rounds"]):
         prog = programmes[i % len(programmes)]
         year = 2015 + i % 10
-        is_open = i == 0
-        opens = now - timedelta(days=10) if is_open else datetime(year, 4, 1, 9, tzinfo=LONDON)
-        closes = now + timedelta(days=20) if is_open else datetime(year, 6, 30, 12, tzinfo=LONDON)
+        is_open = i == 0 or i > FULL["rounds"] - OPEN_ROUNDS
+        if is_open:
+            upcoming = i > FULL["rounds"] - UPCOMING
+            opens = now + timedelta(days=5 + i % 7) if upcoming else now - timedelta(days=10 + i % 20)
+            closes = opens + timedelta(days=30 + i % 15)
+            year = now.year
+        else:
+            opens = datetime(year, 4, 1, 9, tzinfo=LONDON)
+            closes = datetime(year, 6, 30, 12, tzinfo=LONDON)
         rounds.append(
             Round(
                 programme=prog,
@@ -187,6 +197,8 @@ def _bids(ds: Dataset) -> None:
     total = ds.n("bids")
     big, ranking = total // 4, total // 10
     per_round = {rounds[1].pk: big, rounds[2].pk: ranking}
+    now = timezone.now()
+    per_round.update({r.pk: 0 for r in rounds if r.opens_at > now})  # upcoming: no bids yet
     rest = [r for r in rounds if r.pk not in per_round]
     left = total - big - ranking
     for i, r in enumerate(rest):
@@ -214,7 +226,7 @@ def _bids(ds: Dataset) -> None:
                     status=status,
                     reference=f"{r.reference_prefix}-{n:06d}" if status != "draft" else None,
                     reference_number=n if status != "draft" else None,
-                    submitted_at=r.closes_at - timedelta(hours=1) if status != "draft" else None,
+                    submitted_at=min(r.closes_at, now) - timedelta(hours=1) if status != "draft" else None,
                     planned_start=date(r.financial_year, 9, 1),
                     planned_end=date(r.financial_year + 1, 3, 31),
                 )

@@ -2,7 +2,8 @@
 and operation in-process and warm, print a table and write bench/results.json.
 
 Runs in a throwaway test database (test_<name>), on PostgreSQL when DATABASE_URL is set and on
-in-memory SQLite otherwise, so it never touches the data `make run` serves.
+in-memory SQLite otherwise, so it never touches the data `make run` serves. Exits 1 (after
+writing what it has) if a page or operation the results must hold is missing.
 """
 
 import argparse
@@ -15,60 +16,109 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 OUT = Path(__file__).resolve().parent / "results.json"
 SIZES = {"small": 0.1, "full": 1.0}
+# What bench/results.json must hold (the issue's names): each page at both sizes, and each
+# operation with these figures.
+REQUIRED_PAGES = (
+    "public_round_list",
+    "council_dashboard",
+    "staff_bid_list",
+    "assessor_queue",
+    "ranking",
+    "programme_portfolio",
+    "dashboard",
+)
+PAGE_KEYS = ("rows_small", "rows_full", "median_ms_small", "median_ms_full", "queries_small", "queries_full")
+REQUIRED_OPERATIONS = {
+    "ranking_2000_bids": ("median_ms", "queries"),
+    "export_360giving_100k": ("seconds", "peak_mb"),
+    "reminder_fanout_10k": ("per_second",),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale-full", type=float, default=1.0, help="fraction of the full size for 'full'")
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--out", type=Path, default=OUT, help="where to write the results (JSON)")
     args = parser.parse_args(argv)
 
     import django
 
     django.setup()
     from django.conf import settings
+    from django.test.utils import setup_databases, setup_test_environment, teardown_databases
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    setup_test_environment(debug=False)  # no query logging overhead, as in production
+    old = setup_databases(verbosity=0, interactive=False)
+    try:
+        results = measure(scales={k: v * args.scale_full for k, v in SIZES.items()}, repeat=args.repeat)
+    finally:
+        teardown_databases(old, verbosity=0)
+    write(results, args.out)
+    print_table(results)
+    print(f"\nWrote {args.out}")
+    problems = missing(results)
+    for problem in problems:
+        print(f"MISSING: {problem}")
+    return 1 if problems else 0
+
+
+def measure(*, scales: dict[str, float], repeat: int) -> dict:
+    """Build each size on the current database (emptied first) and measure it; operations run on
+    the last ("full") size only."""
     from django.core.management import call_command
     from django.db import connection
-    from django.test.utils import setup_databases, setup_test_environment, teardown_databases
 
     from bench import operations
     from bench.dataset import build
     from bench.measure import client_for, measure_page
     from bench.pages import PAGES, optional_pages, resolve
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    setup_test_environment(debug=False)  # no query logging overhead, as in production
-    old = setup_databases(verbosity=0, interactive=False)
     pages = PAGES + optional_pages()
     results: dict = {"database": connection.vendor, "pages": [], "baseline_ms": 0.0, "operations": []}
     figures: dict[str, dict] = {}
-    try:
-        for size, scale in (("small", SIZES["small"] * args.scale_full), ("full", args.scale_full)):
-            call_command("flush", interactive=False, verbosity=0)
-            print(f"Building the {size} dataset (scale {scale:g})...", flush=True)
-            ds = build(scale)
-            print(f"  {ds.counts}", flush=True)
-            for page in pages:
-                url = resolve(page, ds)
-                if url is None:
-                    print(f"  {page.name}: not available yet (no URL)", flush=True)
-                    continue
-                fig = measure_page(client_for(ds.people[page.persona]), url, args.repeat)
-                entry = figures.setdefault(page.name, {"name": page.name})
-                entry.update(
-                    {f"rows_{size}": page.rows(ds), f"median_ms_{size}": fig.median_ms, f"queries_{size}": fig.queries}
-                )
-                print(f"  {page.name}: {fig.median_ms} ms, {fig.queries} queries, {page.rows(ds)} rows", flush=True)
-            if size == "full":
-                results["operations"] = operations.run_all(ds, repeat=args.repeat)
-    finally:
-        teardown_databases(old, verbosity=0)
+    for size, scale in scales.items():
+        call_command("flush", interactive=False, verbosity=0)
+        print(f"Building the {size} dataset (scale {scale:g})...", flush=True)
+        ds = build(scale)
+        print(f"  {ds.counts}", flush=True)
+        for page in pages:
+            url = resolve(page, ds)
+            if url is None:
+                print(f"  {page.name}: not available yet (no URL)", flush=True)
+                continue
+            fig = measure_page(client_for(ds.people[page.persona]), url, repeat)
+            entry = figures.setdefault(page.name, {"name": page.name})
+            entry.update(
+                {f"rows_{size}": page.rows(ds), f"median_ms_{size}": fig.median_ms, f"queries_{size}": fig.queries}
+            )
+            print(f"  {page.name}: {fig.median_ms} ms, {fig.queries} queries, {page.rows(ds)} rows", flush=True)
+        if size == "full":
+            results["operations"] = operations.run_all(ds, repeat=repeat)
     results["baseline_ms"] = figures.pop("baseline", {}).get("median_ms_full", 0.0)
     results["pages"] = list(figures.values())
-    OUT.write_text(json.dumps(results, indent=2) + "\n")
-    print_table(results)
-    print(f"\nWrote {OUT}")
-    return 0
+    return results
+
+
+def missing(results: dict) -> list[str]:
+    """Pages, operations or figures the results should hold and do not."""
+    problems = []
+    pages = {p["name"]: p for p in results["pages"]}
+    for name in REQUIRED_PAGES:
+        absent = [k for k in PAGE_KEYS if k not in pages.get(name, {})]
+        if absent:
+            problems.append(f"page {name}: no {', '.join(absent)}")
+    operations = {op["name"]: op for op in results["operations"]}
+    for name, keys in REQUIRED_OPERATIONS.items():
+        absent = [k for k in keys if k not in operations.get(name, {})]
+        if absent:
+            problems.append(f"operation {name}: no {', '.join(absent)}")
+    return problems
+
+
+def write(results: dict, out: Path) -> None:
+    out.write_text(json.dumps(results, indent=2) + "\n")
 
 
 def print_table(results: dict) -> None:

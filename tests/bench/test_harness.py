@@ -1,0 +1,86 @@
+"""The benchmark harness itself, at a tiny scale on the test database: the generator builds the
+shape the issue asks for, and the results writer produces bench/results.json's exact shape.
+No timing is asserted: benchmarks print figures, they never pass or fail on them."""
+
+import json
+
+import pytest
+from django.db.models import Count
+
+from bench import run
+from bench.dataset import FULL, OPEN_ROUNDS, build
+
+TINY = 0.005  # 100 bids, 50 awards, 500 notifications
+
+
+@pytest.fixture
+def eager(monkeypatch):
+    """The fan-out operation starts a real worker when a broker is set; one could not see this
+    test's uncommitted data, so delivery runs in-process here."""
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+
+
+@pytest.mark.django_db
+def test_dataset_has_the_issues_shape():
+    from applications.models import Bid
+    from grants.models import Award, MonitoringReturn, Organisation, Programme, Round
+    from grants.selectors import rounds_public
+    from notifications.models import Notification
+    from scoring.models import Assessment, Score
+
+    ds = build(TINY)
+
+    assert Organisation.objects.councils().current().count() == 317 == ds.counts["councils"]
+    assert Programme.objects.filter(slug__startswith="bench-").count() == FULL["programmes"] == 10
+    assert Round.objects.filter(slug__startswith="bench-round-").count() == FULL["rounds"] == 60
+    assert Bid.objects.count() == ds.counts["bids"] == int(FULL["bids"] * TINY)
+    assert rounds_public().count() == OPEN_ROUNDS
+    # Three submitted assessments of eight criteria for every bid of every assessed round.
+    assessed = Bid.objects.filter(round_id__in=ds.assessed_round_ids)
+    assert assessed.exists() and len(ds.assessed_round_ids) == 30
+    per_bid = assessed.annotate(n=Count("assessments")).values_list("n", flat=True)
+    assert set(per_bid) == {3}
+    per_assessment = Assessment.objects.annotate(n=Count("scores")).values_list("n", flat=True)
+    assert set(per_assessment) == {8}
+    assert Score.objects.count() == 3 * 8 * assessed.count()
+    # Four quarterly returns for every award; notifications in the outbox.
+    assert Award.objects.count() == ds.counts["awards"] > 0
+    per_award = Award.objects.annotate(n=Count("returns")).values_list("n", flat=True)
+    assert set(per_award) == {4}
+    assert MonitoringReturn.objects.count() == 4 * Award.objects.count()
+    assert Notification.objects.count() == ds.counts["notifications"] == int(FULL["notifications"] * TINY)
+
+
+@pytest.mark.django_db(transaction=True)  # the fan-out's emails are queued when each batch commits
+def test_results_have_the_issues_shape(tmp_path, eager):
+    results = run.measure(scales={"small": TINY / 2, "full": TINY}, repeat=1)
+    out = tmp_path / "results.json"
+    run.write(results, out)
+    written = json.loads(out.read_text())
+
+    assert run.missing(written) == []
+    assert set(written) == {"database", "pages", "baseline_ms", "operations"}
+    assert written["database"] in ("sqlite", "postgresql")
+    assert isinstance(written["baseline_ms"], float) and written["baseline_ms"] > 0
+    pages = {p["name"]: p for p in written["pages"]}
+    assert set(run.REQUIRED_PAGES) <= set(pages)
+    for page in pages.values():
+        assert set(page) == {"name", *run.PAGE_KEYS}, page
+        assert all(isinstance(page[k], int) for k in ("rows_small", "rows_full", "queries_small", "queries_full"))
+        assert all(isinstance(page[k], float) for k in ("median_ms_small", "median_ms_full"))
+        assert page["queries_full"] > 0
+    assert pages["staff_bid_list"]["rows_full"] == int(FULL["bids"] * TINY) // 4  # the big round
+    assert pages["public_round_list"]["rows_full"] == OPEN_ROUNDS
+    operations = {op["name"]: op for op in written["operations"]}
+    for name, keys in run.REQUIRED_OPERATIONS.items():
+        assert all(isinstance(operations[name][k], int | float) for k in keys), operations[name]
+
+
+def test_missing_names_what_is_absent():
+    """The check that makes `make bench` fail when a figure is missing can itself fail."""
+    results = {"pages": [{"name": "ranking", "rows_small": 1}], "operations": [{"name": "ranking_2000_bids"}]}
+    problems = run.missing(results)
+    assert any(p.startswith("page dashboard") for p in problems)
+    assert any("ranking" in p and "median_ms_small" in p for p in problems)
+    assert any(p.startswith("operation ranking_2000_bids: no median_ms, queries") for p in problems)
+    assert any(p.startswith("operation reminder_fanout_10k") for p in problems)
