@@ -55,6 +55,7 @@ def test_joint_bid_journey(page, tmp_path: Path):
     end.get_by_label("Year").fill("2027")
     page.get_by_role("button", name="Start bid").click()
     assert page.get_by_test_id("task-list").is_visible()
+    assert page.locator("#task-details-status").inner_text() == "Completed"
     check_a11y(page)
 
     page.get_by_role("link", name="About the project").click()
@@ -91,6 +92,13 @@ def test_joint_bid_journey(page, tmp_path: Path):
     page.get_by_role("link", name="Check your answers and submit").click()
     check_a11y(page)
     assert "Get a thousand residents online" in page.locator("main").inner_text()
+    # A change link from check your answers comes back to check your answers.
+    page.get_by_role("link", name="Change What is the aim?").click()
+    check_a11y(page)
+    page.get_by_label("What is the aim?").fill("Get two thousand residents online")
+    page.get_by_role("button", name="Save and continue").click()
+    assert page.get_by_role("heading", name="Check your answers before submitting your bid").is_visible()
+    assert "Get two thousand residents online" in page.locator("main").inner_text()
     page.get_by_label("Name of the senior officer who approved this bid").fill("Jo Chief")
     page.get_by_label("Their job title").fill("Chief Executive")
     page.get_by_label("I confirm").check()
