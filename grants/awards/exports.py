@@ -33,5 +33,5 @@ def row(a) -> list:
 def award_portfolio(user, params) -> Table:
     if not perms.can_view_portfolio(user):
         raise Http404
-    qs = selectors.portfolio(user=user, **selectors.portfolio_filters(params))
+    qs = selectors.with_figures(selectors.portfolio(user=user, **selectors.portfolio_filters(params)))
     return Table("Award portfolio", HEADER, (row(a) for a in qs.iterator(chunk_size=2000)), qs.count())

@@ -17,6 +17,9 @@ from django.db.models import (
     Count,
     DecimalField,
     ExpressionWrapper,
+    F,
+    Func,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -24,8 +27,9 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, FirstValue
 from django.utils import timezone
 
 from grants import permissions as gperms
@@ -138,25 +142,28 @@ def totals(awards: QuerySet[Award]) -> dict[str, Decimal]:
     }
 
 
+def _total(model, **filters) -> Subquery:
+    """SUM(amount) over the filtered rows as a scalar subquery (a plain SQL function, so no
+    GROUP BY: one row whatever the filter)."""
+    qs = model.objects.filter(**filters).order_by().annotate(t=Func(F("amount"), function="SUM")).values("t")
+    return Subquery(qs[:1], output_field=MONEY)
+
+
 def summary(awards: QuerySet[Award]) -> dict:
-    """How many awards, and their totals as `totals` gives them, in one query: a list page
-    pays one query for its count and its totals row whatever the number of awards."""
+    """How many awards, and their totals as `totals` gives them, in one query: a list page pays
+    one query for its count and its totals row whatever the number of awards. The paid and
+    returned sums are uncorrelated subqueries (computed once, joined by the ids, not per award)."""
     ids = awards.order_by().values("pk")
     live = Q(status__in=OPEN_OR_LIVE)
-    row = (
-        Award.objects.filter(pk__in=ids)
-        .annotate(
-            paid_amount=_sum_subquery(PaymentTranche, "amount", status=TrancheStatus.PAID),
-            returned_amount=_sum_subquery(FundReturn, "amount"),
-        )
-        .aggregate(
-            count=Count("pk"),
-            awarded=Sum("amount", filter=Q(status__in=STANDING)),
-            live=Sum("amount", filter=live),
-            paid=Sum("paid_amount"),
-            paid_live=Sum("paid_amount", filter=live),
-            returned=Sum("returned_amount"),
-        )
+    paid = {"award__in": ids, "status": TrancheStatus.PAID}
+    row = Award.objects.filter(pk__in=ids).aggregate(
+        count=Count("pk"),
+        awarded=Sum("amount", filter=Q(status__in=STANDING)),
+        live=Sum("amount", filter=live),
+        # One value repeated on every row: Max just hands it through the aggregate.
+        paid=Max(_total(PaymentTranche, **paid)),
+        paid_live=Max(_total(PaymentTranche, **paid, award__status__in=OPEN_OR_LIVE)),
+        returned=Max(_total(FundReturn, award__in=ids)),
     )
     paid, returned = row["paid"] or ZERO, row["returned"] or ZERO
     return {
@@ -278,8 +285,9 @@ def portfolio_filters(params) -> dict[str, str]:
 def portfolio(
     *, user: User, round_slug: str = "", region: str = "", rag: str = "", today: date | None = None
 ) -> QuerySet[Award]:
-    """Every award the user may see (managers: their programmes; global staff: all), filtered."""
-    qs = with_figures(award_queryset(), today=today)
+    """Every award the user may see (managers: their programmes; global staff: all), filtered,
+    in the portfolio's order, without figures: `with_figures` them, or `portfolio_page` for a page."""
+    qs = award_queryset()
     if not gperms.has_global_staff_view(user):
         qs = qs.filter(round__programme_id__in=gperms.managed_programme_ids(user))
     if round_slug:
@@ -287,7 +295,41 @@ def portfolio(
     if region:
         qs = qs.filter(lead__region=region)
     if rag == "none":
-        qs = qs.filter(latest_rag__isnull=True)
+        qs = qs.exclude(pk__in=MonitoringReturn.objects.filter(status__in=REPORTED).values("award_id"))
     elif rag:
-        qs = qs.filter(latest_rag=rag)
+        qs = qs.filter(pk__in=_latest_rag_is(rag))
     return qs.order_by("round__programme__name", "round__name", "lead__short_name", "reference")
+
+
+def _latest_rag_is(rag: str) -> QuerySet:
+    """Ids of awards whose latest reported return has this RAG, in one pass over the returns
+    (a window, not a subquery per award, so filtering 10,000 awards stays cheap)."""
+    # The RAG is compared through the window (first value, latest first) so the comparison
+    # applies after the window: filtering on `rag` itself would drop the other returns first.
+    ranked = MonitoringReturn.objects.filter(status__in=REPORTED).annotate(
+        latest=Window(
+            FirstValue("rag"), partition_by=F("award_id"), order_by=[F("period__due_on").desc(), F("pk").desc()]
+        )
+    )
+    return ranked.filter(latest=rag).values("award_id")
+
+
+class PortfolioRows:
+    """The portfolio for `Paginator`: the count comes with the totals (`summary`), and a slice
+    picks the page's ids first (sort and limit without figures), then adds the figures to
+    those rows only, in one query. A deep page costs what the first page costs."""
+
+    def __init__(self, awards: QuerySet[Award], count: int, today: date | None = None):
+        self.awards, self._count, self.today = awards, count, today
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, window: slice) -> list[Award]:
+        ids = self.awards.values("pk")[window]
+        return list(
+            with_figures(award_queryset(), today=self.today).filter(pk__in=ids).order_by(*self.awards.query.order_by)
+        )

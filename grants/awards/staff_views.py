@@ -259,10 +259,10 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     get_or_404(perms.can_view_portfolio(user))
     selected = selectors.portfolio_filters(request.GET)
     awards = selectors.portfolio(user=user, **selected)
-    totals = selectors.summary(awards)
-    paginator = Paginator(awards, PORTFOLIO_PAGE_SIZE)
-    paginator.count = totals["count"]  # counted with the totals: no second COUNT query
-    page = paginator.get_page(request.GET.get("page"))
+    totals = selectors.summary(awards)  # the count comes with the totals: no COUNT query
+    page = Paginator(selectors.PortfolioRows(awards, totals["count"]), PORTFOLIO_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     rounds = Round.objects.select_related("programme").order_by("programme__name", "-opens_at")
     if not has_global_staff_view(user):
         rounds = rounds.filter(programme_id__in=managed_programme_ids(user))

@@ -1,5 +1,6 @@
 """Pages: who sees what (404 otherwise), forms that show errors, the PDF, and query counts."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -188,6 +189,25 @@ def test_portfolio_rag_filter_includes_the_red_award(personas, client_for, award
     assert award.reference in red.content.decode() and green.reference not in red.content.decode()
     none = c.get(reverse("awards:portfolio"), {"rag": "none"})
     assert [a.reference for a, _ in none.context["rows"]] == [green.reference]
+
+
+def test_portfolio_rag_filter_reads_the_latest_return_only(personas, client_for, award):
+    from grants.awards.monitoring import return_submit
+
+    later = ReturnPeriodFactory(
+        round=personas.round, title="Quarter 2", due_on=award.returns.get().period.due_on + timedelta(days=90)
+    )
+    s.returns_create(award=award)
+    q1, q2 = award.returns.get(period__title="Quarter 1"), award.returns.get(period=later)
+    # Sent in the other order: the latest is the later period, not the later submission.
+    return_submit(mreturn=q2, actor=personas.lead_officer, rag=Rag.GREEN, commentary="", values={})
+    return_submit(mreturn=q1, actor=personas.lead_officer, rag=Rag.RED, commentary="Slipped", values={})
+    c = client_for(personas.programme_manager)
+    refs = {
+        rag: [a.reference for a, _ in c.get(reverse("awards:portfolio"), {"rag": rag}).context["rows"]]
+        for rag in ("red", "green")
+    }
+    assert refs == {"red": [], "green": [award.reference]}
 
 
 def test_portfolio_query_count_is_fixed(personas, client_for, django_assert_max_num_queries):
