@@ -201,6 +201,9 @@ class RoundForm(GovFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.programme = programme
         self.fields["prospectus_document"].widget = forms.FileInput(attrs={"accept": ".pdf,.docx,.odt"})
+        if self.instance.prospectus_document:
+            current = self.instance.prospectus_document.name.rsplit("/", 1)[-1]
+            self.fields["prospectus_document"].help_text = f"A PDF, DOCX or ODT file. Leave empty to keep {current}"
         if self.instance.pk:
             self.initial.setdefault("eligible_kinds", self.instance.eligible_kinds)
             self.initial.setdefault("eligible_regions", self.instance.eligible_regions)

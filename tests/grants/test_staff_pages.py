@@ -433,3 +433,24 @@ def test_staff_find_their_way_from_a_round_to_its_bids_assessment_and_monitoring
             assert client_for(personas.programme_manager).get(link).status_code == 200, link
     council_html = client_for(personas.lead_officer).get(reverse("grants:round_detail", args=[slug])).text
     assert 'data-testid="staff-links"' not in council_html
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"name": ""}, "Enter the programme name"),
+        ({"slug": ""}, "Enter the web address"),
+        ({"code": ""}, "Enter the programme code"),
+        ({"funder": ""}, "Select the funder"),
+        ({"funder": "0"}, "Select the funder from the list"),
+        ({"name": "Other programme"}, "A programme with this name already exists"),
+        ({"slug": "other-programme"}, "A programme with this web address already exists"),
+        ({"code": "x" * 21}, "Programme code must be 20 characters or fewer"),
+    ],
+)
+def test_programme_form_messages_name_the_field(personas, client_for, overrides, message):
+    data = {"name": "Design", "slug": "design", "code": "DPS", "funder": personas.programme.funder.pk, **overrides}
+    response = client_for(personas.administrator).post(reverse("grants:staff_programme_create"), data)
+    assert response.status_code == 200
+    assert message in response.text
+    assert "This field is required" not in response.text
