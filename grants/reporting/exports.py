@@ -17,6 +17,8 @@ from decimal import Decimal
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone
 
+from grants.models import AwardStatus, OrgKind
+
 from . import forms, selectors
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -224,14 +226,17 @@ AWARD_HEADER = [
 ]  # fmt: skip
 
 
+KIND_LABELS, STATUS_LABELS = dict(OrgKind.choices), dict(AwardStatus.choices)  # get_FOO_display() per row is slow
+
+
 def award_row(a) -> list:
     from grants.awards.selectors import figures
 
     f = figures(a)
     return [
         a.reference, a.round.programme.name, a.round.name, a.round.financial_year_label, a.lead.name, a.lead.code or "",
-        a.lead.region, a.lead.get_kind_display(), a.get_status_display(), a.award_date, f["awarded"], f["paid"],
-        f["returned"], f["net"], f["outstanding"], (a.latest_rag or "").capitalize(),
+        a.lead.region, KIND_LABELS.get(a.lead.kind, a.lead.kind), STATUS_LABELS.get(a.status, a.status), a.award_date,
+        f["awarded"], f["paid"], f["returned"], f["net"], f["outstanding"], (a.latest_rag or "").capitalize(),
     ]  # fmt: skip
 
 
