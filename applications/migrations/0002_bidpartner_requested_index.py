@@ -5,16 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0001_initial'),
-        ('grants', '0006_council_aliases'),
+        ("applications", "0001_initial"),
+        ("grants", "0006_council_aliases"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='bidpartner',
-            index=models.Index(condition=models.Q(('status', 'requested')), fields=['bid'], name='bidpartner_requested'),
+            model_name="bidpartner",
+            index=models.Index(
+                condition=models.Q(("status", "requested")), fields=["bid"], name="bidpartner_requested"
+            ),
         ),
     ]
