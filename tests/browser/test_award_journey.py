@@ -1,6 +1,7 @@
-"""The council signatory accepts an offer and sends an Amber return; the manager asks for
-changes; the council resubmits; the manager approves; finance records a payment with a TOTP
-code. axe runs on every page."""
+"""The manager sets the offer's conditions and splits the payment over two tranches; the council
+signatory accepts the offer and sends an Amber return; the manager asks for changes; the council
+resubmits; the manager approves; finance records a payment with a TOTP code. axe runs on every
+page."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -39,9 +40,36 @@ def test_award_journey(page):
     StaffRole.objects.create(user=finance, role=StaffRole.Role.FINANCE_OFFICER)
     enable_mfa(pm)
     enable_mfa(finance)
-    award = AwardFactory(round=rnd, lead=lead, title="Nudging recycling", amount=Decimal("30000"))
+    award = AwardFactory(
+        round=rnd,
+        lead=lead,
+        title="Nudging recycling",
+        amount=Decimal("30000"),
+        respond_by=timezone.localdate() + timedelta(days=28),
+    )
     ReturnPeriodFactory(round=rnd, title="Quarter 1", due_on=timezone.localdate() + timedelta(days=20))
     RoundOutputFactory(round=rnd, kind="savings", unit="pounds")
+
+    # The manager sets the conditions and splits the £30,000 into two tranches.
+    sign_in_staff(page, pm)
+    page.goto(award.get_absolute_url())
+    page.get_by_role("link", name="Offer terms").click()
+    check_a11y(page)
+    page.get_by_label("Conditions").fill("Share the trial results with other councils.")
+    page.get_by_role("button", name="Save the terms").click()
+    assert page.get_by_test_id("award-status").inner_text() == "Offered"  # saved: back on the award
+    page.get_by_role("link", name="Plan payments").click()
+    check_a11y(page)
+    page.get_by_role("button", name="Add another tranche").click()
+    check_a11y(page)
+    assert page.locator("input[name$='-amount']").count() == 3
+    page.get_by_label("Tranche 1 amount").fill("10000")
+    page.get_by_label("Tranche 2 amount").fill("20000")
+    page.get_by_label("Tranche 2 due date").fill(f"{timezone.localdate() + timedelta(days=200):%Y-%m-%d}")
+    page.get_by_role("button", name="Save payment schedule").click()
+    check_a11y(page)
+    assert [t.amount for t in award.tranches.order_by("number")] == [Decimal("10000"), Decimal("20000")]
+    sign_out(page)
 
     # The signatory accepts the offer.
     sign_in(page, signatory.email, f.PASSWORD)
@@ -51,6 +79,7 @@ def test_award_journey(page):
     check_a11y(page)
     page.get_by_role("link", name="Offer letter").click()
     check_a11y(page)
+    assert "Share the trial results with other councils." in page.get_by_test_id("conditions").inner_text()
     page.go_back()
     page.get_by_role("link", name="Review and accept the offer").click()
     check_a11y(page)
@@ -123,7 +152,7 @@ def test_award_journey(page):
     sign_in_staff(page, finance)
     page.goto(award.get_absolute_url())
     check_a11y(page)
-    page.get_by_role("link", name="Record payment").click()
+    page.get_by_role("link", name="Record payment for tranche 1").click()
     check_a11y(page)
     page.get_by_label("Payment reference").fill("BACS-2026-001")
     page.get_by_label("Code from your authenticator app").fill("000000")
@@ -135,7 +164,8 @@ def test_award_journey(page):
     page.get_by_role("button", name="Approve and record payment").click()
     check_a11y(page)
     assert page.get_by_test_id("award-status").inner_text() == "Active"
-    tranche = award.tranches.get()
+    tranche = award.tranches.get(number=1)
+    assert tranche.status == TrancheStatus.PAID and tranche.amount == Decimal("10000")
     assert tranche.status == TrancheStatus.PAID and tranche.payment_reference == "BACS-2026-001"
     award.refresh_from_db()
     assert award.status == AwardStatus.ACTIVE
