@@ -1,12 +1,17 @@
-"""`reminder_fanout_10k`: 10,000 deadline reminders through `notify()` and a real Celery worker.
+"""`reminder_fanout_10k`: 10,000 deadline reminders through the reminder path and a real worker.
 
-With CELERY_BROKER_URL set and the bench on PostgreSQL, a worker (`celery -A config worker`)
-starts as a subprocess against the bench's own database, consuming a queue private to this run
-(so no other worker on the same Redis picks the tasks up), with an email backend that discards
-messages. The figure is reminders per second from the first `notify()` call until the last email
-is marked sent in the database (queueing, broker, worker, rendering and the outbox update all
-inside it). Without a broker, or on SQLite (a worker cannot see an in-memory database), delivery
-runs eagerly in-process and the result says `"worker": "eager"`.
+The reminders take the path the hourly job takes: a provider registered with
+`notifications.reminders.provider` finds them (10,000 deadline reminders to the bench's council
+officers) and `notifications.reminders.send_due()` writes them to the outbox and queues their
+delivery; only the bench's provider is registered for the run, so the figure is about these
+10,000 alone. With CELERY_BROKER_URL set and the bench on PostgreSQL, a worker
+(`celery -A config worker`, production settings: DJANGO_DEBUG=0) starts as a subprocess against
+the bench's own database, consuming a queue private to this run (so no other worker on the same
+Redis picks the tasks up), with an email backend that discards messages. The figure is reminders
+per second from the call to `send_due()` until the last email is marked sent in the database
+(provider, outbox writes, queueing, broker, worker, rendering and the outbox update all inside
+it). Without a broker, or on SQLite (a worker cannot see an in-memory database), delivery runs
+eagerly in-process and the result says `"worker": "eager"`.
 """
 
 import os
@@ -18,13 +23,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from bench.dataset import Dataset
+from grants.dates import govuk_when
 
 COUNT = 10_000
-BATCH = 500  # notify() calls per transaction; emails are queued when each commits
 TIMEOUT = 900  # seconds to wait for the last email
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,27 +64,43 @@ def run(ds: Dataset, repeat: int) -> list[dict]:
 def _fanout(ds: Dataset) -> dict:
     from django.core import mail
 
-    from grants.models import User
+    from notifications import reminders
     from notifications.models import Channel, Notification, Status
-    from notifications.services import notify
 
-    recipients = list(User.objects.filter(email__startswith="bench.officer", is_active=True).order_by("pk"))
     count = ds.n("notifications") // 10 if ds.scale < 1 else COUNT
     key = f"bench-fanout-{time.time_ns()}"
     closes = timezone.now() + timedelta(days=3)
-    start = time.perf_counter()
-    started_at = timezone.now()
-    for first in range(0, count, BATCH):
-        with transaction.atomic():
-            for i in range(first, min(count, first + BATCH)):
-                notify(
-                    recipient=recipients[i % len(recipients)],
-                    event="deadline_approaching",
-                    context={"round_name": "Bench round", "closes_at": closes, "when": "in 3 days", "reference": ""},
-                    dedupe_key=f"{key}:{i}",
-                    url="/bids/",
-                )
-    queued_s = time.perf_counter() - start
+
+    def bench_deadlines(now):
+        """What a deadline provider does: read the recipients, yield one reminder per bid and officer."""
+        from grants.models import User
+
+        people = list(User.objects.filter(email__startswith="bench.officer", is_active=True).order_by("pk"))
+        for i in range(count):
+            yield reminders.Reminder(
+                recipient=people[i % len(people)],
+                event="deadline_approaching",
+                context={
+                    "round_name": "Bench round",
+                    "closes_at": govuk_when(closes),
+                    "when": reminders.when_words(closes, now),
+                    "reference": "",
+                },
+                dedupe_key=f"{key}:{i}",
+                url="/bids/",
+                programme_id=None,
+            )
+
+    registered = reminders._PROVIDERS
+    reminders._PROVIDERS = {}
+    try:
+        reminders.provider(bench_deadlines)
+        start = time.perf_counter()
+        started_at = timezone.now()
+        written = sum(reminders.send_due().values())
+        queued_s = time.perf_counter() - start
+    finally:
+        reminders._PROVIDERS = registered
     emails = Notification.objects.filter(channel=Channel.EMAIL, dedupe_key__startswith=key)
     deadline = time.monotonic() + TIMEOUT
     while time.monotonic() < deadline:
@@ -95,7 +116,7 @@ def _fanout(ds: Dataset) -> dict:
     mail.outbox = []  # eager delivery in-process fills the locmem outbox
     return {
         "per_second": round(n_sent / seconds, 1) if seconds else 0.0,
-        "reminders": count,
+        "reminders": written,
         "emails_sent": n_sent,
         "emails_failed": emails.filter(status=Status.FAILED).count(),
         "queue_seconds": round(queued_s, 2),
@@ -121,6 +142,10 @@ def _start_worker(queue: str) -> tuple[subprocess.Popen, str]:
         "DATABASE_URL": _database_url(),
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "DJANGO_LOG_LEVEL": "WARNING",
+        # Production settings: with DEBUG on, Django keeps every query of the worker in memory.
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or f"bench-{os.getpid()}-{time.time_ns()}",
+        "DJANGO_ALLOWED_HOSTS": os.environ.get("DJANGO_ALLOWED_HOSTS") or "localhost",
     }
     cmd = [
         str(Path(sys.executable).with_name("celery")),

@@ -232,53 +232,70 @@ def _send(*, to: str, subject: str, text: str, html: str, connection=None) -> No
     message.send(fail_silently=False)
 
 
-def deliver(*, notification_id: int, connection=None) -> tuple[str, int | None]:
+def deliver(*, notification_id: int, connection=None, row: Notification | None = None) -> tuple[str, int | None]:
     """Send one queued email. Returns (outcome, retry in seconds or None).
 
-    The row stays locked while it is sent, so a second worker given the same id waits, then
-    sees it sent and does nothing. `connection`: an open email connection to reuse (a batch).
+    One UPDATE claims the row (queued to sent, one more attempt) and holds its lock while the
+    email goes; the commit comes after the send. A second worker given the same id waits on the
+    lock, then finds the row no longer queued and does nothing; a worker that dies mid-send
+    rolls back and leaves it queued. A failed send rewrites the row, in the same transaction,
+    as queued for a retry or failed. `connection`: an open email connection to reuse; `row`: the
+    row read beforehand (a batch reads all of its rows in one query).
     """
+    n = row or Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    if n is None or n.channel != Channel.EMAIL:
+        return "skipped", None
     with transaction.atomic():
-        n = (
-            Notification.objects.select_for_update(of=("self",))
-            .select_related("recipient")
-            .filter(pk=notification_id, channel=Channel.EMAIL)
-            .first()
+        claimed = Notification.objects.filter(pk=n.pk, status=Status.QUEUED).update(
+            status=Status.SENT, sent_at=timezone.now(), next_attempt_at=None, attempts=F("attempts") + 1
         )
-        if n is None or n.status != Status.QUEUED:
+        if not claimed:
             return "skipped", None
-        n.attempts += 1
         try:
             if not n.recipient.email:
                 raise ValueError("The recipient has no email address")
             subject, text, html = render_email(n)
             _send(to=n.recipient.email, subject=subject, text=text, html=html, connection=connection)
         except Exception as exc:  # any failure of the backend is recorded and retried
-            n.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if n.attempts >= max_attempts():
-                n.status, n.next_attempt_at, delay = Status.FAILED, None, None
-                logger.error("Notification %s failed for good: %s", n.pk, n.last_error)
-            else:
-                delay = retry_delay(n.attempts)
-                n.next_attempt_at = timezone.now() + timedelta(seconds=delay)
-            n.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-            return ("failed" if delay is None else "retry"), delay
-        n.status, n.sent_at, n.next_attempt_at = Status.SENT, timezone.now(), None
-        n.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at"])
+            return _record_failure(n.pk, exc)
         return "sent", None
+
+
+def _record_failure(pk: int, exc: Exception) -> tuple[str, int | None]:
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    attempts = Notification.objects.filter(pk=pk).values_list("attempts", flat=True).get()
+    if attempts >= max_attempts():
+        status, next_at, delay = Status.FAILED, None, None
+        logger.error("Notification %s failed for good: %s", pk, error)
+    else:
+        delay = retry_delay(attempts)
+        status, next_at = Status.QUEUED, timezone.now() + timedelta(seconds=delay)
+    Notification.objects.filter(pk=pk).update(status=status, sent_at=None, next_attempt_at=next_at, last_error=error)
+    return ("failed" if delay is None else "retry"), delay
 
 
 def deliver_many(*, notification_ids: Iterable[int]) -> list[tuple[int, str, int | None]]:
     """Send a batch of queued emails over one connection to the mail server (one SMTP login,
-    not one per email). Each row is still locked, checked and committed on its own, so a batch
-    run twice, or overlapping a single delivery of the same row, sends each email once.
-    Returns (id, outcome, retry delay) per row."""
+    not one per email), reading the batch's rows in one query. Each row is still claimed,
+    checked and committed on its own (`deliver`), so a batch run twice, or overlapping a single
+    delivery of the same row, sends each email once. Returns (id, outcome, retry delay) per row."""
+    ids = list(notification_ids)
+    rows = {
+        n.pk: n
+        for n in Notification.objects.select_related("recipient").filter(
+            pk__in=ids, channel=Channel.EMAIL, status=Status.QUEUED
+        )
+    }
     connection = get_connection()
     results = []
     try:
-        _open(connection)
-        for pk in notification_ids:
-            outcome, delay = deliver(notification_id=pk, connection=connection)
+        if rows:
+            _open(connection)
+        for pk in ids:
+            if pk not in rows:  # sent, failed or gone already: no transaction needed
+                results.append((pk, "skipped", None))
+                continue
+            outcome, delay = deliver(notification_id=pk, connection=connection, row=rows[pk])
             if outcome in ("retry", "failed"):  # a failed send can leave the session unusable
                 connection.close()
                 _open(connection)

@@ -91,3 +91,18 @@ def test_two_workers_delivering_the_same_row_send_once(settings, monkeypatch):
     assert len(mail.outbox) == 1
     email.refresh_from_db()
     assert email.status == Status.SENT and email.attempts == 1
+
+
+def test_two_workers_delivering_the_same_batch_send_each_email_once(settings, monkeypatch):
+    from notifications.services import deliver_many
+
+    settings.EMAIL_BACKEND = "tests.notifications.backends.SlowBackend"
+    monkeypatch.setattr("notifications.services._enqueue_on_commit", lambda pk: None)
+    ids = [
+        notify(recipient=CouncilOfficerFactory(), event="outcome", context={"reference": "X"}, dedupe_key="o").pk
+        for _ in range(3)
+    ]
+    outcomes = _in_threads(lambda: [o for _, o, _ in deliver_many(notification_ids=ids)])
+    assert sorted(o for run in outcomes for o in run) == ["sent"] * 3 + ["skipped"] * 3
+    assert len(mail.outbox) == 3
+    assert set(Notification.objects.filter(pk__in=ids).values_list("status", "attempts")) == {(Status.SENT, 1)}
