@@ -1,11 +1,14 @@
 """Hostile and random data posted to every form of the project: never a 500.
 
-Forms are discovered, not listed: every URL pattern (tests/security/urlwalk.py) is read as a
-persona the access matrix says may use it, and each <form> on the page gives its action, method
-and field names. Hypothesis then sends fuzzed values for those names (text, unicode, huge strings,
-numbers as text, negative money, impossible dates, NUL bytes, several values for one name, random
-files) and every answer must be the page again (200, with errors), a redirect, or 404 when a
-tampered id names nothing the user may see; a GET form (a filter) must answer 200. Each POST is rolled back, so every example meets the same world.
+Forms are discovered, not listed: every URL pattern (tests/security/urlwalk.py) is read as every
+persona the access matrix lets in (each may see different forms: a chair's, a signatory's), and
+each <form> on the page gives its action, method and field names; a form several personas see is
+fuzzed once, as the first of them. Hypothesis then sends fuzzed values for those names (text,
+unicode, huge strings, numbers as text, negative money, impossible dates, NUL bytes, several
+values for one name, random files) and every answer must be the page again with the GOV.UK error
+summary (or a success page), a redirect, or 404 when a tampered id names nothing the user may
+see; a GET form (a filter) must answer 200. Each POST is rolled back, so every example meets the
+same world.
 """
 
 import os
@@ -92,33 +95,29 @@ class _FormParser(HTMLParser):
             self._current = None
 
 
-def _persona_for(name: str) -> str | None:
+def readers(name: str) -> list[str]:
+    """Every persona the access matrix lets in (200), signed-in ones first."""
     row = EXPECTED.get(name, {})
-    for who in PERSONAS[1:] + PERSONAS[:1]:
-        if row.get(who) == 200:
-            return who
-    return None
+    return [who for who in PERSONAS[1:] + PERSONAS[:1] if row.get(who) == 200]
 
 
 def discover(world, by_persona) -> list[Form]:
     found: dict[tuple, Form] = {}
     for pattern in patterns():
-        who = _persona_for(pattern.name)
-        if who is None:
-            continue
         url = url_for(pattern, world)
-        response = isolated(by_persona[who], "get", url)
-        if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
-            continue
-        parser = _FormParser()
-        parser.feed(response.content.decode())
-        for form in parser.forms:
-            action = form["action"] if form["action"].startswith("/") else url
-            if action.startswith("/accounts/") or not form["fields"]:
+        for who in readers(pattern.name):
+            response = isolated(by_persona[who], "get", url)
+            if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
                 continue
-            fields = tuple(sorted(form["fields"].items()))
-            key = (action, form["method"], tuple(n for n, _ in fields))
-            found.setdefault(key, Form(pattern.name, who, action, form["method"], fields))
+            parser = _FormParser()
+            parser.feed(response.content.decode())
+            for form in parser.forms:
+                action = form["action"] if form["action"].startswith("/") else url
+                if action.startswith("/accounts/") or not form["fields"]:
+                    continue
+                fields = tuple(sorted(form["fields"].items()))
+                key = (action, form["method"], tuple(n for n, _ in fields))
+                found.setdefault(key, Form(pattern.name, who, action, form["method"], fields))
     return list(found.values())
 
 
@@ -164,6 +163,8 @@ def _sweep(form: Form, client) -> None:
             for name, kind in form.fields
         }
         _send(form, client, data)
+        if _buttons(form) & set(data):
+            _send(form, client, {k: v for k, v in data.items() if k not in _buttons(form)})
 
 
 def _oversize(data: dict) -> bool:
@@ -174,22 +175,53 @@ def _oversize(data: dict) -> bool:
     return size > django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
+# What a POST answered with 200 must show: the GOV.UK error summary, or that it worked.
+ERROR_SUMMARY = b"govuk-error-summary"
+SUCCESS = (b"govuk-notification-banner--success", b"govuk-panel--confirmation")
+# Buttons whose POST legitimately answers 200 with neither, each with the reason:
+# (URL name of the page showing the form, the button's name) -> why. The sweep also posts these
+# forms without the button, so their saving path is still checked.
+SHOWS_NO_ERRORS: dict[tuple[str, str], str] = {
+    ("awards:tranches", "add_row"): "'Add another tranche' shows the plan again with one more row; nothing is saved",
+}
+
+
+def _buttons(form: Form) -> set[str]:
+    return {button for page, button in SHOWS_NO_ERRORS if page == form.page}
+
+
+def _explained(form: Form, body: bytes, data: dict) -> bool:
+    if ERROR_SUMMARY in body or any(marker in body for marker in SUCCESS):
+        return True
+    return bool(_buttons(form) & set(data))
+
+
 def _send(form: Form, client, data: dict) -> None:
     if form.method == "post":
         response = isolated(client, "post", form.action, data=data)
         # 404: a tampered id (a button's value) names nothing this user may see; 400: a body over
         # DATA_UPLOAD_MAX_MEMORY_SIZE, refused by Django before any view runs (templates/400.html).
-        ok = response.status_code in (200, 302, 404) or (response.status_code == 400 and _oversize(data))
+        ok = response.status_code in (302, 404) or (response.status_code == 400 and _oversize(data))
+        if response.status_code == 200:
+            ok = _explained(form, response.content, data)
+            if not ok:
+                raise AssertionError(
+                    f"POST {form.action} (form on {form.page}) as {form.persona}: 200 without an error "
+                    f"summary or a success message, with {_shown(data)!r}"
+                )
     else:
         plain = {k: v for k, v in data.items() if not isinstance(v, SimpleUploadedFile)}
         response = isolated(client, "get", form.action, data=plain)
         ok = response.status_code == 200
     if not ok:
-        shown = {k: (v[:80] + "…" if isinstance(v, str) and len(v) > 80 else v) for k, v in data.items()}
         raise AssertionError(
             f"{form.method.upper()} {form.action} (form on {form.page}) as {form.persona}: "
-            f"{response.status_code} with {shown!r}"
+            f"{response.status_code} with {_shown(data)!r}"
         )
+
+
+def _shown(data: dict) -> dict:
+    return {k: (v[:80] + "…" if isinstance(v, str) and len(v) > 80 else v) for k, v in data.items()}
 
 
 @pytest.fixture
