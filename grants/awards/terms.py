@@ -19,10 +19,11 @@ def _iso(value: date | None) -> str:
 
 
 def snapshot(award: Award) -> dict:
-    """The offer's terms as they stand now (JSON-safe)."""
+    """The offer's terms as they stand now (JSON-safe; lists in a fixed order, so the same terms
+    always give the same digest however they were fetched)."""
     return {
         "lead": award.lead.name,
-        "partners": [p.name for p in award.partners.all()],
+        "partners": sorted(p.name for p in award.partners.all()),
         "amount": str(award.amount),
         "scope": award.scope,
         "conditions": award.conditions,
@@ -50,7 +51,7 @@ def snapshot(award: Award) -> dict:
         ],
         "targets": [
             {"output": t.output.name, "unit": t.output.unit, "target": str(t.target)}
-            for t in award.output_targets.all()
+            for t in sorted(award.output_targets.all(), key=lambda t: (t.output.order, t.output_id))
         ],
     }
 

@@ -13,7 +13,7 @@ from grants.awards import payments as p
 from grants.awards import services as s
 from grants.models import AuditEvent, AwardStatus
 
-from .factories import AwardFactory, MilestoneFactory, ReturnPeriodFactory
+from .factories import AwardFactory, MilestoneFactory, ReturnPeriodFactory, RoundOutputFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -103,6 +103,12 @@ def test_accepted_terms_are_stored_and_shown_after_replanning(personas, client_f
 
 
 def test_terms_changed_while_reading_are_not_accepted(personas, client_for, offered):
+    from grants.models import OutputTarget
+
+    offered.partners.add(personas.partner_org, personas.other_org)
+    for kind, label in (("custom", "Trees"), ("savings", "")):
+        output = RoundOutputFactory(round=personas.round, kind=kind, label=label)
+        OutputTarget.objects.create(award=offered, output=output, target=Decimal("100"))
     c = client_for(personas.signatory)
     url = reverse("awards:accept", args=[offered.pk])
     c.get(url)
