@@ -9,14 +9,18 @@ latest submitted scores:
 S_all: sum of score x weight over the assessors' current rows; S_moderated: the same over the
 criteria that have a moderated score; M: sum of moderated score x weight; n: assessors who
 submitted; D: sum of maximum x weight over the round's weighted criteria. Without moderation
-this is the mean of the assessors' percentages.
+this is the mean of the assessors' percentages (as stored on each assessment, to two places),
+which is what the ranking reads for an unmoderated bid: no score rows needed.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection, transaction
 from django.db.models import (
     Avg,
+    BooleanField,
     Case,
     Count,
     Exists,
@@ -68,49 +72,63 @@ def _agg(qs, key: str, expr, output=None):
     return Subquery(qs.values(key).annotate(v=expr).values("v")[:1], output_field=output)
 
 
-def scored_bids(round: FundingRound) -> QuerySet:
-    """Every live bid of the round, annotated with n_assessed, mean_pct, spread, final_pct, gateway_failed."""
+def scored_bids(round: FundingRound, *, detail: bool = False) -> QuerySet:
+    """Every live bid of the round, annotated with mean_pct, spread, final_pct, gateway_failed and
+    has_moderation; with `detail`, also n_assessed, min_pct and max_pct (the moderation table).
+
+    Each annotation is a correlated subquery over the bid's few assessments, which store their
+    weighted percentage and gateway result at submission. Only a moderated bid (the Case arms
+    PostgreSQL evaluates lazily) reads its score rows: (S_all - S_moderated) / n in one pass,
+    where gateway and moderated criteria count nothing. An unmoderated bid's final score is the
+    mean of its assessors' percentages. No annotation refers to another, since the ORM would
+    inline the referenced subquery again.
+    """
     denominator = weighted_denominator(round) or 1
     assessed = _valid_assessments()
-    weighted = _current_scores().exclude(criterion__scale="pass_fail")
     moderated = ModeratedScore.objects.filter(bid=OuterRef("pk"), is_current=True)
+    moderated_gateway = moderated.filter(criterion__scale="pass_fail")
     product = F("score") * F("criterion__weight")
-    n = Coalesce(_agg(assessed, "bid", Count("pk"), IntegerField()), 0)
-    s_all = Coalesce(_agg(weighted, "assessment__bid", Sum(product), IntegerField()), 0)
-    s_mod = Coalesce(
-        _agg(weighted.filter(Exists(_moderated_here())), "assessment__bid", Sum(product), IntegerField()), 0
+    counted = Case(
+        When(criterion__scale="pass_fail", then=Value(0)),
+        When(Exists(_moderated_here()), then=Value(0)),
+        default=product,
+        output_field=IntegerField(),
     )
+    as_float = FloatField()
+    per_assessor = Cast(Sum(counted), as_float) / Cast(Count("assessment", distinct=True), as_float)
+    assessors_part = _agg(_current_scores(), "assessment__bid", per_assessor, as_float)
     m = Coalesce(_agg(moderated.exclude(criterion__scale="pass_fail"), "bid", Sum(product), IntegerField()), 0)
+    moderated_final = Round((assessors_part + Cast(m, as_float)) * Value(100.0) / Value(float(denominator)), 4)
     fail_by_assessor = (
         _current_scores().filter(criterion__scale="pass_fail", score=0).exclude(Exists(_moderated_here()))
     )
-    fail_by_moderator = moderated.filter(criterion__scale="pass_fail", score=0)
-    as_float = FloatField()
-    return (
+    assessor_failed = Case(
+        When(Exists(moderated_gateway), then=Exists(fail_by_assessor)),
+        default=Exists(assessed.filter(gateway_failed=True)),
+        output_field=BooleanField(),
+    )
+    qs = (
         live_bids(round)
         .select_related("lead", "decision")
         .annotate(
-            n_assessed=n,
             mean_pct=_agg(assessed, "bid", Avg("percentage"), as_float),
-            min_pct=_agg(assessed, "bid", Min("percentage"), as_float),
-            max_pct=_agg(assessed, "bid", Max("percentage"), as_float),
-            gateway_failed=Exists(fail_by_assessor) | Exists(fail_by_moderator),
+            spread=Round(_agg(assessed, "bid", Max("percentage") - Min("percentage"), as_float), 2),
+            gateway_failed=assessor_failed | Exists(moderated_gateway.filter(score=0)),
             has_moderation=Exists(moderated),
-        )
-        .annotate(
-            spread=Round(F("max_pct") - F("min_pct"), 2),
             final_pct=Case(
-                When(n_assessed=0, then=Value(None)),
-                default=Round(
-                    (Cast(s_all - s_mod, as_float) / Cast(F("n_assessed"), as_float) + Cast(m, as_float))
-                    * Value(100.0)
-                    / Value(float(denominator)),
-                    4,
-                ),
+                When(Exists(moderated), then=moderated_final),
+                default=Round(_agg(assessed, "bid", Avg("percentage"), as_float), 4),
                 output_field=as_float,
             ),
         )
     )
+    if detail:
+        qs = qs.annotate(
+            n_assessed=Coalesce(_agg(assessed, "bid", Count("pk"), IntegerField()), 0),
+            min_pct=_agg(assessed, "bid", Min("percentage"), as_float),
+            max_pct=_agg(assessed, "bid", Max("percentage"), as_float),
+        )
+    return qs
 
 
 def ranking_queryset(round: FundingRound) -> QuerySet:
@@ -136,6 +154,32 @@ class RankingRow:
     running_total: Decimal | None
     above_line: bool
     decision: Decision | None
+
+    # Ready-made text for the ranking page: thousands of rows through floatformat and the
+    # template's number localisation cost more than the query that ranked them.
+    @property
+    def final_text(self) -> str:
+        return "Not scored" if self.final is None else f"{self.final}%"
+
+    @property
+    def spread_text(self) -> str:
+        return "–" if self.spread is None else str(self.spread)
+
+    @property
+    def requested_text(self) -> str:
+        return pounds(self.bid.amount_requested)
+
+    @property
+    def amount_text(self) -> str:
+        return pounds(self.amount)
+
+    @property
+    def running_text(self) -> str:
+        return "–" if self.running_total is None else pounds(self.running_total)
+
+
+def pounds(value: Decimal) -> str:
+    return f"£{value:,.2f}"
 
 
 @dataclass
@@ -212,14 +256,30 @@ def _has_decision(bid) -> bool:
         return False
 
 
+@contextmanager
+def without_jit():
+    """PostgreSQL's JIT compiler judges the ranking's correlated subqueries expensive (one per
+    bid) and spends seconds compiling a query that runs in well under one: turn it off for
+    this transaction only. Other databases have nothing to turn off."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 def ranking_for_round(round: FundingRound) -> Ranking:
-    return funding_line(bids=list(ranking_queryset(round)), budget=round.budget)
+    with without_jit():
+        bids = list(ranking_queryset(round))
+    return funding_line(bids=bids, budget=round.budget)
 
 
 def moderation_queue(round: FundingRound, threshold: Decimal) -> QuerySet:
     """Bids whose assessors' totals differ by more than the threshold, or that have been moderated."""
     return (
-        scored_bids(round)
+        scored_bids(round, detail=True)
         .filter(Q(n_assessed__gte=2, spread__gt=float(threshold)) | Q(has_moderation=True))
         .order_by(F("spread").desc(nulls_last=True), "reference")
     )
@@ -229,20 +289,33 @@ def moderation_for(*, user: User, round: FundingRound) -> list:
     """The moderation queue as this user may see it: a chair never sees a bid they are conflicted on."""
     from .permissions import can_manage_round, conflicted_bid_ids, panel_for
 
-    bids = list(moderation_queue(round, panel_for(round).moderation_threshold))
+    with without_jit():
+        bids = list(moderation_queue(round, panel_for(round).moderation_threshold))
     if not can_manage_round(user, round):
         conflicted = conflicted_bid_ids(user=user, round=round)
         bids = [b for b in bids if b.pk not in conflicted]
     return bids
 
 
-def assessor_queue(*, user: User, round: FundingRound, exclude_bid_ids: set[int]) -> list[Assignment]:
-    return list(
+def assessor_queue(*, user: User, round: FundingRound, exclude_bid_ids: set[int]) -> QuerySet:
+    """The assessor's own assignments (never a conflicted bid), for the paginated queue page."""
+    return (
         Assignment.objects.filter(assessor=user, bid__round=round, withdrawn_at__isnull=True)
         .exclude(bid_id__in=exclude_bid_ids)
         .select_related("bid", "bid__lead", "assessment")
         .order_by("bid__reference", "bid_id")
     )
+
+
+def queue_summary(queue: QuerySet) -> dict[str, int]:
+    """How many bids on the queue are not started, in progress and submitted: one query."""
+    counts = queue.aggregate(
+        total=Count("pk"),
+        submitted=Count("pk", filter=Q(assessment__submitted_version__gt=0)),
+        in_progress=Count("pk", filter=Q(assessment__isnull=False, assessment__submitted_version=0)),
+    )
+    counts["not_started"] = counts["total"] - counts["submitted"] - counts["in_progress"]
+    return counts
 
 
 def assignment_table(round: FundingRound) -> list:

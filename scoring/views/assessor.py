@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -12,6 +13,8 @@ from .. import selectors, services
 from ..forms import ConflictForm, InterestForm, criterion_field_names, scores_from_post
 from ..models import Assessment, Assignment, Criterion, Declaration, Interest, PanelMember
 from .common import round_or_404
+
+QUEUE_PAGE_SIZE = 50  # an assessor may have thousands of bids; a page stays quick to render
 
 
 def _member_round(request: HttpRequest, slug: str):
@@ -78,10 +81,18 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         messages.info(request, "Declare your interests before you see any bid")
         return redirect("scoring:declaration", slug=round.slug)
     conflicted = perms.conflicted_bid_ids(user=request.user, round=round)
-    rows = selectors.assessor_queue(user=request.user, round=round, exclude_bid_ids=conflicted)
-    for row in rows:
+    queue = selectors.assessor_queue(user=request.user, round=round, exclude_bid_ids=conflicted)
+    summary = selectors.queue_summary(queue)
+    paginator = Paginator(queue, QUEUE_PAGE_SIZE)
+    paginator.count = summary["total"]  # already counted: saves a query
+    page = paginator.get_page(request.GET.get("page"))
+    for row in page:
         row.state = _state(row)
-    return render(request, "scoring/queue.html", {"round": round, "rows": rows, "membership": membership})
+    return render(
+        request,
+        "scoring/queue.html",
+        {"round": round, "page": page, "rows": page.object_list, "summary": summary, "membership": membership},
+    )
 
 
 def _state(row: Assignment) -> tuple[str, str]:

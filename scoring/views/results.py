@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from .. import exports, selectors, services
@@ -100,6 +101,12 @@ def ranking(request: HttpRequest, slug: str) -> HttpResponse:
     round = results_round(request, slug)
     result = selectors.ranking_for_round(round)
     committed = services.decisions.committed_total(round)
+    can_decide = perms.can_manage_round(request.user, round)
+    if can_decide:  # one reverse() for the page, not one per row (thousands of rows)
+        tail = "0/decision/"
+        prefix = reverse("scoring:decision_edit", args=[round.slug, 0]).removesuffix(tail)
+        for r in result.rows:
+            r.decide_url = f"{prefix}{r.bid.pk}/decision/"
     return render(
         request,
         "scoring/ranking.html",
@@ -107,7 +114,7 @@ def ranking(request: HttpRequest, slug: str) -> HttpResponse:
             "round": round,
             "ranking": result,
             "committed": committed,
-            "can_decide": perms.can_manage_round(request.user, round),
+            "can_decide": can_decide,
             "uncommitted": round.budget - committed,
             "downloads": downloads_for(request, "assessment-ranking", round),
         },

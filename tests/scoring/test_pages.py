@@ -169,3 +169,23 @@ def test_a_duplicate_criterion_name_is_an_error_on_the_name_field(personas, clie
         {"name": "Value", "weight": "20", "scale": "0-4", "order": "1"},
     )
     assert ok.status_code == 302 and Criterion.objects.get(pk=other.pk).weight == 20
+
+
+def test_a_long_queue_is_paginated_with_a_summary(personas, client_for, django_assert_max_num_queries):
+    rnd = personas.round
+    declare(personas.assessor, rnd)
+    bids = [SubmittedBidFactory(round=rnd) for _ in range(53)]
+    rows = Assignment.objects.bulk_create([Assignment(bid=b, assessor=personas.assessor) for b in bids])
+    Assessment.objects.create(assignment=rows[0], bid=bids[0], submitted_version=1, status="submitted")
+    Assessment.objects.create(assignment=rows[1], bid=bids[1])
+    client = client_for(personas.assessor)
+    url = reverse("scoring:queue", args=[rnd.slug])
+    with django_assert_max_num_queries(30):
+        first = client.get(url).content.decode()
+    assert "53 bids to assess: 51 not started, 1 in progress, 1 submitted." in first
+    table = first.split('data-testid="queue"', 1)[1].split("</table>", 1)[0]
+    assert "Bids 1 to 50 of 53" in table and table.count("<tr") == 51 and bids[0].reference in table
+    assert 'class="govuk-pagination"' in first and "Page 1 of 2" in first
+    second = client.get(url + "?page=2").content.decode().split('data-testid="queue"', 1)[1].split("</table>")[0]
+    assert "Bids 51 to 53 of 53" in second and second.count("<tr") == 4 and bids[-1].reference in second
+    assert client.get(url + "?page=99").status_code == 200  # out of range: the last page, never an error
