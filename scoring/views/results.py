@@ -166,7 +166,10 @@ def decisions_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, exc.messages[0])
     else:
         total = sum((d.amount or Decimal(0) for d in done if d.outcome == "funded"), Decimal(0))
-        messages.success(request, f"{len(done)} decisions confirmed (£{total:,.2f} funded); councils will be told")
+        n = len(done)
+        messages.success(
+            request, f"{n} decision{'s' if n != 1 else ''} confirmed (£{total:,.2f} funded); councils will be told"
+        )
     return redirect("scoring:ranking", slug=round.slug)
 
 

@@ -9,7 +9,7 @@ from allauth.mfa.totp.internal.auth import hotp_value, yield_hotp_counters_from_
 from applications.models import Bid, BidStatus
 from grants.models import StaffRole
 from scoring import services
-from scoring.models import Interest, Scale
+from scoring.models import Interest, ModeratedScore, Scale
 from tests import factories as f
 from tests.conftest import enable_mfa
 from tests.scoring.factories import CriterionFactory, SubmittedBidFactory, declare
@@ -102,16 +102,35 @@ def test_assess_moderate_and_decide(browser, live_server):
     check_a11y(page)
     page.get_by_role("link", name=bid.reference).click()
     check_a11y(page)
+    # A reason missing on one criterion: nothing is saved, and the summary names it.
     page.get_by_label("Moderated score for Quality of the plan").select_option("3")
     page.get_by_label("Reason for Quality of the plan").fill("Agreed at the panel meeting: good plan, thin costs.")
+    page.get_by_label("Moderated score for Eligible").select_option("1")
+    page.get_by_role("button", name="Record moderated scores").click()
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible() and "Eligible: give a reason for the moderated score" in summary.inner_text()
+    assert not ModeratedScore.objects.filter(bid=bid).exists()
+    check_a11y(page)
+    summary.get_by_role("link", name="Eligible: give a reason for the moderated score").click()
+    page.get_by_label("Reason for Eligible").fill("Eligible: a council-led project.")
     page.get_by_role("button", name="Record moderated scores").click()
     page.wait_for_url("**/panel/moderation/")
     assert "Moderated" in page.get_by_test_id("moderation").inner_text()
     check_a11y(page)
     context.close()
 
-    # The manager: the ranking, a partial award, confirmation.
+    # The manager: assignments (a withdrawal needs a reason), the register, the ranking, a
+    # partial award, confirmation.
     context, page = _signed_in(browser, live_server, manager, secrets[manager.pk])
+    page.goto(f"/staff/rounds/{rnd.slug}/panel/assignments/")
+    check_a11y(page)
+    page.locator("summary", has_text=f"{other.get_full_name()} from {bid.reference}").click()
+    page.get_by_role("button", name=f"Withdraw {other.get_full_name()} from {bid.reference}").click()
+    assert "Enter a reason for withdrawing" in page.locator(".govuk-error-summary").inner_text()
+    check_a11y(page)
+    page.goto(f"/staff/rounds/{rnd.slug}/panel/interests/")
+    assert "Journeyshire" in page.get_by_test_id("register").inner_text()
+    check_a11y(page)
     page.goto(f"/staff/rounds/{rnd.slug}/ranking/")
     check_a11y(page)
     assert "75.00%" in page.get_by_test_id("rank-1").inner_text()
@@ -124,7 +143,7 @@ def test_assess_moderate_and_decide(browser, live_server):
     page.get_by_label(f"Confirm the decision on {bid.reference}").check()
     page.get_by_role("button", name="Confirm the selected decisions").click()
     page.wait_for_url("**/ranking/")
-    assert "1 decisions confirmed (£35,000.00 funded)" in page.content()
+    assert "1 decision confirmed (£35,000.00 funded)" in page.content()
     assert "Confirmed" in page.get_by_test_id("rank-1").inner_text()
     check_a11y(page)
     context.close()
