@@ -1,6 +1,13 @@
 """Settings for `make loadtest`: production settings (DJANGO_DEBUG=0) served over plain HTTP on
 loopback, so the secure-cookie flags are off (no TLS in front of gunicorn here), and Celery uses a
-queue of its own so no other worker on the same Redis picks up the test's emails."""
+queue of its own so no other worker on the same Redis picks up the test's emails.
+
+Every simulated officer connects from 127.0.0.1, where real ones come from 200 town halls: the
+locustfile labels each with an address of its own in X-Real-IP (loopback-range labels, only a
+header), and the sign-in rate limits count by that header, as behind a proxy that sets it. The
+limits themselves stay as in production. Database connections are kept between requests
+(CONN_MAX_AGE), one per gunicorn thread, as config/settings.py does for PostgreSQL.
+"""
 
 from config.settings import *  # noqa: F403
 
@@ -9,3 +16,4 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 NOTIFICATIONS_QUEUE = "grantbench-loadtest"
 CELERY_TASK_DEFAULT_QUEUE = "grantbench-loadtest"
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = "X-Real-IP"

@@ -61,6 +61,7 @@ class CouncilOfficer(HttpUser):
             self.plan = next(_next, None)
         if self.plan is None:
             return
+        self.client.headers["X-Real-IP"] = self.plan["client_ip"]  # see bench/loadtest_settings.py
         if self.plan.get("session"):
             self.client.cookies.set("sessionid", self.plan["session"], domain="127.0.0.1", path="/")
         else:
