@@ -107,6 +107,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif "postgresql" in DATABASES["default"]["ENGINE"]:
+    # JIT compiling cost seconds on the ranking, dashboard and export queries (their plans have
+    # many subqueries) and saved nothing on these short OLTP queries; turned off per connection.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get("DJANGO_PG_OPTIONS", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "grants.User"
