@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 def test_reminder_goes_to_assessors_with_unsubmitted_work_once(personas):
     assert "scoring.reminders.scoring_deadline" in providers()
     rnd = personas.round
-    now = timezone.now()
+    # 10am tomorrow: the deadline 20 hours later is then "tomorrow" whatever time the suite runs.
+    now = (timezone.localtime() + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
     Round.objects.filter(pk=rnd.pk).update(
         closes_at=now - timedelta(days=1), assessment_deadline=now + timedelta(hours=20)
     )
