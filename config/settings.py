@@ -164,7 +164,7 @@ USE_TZ = True
 
 # Static files: GOV.UK Frontend from npm, served by whitenoise.
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [
     ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
     BASE_DIR / "static",
