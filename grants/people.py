@@ -100,3 +100,4 @@ def staff_role_revoke(*, actor: User, user: User, role: str, programme: Programm
 
 def _forget_cached_roles(user: User) -> None:
     user.__dict__.pop("_grantbench_roles", None)
+    user.__dict__.pop("_grantbench_panel", None)

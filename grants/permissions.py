@@ -3,6 +3,7 @@
 Roles are cached on the user object for the request so a page pays one query for them.
 """
 
+from django.db.models import CharField, IntegerField, Value
 from django.http import Http404
 
 from .models import Programme, StaffRole, User
@@ -10,14 +11,26 @@ from .models import Programme, StaffRole, User
 R = StaffRole.Role
 
 
+PANEL = "__panel__"
+
+
+def _load(user: User) -> None:
+    """Staff roles and panel membership in one query: every page asks both (the MFA rule needs
+    them), and a council officer has neither."""
+    panels = user.panel_memberships.model.objects.filter(user=user).values_list(
+        Value(PANEL, output_field=CharField()), Value(None, output_field=IntegerField())
+    )
+    rows = set(StaffRole.objects.filter(user=user).values_list("role", "programme_id").union(panels, all=True))
+    user._grantbench_panel = (PANEL, None) in rows
+    user._grantbench_roles = {row for row in rows if row[0] != PANEL}
+
+
 def _roles(user: User) -> set[tuple[str, int | None]]:
     if not user.is_authenticated:
         return set()
-    cached = getattr(user, "_grantbench_roles", None)
-    if cached is None:
-        cached = set(StaffRole.objects.filter(user=user).values_list("role", "programme_id"))
-        user._grantbench_roles = cached
-    return cached
+    if getattr(user, "_grantbench_roles", None) is None:
+        _load(user)
+    return user._grantbench_roles
 
 
 def is_administrator(user: User) -> bool:
@@ -48,11 +61,9 @@ def is_panel_member(user: User) -> bool:
     # Panels belong to scoring; reach them by the reverse name to keep grants import-free.
     if not user.is_authenticated:
         return False
-    cached = getattr(user, "_grantbench_panel", None)
-    if cached is None:
-        cached = user.panel_memberships.exists()
-        user._grantbench_panel = cached
-    return cached
+    if getattr(user, "_grantbench_panel", None) is None:
+        _load(user)
+    return user._grantbench_panel
 
 
 def is_staff_user(user: User) -> bool:
