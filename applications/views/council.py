@@ -225,14 +225,12 @@ def bid_collaborators(request, pk):
 def bid_check(request, pk):
     """Check your answers, then the declaration and submission."""
     bid = bid_for(request, pk, perms.can_edit_bid)
-    sections = selectors.task_list(bid=bid)
     form = DeclarationForm(
         request.POST or None,
         initial={"declaration_name": bid.declaration_name, "declaration_role": bid.declaration_role},
     )
-    problems = services.submission_problems(bid=bid)
     if request.method == "POST" and form.is_valid():
-        try:
+        try:  # submit_bid checks the problems itself, so a successful submit builds no task list
             services.submit_bid(
                 bid=bid,
                 actor=request.user,
@@ -241,9 +239,10 @@ def bid_check(request, pk):
             )
         except ValidationError as exc:
             errors_onto_form(form, exc)
-            problems = services.submission_problems(bid=bid)
         else:
             return redirect("applications:bid_submitted", pk=bid.pk)
+    sections = selectors.task_list(bid=bid)
+    problems = services.submission_problems(bid=bid)
     partners = list(bid.partners.select_related("organisation"))
     return render(
         request,
