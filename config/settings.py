@@ -272,9 +272,6 @@ GRANTBENCH_FUNDER_ORG_ID = os.environ.get("GRANTBENCH_FUNDER_ORG_ID", f"360G-{GR
 # Sessions expire: two weeks if idle is too long for staff data, so 8 hours, renewed on use.
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_COOKIE_AGE", str(8 * 60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
-# With a shared (Redis) cache, sessions are read from it and written through to the database,
-# saving a query on every request; a per-process cache would serve stale sessions, so not then.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 

@@ -130,11 +130,6 @@ def test_rate_limits_are_shared_through_the_redis_broker_when_no_redis_url():
     assert settings_probe(probe, CELERY_BROKER_URL="amqp://broker.internal//")[0] == "LocMemCache"
 
 
-def test_sessions_are_cached_only_when_the_cache_is_shared():
-    probe = "s.SESSION_ENGINE.rsplit('.', 1)[1]"
-    assert settings_probe(probe) == "db"
-    assert settings_probe(probe, REDIS_URL="redis://cache.internal:6379/1") == "cached_db"
-
 
 def test_health_check_answers_plain_http_while_pages_redirect_to_https():
     code = (
