@@ -4,15 +4,24 @@
 the programme manager runs. Staff and panel personas have TOTP set up, as the service requires.
 """
 
+import os
 from dataclasses import dataclass
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 
 from grants.models import Organisation, OrgKind, OrgRole, Programme, Round, StaffRole, User
 
 from . import factories as f
+
+# Property and fuzz tests draw the same examples on every run (derandomize), so CI passes or fails
+# on the code, not on the dice; `HYPOTHESIS_PROFILE=explore make test` searches further and at
+# random before a release, and what it finds becomes a fixed example.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", max_examples=300, database=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)
