@@ -15,7 +15,20 @@ from grants.models import Organisation, Round
 from . import selectors
 
 
-class DashboardFilterForm(forms.Form):
+class RoundInProgrammeMixin:
+    """A round chosen with a programme must belong to it (forms with `rounds` and `programmes`
+    dicts keyed by slug)."""
+
+    def clean(self):
+        data = super().clean()
+        rnd = self.rounds.get(data.get("round") or "")
+        prog = self.programmes.get(data.get("programme") or "")
+        if rnd and prog and rnd.programme_id != prog.pk:
+            self.add_error("round", "Choose a round in the programme you chose, or all rounds")
+        return data
+
+
+class DashboardFilterForm(RoundInProgrammeMixin, forms.Form):
     programme = forms.ChoiceField(required=False, label="Programme")
     round = forms.ChoiceField(required=False, label="Round")
     year = forms.ChoiceField(required=False, label="Financial year")
@@ -29,14 +42,6 @@ class DashboardFilterForm(forms.Form):
         self.fields["programme"].choices = [("", "All programmes")] + [(s, p.name) for s, p in self.programmes.items()]
         self.fields["round"].choices = [("", "All rounds")] + [(s, r.name) for s, r in self.rounds.items()]
         self.fields["year"].choices = [("", "All years")] + [(str(y), f"{y}/{(y + 1) % 100:02d}") for y in years]
-
-    def clean(self):
-        data = super().clean()
-        rnd = self.rounds.get(data.get("round") or "")
-        prog = self.programmes.get(data.get("programme") or "")
-        if rnd and prog and rnd.programme_id != prog.pk:
-            self.add_error("round", "Choose a round in the programme you chose, or all rounds")
-        return data
 
     def filters(self) -> dict:
         """programme, round and year for the selectors; no filters when the form is invalid."""
@@ -128,7 +133,7 @@ class BoardSummaryForm(forms.Form):
         return parse_quarter_end(self.cleaned_data["as_at"])
 
 
-class OpenDataForm(forms.Form):
+class OpenDataForm(RoundInProgrammeMixin, forms.Form):
     fmt = forms.ChoiceField(
         label="Format",
         choices=[("json", "JSON data package"), ("csv", "CSV with the standard's column titles")],
@@ -153,11 +158,3 @@ class OpenDataForm(forms.Form):
             Field.select("round"),
             Submit("export", "Create the file"),
         )
-
-    def clean(self):
-        data = super().clean()
-        rnd = self.rounds.get(data.get("round") or "")
-        prog = self.programmes.get(data.get("programme") or "")
-        if rnd and prog and rnd.programme_id != prog.pk:
-            self.add_error("round", "Choose a round in the programme you chose, or all rounds")
-        return data
