@@ -105,6 +105,7 @@ def submit_bid(*, bid: Bid, actor: User, declaration_name: str, declaration_role
     bid.save()
     apply_transition(bid=bid, to=S.SUBMITTED, actor=actor, action="bid.submitted")
     _notify(
+        programme=bid.round.programme_id,
         recipients=_officers(bid.lead_id),
         event="bid_submitted",
         context={
@@ -136,6 +137,7 @@ def return_bid(*, bid: Bid, actor: User, reason: str) -> Bid:
     reason = _require_reason(reason, "for returning the bid")
     apply_transition(bid=bid, to=S.RETURNED, actor=actor, reason=reason)
     _notify(
+        programme=bid.round.programme_id,
         recipients=_officers(bid.lead_id),
         event="bid_returned",
         context={
@@ -160,6 +162,7 @@ def withdraw_bid(*, bid: Bid, actor: User, reason: str) -> Bid:
     reason = _require_reason(reason, "for withdrawing")
     apply_transition(bid=bid, to=S.WITHDRAWN, actor=actor, reason=reason)
     _notify(
+        programme=bid.round.programme_id,
         recipients=_withdrawal_audience(bid),
         event="bid_withdrawn",
         context={
@@ -197,6 +200,7 @@ def mark_ineligible(*, bid: Bid, actor: User, reason: str) -> Bid:
     reason = _require_reason(reason, "the bid is ineligible")
     apply_transition(bid=bid, to=S.INELIGIBLE, actor=actor, reason=reason)
     _notify(
+        programme=bid.round.programme_id,
         recipients=_officers(bid.lead_id),
         event="bid_ineligible",
         context={
@@ -261,6 +265,7 @@ def _notify_extension(*, ext: Extension, round: Round, organisation: Organisatio
     bids = list(Bid.objects.live().filter(round=round, lead=organisation).order_by("pk"))
     for bid in bids:
         _notify(
+            programme=round.programme_id,
             recipients=_officers(organisation.pk),
             event="extension_granted",
             context={**common, "reference": bid.reference or bid.title, "title": bid.title},
@@ -269,6 +274,7 @@ def _notify_extension(*, ext: Extension, round: Round, organisation: Organisatio
         )
     if not bids:
         _notify(
+            programme=round.programme_id,
             recipients=_officers(organisation.pk),
             event="extension_granted",
             context=common,

@@ -40,12 +40,20 @@ class BidError(ValidationError):
     """A rule refused the change. The message is written for the council or officer to read."""
 
 
-def _notify(*, recipients, event: str, context: dict, dedupe_key: str, url: str = "") -> None:
-    """One message per officer; the dedupe key carries the user so each gets it once."""
+def _notify(*, recipients, event: str, context: dict, dedupe_key: str, url: str = "", programme: int | None) -> None:
+    """One message per officer; the dedupe key carries the user so each gets it once. The
+    programme lets its managers see and resend the email if it fails."""
     from notifications.services import notify
 
     for user in recipients:
-        notify(recipient=user, event=event, context=context, dedupe_key=f"{dedupe_key}:{user.pk}", url=url)
+        notify(
+            recipient=user,
+            event=event,
+            context=context,
+            dedupe_key=f"{dedupe_key}:{user.pk}",
+            url=url,
+            programme=programme,
+        )
 
 
 def _officers(organisation_id: int):
@@ -270,6 +278,7 @@ def _add_partner(*, bid: Bid, actor: User, organisation: Organisation) -> BidPar
     )
     url = reverse("applications:partner_respond", args=[bid.pk])
     _notify(
+        programme=bid.round.programme_id,
         recipients=_officers(organisation.pk),
         event="partner_confirmation_requested",
         context={
@@ -330,6 +339,7 @@ def respond_to_partner(*, partner: BidPartner, actor: User, confirm: bool, reaso
         summary=f"{partner.organisation.short_name} {verb}" + (f": {reason}" if reason else ""),
     )
     _notify(
+        programme=bid.round.programme_id,
         recipients=_bid_editors(bid),
         event="partner_responded",
         context={

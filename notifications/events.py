@@ -108,7 +108,7 @@ EVENTS: dict[str, Event] = {
             "Decision on a bid",
             True,
             "Decision on bid {{ reference }}",
-            (*_BID, "funded", "amount", "feedback"),
+            (*_BID, "outcome", "funded", "amount", "feedback"),
         ),
         Event(
             "award_offered", "Grant offered", True, "Grant offer for {{ reference }}", (*_BID, "amount", "respond_by")

@@ -26,6 +26,7 @@ def _notify_assigned(*, round: Round, created: list[Assignment]) -> None:
     for rows in by_person.values():
         notify(
             recipient=rows[0].assessor,
+            programme=round.programme_id,
             event="assessor_assigned",
             context={
                 "round_name": round.name,

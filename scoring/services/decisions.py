@@ -121,6 +121,7 @@ def _notify_outcome(*, decision: Decision) -> None:
     for officer in officers:
         notify(
             recipient=officer,
+            programme=bid.round.programme_id,
             event="outcome",
             context={
                 "reference": bid.reference or "",

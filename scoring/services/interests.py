@@ -23,6 +23,7 @@ def _notify_conflict(*, bid, user: User, reason: str) -> None:
     for manager in round_managers(bid.round):
         notify(
             recipient=manager,
+            programme=bid.round.programme_id,
             event="conflict_declared",
             context={
                 "reference": bid.reference or "",

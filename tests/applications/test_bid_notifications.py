@@ -98,3 +98,27 @@ def test_extension_tells_the_council_about_each_bid_by_reference_or_title(person
         event="extension_granted", recipient=personas.lead_officer, channel="in_app"
     ).order_by("-pk")[0]
     assert latest.context["reference"] == "THIS-000007"
+
+
+def test_every_bid_message_names_its_programme_so_its_managers_can_resend_a_failed_email(personas, client_for):
+    bid = start(personas, partners=[personas.partner_org])
+    services.respond_to_partner(partner=bid.partners.get(), actor=personas.partner_officer, confirm=True)
+    services.withdraw_bid(bid=bid, actor=personas.lead_officer, reason="Funding found elsewhere")
+    services.grant_extension(
+        round=personas.round,
+        organisation=personas.other_org,
+        new_deadline=personas.round.closes_at + timedelta(days=2),
+        reason="Flood",
+        actor=personas.programme_manager,
+    )
+    about_bids = Notification.objects.filter(
+        event__in=["partner_confirmation_requested", "partner_responded", "bid_withdrawn", "extension_granted"]
+    )
+    assert about_bids.count() >= 4
+    assert set(about_bids.values_list("programme_id", flat=True)) == {personas.programme.pk}
+    email = about_bids.filter(channel="email").first()
+    Notification.objects.filter(pk=email.pk).update(status="failed", last_error="SMTP down")
+    page = client_for(personas.programme_manager).get("/notifications/failed/").content.decode()
+    assert email.subject in page
+    other = client_for(personas.other_programme_manager).get("/notifications/failed/").content.decode()
+    assert email.subject not in other

@@ -150,3 +150,19 @@ def test_confirmed_funding_below_the_line_is_always_counted(personas, panel):
     assert result.line_after == 1
     assert [r.running_total for r in result.rows] == [Decimal("90000.00"), None, Decimal("90000.00")]
     assert result.recommended_total == services.decisions.committed_total(rnd) + a.amount_requested
+
+
+def test_assessment_messages_name_their_programme(personas, panel):
+    """So the programme's managers (not only administrators) can resend one that failed."""
+    from notifications.models import Notification
+
+    rnd, *_, second, scored = panel
+    bid = scored()
+    f.UserFactory(organisation=bid.lead, org_role="officer")  # someone at the council to tell
+    pm = personas.programme_manager
+    services.assign(bid=SubmittedBidFactory(round=rnd), assessor=second, actor=pm)
+    services.decision_propose(bid=bid, actor=pm, outcome="not_funded", feedback="Not this time")
+    services.decisions_confirm(round=rnd, bid_ids=[bid.pk], actor=pm)
+    notes = Notification.objects.filter(event__in=["outcome", "assessor_assigned"])
+    assert set(notes.values_list("event", flat=True)) == {"outcome", "assessor_assigned"}
+    assert set(notes.values_list("programme_id", flat=True)) == {rnd.programme_id}
