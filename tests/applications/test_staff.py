@@ -156,3 +156,12 @@ def test_extension_page(personas, client_for):
     )
     assert "Power cut" in response.content.decode()
     assert Bid.objects.count() == 0 and personas.round.extensions.get().organisation == personas.lead_org
+
+
+def test_staff_reach_the_lead_councils_profile_from_a_bid(personas, client_for):
+    bid = BidFactory(round=personas.round, lead=personas.lead_org, status=BidStatus.SUBMITTED)
+    url = f"/bids/{bid.pk}/"
+    staff_page = client_for(personas.programme_manager).get(url).content.decode()
+    assert f'href="/staff/councils/{personas.lead_org.code}/"' in staff_page
+    council_page = client_for(personas.lead_officer).get(url).content.decode()
+    assert "/staff/councils/" not in council_page  # the profile is a staff page
