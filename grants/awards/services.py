@@ -68,9 +68,12 @@ def award_context(award: Award, **extra) -> dict:
 
 
 def notify_people(*, people, event: str, award: Award, key: str, url: str = "", **extra) -> None:
+    """Every award message goes through here, so every one names the award's programme: its
+    managers see (and may resend) the emails that fail."""
     from notifications.services import notify
 
     context = award_context(award, **extra)
+    programme_id = award.round.programme_id
     for person in {p.pk: p for p in people}.values():
         notify(
             recipient=person,
@@ -78,6 +81,7 @@ def notify_people(*, people, event: str, award: Award, key: str, url: str = "", 
             context=context,
             dedupe_key=f"{event}:{key}",
             url=url or award.get_absolute_url(),
+            programme=programme_id,
         )
 
 

@@ -90,3 +90,31 @@ def test_closure_report_reaches_managers_per_version_and_closing_tells_the_counc
     assert len(_sent("closure_report_sent")) == 2
     s.award_close(award=live, actor=personas.programme_manager)
     assert _recipients("award_closed") == {personas.lead_officer, personas.signatory}
+
+
+def test_a_failed_award_email_is_shown_to_the_programmes_manager(
+    personas, live, client_for, settings, django_capture_on_commit_callbacks
+):
+    """Award emails name their programme, so when one cannot be sent that programme's manager
+    sees it on the failed-email page (and may send it again); another programme's does not."""
+    from django.urls import reverse
+
+    from notifications.models import Status
+    from tests.notifications import backends
+
+    settings.EMAIL_BACKEND = "tests.notifications.backends.FlakySMTPBackend"
+    settings.NOTIFICATIONS_MAX_ATTEMPTS = 1
+    backends.reset(failures=10)
+    mreturn = live.returns.get()
+    m.return_submit(mreturn=mreturn, actor=personas.lead_officer, rag=Rag.GREEN, commentary="", values={})
+    with django_capture_on_commit_callbacks(execute=True):
+        m.return_approve(mreturn=mreturn, actor=personas.programme_manager)
+    failed = Notification.objects.filter(event="return_approved", channel="email", status=Status.FAILED)
+    assert {n.recipient for n in failed} == {personas.lead_officer, personas.signatory}
+    assert {n.programme_id for n in failed} == {personas.programme.pk}
+    url = reverse("notifications:failed_list")
+    mine = client_for(personas.programme_manager).get(url).content.decode()
+    assert personas.lead_officer.email in mine and all(
+        reverse("notifications:resend", args=[n.pk]) in mine for n in failed
+    )
+    assert personas.lead_officer.email not in client_for(personas.other_programme_manager).get(url).content.decode()
