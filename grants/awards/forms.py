@@ -3,6 +3,7 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Layout, Size, Submit
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from grants.fields import GovDateField, MoneyField, NumberField
@@ -251,18 +252,53 @@ class MilestoneForm(GovForm):
         self.layout("description", "due_on")
 
 
+class ClearableFileInput(forms.ClearableFileInput):
+    """Several files in one input. Named as Django's widget is, so crispy-forms-gds gives it the
+    GOV.UK classes it gives a single file input (govuk-file-upload, and --error with an error)."""
+
+    allow_multiple_selected = True
+
+
+class EvidenceFilesField(forms.FileField):
+    """Collects the chosen files; the service checks each by its content (applications.uploads)
+    and reports a refusal against this field."""
+
+    widget = ClearableFileInput(attrs={"accept": ".pdf,.docx,.xlsx,.odt,.png,.jpg,.jpeg"})
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, label="Evidence files (optional)", **kwargs)
+
+    def clean(self, data, initial=None):
+        return [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+
+
+def with_evidence_files(form: forms.Form) -> None:
+    """The file input's hint, read when the form is made (the size limit is a setting)."""
+    from applications.uploads import ALLOWED_LABEL, size_label
+
+    limit = size_label(settings.UPLOAD_MAX_BYTES)
+    form.fields["evidence_files"].help_text = f"{ALLOWED_LABEL}, each smaller than {limit}. You can choose several."
+
+
+# The files already attached, each with a Remove button for the page's own remove forms
+# (outside this form): shown just above the input that adds more.
+EVIDENCE_LIST = HTML('{% include "awards/_evidence_files.html" with removable=True %}')
+
+
 class MilestoneUpdateForm(GovForm):
     submit_label = "Save progress"
     status = forms.ChoiceField(choices=MilestoneStatus.choices, widget=forms.RadioSelect)
     evidence = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Required for complete or missed: a link or a summary of what shows it",
+        help_text="Required for complete or missed, unless you attach a file: a link or a summary of what shows it",
     )
+    evidence_files = EvidenceFilesField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.layout("status", "evidence")
+        with_evidence_files(self)
+        self.layout("status", "evidence", EVIDENCE_LIST, "evidence_files")
 
 
 class ReturnForm(GovForm):
@@ -279,6 +315,7 @@ class ReturnForm(GovForm):
         help_text="Required for Amber and Red: what has slipped and what you are doing about it",
     )
     evidence = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    evidence_files = EvidenceFilesField()
 
     def __init__(self, *args, outputs: list[RoundOutput] = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -291,7 +328,8 @@ class ReturnForm(GovForm):
             )
             names.append(Field.text(name, field_width=10))
         self.outputs = list(outputs)
-        self.layout("rag", "commentary", *names, "evidence")
+        with_evidence_files(self)
+        self.layout("rag", "commentary", *names, "evidence", EVIDENCE_LIST, "evidence_files")
 
     def clean(self):
         data = super().clean()

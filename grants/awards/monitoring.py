@@ -57,7 +57,8 @@ def milestone_add(*, award: Award, actor, description: str, due_on: date) -> Mil
 
 @transaction.atomic
 def milestone_update(*, milestone: Milestone, actor, status: str, evidence: str = "") -> Milestone:
-    """The lead council reports progress. A confirmed milestone cannot be changed."""
+    """The lead council reports progress. A confirmed milestone cannot be changed. Files attached
+    (evidence.py) count as evidence as much as the text does."""
     milestone = Milestone.objects.select_for_update().select_related("award").get(pk=milestone.pk)
     if not perms.can_edit(actor, milestone.award):
         raise AwardError("Only the lead council can update this milestone")
@@ -67,8 +68,10 @@ def milestone_update(*, milestone: Milestone, actor, status: str, evidence: str 
         raise AwardError("This milestone has been confirmed complete and cannot change")
     if status not in MilestoneStatus.values:
         raise AwardError("Choose a status")
-    if status in (MilestoneStatus.COMPLETE, MilestoneStatus.MISSED) and not evidence.strip():
-        raise AwardError("Enter the evidence for a complete or missed milestone")
+    if status in (MilestoneStatus.COMPLETE, MilestoneStatus.MISSED) and not (
+        evidence.strip() or milestone.evidence_files.exists()
+    ):
+        raise AwardError({"evidence": "Enter the evidence, or attach a file, for a complete or missed milestone"})
     old = milestone.status
     milestone.status = status
     milestone.evidence = evidence.strip()

@@ -37,6 +37,12 @@ def can_edit(user: User, award: Award) -> bool:
     return is_lead_member(user, award) and bool(user.org_role)
 
 
+def can_see_evidence(user: User, award: Award) -> bool:
+    """Evidence files: the lead council's officers, the programme's managers and staff with a
+    global view. Partner councils read the award but not the lead council's evidence."""
+    return can_edit(user, award) or is_staff_viewer(user, award)
+
+
 def can_accept(user: User, award: Award) -> bool:
     return is_lead_member(user, award) and user.org_role == OrgRole.SIGNATORY
 

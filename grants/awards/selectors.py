@@ -212,7 +212,7 @@ def award_detail(*, pk: int) -> Award:
         .prefetch_related(
             "partners",
             Prefetch("tranches", queryset=PaymentTranche.objects.select_related("milestone", "approved_by")),
-            "milestones",
+            Prefetch("milestones", queryset=Milestone.objects.prefetch_related("evidence_files")),
             Prefetch("returns", queryset=MonitoringReturn.objects.select_related("period")),
             Prefetch("variations", queryset=Variation.objects.select_related("requested_by", "decided_by")),
             "fund_returns",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import staff_views, views
+from . import evidence_views, staff_views, views
 
 app_name = "awards"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("awards/<int:pk>/decline/", views.decline, name="decline"),
     path("awards/<int:pk>/milestones/<int:mid>/", views.milestone_update, name="milestone_update"),
     path("awards/<int:pk>/returns/<int:rid>/", views.return_detail, name="return"),
+    path("awards/<int:pk>/evidence/<int:fid>/", evidence_views.evidence_download, name="evidence_download"),
+    path("awards/<int:pk>/evidence/<int:fid>/remove/", evidence_views.evidence_remove, name="evidence_remove"),
     path("awards/<int:pk>/variations/new/", views.variation_new, name="variation_new"),
     path("awards/<int:pk>/closure/", views.closure, name="closure"),
     path("staff/awards/historic/new/", staff_views.historic_new, name="historic_new"),

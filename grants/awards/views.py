@@ -13,7 +13,7 @@ from django.utils import timezone
 from grants.models import AuditEvent, Award, AwardStatus, Milestone, MonitoringReturn, ReturnStatus
 from grants.permissions import get_or_404
 
-from . import forms, monitoring, pdf, selectors, services
+from . import evidence, forms, monitoring, pdf, selectors, services
 from . import permissions as perms
 from . import terms as offer_terms
 
@@ -63,6 +63,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     award = selectors.award_detail(pk=pk)
     user = request.user
     can_manage = perms.can_manage(user, award)
+    can_see_files = perms.can_see_evidence(user, award)
+    history = AuditEvent.objects.filter(target_type="grants.award", target_id=str(award.pk)).order_by("-at")
+    if not can_see_files:  # a partner council reads the award, not the names of the lead's files
+        history = history.exclude(action__startswith="evidence.")
     return render(
         request,
         "awards/detail.html",
@@ -78,9 +82,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_pay": perms.can_pay(user) and award.status in Award.LIVE,
             "can_record_returned": (perms.can_pay(user) or can_manage) and award.status in HAS_PAYMENTS,
             "is_live": award.status in Award.LIVE,
-            "history": AuditEvent.objects.filter(target_type="grants.award", target_id=str(award.pk)).order_by("-at")[
-                :50
-            ],
+            "can_see_files": can_see_files,
+            "history": history[:50],
         },
     )
 
@@ -151,6 +154,21 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(request, award=award, form=form, title="Decline the offer")
 
 
+def attach_files(request: HttpRequest, form, **parent) -> bool:
+    """Store the files chosen on the form (for a milestone or a return) before anything else, so
+    a form sent back with other errors keeps them. A refusal goes on the form, everything typed
+    is kept, and nothing else is saved."""
+    uploads = request.FILES.getlist("evidence_files")
+    if not uploads:
+        return True
+    try:
+        evidence.evidence_add(actor=request.user, uploads=uploads, **parent)
+    except services.AwardError as exc:
+        form_error(form, exc)
+        return False
+    return True
+
+
 @login_required
 def milestone_update(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
     award = award_or_404(request, pk, check=perms.can_edit)
@@ -158,15 +176,29 @@ def milestone_update(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
     form = forms.MilestoneUpdateForm(
         posted(request), initial={"status": milestone.status, "evidence": milestone.evidence}
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and attach_files(request, form, milestone=milestone) and form.is_valid():
         try:
-            monitoring.milestone_update(milestone=milestone, actor=request.user, **form.cleaned_data)
+            monitoring.milestone_update(
+                milestone=milestone,
+                actor=request.user,
+                status=form.cleaned_data["status"],
+                evidence=form.cleaned_data["evidence"],
+            )
         except services.AwardError as exc:
             form_error(form, exc)
         else:
             messages.success(request, "Milestone updated")
             return redirect(award)
-    return form_page(request, award=award, form=form, title=f"Milestone: {milestone.description}")
+    return render(
+        request,
+        "awards/milestone_update.html",
+        {
+            "award": award,
+            "form": form,
+            "title": f"Milestone: {milestone.description}",
+            "evidence_files": list(milestone.evidence_files.all()),
+        },
+    )
 
 
 @login_required
@@ -185,7 +217,7 @@ def return_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
         initial = {"rag": mreturn.rag, "commentary": mreturn.commentary, "evidence": mreturn.evidence}
         initial.update({f"output_{o.pk}": v for o, v, _ in values if v is not None})
         form = forms.ReturnForm(posted(request), outputs=outputs, initial=initial)
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and attach_files(request, form, mreturn=mreturn) and form.is_valid():
             try:
                 monitoring.return_submit(
                     mreturn=mreturn,
@@ -217,6 +249,7 @@ def return_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
                 return redirect(award)
     elif request.method == "POST":
         get_or_404(False)
+    can_see_files = perms.can_see_evidence(request.user, award)
     return render(
         request,
         "awards/return.html",
@@ -227,6 +260,8 @@ def return_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
             "form": form,
             "review": review,
             "today": timezone.localdate(),
+            "evidence_files": list(mreturn.evidence_files.all()) if can_see_files else [],
+            "can_see_files": can_see_files,
         },
     )
 

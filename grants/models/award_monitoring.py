@@ -4,6 +4,9 @@ A round chooses its outputs from a catalogue (money in pounds or counts), each a
 target per output, and every return reports a RAG status and the period's output values.
 """
 
+import uuid
+from pathlib import PurePosixPath
+
 from django.db import models
 
 from .programmes import money
@@ -184,3 +187,41 @@ class OutputValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.output}: {self.value}"
+
+
+def award_evidence_upload_to(instance: "AwardEvidenceFile", filename: str) -> str:
+    # A random key, never the council's filename: it may leak, clash or hold odd characters.
+    ext = PurePosixPath(filename).suffix.lower()[:8]
+    return f"private/award-evidence/award-{instance.award_id}/{uuid.uuid4().hex}{ext}"
+
+
+class AwardEvidenceFile(models.Model):
+    """A file backing a milestone update or a monitoring return. Stored through Django's default
+    storage (local or S3), never public: only a view that checks permission serves it."""
+
+    award = models.ForeignKey("grants.Award", on_delete=models.CASCADE, related_name="evidence_files")
+    milestone = models.ForeignKey(
+        "grants.Milestone", null=True, blank=True, on_delete=models.CASCADE, related_name="evidence_files"
+    )
+    monitoring_return = models.ForeignKey(
+        MonitoringReturn, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence_files"
+    )
+    file = models.FileField(upload_to=award_evidence_upload_to, max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey("grants.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(milestone__isnull=True, monitoring_return__isnull=False)
+                | models.Q(milestone__isnull=False, monitoring_return__isnull=True),
+                name="awardevidence_one_parent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

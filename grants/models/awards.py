@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 
 from .award_monitoring import (
+    AwardEvidenceFile,
     MonitoringReturn,
     OutputKind,
     OutputTarget,
@@ -23,6 +24,7 @@ from .programmes import money
 
 __all__ = [
     "Award",
+    "AwardEvidenceFile",
     "AwardStatus",
     "FundReturn",
     "Milestone",
@@ -165,6 +167,7 @@ class Milestone(models.Model):
     description = models.CharField(max_length=300)
     due_on = models.DateField()
     status = models.CharField(max_length=20, choices=MilestoneStatus.choices, default=MilestoneStatus.NOT_STARTED)
+    # The files behind it are AwardEvidenceFile rows (award_monitoring.py).
     evidence = models.TextField(blank=True, help_text="What shows the progress, for example a link or a summary")
     updated_by = models.ForeignKey("grants.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     status_updated_at = models.DateTimeField(null=True, blank=True)

@@ -1,0 +1,53 @@
+"""Evidence files of milestones and returns: the download (the only way to a file) and removal."""
+
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from grants.models import Award, AwardEvidenceFile
+
+from . import evidence, services
+from . import permissions as perms
+from .views import award_or_404
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int, fid: int) -> HttpResponse:
+    """Served only to whoever may see the award's evidence (a 404 to anyone else, as for an award
+    they may not see), always as a download, never sniffed or cached."""
+    award = award_or_404(request, pk, check=perms.can_see_evidence)
+    item = get_object_or_404(AwardEvidenceFile, pk=fid, award=award)
+    try:
+        handle = item.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    content_type = item.content_type or mimetypes.guess_type(item.original_name)[0]
+    response = FileResponse(handle, as_attachment=True, filename=item.original_name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _back_to(item: AwardEvidenceFile, award: Award) -> str:
+    if item.milestone_id:
+        return reverse("awards:milestone_update", args=[award.pk, item.milestone_id])
+    return reverse("awards:return", args=[award.pk, item.monitoring_return_id])
+
+
+@require_POST
+@login_required
+def evidence_remove(request: HttpRequest, pk: int, fid: int) -> HttpResponse:
+    award = award_or_404(request, pk, check=perms.can_edit)
+    item = get_object_or_404(AwardEvidenceFile, pk=fid, award=award)
+    try:
+        evidence.evidence_remove(evidence=item, actor=request.user)
+    except services.AwardError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(award)
+    messages.success(request, f"{item.original_name} removed")
+    return redirect(_back_to(item, award))
