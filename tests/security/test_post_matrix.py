@@ -61,6 +61,7 @@ POSTED: dict[str, dict] = {
     "awards:close": posted(MANAGERS, changed=set()),
     "awards:accept": posted({"signatory"}),
     "awards:decline": posted({"signatory"}),
+    "awards:evidence_remove": posted({"lead_officer", "signatory"}),  # the world's return is still due
     "reporting:export_new": posted(STAFF),
     # Finance and the board may read the report but not write its summary: redirected, unchanged.
     "reporting:board_summary": posted(MANAGERS | {"finance_officer", "board_viewer"}, changed=MANAGERS),
@@ -70,7 +71,13 @@ POSTED: dict[str, dict] = {
     "grants:staff_programme_manager_remove": posted({"administrator"}, denied=403),
 }
 # Must be here even if they gain a GET page (a confirmation step), as they destroy or end things.
-ALWAYS_POSTED = {"applications:evidence_delete", "applications:staff_delete", "scoring:interest_remove", "awards:close"}
+ALWAYS_POSTED = {
+    "applications:evidence_delete",
+    "applications:staff_delete",
+    "scoring:interest_remove",
+    "awards:close",
+    "awards:evidence_remove",
+}
 
 
 def _data(name: str, world) -> dict:

@@ -178,6 +178,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "awards:milestone_update": allow({"lead_officer", "signatory"}),
     "awards:variation_new": allow({"lead_officer", "signatory"}),
     "awards:closure": allow({"lead_officer", "signatory"}),
+    # Evidence files: the lead council's officers and the programme's staff, not partner councils.
+    "awards:evidence_download": allow({"lead_officer", "signatory"} | VIEWERS),
+    "awards:evidence_remove": post_only(anonymous=405),
     # Awards, staff side.
     "awards:offer_terms": allow(MANAGERS),  # on the offered award
     "awards:historic_new": allow(MANAGERS | {"other_programme_manager"}),  # for their own programmes' rounds

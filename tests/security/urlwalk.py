@@ -132,6 +132,7 @@ def _value(name: str, kwarg: str, world):
         "rid": world.mreturn.pk,
         "tid": world.tranche.pk,
         "vid": world.variation.pk,
+        "fid": world.mreturn_file.pk,
     }
     if kwarg in simple:
         return simple[kwarg]

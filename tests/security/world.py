@@ -9,7 +9,8 @@ the objects those URLs point at, so each test sees the same, realistic world:
   interest in the lead council; the assessor's scores are in.
 - `draft_round` (same programme) holds a draft joint bid of the lead council with an answer and a
   file, for the pages that only work on drafts.
-- An active award in `personas.round` (tranche, milestone, return, variation) and an offered one.
+- An active award in `personas.round` (tranche, milestone, return with an evidence file,
+  variation) and an offered one.
 - An in-app notification and a failed email for the lead officer.
 - `open_round` (same programme, open, no bids) where any council may start a bid, so the start
   form is on the page; `invite_bid`, a draft of the other council in `draft_round` that asks the
@@ -30,10 +31,12 @@ from django.utils import timezone
 
 from applications import services as bid_services
 from applications.models import Bid, BidStatus, EvidenceFile, PartnerStatus, Question, QuestionType, Section
+from grants.awards import evidence as award_evidence
 from grants.awards import monitoring
 from grants.awards import services as award_services
 from grants.models import (
     Award,
+    AwardEvidenceFile,
     AwardStatus,
     ExportJob,
     Milestone,
@@ -80,6 +83,7 @@ class World:
     tranche: PaymentTranche
     milestone: Milestone
     mreturn: MonitoringReturn
+    mreturn_file: AwardEvidenceFile
     variation: Variation
     notification: Notification
     failed_email: Notification
@@ -162,6 +166,9 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
     mreturn = award.returns.get()
     mreturn.commentary = f"Commentary {text}"
     mreturn.save()
+    (mreturn_file,) = award_evidence.evidence_add(
+        actor=personas.lead_officer, uploads=[upload("progress.pdf", PDF)], mreturn=mreturn
+    )
     variation = monitoring.variation_request(
         award=award,
         actor=personas.lead_officer,
@@ -211,6 +218,7 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
         tranche=award.tranches.get(),
         milestone=milestone,
         mreturn=mreturn,
+        mreturn_file=mreturn_file,
         variation=variation,
         notification=InAppNotificationFactory(recipient=personas.lead_officer, subject=f"Bid received {text}"),
         failed_email=FailedEmailFactory(recipient=personas.lead_officer, subject=f"Failed {text}"),
