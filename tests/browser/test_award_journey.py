@@ -1,10 +1,11 @@
 """The manager sets the offer's conditions and splits the payment over two tranches; the council
-signatory accepts the offer and sends an Amber return; the manager asks for changes; the council
-resubmits; the manager approves; finance records a payment with a TOTP code. axe runs on every
-page."""
+signatory accepts the offer and sends an Amber return with a PDF attached (a spoofed file refused
+first); the manager reads the PDF and asks for changes; the council resubmits; the manager
+approves; finance records a payment with a TOTP code. axe runs on every page."""
 
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from grants.models import AwardStatus, OrgKind, OrgRole, ReturnStatus, StaffRole, TrancheStatus
 from tests import factories as f
+from tests.applications.factories import PDF, PNG
 from tests.awards.factories import AwardFactory, ReturnPeriodFactory, RoundOutputFactory, totp_code
 from tests.conftest import enable_mfa
 
@@ -98,9 +100,18 @@ def test_award_journey(page):
     page.get_by_role("link", name="Return: Quarter 1").click()
     check_a11y(page)
     page.get_by_label("Amber").check()
+    files = page.get_by_label("Evidence files (optional)", exact=True)
+    files.set_input_files([{"name": "booking.pdf", "mimeType": "application/pdf", "buffer": PNG}])
     page.get_by_role("button", name="Send return").click()
-    check_a11y(page)
+    check_a11y(page)  # a refused file: the error summary names it, the RAG chosen is kept
+    errors = page.locator(".govuk-error-summary").inner_text()
+    assert "booking.pdf: the file's name ends .pdf but it is a PNG file" in errors
+    assert "required for an Amber or Red" in errors and page.get_by_label("Amber").is_checked()
+    files.set_input_files([{"name": "printer-booking.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    page.get_by_role("button", name="Send return").click()
+    check_a11y(page)  # the PDF is kept and listed though the commentary is still missing
     assert "required for an Amber or Red" in page.locator(".govuk-error-summary").inner_text()
+    assert "printer-booking.pdf" in page.get_by_test_id("evidence-files").inner_text()
     page.get_by_label("Commentary").fill("Printing delayed; a second printer is booked")
     page.get_by_label("Savings this period").fill("1200")
     page.get_by_role("button", name="Send return").click()
@@ -108,6 +119,7 @@ def test_award_journey(page):
     mreturn = award.returns.get()
     mreturn.refresh_from_db()
     assert mreturn.status == ReturnStatus.SUBMITTED and mreturn.rag == "amber"
+    assert [f.original_name for f in mreturn.evidence_files.all()] == ["printer-booking.pdf"]
     sign_out(page)
 
     # The manager asks for changes.
@@ -118,6 +130,9 @@ def test_award_journey(page):
     check_a11y(page)
     page.get_by_role("link", name="Quarter 1").click()
     check_a11y(page)
+    with page.expect_download() as download:  # the manager reads the council's evidence
+        page.get_by_role("link", name="printer-booking.pdf").click()
+    assert Path(download.value.path()).read_bytes() == PDF
     page.get_by_label("Ask the council for changes").check()
     page.get_by_label("What needs to change").fill("Say when the second printer delivers")
     page.get_by_role("button", name="Save decision").click()
@@ -132,6 +147,7 @@ def test_award_journey(page):
     page.get_by_role("link", name="Resubmit return: Quarter 1").click()
     check_a11y(page)
     assert "Say when the second printer delivers" in page.locator(".govuk-warning-text").inner_text()
+    assert "printer-booking.pdf" in page.get_by_test_id("evidence-files").inner_text()  # with its Remove button
     page.get_by_label("Commentary").fill("Printing delayed; the second printer delivers on 1 June")
     page.get_by_role("button", name="Send return").click()
     check_a11y(page)
