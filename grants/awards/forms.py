@@ -314,7 +314,12 @@ class ReturnForm(GovForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Required for Amber and Red: what has slipped and what you are doing about it",
     )
-    evidence = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.CharField(
+        label="Evidence (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Links, or a summary of what shows the progress. Attach documents below",
+    )
     evidence_files = EvidenceFilesField()
 
     def __init__(self, *args, outputs: list[RoundOutput] = (), **kwargs):
