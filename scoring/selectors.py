@@ -13,11 +13,9 @@ this is the mean of the assessors' percentages (as stored on each assessment, to
 which is what the ranking reads for an unmoderated bid: no score rows needed.
 """
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection, transaction
 from django.db.models import (
     Avg,
     BooleanField,
@@ -256,24 +254,8 @@ def _has_decision(bid) -> bool:
         return False
 
 
-@contextmanager
-def without_jit():
-    """PostgreSQL's JIT compiler judges the ranking's correlated subqueries expensive (one per
-    bid) and spends seconds compiling a query that runs in well under one: turn it off for
-    this transaction only. Other databases have nothing to turn off."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-        yield
-
-
 def ranking_for_round(round: FundingRound) -> Ranking:
-    with without_jit():
-        bids = list(ranking_queryset(round))
-    return funding_line(bids=bids, budget=round.budget)
+    return funding_line(bids=list(ranking_queryset(round)), budget=round.budget)
 
 
 def moderation_queue(round: FundingRound, threshold: Decimal) -> QuerySet:
@@ -289,8 +271,7 @@ def moderation_for(*, user: User, round: FundingRound) -> list:
     """The moderation queue as this user may see it: a chair never sees a bid they are conflicted on."""
     from .permissions import can_manage_round, conflicted_bid_ids, panel_for
 
-    with without_jit():
-        bids = list(moderation_queue(round, panel_for(round).moderation_threshold))
+    bids = list(moderation_queue(round, panel_for(round).moderation_threshold))
     if not can_manage_round(user, round):
         conflicted = conflicted_bid_ids(user=user, round=round)
         bids = [b for b in bids if b.pk not in conflicted]
