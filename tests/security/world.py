@@ -102,18 +102,23 @@ def _sections(rnd: Round, text: str) -> tuple[Section, Question, Question]:
     return section, text_q, file_q
 
 
-def _bid(rnd: Round, personas, section, text_q, file_q, text: str) -> tuple[Bid, EvidenceFile]:
-    lead = personas.lead_officer
-    bid = bid_services.start_bid(
+def _start_bid(rnd: Round, actor, title: str, amount: str, text: str, partners=()) -> Bid:
+    return bid_services.start_bid(
         round=rnd,
-        actor=lead,
-        title=f"Digital skills {text}",
+        actor=actor,
+        title=title,
         summary=f"Summary {text}",
-        amount_requested=Decimal("20000.00"),
+        amount_requested=Decimal(amount),
         match_funding=Decimal("0.00"),
         planned_start=timezone.localdate() + timedelta(days=60),
         planned_end=timezone.localdate() + timedelta(days=400),
+        partners=partners,
     )
+
+
+def _bid(rnd: Round, personas, section, text_q, file_q, text: str) -> tuple[Bid, EvidenceFile]:
+    lead = personas.lead_officer
+    bid = _start_bid(rnd, lead, f"Digital skills {text}", "20000.00", text)
     BidPartnerFactory(bid=bid, organisation=personas.partner_org, status=PartnerStatus.CONFIRMED)
     bid_services.save_section_answers(bid=bid, actor=lead, section=section, data={text_q.pk: f"Answer {text}"})
     evidence = bid_services.upload_evidence(bid=bid, actor=lead, upload=upload("plan.pdf", PDF), question=file_q)
@@ -179,16 +184,8 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
     offered = AwardFactory(round=rnd, lead=personas.lead_org, title=f"Offered {text}")
 
     open_round = f.RoundFactory(programme=personas.programme, name=f"Open round {text}", slug="open-round")
-    invite_bid = bid_services.start_bid(
-        round=draft_round,
-        actor=personas.other_officer,
-        partners=[personas.partner_org],
-        title=f"Shared services {text}",
-        summary=f"Summary {text}",
-        amount_requested=Decimal("15000.00"),
-        match_funding=Decimal("0.00"),
-        planned_start=timezone.localdate() + timedelta(days=60),
-        planned_end=timezone.localdate() + timedelta(days=400),
+    invite_bid = _start_bid(
+        draft_round, personas.other_officer, f"Shared services {text}", "15000.00", text, [personas.partner_org]
     )
     # Reporting: the export runs at once here (the worker's job), then the file is published.
     job = reporting_services.export_request(user=pm, table="awards", fmt="csv", params={})
