@@ -5,6 +5,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import connection
 from django.test import Client
@@ -26,35 +27,37 @@ def client_for(user) -> Client:
     return client
 
 
-def measure_page(client: Client, url: str, repeat: int) -> PageFigure:
-    response = client.get(url)  # warm: templates compiled, caches filled
-    if response.status_code != 200:
-        raise RuntimeError(f"{url} answered {response.status_code}")
+def _counted(func: Callable[[], object]) -> tuple[int, object]:
+    """One call with its queries counted; returns (queries, what the call returned)."""
     connection.queries_log.clear()  # the log is a bounded deque: a full one would hide new queries
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    # Read the count now: captured_queries slices the live log, which each later request clears.
-    queries = len(ctx.captured_queries)
+        result = func()
+    # Read the count now: captured_queries slices the live log, which each later call clears.
+    return len(ctx.captured_queries), result
+
+
+def _median_ms(func: Callable[[], object], repeat: int) -> float:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        client.get(url)
+        func()
         times.append((time.perf_counter() - start) * 1000)
-    return PageFigure(round(statistics.median(times), 2), queries, response.status_code, len(response.content))
+    return round(statistics.median(times), 2)
+
+
+def measure_page(client: Client, url: str, repeat: int) -> PageFigure:
+    get = partial(client.get, url)
+    response = get()  # warm: templates compiled, caches filled
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code}")
+    queries, response = _counted(get)
+    return PageFigure(_median_ms(get, repeat), queries, response.status_code, len(response.content))
 
 
 def measure_call(func: Callable[[], object], repeat: int) -> tuple[float, int]:
-    func()
-    connection.queries_log.clear()
-    with CaptureQueriesContext(connection) as ctx:
-        func()
-    queries = len(ctx.captured_queries)
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append((time.perf_counter() - start) * 1000)
-    return round(statistics.median(times), 2), queries
+    func()  # warm
+    queries, _ = _counted(func)
+    return _median_ms(func, repeat), queries
 
 
 def measure_once_with_memory(func: Callable[[], object]) -> tuple[float, float, object]:
