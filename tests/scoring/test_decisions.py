@@ -8,27 +8,20 @@ import pytest
 from django.urls import reverse
 
 from applications.models import Bid, BidStatus
-from grants.models import AuditEvent, Round
+from grants.models import AuditEvent
 from scoring import selectors, services
-from scoring.models import Assignment, Decision, Scale
+from scoring.models import Assignment, Decision
 from tests import factories as f
 
-from .factories import CriterionFactory, SubmittedBidFactory, declare
+from .factories import SubmittedBidFactory
 from .helpers import assign_and_submit
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def panel(personas):
-    rnd = personas.round
-    Round.objects.filter(pk=rnd.pk).update(budget=Decimal("100000.00"), max_award=Decimal("60000.00"))
-    rnd.refresh_from_db()
-    quality = CriterionFactory(round=rnd, name="Quality", weight=3, scale=Scale.ZERO_FOUR)
-    gate = CriterionFactory(round=rnd, name="Eligible", scale=Scale.GATEWAY)
-    second = f.UserFactory()
-    f.PanelMemberFactory(panel=rnd.panel, user=second)
-    declare(second, rnd)
+def panel(gated_round):
+    rnd, quality, gate, second = gated_round
 
     def scored(score=3, gate_ok=1, amount="40000.00"):
         bid = SubmittedBidFactory(round=rnd, amount_requested=Decimal(amount))

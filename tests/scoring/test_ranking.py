@@ -11,27 +11,20 @@ from applications.models import Bid, BidStatus
 from grants.models import AuditEvent, Round
 from notifications.models import Notification
 from scoring import selectors, services
-from scoring.models import Decision, Scale
+from scoring.models import Decision
 from tests import factories as f
 
-from .factories import CriterionFactory, SubmittedBidFactory, declare
+from .factories import SubmittedBidFactory, declare
 from .helpers import assign_and_submit
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def scored(personas):
+def scored(personas, gated_round):
     """Criteria Quality (0-4, weight 3) and Eligible (gateway); two assessors."""
-    rnd = personas.round
-    Round.objects.filter(pk=rnd.pk).update(budget=Decimal("100000.00"), max_award=Decimal("60000.00"))
-    rnd.refresh_from_db()
-    quality = CriterionFactory(round=rnd, name="Quality", weight=3, scale=Scale.ZERO_FOUR)
-    gate = CriterionFactory(round=rnd, name="Eligible", scale=Scale.GATEWAY)
-    second = f.UserFactory()
-    f.PanelMemberFactory(panel=rnd.panel, user=second)
-    for person in (personas.assessor, second):
-        declare(person, rnd)
+    rnd, quality, gate, second = gated_round
+    declare(personas.assessor, rnd)
 
     def bid(scores, amount="40000.00", gate_ok=(1, 1), lead=None):
         b = SubmittedBidFactory(round=rnd, amount_requested=Decimal(amount), **({"lead": lead} if lead else {}))
