@@ -4,8 +4,10 @@
 the archive and read what it declares itself to be: ODT's mimetype entry, or for DOCX and XLSX
 the exact content type of the main part in [Content_Types].xml. Macro-enabled Office files
 (.docm, .xlsm renamed .docx) carry a vbaProject.bin and a different main type, and are refused.
+`serve_upload` is the way back out: every evidence download goes through it.
 """
 
+import mimetypes
 import zipfile
 from dataclasses import dataclass
 from xml.etree.ElementTree import ParseError
@@ -15,6 +17,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as DefusedET
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 
 ALLOWED = {
     "pdf": "application/pdf",
@@ -119,3 +122,17 @@ def check_upload(upload) -> Checked:
     if name_ext != kind:
         raise ValidationError(f"The file's name ends .{name_ext or '(nothing)'} but it is a {kind.upper()} file")
     return Checked(kind=kind, content_type=ALLOWED[kind])
+
+
+def serve_upload(stored, *, filename: str, content_type: str = "") -> FileResponse:
+    """A stored upload as a download under the name it was uploaded with: never sniffed by the
+    browser nor kept by a shared cache. A file lost from storage is not found, not a 500."""
+    try:
+        handle = stored.open("rb")
+    except OSError as exc:  # FileNotFoundError included
+        raise Http404 from exc
+    content_type = content_type or mimetypes.guess_type(filename)[0]
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,12 +1,11 @@
 """Answering one section of a bid, and downloading evidence through a permission check."""
 
-import mimetypes
-
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, QueryDict
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -14,6 +13,7 @@ from .. import permissions as perms
 from .. import selectors, services
 from ..answers import raw_for_form, word_count
 from ..models import EvidenceFile, QuestionType, Section
+from ..uploads import serve_upload, size_label
 from .common import after_save, bid_for, error_list, keep_return, returning_to_check
 
 
@@ -147,10 +147,6 @@ def bid_section(request, pk, section_pk):
 
 
 def _max_mb() -> str:
-    from django.conf import settings
-
-    from ..uploads import size_label
-
     return size_label(settings.UPLOAD_MAX_BYTES)
 
 
@@ -159,12 +155,4 @@ def evidence_download(request, pk, file_pk):
     """The only way to a file: the bid must be visible to this user, and the file must be the bid's."""
     bid = bid_for(request, pk)
     evidence = get_object_or_404(EvidenceFile, pk=file_pk, bid=bid)
-    try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
-    content_type = evidence.content_type or mimetypes.guess_type(evidence.original_name)[0]
-    response = FileResponse(handle, as_attachment=True, filename=evidence.original_name, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_upload(evidence.file, filename=evidence.original_name, content_type=evidence.content_type)
