@@ -50,6 +50,11 @@ class ExportJob(models.Model):
     def finished(self) -> bool:
         return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
 
+    @property
+    def progress_text(self) -> str:
+        """The progress line, as the page shows it and its script rewrites it."""
+        return f"{self.rows_done} of {self.rows_total} rows ({self.percent}%)"
+
 
 class BoardSummary(models.Model):
     """The line a programme manager writes for the board, per programme and quarter end."""

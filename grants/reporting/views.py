@@ -111,7 +111,7 @@ def export_status(request: HttpRequest, pk: int) -> JsonResponse:
             "percent": job.percent,
             "rows_done": job.rows_done,
             "rows_total": job.rows_total,
-            "text": f"{job.rows_done} of {job.rows_total} rows ({job.percent}%)",
+            "text": job.progress_text,
         },
         headers={"Cache-Control": "no-store"},
     )
