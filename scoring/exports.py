@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 
 from grants.models import Round
-from grants.reporting.exports import Table, table
+from grants.reporting.exports import Table, safe_text, table
 
 from . import permissions as perms
 from . import selectors
@@ -91,15 +91,10 @@ def score_rows(*, round: Round) -> list[list]:
     return rows
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
 def _safe(value):
-    """Text starting with = + - @ (or their full-width forms) is read as a formula by
-    spreadsheets: prefix it. Numbers keep their sign."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    """The reporting framework's formula guard for these hand-built files: text only, so
+    numbers keep their sign."""
+    return safe_text(value) if isinstance(value, str) else value
 
 
 def _csv_response(filename: str, headers: list[str], rows: list[list]) -> HttpResponse:
@@ -181,7 +176,8 @@ def panel_pack_context(*, round: Round) -> dict:
 
 
 # Tables for the reporting framework's downloads (grants.reporting.downloads) ------------------
-# The round is a filter (?round=<slug>); anyone who may not see the page gets a 404.
+# The round is a filter (?round=<slug>); anyone who may not see the page gets a 404. The
+# framework guards every text cell against spreadsheet formulas as it writes the file.
 
 
 def _checked(user, params, allowed) -> Round:
@@ -189,10 +185,6 @@ def _checked(user, params, allowed) -> Round:
     if round is None or not allowed(user, round):
         raise Http404
     return round
-
-
-def _cells(values: list) -> list:
-    return [_safe(v) for v in values]
 
 
 @table("assessment-assignments")
@@ -203,7 +195,7 @@ def assignments_table(user, params) -> Table:
     for bid in selectors.assignment_table(round):
         names = "; ".join(a.assessor.get_full_name() for a in bid.active_assignments)
         needs = "Reassign: conflict" if bid.flagged else (f"{bid.short} more" if bid.short else "Complete")
-        rows.append(_cells([bid.reference, bid.lead.short_name, bid.title, names, len(bid.active_assignments), needs]))
+        rows.append([bid.reference, bid.lead.short_name, bid.title, names, len(bid.active_assignments), needs])
     return Table("Assignments", header, rows, len(rows))
 
 
@@ -212,17 +204,15 @@ def moderation_table(user, params) -> Table:
     round = _checked(user, params, perms.can_moderate)
     header = ["Bid reference", "Lead council", "Lowest (%)", "Highest (%)", "Spread", "Final score (%)", "Status"]
     rows = [
-        _cells(
-            [
-                b.reference,
-                b.lead.short_name,
-                selectors.as_decimal(b.min_pct),
-                selectors.as_decimal(b.max_pct),
-                selectors.as_decimal(b.spread),
-                selectors.as_decimal(b.final_pct),
-                "Moderated" if b.has_moderation else "To moderate",
-            ]
-        )
+        [
+            b.reference,
+            b.lead.short_name,
+            selectors.as_decimal(b.min_pct),
+            selectors.as_decimal(b.max_pct),
+            selectors.as_decimal(b.spread),
+            selectors.as_decimal(b.final_pct),
+            "Moderated" if b.has_moderation else "To moderate",
+        ]
         for b in selectors.moderation_for(user=user, round=round)
     ]
     return Table("Moderation", header, rows, len(rows))
@@ -236,14 +226,12 @@ RANKING_HEADER = [
 
 def ranking_cells(r) -> list:
     d = r.decision
-    return _cells(
-        [
-            r.rank, r.bid.reference, r.bid.lead.short_name, r.bid.title, r.final, r.mean, r.spread,
-            "Yes" if r.bid.gateway_failed else "No", r.bid.amount_requested, r.amount, r.running_total,
-            "Yes" if r.above_line else "No", d.get_outcome_display() if d and d.outcome else "",
-            d.get_status_display() if d and d.outcome else "",
-        ]
-    )  # fmt: skip
+    return [
+        r.rank, r.bid.reference, r.bid.lead.short_name, r.bid.title, r.final, r.mean, r.spread,
+        "Yes" if r.bid.gateway_failed else "No", r.bid.amount_requested, r.amount, r.running_total,
+        "Yes" if r.above_line else "No", d.get_outcome_display() if d and d.outcome else "",
+        d.get_status_display() if d and d.outcome else "",
+    ]  # fmt: skip
 
 
 @table("assessment-ranking")
@@ -256,5 +244,5 @@ def ranking_table(user, params) -> Table:
 @table("assessment-register")
 def register_table(user, params) -> Table:
     round = _checked(user, params, perms.can_manage_round)
-    rows = [_cells(register_cells(r)) for r in interests_register(round)]
+    rows = [register_cells(r) for r in interests_register(round)]
     return Table("Register of interests", REGISTER_HEADER, rows, len(rows))
