@@ -121,25 +121,11 @@ def figures(award: Award) -> dict[str, Decimal]:
 
 
 def totals(awards: QuerySet[Award]) -> dict[str, Decimal]:
-    """awarded, paid, returned, net and outstanding over a set of awards, in three queries
-    (conditional sums: one over the awards, one over their paid tranches, one over returns)."""
-    ids = awards.order_by().values("pk")
-    live = Q(status__in=OPEN_OR_LIVE)
-    a = Award.objects.filter(pk__in=ids).aggregate(
-        awarded=Sum("amount", filter=Q(status__in=STANDING)), live=Sum("amount", filter=live)
-    )
-    p = PaymentTranche.objects.filter(award__in=ids, status=TrancheStatus.PAID).aggregate(
-        paid=Sum("amount"), paid_live=Sum("amount", filter=Q(award__status__in=OPEN_OR_LIVE))
-    )
-    returned = FundReturn.objects.filter(award__in=ids).aggregate(s=Sum("amount"))["s"] or ZERO
-    paid = p["paid"] or ZERO
-    return {
-        "awarded": a["awarded"] or ZERO,
-        "paid": paid,
-        "returned": returned,
-        "net": paid - returned,
-        "outstanding": (a["live"] or ZERO) - (p["paid_live"] or ZERO),
-    }
+    """awarded, paid, returned, net and outstanding over a set of awards (`summary` without
+    the count)."""
+    figures = summary(awards)
+    del figures["count"]
+    return figures
 
 
 def _total(model, **filters) -> Subquery:
@@ -150,9 +136,9 @@ def _total(model, **filters) -> Subquery:
 
 
 def summary(awards: QuerySet[Award]) -> dict:
-    """How many awards, and their totals as `totals` gives them, in one query: a list page pays
-    one query for its count and its totals row whatever the number of awards. The paid and
-    returned sums are uncorrelated subqueries (computed once, joined by the ids, not per award)."""
+    """How many awards, and their money totals, in one query: a list page pays one query for
+    its count and its totals row whatever the number of awards. The paid and returned sums are
+    uncorrelated subqueries (computed once, joined by the ids, not per award)."""
     ids = awards.order_by().values("pk")
     live = Q(status__in=OPEN_OR_LIVE)
     paid = {"award__in": ids, "status": TrancheStatus.PAID}
@@ -282,11 +268,9 @@ def portfolio_filters(params) -> dict[str, str]:
     }
 
 
-def portfolio(
-    *, user: User, round_slug: str = "", region: str = "", rag: str = "", today: date | None = None
-) -> QuerySet[Award]:
+def portfolio(*, user: User, round_slug: str = "", region: str = "", rag: str = "") -> QuerySet[Award]:
     """Every award the user may see (managers: their programmes; global staff: all), filtered,
-    in the portfolio's order, without figures: `with_figures` them, or `portfolio_page` for a page."""
+    in the portfolio's order, without figures: `with_figures` them, or `PortfolioRows` for a page."""
     qs = award_queryset()
     if not gperms.has_global_staff_view(user):
         qs = qs.filter(round__programme_id__in=gperms.managed_programme_ids(user))
@@ -319,8 +303,8 @@ class PortfolioRows:
     picks the page's ids first (sort and limit without figures), then adds the figures to
     those rows only, in one query. A deep page costs what the first page costs."""
 
-    def __init__(self, awards: QuerySet[Award], count: int, today: date | None = None):
-        self.awards, self._count, self.today = awards, count, today
+    def __init__(self, awards: QuerySet[Award], count: int):
+        self.awards, self._count = awards, count
 
     def count(self) -> int:
         return self._count
@@ -330,6 +314,4 @@ class PortfolioRows:
 
     def __getitem__(self, window: slice) -> list[Award]:
         ids = self.awards.values("pk")[window]
-        return list(
-            with_figures(award_queryset(), today=self.today).filter(pk__in=ids).order_by(*self.awards.query.order_by)
-        )
+        return list(with_figures(award_queryset()).filter(pk__in=ids).order_by(*self.awards.query.order_by))
