@@ -47,6 +47,20 @@ def _locked_return(pk: int) -> MonitoringReturn:
     return mreturn
 
 
+def _locked_item(
+    *, actor: User, verb: str, milestone_id: int | None, return_id: int | None
+) -> tuple[Award, Milestone | None, MonitoringReturn | None]:
+    """The milestone or return the files belong to, locked, once it and the actor may change them."""
+    if milestone_id:
+        milestone, mreturn = _locked_milestone(milestone_id), None
+    else:
+        milestone, mreturn = None, _locked_return(return_id)
+    award = (milestone or mreturn).award
+    if not perms.can_edit(actor, award):
+        raise AwardError(f"Only the lead council can {verb} evidence")
+    return award, milestone, mreturn
+
+
 def _where(milestone: Milestone | None, mreturn: MonitoringReturn | None) -> tuple[str, dict]:
     if milestone is not None:
         return f"milestone {milestone.description}", {"milestone": milestone.pk}
@@ -82,17 +96,15 @@ def evidence_add(
     """Attach files to a milestone or a return of the lead council's: all of them, or none."""
     if (milestone is None) == (mreturn is None):
         raise ValueError("Give a milestone or a return")
-    if milestone is not None:
-        milestone = _locked_milestone(milestone.pk)
-        award, held = milestone.award, milestone.evidence_files
-    else:
-        mreturn = _locked_return(mreturn.pk)
-        award, held = mreturn.award, mreturn.evidence_files
-    if not perms.can_edit(actor, award):
-        raise AwardError("Only the lead council can add evidence")
+    award, milestone, mreturn = _locked_item(
+        actor=actor,
+        verb="add",
+        milestone_id=milestone.pk if milestone else None,
+        return_id=mreturn.pk if mreturn else None,
+    )
     if not uploads:
         return []
-    if held.count() + len(uploads) > MAX_FILES:
+    if (milestone or mreturn).evidence_files.count() + len(uploads) > MAX_FILES:
         raise AwardError({FIELD: f"You can attach up to {MAX_FILES} files: remove some first"})
     types = _checked(uploads)
     rows = [
@@ -136,14 +148,9 @@ def evidence_add(
 def evidence_remove(*, evidence: AwardEvidenceFile, actor: User) -> AwardEvidenceFile:
     """Remove a file while its milestone or return can still change. The stored file goes once
     the removal is committed, so a rollback never leaves a row pointing at nothing."""
-    if evidence.milestone_id:
-        milestone, mreturn = _locked_milestone(evidence.milestone_id), None
-        award = milestone.award
-    else:
-        milestone, mreturn = None, _locked_return(evidence.monitoring_return_id)
-        award = mreturn.award
-    if not perms.can_edit(actor, award):
-        raise AwardError("Only the lead council can remove evidence")
+    award, milestone, mreturn = _locked_item(
+        actor=actor, verb="remove", milestone_id=evidence.milestone_id, return_id=evidence.monitoring_return_id
+    )
     row = AwardEvidenceFile.objects.select_for_update().filter(pk=evidence.pk).first()
     if row is None:
         raise AwardError("That file has already been removed")
