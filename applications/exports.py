@@ -12,16 +12,12 @@ spreadsheet formulas by the reporting framework's one shared rule (`safe_text`).
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
-
-from grants import permissions as gperms
-from grants.models import Round
 from grants.reporting.exports import Table, table
 
 from . import selectors
 from .answers import display_answer
 from .models import Answer, EvidenceFile, Question, QuestionType
+from .permissions import staff_round_or_404
 
 CHUNK = 500
 FILTERS = ("status", "region", "kind", "partner", "q")
@@ -52,14 +48,6 @@ def staff_filters(params) -> tuple[dict[str, str], str]:
     """
     filters = {k: str(params.get(k, "") or "").replace("\x00", "").strip() for k in FILTERS}
     return filters, str(params.get("sort", "") or "reference")
-
-
-def viewable_round(user, slug: str) -> Round:
-    """The round, or 404 unless the user may see its programme (as the staff bid list checks)."""
-    round = get_object_or_404(Round.objects.select_related("programme"), slug=str(slug or ""))
-    if not user.is_authenticated or not gperms.can_view_programme(user, round.programme):
-        raise Http404
-    return round
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
@@ -115,7 +103,7 @@ def bid_rows(bids, questions: list[Question]) -> Iterator[list]:
 @table("round-bids")
 def round_bids(user, params) -> Table:
     """Every bid of the round the staff bid list would show for these filters, in its order."""
-    round = viewable_round(user, params.get("round", ""))
+    round = staff_round_or_404(user, params.get("round", ""))
     filters, sort = staff_filters(params)
     bids = selectors.staff_bids(round=round, sort=sort, **filters)
     questions = list(

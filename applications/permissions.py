@@ -5,8 +5,11 @@ the bids of programmes they may view. Assessors are granted by the scoring app t
 `scoring.permissions.assessor_can_view_bid`, consulted here when that module exists.
 """
 
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
 from grants import permissions as gperms
-from grants.models import User
+from grants.models import Round, User
 
 from .models import Bid, BidPartner, PartnerStatus
 
@@ -44,6 +47,16 @@ def _assessor_can_view(user: User, bid: Bid) -> bool:
 
 def is_staff_viewer(user: User, bid: Bid) -> bool:
     return user.is_authenticated and gperms.can_view_programme(user, bid.round.programme)
+
+
+def staff_round_or_404(user: User, slug, *, manage: bool = False) -> Round:
+    """A round whose programme the user works on (manages, with `manage`), or 404 as if it did
+    not exist: the staff round pages and the round's bid download both ask here."""
+    round = get_object_or_404(Round.objects.select_related("programme"), slug=str(slug or ""))
+    check = gperms.can_manage_programme if manage else gperms.can_view_programme
+    if not user.is_authenticated or not check(user, round.programme):
+        raise Http404
+    return round
 
 
 def can_manage_bid(user: User, bid: Bid) -> bool:

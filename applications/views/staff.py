@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from grants import permissions as gperms
@@ -25,11 +25,7 @@ PAGE_SIZE = 50
 
 
 def staff_round(request, slug, manage: bool = False) -> Round:
-    round = get_object_or_404(Round.objects.select_related("programme"), slug=slug)
-    check = gperms.can_manage_programme if manage else gperms.can_view_programme
-    if not request.user.is_authenticated or not check(request.user, round.programme):
-        raise Http404
-    return round
+    return perms.staff_round_or_404(request.user, slug, manage=manage)
 
 
 @login_required
