@@ -196,20 +196,7 @@ def return_approve(*, mreturn: MonitoringReturn, actor) -> MonitoringReturn:
     if not perms.can_manage(actor, mreturn.award):
         raise AwardError("Only the programme's manager can approve a return")
     _return_transition(mreturn=mreturn, to=R.APPROVED, actor=actor, summary=f"{mreturn.period} approved")
-    mreturn.reviewed_by = actor
-    mreturn.reviewed_at = timezone.now()
-    mreturn.review_reason = ""
-    mreturn.save()
-    people = lead_officers(mreturn.award) + ([mreturn.submitted_by] if mreturn.submitted_by else [])
-    notify_people(
-        people=people,
-        event="return_approved",
-        award=mreturn.award,
-        key=f"{mreturn.pk}:{mreturn.submission_count}",
-        url=_return_url(mreturn),
-        title=mreturn.period.title,
-    )
-    return mreturn
+    return _reviewed(mreturn, actor, event="return_approved")
 
 
 @transaction.atomic
@@ -226,19 +213,24 @@ def return_request_changes(*, mreturn: MonitoringReturn, actor, reason: str) -> 
     _return_transition(
         mreturn=mreturn, to=R.CHANGES_REQUESTED, actor=actor, summary=f"{mreturn.period}: {reason.strip()}"
     )
+    return _reviewed(mreturn, actor, event="return_changes_requested", reason=reason.strip())
+
+
+def _reviewed(mreturn: MonitoringReturn, actor, *, event: str, reason: str = "") -> MonitoringReturn:
+    """Record the manager's review and tell the lead council's officers and whoever sent it."""
     mreturn.reviewed_by = actor
     mreturn.reviewed_at = timezone.now()
-    mreturn.review_reason = reason.strip()
+    mreturn.review_reason = reason
     mreturn.save()
     people = lead_officers(mreturn.award) + ([mreturn.submitted_by] if mreturn.submitted_by else [])
     notify_people(
         people=people,
-        event="return_changes_requested",
+        event=event,
         award=mreturn.award,
         key=f"{mreturn.pk}:{mreturn.submission_count}",
         url=_return_url(mreturn),
         title=mreturn.period.title,
-        reason=reason.strip(),
+        **({"reason": reason} if reason else {}),
     )
     return mreturn
 
