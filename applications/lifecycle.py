@@ -18,6 +18,7 @@ from . import selectors
 from .models import Bid, BidStatus, Extension, PartnerStatus
 from .services import (
     BidError,
+    _bid_facts,
     _bid_url,
     _notify,
     _officers,
@@ -165,13 +166,7 @@ def withdraw_bid(*, bid: Bid, actor: User, reason: str) -> Bid:
         programme=bid.round.programme_id,
         recipients=_withdrawal_audience(bid),
         event="bid_withdrawn",
-        context={
-            "reference": bid.reference or "",
-            "round_name": bid.round.name,
-            "organisation_name": bid.lead.short_name,
-            "title": bid.title,
-            "reason": reason,
-        },
+        context={**_bid_facts(bid), "reason": reason},
         dedupe_key=f"bid_withdrawn:{bid.pk}",
         url=_bid_url(bid),
     )
@@ -262,22 +257,17 @@ def _notify_extension(*, ext: Extension, round: Round, organisation: Organisatio
         "new_deadline": govuk_when(ext.new_deadline),
         "reason": reason,
     }
-    bids = list(Bid.objects.live().filter(round=round, lead=organisation).order_by("pk"))
-    for bid in bids:
+    bids = Bid.objects.live().filter(round=round, lead=organisation).order_by("pk")
+    messages = [
+        ({**common, "reference": bid.reference or bid.title, "title": bid.title}, bid.pk, _bid_url(bid)) for bid in bids
+    ] or [(common, "start", reverse("applications:bid_start", args=[round.slug]))]
+    officers = list(_officers(organisation.pk))
+    for context, about, url in messages:
         _notify(
             programme=round.programme_id,
-            recipients=_officers(organisation.pk),
+            recipients=officers,
             event="extension_granted",
-            context={**common, "reference": bid.reference or bid.title, "title": bid.title},
-            dedupe_key=f"extension_granted:{ext.pk}:{bid.pk}:{stamp}",
-            url=_bid_url(bid),
-        )
-    if not bids:
-        _notify(
-            programme=round.programme_id,
-            recipients=_officers(organisation.pk),
-            event="extension_granted",
-            context=common,
-            dedupe_key=f"extension_granted:{ext.pk}:start:{stamp}",
-            url=reverse("applications:bid_start", args=[round.slug]),
+            context=context,
+            dedupe_key=f"extension_granted:{ext.pk}:{about}:{stamp}",
+            url=url,
         )

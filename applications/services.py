@@ -74,6 +74,16 @@ def _bid_url(bid: Bid) -> str:
     return reverse("applications:bid_detail", args=[bid.pk])
 
 
+def _bid_facts(bid: Bid) -> dict[str, str]:
+    """What a message about a bid names it by: reference (none for a draft), round, lead, title."""
+    return {
+        "reference": bid.reference or "",
+        "round_name": bid.round.name,
+        "organisation_name": bid.lead.short_name,
+        "title": bid.title,
+    }
+
+
 # -- Transitions -----------------------------------------------------------------------------
 
 
@@ -343,10 +353,7 @@ def respond_to_partner(*, partner: BidPartner, actor: User, confirm: bool, reaso
         recipients=_bid_editors(bid),
         event="partner_responded",
         context={
-            "reference": bid.reference or "",
-            "round_name": bid.round.name,
-            "organisation_name": bid.lead.short_name,
-            "title": bid.title,
+            **_bid_facts(bid),
             "partner_name": partner.organisation.short_name,
             "response": verb,
             "reason": partner.decline_reason,

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from grants.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import (
     Assessment,
     Assignment,
@@ -16,36 +18,13 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records kept for audit: changed only through the services."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class PanelMemberInline(admin.TabularInline):
+class PanelMemberInline(ReadOnlyInline):
     """Read-only: members are added and removed on the panel page, which audits the change and
     refuses to remove someone who still has bids to assess."""
 
     model = PanelMember
-    extra = 0
     fields = ["user", "is_chair"]
     readonly_fields = ["user", "is_chair"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Panel)
