@@ -46,6 +46,7 @@ run: install pango
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 test: install chromium lint
 	$(PY) manage.py makemigrations --check --dry-run

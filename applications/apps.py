@@ -7,9 +7,4 @@ class ApplicationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import exports  # noqa: F401  registers the "round-bids" download with reporting
-
-        try:
-            from . import reminders  # noqa: F401  registers the deadline reminder provider
-        except ImportError:  # the notifications app is not installed
-            pass
+        from . import exports, reminders  # noqa: F401  register the round-bids download and deadline reminders

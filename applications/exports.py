@@ -12,7 +12,7 @@ spreadsheet formulas by the reporting framework's one shared rule (`safe_text`).
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
-from grants.reporting.exports import Table, table
+from grants.core.exports import Table, table
 
 from . import selectors
 from .answers import display_answer

@@ -4,7 +4,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
-from grants.fields import GovDateField, GovDateTimeField, MoneyField
+from grants.core.fields import GovDateField, GovDateTimeField, MoneyField
 from grants.models import Organisation, Round
 from grants.selectors import organisation_search
 

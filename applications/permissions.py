@@ -1,9 +1,11 @@
 """Who may see and change a bid. One place, used by every view, template and test.
 
 A council sees its own bids (as lead: any member; as confirmed partner: read-only). Staff see
-the bids of programmes they may view. Assessors are granted by the scoring app through
-`scoring.permissions.assessor_can_view_bid`, consulted here when that module exists.
+the bids of programmes they may view. Assessors are granted by the scoring app, which sits above
+this one: it registers its check with `bid_viewer_register` when it starts.
 """
+
+from collections.abc import Callable
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -37,12 +39,18 @@ def partner_link(user: User, bid: Bid) -> BidPartner | None:
     return BidPartner.objects.filter(bid=bid, organisation_id=org).first()
 
 
+# Other apps' reasons a user may read a bid (the scoring app: an assessor assigned to it and not
+# conflicted). Registered at start-up by the app that owns the rule.
+BID_VIEWERS: list[Callable[[User, Bid], bool]] = []
+
+
+def bid_viewer_register(check: Callable[[User, Bid], bool]) -> None:
+    if check not in BID_VIEWERS:
+        BID_VIEWERS.append(check)
+
+
 def _assessor_can_view(user: User, bid: Bid) -> bool:
-    try:
-        from scoring.permissions import assessor_can_view_bid
-    except ImportError:
-        return False
-    return bool(assessor_can_view_bid(user, bid))
+    return any(check(user, bid) for check in BID_VIEWERS)
 
 
 def is_staff_viewer(user: User, bid: Bid) -> bool:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from django.urls import reverse
 
-from grants.dates import govuk_when
+from grants.core.dates import govuk_when
 from notifications.reminders import Reminder, provider, when_words
 
 WINDOWS = ((timedelta(days=7), "7d"), (timedelta(days=1), "1d"))

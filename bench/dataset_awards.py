@@ -40,7 +40,8 @@ def build_awards(ds: Dataset) -> None:
 
 def _schedules(ds: Dataset) -> tuple[dict, dict]:
     """Four quarterly return periods and two outputs for every assessed round."""
-    from grants.models import ReturnPeriod, Round, RoundOutput
+    from grants.awards.models import ReturnPeriod, RoundOutput
+    from grants.models import Round
 
     rounds = list(Round.objects.filter(pk__in=ds.assessed_round_ids).order_by("pk"))
     periods = []
@@ -73,8 +74,15 @@ def _schedules(ds: Dataset) -> tuple[dict, dict]:
 
 def _awards_for(bid_ids: list[int], periods: dict, outputs: dict, totals: dict) -> None:
     from applications.models import Bid, BidPartner
-    from grants.models import Award, Milestone, MonitoringReturn, OutputTarget, OutputValue, PaymentTranche
-    from grants.models.awards import FundReturn
+    from grants.awards.models import (
+        Award,
+        FundReturn,
+        Milestone,
+        MonitoringReturn,
+        OutputTarget,
+        OutputValue,
+        PaymentTranche,
+    )
     from scoring.models import Decision
 
     now = timezone.now()

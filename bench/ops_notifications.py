@@ -27,7 +27,7 @@ from django.db import connection
 from django.utils import timezone
 
 from bench.dataset import Dataset
-from grants.dates import govuk_when
+from grants.core.dates import govuk_when
 
 COUNT = 10_000
 TIMEOUT = 900  # seconds to wait for the last email

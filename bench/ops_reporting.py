@@ -19,7 +19,7 @@ TARGET = 100_000
 
 
 def _top_up(ds: Dataset) -> list[int]:
-    from grants.models import Award, PaymentTranche
+    from grants.awards.models import Award, PaymentTranche
     from grants.reporting.threesixty import PUBLISHED
 
     have = Award.objects.filter(status__in=PUBLISHED).count()
@@ -59,7 +59,7 @@ def _top_up(ds: Dataset) -> list[int]:
 
 
 def _cleanup(ids: list[int]) -> None:
-    from grants.models import Award, PaymentTranche
+    from grants.awards.models import Award, PaymentTranche
 
     for start in range(0, len(ids), 10_000):
         chunk = ids[start : start + 10_000]

@@ -7,7 +7,7 @@ from bench.pages import Page
 
 
 def _awards(ds) -> int:
-    from grants.models import Award
+    from grants.awards.models import Award
 
     return Award.objects.count()
 

@@ -298,17 +298,6 @@ def seed(stdout=None, now: datetime | None = None) -> dict[str, object]:
             else:
                 StaffRole.objects.get_or_create(user=user, role=role, programme=None)
         people[email] = user
-    # Panels: the demo panel member and chair sit on the Behavioural Insights phase 4 and Digital Inclusion panels.
-    from scoring.models import Panel, PanelMember
-
-    for slug in ("bi-phase-4", "digital-inclusion-2019-20"):
-        panel, _ = Panel.objects.get_or_create(round=rounds[slug], defaults={"name": f"{rounds[slug].name} panel"})
-        PanelMember.objects.update_or_create(
-            panel=panel, user=people["panel.member@lga.example.com"], defaults={"is_chair": False}
-        )
-        PanelMember.objects.update_or_create(
-            panel=panel, user=people["panel.chair@lga.example.com"], defaults={"is_chair": True}
-        )
     if stdout:
         stdout.write(f"Demo: {len(programmes)} programmes, {len(rounds)} rounds, {len(people)} people")
     return {"bodies": bodies, "programmes": programmes, "rounds": rounds, "people": people}

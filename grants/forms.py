@@ -9,7 +9,8 @@ from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .fields import GovDateField, GovDateTimeField, MoneyField, PercentField, field_name
+from grants.core.fields import GovDateField, GovDateTimeField, MoneyField, PercentField, field_name
+
 from .models import Organisation, Programme, Round
 from .models.organisations import COUNCIL_KINDS, REGIONS, OrgKind
 
@@ -252,7 +253,7 @@ class RoundForm(GovFormMixin, forms.ModelForm):
         upload = self.cleaned_data.get("prospectus_document")
         if not upload or not hasattr(upload, "content_type"):  # nothing new: keep what is there
             return upload
-        from applications.uploads import check_upload  # bidding owns the content checks
+        from grants.core.uploads import check_upload
 
         try:
             checked = check_upload(upload)

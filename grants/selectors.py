@@ -1,13 +1,15 @@
 """Reads for reference data, programmes and rounds, shaped so each page costs fixed queries."""
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Sum, When
-from django.db.models.functions import Coalesce
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
-from .dates import govuk_when
+from grants.core.dates import govuk_when
+
 from .models import Organisation, OrganisationAlias, Programme, Round, RoundStatus, User
 from .models.organisations import COUNCIL_KINDS, OrgKind
 
@@ -95,25 +97,20 @@ def round_eligibility(*, round: Round, organisation: Organisation | None, now=No
     return reasons
 
 
-def round_committed_total(*, round: Round) -> Decimal:
-    """Money a round has promised: what its awards hold, plus confirmed funding decisions whose
-    award is not issued yet. The budget may not be cut below it."""
-    try:  # the awards code owns what an award holds (declined and withdrawn hold nothing)
-        from .awards.selectors import round_committed
-    except ImportError:  # pragma: no cover - before the awards code had its selector
-        round_committed = None
-    if round_committed is not None:
-        awarded = round_committed(round=round)
-    else:
-        from .models import Award, AwardStatus
+# Money committed against a round is owned by the awards app, which sits above reference data. It
+# registers its function here when it starts (AwardsConfig.ready), so the round budget guard can
+# ask without importing the layer above; with none registered the guard fails loudly.
+_COMMITTED_PROVIDERS: list[Callable[..., Decimal]] = []
 
-        holding = (AwardStatus.OFFERED, AwardStatus.ACCEPTED, AwardStatus.ACTIVE, AwardStatus.COMPLETED)
-        awarded = Award.objects.filter(round=round, status__in=holding).aggregate(s=Sum("amount"))["s"] or ZERO
-    try:
-        from scoring.models import Decision, DecisionStatus, Outcome
-    except ImportError:  # pragma: no cover - assessment not installed
-        return awarded
-    pending = Decision.objects.filter(
-        round=round, status=DecisionStatus.CONFIRMED, outcome=Outcome.FUNDED, bid__award__isnull=True
-    ).aggregate(s=Sum(Coalesce("amount", "bid__amount_requested")))["s"]
-    return awarded + (pending or ZERO)
+
+def round_committed_provider_register(provider: Callable[..., Decimal]) -> None:
+    if provider not in _COMMITTED_PROVIDERS:
+        _COMMITTED_PROVIDERS.append(provider)
+
+
+def round_committed_total(*, round: Round) -> Decimal:
+    """Money a round has promised (see `grants.awards.selectors.round_committed`). The budget may
+    not be cut below it."""
+    if not _COMMITTED_PROVIDERS:
+        raise ImproperlyConfigured("No provider of committed money: is grants.awards installed?")
+    return sum((provider(round=round) for provider in _COMMITTED_PROVIDERS), ZERO)

@@ -23,7 +23,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from grants.dates import govuk_time, govuk_when
+from grants.core.dates import govuk_time, govuk_when
 
 logger = logging.getLogger(__name__)
 

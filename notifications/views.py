@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from grants.core.downloads import download_links
 from grants.decorators import role_required
 from grants.permissions import is_panel_member, is_staff_user
-from grants.reporting.downloads import download_links
 
 from . import selectors, services
 from .forms import FailedFilterForm, PreferencesForm

@@ -7,9 +7,9 @@ class ScoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import exports  # noqa: F401  registers the assessment tables for CSV/XLSX downloads
+        from applications.permissions import bid_viewer_register
 
-        try:
-            from . import reminders  # noqa: F401  registers the scoring deadline reminder
-        except ImportError:  # notifications not installed
-            pass
+        from . import exports, reminders  # noqa: F401  register the assessment downloads and the scoring reminder
+        from .permissions import assessor_can_view_bid
+
+        bid_viewer_register(assessor_can_view_bid)

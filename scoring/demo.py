@@ -80,12 +80,30 @@ def _score(criterion, quality: float, seat: int) -> int:
 
 
 @transaction.atomic
+def _panels_seed(context: dict) -> None:
+    """The demo panel member and chair sit on the Behavioural Insights phase 4 and Digital Inclusion panels."""
+    from .models import Panel, PanelMember
+
+    rounds, people = context.get("rounds", {}), context.get("people", {})
+    for slug in ("bi-phase-4", "digital-inclusion-2019-20"):
+        if slug not in rounds:
+            continue
+        panel, _ = Panel.objects.get_or_create(round=rounds[slug], defaults={"name": f"{rounds[slug].name} panel"})
+        PanelMember.objects.update_or_create(
+            panel=panel, user=people["panel.member@lga.example.com"], defaults={"is_chair": False}
+        )
+        PanelMember.objects.update_or_create(
+            panel=panel, user=people["panel.chair@lga.example.com"], defaults={"is_chair": True}
+        )
+
+
 def seed(*, stdout=None, context: dict) -> None:
     from applications.models import Bid, BidStatus
 
     from . import services
     from .models import Assignment, Criterion, Panel, PanelMember
 
+    _panels_seed(context)
     rnd = context.get("rounds", {}).get(SLUG)
     people = context.get("people", {})
     manager = people.get("programme.manager@lga.example.com")

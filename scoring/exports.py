@@ -9,8 +9,8 @@ import io
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 
+from grants.core.exports import Table, safe_text, table
 from grants.models import Round
-from grants.reporting.exports import Table, safe_text, table
 
 from . import permissions as perms
 from . import selectors
@@ -175,7 +175,7 @@ def panel_pack_context(*, round: Round) -> dict:
     return {"round": round, "ranking": result, "criteria": criteria, "printed_at": timezone.localtime()}
 
 
-# Tables for the reporting framework's downloads (grants.reporting.downloads) ------------------
+# Tables for the reporting framework's downloads (grants.core.downloads) ------------------
 # The round is a filter (?round=<slug>); anyone who may not see the page gets a 404. The
 # framework guards every text cell against spreadsheet formulas as it writes the file.
 

@@ -5,7 +5,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
-from grants.fields import MoneyField
+from grants.core.fields import MoneyField
 from grants.models import Organisation, User
 
 from .models import Criterion, Outcome, Panel, Scale

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from grants.dates import govuk_when
+from grants.core.dates import govuk_when
 from notifications.reminders import Reminder, provider, when_words
 
 WINDOWS = ((timedelta(days=1), "1d"), (timedelta(days=3), "3d"))

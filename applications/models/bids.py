@@ -6,10 +6,10 @@ table below is the one place that says what may follow what.
 
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from grants.core.money import money
 from grants.models.organisations import COUNCIL_KINDS, OrgKind
 
 
@@ -41,7 +41,6 @@ STATUS_TAG = {
     S.RESERVE: "govuk-tag--yellow",
 }
 
-money = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0.00"))]}
 
 
 class BidQuerySet(models.QuerySet):

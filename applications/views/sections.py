@@ -9,11 +9,12 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from grants.core.uploads import serve_upload, size_label
+
 from .. import permissions as perms
 from .. import selectors, services
 from ..answers import raw_for_form, word_count
 from ..models import EvidenceFile, QuestionType, Section
-from ..uploads import serve_upload, size_label
 from .common import after_save, bid_for, error_list, keep_return, returning_to_check
 
 

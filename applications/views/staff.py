@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from grants import permissions as gperms
+from grants.core import exports as reporting_exports
+from grants.core.downloads import download_links
 from grants.models import Round
 from grants.models.organisations import COUNCIL_KINDS, REGIONS, OrgKind
-from grants.reporting import exports as reporting_exports
-from grants.reporting.downloads import download_links
 
 from .. import exports, selectors, services
 from .. import permissions as perms

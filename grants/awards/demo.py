@@ -11,12 +11,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from grants.models import (
+from grants.awards.models import (
     Award,
     AwardStatus,
     FundReturn,
     MonitoringReturn,
-    Organisation,
     OutputTarget,
     OutputValue,
     PaymentTranche,
@@ -26,7 +25,8 @@ from grants.models import (
     RoundOutput,
     TrancheStatus,
 )
-from grants.models.award_monitoring import OUTPUT_UNITS
+from grants.awards.models.monitoring import OUTPUT_UNITS
+from grants.models import Organisation
 
 from .services import award_create_historic
 

@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from grants.models import Award, AwardEvidenceFile
+from grants.awards.models import Award, AwardEvidenceFile
 
-from . import evidence, services
 from . import permissions as perms
+from . import services
 from .views import award_or_404
 
 
@@ -45,7 +45,7 @@ def evidence_remove(request: HttpRequest, pk: int, fid: int) -> HttpResponse:
     award = award_or_404(request, pk, check=perms.can_edit)
     item = get_object_or_404(AwardEvidenceFile, pk=fid, award=award)
     try:
-        evidence.evidence_remove(evidence=item, actor=request.user)
+        services.evidence_remove(evidence=item, actor=request.user)
     except services.AwardError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(award)

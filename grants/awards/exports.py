@@ -7,7 +7,7 @@ same selector and permission check as the page.
 
 from django.http import Http404
 
-from grants.reporting.exports import Table, table
+from grants.core.exports import Table, table
 
 from . import permissions as perms
 from . import selectors

@@ -6,19 +6,19 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from grants.fields import GovDateField, MoneyField, NumberField
-from grants.models import (
+from grants.awards.models import (
     AwardStatus,
     FundReturn,
     MilestoneStatus,
-    Organisation,
     OutputKind,
     OutputUnit,
     Rag,
     RoundOutput,
     VariationKind,
 )
-from grants.models.award_monitoring import RAG_DEFINITIONS
+from grants.awards.models.monitoring import RAG_DEFINITIONS
+from grants.core.fields import GovDateField, MoneyField, NumberField
+from grants.models import Organisation
 from grants.selectors import organisation_search
 
 
@@ -260,7 +260,7 @@ class ClearableFileInput(forms.ClearableFileInput):
 
 
 class EvidenceFilesField(forms.FileField):
-    """Collects the chosen files; the service checks each by its content (applications.uploads)
+    """Collects the chosen files; the service checks each by its content (grants.core.uploads)
     and reports a refusal against this field."""
 
     widget = ClearableFileInput(attrs={"accept": ".pdf,.docx,.xlsx,.odt,.png,.jpg,.jpeg"})
@@ -274,7 +274,7 @@ class EvidenceFilesField(forms.FileField):
 
 def with_evidence_files(form: forms.Form) -> None:
     """The file input's hint, read when the form is made (the size limit is a setting)."""
-    from applications.uploads import ALLOWED_LABEL, size_label
+    from grants.core.uploads import ALLOWED_LABEL, size_label
 
     limit = size_label(settings.UPLOAD_MAX_BYTES)
     form.fields["evidence_files"].help_text = f"{ALLOWED_LABEL}, each smaller than {limit}. You can choose several."
@@ -338,7 +338,7 @@ class ReturnForm(GovForm):
 
     def clean(self):
         data = super().clean()
-        from .monitoring import return_validate
+        from .services import return_validate
 
         for field, message in return_validate(rag=data.get("rag", ""), commentary=data.get("commentary", "")).items():
             if field not in self.errors:

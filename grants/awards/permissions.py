@@ -6,7 +6,8 @@ finance officers and board viewers see every award. Anyone else gets a 404.
 """
 
 from grants import permissions as gperms
-from grants.models import Award, OrgRole, User
+from grants.awards.models import Award
+from grants.models import OrgRole, User
 
 
 def _org_id(user: User) -> int | None:

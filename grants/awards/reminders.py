@@ -44,7 +44,7 @@ def _officers(org_ids: set[int]) -> dict[int, list]:
 
 @provider
 def award_reminders(now: datetime) -> Iterable[Reminder]:
-    from grants.models import Award, Milestone, MilestoneStatus, MonitoringReturn
+    from grants.awards.models import Award, Milestone, MilestoneStatus, MonitoringReturn
 
     today = timezone.localdate(now)
     horizon = today + timedelta(days=max(BEFORE))

@@ -33,7 +33,7 @@ from django.db.models.functions import Coalesce, FirstValue
 from django.utils import timezone
 
 from grants import permissions as gperms
-from grants.models import (
+from grants.awards.models import (
     Award,
     AwardStatus,
     FundReturn,
@@ -46,9 +46,9 @@ from grants.models import (
     ReturnStatus,
     RoundOutput,
     TrancheStatus,
-    User,
     Variation,
 )
+from grants.models import User
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=14, decimal_places=2)

@@ -9,7 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from grants.models import AwardStatus, Milestone, PaymentTranche, Rag, Round, Variation
+from grants.awards.models import AwardStatus, Milestone, PaymentTranche, Rag, Variation
+from grants.core.downloads import download_links, query_with
+from grants.models import Round
 from grants.models.organisations import REGIONS
 from grants.permissions import (
     can_manage_programme,
@@ -19,9 +21,8 @@ from grants.permissions import (
     is_administrator,
     managed_programme_ids,
 )
-from grants.reporting.downloads import download_links, query_with
 
-from . import forms, monitoring, payments, schedule, selectors, services
+from . import forms, selectors, services
 from . import permissions as perms
 from .views import award_or_404, form_error, form_page, posted
 
@@ -41,7 +42,7 @@ def payment(request: HttpRequest, pk: int, tid: int) -> HttpResponse:
     form = forms.PaymentForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            payments.payment_record(tranche=tranche, actor=request.user, **form.cleaned_data)
+            services.payment_record(tranche=tranche, actor=request.user, **form.cleaned_data)
         except services.AwardError as exc:
             form_error(form, exc)
         else:
@@ -87,7 +88,7 @@ def tranches_plan(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and not adding and formset.is_valid():
         used = [(i, f.cleaned_data) for i, f in enumerate(formset.forms) if f.cleaned_data.get("amount") is not None]
         try:
-            payments.tranches_set(award=award, actor=request.user, tranches=[row for _, row in used])
+            services.tranches_set(award=award, actor=request.user, tranches=[row for _, row in used])
         except services.AwardError as exc:
             row = (getattr(exc, "params", None) or {}).get("row")
             if row is None:
@@ -161,7 +162,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.MilestoneForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            monitoring.milestone_add(award=award, actor=request.user, **form.cleaned_data)
+            services.milestone_add(award=award, actor=request.user, **form.cleaned_data)
         except services.AwardError as exc:
             form_error(form, exc)
         else:
@@ -176,7 +177,7 @@ def milestone_confirm(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
     award = award_or_404(request, pk, check=perms.can_manage)
     milestone = get_object_or_404(Milestone, pk=mid, award=award)
     try:
-        monitoring.milestone_confirm(milestone=milestone, actor=request.user)
+        services.milestone_confirm(milestone=milestone, actor=request.user)
     except services.AwardError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -191,7 +192,7 @@ def variation_decide(request: HttpRequest, pk: int, vid: int) -> HttpResponse:
     form = forms.VariationDecisionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            monitoring.variation_decide(
+            services.variation_decide(
                 variation=variation,
                 actor=request.user,
                 approve=form.cleaned_data["decision"] == "approve",
@@ -211,7 +212,7 @@ def fund_return_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.FundReturnForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            payments.fund_return_record(award=award, actor=request.user, **form.cleaned_data)
+            services.fund_return_record(award=award, actor=request.user, **form.cleaned_data)
         except services.AwardError as exc:
             form_error(form, exc)
         else:
@@ -296,9 +297,9 @@ def round_monitoring(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         get_or_404(can_edit)
         form, action = (
-            (period_form, schedule.return_period_add)
+            (period_form, services.return_period_add)
             if "add_period" in request.POST
-            else (output_form, schedule.round_output_add)
+            else (output_form, services.round_output_add)
         )
         if form.is_valid():
             try:
@@ -330,7 +331,7 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.TargetsForm(posted(request), outputs=outputs, initial=current)
     if request.method == "POST" and form.is_valid():
         try:
-            schedule.output_targets_set(award=award, actor=request.user, targets=form.targets())
+            services.output_targets_set(award=award, actor=request.user, targets=form.targets())
         except services.AwardError as exc:
             form_error(form, exc)
         else:

@@ -11,7 +11,7 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from grants.models import Award
+from grants.awards.models import Award
 
 
 def _iso(value: date | None) -> str:

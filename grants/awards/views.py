@@ -10,10 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from grants.models import AuditEvent, Award, AwardStatus, Milestone, MonitoringReturn, ReturnStatus
+from grants.awards.models import Award, AwardStatus, Milestone, MonitoringReturn, ReturnStatus
+from grants.models import AuditEvent
 from grants.permissions import get_or_404
 
-from . import evidence, forms, monitoring, pdf, selectors, services
+from . import forms, pdf, selectors, services
 from . import permissions as perms
 from . import terms as offer_terms
 
@@ -64,7 +65,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     can_manage = perms.can_manage(user, award)
     can_see_files = perms.can_see_evidence(user, award)
-    history = AuditEvent.objects.filter(target_type="grants.award", target_id=str(award.pk)).order_by("-at")
+    history = AuditEvent.objects.filter(target_type="awards.award", target_id=str(award.pk)).order_by("-at")
     if not can_see_files:  # a partner council reads the award, not the names of the lead's files
         history = history.exclude(action__startswith="evidence.")
     return render(
@@ -162,7 +163,7 @@ def attach_files(request: HttpRequest, form, **parent) -> bool:
     if not uploads:
         return True
     try:
-        evidence.evidence_add(actor=request.user, uploads=uploads, **parent)
+        services.evidence_add(actor=request.user, uploads=uploads, **parent)
     except services.AwardError as exc:
         form_error(form, exc)
         return False
@@ -178,7 +179,7 @@ def milestone_update(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
     )
     if request.method == "POST" and attach_files(request, form, milestone=milestone) and form.is_valid():
         try:
-            monitoring.milestone_update(
+            services.milestone_update(
                 milestone=milestone,
                 actor=request.user,
                 status=form.cleaned_data["status"],
@@ -219,7 +220,7 @@ def return_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
         form = forms.ReturnForm(posted(request), outputs=outputs, initial=initial)
         if request.method == "POST" and attach_files(request, form, mreturn=mreturn) and form.is_valid():
             try:
-                monitoring.return_submit(
+                services.return_submit(
                     mreturn=mreturn,
                     actor=request.user,
                     rag=form.cleaned_data["rag"],
@@ -237,9 +238,9 @@ def return_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
         if request.method == "POST" and review.is_valid():
             try:
                 if review.cleaned_data["decision"] == "approve":
-                    monitoring.return_approve(mreturn=mreturn, actor=request.user)
+                    services.return_approve(mreturn=mreturn, actor=request.user)
                 else:
-                    monitoring.return_request_changes(
+                    services.return_request_changes(
                         mreturn=mreturn, actor=request.user, reason=review.cleaned_data["reason"]
                     )
             except services.AwardError as exc:
@@ -272,7 +273,7 @@ def variation_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.VariationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            monitoring.variation_request(award=award, actor=request.user, **form.cleaned_data)
+            services.variation_request(award=award, actor=request.user, **form.cleaned_data)
         except services.AwardError as exc:
             form_error(form, exc)
         else:

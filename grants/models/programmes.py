@@ -8,6 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from grants.core.money import money
+
 from .organisations import OrgKind
 
 
@@ -50,7 +52,6 @@ ROUND_STATUS_TAG = {
     RoundStatus.DECIDED: "govuk-tag--grey",
 }
 
-money = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0.00"))]}
 
 
 class RoundQuerySet(models.QuerySet):

@@ -24,24 +24,21 @@ from django.utils import timezone
 from applications.models import Bid
 from grants import permissions as gperms
 from grants.awards import selectors as award_selectors
-from grants.awards.selectors import REPORTED, STANDING, ZERO, _sum_subquery
-from grants.models import (
+from grants.awards.models import (
     Award,
     AwardStatus,
-    BoardSummary,
     FundReturn,
     MonitoringReturn,
-    Organisation,
-    OrgKind,
+    OutputKind,
     OutputTarget,
     OutputValue,
     PaymentTranche,
-    Programme,
     Rag,
-    Round,
     TrancheStatus,
 )
-from grants.models.award_monitoring import OutputKind
+from grants.awards.selectors import REPORTED, STANDING, ZERO, _sum_subquery
+from grants.models import Organisation, OrgKind, Programme, Round
+from grants.reporting.models import BoardSummary
 
 RAG_ORDER = ("green", "amber", "red", "none")
 RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red", "none": "No return yet"}

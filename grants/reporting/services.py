@@ -20,11 +20,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from grants.models import BoardSummary, ExportJob, ExportStatus, Programme, PublishedFile, Round, User
+from grants.core import exports
+from grants.models import Programme, Round, User
 from grants.permissions import can_manage_programme, is_staff_user
+from grants.reporting.models import BoardSummary, ExportJob, ExportStatus, PublishedFile
 from grants.services import audit_record
 
-from . import exports, threesixty
+from . import threesixty
 from .selectors import is_quarter_end
 
 OPEN_DATA = "360giving"

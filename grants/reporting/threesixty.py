@@ -25,8 +25,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import QuerySet
 
+from grants.awards.models import Award, AwardStatus, FundReturn, PaymentTranche, TrancheStatus
 from grants.awards.selectors import ZERO, _sum_subquery
-from grants.models import Award, AwardStatus, FundReturn, PaymentTranche, TrancheStatus
 
 PUBLISHED = (AwardStatus.ACCEPTED, AwardStatus.ACTIVE, AwardStatus.COMPLETED)
 CHUNK = 2000

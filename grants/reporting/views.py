@@ -16,11 +16,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from grants import permissions as gperms
-from grants.models import ExportJob, Programme, PublishedFile
-from grants.models.award_monitoring import RAG_DEFINITIONS
-from grants.reporting.downloads import download_links
+from grants.awards.models.monitoring import RAG_DEFINITIONS
+from grants.core import exports
+from grants.core.downloads import download_links
+from grants.models import Programme
+from grants.reporting.models import ExportJob, PublishedFile
 
-from . import charts, exports, forms, selectors, services
+from . import charts, forms, selectors, services
 
 
 def staff_only(view):

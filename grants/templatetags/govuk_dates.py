@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django import template
 
-from grants import dates
+from grants.core import dates
 
 register = template.Library()
 

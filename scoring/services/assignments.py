@@ -6,7 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from grants.dates import govuk_when
+from grants.core.dates import govuk_when
 from grants.models import Round, User
 from grants.services import audit_record
 

@@ -11,6 +11,7 @@ from django.db.models import Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from grants.awards.services import award_issue
 from grants.models import Round, User
 from grants.services import audit_record
 
@@ -138,11 +139,6 @@ def _notify_outcome(*, decision: Decision) -> None:
 
 
 def _issue_award(*, decision: Decision, actor: User) -> None:
-    try:  # the awards issue provides this; imported late so scoring loads without it
-        from grants.awards.services import award_issue
-    except ImportError:
-        audit_record(actor=actor, action="decision.award_pending", target=decision, summary="Awards not installed")
-        return
     award_issue(bid=decision.bid, amount=decision.amount, actor=actor)
 
 

@@ -5,8 +5,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from grants import permissions as gperms
+from grants.core.downloads import download_links
 from grants.models import Round
-from grants.reporting.downloads import download_links
 
 from .. import permissions as perms
 

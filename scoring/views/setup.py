@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from grants.core import exports as reporting_exports
 from grants.models import User
-from grants.reporting import exports as reporting_exports
 
 from .. import exports, selectors, services
 from ..forms import AssignForm, CriterionForm, PanelMemberForm, PanelSettingsForm

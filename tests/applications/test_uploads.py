@@ -3,7 +3,7 @@
 import pytest
 
 from applications import services
-from applications.uploads import check_upload
+from grants.core.uploads import check_upload
 
 from .factories import PDF, PNG, docx_bytes, odt_bytes, upload, xlsx_bytes, zip_bytes
 from .test_services import start

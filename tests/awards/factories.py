@@ -7,7 +7,7 @@ import factory
 from django.utils import timezone
 
 from applications.models import Bid, BidStatus
-from grants.models import Award, AwardStatus, Milestone, PaymentTranche, ReturnPeriod, RoundOutput
+from grants.awards.models import Award, AwardStatus, Milestone, PaymentTranche, ReturnPeriod, RoundOutput
 from tests import factories as f
 
 

@@ -3,8 +3,9 @@ from decimal import Decimal
 import pytest
 
 from applications.models import BidPartner, BidStatus, PartnerStatus
+from grants.awards.models import Award, AwardStatus
 from grants.awards.services import AwardError, award_issue
-from grants.models import AuditEvent, Award, AwardStatus
+from grants.models import AuditEvent
 from notifications.models import Notification
 
 from .factories import FundedBidFactory

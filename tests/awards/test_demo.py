@@ -4,8 +4,9 @@ import pytest
 
 from grants import demo as grants_demo
 from grants.awards import demo
+from grants.awards.models import Award, AwardStatus, OutputValue
 from grants.awards.selectors import award_totals, round_totals
-from grants.models import AuditEvent, Award, AwardStatus, OutputValue
+from grants.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,6 @@ def test_demo_awards_are_idempotent_and_carry_the_reported_figures():
     assert Award.objects.filter(round__slug="ope-phase-7", status=AwardStatus.ACTIVE).count() == 4
     # Entered through award_create_historic: one audit row per award, not one per run.
     historic = Award.objects.filter(is_historic=True)
-    audited = AuditEvent.objects.filter(action="award.historic", target_type="grants.award")
+    audited = AuditEvent.objects.filter(action="award.historic", target_type="awards.award")
     assert audited.count() == historic.count() == Award.objects.count()
     assert set(audited.values_list("target_id", flat=True)) == {str(pk) for pk in historic.values_list("pk", flat=True)}

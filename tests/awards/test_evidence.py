@@ -11,10 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from grants.awards import evidence as ev
-from grants.awards import monitoring as m
+from grants.awards import services as m
 from grants.awards import services as s
-from grants.models import AuditEvent, AwardEvidenceFile, AwardStatus, MilestoneStatus, Rag, ReturnStatus
+from grants.awards.models import AwardEvidenceFile, AwardStatus, MilestoneStatus, Rag, ReturnStatus
+from grants.awards.services import evidence as ev
+from grants.models import AuditEvent
 from tests.applications.factories import PDF, PNG, docx_bytes, upload
 
 from .factories import AwardFactory, MilestoneFactory, ReturnPeriodFactory

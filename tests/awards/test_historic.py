@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from grants.awards import services as s
-from grants.models import AuditEvent, Award, AwardStatus, MonitoringReturn
+from grants.awards.models import Award, AwardStatus, MonitoringReturn
+from grants.models import AuditEvent
 from notifications.models import Notification
 
 from .factories import ReturnPeriodFactory

@@ -6,7 +6,7 @@ from itertools import product
 import pytest
 
 from grants.awards import services as s
-from grants.models import Award, AwardStatus, MonitoringReturn
+from grants.awards.models import Award, AwardStatus, MonitoringReturn
 from notifications.models import Notification
 
 from .factories import AwardFactory, ReturnPeriodFactory

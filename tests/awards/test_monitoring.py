@@ -6,10 +6,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from grants.awards import monitoring as m
+from grants.awards import services as m
 from grants.awards import services as s
-from grants.awards.selectors import latest_rag
-from grants.models import (
+from grants.awards.models import (
     AwardStatus,
     MilestoneStatus,
     MonitoringReturn,
@@ -19,6 +18,7 @@ from grants.models import (
     VariationKind,
     VariationStatus,
 )
+from grants.awards.selectors import latest_rag
 from notifications.models import Notification
 
 from .factories import AwardFactory, MilestoneFactory, ReturnPeriodFactory, RoundOutputFactory

@@ -3,9 +3,9 @@ reach the lead council's officers, once per submission or version."""
 
 import pytest
 
-from grants.awards import monitoring as m
+from grants.awards import services as m
 from grants.awards import services as s
-from grants.models import AwardStatus, Rag, VariationKind
+from grants.awards.models import AwardStatus, Rag, VariationKind
 from notifications.models import Notification
 
 from .factories import AwardFactory, ReturnPeriodFactory

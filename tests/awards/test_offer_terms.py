@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from grants.awards import payments as p
+from grants.awards import services as p
 from grants.awards import services as s
-from grants.models import AuditEvent, AwardStatus
+from grants.awards.models import AwardStatus
+from grants.models import AuditEvent
 
 from .factories import AwardFactory, MilestoneFactory, ReturnPeriodFactory, RoundOutputFactory
 
@@ -103,7 +104,7 @@ def test_accepted_terms_are_stored_and_shown_after_replanning(personas, client_f
 
 
 def test_terms_changed_while_reading_are_not_accepted(personas, client_for, offered):
-    from grants.models import OutputTarget
+    from grants.awards.models import OutputTarget
 
     offered.partners.add(personas.partner_org, personas.other_org)
     for kind, label in (("custom", "Trees"), ("savings", "")):

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from grants.awards import monitoring as m
+from grants.awards import services as m
 from grants.awards import services as s
-from grants.models import AwardStatus, Rag
+from grants.awards.models import AwardStatus, Rag
 
 from .factories import AwardFactory, MilestoneFactory, ReturnPeriodFactory, RoundOutputFactory
 

@@ -10,9 +10,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from grants.awards import payments as p
+from grants.awards import services as p
 from grants.awards import services as s
-from grants.models import AuditEvent, AwardStatus, TrancheStatus
+from grants.awards.models import AwardStatus, TrancheStatus
+from grants.models import AuditEvent
 from tests.conftest import enable_mfa
 
 from .factories import AwardFactory, totp_code

@@ -7,9 +7,10 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from grants.awards import payments as p
+from grants.awards import services as p
 from grants.awards import services as s
-from grants.models import AwardStatus, PaymentTranche, StaffRole, TrancheStatus
+from grants.awards.models import AwardStatus, PaymentTranche, TrancheStatus
+from grants.models import StaffRole
 from tests import factories as f
 from tests.conftest import enable_mfa
 

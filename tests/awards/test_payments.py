@@ -7,11 +7,11 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from grants.awards import monitoring as m
-from grants.awards import payments as p
+from grants.awards import services as m
+from grants.awards import services as p
 from grants.awards import services as s
+from grants.awards.models import AwardStatus, FundReturn, MilestoneStatus, PaymentTranche, TrancheStatus
 from grants.awards.selectors import award_totals, programme_totals, round_totals
-from grants.models import AwardStatus, FundReturn, MilestoneStatus, PaymentTranche, TrancheStatus
 from notifications.models import Notification
 
 from .factories import AwardFactory, MilestoneFactory, totp_code

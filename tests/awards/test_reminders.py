@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from grants.awards import services as s
+from grants.awards.models import AwardStatus, MilestoneStatus
 from grants.awards.reminders import award_reminders
-from grants.models import AwardStatus, MilestoneStatus
 from notifications.models import Notification
 from notifications.reminders import providers, send_due
 

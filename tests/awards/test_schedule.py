@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from grants.awards import schedule
+from grants.awards import services as schedule
+from grants.awards.models import AwardStatus, OutputTarget, RoundOutput
 from grants.awards.services import AwardError
-from grants.models import AwardStatus, OutputTarget, RoundOutput
 
 from .factories import AwardFactory
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from grants.models import AwardStatus
+from grants.awards.models import AwardStatus
 
 from .factories import AwardFactory, MilestoneFactory
 

@@ -8,10 +8,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from grants.awards import monitoring as m
+from grants.awards import services as m
 from grants.awards import services as s
+from grants.awards.models import (
+    AwardStatus,
+    FundReturn,
+    PaymentTranche,
+    TrancheStatus,
+    VariationKind,
+    VariationStatus,
+)
 from grants.awards.selectors import round_committed
-from grants.models import AwardStatus, FundReturn, PaymentTranche, TrancheStatus, VariationKind, VariationStatus
 
 from .factories import AwardFactory, MilestoneFactory
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from grants.awards import services as s
-from grants.models import AwardStatus, Rag, ReturnStatus
+from grants.awards.models import AwardStatus, Rag, ReturnStatus
 
 from .factories import AwardFactory, MilestoneFactory, ReturnPeriodFactory, RoundOutputFactory
 
@@ -123,7 +123,7 @@ def test_amber_return_without_commentary_shows_error_and_keeps_input(personas, c
 
 def test_review_requires_reason_for_changes(personas, client_for, award):
     mreturn = award.returns.get()
-    from grants.awards.monitoring import return_submit
+    from grants.awards.services import return_submit
 
     return_submit(mreturn=mreturn, actor=personas.lead_officer, rag=Rag.GREEN, commentary="", values={})
     url = reverse("awards:return", args=[award.pk, mreturn.pk])
@@ -178,7 +178,7 @@ def test_portfolio_access_and_filters(personas, client_for, award):
 
 
 def test_portfolio_rag_filter_includes_the_red_award(personas, client_for, award):
-    from grants.awards.monitoring import return_submit
+    from grants.awards.services import return_submit
 
     green = AwardFactory(round=personas.round, lead=personas.other_org, status=AwardStatus.ACTIVE)
     s.returns_create(award=green)
@@ -192,7 +192,7 @@ def test_portfolio_rag_filter_includes_the_red_award(personas, client_for, award
 
 
 def test_portfolio_rag_filter_reads_the_latest_return_only(personas, client_for, award):
-    from grants.awards.monitoring import return_submit
+    from grants.awards.services import return_submit
 
     later = ReturnPeriodFactory(
         round=personas.round, title="Quarter 2", due_on=award.returns.get().period.due_on + timedelta(days=90)

@@ -23,7 +23,8 @@ def eager(monkeypatch):
 @pytest.mark.django_db
 def test_dataset_has_the_issues_shape():
     from applications.models import Bid
-    from grants.models import Award, MonitoringReturn, Organisation, Programme, Round
+    from grants.awards.models import Award, MonitoringReturn
+    from grants.models import Organisation, Programme, Round
     from grants.selectors import rounds_public
     from notifications.models import Notification
     from scoring.models import Assessment, Score

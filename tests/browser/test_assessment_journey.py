@@ -151,7 +151,7 @@ def test_assess_moderate_and_decide(browser, live_server):
     bid = Bid.objects.get(pk=bid.pk)
     assert bid.status == BidStatus.FUNDED
     assert bid.decision.amount == Decimal("35000.00")
-    from grants.models import Award
+    from grants.awards.models import Award
 
     assert Award.objects.get(bid=bid).amount == Decimal("35000.00")
     assert Interest.objects.filter(user=assessor, organisation=interest_org, round=rnd).exists()

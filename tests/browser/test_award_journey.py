@@ -11,7 +11,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from grants.models import AwardStatus, OrgKind, OrgRole, ReturnStatus, StaffRole, TrancheStatus
+from grants.awards.models import AwardStatus, ReturnStatus, TrancheStatus
+from grants.models import OrgKind, OrgRole, StaffRole
 from tests import factories as f
 from tests.applications.factories import PDF, PNG
 from tests.awards.factories import AwardFactory, ReturnPeriodFactory, RoundOutputFactory, totp_code

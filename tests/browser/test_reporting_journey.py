@@ -74,7 +74,7 @@ def test_reporting_journey(page, tmp_path):
 def test_a_running_export_passes_axe_and_moves_on_without_a_refresh(page):
     """The progress page used a meta refresh (axe: meta-refresh, critical). It now asks for the
     job's status and moves the bar; when the job is done it shows the download link."""
-    from grants.models import ExportJob, ExportStatus
+    from grants.reporting.models import ExportJob, ExportStatus
 
     programme = f.ProgrammeFactory()
     pm = f.UserFactory(email="pm.exports@lga.example.com")

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from django.template import Context, Template
 
-from grants.dates import govuk_datetime, govuk_time, govuk_when
+from grants.core.dates import govuk_datetime, govuk_time, govuk_when
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django import forms
 
-from grants.fields import GovDateField, GovDateTimeField, MoneyField
+from grants.core.fields import GovDateField, GovDateTimeField, MoneyField
 
 
 class ExampleForm(forms.Form):
@@ -43,7 +43,7 @@ def test_money_refuses_nonsense_with_a_message_naming_the_field(typed, message):
 
 
 def test_numbers_refuse_exponents_and_name_the_field():
-    from grants.fields import NumberField, PercentField
+    from grants.core.fields import NumberField, PercentField
 
     class NumbersForm(forms.Form):
         count = NumberField(label="Jobs created", decimal_places=0)

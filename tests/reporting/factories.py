@@ -8,11 +8,10 @@ from decimal import Decimal
 from django.utils import timezone
 
 from applications.models import Bid, BidStatus
-from grants.models import (
+from grants.awards.models import (
     AwardStatus,
     FundReturn,
     MonitoringReturn,
-    OrgKind,
     OutputTarget,
     OutputValue,
     PaymentTranche,
@@ -20,6 +19,7 @@ from grants.models import (
     RoundOutput,
     TrancheStatus,
 )
+from grants.models import OrgKind
 from tests import factories as f
 from tests.awards.factories import AwardFactory, ReturnPeriodFactory
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from grants.models import MonitoringReturn
+from grants.awards.models import MonitoringReturn
 from grants.reporting import selectors
 
 from . import factories as rf

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grants.awards.selectors import programme_totals
-from grants.models import BoardSummary
 from grants.reporting import selectors
+from grants.reporting.models import BoardSummary
 
 from . import factories as rf
 from .conftest import award_specs, rolled_back
@@ -75,7 +75,7 @@ def test_board_rag_and_outputs_as_at_a_date_count_only_what_was_reported_by_then
 def test_rag_as_at_leaves_out_a_return_submitted_after_the_date(world, personas):
     """The first award's green return for the quarter to 30 June 2018: in a report at 30
     September 2018 only if it had been submitted by then."""
-    from grants.models import MonitoringReturn
+    from grants.awards.models import MonitoringReturn
 
     def green_at(day: date) -> int:
         rows = {r.programme.pk: r for r in selectors.board_report(user=personas.administrator, as_at=day)}

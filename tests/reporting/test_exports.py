@@ -8,8 +8,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from grants.models import ExportJob, ExportStatus
-from grants.reporting import exports, services
+from grants.core import exports
+from grants.reporting import exports as reporting_tables
+from grants.reporting import services
+from grants.reporting.models import ExportJob, ExportStatus
 
 from . import factories as rf
 from .test_dashboard import _table
@@ -40,7 +42,7 @@ def test_awards_export_holds_the_awards_on_the_filtered_dashboard(client_for, wo
     d = c.get(reverse("reporting:dashboard"), {"year": "2018"}).context["d"]
     rows = _csv(c.get(reverse("reporting:download", args=["awards", "csv"]), {"year": "2018"}))
     header, body = rows[0], rows[1:]
-    assert header == exports.AWARD_HEADER
+    assert header == reporting_tables.AWARD_HEADER
     assert {r[0] for r in body} == {world["awards"][0].reference, world["awards"][1].reference}
     assert sum(Decimal(r[10]) for r in body) == d.money["awarded"]
     assert sum(Decimal(r[11]) for r in body) == d.money["paid"]

@@ -13,8 +13,9 @@ from django.urls import reverse
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from grants.models import ExportJob, ExportStatus, OrgKind, PublishedFile
+from grants.models import OrgKind
 from grants.reporting import services
+from grants.reporting.models import ExportJob, ExportStatus, PublishedFile
 from grants.reporting.threesixty import CSV_COLUMNS
 
 from . import factories as rf
@@ -131,7 +132,7 @@ def _schema_columns() -> dict[str, tuple[str, ...]]:
 
 
 def test_csv_columns_are_the_standards_titles_and_hold_the_json_values(world, tmp_path):
-    from grants.models import Award
+    from grants.awards.models import Award
 
     bid = rf.make_bid(world["rounds"][0], rf.BidSpec(0, 45678))
     Award.objects.filter(pk=world["awards"][0].pk).update(bid=bid)

@@ -127,7 +127,7 @@ def test_confirming_decisions_sets_statuses_awards_outcomes_and_decided_at(score
     lead_bid.refresh_from_db(), other.refresh_from_db(), rnd.refresh_from_db()
     assert lead_bid.status == BidStatus.FUNDED and other.status == BidStatus.NOT_FUNDED
     assert rnd.decided_at is not None
-    from grants.models import Award
+    from grants.awards.models import Award
 
     assert Award.objects.get(bid=lead_bid).amount == Decimal("35000.00")
     assert not Award.objects.filter(bid=other).exists()

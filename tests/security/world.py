@@ -31,22 +31,21 @@ from django.utils import timezone
 
 from applications import services as bid_services
 from applications.models import Bid, BidStatus, EvidenceFile, PartnerStatus, Question, QuestionType, Section
-from grants.awards import evidence as award_evidence
-from grants.awards import monitoring
+from grants.awards import services as award_evidence
 from grants.awards import services as award_services
-from grants.models import (
+from grants.awards import services as monitoring
+from grants.awards.models import (
     Award,
     AwardEvidenceFile,
     AwardStatus,
-    ExportJob,
     Milestone,
     MonitoringReturn,
     PaymentTranche,
-    PublishedFile,
-    Round,
     Variation,
 )
+from grants.models import Round
 from grants.reporting import services as reporting_services
+from grants.reporting.models import ExportJob, PublishedFile
 from notifications.models import Notification
 from scoring import services as scoring_services
 from scoring.models import Assignment, Criterion, Interest, PanelMember

@@ -6,13 +6,14 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from grants.models import Award, OutputKind, OutputTarget, ReturnPeriod, RoundOutput
-from grants.models.award_monitoring import OUTPUT_UNITS, OutputUnit
+from grants.awards.models import Award, OutputKind, OutputTarget, OutputUnit, ReturnPeriod, RoundOutput
+from grants.awards.models.monitoring import OUTPUT_UNITS
 from grants.permissions import can_manage_programme
 from grants.services import audit_record
 
-from . import permissions as perms
-from .services import AwardError, returns_create
+from .. import permissions as perms
+from .awards import returns_create
+from .common import AwardError
 
 
 @transaction.atomic

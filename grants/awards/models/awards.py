@@ -8,7 +8,9 @@ Monitoring returns and outputs live in `award_monitoring.py`.
 from django.db import models
 from django.urls import reverse
 
-from .award_monitoring import (
+from grants.core.money import money
+
+from .monitoring import (
     AwardEvidenceFile,
     MonitoringReturn,
     OutputKind,
@@ -20,7 +22,6 @@ from .award_monitoring import (
     ReturnStatus,
     RoundOutput,
 )
-from .programmes import money
 
 __all__ = [
     "Award",
@@ -117,6 +118,7 @@ class Award(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "grants_award"  # kept from when it lived in the grants app
         ordering = ["-award_date", "reference"]
         indexes = [models.Index(fields=["round", "status"])]
         constraints = [
@@ -175,6 +177,7 @@ class Milestone(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "grants_milestone"  # kept from when it lived in the grants app
         ordering = ["due_on", "pk"]
         indexes = [models.Index(fields=["due_on", "status"])]
 
@@ -206,6 +209,7 @@ class PaymentTranche(models.Model):
     payment_reference = models.CharField(max_length=60, blank=True)
 
     class Meta:
+        db_table = "grants_paymenttranche"  # kept from when it lived in the grants app
         ordering = ["number"]
         constraints = [
             models.UniqueConstraint(fields=["award", "number"], name="tranche_number_unique"),
@@ -251,6 +255,7 @@ class Variation(models.Model):
     decision_reason = models.TextField(blank=True)
 
     class Meta:
+        db_table = "grants_variation"  # kept from when it lived in the grants app
         ordering = ["-requested_at", "-pk"]
 
     def __str__(self) -> str:
@@ -277,6 +282,7 @@ class FundReturn(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "grants_fundreturn"  # kept from when it lived in the grants app
         ordering = ["returned_on", "pk"]
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="fundreturn_amount_positive")]
 

@@ -9,11 +9,14 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from grants.models import Award, AwardStatus, FundReturn, PaymentTranche, TrancheStatus, User
+from grants.awards.models import Award, AwardStatus, FundReturn, PaymentTranche, TrancheStatus
+from grants.core.money import to_pounds
+from grants.models import User
 from grants.services import audit_record
 
-from . import permissions as perms
-from .services import AwardError, _money, award_transition, lead_officers, notify_people
+from .. import permissions as perms
+from .awards import award_transition
+from .common import AwardError, lead_officers, notify_people
 
 A = AwardStatus
 # Wrong second-factor codes a finance officer may enter before payments lock for them.
@@ -48,7 +51,7 @@ def tranches_set(*, award: Award, actor: User, tranches: list[dict]) -> list[Pay
     planned_total = Decimal("0")
     start = max((t.number for t in paid), default=0)
     for i, item in enumerate(tranches):
-        amount = _money(item.get("amount") or 0)
+        amount = to_pounds(item.get("amount") or 0)
         milestone = item.get("milestone")
         problem = _tranche_problem(amount=amount, due_on=item.get("due_on"), milestone=milestone, award=award)
         if problem:
@@ -64,7 +67,7 @@ def tranches_set(*, award: Award, actor: User, tranches: list[dict]) -> list[Pay
         PaymentTranche(
             award=award,
             number=start + i,
-            amount=_money(item["amount"]),
+            amount=to_pounds(item["amount"]),
             due_on=item.get("due_on"),
             milestone=item.get("milestone"),
         )
@@ -201,7 +204,7 @@ def fund_return_record(
     if not (perms.can_pay(actor) or perms.can_manage(actor, award)):
         raise AwardError("Only a finance officer or the programme's manager can record returned funds")
     award = Award.objects.select_for_update().get(pk=award.pk)
-    amount = _money(amount)
+    amount = to_pounds(amount)
     if amount <= 0:
         raise AwardError("Enter an amount more than £0")
     if not reason.strip():

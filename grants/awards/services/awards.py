@@ -1,5 +1,5 @@
 """Writes for awards: issue, the status table, acceptance, the payment schedule, payments,
-returned funds and closure. Monitoring (milestones, returns, variations) is in `monitoring.py`.
+returned funds and closure. Monitoring (milestones, returns) and variations have modules of their own.
 
 Every function is keyword-only, atomic, checks who may act and what may follow what, writes an
 audit row and tells the people concerned through `notifications.services.notify`.
@@ -8,81 +8,28 @@ audit row and tells the people concerned through `notifications.services.notify`
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from grants import permissions as gperms
-from grants.models import (
+from grants.awards.models import (
     Award,
     AwardStatus,
     MonitoringReturn,
     PaymentTranche,
-    StaffRole,
-    User,
     Variation,
     VariationStatus,
 )
+from grants.core.money import to_pounds
+from grants.models import User
 from grants.services import audit_record
 
-from . import permissions as perms
-from . import terms as offer_terms
+from .. import permissions as perms
+from .. import terms as offer_terms
+from .common import AwardError, lead_officers, notify_people, programme_managers
 
 A = AwardStatus
-CENT = Decimal("0.01")
 RESPOND_WITHIN = timedelta(days=28)
-
-
-class AwardError(ValidationError):
-    """A refused change, with a message fit to show the user."""
-
-
-def _money(value) -> Decimal:
-    return Decimal(value).quantize(CENT)
-
-
-def lead_officers(award: Award) -> list[User]:
-    return list(User.objects.filter(organisation_id=award.lead_id, is_active=True).exclude(org_role=""))
-
-
-def programme_managers(award: Award) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            staff_roles__role=StaffRole.Role.PROGRAMME_MANAGER,
-            staff_roles__programme_id=award.round.programme_id,
-        ).distinct()
-    )
-
-
-def award_context(award: Award, **extra) -> dict:
-    """Notification context: JSON-safe, money as a string."""
-    return {
-        "reference": award.reference,
-        "title": award.title,
-        "round_name": award.round.name,
-        "organisation_name": award.lead.name,
-        "amount": f"{award.amount:,.2f}",
-        **{k: (str(v) if isinstance(v, Decimal | date) else v) for k, v in extra.items()},
-    }
-
-
-def notify_people(*, people, event: str, award: Award, key: str, url: str = "", **extra) -> None:
-    """Every award message goes through here, so every one names the award's programme: its
-    managers see (and may resend) the emails that fail."""
-    from notifications.services import notify
-
-    context = award_context(award, **extra)
-    programme_id = award.round.programme_id
-    for person in {p.pk: p for p in people}.values():
-        notify(
-            recipient=person,
-            event=event,
-            context=context,
-            dedupe_key=f"{event}:{key}",
-            url=url or award.get_absolute_url(),
-            programme=programme_id,
-        )
 
 
 def _next_historic_reference() -> str:
@@ -107,7 +54,7 @@ def award_issue(*, bid, amount: Decimal, actor, conditions: str = "") -> Award:
         return existing
     if bid.status != BidStatus.FUNDED:
         raise AwardError(f"Only a funded bid can receive an award; {bid} is {bid.get_status_display().lower()}")
-    amount = _money(amount)
+    amount = to_pounds(amount)
     if amount <= 0:
         raise AwardError("The award amount must be more than £0")
     today = timezone.localdate()
@@ -167,7 +114,7 @@ def award_create_historic(
     if actor is not None and not gperms.can_manage_programme(actor, round.programme):
         raise AwardError("Only the programme's manager or an administrator can enter an award")
     errors = {}
-    amount = _money(amount)
+    amount = to_pounds(amount)
     if amount <= 0:
         errors["amount"] = "The award amount must be more than £0"
     if not title.strip():

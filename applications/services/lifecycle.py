@@ -1,6 +1,5 @@
 """Submission and what follows it: return for changes, withdrawal, ineligibility, extensions.
 
-Split from services.py only for length; import these from `applications.services`.
 """
 
 from datetime import datetime
@@ -10,23 +9,15 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from grants.dates import govuk_when
+from grants.core.dates import govuk_when
 from grants.models import Organisation, Round, User
 from grants.services import audit_record
 
-from . import selectors
-from .models import Bid, BidStatus, Extension, PartnerStatus
-from .services import (
-    BidError,
-    _bid_facts,
-    _bid_url,
-    _notify,
-    _officers,
-    apply_transition,
-    details_errors,
-    ensure_before_deadline,
-    partner_problems,
-)
+from .. import selectors
+from ..models import Bid, BidStatus, Extension, PartnerStatus
+from .bids import details_errors
+from .common import BidError, apply_transition, bid_facts, bid_notify, bid_url, officers_of
+from .eligibility import ensure_before_deadline, partner_problems
 
 S = BidStatus
 
@@ -80,7 +71,7 @@ def submit_bid(*, bid: Bid, actor: User, declaration_name: str, declaration_role
     now = now or timezone.now()
     Bid.objects.select_for_update().filter(pk=bid.pk).first()  # one submitter at a time for this bid
     bid.refresh_from_db()
-    from .permissions import is_bid_editor
+    from ..permissions import is_bid_editor
 
     if not is_bid_editor(actor, bid):
         raise BidError("Only the officers working on this bid can submit it.")
@@ -105,9 +96,9 @@ def submit_bid(*, bid: Bid, actor: User, declaration_name: str, declaration_role
     )
     bid.save()
     apply_transition(bid=bid, to=S.SUBMITTED, actor=actor, action="bid.submitted")
-    _notify(
+    bid_notify(
         programme=bid.round.programme_id,
-        recipients=_officers(bid.lead_id),
+        recipients=officers_of(bid.lead_id),
         event="bid_submitted",
         context={
             "reference": bid.reference,
@@ -118,7 +109,7 @@ def submit_bid(*, bid: Bid, actor: User, declaration_name: str, declaration_role
             "amount_requested": f"£{bid.amount_requested:,.2f}",
         },
         dedupe_key=f"bid_submitted:{bid.pk}:{bid.submission_count}",
-        url=_bid_url(bid),
+        url=bid_url(bid),
     )
     return bid
 
@@ -131,15 +122,15 @@ def _require_reason(reason: str, what: str) -> str:
 
 @transaction.atomic
 def return_bid(*, bid: Bid, actor: User, reason: str) -> Bid:
-    from .permissions import can_manage_bid
+    from ..permissions import can_manage_bid
 
     if not can_manage_bid(actor, bid):
         raise BidError("Only the programme's managers can return a bid.")
     reason = _require_reason(reason, "for returning the bid")
     apply_transition(bid=bid, to=S.RETURNED, actor=actor, reason=reason)
-    _notify(
+    bid_notify(
         programme=bid.round.programme_id,
-        recipients=_officers(bid.lead_id),
+        recipients=officers_of(bid.lead_id),
         event="bid_returned",
         context={
             "reference": bid.reference,
@@ -149,26 +140,26 @@ def return_bid(*, bid: Bid, actor: User, reason: str) -> Bid:
             "reason": reason,
         },
         dedupe_key=f"bid_returned:{bid.pk}:{bid.submission_count}",
-        url=_bid_url(bid),
+        url=bid_url(bid),
     )
     return bid
 
 
 @transaction.atomic
 def withdraw_bid(*, bid: Bid, actor: User, reason: str) -> Bid:
-    from .permissions import can_withdraw_bid
+    from ..permissions import can_withdraw_bid
 
     if not can_withdraw_bid(actor, bid):
         raise BidError("This bid cannot be withdrawn now.")
     reason = _require_reason(reason, "for withdrawing")
     apply_transition(bid=bid, to=S.WITHDRAWN, actor=actor, reason=reason)
-    _notify(
+    bid_notify(
         programme=bid.round.programme_id,
         recipients=_withdrawal_audience(bid),
         event="bid_withdrawn",
-        context={**_bid_facts(bid), "reason": reason},
+        context={**bid_facts(bid), "reason": reason},
         dedupe_key=f"bid_withdrawn:{bid.pk}",
-        url=_bid_url(bid),
+        url=bid_url(bid),
     )
     return bid
 
@@ -188,15 +179,15 @@ def _withdrawal_audience(bid: Bid) -> list[User]:
 
 @transaction.atomic
 def mark_ineligible(*, bid: Bid, actor: User, reason: str) -> Bid:
-    from .permissions import can_manage_bid
+    from ..permissions import can_manage_bid
 
     if not can_manage_bid(actor, bid):
         raise BidError("Only the programme's managers can mark a bid ineligible.")
     reason = _require_reason(reason, "the bid is ineligible")
     apply_transition(bid=bid, to=S.INELIGIBLE, actor=actor, reason=reason)
-    _notify(
+    bid_notify(
         programme=bid.round.programme_id,
-        recipients=_officers(bid.lead_id),
+        recipients=officers_of(bid.lead_id),
         event="bid_ineligible",
         context={
             "reference": bid.reference,
@@ -206,7 +197,7 @@ def mark_ineligible(*, bid: Bid, actor: User, reason: str) -> Bid:
             "reason": reason,
         },
         dedupe_key=f"bid_ineligible:{bid.pk}",
-        url=_bid_url(bid),
+        url=bid_url(bid),
     )
     return bid
 
@@ -259,11 +250,11 @@ def _notify_extension(*, ext: Extension, round: Round, organisation: Organisatio
     }
     bids = Bid.objects.live().filter(round=round, lead=organisation).order_by("pk")
     messages = [
-        ({**common, "reference": bid.reference or bid.title, "title": bid.title}, bid.pk, _bid_url(bid)) for bid in bids
+        ({**common, "reference": bid.reference or bid.title, "title": bid.title}, bid.pk, bid_url(bid)) for bid in bids
     ] or [(common, "start", reverse("applications:bid_start", args=[round.slug]))]
-    officers = list(_officers(organisation.pk))
+    officers = list(officers_of(organisation.pk))
     for context, about, url in messages:
-        _notify(
+        bid_notify(
             programme=round.programme_id,
             recipients=officers,
             event="extension_granted",

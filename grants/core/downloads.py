@@ -1,6 +1,6 @@
 """CSV and XLSX download links for any staff table, carrying the filters on screen.
 
-A page registers its table once with `@grants.reporting.exports.table("name")` (in its own app's
+A page registers its table once with `@grants.core.exports.table("name")` (in its own app's
 exports module, imported from the app's `AppConfig.ready`), building rows from the same selector
 and permission checks as the page, with the filters read from `params` (the page's GET). It then
 renders `{% include "reporting/_downloads.html" with dl=downloads %}` where

@@ -20,7 +20,7 @@ class ExportJob(models.Model):
     """One export a member of staff asked for: which table, which filters, how far it has got."""
 
     created_by = models.ForeignKey("grants.User", on_delete=models.CASCADE, related_name="export_jobs")
-    table = models.CharField(max_length=40, help_text="A name in grants.reporting.exports.TABLES, or 360giving")
+    table = models.CharField(max_length=40, help_text="A name in grants.core.exports.TABLES, or 360giving")
     fmt = models.CharField("format", max_length=10)
     params = models.JSONField(default=dict, blank=True, help_text="The filters on screen when it was asked for")
     status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
@@ -33,6 +33,7 @@ class ExportJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "grants_exportjob"  # kept from when it lived in the grants app
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
@@ -66,6 +67,7 @@ class BoardSummary(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "grants_boardsummary"  # kept from when it lived in the grants app
         ordering = ["-as_at", "programme__name"]
         constraints = [models.UniqueConstraint(fields=["programme", "as_at"], name="boardsummary_one_per_quarter")]
 
@@ -86,6 +88,7 @@ class PublishedFile(models.Model):
     withdrawn = models.BooleanField(default=False)
 
     class Meta:
+        db_table = "grants_publishedfile"  # kept from when it lived in the grants app
         ordering = ["-published_at", "-pk"]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 
 from django.db import models
 
-from .programmes import money
+from grants.core.money import money
 
 
 class OutputUnit(models.TextChoices):
@@ -68,6 +68,7 @@ class RoundOutput(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        db_table = "grants_roundoutput"  # kept from when it lived in the grants app
         ordering = ["order", "pk"]
         constraints = [models.UniqueConstraint(fields=["round", "kind", "label"], name="roundoutput_unique")]
 
@@ -94,6 +95,7 @@ class ReturnPeriod(models.Model):
     due_on = models.DateField()
 
     class Meta:
+        db_table = "grants_returnperiod"  # kept from when it lived in the grants app
         ordering = ["due_on", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["round", "title"], name="returnperiod_title_unique"),
@@ -130,7 +132,7 @@ class MonitoringReturn(models.Model):
     }
     OPEN = (ReturnStatus.DUE, ReturnStatus.CHANGES_REQUESTED)
 
-    award = models.ForeignKey("grants.Award", on_delete=models.CASCADE, related_name="returns")
+    award = models.ForeignKey("awards.Award", on_delete=models.CASCADE, related_name="returns")
     period = models.ForeignKey(ReturnPeriod, on_delete=models.PROTECT, related_name="returns")
     status = models.CharField(max_length=20, choices=ReturnStatus.choices, default=ReturnStatus.DUE)
     rag = models.CharField("RAG status", max_length=10, choices=Rag.choices, blank=True)
@@ -144,6 +146,7 @@ class MonitoringReturn(models.Model):
     review_reason = models.TextField(blank=True, help_text="Why changes were requested")
 
     class Meta:
+        db_table = "grants_monitoringreturn"  # kept from when it lived in the grants app
         ordering = ["period__due_on", "pk"]
         constraints = [models.UniqueConstraint(fields=["award", "period"], name="return_one_per_period")]
         indexes = [models.Index(fields=["award", "status"])]
@@ -164,11 +167,12 @@ class MonitoringReturn(models.Model):
 
 
 class OutputTarget(models.Model):
-    award = models.ForeignKey("grants.Award", on_delete=models.CASCADE, related_name="output_targets")
+    award = models.ForeignKey("awards.Award", on_delete=models.CASCADE, related_name="output_targets")
     output = models.ForeignKey(RoundOutput, on_delete=models.CASCADE, related_name="targets")
     target = models.DecimalField(**money)
 
     class Meta:
+        db_table = "grants_outputtarget"  # kept from when it lived in the grants app
         constraints = [models.UniqueConstraint(fields=["award", "output"], name="outputtarget_unique")]
 
     def __str__(self) -> str:
@@ -183,6 +187,7 @@ class OutputValue(models.Model):
     value = models.DecimalField(**money)
 
     class Meta:
+        db_table = "grants_outputvalue"  # kept from when it lived in the grants app
         constraints = [models.UniqueConstraint(fields=["monitoring_return", "output"], name="outputvalue_unique")]
 
     def __str__(self) -> str:
@@ -199,9 +204,9 @@ class AwardEvidenceFile(models.Model):
     """A file backing a milestone update or a monitoring return. Stored through Django's default
     storage (local or S3), never public: only a view that checks permission serves it."""
 
-    award = models.ForeignKey("grants.Award", on_delete=models.CASCADE, related_name="evidence_files")
+    award = models.ForeignKey("awards.Award", on_delete=models.CASCADE, related_name="evidence_files")
     milestone = models.ForeignKey(
-        "grants.Milestone", null=True, blank=True, on_delete=models.CASCADE, related_name="evidence_files"
+        "awards.Milestone", null=True, blank=True, on_delete=models.CASCADE, related_name="evidence_files"
     )
     monitoring_return = models.ForeignKey(
         MonitoringReturn, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence_files"
@@ -214,6 +219,7 @@ class AwardEvidenceFile(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "grants_awardevidencefile"  # kept from when it lived in the grants app
         ordering = ["uploaded_at", "pk"]
         constraints = [
             models.CheckConstraint(

@@ -2,7 +2,7 @@
 
 The lead council attaches files while the milestone or return is still its to change (a
 milestone until the manager confirms it, a return while due or sent back for changes). Each file
-is checked by what it contains with the bidding app's own check (`applications.uploads`), stored
+is checked by what it contains with the bidding app's own check (`grants.core.uploads`), stored
 through Django's default storage (S3 or local) under a random key, and audited; a refusal or a
 storage failure keeps no row and no stored file.
 """
@@ -12,12 +12,13 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from applications.uploads import check_upload
-from grants.models import Award, AwardEvidenceFile, Milestone, MonitoringReturn, User
+from grants.awards.models import Award, AwardEvidenceFile, Milestone, MonitoringReturn
+from grants.core.uploads import check_upload
+from grants.models import User
 from grants.services import audit_record
 
-from . import permissions as perms
-from .services import AwardError
+from .. import permissions as perms
+from .common import AwardError
 
 logger = logging.getLogger(__name__)
 

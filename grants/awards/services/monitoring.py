@@ -1,7 +1,7 @@
-"""Writes for monitoring: milestones, return schedules and returns, outputs, and variations.
+"""Writes for monitoring: milestones and returns (RAG, outputs, review).
 
-Same rules as `services.py`: keyword-only, atomic, the transition checked against the model's
-TRANSITIONS table, an audit row, and a notification where someone must act.
+Keyword-only, atomic, the transition checked against the model's TRANSITIONS table, an audit row,
+and a notification where someone must act.
 """
 
 from datetime import date
@@ -11,29 +11,21 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from grants.models import (
+from grants.awards.models import (
     Award,
     AwardStatus,
     Milestone,
     MilestoneStatus,
     MonitoringReturn,
     OutputValue,
-    PaymentTranche,
     Rag,
     ReturnStatus,
-    Round,
     RoundOutput,
-    TrancheStatus,
-    Variation,
-    VariationKind,
-    VariationStatus,
 )
 from grants.services import audit_record
 
-from . import permissions as perms
-from .payments import paid_total
-from .selectors import round_committed
-from .services import AwardError, lead_officers, notify_people, programme_managers
+from .. import permissions as perms
+from .common import AwardError, lead_officers, notify_people, programme_managers
 
 R = ReturnStatus
 LIVE_OR_OFFERED = (AwardStatus.OFFERED, *Award.LIVE)
@@ -235,183 +227,3 @@ def _reviewed(mreturn: MonitoringReturn, actor, *, event: str, reason: str = "")
     return mreturn
 
 
-# Variations ---------------------------------------------------------------------------------
-
-
-def _variation_summary(v: Variation) -> str:
-    if v.kind == VariationKind.DATES:
-        parts = [f"start {v.new_planned_start:%-d %B %Y}"] if v.new_planned_start else []
-        parts += [f"end {v.new_planned_end:%-d %B %Y}"] if v.new_planned_end else []
-        return "new " + " and ".join(parts)
-    if v.kind == VariationKind.AMOUNT:
-        return f"new amount £{v.new_amount:,.2f}"
-    return "new scope"
-
-
-@transaction.atomic
-def variation_request(
-    *,
-    award: Award,
-    actor,
-    kind: str,
-    reason: str,
-    new_planned_start: date | None = None,
-    new_planned_end: date | None = None,
-    new_amount: Decimal | None = None,
-    new_scope: str = "",
-) -> Variation:
-    award = Award.objects.select_related("round", "lead").get(pk=award.pk)
-    if not perms.can_edit(actor, award):
-        raise AwardError("Only the lead council can ask for a variation")
-    if award.status not in Award.LIVE:
-        raise AwardError("A variation can be asked for while the award is live")
-    if kind not in VariationKind.values:
-        raise AwardError({"kind": "Choose what you want to change"})
-    if not reason.strip():
-        raise AwardError({"reason": "Enter why you need the change"})
-    if kind == VariationKind.DATES:
-        if not new_planned_start and not new_planned_end:
-            raise AwardError({"new_planned_end": "Enter the new start date, the new end date or both"})
-        start = new_planned_start or award.planned_start
-        end = new_planned_end or award.planned_end
-        if start and end and end < start:
-            field = "new_planned_end" if new_planned_end else "new_planned_start"
-            raise AwardError({field: "The project must end on or after the day it starts"})
-    if kind == VariationKind.AMOUNT and (new_amount is None or new_amount <= 0):
-        raise AwardError({"new_amount": "Enter the new amount, more than £0"})
-    if kind == VariationKind.SCOPE and not new_scope.strip():
-        raise AwardError({"new_scope": "Describe the new scope"})
-    dates = kind == VariationKind.DATES
-    v = Variation.objects.create(
-        award=award,
-        kind=kind,
-        reason=reason.strip(),
-        new_planned_start=new_planned_start if dates else None,
-        new_planned_end=new_planned_end if dates else None,
-        new_amount=new_amount if kind == VariationKind.AMOUNT else None,
-        new_scope=new_scope.strip() if kind == VariationKind.SCOPE else "",
-        requested_by=actor,
-    )
-    audit_record(actor=actor, action="variation.request", target=award, summary=f"{v.get_kind_display()}: {v.reason}")
-    notify_people(
-        people=programme_managers(award),
-        event="variation_requested",
-        award=award,
-        key=str(v.pk),
-        url=reverse("awards:variation_decide", args=[award.pk, v.pk]),
-        summary=_variation_summary(v),
-        reason=v.reason,
-    )
-    return v
-
-
-def _apply_dates(v: Variation, award: Award) -> dict:
-    previous = {"planned_start": str(award.planned_start or ""), "planned_end": str(award.planned_end or "")}
-    start = v.new_planned_start or award.planned_start
-    end = v.new_planned_end or award.planned_end
-    if start and end and end < start:
-        raise AwardError("With this change the project would end before it starts: refuse it, or ask for new dates")
-    award.planned_start, award.planned_end = start, end
-    return previous
-
-
-def _apply_amount(v: Variation, award: Award) -> dict:
-    """Change the award and land the difference on the last unpaid tranche (or a new one).
-
-    Refused when it would pass the round's budget, or when a cut is more than the last unpaid
-    tranche: dropping tranches (and the milestones they wait for) is the manager's call, made
-    on the payment plan. Only a cut to exactly what is paid removes the unpaid tranches, since
-    nothing is left to pay, and the removed tranches are recorded.
-    """
-    delta = v.new_amount - award.amount
-    rnd = Round.objects.select_for_update().get(pk=award.round_id)  # one budget change at a time per round
-    committed = round_committed(round=rnd)
-    if delta > 0 and committed + delta > rnd.budget:
-        raise AwardError(
-            f"Approving this would commit £{committed + delta:,.2f} in {rnd.name}, more than its budget of "
-            f"£{rnd.budget:,.2f} (£{committed:,.2f} is already committed). Refuse it, or make room in the budget first"
-        )
-    paid = paid_total(award)
-    if v.new_amount < paid:
-        raise AwardError(f"The new amount is less than the £{paid:,.2f} already paid")
-    previous = {"amount": str(award.amount)}
-    unpaid = list(award.tranches.exclude(status=TrancheStatus.PAID).order_by("-number"))
-    if v.new_amount == paid:
-        if unpaid:
-            previous["removed_tranches"] = [
-                [t.number, str(t.amount), str(t.due_on or ""), t.milestone_id] for t in unpaid
-            ]
-            PaymentTranche.objects.filter(pk__in=[t.pk for t in unpaid]).delete()
-    elif unpaid and unpaid[0].amount + delta > 0:
-        unpaid[0].amount += delta
-        unpaid[0].save(update_fields=["amount"])
-    elif not unpaid and delta > 0:
-        number = (award.tranches.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-        award.tranches.create(number=number, amount=delta, due_on=award.planned_end or timezone.localdate())
-    else:
-        last = unpaid[0] if unpaid else None
-        raise AwardError(
-            f"The cut of £{-delta:,.2f} is more than the last unpaid tranche"
-            + (f" (tranche {last.number}, £{last.amount:,.2f})" if last else "")
-            + f". Plan payments first so that the last unpaid tranche is more than £{-delta:,.2f}, "
-            "then approve the variation"
-        )
-    award.amount = v.new_amount
-    return previous
-
-
-def _apply_variation(v: Variation, award: Award) -> dict:
-    if v.kind == VariationKind.DATES:
-        previous = _apply_dates(v, award)
-    elif v.kind == VariationKind.SCOPE:
-        previous = {"scope": award.scope}
-        award.scope = v.new_scope
-    else:
-        previous = _apply_amount(v, award)
-    award.save()
-    return previous
-
-
-@transaction.atomic
-def variation_decide(*, variation: Variation, actor, approve: bool, reason: str = "") -> Variation:
-    """The programme manager approves (the change is applied) or refuses, with a reason."""
-    v = Variation.objects.select_for_update().get(pk=variation.pk)
-    award = Award.objects.select_for_update().get(pk=v.award_id)
-    if not perms.can_manage(actor, award):
-        raise AwardError("Only the programme's manager can decide a variation")
-    if v.status != VariationStatus.PENDING:
-        raise AwardError("This variation has already been decided")
-    if award.status not in Award.LIVE:
-        raise AwardError(f"The award is {award.get_status_display().lower()}: it can no longer change")
-    if not approve and not reason.strip():
-        raise AwardError({"decision_reason": "Enter why the variation is refused"})
-    if approve:
-        v.previous = _apply_variation(v, award)
-    v.status = VariationStatus.APPROVED if approve else VariationStatus.REFUSED
-    v.decided_by = actor
-    v.decided_at = timezone.now()
-    v.decision_reason = reason.strip()
-    v.save()
-    removed = v.previous.get("removed_tranches") if approve else None
-    audit_record(
-        actor=actor,
-        action=f"variation.{v.status}",
-        target=award,
-        summary=f"{v.get_kind_display()} {v.status}: {v.decision_reason}"
-        + (
-            f" (unpaid tranches {', '.join(str(t[0]) for t in removed)} removed: nothing more is due)"
-            if removed
-            else ""
-        ),
-        data={"variation": v.pk, "previous": v.previous},
-    )
-    people = lead_officers(award) + ([v.requested_by] if v.requested_by else [])
-    notify_people(
-        people=people,
-        event="variation_decided",
-        award=award,
-        key=str(v.pk),
-        approved=approve,
-        reason=v.decision_reason,
-    )
-    return v

@@ -1,0 +1,98 @@
+"""Who may bid, with which partners, and until when: eligibility, extensions and the deadline."""
+
+
+from django.utils import timezone
+
+from grants.core.dates import govuk_when
+from grants.models import Organisation, Round, User
+
+from ..models import (
+    PARTNER_KINDS,
+    Bid,
+    BidStatus,
+    Extension,
+)
+from .common import BidError
+
+S = BidStatus
+
+
+def extension_for(*, round: Round, organisation_id: int | None) -> Extension | None:
+    if organisation_id is None:
+        return None
+    return Extension.objects.filter(round=round, organisation_id=organisation_id).first()
+
+
+def bid_eligibility(*, round: Round, organisation: Organisation | None, now=None) -> list[str]:
+    """Round rules from grants plus bidding's own: one live bid per lead, deadlines with extensions."""
+    from grants.selectors import round_eligibility
+
+    now = now or timezone.now()
+    reasons = round_eligibility(round=round, organisation=organisation, now=now)
+    if organisation is None:
+        return reasons
+    ext = extension_for(round=round, organisation_id=organisation.pk)
+    closed_msg = "This round is not open for bids."
+    if ext and closed_msg in reasons and round.published and round.opens_at <= now < ext.new_deadline:
+        if not round.assessment_started_at and not round.decided_at:
+            reasons.remove(closed_msg)
+    live = Bid.objects.live().filter(round=round, lead=organisation).first()
+    if live:
+        reasons.append(
+            f"{organisation.short_name} already has a bid in this round ({live.reference or live.title}). "
+            "A council may lead one bid per round; withdraw it first to start another."
+        )
+    return reasons
+
+
+def partner_problems(*, round: Round, lead_id: int, organisations: list[Organisation]) -> list[str]:
+    problems = []
+    if organisations and not round.joint_bids_allowed:
+        problems.append("This round does not accept joint bids. Remove the partners to apply alone.")
+    elif len(organisations) > round.max_partners:
+        problems.append(f"This round allows at most {round.max_partners} partners.")
+    if any(o.pk == lead_id for o in organisations):
+        problems.append("Your own council cannot also be a partner.")
+    for org in organisations:
+        if org.end_date is not None:
+            problems.append(f"{org.short_name} no longer exists as a council.")
+        elif org.kind not in PARTNER_KINDS:
+            problems.append(
+                f"{org.short_name} cannot be a partner: partners must be councils or other public bodies, "
+                "such as a fire and rescue service or a police force."
+            )
+        elif round.england_only and org.nation != "England":
+            problems.append(f"{org.short_name} cannot be a partner: this round is for organisations in England only.")
+    return problems
+
+
+def ensure_before_deadline(bid: Bid, now=None) -> None:
+    """Drafts change only before the deadline; returned bids stay open until resubmitted."""
+    now = now or timezone.now()
+    if bid.status == S.DRAFT and now >= bid.deadline:
+        raise BidError(
+            f"This round closed at {govuk_when(bid.deadline)}, so the bid can no longer be changed or submitted. "
+            "Your draft, as last saved, has been kept. Contact the programme team if you need an extension."
+        )
+
+
+def ensure_editable(bid: Bid, actor: User, now=None) -> None:
+    from ..permissions import can_edit_bid
+
+    if not can_edit_bid(actor, bid):
+        raise BidError("This bid cannot be changed.")
+    ensure_before_deadline(bid, now)
+
+
+def lock_editable(bid: Bid, actor: User, now=None) -> Bid:
+    """The bid's row as it is now, locked until the transaction ends, and still editable.
+
+    The bid a view loaded may be stale: a colleague may have submitted it (or a manager returned
+    it) since. Locking the row serialises this change with submit_bid, and checking the fresh
+    row means a change never lands on, or undoes, a submission. Call inside a transaction.
+    """
+    fresh = (
+        Bid.objects.select_for_update(of=("self",)).select_related("round", "round__programme", "lead").get(pk=bid.pk)
+    )
+    ensure_editable(fresh, actor, now)
+    return fresh

@@ -1,0 +1,122 @@
+"""Partner councils and collaborators on a bid."""
+
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from grants.models import Organisation, User
+from grants.services import audit_record
+
+from ..models import (
+    Bid,
+    BidPartner,
+    PartnerStatus,
+)
+from .common import BidError, bid_editors, bid_facts, bid_notify, bid_url, officers_of
+from .eligibility import lock_editable, partner_problems
+
+
+def partner_attach(*, bid: Bid, actor: User, organisation: Organisation) -> BidPartner:
+    partner, created = BidPartner.objects.get_or_create(bid=bid, organisation=organisation)
+    if not created and partner.status == PartnerStatus.DECLINED:
+        partner.status = PartnerStatus.REQUESTED
+        partner.decline_reason = ""
+        partner.save()
+    audit_record(
+        actor=actor, action="bid.partner_added", target=bid, summary=f"Asked {organisation.short_name} to partner"
+    )
+    url = reverse("applications:partner_respond", args=[bid.pk])
+    bid_notify(
+        programme=bid.round.programme_id,
+        recipients=officers_of(organisation.pk),
+        event="partner_confirmation_requested",
+        context={
+            "bid_title": bid.title,
+            "round_name": bid.round.name,
+            "organisation_name": organisation.short_name,
+            "partner_name": organisation.short_name,
+            "lead_name": bid.lead.short_name,
+        },
+        dedupe_key=f"partner_confirmation_requested:{partner.pk}:{partner.requested_at:%s}",
+        url=url,
+    )
+    return partner
+
+
+@transaction.atomic
+def add_partner(*, bid: Bid, actor: User, organisation: Organisation, now=None) -> BidPartner:
+    bid = lock_editable(bid, actor, now)
+    current = [
+        p.organisation for p in bid.partners.select_related("organisation") if p.organisation_id != organisation.pk
+    ]
+    problems = partner_problems(round=bid.round, lead_id=bid.lead_id, organisations=[*current, organisation])
+    if problems:
+        raise BidError(problems)
+    return partner_attach(bid=bid, actor=actor, organisation=organisation)
+
+
+@transaction.atomic
+def remove_partner(*, bid: Bid, actor: User, partner: BidPartner, now=None) -> None:
+    bid = lock_editable(bid, actor, now)
+    if partner.bid_id != bid.pk:
+        raise BidError("That partner is not on this bid.")
+    name = partner.organisation.short_name
+    partner.delete()
+    audit_record(actor=actor, action="bid.partner_removed", target=bid, summary=f"Removed partner {name}")
+
+
+@transaction.atomic
+def respond_to_partner(*, partner: BidPartner, actor: User, confirm: bool, reason: str = "") -> BidPartner:
+    """A partner council's officer confirms or declines; the lead's officers hear either way."""
+    if actor.organisation_id != partner.organisation_id:
+        raise BidError("Only an officer of the partner council can answer this request.")
+    if not partner.bid.is_editable_status:
+        raise BidError("This bid has been submitted or closed, so its partners cannot change.")
+    if not confirm and not reason.strip():
+        raise BidError({"reason": "Enter why your council is declining"})
+    partner.status = PartnerStatus.CONFIRMED if confirm else PartnerStatus.DECLINED
+    partner.confirmed_by = actor
+    partner.confirmed_at = timezone.now()
+    partner.decline_reason = "" if confirm else reason.strip()
+    partner.save()
+    verb = "confirmed" if confirm else "declined"
+    bid = partner.bid
+    audit_record(
+        actor=actor,
+        action=f"bid.partner_{verb}",
+        target=bid,
+        summary=f"{partner.organisation.short_name} {verb}" + (f": {reason}" if reason else ""),
+    )
+    bid_notify(
+        programme=bid.round.programme_id,
+        recipients=bid_editors(bid),
+        event="partner_responded",
+        context={
+            **bid_facts(bid),
+            "partner_name": partner.organisation.short_name,
+            "response": verb,
+            "reason": partner.decline_reason,
+        },
+        dedupe_key=f"partner_responded:{partner.pk}:{verb}:{partner.confirmed_at.timestamp():.6f}",
+        url=bid_url(bid),
+    )
+    return partner
+
+
+@transaction.atomic
+def add_collaborator(*, bid: Bid, actor: User, user: User) -> None:
+    bid = lock_editable(bid, actor)
+    if user.organisation_id != bid.lead_id:
+        raise BidError({"email": "Collaborators must work for the lead council"})
+    bid.collaborators.add(user)
+    audit_record(actor=actor, action="bid.collaborator_added", target=bid, summary=f"Added {user.email}")
+
+
+@transaction.atomic
+def remove_collaborator(*, bid: Bid, actor: User, user: User) -> None:
+    bid = lock_editable(bid, actor)
+    if not bid.collaborators.filter(pk=user.pk).exists():
+        raise BidError("That person is not a collaborator on this bid.")
+    bid.collaborators.remove(user)
+    audit_record(actor=actor, action="bid.collaborator_removed", target=bid, summary=f"Removed {user.email}")

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class AwardsConfig(AppConfig):
+    """Awards after a decision: offer, payments, milestones, returns, variations, closure.
+
+    Nested in grants/ for history, but an app of its own (label `awards`) above applications, so
+    reference data never imports it."""
+
+    name = "grants.awards"
+    label = "awards"
+    verbose_name = "Awards"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from grants.selectors import round_committed_provider_register
+
+        from . import exports, reminders  # noqa: F401  register the portfolio download and award reminders
+        from .selectors import round_committed
+
+        round_committed_provider_register(round_committed)

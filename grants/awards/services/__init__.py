@@ -1,0 +1,82 @@
+"""Writes for awards: issue, offer and acceptance, payments, schedules, monitoring, variations,
+evidence and closure.
+
+Every function is keyword-only, atomic, checks who may act and what may follow what, writes an
+audit row and tells the people concerned. One module per sub-domain; import from here.
+"""
+
+from .awards import (
+    acceptance_overdue,
+    award_accept,
+    award_close,
+    award_create_historic,
+    award_decline,
+    award_end,
+    award_issue,
+    award_transition,
+    closure_submit,
+    offer_terms_set,
+    returns_create,
+)
+from .common import AwardError, award_context, lead_officers, notify_people, programme_managers
+from .evidence import evidence_add, evidence_remove
+from .monitoring import (
+    milestone_add,
+    milestone_confirm,
+    milestone_update,
+    return_approve,
+    return_request_changes,
+    return_submit,
+    return_validate,
+)
+from .payments import (
+    fund_return_record,
+    paid_total,
+    payment_record,
+    returned_total,
+    second_factor_check,
+    tranches_set,
+    verify_second_factor,
+)
+from .schedule import output_targets_set, return_period_add, round_output_add
+from .variations import variation_decide, variation_request
+
+__all__ = [
+    "AwardError",
+    "acceptance_overdue",
+    "award_accept",
+    "award_close",
+    "award_context",
+    "award_create_historic",
+    "award_decline",
+    "award_end",
+    "award_issue",
+    "award_transition",
+    "closure_submit",
+    "evidence_add",
+    "evidence_remove",
+    "fund_return_record",
+    "lead_officers",
+    "milestone_add",
+    "milestone_confirm",
+    "milestone_update",
+    "notify_people",
+    "offer_terms_set",
+    "output_targets_set",
+    "paid_total",
+    "payment_record",
+    "programme_managers",
+    "return_approve",
+    "return_period_add",
+    "return_request_changes",
+    "return_submit",
+    "return_validate",
+    "returned_total",
+    "returns_create",
+    "round_output_add",
+    "second_factor_check",
+    "tranches_set",
+    "variation_decide",
+    "variation_request",
+    "verify_second_factor",
+]

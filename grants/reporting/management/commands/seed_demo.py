@@ -1,0 +1,30 @@
+"""Create the demo data of every app. Safe to run twice.
+
+It lives in the top layer because it is the one command that seeds every app, in dependency order.
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from applications import demo as applications_demo
+from grants import demo
+from grants.awards import demo as awards_demo
+from grants.services import councils_load
+from notifications import demo as notifications_demo
+from scoring import demo as scoring_demo
+
+# Scoring's demo decides BI phase 4, whose funded bids become awards; the awards demo then adds the
+# historic awards, and the notifications demo writes messages about all of them.
+SEEDS = [applications_demo, scoring_demo, awards_demo, notifications_demo]
+
+
+class Command(BaseCommand):
+    help = "Create demo programmes, rounds, people, bids, scores, awards and messages."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            councils_load()
+            context = demo.seed(stdout=self.stdout)
+            for module in SEEDS:
+                module.seed(stdout=self.stdout, context=context)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Every demo account's password is {demo.DEMO_PASSWORD}"))
