@@ -10,6 +10,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
+from grants.core.money import pounds
+
 from .models import Question, QuestionType
 
 T = QuestionType
@@ -102,7 +104,7 @@ def display_answer(question: Question, value) -> str:
         return ""
     try:
         if question.type == T.MONEY and not isinstance(value, bool | list | dict):
-            return f"£{Decimal(str(value)):,.2f}"
+            return pounds(Decimal(str(value)))
         if question.type == T.YES_NO and isinstance(value, bool):
             return "Yes" if value else "No"
         if question.type == T.DATE and isinstance(value, str):

@@ -7,8 +7,8 @@ required, a word limit below an answer's length)."""
 
 from django.db import transaction
 
+from grants.core.audit import audit_record
 from grants.models import Round, User
-from grants.services import audit_record
 
 from .answers import is_blank, word_count
 from .models import Answer, EvidenceFile, Question, Section

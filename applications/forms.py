@@ -4,7 +4,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
-from grants.core.fields import GovDateField, GovDateTimeField, MoneyField
+from grants.core.fields import GovDateField, GovDateTimeField, IdChoiceField, MoneyField
+from grants.core.money import percent, pounds
 from grants.models import Organisation, Round
 from grants.selectors import organisation_search
 
@@ -60,11 +61,11 @@ class BidDetailsForm(GovForm, forms.Form):
     def __init__(self, *args, round: Round, **kwargs):
         super().__init__(*args, **kwargs)
         self.round = round
-        self.fields["amount_requested"].help_text = f"Between £{round.min_award:,.2f} and £{round.max_award:,.2f}"
+        self.fields["amount_requested"].help_text = f"Between {pounds(round.min_award)} and {pounds(round.max_award)}"
         if round.match_funding_percent:
             self.fields[
                 "match_funding"
-            ].help_text = f"At least {round.match_funding_percent:g}% of the amount requested"
+            ].help_text = f"At least {percent(round.match_funding_percent, 2)} of the amount requested"
         self._layout()
 
     def _layout(self, *extra):
@@ -255,7 +256,7 @@ class QuestionForm(GovForm, forms.ModelForm):
 
 
 class CopyQuestionsForm(GovForm, forms.Form):
-    source = forms.ModelChoiceField(
+    source = IdChoiceField(
         label="Copy the questions of", queryset=Round.objects.none(), error_messages={"required": "Select a round"}
     )
 

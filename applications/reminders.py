@@ -1,4 +1,9 @@
-"""Deadline reminders: officers of a council with an unsubmitted bid (a draft, or one returned for
+"""Bidding reminders, found by NotificationsConfig.ready() through autodiscover_modules.
+
+Round opening: officers of eligible councils who opted in hear once that a round is open for bids
+(eligibility is a bidding rule, so the provider lives here, not in notifications).
+
+Deadlines: officers of a council with an unsubmitted bid (a draft, or one returned for
 changes) hear 7 days and 1 day before its deadline (the round's close, or their extension).
 
 The window only decides when a reminder is due and goes in its dedupe key (so each goes once);
@@ -18,7 +23,7 @@ WINDOWS = ((timedelta(days=7), "7d"), (timedelta(days=1), "1d"))
 
 @provider
 def deadline_reminders(now: datetime) -> Iterable[Reminder]:
-    from grants.models import User
+    from grants.people_selectors import council_officers
 
     from .models import Bid, BidStatus
 
@@ -41,9 +46,7 @@ def deadline_reminders(now: datetime) -> Iterable[Reminder]:
     if not due:
         return
     officers: dict[int, list] = {}
-    for user in User.objects.filter(
-        organisation_id__in={b.lead_id for b, _ in due}, is_active=True, org_role__in=["officer", "signatory"]
-    ):
+    for user in council_officers(organisation_ids={b.lead_id for b, _ in due}):
         officers.setdefault(user.organisation_id, []).append(user)
     for bid, tag in due:
         words = when_words(bid.deadline, now)
@@ -60,4 +63,58 @@ def deadline_reminders(now: datetime) -> Iterable[Reminder]:
                 dedupe_key=f"deadline_approaching:{bid.pk}:{tag}:{bid.deadline:%s}",
                 url=reverse("applications:bid_detail", args=[bid.pk]),
                 programme_id=bid.round.programme_id,
+            )
+
+
+@provider
+def round_opening(now: datetime) -> Iterable[Reminder]:
+    """Officers of eligible councils who opted in hear that a round is open, once per round.
+
+    Every open round counts, not only those that opened in the last hours: a round published
+    after its opening time (or while the scheduler was down) still gets its alerts, and someone
+    who opts in while a round is open hears about it. What was already sent is read from the
+    outbox (the dedupe key per person and round), so nothing goes twice.
+    """
+    from grants.models import Organisation, Round
+    from grants.people_selectors import council_officers
+    from grants.selectors import round_eligibility
+    from notifications.models import Channel, Notification
+
+    rounds = list(Round.objects.published().filter(opens_at__lte=now, closes_at__gt=now).select_related("programme"))
+    if not rounds:
+        return
+    people = list(
+        council_officers(organisation_ids=Organisation.objects.current().values("pk"))
+        .filter(notification_preference__round_opening_alerts=True)
+        .select_related("organisation")
+    )
+    if not people:
+        return
+    for rnd in rounds:
+        key = f"round_opening:{rnd.pk}"
+        told = set(
+            Notification.objects.filter(
+                channel=Channel.IN_APP, dedupe_key=key, recipient_id__in=[p.pk for p in people]
+            ).values_list("recipient_id", flat=True)
+        )
+        eligible: dict[int, bool] = {}
+        for person in people:
+            if person.pk in told:
+                continue
+            org = person.organisation
+            if org.pk not in eligible:
+                eligible[org.pk] = not round_eligibility(round=rnd, organisation=org, now=now)
+            if not eligible[org.pk]:
+                continue
+            yield Reminder(
+                recipient=person,
+                event="round_opening",
+                context={
+                    "round_name": rnd.name,
+                    "programme_name": rnd.programme.name,
+                    "closes_at": govuk_when(rnd.closes_at),
+                },
+                dedupe_key=key,
+                url=rnd.get_absolute_url(),
+                programme_id=rnd.programme_id,
             )

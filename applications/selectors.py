@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
+from grants.core.audit import COUNCIL, actions_for
 from grants.models import AuditEvent, Organisation, Round, StaffRole, User
 from grants.selectors import organisation_search, search_term
 
@@ -81,31 +82,6 @@ def questions_locked(*, round: Round) -> bool:
     return Bid.objects.filter(round=round, submitted_at__isnull=False).exists()
 
 
-# What a council or an assessor may read in a bid's history: its own lifecycle, never the
-# assessment (scores, moderation, proposed decisions) that other apps may record against the bid.
-# An allow-list, so an event someone adds later stays staff-only until it is listed here.
-COUNCIL_HISTORY = (
-    "bid.started",
-    "bid.details_changed",
-    "bid.answers_saved",
-    "bid.partner_added",
-    "bid.partner_removed",
-    "bid.partner_confirmed",
-    "bid.partner_declined",
-    "bid.collaborator_added",
-    "bid.collaborator_removed",
-    "bid.evidence_uploaded",
-    "bid.evidence_deleted",
-    "bid.submitted",
-    "bid.returned",
-    "bid.withdrawn",
-    "bid.ineligible",
-    "bid.extension_granted",
-    # Outcomes: apply_transition writes these only when a decision is confirmed.
-    "bid.funded",
-    "bid.not_funded",
-    "bid.reserve",
-)
 PROGRAMME_TEAM = "Programme team"
 
 
@@ -113,15 +89,16 @@ def bid_history(*, bid: Bid, viewer: User) -> list[AuditEvent]:
     """The bid's audit events, newest first, each with `who` to show.
 
     Staff who may see the bid's programme read everything with names. Everyone else (the
-    council, its partners, assessors) reads only COUNCIL_HISTORY, and staff members appear as
-    "Programme team", never by email.
+    council, its partners, assessors) reads only the bid's own lifecycle: the `bid.` actions
+    declared for the council audience in applications/audit_actions.py, never the assessment
+    other apps record against the bid. Staff members appear as "Programme team", never by email.
     """
     from .permissions import is_staff_viewer
 
     events = AuditEvent.objects.filter(target_type="applications.bid", target_id=str(bid.pk)).select_related("actor")
     staff_view = is_staff_viewer(viewer, bid)
     if not staff_view:
-        events = events.filter(action__in=COUNCIL_HISTORY).annotate(
+        events = events.filter(action__in=actions_for(audience=COUNCIL, prefix="bid.")).annotate(
             actor_is_staff=Exists(StaffRole.objects.filter(user_id=OuterRef("actor_id")))
         )
     rows = list(events.order_by("-at", "-pk"))
@@ -172,8 +149,9 @@ PARTNER_ACTION = "Confirm or decline being a partner"
 def next_action(bid: Bid, organisation_id: int, now=None) -> str:
     """What the council should do next, for the dashboard. A draft past its deadline (the
     round's close, or the council's extension) can no longer be finished, so say who can help."""
-    now = now or timezone.now()
-    closed = bid.status == BidStatus.DRAFT and now >= bid.deadline
+    from .services.eligibility import submission_in_time
+
+    closed = not submission_in_time(bid=bid, at=now or timezone.now())
     if bid.lead_id != organisation_id:
         if bid.my_partner_status == PartnerStatus.REQUESTED and bid.is_editable_status and not closed:
             return PARTNER_ACTION

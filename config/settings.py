@@ -148,6 +148,9 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "reset_password": "5/m/ip,3/m/key",
     "signup": "20/m/ip",
+    # Ours, read through allauth.core.ratelimit: wrong authenticator codes when approving a
+    # payment; 5 in 15 minutes lock payments for that finance officer (grants.awards.services).
+    "payment_code": "5/15m/user",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Grantbench: "
 # Rate limits count by client address. Behind a load balancer every request comes from its

@@ -6,8 +6,9 @@ never be added to, changed or deleted by hand."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from grants.core.audit import audit_record
+
 from .models import AuditEvent, Organisation, OrganisationAlias, Programme, Round, StaffRole, User
-from .services import audit_record
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

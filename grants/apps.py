@@ -7,4 +7,11 @@ class GrantsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from grants import lookups  # noqa: F401  (integer `__in` that survives out-of-range ids)
+        from django.utils.module_loading import autodiscover_modules
+
+        # Every app's exports.py registers its staff tables (grants.core.exports.table); a typo in
+        # one fails here, at start-up, rather than as a missing download.
+        autodiscover_modules("exports")
+        # Every app's audit_actions.py declares the actions it records (grants.core.audit);
+        # recording an undeclared one fails.
+        autodiscover_modules("audit_actions")

@@ -142,7 +142,7 @@ def _rounds(now: datetime) -> list[dict]:
             "name": "Digital Channel Shift",
             "reference_prefix": "DCS",
             "financial_year": 2016,
-            "budget": "800000",
+            "budget": "920000",  # 23 illustrative awards of £40,000 (awards.demo) must fit the budget
             "min_award": "10000",
             "max_award": "50000",
             "opens_at": _dt(2016, 11, 1),

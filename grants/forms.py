@@ -9,7 +9,15 @@ from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
-from grants.core.fields import GovDateField, GovDateTimeField, MoneyField, PercentField, field_name
+from grants.core.fields import (
+    GovDateField,
+    GovDateTimeField,
+    IdChoiceField,
+    IdMultipleChoiceField,
+    MoneyField,
+    PercentField,
+    field_name,
+)
 
 from .models import Organisation, Programme, Round
 from .models.organisations import COUNCIL_KINDS, REGIONS, OrgKind
@@ -62,6 +70,7 @@ class ProgrammeForm(GovFormMixin, forms.ModelForm):
     class Meta:
         model = Programme
         fields = ["name", "slug", "code", "description", "funder", "partner_bodies"]
+        field_classes = {"funder": IdChoiceField, "partner_bodies": IdMultipleChoiceField}
         labels = {"slug": "Web address", "code": "Programme code"}
         help_texts = {"slug": "Used in web addresses and exports, for example behavioural-insights"}
         error_messages = {

@@ -8,8 +8,9 @@ assessment (scoring), not here.
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from grants.core.audit import audit_record
+
 from .models import Organisation, OrgRole, Programme, StaffRole, User
-from .services import audit_record
 
 R = StaffRole.Role
 

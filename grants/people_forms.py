@@ -3,6 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from grants.core.fields import IdMultipleChoiceField
+
 from .forms import GovFormMixin
 from .models import Organisation, OrgRole, Programme, StaffRole, User
 from .selectors import organisation_search
@@ -41,7 +43,7 @@ class UserForm(GovFormMixin, forms.Form):
         widget=forms.RadioSelect,
         help_text="Council officers prepare bids; authorised signatories also accept award offers",
     )
-    managed_programmes = forms.ModelMultipleChoiceField(
+    managed_programmes = IdMultipleChoiceField(
         label="Programme manager of",
         queryset=Programme.objects.order_by("name"),
         required=False,

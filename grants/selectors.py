@@ -55,12 +55,12 @@ def rounds_public(*, now=None) -> QuerySet[Round]:
 
 
 def programmes_for_user(*, user: User) -> QuerySet[Programme]:
-    from .permissions import has_global_staff_view
+    from .permissions import has_global_staff_view, managed_programme_ids
 
     qs = Programme.objects.select_related("funder").order_by("name")
     if has_global_staff_view(user):
         return qs
-    return qs.filter(staff_roles__user=user, staff_roles__role="programme_manager").distinct()
+    return qs.filter(pk__in=managed_programme_ids(user))
 
 
 def round_eligibility(*, round: Round, organisation: Organisation | None, now=None) -> list[str]:
@@ -99,18 +99,20 @@ def round_eligibility(*, round: Round, organisation: Organisation | None, now=No
 
 # Money committed against a round is owned by the awards app, which sits above reference data. It
 # registers its function here when it starts (AwardsConfig.ready), so the round budget guard can
-# ask without importing the layer above; with none registered the guard fails loudly.
+# ask without importing the layer above. One owner: a second, different provider is refused, and
+# with none registered the guard fails loudly.
 _COMMITTED_PROVIDERS: list[Callable[..., Decimal]] = []
 
 
 def round_committed_provider_register(provider: Callable[..., Decimal]) -> None:
-    if provider not in _COMMITTED_PROVIDERS:
-        _COMMITTED_PROVIDERS.append(provider)
+    if _COMMITTED_PROVIDERS and _COMMITTED_PROVIDERS[0] is not provider:
+        raise ImproperlyConfigured(f"Committed money already has an owner: {_COMMITTED_PROVIDERS[0].__qualname__}")
+    _COMMITTED_PROVIDERS[:] = [provider]
 
 
 def round_committed_total(*, round: Round) -> Decimal:
-    """Money a round has promised (see `grants.awards.selectors.round_committed`). The budget may
-    not be cut below it."""
+    """Money a round has promised (`grants.awards.selectors.round_committed`). The budget may not
+    be cut below it."""
     if not _COMMITTED_PROVIDERS:
         raise ImproperlyConfigured("No provider of committed money: is grants.awards installed?")
-    return sum((provider(round=round) for provider in _COMMITTED_PROVIDERS), ZERO)
+    return _COMMITTED_PROVIDERS[0](round=round)

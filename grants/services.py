@@ -6,25 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 
+from grants.core.audit import audit_record
+from grants.core.money import pounds
+
 from .councils import councils_load  # noqa: F401  (the data migration and commands import it from here)
-from .models import AuditEvent, Organisation, OrganisationAlias, Programme, Round, StaffRole, User
+from .models import Organisation, OrganisationAlias, Programme, Round, StaffRole, User
 from .models.organisations import COUNCIL_KINDS
 from .permissions import is_administrator
 from .selectors import round_committed_total
-
-
-def audit_record(
-    *, actor: User | None, action: str, target: Model, summary: str = "", data: dict | None = None
-) -> AuditEvent:
-    """Every state change leaves one row, so 'who changed what, when' is always answerable."""
-    return AuditEvent.objects.create(
-        actor=actor if actor and actor.is_authenticated else None,
-        action=action,
-        target_type=target._meta.label_lower,
-        target_id=str(target.pk),
-        summary=summary[:500],
-        data=data or {},
-    )
 
 
 def _duplicate_body_name(name: str, exclude_pk: int | None = None) -> bool:
@@ -167,9 +156,17 @@ def _round_guard_rails(round: Round, fields: dict[str, Any]) -> None:
     if budget is not None and budget < round.budget:
         committed = round_committed_total(round=round)
         if budget < committed:
-            errors["budget"] = f"Budget must be at least £{committed:,.2f}, the amount already committed to awards"
+            errors["budget"] = f"Budget must be at least {pounds(committed)}, the amount already committed"
     if errors:
         raise ValidationError(errors)
+
+
+def round_lock(round_id: int) -> Round:
+    """The round, its row locked until the transaction ends. Every writer that checks or changes
+    money committed against a round (decisions, variations, historic awards, the budget) takes
+    this lock first, so two of them never both read the same committed total and both pass.
+    Outside a transaction Django refuses it (TransactionManagementError)."""
+    return Round.objects.select_for_update().get(pk=round_id)
 
 
 @transaction.atomic
@@ -177,7 +174,7 @@ def round_save(*, actor: User, round: Round | None = None, eligible_organisation
     """Create or change a round; model validation (dates, amounts) and the guard-rails on bids,
     references and committed money run before anything is saved."""
     if round is not None and round.pk:
-        round = Round.objects.select_for_update().get(pk=round.pk)
+        round = round_lock(round.pk)
         _round_guard_rails(round, fields)
     return _save_audited(
         actor=actor,

@@ -17,6 +17,7 @@ from .decorators import role_required, staff_required
 from .forms import OrganisationForm, OrganisationSearchForm, ProgrammeForm, RoundForm
 from .models import AuditEvent, Organisation, Programme, Round
 from .models.organisations import COUNCIL_KINDS
+from .people_selectors import programme_manager_roles
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -111,9 +112,8 @@ def programme_detail_page(request: HttpRequest, programme: Programme, manager_fo
     from .people_forms import ManagerAddForm
 
     rounds = programme.rounds.order_by("-opens_at")
-    managers = [
-        r.user for r in programme.staff_roles.filter(role="programme_manager").select_related("user").order_by("user")
-    ]
+    roles = programme_manager_roles(programme_id=programme.pk).select_related("user").order_by("user")
+    managers = [r.user for r in roles]
     history = AuditEvent.objects.filter(target_type="grants.programme", target_id=str(programme.pk)).select_related(
         "actor"
     )[:20]

@@ -7,4 +7,8 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import exports, reminders  # noqa: F401  register the failed-email download and round alerts
+        from django.utils.module_loading import autodiscover_modules
+
+        # Every app's reminders.py registers its providers (notifications.reminders.provider); a
+        # typo in one fails here, at start-up, rather than as reminders that never go.
+        autodiscover_modules("reminders")

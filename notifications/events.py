@@ -3,12 +3,21 @@
 Callers pass `event=<name>` to `notify()`. `essential` events always email (users cannot
 turn them off: a receipt or an outcome must arrive); the rest can be switched off per event on
 the preferences page. `subject` is a Django template string rendered with the context; the
-bodies live in templates/notifications/email/<name>.txt and .html. `keys` lists the context
-values the templates use, so callers know what to pass (all optional: a missing key renders
-empty). Every template also receives `recipient_name`, `link` (absolute URL) and `service_name`.
+bodies live in templates/notifications/email/<name>.txt and .html.
+
+Each event declares its context: `required` keys (the subject and the sentences that say what
+happened need them) and `optional` ones (the templates leave them out when empty). `notify()`
+refuses a context with a key the event does not declare or without a required one: both are
+programming errors (a typo, or a value nothing reads), caught by tests. Every template also
+receives `recipient_name`, `link` (absolute URL), `service_name` and `subject`.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+
+class EventContextError(TypeError):
+    """A context that does not match its event's declaration: like a wrong keyword argument."""
 
 
 @dataclass(frozen=True)
@@ -17,7 +26,29 @@ class Event:
     label: str
     essential: bool
     subject: str
-    keys: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # A key both required and optional is required ("the award's facts, and the reference").
+        object.__setattr__(self, "optional", tuple(k for k in dict.fromkeys(self.optional) if k not in self.required))
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return (*self.required, *self.optional)
+
+    def check_context(self, context: Mapping) -> None:
+        unknown = sorted(set(context) - set(self.keys))
+        missing = [key for key in self.required if key not in context]
+        if unknown or missing:
+            problems = ([f"undeclared {', '.join(unknown)}"] if unknown else []) + (
+                [f"missing {', '.join(missing)}"] if missing else []
+            )
+            raise EventContextError(
+                f"Context for notification event {self.name!r}: {'; '.join(problems)}. "
+                f"It takes {', '.join(self.required) or 'nothing'} and optionally {', '.join(self.optional) or 'nothing'} "
+                "(notifications/events.py)"
+            )
 
     @property
     def template_txt(self) -> str:
@@ -28,7 +59,8 @@ class Event:
         return f"notifications/email/{self.name}.html"
 
 
-_BID = ("reference", "round_name", "organisation_name")
+# What every message about an award carries (grants.awards.services.common.award_context).
+_AWARD = ("title", "round_name", "organisation_name", "amount")
 
 EVENTS: dict[str, Event] = {
     e.name: e
@@ -38,129 +70,155 @@ EVENTS: dict[str, Event] = {
             "Bid submitted (receipt)",
             True,
             "We have received bid {{ reference }}",
-            (*_BID, "submitted_at"),
+            required=("reference", "round_name"),
+            optional=("organisation_name", "submitted_at"),
         ),
         Event(
             "partner_confirmation_requested",
             "Partner asked to confirm a joint bid",
             True,
             "Confirm your council's part in a joint bid to {{ round_name }}",
-            (*_BID, "partner_name", "lead_name"),
+            required=("round_name",),
+            optional=("partner_name", "lead_name"),
         ),
         Event(
             "bid_returned",
             "Bid returned for changes",
             True,
             "Bid {{ reference }} has been returned for changes",
-            (*_BID, "reason"),
+            required=("reference", "round_name"),
+            optional=("reason",),
         ),
         Event(
             "bid_ineligible",
             "Bid found ineligible",
             True,
             "Bid {{ reference }} is not eligible for {{ round_name }}",
-            (*_BID, "reason"),
+            required=("reference", "round_name"),
+            optional=("reason",),
         ),
         Event(
             "round_opening",
             "Funding round opening",
             False,
             "{{ round_name }} is now open for bids",
-            ("round_name", "programme_name", "closes_at"),
+            required=("round_name",),
+            optional=("programme_name", "closes_at"),
         ),
         Event(
             "deadline_approaching",
             "Bid deadline approaching",
             False,
             "{{ round_name }} closes {{ when }}",
-            ("round_name", "closes_at", "when", "reference"),
+            required=("round_name",),
+            optional=("closes_at", "when", "reference"),
         ),
         Event(
             "extension_granted",
             "Extension granted",
             True,
             "Your deadline for {{ round_name }} has been extended",
-            (*_BID, "new_deadline"),
+            required=("round_name",),
+            optional=("reference", "new_deadline"),
         ),
         Event(
             "assessor_assigned",
             "Assessor assigned to bids",
             True,
             "You have bids to assess in {{ round_name }}",
-            ("round_name", "count", "deadline"),
+            required=("round_name",),
+            optional=("count", "deadline"),
         ),
         Event(
             "scoring_deadline_approaching",
             "Scoring deadline approaching",
             False,
             "Scoring for {{ round_name }} is due {{ when }}",
-            ("round_name", "deadline", "when", "outstanding"),
+            required=("round_name",),
+            optional=("deadline", "when", "outstanding"),
         ),
         Event(
             "conflict_declared",
             "Conflict of interest declared",
             True,
             "Conflict of interest declared on bid {{ reference }}",
-            (*_BID, "assessor_name", "reason"),
+            required=("reference",),
+            optional=("organisation_name", "assessor_name", "reason"),
         ),
         Event(
             "outcome",
             "Decision on a bid",
             True,
             "Decision on bid {{ reference }}",
-            (*_BID, "outcome", "funded", "amount", "feedback"),
+            required=("reference", "round_name", "outcome"),
+            # `funded`: messages written before `outcome` was sent still render (the template
+            # reads it when `outcome` is empty).
+            optional=("funded", "amount", "feedback"),
         ),
         Event(
-            "award_offered", "Grant offered", True, "Grant offer for {{ reference }}", (*_BID, "amount", "respond_by")
+            "award_offered",
+            "Grant offered",
+            True,
+            "Grant offer for {{ reference }}",
+            required=("reference",),
+            optional=(*_AWARD, "respond_by"),
         ),
         Event(
             "award_accepted",
             "Grant offer accepted",
             True,
             "Grant offer for {{ reference }} accepted",
-            (*_BID, "amount", "accepted_by"),
+            required=("reference",),
+            optional=(*_AWARD, "accepted_by"),
         ),
         Event(
             "payment_made",
             "Payment made",
             True,
-            "Payment of £{{ amount }} for {{ reference }}",
-            (*_BID, "amount", "paid_on"),
+            "{% load govuk_money %}Payment of {{ amount|pounds }} for {{ reference }}",
+            required=("reference", "amount"),
+            optional=(*_AWARD, "paid_on"),
         ),
         Event(
             "milestone_due",
             "Milestone due",
             False,
             "Milestone due {{ when }}: {{ title }}",
-            ("reference", "title", "due_on", "when"),
+            required=("reference", "title"),
+            optional=("due_on", "when"),
         ),
         Event(
             "return_due",
             "Return due",
             False,
             "Return due {{ when }} for {{ reference }}",
-            ("reference", "title", "due_on", "when"),
+            required=("reference", "title"),
+            optional=("due_on", "when"),
         ),
         Event(
             "overdue",
             "Overdue return or milestone",
             True,
             "Overdue: {{ title }} for {{ reference }}",
-            ("reference", "title", "due_on", "days_overdue"),
+            required=("reference", "title"),
+            optional=("due_on", "days_overdue"),
         ),
         Event(
             "return_changes_requested",
             "Changes requested to a return",
             True,
             "Changes requested to your return for {{ reference }}",
-            ("reference", "title", "reason"),
+            required=("reference", "title"),
+            optional=(*_AWARD, "reason"),
         ),
         Event(
             "variation_decided",
             "Variation request decided",
             True,
             "Decision on your variation request for {{ reference }}",
-            ("reference", "approved", "reason"),
+            # Without `approved` the email would say "turned down".
+            required=("reference", "approved"),
+            optional=(*_AWARD, "reason"),
         ),
         # Added so every change someone else must act on reaches them (see the awards and bids issues).
         Event(
@@ -168,63 +226,73 @@ EVENTS: dict[str, Event] = {
             "Partner council confirmed or declined",
             True,
             "{{ partner_name }} has {{ response }} its part in {{ title }}",
-            (*_BID, "title", "partner_name", "response", "reason"),
+            # The bid's facts (applications.services.bid_facts), the partner and its answer.
+            required=("reference", "round_name", "title", "partner_name", "response"),
+            optional=("organisation_name", "reason"),
         ),
         Event(
             "bid_withdrawn",
             "Bid withdrawn",
             False,
             "Bid {{ reference|default:title }} has been withdrawn",
-            (*_BID, "title", "reason"),
+            required=("reference", "round_name", "organisation_name", "title"),
+            optional=("reason",),
         ),
         Event(
             "return_submitted",
             "Monitoring return sent",
             False,
             "Return sent for {{ reference }}: {{ title }}",
-            ("reference", "title", "organisation_name", "rag", "submission_count"),
+            required=("reference", "title", "organisation_name"),
+            optional=(*_AWARD, "rag", "submission_count"),
         ),
         Event(
             "return_approved",
             "Monitoring return approved",
             False,
             "Your return for {{ reference }} has been approved",
-            ("reference", "title"),
+            required=("reference", "title"),
+            optional=_AWARD,
         ),
         Event(
             "variation_requested",
             "Variation requested",
             False,
             "Variation requested on {{ reference }}",
-            ("reference", "organisation_name", "summary", "reason"),
+            required=("reference", "organisation_name"),
+            optional=(*_AWARD, "summary", "reason"),
         ),
         Event(
             "award_declined",
             "Grant offer declined",
             True,
             "Grant offer for {{ reference }} declined",
-            ("reference", "organisation_name", "reason"),
+            required=("reference", "organisation_name"),
+            optional=(*_AWARD, "reason"),
         ),
         Event(
             "award_ended",
             "Award withdrawn or terminated",
             True,
             "Your award {{ reference }} has been {{ status }}",
-            ("reference", "status", "reason"),
+            required=("reference", "status"),
+            optional=(*_AWARD, "reason"),
         ),
         Event(
             "closure_report_sent",
             "End-of-project report sent",
             False,
             "End-of-project report sent for {{ reference }}",
-            ("reference", "organisation_name"),
+            required=("reference", "organisation_name"),
+            optional=_AWARD,
         ),
         Event(
             "award_closed",
             "Award closed",
             False,
             "Your award {{ reference }} is closed",
-            ("reference",),
+            required=("reference",),
+            optional=_AWARD,
         ),
     ]
 }

@@ -3,7 +3,8 @@
 A provider is `func(now) -> Iterable[Reminder]`. It may return the same reminder every hour
 for a while (e.g. 'closes in 7 days' for the whole day): the dedupe key, unique per recipient,
 makes each go once, even with two workers running the task at once. Other apps register in
-their own `reminders.py`, imported from their AppConfig.ready():
+their own `reminders.py`, which NotificationsConfig.ready() finds with autodiscover_modules, so
+this module knows recipients and events, never the rules that fire them:
 
     from notifications.reminders import Reminder, provider
 
@@ -23,7 +24,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from grants.core.dates import govuk_time, govuk_when
+from grants.core.dates import govuk_time
 
 logger = logging.getLogger(__name__)
 
@@ -99,61 +100,3 @@ def send_due(*, now: datetime | None = None, batch_size: int = BATCH) -> dict[st
         counts[name] = sent
     return counts
 
-
-@provider
-def round_opening(now: datetime) -> Iterable[Reminder]:
-    """Officers of eligible councils who opted in hear that a round is open, once per round.
-
-    Every open round counts, not only those that opened in the last hours: a round published
-    after its opening time (or while the scheduler was down) still gets its alerts, and someone
-    who opts in while a round is open hears about it. What was already sent is read from the
-    outbox (the dedupe key per person and round), so nothing goes twice.
-    """
-    from grants.models import Round, User
-    from grants.selectors import round_eligibility
-
-    from .models import Channel, Notification
-
-    rounds = list(Round.objects.published().filter(opens_at__lte=now, closes_at__gt=now).select_related("programme"))
-    if not rounds:
-        return
-    people = list(
-        User.objects.filter(
-            is_active=True,
-            organisation__isnull=False,
-            organisation__end_date__isnull=True,
-            notification_preference__round_opening_alerts=True,
-        )
-        .exclude(org_role="")
-        .select_related("organisation")
-    )
-    if not people:
-        return
-    for rnd in rounds:
-        key = f"round_opening:{rnd.pk}"
-        told = set(
-            Notification.objects.filter(
-                channel=Channel.IN_APP, dedupe_key=key, recipient_id__in=[p.pk for p in people]
-            ).values_list("recipient_id", flat=True)
-        )
-        eligible: dict[int, bool] = {}
-        for person in people:
-            if person.pk in told:
-                continue
-            org = person.organisation
-            if org.pk not in eligible:
-                eligible[org.pk] = not round_eligibility(round=rnd, organisation=org, now=now)
-            if not eligible[org.pk]:
-                continue
-            yield Reminder(
-                recipient=person,
-                event="round_opening",
-                context={
-                    "round_name": rnd.name,
-                    "programme_name": rnd.programme.name,
-                    "closes_at": govuk_when(rnd.closes_at),
-                },
-                dedupe_key=key,
-                url=rnd.get_absolute_url(),
-                programme_id=rnd.programme_id,
-            )

@@ -23,7 +23,7 @@ from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from grants.services import audit_record
+from grants.core.audit import audit_record
 
 from .events import Event, get_event
 from .models import Channel, Notification, Preference, Status
@@ -145,9 +145,11 @@ def build_rows(
     """The unsaved rows one message makes: in-app always, then email unless turned off.
 
     Shared by `notify()` and the reminder fan-out (which writes many at once), so both apply the
-    same preferences. Raises ValueError for an unknown event, TypeError for a context that is
-    not JSON."""
+    same preferences. Raises ValueError for an unknown event, EventContextError (a TypeError)
+    for a context key the event does not declare or a required one missing, TypeError for a
+    context that is not JSON."""
     ev = get_event(event)
+    ev.check_context(context or {})
     context = json.loads(json.dumps(context or {}, cls=DjangoJSONEncoder))
     is_essential = essential and ev.essential
     wants_email = bool(recipient.email) and recipient.is_active and (is_essential or ev.name not in pref.emails_off)
@@ -182,6 +184,8 @@ def notify(
     Call inside the transaction that makes the change. Returns the email row (or the in-app
     row when no email is due), or None when this recipient already has `dedupe_key`.
     `essential=False` lets a caller make an essential event optional; it cannot do the reverse.
+    `context` has exactly the keys the event declares (notifications/events.py): an undeclared
+    key or a missing required one is refused (EventContextError) before anything is written.
     `programme` (what the message is about) lets that programme's managers see and resend the
     email if it fails; without it only administrators can. Emails of staff and panel members on
     the daily digest wait for `digests_send`; the rest are queued to Celery when the transaction

@@ -8,8 +8,10 @@ class ScoringConfig(AppConfig):
 
     def ready(self) -> None:
         from applications.permissions import bid_viewer_register
+        from grants.awards.selectors import round_committed_unissued_register
 
-        from . import exports, reminders  # noqa: F401  register the assessment downloads and the scoring reminder
         from .permissions import assessor_can_view_bid
+        from .selectors import funded_unissued
 
         bid_viewer_register(assessor_can_view_bid)
+        round_committed_unissued_register(funded_unissued)  # confirmed decisions count before their award

@@ -5,7 +5,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
-from grants.core.fields import MoneyField
+from grants.core.fields import IdChoiceField, MoneyField
 from grants.models import Organisation, User
 
 from .models import Criterion, Outcome, Panel, Scale
@@ -102,7 +102,7 @@ class CriterionForm(GovForm, forms.ModelForm):
 
 class InterestForm(GovForm, forms.Form):
     submit_label = "Add this interest"
-    organisation = forms.ModelChoiceField(
+    organisation = IdChoiceField(
         queryset=Organisation.objects.order_by("short_name"),
         label="Organisation",
         help_text="The council or body you have an interest in",
@@ -141,7 +141,7 @@ class WithdrawForm(forms.Form):
 class AssignForm(forms.Form):
     """Manual or bulk: one assessor, one or more bids (checkboxes on the assignments table)."""
 
-    assessor = forms.ModelChoiceField(queryset=User.objects.none(), label="Assessor", empty_label="Choose an assessor")
+    assessor = IdChoiceField(queryset=User.objects.none(), label="Assessor", empty_label="Choose an assessor")
     bids = forms.MultipleChoiceField(label="Bids", choices=(), error_messages={"required": "Choose at least one bid"})
 
     def __init__(self, *args, members=(), bids=(), **kwargs):

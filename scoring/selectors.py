@@ -37,10 +37,22 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Round
 
+from grants.awards.selectors import round_committed
+from grants.core.money import pounds
 from grants.models import Round as FundingRound
 from grants.models import User
 
-from .models import Assessment, Assignment, Criterion, Decision, ModeratedScore, Outcome, Panel, Score
+from .models import (
+    Assessment,
+    Assignment,
+    Criterion,
+    Decision,
+    DecisionStatus,
+    ModeratedScore,
+    Outcome,
+    Panel,
+    Score,
+)
 from .services.common import live_bids
 
 
@@ -176,35 +188,34 @@ class RankingRow:
         return "–" if self.running_total is None else pounds(self.running_total)
 
 
-def pounds(value: Decimal) -> str:
-    return f"£{value:,.2f}"
-
-
 @dataclass
 class Ranking:
     rows: list[RankingRow]
     budget: Decimal
     recommended_total: Decimal
     line_after: int | None  # rank of the last bid above the funding line
+    committed: Decimal = Decimal("0.00")  # what the round had committed before the walk
 
     @property
     def remaining(self) -> Decimal:
         return self.budget - self.recommended_total
 
 
-def funding_line(*, bids: list, budget: Decimal) -> Ranking:
+def funding_line(*, bids: list, budget: Decimal, committed: Decimal) -> Ranking:
     """Walk the ranking adding each fundable bid's amount until the budget runs out.
 
-    Confirmed funded bids are committed whatever their rank (a reserve funded later, a bid
-    funded out of order), so their amounts are counted first and the rest fill what is left.
-    Gateway failures and bids proposed as not funded or reserve take nothing from the budget.
-    The amount is the recommended amount where a manager set one, else the request.
+    The walk starts from what the round has already committed (`committed`: always
+    `grants.awards.selectors.round_committed`, which counts awards after their variations and
+    historic awards as well as confirmed decisions), so the line is drawn against the money
+    decision confirmation will check. Confirmed funded bids sit above the line whatever their
+    rank. Gateway failures and bids proposed as not funded or reserve take nothing from the
+    budget. The amount is the recommended amount where a manager set one, else the request.
     """
     decisions = [bid.decision if _has_decision(bid) else None for bid in bids]
-    committed = [bool(d and d.is_confirmed and d.outcome == Outcome.FUNDED) for d in decisions]
-    total = sum((d.amount or Decimal("0.00") for d, c in zip(decisions, committed, strict=True) if c), Decimal("0.00"))
+    is_funded = [bool(d and d.is_confirmed and d.outcome == Outcome.FUNDED) for d in decisions]
+    total = committed
     rows, line_open, line_after = [], True, None
-    for rank, (bid, decision, is_committed) in enumerate(zip(bids, decisions, committed, strict=True), start=1):
+    for rank, (bid, decision, is_committed) in enumerate(zip(bids, decisions, is_funded, strict=True), start=1):
         amount = (
             decision.amount
             if decision and decision.outcome == Outcome.FUNDED and decision.amount
@@ -244,7 +255,7 @@ def funding_line(*, bids: list, budget: Decimal) -> Ranking:
                 decision,
             )
         )
-    return Ranking(rows=rows, budget=budget, recommended_total=total, line_after=line_after)
+    return Ranking(rows=rows, budget=budget, recommended_total=total, line_after=line_after, committed=committed)
 
 
 def _has_decision(bid) -> bool:
@@ -255,7 +266,22 @@ def _has_decision(bid) -> bool:
 
 
 def ranking_for_round(round: FundingRound) -> Ranking:
-    return funding_line(bids=list(ranking_queryset(round)), budget=round.budget)
+    return funding_line(bids=list(ranking_queryset(round)), budget=round.budget, committed=round_committed(round=round))
+
+
+def funded_unissued(round_ids: list[int] | QuerySet) -> dict[int, Decimal]:
+    """Confirmed funding decisions whose award is not issued yet, per round: the part of committed
+    money only assessment knows. Registered with the owner, `grants.awards.selectors`, at start-up.
+    A decision without an amount commits the amount the bid asked for."""
+    rows = (
+        Decision.objects.filter(
+            round_id__in=round_ids, status=DecisionStatus.CONFIRMED, outcome=Outcome.FUNDED, bid__award__isnull=True
+        )
+        .order_by()
+        .values("round_id")
+        .annotate(s=Sum(Coalesce("amount", "bid__amount_requested")))
+    )
+    return {r["round_id"]: r["s"] or Decimal("0.00") for r in rows}
 
 
 def moderation_queue(round: FundingRound, threshold: Decimal) -> QuerySet:

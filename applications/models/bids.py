@@ -1,15 +1,17 @@
 """Bids, their partners and deadline extensions.
 
-Status changes go through `applications.services` which applies `Bid.TRANSITIONS`, so the
-table below is the one place that says what may follow what.
+Status changes go through `grants.core.transitions.transition`, which applies the model's
+`TRANSITIONS` table, so the tables below are the one place that says what may follow what.
 """
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import models
 from django.urls import reverse
 
 from grants.core.money import money
+from grants.core.transitions import can_transition
 from grants.models.organisations import COUNCIL_KINDS, OrgKind
 
 
@@ -41,6 +43,13 @@ STATUS_TAG = {
     S.RESERVE: "govuk-tag--yellow",
 }
 
+
+
+def later_deadline(*, closes_at: datetime, extended: datetime | None) -> datetime:
+    """A council's deadline in a round: its extension when that is later than the round's close.
+    An extension only ever gives more time, and only to its council. `Bid.deadline` and
+    `applications.services.deadline_for` both apply this."""
+    return extended if extended and extended > closes_at else closes_at
 
 
 class BidQuerySet(models.QuerySet):
@@ -125,14 +134,14 @@ class Bid(models.Model):
         return self.status in (S.DRAFT, S.RETURNED)
 
     @property
-    def deadline(self):
-        """When this bid must be in: the round's close, or the lead council's extension."""
-        if self.extended_deadline and self.extended_deadline > self.round.closes_at:
-            return self.extended_deadline
-        return self.round.closes_at
+    def deadline(self) -> datetime:
+        """When this bid must be in: the round's close, or the lead council's extension (copied
+        onto the bid, so no query). Whether a moment beats it is
+        `applications.services.submission_in_time`."""
+        return later_deadline(closes_at=self.round.closes_at, extended=self.extended_deadline)
 
     def can_transition(self, to: str) -> bool:
-        return to in self.TRANSITIONS.get(self.status, ())
+        return can_transition(self, to)
 
 
 # Partners are councils and sometimes other public bodies (a fire and rescue service, a police
@@ -153,6 +162,14 @@ class PartnerStatus(models.TextChoices):
 
 
 class BidPartner(models.Model):
+    # The partner council answers, and may change its answer while the bid can still be edited;
+    # the lead council may ask a council that declined again.
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        PartnerStatus.REQUESTED: (PartnerStatus.CONFIRMED, PartnerStatus.DECLINED),
+        PartnerStatus.CONFIRMED: (PartnerStatus.CONFIRMED, PartnerStatus.DECLINED),
+        PartnerStatus.DECLINED: (PartnerStatus.REQUESTED, PartnerStatus.CONFIRMED, PartnerStatus.DECLINED),
+    }
+
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="partners")
     organisation = models.ForeignKey("grants.Organisation", on_delete=models.PROTECT, related_name="bid_partnerships")
     status = models.CharField(max_length=20, choices=PartnerStatus.choices, default=PartnerStatus.REQUESTED)

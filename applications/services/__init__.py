@@ -7,14 +7,16 @@ sub-domain; import from here.
 
 from .answers import delete_evidence, save_section_answers, upload_evidence
 from .bids import DETAIL_FIELDS, details_complete, details_errors, start_bid, update_bid_details
-from .common import BidError, apply_transition, bid_editors, bid_facts, bid_notify, bid_url, officers_of
+from .common import BidError, bid_editors, bid_facts, bid_notify, bid_url, officers_of
 from .eligibility import (
     bid_eligibility,
+    deadline_for,
     ensure_before_deadline,
     ensure_editable,
     extension_for,
     lock_editable,
     partner_problems,
+    submission_in_time,
 )
 from .lifecycle import grant_extension, mark_ineligible, return_bid, submission_problems, submit_bid, withdraw_bid
 from .partners import (
@@ -31,12 +33,12 @@ __all__ = [
     "BidError",
     "add_collaborator",
     "add_partner",
-    "apply_transition",
     "bid_editors",
     "bid_eligibility",
     "bid_facts",
     "bid_notify",
     "bid_url",
+    "deadline_for",
     "delete_evidence",
     "details_complete",
     "details_errors",
@@ -55,6 +57,7 @@ __all__ = [
     "return_bid",
     "save_section_answers",
     "start_bid",
+    "submission_in_time",
     "submission_problems",
     "submit_bid",
     "update_bid_details",

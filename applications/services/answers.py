@@ -6,9 +6,9 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from grants.core.audit import audit_record
 from grants.core.uploads import check_upload
 from grants.models import User
-from grants.services import audit_record
 
 from ..answers import clean_answer
 from ..models import (

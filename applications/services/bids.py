@@ -6,8 +6,9 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from grants.core.audit import audit_record
+from grants.core.money import percent, pounds
 from grants.models import Organisation, Round, User
-from grants.services import audit_record
 
 from ..models import (
     Bid,
@@ -28,13 +29,13 @@ def details_errors(
     errors = {}
     if amount_requested is not None and not (round.min_award <= amount_requested <= round.max_award):
         errors["amount_requested"] = (
-            f"Amount requested must be between £{round.min_award:,.2f} and £{round.max_award:,.2f}"
+            f"Amount requested must be between {pounds(round.min_award)} and {pounds(round.max_award)}"
         )
     if amount_requested is not None and match_funding is not None and round.match_funding_percent:
         least = (amount_requested * round.match_funding_percent / 100).quantize(Decimal("0.01"))
         if match_funding < least:
             errors["match_funding"] = (
-                f"Match funding must be at least £{least:,.2f} ({round.match_funding_percent:g}% of the amount requested)"
+                f"Match funding must be at least {pounds(least)} ({percent(round.match_funding_percent, 2)} of the amount requested)"
             )
     if planned_start and planned_end and planned_end < planned_start:
         errors["planned_end"] = "Planned end must be the same as or after the planned start"

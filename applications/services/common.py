@@ -1,21 +1,16 @@
-"""What every bid service shares: the error it raises, who hears about a bid, and the one place
-a bid's status changes."""
+"""What every bid service shares: the error it raises and who hears about a bid. A bid's status
+changes through `grants.core.transitions.transition`, which applies `Bid.TRANSITIONS`."""
 
 import logging
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from grants.models import User
-from grants.services import audit_record
+from grants.people_selectors import council_officers
 
-from ..models import (
-    Bid,
-    BidStatus,
-)
+from ..models import Bid
 
-S = BidStatus
 logger = logging.getLogger(__name__)
 
 
@@ -40,10 +35,8 @@ def bid_notify(*, recipients, event: str, context: dict, dedupe_key: str, url: s
 
 
 def officers_of(organisation_id: int):
-    """The council's officers and signatories (not, say, an assessor who works there)."""
-    return User.objects.filter(
-        organisation_id=organisation_id, is_active=True, org_role__in=["officer", "signatory"]
-    ).order_by("pk")
+    """The council's officers and signatories (`grants.people_selectors`), oldest account first."""
+    return council_officers(organisation_ids=[organisation_id]).order_by("pk")
 
 
 def bid_editors(bid: Bid) -> list[User]:
@@ -65,24 +58,3 @@ def bid_facts(bid: Bid) -> dict[str, str]:
         "organisation_name": bid.lead.short_name,
         "title": bid.title,
     }
-
-
-
-
-def apply_transition(*, bid: Bid, to: str, actor: User | None, reason: str = "", action: str | None = None) -> Bid:
-    """The one place a bid's status changes; Bid.TRANSITIONS says what may follow what."""
-    if not bid.can_transition(to):
-        raise BidError(f"A bid that is {bid.get_status_display().lower()} cannot become {S(to).label.lower()}.")
-    previous = bid.status
-    bid.status = to
-    bid.status_reason = reason
-    bid.status_changed_at = timezone.now()
-    bid.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
-    audit_record(
-        actor=actor,
-        action=action or f"bid.{to}",
-        target=bid,
-        summary=f"{S(previous).label} to {S(to).label}" + (f": {reason}" if reason else ""),
-        data={"from": previous, "to": to, "reason": reason},
-    )
-    return bid

@@ -1,5 +1,6 @@
 """Who may bid, with which partners, and until when: eligibility, extensions and the deadline."""
 
+from datetime import datetime
 
 from django.utils import timezone
 
@@ -12,6 +13,7 @@ from ..models import (
     BidStatus,
     Extension,
 )
+from ..models.bids import later_deadline
 from .common import BidError
 
 S = BidStatus
@@ -23,6 +25,22 @@ def extension_for(*, round: Round, organisation_id: int | None) -> Extension | N
     return Extension.objects.filter(round=round, organisation_id=organisation_id).first()
 
 
+def deadline_for(*, round: Round, organisation_id: int | None) -> datetime:
+    """When a council's bid in this round must be in, before it has one (a bid carries its own
+    copy: `Bid.deadline`). An extension for another council changes nothing here."""
+    ext = extension_for(round=round, organisation_id=organisation_id)
+    return later_deadline(closes_at=round.closes_at, extended=ext.new_deadline if ext else None)
+
+
+def submission_in_time(*, bid: Bid, at: datetime) -> bool:
+    """Whether a draft changed or submitted at `at` beats its deadline: the deadline itself is
+    late, so a round closing at midday takes a bid sent at 11:59:59 and refuses one at 12:00:00.
+    A bid returned for changes stays open until resubmitted, whatever the clock says: the
+    programme asked for it. Callers pass the moment to judge rather than this reading the clock,
+    so it can be the moment a request arrived instead of the moment it is processed."""
+    return bid.status != S.DRAFT or at < bid.deadline
+
+
 def bid_eligibility(*, round: Round, organisation: Organisation | None, now=None) -> list[str]:
     """Round rules from grants plus bidding's own: one live bid per lead, deadlines with extensions."""
     from grants.selectors import round_eligibility
@@ -31,9 +49,13 @@ def bid_eligibility(*, round: Round, organisation: Organisation | None, now=None
     reasons = round_eligibility(round=round, organisation=organisation, now=now)
     if organisation is None:
         return reasons
-    ext = extension_for(round=round, organisation_id=organisation.pk)
     closed_msg = "This round is not open for bids."
-    if ext and closed_msg in reasons and round.published and round.opens_at <= now < ext.new_deadline:
+    # Closed for everyone else, but not yet for a council with an extension.
+    if (
+        closed_msg in reasons
+        and round.published
+        and round.opens_at <= now < deadline_for(round=round, organisation_id=organisation.pk)
+    ):
         if not round.assessment_started_at and not round.decided_at:
             reasons.remove(closed_msg)
     live = Bid.objects.live().filter(round=round, lead=organisation).first()
@@ -68,8 +90,7 @@ def partner_problems(*, round: Round, lead_id: int, organisations: list[Organisa
 
 def ensure_before_deadline(bid: Bid, now=None) -> None:
     """Drafts change only before the deadline; returned bids stay open until resubmitted."""
-    now = now or timezone.now()
-    if bid.status == S.DRAFT and now >= bid.deadline:
+    if not submission_in_time(bid=bid, at=now or timezone.now()):
         raise BidError(
             f"This round closed at {govuk_when(bid.deadline)}, so the bid can no longer be changed or submitted. "
             "Your draft, as last saved, has been kept. Contact the programme team if you need an extension."

@@ -9,14 +9,16 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from grants.core.audit import audit_record
 from grants.core.dates import govuk_when
+from grants.core.transitions import transition
 from grants.models import Organisation, Round, User
-from grants.services import audit_record
+from grants.people_selectors import council_officers, programme_managers
 
 from .. import selectors
 from ..models import Bid, BidStatus, Extension, PartnerStatus
 from .bids import details_errors
-from .common import BidError, apply_transition, bid_facts, bid_notify, bid_url, officers_of
+from .common import BidError, bid_facts, bid_notify, bid_url, officers_of
 from .eligibility import ensure_before_deadline, partner_problems
 
 S = BidStatus
@@ -95,18 +97,16 @@ def submit_bid(*, bid: Bid, actor: User, declaration_name: str, declaration_role
         actor,
     )
     bid.save()
-    apply_transition(bid=bid, to=S.SUBMITTED, actor=actor, action="bid.submitted")
+    transition(bid, to=S.SUBMITTED, actor=actor, error=BidError)
     bid_notify(
         programme=bid.round.programme_id,
         recipients=officers_of(bid.lead_id),
         event="bid_submitted",
         context={
             "reference": bid.reference,
-            "bid_title": bid.title,
             "round_name": bid.round.name,
             "organisation_name": bid.lead.short_name,
             "submitted_at": govuk_when(now),
-            "amount_requested": f"£{bid.amount_requested:,.2f}",
         },
         dedupe_key=f"bid_submitted:{bid.pk}:{bid.submission_count}",
         url=bid_url(bid),
@@ -127,16 +127,14 @@ def return_bid(*, bid: Bid, actor: User, reason: str) -> Bid:
     if not can_manage_bid(actor, bid):
         raise BidError("Only the programme's managers can return a bid.")
     reason = _require_reason(reason, "for returning the bid")
-    apply_transition(bid=bid, to=S.RETURNED, actor=actor, reason=reason)
+    transition(bid, to=S.RETURNED, actor=actor, reason=reason, error=BidError)
     bid_notify(
         programme=bid.round.programme_id,
         recipients=officers_of(bid.lead_id),
         event="bid_returned",
         context={
             "reference": bid.reference,
-            "bid_title": bid.title,
             "round_name": bid.round.name,
-            "organisation_name": bid.lead.short_name,
             "reason": reason,
         },
         dedupe_key=f"bid_returned:{bid.pk}:{bid.submission_count}",
@@ -152,7 +150,7 @@ def withdraw_bid(*, bid: Bid, actor: User, reason: str) -> Bid:
     if not can_withdraw_bid(actor, bid):
         raise BidError("This bid cannot be withdrawn now.")
     reason = _require_reason(reason, "for withdrawing")
-    apply_transition(bid=bid, to=S.WITHDRAWN, actor=actor, reason=reason)
+    transition(bid, to=S.WITHDRAWN, actor=actor, reason=reason, error=BidError)
     bid_notify(
         programme=bid.round.programme_id,
         recipients=_withdrawal_audience(bid),
@@ -168,12 +166,8 @@ def _withdrawal_audience(bid: Bid) -> list[User]:
     """Confirmed partners' officers (their council's part ends) and the programme's managers
     (the round's figures change); the lead council withdrew, so it already knows."""
     partner_orgs = bid.partners.filter(status=PartnerStatus.CONFIRMED).values("organisation_id")
-    partners = User.objects.filter(
-        organisation_id__in=partner_orgs, is_active=True, org_role__in=["officer", "signatory"]
-    )
-    managers = User.objects.filter(
-        is_active=True, staff_roles__role="programme_manager", staff_roles__programme_id=bid.round.programme_id
-    )
+    partners = council_officers(organisation_ids=partner_orgs)
+    managers = programme_managers(programme_id=bid.round.programme_id)
     return list((partners | managers).distinct().order_by("pk"))
 
 
@@ -184,16 +178,14 @@ def mark_ineligible(*, bid: Bid, actor: User, reason: str) -> Bid:
     if not can_manage_bid(actor, bid):
         raise BidError("Only the programme's managers can mark a bid ineligible.")
     reason = _require_reason(reason, "the bid is ineligible")
-    apply_transition(bid=bid, to=S.INELIGIBLE, actor=actor, reason=reason)
+    transition(bid, to=S.INELIGIBLE, actor=actor, reason=reason, error=BidError)
     bid_notify(
         programme=bid.round.programme_id,
         recipients=officers_of(bid.lead_id),
         event="bid_ineligible",
         context={
             "reference": bid.reference,
-            "bid_title": bid.title,
             "round_name": bid.round.name,
-            "organisation_name": bid.lead.short_name,
             "reason": reason,
         },
         dedupe_key=f"bid_ineligible:{bid.pk}",
@@ -233,24 +225,22 @@ def grant_extension(
             target=bid,
             summary=f"Deadline extended to {govuk_when(new_deadline)}",
         )
-    _notify_extension(ext=ext, round=round, organisation=organisation, reason=reason)
+    _notify_extension(ext=ext, round=round, organisation=organisation)
     return ext
 
 
-def _notify_extension(*, ext: Extension, round: Round, organisation: Organisation, reason: str) -> None:
+def _notify_extension(*, ext: Extension, round: Round, organisation: Organisation) -> None:
     """One message per live bid, naming it (reference, or title for a draft) and linking to it;
     a council with no bid yet is sent to the round's start page. The deadline is in the dedupe
     key, so granting the same extension twice sends nothing new but a later deadline does."""
     stamp = f"{ext.new_deadline.timestamp():.0f}"
     common = {
         "round_name": round.name,
-        "organisation_name": organisation.short_name,
         "new_deadline": govuk_when(ext.new_deadline),
-        "reason": reason,
     }
     bids = Bid.objects.live().filter(round=round, lead=organisation).order_by("pk")
     messages = [
-        ({**common, "reference": bid.reference or bid.title, "title": bid.title}, bid.pk, bid_url(bid)) for bid in bids
+        ({**common, "reference": bid.reference or bid.title}, bid.pk, bid_url(bid)) for bid in bids
     ] or [(common, "start", reverse("applications:bid_start", args=[round.slug]))]
     officers = list(officers_of(organisation.pk))
     for context, about, url in messages:

@@ -5,8 +5,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from grants.core.audit import audit_record
+from grants.core.transitions import transition
 from grants.models import Organisation, User
-from grants.services import audit_record
 
 from ..models import (
     Bid,
@@ -19,22 +20,27 @@ from .eligibility import lock_editable, partner_problems
 
 def partner_attach(*, bid: Bid, actor: User, organisation: Organisation) -> BidPartner:
     partner, created = BidPartner.objects.get_or_create(bid=bid, organisation=organisation)
-    if not created and partner.status == PartnerStatus.DECLINED:
-        partner.status = PartnerStatus.REQUESTED
-        partner.decline_reason = ""
-        partner.save()
-    audit_record(
-        actor=actor, action="bid.partner_added", target=bid, summary=f"Asked {organisation.short_name} to partner"
-    )
+    summary = f"Asked {organisation.short_name} to partner"
+    if not created and partner.status == PartnerStatus.DECLINED:  # asked again
+        transition(
+            partner,
+            to=PartnerStatus.REQUESTED,
+            actor=actor,
+            action="bid.partner_added",
+            target=bid,
+            summary=summary,
+            fields={"decline_reason": ""},
+            error=BidError,
+        )
+    else:
+        audit_record(actor=actor, action="bid.partner_added", target=bid, summary=summary)
     url = reverse("applications:partner_respond", args=[bid.pk])
     bid_notify(
         programme=bid.round.programme_id,
         recipients=officers_of(organisation.pk),
         event="partner_confirmation_requested",
         context={
-            "bid_title": bid.title,
             "round_name": bid.round.name,
-            "organisation_name": organisation.short_name,
             "partner_name": organisation.short_name,
             "lead_name": bid.lead.short_name,
         },
@@ -75,18 +81,21 @@ def respond_to_partner(*, partner: BidPartner, actor: User, confirm: bool, reaso
         raise BidError("This bid has been submitted or closed, so its partners cannot change.")
     if not confirm and not reason.strip():
         raise BidError({"reason": "Enter why your council is declining"})
-    partner.status = PartnerStatus.CONFIRMED if confirm else PartnerStatus.DECLINED
-    partner.confirmed_by = actor
-    partner.confirmed_at = timezone.now()
-    partner.decline_reason = "" if confirm else reason.strip()
-    partner.save()
     verb = "confirmed" if confirm else "declined"
     bid = partner.bid
-    audit_record(
+    transition(
+        partner,
+        to=PartnerStatus.CONFIRMED if confirm else PartnerStatus.DECLINED,
         actor=actor,
         action=f"bid.partner_{verb}",
         target=bid,
         summary=f"{partner.organisation.short_name} {verb}" + (f": {reason}" if reason else ""),
+        fields={
+            "confirmed_by": actor,
+            "confirmed_at": timezone.now(),
+            "decline_reason": "" if confirm else reason.strip(),
+        },
+        error=BidError,
     )
     bid_notify(
         programme=bid.round.programme_id,

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from grants.core.fields import as_id
 from grants.models import Organisation, Round, User
 
 from .. import permissions as perms
@@ -56,8 +57,7 @@ def bid_start(request, slug):
     reasons = services.bid_eligibility(round=round, organisation=organisation)
     if reasons:
         return render(request, "applications/ineligible.html", {"round": round, "reasons": reasons})
-    extension = services.extension_for(round=round, organisation_id=organisation.pk)
-    deadline = extension.new_deadline if extension and extension.new_deadline > round.closes_at else round.closes_at
+    deadline = services.deadline_for(round=round, organisation_id=organisation.pk)
     form = StartBidForm(request.POST or None, round=round)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -70,7 +70,7 @@ def bid_start(request, slug):
             messages.success(request, "Bid started. You can save each part and come back to it later.")
             return redirect(bid)
     return render(
-        request, "applications/start.html", {"round": round, "form": form, "deadline": deadline, "extended": extension}
+        request, "applications/start.html", {"round": round, "form": form, "deadline": deadline}
     )
 
 
@@ -93,7 +93,7 @@ def bid_detail(request, pk):
     if context["can_edit"]:
         context.update(_partner_task(bid, partners))
         context["details_status"] = "Completed" if services.details_complete(bid) else "In progress"
-        context["problems"] = services.submission_problems(bid=bid)
+        context["problems"] = services.submission_problems(bid=bid, now=timezone.now())
         return render(request, "applications/task_list.html", context)
     return render(request, "applications/bid_summary.html", context)
 
@@ -132,11 +132,8 @@ def bid_details_edit(request, pk):
 
 
 def _posted_pk(request, name: str) -> int:
-    """The id a button posted; anything but a whole number finds nothing (404), never a 500."""
-    try:
-        return int(request.POST.get(name, ""))
-    except ValueError:
-        return 0
+    """The id a button posted; anything that could name no row finds nothing (404), never a 500."""
+    return as_id(request.POST.get(name, "")) or 0
 
 
 @login_required
@@ -225,6 +222,7 @@ def bid_collaborators(request, pk):
 def bid_check(request, pk):
     """Check your answers, then the declaration and submission."""
     bid = bid_for(request, pk, perms.can_edit_bid)
+    now = timezone.now()  # the moment the deadline is judged at, for the submission and the page alike
     form = DeclarationForm(
         request.POST or None,
         initial={"declaration_name": bid.declaration_name, "declaration_role": bid.declaration_role},
@@ -236,13 +234,14 @@ def bid_check(request, pk):
                 actor=request.user,
                 declaration_name=form.cleaned_data["declaration_name"],
                 declaration_role=form.cleaned_data["declaration_role"],
+                now=now,
             )
         except ValidationError as exc:
             errors_onto_form(form, exc)
         else:
             return redirect("applications:bid_submitted", pk=bid.pk)
     sections = selectors.task_list(bid=bid)
-    problems = services.submission_problems(bid=bid)
+    problems = services.submission_problems(bid=bid, now=now)
     partners = list(bid.partners.select_related("organisation"))
     return render(
         request,

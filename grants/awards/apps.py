@@ -15,7 +15,6 @@ class AwardsConfig(AppConfig):
     def ready(self) -> None:
         from grants.selectors import round_committed_provider_register
 
-        from . import exports, reminders  # noqa: F401  register the portfolio download and award reminders
         from .selectors import round_committed
 
         round_committed_provider_register(round_committed)

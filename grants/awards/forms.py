@@ -17,7 +17,7 @@ from grants.awards.models import (
     VariationKind,
 )
 from grants.awards.models.monitoring import RAG_DEFINITIONS
-from grants.core.fields import GovDateField, MoneyField, NumberField
+from grants.core.fields import GovDateField, IdChoiceField, MoneyField, NumberField
 from grants.models import Organisation
 from grants.selectors import organisation_search
 
@@ -80,9 +80,7 @@ def _council(text: str) -> tuple[Organisation | None, str]:
 
 class HistoricAwardForm(GovForm):
     submit_label = "Enter the award"
-    round = forms.ModelChoiceField(
-        queryset=None, empty_label="Choose a round", error_messages={"required": "Choose the round"}
-    )
+    round = IdChoiceField(queryset=None, empty_label="Choose a round", error_messages={"required": "Choose the round"})
     lead = forms.CharField(
         label="Lead council",
         max_length=200,
@@ -216,7 +214,7 @@ class PaymentForm(GovForm):
 class TrancheForm(forms.Form):
     amount = MoneyField(label="Amount (£)", required=False)
     due_on = GovDateField(label="Due date", required=False)
-    milestone = forms.ModelChoiceField(queryset=None, required=False, label="Or after milestone")
+    milestone = IdChoiceField(queryset=None, required=False, label="Or after milestone")
 
     def __init__(self, *args, milestones=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,7 +7,8 @@ finance officers and board viewers see every award. Anyone else gets a 404.
 
 from grants import permissions as gperms
 from grants.awards.models import Award
-from grants.models import OrgRole, User
+from grants.models import User
+from grants.people_selectors import is_council_officer, is_council_signatory
 
 
 def _org_id(user: User) -> int | None:
@@ -34,8 +35,8 @@ def can_view(user: User, award: Award) -> bool:
 
 
 def can_edit(user: User, award: Award) -> bool:
-    """Update milestones, send returns, ask for variations: the lead council's members."""
-    return is_lead_member(user, award) and bool(user.org_role)
+    """Update milestones, send returns, ask for variations: the lead council's officers and signatories."""
+    return is_council_officer(user=user, organisation_id=award.lead_id)
 
 
 def can_see_evidence(user: User, award: Award) -> bool:
@@ -45,7 +46,7 @@ def can_see_evidence(user: User, award: Award) -> bool:
 
 
 def can_accept(user: User, award: Award) -> bool:
-    return is_lead_member(user, award) and user.org_role == OrgRole.SIGNATORY
+    return is_council_signatory(user=user, organisation_id=award.lead_id)
 
 
 def can_manage(user: User, award: Award) -> bool:

@@ -34,10 +34,10 @@ def _people(award, officers_by_org):
 
 
 def _officers(org_ids: set[int]) -> dict[int, list]:
-    from grants.models import User
+    from grants.people_selectors import council_officers
 
     out: dict[int, list] = {}
-    for u in User.objects.filter(organisation_id__in=org_ids, is_active=True).exclude(org_role=""):
+    for u in council_officers(organisation_ids=org_ids):
         out.setdefault(u.organisation_id, []).append(u)
     return out
 

@@ -8,6 +8,7 @@ Money totals (all Decimal pounds):
   live awards.
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -162,15 +163,53 @@ def summary(awards: QuerySet[Award]) -> dict:
     }
 
 
+# Money committed against a round is one rule with one owner: this module. Confirmed funding
+# decisions whose award is not issued yet belong to scoring, the layer above, so scoring registers
+# a provider here when it starts (ScoringConfig.ready) and this layer never imports it. A provider
+# takes round ids and answers {round id: amount}.
+_UNISSUED_PROVIDERS: list[Callable[..., dict[int, Decimal]]] = []
+HOLDING = (AwardStatus.OFFERED, *Award.LIVE, AwardStatus.COMPLETED)
+
+
+def round_committed_unissued_register(provider: Callable[..., dict[int, Decimal]]) -> None:
+    if provider not in _UNISSUED_PROVIDERS:
+        _UNISSUED_PROVIDERS.append(provider)
+
+
+def rounds_committed(*, round_ids: Iterable[int] | QuerySet) -> dict[int, Decimal]:
+    """What each round has promised of its budget, in four queries however many rounds: the
+    amounts of awards that stand (offered to completed, historic ones too), what terminated awards
+    were paid and kept (paid less returned), and funding decisions confirmed but not yet issued.
+    Declined and withdrawn awards hold nothing. Every budget check and every "committed" figure
+    comes here, so a page and the check that refuses a decision can never disagree.
+
+    `round_ids` may be a `values("pk")` queryset (a page of many rounds: no query for the ids);
+    a round that has committed nothing is absent from the answer."""
+    ids = round_ids if isinstance(round_ids, QuerySet) else sorted(set(round_ids))
+    committed: dict[int, Decimal] = {}
+
+    def add(round_id: int, amount: Decimal | None) -> None:
+        committed[round_id] = committed.get(round_id, ZERO) + (amount or ZERO)
+
+    awards = Award.objects.filter(round_id__in=ids).order_by()
+    for r in awards.filter(status__in=HOLDING).values("round_id").annotate(s=Sum("amount")):
+        add(r["round_id"], r["s"])
+    ended = {"award__round_id__in": ids, "award__status": AwardStatus.TERMINATED}
+    kept = PaymentTranche.objects.filter(status=TrancheStatus.PAID, **ended).order_by()
+    for r in kept.values("award__round_id").annotate(s=Sum("amount")):
+        add(r["award__round_id"], r["s"])
+    for r in FundReturn.objects.filter(**ended).order_by().values("award__round_id").annotate(s=Sum("amount")):
+        add(r["award__round_id"], -(r["s"] or ZERO))
+    for provider in _UNISSUED_PROVIDERS:
+        for round_id, amount in provider(ids).items():
+            add(round_id, amount)
+    return committed
+
+
 def round_committed(*, round) -> Decimal:
-    """What a round's awards hold of its budget: the amounts of awards that stand (offered to
-    completed) plus what terminated awards were paid and kept. Declined and withdrawn hold none."""
-    holding = (AwardStatus.OFFERED, *Award.LIVE, AwardStatus.COMPLETED)
-    amounts = Award.objects.filter(round=round, status__in=holding).aggregate(s=Sum("amount"))["s"] or ZERO
-    ended = Award.objects.filter(round=round, status=AwardStatus.TERMINATED).values("pk")
-    paid = PaymentTranche.objects.filter(award__in=ended, status=TrancheStatus.PAID).aggregate(s=Sum("amount"))["s"]
-    returned = FundReturn.objects.filter(award__in=ended).aggregate(s=Sum("amount"))["s"]
-    return amounts + (paid or ZERO) - (returned or ZERO)
+    """What one round has promised of its budget (`rounds_committed`). Writers hold the round's
+    row lock (`grants.services.round_lock`) from this read until their change is saved."""
+    return rounds_committed(round_ids=[round.pk]).get(round.pk, ZERO)
 
 
 def award_totals(*, award: Award) -> dict[str, Decimal]:

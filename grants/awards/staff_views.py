@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from grants.awards.models import AwardStatus, Milestone, PaymentTranche, Rag, Variation
 from grants.core.downloads import download_links, query_with
+from grants.core.money import pounds
 from grants.models import Round
 from grants.models.organisations import REGIONS
 from grants.permissions import (
@@ -42,13 +43,13 @@ def payment(request: HttpRequest, pk: int, tid: int) -> HttpResponse:
     form = forms.PaymentForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.payment_record(tranche=tranche, actor=request.user, **form.cleaned_data)
+            services.payment_record(tranche=tranche, actor=request.user, request=request, **form.cleaned_data)
         except services.AwardError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, f"Payment of £{tranche.amount:,.2f} recorded")
+            messages.success(request, f"Payment of {pounds(tranche.amount)} recorded")
             return redirect(award)
-    intro = f"Tranche {tranche.number}: £{tranche.amount:,.2f}" + (
+    intro = f"Tranche {tranche.number}: {pounds(tranche.amount)}" + (
         f", due {tranche.due_on:%-d %B %Y}" if tranche.due_on else ""
     )
     return form_page(request, award=award, form=form, title="Approve and record a payment", intro=intro)

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from grants.awards.models import Award, AwardStatus, Milestone, MonitoringReturn, ReturnStatus
+from grants.core.audit import COUNCIL, actions_for
 from grants.models import AuditEvent
 from grants.permissions import get_or_404
 
@@ -67,7 +68,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_see_files = perms.can_see_evidence(user, award)
     history = AuditEvent.objects.filter(target_type="awards.award", target_id=str(award.pk)).order_by("-at")
     if not can_see_files:  # a partner council reads the award, not the names of the lead's files
-        history = history.exclude(action__startswith="evidence.")
+        history = history.filter(action__in=actions_for(audience=COUNCIL))
     return render(
         request,
         "awards/detail.html",

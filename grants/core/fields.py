@@ -224,3 +224,67 @@ class GovDateTimeField(GovDateField):
                 code="nonexistent",
             )
         return value
+
+
+# Every key in the project is a BigAutoField: 1 to 2**63 - 1. A number outside that names no row,
+# and must never reach a query: SQLite raises OverflowError for it and PostgreSQL
+# NumericValueOutOfRange, both a 500 rather than "that is not one of the choices".
+MAX_ID = 2**63 - 1
+ID_DIGITS = re.compile(r"^[0-9]{1,19}$")  # ASCII only: '²' and '١' pass str.isdigit() but not int()
+
+
+def as_id(value) -> int | None:
+    """The key `value` could name, or None when it could name none ('abc', '-1', '1e9', 2**63)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and ID_DIGITS.match(value.strip()):
+        number = int(value.strip())
+    else:
+        return None
+    return number if 1 <= number <= MAX_ID else None
+
+
+WRONG_CHOICE = "Select a valid choice. That choice is not one of the available choices"
+
+
+def valid_ids(values, *, message: str = WRONG_CHOICE) -> list[int]:
+    """The ids a view took from the request (`request.POST.getlist("bids")`), refused as a form
+    refuses a wrong choice if any of them could name no row, so the view shows an error on the
+    page instead of a 500 or a silent partial action."""
+    ids = [as_id(v) for v in values]
+    if None in ids:
+        raise ValidationError(message, code="invalid_choice")
+    return ids
+
+
+class _KeysThatCanExist:
+    """Model choice fields check a posted key could exist before they look it up (see MAX_ID)."""
+
+    def _impossible(self, value) -> bool:
+        if value in self.empty_values or self.to_field_name or isinstance(value, self.queryset.model):
+            return False
+        return as_id(value) is None
+
+
+class IdChoiceField(_KeysThatCanExist, forms.ModelChoiceField):
+    """A ModelChoiceField that refuses 'abc', '-1' or 2**63 as a wrong choice, never a 500."""
+
+    def to_python(self, value):
+        if self._impossible(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(_KeysThatCanExist, forms.ModelMultipleChoiceField):
+    """The same for several: one impossible key refuses the lot, before the `pk__in` query."""
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            for item in value:
+                if self._impossible(item):
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                    )
+        return super().clean(value)

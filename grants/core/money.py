@@ -11,9 +11,21 @@ ZERO = Decimal("0.00")
 money = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(ZERO)]}
 
 
+def _decimal(value) -> Decimal:
+    # A float goes through its shortest text, so 1.005 is 1.005 and not 1.00499999... Text may
+    # carry thousands separators: notifications queued before the filters carry "25,000.00".
+    if isinstance(value, Decimal):
+        return value  # the usual case, from a money column: the ranking page formats thousands
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, str):
+        return Decimal(value.replace(",", "").strip() or 0)
+    return Decimal(value or 0)
+
+
 def to_pounds(value) -> Decimal:
     """A value as pounds and pence (half up, as finance rounds)."""
-    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
+    return _decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def pounds(value) -> str:
@@ -27,6 +39,8 @@ def pounds(value) -> str:
         amount = to_pounds(value)
     except (InvalidOperation, TypeError, ValueError):
         return str(value)
+    if not amount.is_finite():
+        return str(value)
     sign = "-" if amount < 0 else ""
     amount = abs(amount)
     text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
@@ -37,7 +51,12 @@ def percent(value, places: int = 0) -> str:
     """"10%", or "12.5%" with places=1; trailing zeros go, as GOV.UK writes percentages."""
     if value is None or value == "":
         return ""
-    amount = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    try:
+        amount = _decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    if not amount.is_finite():
+        return str(value)
     text = f"{amount:,f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")

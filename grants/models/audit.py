@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from grants.core.audit import action_label
+
 
 class AuditEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -20,3 +22,8 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}:{self.target_id}"
+
+    @property
+    def label(self) -> str:
+        """The action as people read it (grants.core.audit), for a history row with no summary."""
+        return action_label(self.action)

@@ -11,4 +11,4 @@ class ReportingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import exports, tasks  # noqa: F401  register the reporting tables and the export task
+        from . import tasks  # noqa: F401  register the export task

@@ -11,6 +11,8 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from grants.core.money import percent, pounds
+
 BLUE, GREEN, AMBER, RED, GREY, PURPLE = "#1d70b8", "#00703c", "#f47738", "#d4351c", "#505a5f", "#4c2c92"
 RAG_COLOURS = {"green": GREEN, "amber": AMBER, "red": RED, "none": GREY}
 WIDTH, LABEL_W, VALUE_W, ROW_H = 640, 210, 110, 30
@@ -28,10 +30,6 @@ class Chart:
     @property
     def caption(self) -> str:
         return self.title
-
-
-def money(value) -> str:
-    return f"£{Decimal(value or 0):,.2f}"
 
 
 def number(value) -> str:
@@ -92,12 +90,12 @@ def dashboard_charts(d) -> list[Chart]:
         bar_chart(
             chart_id="chart-money",
             title="Budget, requests and payments",
-            desc=f"Bids asked for {money(d.requested)} against a budget of {money(d.budget)} "
-            f"(requested per pound of budget: {over}); {money(m['awarded'])} awarded, {money(m['paid'])} paid, "
-            f"{money(m['returned'])} returned.",
+            desc=f"Bids asked for {pounds(d.requested)} against a budget of {pounds(d.budget)} "
+            f"(requested per pound of budget: {over}); {pounds(m['awarded'])} awarded, {pounds(m['paid'])} paid, "
+            f"{pounds(m['returned'])} returned.",
             columns=["Measure", "Amount"],
-            rows=[[label, money(v)] for label, v, _ in money_items],
-            bars=[(label, v, money(v), c) for label, v, c in money_items],
+            rows=[[label, pounds(v)] for label, v, _ in money_items],
+            bars=[(label, v, pounds(v), c) for label, v, c in money_items],
         ),
         bar_chart(
             chart_id="chart-rag",
@@ -128,18 +126,18 @@ def dashboard_charts(d) -> list[Chart]:
             bar_chart(
                 chart_id=chart_id,
                 title=title,
-                desc="; ".join(f"{label}: {n} awards, {money(a)}" for label, n, a in items) + "." if items else "None.",
+                desc="; ".join(f"{label}: {n} awards, {pounds(a)}" for label, n, a in items) + "." if items else "None.",
                 columns=[title.split(" by ")[1].capitalize(), "Awards", "Amount awarded"],
-                rows=[[label, str(n), money(a)] for label, n, a in items],
-                bars=[(label, Decimal(a or 0), money(a), BLUE) for label, n, a in items],
+                rows=[[label, str(n), pounds(a)] for label, n, a in items],
+                bars=[(label, Decimal(a or 0), pounds(a), BLUE) for label, n, a in items],
             )
         )
     return charts
 
 
 def _out(unit: str, v) -> str:
-    return money(v) if unit == "pounds" else number(v)
+    return pounds(v) if unit == "pounds" else number(v)
 
 
 def _pct(p: int | None) -> str:
-    return f"{p}%" if p is not None else "No target"
+    return percent(p) if p is not None else "No target"

@@ -25,6 +25,7 @@ def dashboard_summary(user, params) -> Table:
         ["Bids received", d.bids_received],
         ["Amount requested (£)", d.requested],
         ["Requested per pound of budget", d.oversubscription if d.oversubscription is not None else ""],
+        ["Committed (£)", d.committed],
         ["Awards made", d.awards_made],
         ["Awarded (£)", m["awarded"]],
         ["Paid (£)", m["paid"]],

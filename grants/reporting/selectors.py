@@ -6,6 +6,8 @@ grouped queries whatever the number of awards.
 
 - Bids received: bids submitted at least once (drafts never reach the funder).
 - Oversubscription: amount requested by the bids received divided by the rounds' budgets.
+- Committed: what the rounds have promised of their budgets, from the one owner,
+  `grants.awards.selectors.rounds_committed` (the figure every budget check uses).
 - Awards made: awards that stand (awards.selectors.STANDING: not declined or withdrawn).
 - RAG mix: the latest reported RAG of each live award (accepted or active); "none" if no return.
 - Outputs to date: values in reported returns (submitted, changes requested or approved) against
@@ -37,6 +39,7 @@ from grants.awards.models import (
     TrancheStatus,
 )
 from grants.awards.selectors import REPORTED, STANDING, ZERO, _sum_subquery
+from grants.core.money import pounds
 from grants.models import Organisation, OrgKind, Programme, Round
 from grants.reporting.models import BoardSummary
 
@@ -133,6 +136,7 @@ class Dashboard:
     budget: Decimal = ZERO
     bids_received: int = 0
     requested: Decimal = ZERO
+    committed: Decimal = ZERO
     awards_made: int = 0
     money: dict = field(default_factory=dict)
     rag: list[tuple[str, str, int]] = field(default_factory=list)
@@ -145,13 +149,17 @@ class Dashboard:
         """Requested per pound of budget, for example 3.20 means three times oversubscribed."""
         return (self.requested / self.budget).quantize(Decimal("0.01")) if self.budget else None
 
+    @property
+    def uncommitted(self) -> Decimal:
+        return self.budget - self.committed
+
 
 def scoped_awards(rounds: QuerySet[Round]) -> QuerySet[Award]:
     return Award.objects.filter(round__in=rounds.order_by().values("pk"))
 
 
 def dashboard(*, user, programme=None, round=None, year=None) -> Dashboard:
-    """Every figure on the dashboard in a fixed number of grouped queries (thirteen)."""
+    """Every figure on the dashboard in a fixed number of grouped queries (seventeen)."""
     rounds = scoped_rounds(user=user, programme=programme, round=round, year=year)
     d = Dashboard()
     agg = rounds.order_by().aggregate(n=Count("pk"), budget=Sum("budget"))
@@ -159,6 +167,8 @@ def dashboard(*, user, programme=None, round=None, year=None) -> Dashboard:
     bids = Bid.objects.filter(round__in=rounds.order_by().values("pk"), submitted_at__isnull=False).order_by()
     agg = bids.aggregate(n=Count("pk"), requested=Sum("amount_requested"))
     d.bids_received, d.requested = agg["n"], agg["requested"] or ZERO
+    # Committed money has one owner; "Awarded" below is a different figure (awards made, whatever became of them).
+    d.committed = sum(award_selectors.rounds_committed(round_ids=rounds.order_by().values("pk")).values(), ZERO)
     awards = scoped_awards(rounds)
     d.money = award_selectors.totals(awards)
     standing = awards.filter(status__in=STANDING).order_by()
@@ -268,7 +278,7 @@ class BoardRow:
     @property
     def outputs_text(self) -> str:
         def fmt(line: OutputLine, v: Decimal) -> str:
-            return f"£{v:,.0f}" if line.unit == "pounds" else f"{v:,.0f}"
+            return pounds(v) if line.unit == "pounds" else f"{v:,.0f}"
 
         return "; ".join(f"{o.name} {fmt(o, o.to_date)} (target {fmt(o, o.target)})" for o in self.outputs)
 

@@ -21,10 +21,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from grants.core import exports
+from grants.core.audit import audit_record
 from grants.models import Programme, Round, User
 from grants.permissions import can_manage_programme, is_staff_user
 from grants.reporting.models import BoardSummary, ExportJob, ExportStatus, PublishedFile
-from grants.services import audit_record
 
 from . import threesixty
 from .selectors import is_quarter_end

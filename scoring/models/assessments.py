@@ -13,6 +13,12 @@ class AssessmentStatus(models.TextChoices):
 
 
 class Assessment(models.Model):
+    # Submitted when every criterion is scored; submitting again adds a version (the latest counts).
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        AssessmentStatus.DRAFT: (AssessmentStatus.SUBMITTED,),
+        AssessmentStatus.SUBMITTED: (AssessmentStatus.SUBMITTED,),
+    }
+
     assignment = models.OneToOneField("scoring.Assignment", on_delete=models.CASCADE, related_name="assessment")
     bid = models.ForeignKey("applications.Bid", on_delete=models.CASCADE, related_name="assessments")
     status = models.CharField(max_length=10, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT)

@@ -28,6 +28,15 @@ OUTCOME_TAG = {
 
 
 class Decision(models.Model):
+    # A proposal may be changed or confirmed. A confirmed reserve may be proposed again (funded
+    # when money frees up, or not funded); any other confirmed decision is final.
+    CONFIRMED_RESERVE = "confirmed_reserve"
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        DecisionStatus.PROPOSED: (DecisionStatus.PROPOSED, DecisionStatus.CONFIRMED),
+        CONFIRMED_RESERVE: (DecisionStatus.PROPOSED,),
+        DecisionStatus.CONFIRMED: (),
+    }
+
     bid = models.OneToOneField("applications.Bid", on_delete=models.CASCADE, related_name="decision")
     round = models.ForeignKey("grants.Round", on_delete=models.CASCADE, related_name="decisions")
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
@@ -57,6 +66,13 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bid_id}: {self.outcome} ({self.status})"
+
+    @property
+    def transition_state(self) -> str:
+        """Which row of TRANSITIONS applies: a confirmed reserve has its own."""
+        if self.status == DecisionStatus.CONFIRMED and self.outcome == Outcome.RESERVE:
+            return self.CONFIRMED_RESERVE
+        return self.status
 
     @property
     def is_confirmed(self) -> bool:

@@ -6,9 +6,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from grants.core.audit import audit_record
 from grants.core.dates import govuk_when
 from grants.models import Round, User
-from grants.services import audit_record
 
 from ..allocation import allocate
 from ..models import Assignment, PanelMember

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 
 from grants.models import Round, User
+from grants.people_selectors import programme_managers
 
 
 class AssessmentError(ValidationError):
@@ -11,11 +12,7 @@ class AssessmentError(ValidationError):
 
 def round_managers(round: Round) -> list[User]:
     """The programme's managers: they hear about conflicts and decisions."""
-    return list(
-        User.objects.filter(
-            staff_roles__role="programme_manager", staff_roles__programme_id=round.programme_id, is_active=True
-        ).distinct()
-    )
+    return list(programme_managers(programme_id=round.programme_id))
 
 
 def live_bids(round: Round):

@@ -1,19 +1,25 @@
 """Decisions: proposed on the ranking page, confirmed one at a time or in a batch.
 
-Confirmation locks the round row and re-checks the committed total inside the transaction,
-so two managers confirming at once can never commit more than the budget.
+Confirmation locks the round row (`grants.services.round_lock`) and re-checks the money the
+round has committed (`grants.awards.selectors.round_committed`, the one owner: awards after their
+variations, historic awards, confirmed decisions) inside the transaction, so neither two managers
+confirming at once nor a variation approved meanwhile can commit more than the budget.
 """
 
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from grants.awards.selectors import round_committed
 from grants.awards.services import award_issue
+from grants.core.audit import audit_record
+from grants.core.money import pounds
+from grants.core.transitions import can_transition, transition
 from grants.models import Round, User
-from grants.services import audit_record
+from grants.people_selectors import council_officers
+from grants.services import round_lock
 
 from ..models import Assessment, Criterion, Decision, DecisionStatus, Outcome, Score
 from ..permissions import can_manage_round
@@ -25,10 +31,6 @@ def _bid_url(bid) -> str:
         return reverse("applications:bid_detail", args=[bid.pk])
     except NoReverseMatch:
         return ""
-
-
-def _money(value: Decimal) -> str:
-    return f"£{value:,.2f}"
 
 
 def gateway_failed(bid) -> bool:
@@ -61,7 +63,7 @@ def decision_propose(
     if outcome not in Outcome.values:
         raise AssessmentError({"outcome": "Choose funded, not funded or reserve"})
     decision = Decision.objects.select_for_update().filter(bid=bid).first()
-    if decision and decision.is_confirmed and decision.outcome != Outcome.RESERVE:
+    if decision and not can_transition(decision, DecisionStatus.PROPOSED):  # only a confirmed reserve reopens
         raise AssessmentError("The decision on this bid is confirmed and cannot change")
     override = ""
     if outcome == Outcome.FUNDED:
@@ -70,7 +72,7 @@ def decision_propose(
             raise AssessmentError({"amount": "The amount must be more than £0"})
         if amount > bid.amount_requested:
             raise AssessmentError(
-                {"amount": f"The amount cannot be more than the {_money(bid.amount_requested)} requested"}
+                {"amount": f"The amount cannot be more than the {pounds(bid.amount_requested)} requested"}
             )
         if gateway_failed(bid):
             override = gateway_override.strip()
@@ -83,17 +85,22 @@ def decision_propose(
                 )
     else:
         amount = None
-    decision = decision or Decision(bid=bid, round_id=bid.round_id)
-    decision.outcome, decision.amount, decision.feedback = outcome, amount, feedback.strip()
-    decision.gateway_override = override
-    decision.status, decision.updated_by = DecisionStatus.PROPOSED, actor
-    decision.save()
-    audit_record(
+    decision = decision or Decision.objects.create(bid=bid, round_id=bid.round_id, updated_by=actor)
+    transition(
+        decision,
+        to=DecisionStatus.PROPOSED,
         actor=actor,
         action="decision.proposed",
-        target=decision,
-        summary=f"{Outcome(outcome).label}" + (f" {_money(amount)}" if amount else ""),
+        summary=f"{Outcome(outcome).label}" + (f" {pounds(amount)}" if amount else ""),
         data={"bid": bid.pk, "outcome": outcome, "amount": str(amount) if amount else None},
+        fields={
+            "outcome": outcome,
+            "amount": amount,
+            "feedback": feedback.strip(),
+            "gateway_override": override,
+            "updated_by": actor,
+        },
+        error=AssessmentError,
     )
     if override:
         audit_record(
@@ -106,19 +113,13 @@ def decision_propose(
     return decision
 
 
-def committed_total(round: Round) -> Decimal:
-    return Decision.objects.filter(round=round, status=DecisionStatus.CONFIRMED, outcome=Outcome.FUNDED).aggregate(
-        t=Sum("amount")
-    )["t"] or Decimal("0.00")
-
-
 def _notify_outcome(*, decision: Decision) -> None:
     """The outcome letter: the amount as a plain number (templates add the £), and the outcome
     itself so a reserve is not written as a rejection."""
     from notifications.services import notify
 
     bid = decision.bid
-    officers = User.objects.filter(organisation_id=bid.lead_id, is_active=True).exclude(org_role="").order_by("pk")
+    officers = council_officers(organisation_ids=[bid.lead_id]).order_by("pk")
     for officer in officers:
         notify(
             recipient=officer,
@@ -127,7 +128,6 @@ def _notify_outcome(*, decision: Decision) -> None:
             context={
                 "reference": bid.reference or "",
                 "round_name": bid.round.name,
-                "organisation_name": bid.lead.short_name,
                 "outcome": decision.outcome,
                 "funded": decision.outcome == Outcome.FUNDED,
                 "amount": f"{decision.amount:,.2f}" if decision.amount else "",
@@ -162,7 +162,7 @@ def decisions_confirm(*, round: Round, bid_ids: list[int], actor: User) -> list[
     """Confirm proposed decisions; refuses the whole batch if funding it would pass the budget."""
     if not can_manage_round(actor, round):
         raise AssessmentError("Only the programme's managers confirm decisions")
-    round = Round.objects.select_for_update().get(pk=round.pk)  # one confirmer at a time per round
+    round = round_lock(round.pk)  # one writer of committed money at a time per round
     decisions = list(
         Decision.objects.select_for_update(of=("self",))
         .filter(round=round, bid_id__in=bid_ids, status=DecisionStatus.PROPOSED, bid__in=live_bids(round))
@@ -174,20 +174,28 @@ def decisions_confirm(*, round: Round, bid_ids: list[int], actor: User) -> list[
         raise AssessmentError("Choose at least one bid with a proposed decision")
     _check_gateways(round=round, decisions=decisions)
     adding = sum((d.amount for d in decisions if d.outcome == Outcome.FUNDED), Decimal("0.00"))
-    committed = committed_total(round)
+    committed = round_committed(round=round)
     if committed + adding > round.budget:
         raise AssessmentError(
-            f"Funding these bids would commit {_money(committed + adding)}, more than the budget of "
-            f"{_money(round.budget)} ({_money(committed)} is already committed)"
+            f"Funding these bids would commit {pounds(committed + adding)}, more than the budget of "
+            f"{pounds(round.budget)} ({pounds(committed)} is already committed)"
         )
-    from applications.services import apply_transition
-
     now = timezone.now()
     for decision in decisions:
         if decision.bid.status != decision.outcome:  # a reserve confirmed again stays a reserve
-            apply_transition(bid=decision.bid, to=decision.outcome, actor=actor, reason=decision.feedback[:500])
-        decision.status, decision.confirmed_by, decision.confirmed_at = DecisionStatus.CONFIRMED, actor, now
-        decision.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
+            transition(
+                decision.bid, to=decision.outcome, actor=actor, reason=decision.feedback[:500], error=AssessmentError
+            )
+        transition(
+            decision,
+            to=DecisionStatus.CONFIRMED,
+            actor=actor,
+            action="decision.confirmed",
+            summary=f"{Outcome(decision.outcome).label}" + (f" {pounds(decision.amount)}" if decision.amount else ""),
+            data={"bid": decision.bid_id},
+            fields={"confirmed_by": actor, "confirmed_at": now},
+            error=AssessmentError,
+        )
         if decision.outcome == Outcome.FUNDED:
             _issue_award(decision=decision, actor=actor)
         _notify_outcome(decision=decision)
@@ -200,7 +208,7 @@ def decisions_confirm(*, round: Round, bid_ids: list[int], actor: User) -> list[
         actor=actor,
         action="decision.confirmed",
         target=round,
-        summary=f"{len(decisions)} decisions confirmed; {_money(committed + adding)} committed",
+        summary=f"{len(decisions)} decisions confirmed; {pounds(committed + adding)} committed",
         data={"bids": [d.bid_id for d in decisions], "added": str(adding)},
     )
     return decisions

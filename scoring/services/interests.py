@@ -4,8 +4,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from grants.core.audit import audit_record
 from grants.models import Organisation, Round, User
-from grants.services import audit_record
 
 from ..models import Assignment, Declaration, Interest, PanelMember
 from ..permissions import conflicted_bid_ids
@@ -27,7 +27,6 @@ def _notify_conflict(*, bid, user: User, reason: str) -> None:
             event="conflict_declared",
             context={
                 "reference": bid.reference or "",
-                "round_name": bid.round.name,
                 "organisation_name": bid.lead.short_name,
                 "assessor_name": user.get_full_name(),
                 "reason": reason,

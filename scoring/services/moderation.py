@@ -5,8 +5,8 @@ council (and by assessors), who must not see scores before the outcome is confir
 
 from django.db import transaction
 
+from grants.core.audit import audit_record
 from grants.models import User
-from grants.services import audit_record
 
 from ..models import Criterion, ModeratedScore
 from ..permissions import can_moderate_bid

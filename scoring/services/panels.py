@@ -2,8 +2,8 @@
 
 from django.db import transaction
 
+from grants.core.audit import audit_record
 from grants.models import Round, User
-from grants.services import audit_record
 
 from ..models import Assignment, PanelMember
 from ..permissions import panel_for

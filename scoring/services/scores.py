@@ -7,8 +7,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from grants.core.audit import audit_record
+from grants.core.transitions import transition
 from grants.models import Round, User
-from grants.services import audit_record
 
 from ..models import Assessment, AssessmentStatus, Assignment, Criterion, Score
 from ..permissions import assessor_can_view_bid
@@ -124,18 +125,20 @@ def assessment_submit(*, assignment: Assignment, user: User, data: dict, now: da
         for c in criteria
     )
     pct, failed = percentage_for([(c, cleaned[str(c.pk)]["score"]) for c in criteria])
-    assessment.draft = cleaned
-    assessment.status = AssessmentStatus.SUBMITTED
-    assessment.submitted_version = version
-    assessment.submitted_at = now or timezone.now()
-    assessment.percentage = pct
-    assessment.gateway_failed = failed
-    assessment.save()
-    audit_record(
+    transition(
+        assessment,
+        to=AssessmentStatus.SUBMITTED,
         actor=user,
         action="assessment.submitted" if version == 1 else "assessment.resubmitted",
-        target=assessment,
         summary=f"Version {version}: {pct}%" + (" (gateway failed)" if failed else ""),
         data={"version": version, "percentage": str(pct), "gateway_failed": failed},
+        fields={
+            "draft": cleaned,
+            "submitted_version": version,
+            "submitted_at": now or timezone.now(),
+            "percentage": pct,
+            "gateway_failed": failed,
+        },
+        error=AssessmentError,
     )
     return assessment

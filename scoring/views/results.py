@@ -10,6 +10,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from grants.core.fields import valid_ids
+from grants.core.money import pounds
+
 from .. import exports, selectors, services
 from .. import permissions as perms
 from ..forms import DecisionForm
@@ -100,7 +103,7 @@ def moderate_bid(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def ranking(request: HttpRequest, slug: str) -> HttpResponse:
     round = results_round(request, slug)
     result = selectors.ranking_for_round(round)
-    committed = services.decisions.committed_total(round)
+    committed = result.committed  # the owner's figure, the one decision confirmation checks
     can_decide = perms.can_manage_round(request.user, round)
     if can_decide:  # one reverse() for the page, not one per row (thousands of rows)
         tail = "0/decision/"
@@ -159,8 +162,8 @@ def decision_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def decisions_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     round = managed_round(request, slug)
-    ids = [int(x) for x in request.POST.getlist("bids") if x.isdigit()]
     try:
+        ids = valid_ids(request.POST.getlist("bids"))
         done = services.decisions_confirm(round=round, bid_ids=ids, actor=request.user)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
@@ -168,7 +171,7 @@ def decisions_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         total = sum((d.amount or Decimal(0) for d in done if d.outcome == "funded"), Decimal(0))
         n = len(done)
         messages.success(
-            request, f"{n} decision{'s' if n != 1 else ''} confirmed (£{total:,.2f} funded); councils will be told"
+            request, f"{n} decision{'s' if n != 1 else ''} confirmed ({pounds(total)} funded); councils will be told"
         )
     return redirect("scoring:ranking", slug=round.slug)
 

@@ -2,7 +2,8 @@
 
 from applications import selectors, services
 from applications.models import PartnerStatus
-from grants.services import audit_record
+from grants.core.audit import COUNCIL, actions_for, audit_record
+from grants.models import AuditEvent
 
 from .factories import BidPartnerFactory
 from .test_services import complete, start
@@ -17,7 +18,10 @@ def _bid_with_assessment(personas, form):
     pm = personas.programme_manager
     audit_record(actor=pm, action="moderation.recorded", target=bid, summary="Value for money: 2 (was 4)")
     audit_record(actor=pm, action="decision.proposed", target=bid, summary="Not funded")
-    audit_record(actor=pm, action="scoring.something_new", target=bid, summary="Secret note")
+    # A row under a name no longer declared (recorded before it was renamed) stays with staff.
+    AuditEvent.objects.create(
+        actor=pm, action="scoring.something_old", target_type="applications.bid", target_id=str(bid.pk), summary="Secret note"
+    )
     services.return_bid(bid=bid, actor=pm, reason="Add the costings")
     return bid
 
@@ -36,7 +40,7 @@ def test_council_sees_the_lifecycle_without_assessment_or_staff_emails(personas,
 def test_assessors_read_the_council_view(personas, form):
     bid = _bid_with_assessment(personas, form)
     events = selectors.bid_history(bid=bid, viewer=personas.assessor)
-    assert {e.action for e in events} <= set(selectors.COUNCIL_HISTORY)
+    assert {e.action for e in events} <= set(actions_for(audience=COUNCIL, prefix="bid."))
     assert "moderation.recorded" not in {e.action for e in events}
     assert {e.who for e in events if e.action == "bid.returned"} == {"Programme team"}
 

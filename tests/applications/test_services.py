@@ -8,6 +8,7 @@ from django.db import IntegrityError
 
 from applications import services
 from applications.models import Answer, Bid, BidStatus, PartnerStatus
+from grants.core.transitions import transition
 from grants.models import AuditEvent, OrgRole
 from notifications.models import Notification
 from tests import factories as f
@@ -69,7 +70,7 @@ def test_match_funding_at_least_round_percentage(personas):
     personas.round.save()
     with pytest.raises(services.BidError) as exc:
         start(personas, match_funding=Decimal("1999.99"))
-    assert "at least £2,000.00" in exc.value.message_dict["match_funding"][0]
+    assert "at least £2,000 (10% of the amount requested)" in exc.value.message_dict["match_funding"][0]
     assert start(personas, match_funding=Decimal("2000.00")).pk
 
 
@@ -258,7 +259,7 @@ def test_mark_ineligible_by_programme_manager_with_reason(personas, django_captu
 def test_transition_table_refuses_unknown_moves(personas):
     bid = BidFactory(round=personas.round, lead=personas.lead_org, status=BidStatus.FUNDED)
     with pytest.raises(services.BidError):
-        services.apply_transition(bid=bid, to=BidStatus.DRAFT, actor=None)
+        transition(bid, to=BidStatus.DRAFT, actor=None, error=services.BidError)
 
 
 def test_collaborators_must_be_from_lead_council(personas):

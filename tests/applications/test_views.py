@@ -35,7 +35,7 @@ def test_start_errors_keep_what_was_typed(personas, client_for):
     )
     body = response.content.decode()
     assert response.status_code == 200 and "There is a problem" in body
-    assert "My typed title" in body and "between £10,000.00 and £50,000.00" in body.replace("&pound;", "£")
+    assert "My typed title" in body and "between £10,000 and £50,000" in body.replace("&pound;", "£")
     assert not Bid.objects.exists()
 
 

@@ -87,3 +87,17 @@ def totp_code(user) -> str:
     auth = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
     counter = next(iter(yield_hotp_counters_from_time()))
     return format_hotp_value(hotp_value(decrypt(auth.data["secret"]), counter))
+
+
+def signed_in_request(user, *, method: str = "post", address: str = "127.0.0.1"):
+    """A request from `user` at a browser (with a session), as the payment service needs: the code
+    re-authenticates them through allauth, which counts wrong codes by user and by address."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.test import RequestFactory
+
+    request = getattr(RequestFactory(), method)("/", REMOTE_ADDR=address)
+    request.user = user
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+    return request

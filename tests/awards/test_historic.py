@@ -59,7 +59,7 @@ def test_manager_enters_a_completed_award_without_returns(personas, client_for):
     assert not MonitoringReturn.objects.filter(award=award).exists()  # reported outside the service
     assert award.tranches.get().amount == award.amount
     event = AuditEvent.objects.get(action="award.historic", target_id=str(award.pk))
-    assert event.actor == personas.programme_manager and "£30,000.00" in event.summary
+    assert event.actor == personas.programme_manager and "£30,000" in event.summary
     assert not Notification.objects.exists()  # history: nobody is told
 
 

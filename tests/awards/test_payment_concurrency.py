@@ -14,7 +14,7 @@ from grants.models import StaffRole
 from tests import factories as f
 from tests.conftest import enable_mfa
 
-from .factories import AwardFactory, totp_code
+from .factories import AwardFactory, signed_in_request, totp_code
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +40,12 @@ def test_two_payments_at_once_never_pass_the_award():
         try:
             barrier.wait(timeout=10)
             p.payment_record(
-                tranche=tranche, actor=officer, paid_on=timezone.localdate(), payment_reference="BACS", totp_code=code
+                tranche=tranche,
+                actor=officer,
+                paid_on=timezone.localdate(),
+                payment_reference="BACS",
+                totp_code=code,
+                request=signed_in_request(officer),
             )
             outcomes.append("paid")
         except s.AwardError as exc:

@@ -14,7 +14,7 @@ from grants.awards.models import AwardStatus, FundReturn, MilestoneStatus, Payme
 from grants.awards.selectors import award_totals, programme_totals, round_totals
 from notifications.models import Notification
 
-from .factories import AwardFactory, MilestoneFactory, totp_code
+from .factories import AwardFactory, MilestoneFactory, signed_in_request, totp_code
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -60,14 +60,16 @@ def test_only_manager_plans(personas, award):
 
 
 def _pay(personas, tranche, code=None, **kw):
+    actor = kw.pop("actor", personas.finance_officer)
     if code is None:
         cache.clear()  # forget used codes: each call here stands for a new 30-second window
     return p.payment_record(
         tranche=tranche,
-        actor=kw.pop("actor", personas.finance_officer),
+        actor=actor,
         paid_on=kw.pop("paid_on", timezone.localdate()),
         payment_reference=kw.pop("payment_reference", "BACS-1"),
         totp_code=code if code is not None else totp_code(personas.finance_officer),
+        request=signed_in_request(actor),
     )
 
 

@@ -55,7 +55,7 @@ def test_round_committed_counts_standing_awards_and_what_ended_ones_kept(persona
 def test_an_increase_past_the_round_budget_is_refused(personas, live):
     AwardFactory(round=personas.round, status=A.ACCEPTED, amount=D("460000"))  # £490,000 committed
     too_much = _ask(personas, live, new_amount=D("40000.01"))
-    with pytest.raises(s.AwardError, match="more than its budget of £500,000.00"):
+    with pytest.raises(s.AwardError, match="more than its budget of £500,000 "):
         m.variation_decide(variation=too_much, actor=personas.programme_manager, approve=True)
     live.refresh_from_db()
     too_much.refresh_from_db()
@@ -125,7 +125,7 @@ def test_a_cut_bigger_than_the_last_unpaid_tranche_is_refused_and_keeps_the_plan
     with pytest.raises(s.AwardError) as refused:
         m.variation_decide(variation=v, actor=personas.programme_manager, approve=True)
     message = " ".join(refused.value.messages)
-    assert "more than the last unpaid tranche (tranche 3, £5,000.00)" in message and "Plan payments" in message
+    assert "more than the last unpaid tranche (tranche 3, £5,000)" in message and "Plan payments" in message
     assert [(t.number, t.amount, t.milestone_id) for t in live.tranches.order_by("number")] == [
         (1, D("10000"), None),
         (2, D("15000"), None),

@@ -143,7 +143,7 @@ def test_assess_moderate_and_decide(browser, live_server):
     page.get_by_label(f"Confirm the decision on {bid.reference}").check()
     page.get_by_role("button", name="Confirm the selected decisions").click()
     page.wait_for_url("**/ranking/")
-    assert "1 decision confirmed (£35,000.00 funded)" in page.content()
+    assert "1 decision confirmed (£35,000 funded)" in page.content()
     assert "Confirmed" in page.get_by_test_id("rank-1").inner_text()
     check_a11y(page)
     context.close()

@@ -30,14 +30,14 @@ def test_reporting_journey(page, tmp_path):
     page.get_by_role("link", name="Reports").click()
     page.wait_for_url("**/staff/dashboard/")
     check_a11y(page)
-    assert page.locator("[data-figure=awarded]").inner_text() == "£50,000.00"
+    assert page.locator("[data-figure=awarded]").inner_text() == "£50,000"
     assert page.locator("svg[role=img]").count() == 5
 
     page.get_by_label("Financial year").select_option("2019")
     page.get_by_role("button", name="Show figures").click()
     page.wait_for_url("**year=2019**")
     check_a11y(page)
-    assert page.locator("[data-figure=awarded]").inner_text() == "£20,000.00"
+    assert page.locator("[data-figure=awarded]").inner_text() == "£20,000"
     with page.expect_download() as dl:
         page.get_by_test_id("downloads-dashboard-region").get_by_role("link", name="CSV").click()
     assert "South East" in open(dl.value.path(), encoding="utf-8").read()

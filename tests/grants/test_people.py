@@ -230,9 +230,9 @@ class TestDjangoAdmin:
         return client_for(superuser)
 
     def test_audit_trail_cannot_be_added_changed_or_deleted(self, personas, admin_client):
-        from grants.services import audit_record
+        from grants.core.audit import audit_record
 
-        event = audit_record(actor=personas.administrator, action="test", target=personas.round)
+        event = audit_record(actor=personas.administrator, action="round.update", target=personas.round)
         assert admin_client.get(reverse("admin:grants_auditevent_add")).status_code == 403
         page = admin_client.get(reverse("admin:grants_auditevent_change", args=[event.pk]))
         assert page.status_code == 200 and 'type="submit"' not in page.text.split('id="auditevent_form"')[-1]

@@ -29,7 +29,7 @@ def only_provider(monkeypatch):
 
 def _milestone(user, key, **kw):
     return reminders.Reminder(
-        user, kw.pop("event", "milestone_due"), kw.pop("context", {"title": key, "when": "in 3 days"}), key, **kw
+        user, kw.pop("event", "milestone_due"), kw.pop("context", {"reference": "AW-1", "title": key, "when": "in 3 days"}), key, **kw
     )
 
 
@@ -41,7 +41,7 @@ def test_one_bad_reminder_in_the_middle_does_not_stop_the_rest(
     def due(now):
         yield _milestone(a, "m:1")
         yield _milestone(b, "m:2", event="no_such_event")
-        yield _milestone(b, "m:3", context={"title": object()})  # not JSON
+        yield _milestone(b, "m:3", context={"reference": "AW-1", "title": object()})  # not JSON
         yield _milestone(CouncilOfficerFactory.build(), "m:4")  # a recipient never saved
         yield _milestone(c, "m:5")
 

@@ -21,7 +21,7 @@ def _notify(user, key="k1", event="bid_submitted", **kw):
     return notify(
         recipient=user,
         event=event,
-        context={"reference": "BI4-000123", "round_name": "Behavioural Insights 4", "amount": Decimal("1500.50")},
+        context={"reference": "BI4-000123", "round_name": "Behavioural Insights 4"},
         dedupe_key=key,
         url="/bids/12/",
         **kw,
@@ -45,6 +45,13 @@ def test_notify_writes_email_and_in_app_rows_and_sends_on_commit(django_capture_
     assert "https://grants.example.gov.uk/bids/12/" in message.body
     html = message.alternatives[0][0]
     assert 'href="https://grants.example.gov.uk/bids/12/"' in html
+
+
+def test_context_is_stored_as_json(django_capture_on_commit_callbacks):
+    context = {"reference": "BI4-000123", "amount": Decimal("1500.50")}
+    with django_capture_on_commit_callbacks(execute=True):
+        email = notify(recipient=CouncilOfficerFactory(), event="payment_made", context=context, dedupe_key="p")
+    email.refresh_from_db()
     assert email.context["amount"] == "1500.50"
 
 

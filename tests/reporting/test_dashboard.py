@@ -86,9 +86,9 @@ def test_every_chart_has_an_svg_with_title_desc_and_its_table(client_for, world,
     # The numbers in the tables are the selector's numbers
     assert _table(html, "table-chart-rag") == [["Green", "1"], ["Amber", "0"], ["Red", "1"], ["No return yet", "0"]]
     region = {r[0]: r[1:] for r in _table(html, "table-chart-region")}
-    assert region == {"London": ["2", "£70,000.00"], "South East": ["1", "£30,000.00"]}
+    assert region == {"London": ["2", "£70,000"], "South East": ["1", "£30,000"]}
     outputs = _table(html, "table-chart-outputs")
-    assert outputs == [["Savings", "£2,100.00", "£6,000.00", "35%"]]
+    assert outputs == [["Savings", "£2,100", "£6,000", "35%"]]
 
 
 def test_year_filter_changes_the_figures(client_for, world, personas):

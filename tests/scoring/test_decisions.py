@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from applications.models import Bid, BidStatus
+from grants.awards.selectors import round_committed
 from grants.models import AuditEvent
 from scoring import selectors, services
 from scoring.models import Assignment, Decision
@@ -142,7 +143,7 @@ def test_confirmed_funding_below_the_line_is_always_counted(personas, panel):
     assert result.recommended_total == Decimal("90000.00") and result.remaining == Decimal("10000.00")
     assert result.line_after == 1
     assert [r.running_total for r in result.rows] == [Decimal("90000.00"), None, Decimal("90000.00")]
-    assert result.recommended_total == services.decisions.committed_total(rnd) + a.amount_requested
+    assert result.recommended_total == round_committed(round=rnd) + a.amount_requested
 
 
 def test_assessment_messages_name_their_programme(personas, panel):

@@ -34,10 +34,10 @@ def _letters(to: str) -> list:
 def test_funded_letter_shows_the_amount_once_with_one_pound_sign(personas, django_capture_on_commit_callbacks):
     _confirm(personas, [("funded", Decimal("25000.00"))], django_capture_on_commit_callbacks)
     (letter,) = _letters(personas.lead_officer.email)
-    assert "we intend to offer a grant of £25,000.00." in letter.body
+    assert "we intend to offer a grant of £25,000." in letter.body
     assert "££" not in letter.body
     html = letter.alternatives[0][0]
-    assert "£25,000.00" in html and "££" not in html
+    assert "£25,000" in html and "£25,000.00" not in html and "££" not in html
 
 
 def test_reserve_letter_says_reserve_and_not_funded_says_sorry(personas, django_capture_on_commit_callbacks):

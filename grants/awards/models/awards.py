@@ -1,14 +1,15 @@
 """Awards: the grant a council receives, paid in tranches against milestones.
 
-Status changes go through `grants.awards.services.award_transition`, which applies
-`Award.TRANSITIONS`, so the table below is the one place that says what may follow what.
+Every status (awards, milestones, tranches, variations) changes through
+`grants.core.transitions.transition`, which applies the model's `TRANSITIONS` table: the one
+place that says what may follow what.
 Monitoring returns and outputs live in `award_monitoring.py`.
 """
 
 from django.db import models
 from django.urls import reverse
 
-from grants.core.money import money
+from grants.core.money import money, pounds
 
 from .monitoring import (
     AwardEvidenceFile,
@@ -140,9 +141,6 @@ class Award(models.Model):
     def status_tag_class(self) -> str:
         return AWARD_STATUS_TAG.get(self.status, "govuk-tag--grey")
 
-    def can_transition(self, to: str) -> bool:
-        return to in self.TRANSITIONS.get(self.status, ())
-
 
 class TrancheStatus(models.TextChoices):
     PLANNED = "planned", "Planned"
@@ -165,6 +163,14 @@ MILESTONE_TAG = {
 
 
 class Milestone(models.Model):
+    # The lead council reports progress either way (and updates the evidence) until the
+    # programme manager confirms it complete: a confirmed milestone has a row of its own, final.
+    CONFIRMED = "confirmed"
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        **{status: tuple(MilestoneStatus) for status in MilestoneStatus},
+        CONFIRMED: (),
+    }
+
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="milestones")
     description = models.CharField(max_length=300)
     due_on = models.DateField()
@@ -189,12 +195,23 @@ class Milestone(models.Model):
         return MILESTONE_TAG.get(self.status, "govuk-tag--grey")
 
     @property
+    def transition_state(self) -> str:
+        """Which row of TRANSITIONS applies: once confirmed, the confirmed one."""
+        return self.CONFIRMED if self.confirmed_at else self.status
+
+    @property
     def is_done(self) -> bool:
         return self.status == MilestoneStatus.COMPLETE and self.confirmed_at is not None
 
 
 class PaymentTranche(models.Model):
     """A slice of the award, paid on a date or once a milestone is confirmed."""
+
+    # Re-planning deletes and recreates planned tranches; a paid one never changes.
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        TrancheStatus.PLANNED: (TrancheStatus.PAID,),
+        TrancheStatus.PAID: (),
+    }
 
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="tranches")
     number = models.PositiveSmallIntegerField()
@@ -238,6 +255,13 @@ class VariationStatus(models.TextChoices):
 
 class Variation(models.Model):
     """A council's request to change the award. Kept whatever the decision: the award's history."""
+
+    # Decided once; a request still waiting when the award ends is refused.
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        VariationStatus.PENDING: (VariationStatus.APPROVED, VariationStatus.REFUSED),
+        VariationStatus.APPROVED: (),
+        VariationStatus.REFUSED: (),
+    }
 
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="variations")
     kind = models.CharField(max_length=20, choices=VariationKind.choices)
@@ -287,4 +311,4 @@ class FundReturn(models.Model):
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="fundreturn_amount_positive")]
 
     def __str__(self) -> str:
-        return f"£{self.amount} on {self.returned_on}"
+        return f"{pounds(self.amount)} on {self.returned_on}"

@@ -162,9 +162,6 @@ class MonitoringReturn(models.Model):
     def rag_tag_class(self) -> str:
         return RAG_TAG.get(self.rag, "govuk-tag--grey")
 
-    def can_transition(self, to: str) -> bool:
-        return to in self.TRANSITIONS.get(self.status, ())
-
 
 class OutputTarget(models.Model):
     award = models.ForeignKey("awards.Award", on_delete=models.CASCADE, related_name="output_targets")

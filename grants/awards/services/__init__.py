@@ -36,7 +36,6 @@ from .payments import (
     returned_total,
     second_factor_check,
     tranches_set,
-    verify_second_factor,
 )
 from .schedule import output_targets_set, return_period_add, round_output_add
 from .variations import variation_decide, variation_request
@@ -78,5 +77,4 @@ __all__ = [
     "tranches_set",
     "variation_decide",
     "variation_request",
-    "verify_second_factor",
 ]

@@ -20,12 +20,15 @@ from grants.awards.models import (
     Variation,
     VariationStatus,
 )
-from grants.core.money import to_pounds
+from grants.core.audit import audit_record
+from grants.core.money import pounds, to_pounds
+from grants.core.transitions import transition
 from grants.models import User
-from grants.services import audit_record
+from grants.services import round_lock
 
 from .. import permissions as perms
 from .. import terms as offer_terms
+from ..selectors import HOLDING, round_committed
 from .common import AwardError, lead_officers, notify_people, programme_managers
 
 A = AwardStatus
@@ -79,7 +82,7 @@ def award_issue(*, bid, amount: Decimal, actor, conditions: str = "") -> Award:
     award.partners.set(list(partner_ids))
     # One tranche for the whole amount to start with; the programme manager may re-plan it.
     PaymentTranche.objects.create(award=award, number=1, amount=amount, due_on=bid.planned_start or today)
-    audit_record(actor=actor, action="award.offered", target=award, summary=f"Offered £{amount:,.2f} for {bid}")
+    audit_record(actor=actor, action="award.offered", target=award, summary=f"Offered {pounds(amount)} for {bid}")
     notify_people(
         people=lead_officers(award),
         event="award_offered",
@@ -110,6 +113,7 @@ def award_create_historic(
 
     `actor` None is the system (the demo seed); a person must manage the round's programme.
     Returns are scheduled only for a live award: a completed one reported outside the service.
+    It commits money like any award, so it is refused past the round's budget (under the round lock).
     """
     if actor is not None and not gperms.can_manage_programme(actor, round.programme):
         raise AwardError("Only the programme's manager or an administrator can enter an award")
@@ -126,6 +130,14 @@ def award_create_historic(
     partners = [p for p in partners if p.pk != lead.pk]
     if reference and Award.objects.filter(reference=reference).exists():
         errors["reference"] = f"An award with the reference {reference} already exists"
+    round = round_lock(round.pk)  # one writer of committed money at a time per round
+    holds = amount if status in HOLDING else Decimal("0.00")  # terminated: nothing paid yet, so nothing kept
+    committed = round_committed(round=round)
+    if "amount" not in errors and holds and committed + holds > round.budget:
+        errors["amount"] = (
+            f"This award would commit {pounds(committed + holds)} in {round.name}, more than its budget of "
+            f"{pounds(round.budget)} ({pounds(committed)} is already committed)"
+        )
     if errors:
         raise AwardError(errors)
     award = Award.objects.create(
@@ -151,30 +163,16 @@ def award_create_historic(
         actor=actor,
         action="award.historic",
         target=award,
-        summary=f"Entered historic award {award.reference}: £{amount:,.2f}, {award.get_status_display().lower()}",
+        summary=f"Entered historic award {award.reference}: {pounds(amount)}, {award.get_status_display().lower()}",
         data={"status": status, "amount": str(amount), "award_date": str(award_date)},
     )
     return award
 
 
 def award_transition(*, award: Award, to: str, actor, reason: str = "", action: str | None = None) -> Award:
-    """The one function that moves an award along `Award.TRANSITIONS`. Callers hold a transaction."""
-    if not award.can_transition(to):
-        raise AwardError(
-            f"An award that is {award.get_status_display().lower()} cannot become {AwardStatus(to).label.lower()}"
-        )
-    old = award.status
-    award.status = to
-    award.status_reason = reason
-    award.status_changed_at = timezone.now()
-    award.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
-    audit_record(
-        actor=actor,
-        action=action or f"award.{to}",
-        target=award,
-        summary=reason or f"{old} to {to}",
-        data={"from": old},
-    )
+    """Move an award along `Award.TRANSITIONS` (through `transition`), refusing any variation
+    still waiting when the award ends. Callers hold a transaction and the award's row lock."""
+    transition(award, to=to, actor=actor, reason=reason, action=action, error=AwardError)
     if not award.TRANSITIONS.get(to):
         _refuse_pending_variations(award=award, actor=actor, status=AwardStatus(to).label.lower())
     return award
@@ -182,12 +180,20 @@ def award_transition(*, award: Award, to: str, actor, reason: str = "", action: 
 
 def _refuse_pending_variations(*, award: Award, actor, status: str) -> None:
     """An award that has ended cannot change, so a request still waiting is refused, not left open."""
-    pending = Variation.objects.filter(award=award, status=VariationStatus.PENDING)
+    pending = Variation.objects.select_for_update().filter(award=award, status=VariationStatus.PENDING)
     reason = f"The award was {status} before a decision"
     for v in pending:
-        v.status, v.decided_by, v.decided_at, v.decision_reason = VariationStatus.REFUSED, None, timezone.now(), reason
-        v.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-        audit_record(actor=actor, action="variation.refused", target=award, summary=f"{v.get_kind_display()}: {reason}")
+        transition(
+            v,
+            to=VariationStatus.REFUSED,
+            actor=actor,
+            action="variation.refused",
+            target=award,
+            summary=f"{v.get_kind_display()}: {reason}",
+            data={"variation": v.pk},
+            fields={"decided_by": None, "decided_at": timezone.now(), "decision_reason": reason},
+            error=AwardError,
+        )
 
 
 def returns_create(*, award: Award) -> int:

@@ -5,10 +5,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
+from grants import people_selectors
 from grants.awards.models import (
     Award,
 )
-from grants.models import StaffRole, User
+from grants.models import User
+from grants.people_selectors import council_officers
 
 
 class AwardError(ValidationError):
@@ -17,17 +19,11 @@ class AwardError(ValidationError):
 
 
 def lead_officers(award: Award) -> list[User]:
-    return list(User.objects.filter(organisation_id=award.lead_id, is_active=True).exclude(org_role=""))
+    return list(council_officers(organisation_ids=[award.lead_id]))
 
 
 def programme_managers(award: Award) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            staff_roles__role=StaffRole.Role.PROGRAMME_MANAGER,
-            staff_roles__programme_id=award.round.programme_id,
-        ).distinct()
-    )
+    return list(people_selectors.programme_managers(programme_id=award.round.programme_id))
 
 
 def award_context(award: Award, **extra) -> dict:
@@ -37,7 +33,7 @@ def award_context(award: Award, **extra) -> dict:
         "title": award.title,
         "round_name": award.round.name,
         "organisation_name": award.lead.name,
-        "amount": f"{award.amount:,.2f}",
+        "amount": str(award.amount),
         **{k: (str(v) if isinstance(v, Decimal | date) else v) for k, v in extra.items()},
     }
 

@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from grants.awards.models import Award, AwardEvidenceFile, Milestone, MonitoringReturn
+from grants.core.audit import audit_record
 from grants.core.uploads import check_upload
 from grants.models import User
-from grants.services import audit_record
 
 from .. import permissions as perms
 from .common import AwardError

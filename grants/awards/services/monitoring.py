@@ -1,7 +1,7 @@
 """Writes for monitoring: milestones and returns (RAG, outputs, review).
 
-Keyword-only, atomic, the transition checked against the model's TRANSITIONS table, an audit row,
-and a notification where someone must act.
+Keyword-only, atomic; every status moves through `grants.core.transitions.transition` (the
+model's TRANSITIONS table, an audit row), and a notification goes where someone must act.
 """
 
 from datetime import date
@@ -22,7 +22,8 @@ from grants.awards.models import (
     ReturnStatus,
     RoundOutput,
 )
-from grants.services import audit_record
+from grants.core.audit import audit_record
+from grants.core.transitions import next_statuses, transition
 
 from .. import permissions as perms
 from .common import AwardError, lead_officers, notify_people, programme_managers
@@ -56,7 +57,7 @@ def milestone_update(*, milestone: Milestone, actor, status: str, evidence: str 
         raise AwardError("Only the lead council can update this milestone")
     if milestone.award.status not in Award.LIVE:
         raise AwardError("Milestones can be updated once the offer is accepted")
-    if milestone.confirmed_at:
+    if not next_statuses(milestone):  # confirmed complete: final in Milestone.TRANSITIONS
         raise AwardError("This milestone has been confirmed complete and cannot change")
     if status not in MilestoneStatus.values:
         raise AwardError("Choose a status")
@@ -64,14 +65,16 @@ def milestone_update(*, milestone: Milestone, actor, status: str, evidence: str 
         evidence.strip() or milestone.evidence_files.exists()
     ):
         raise AwardError({"evidence": "Enter the evidence, or attach a file, for a complete or missed milestone"})
-    old = milestone.status
-    milestone.status = status
-    milestone.evidence = evidence.strip()
-    milestone.updated_by = actor
-    milestone.status_updated_at = timezone.now()
-    milestone.save()
-    audit_record(
-        actor=actor, action="milestone.update", target=milestone.award, summary=f"{milestone}: {old} to {status}"
+    transition(
+        milestone,
+        to=status,
+        actor=actor,
+        action="milestone.update",
+        target=milestone.award,
+        summary=f"{milestone}: {milestone.status} to {status}",
+        data={"milestone": milestone.pk},
+        fields={"evidence": evidence.strip(), "updated_by": actor, "status_updated_at": timezone.now()},
+        error=AwardError,
     )
     return milestone
 
@@ -94,22 +97,6 @@ def milestone_confirm(*, milestone: Milestone, actor) -> Milestone:
 
 
 # Returns ------------------------------------------------------------------------------------
-
-
-def _return_transition(*, mreturn: MonitoringReturn, to: str, actor, summary: str) -> None:
-    if not mreturn.can_transition(to):
-        raise AwardError(
-            f"A return that is {mreturn.get_status_display().lower()} cannot become {ReturnStatus(to).label.lower()}"
-        )
-    old = mreturn.status
-    mreturn.status = to
-    audit_record(
-        actor=actor,
-        action=f"return.{to}",
-        target=mreturn.award,
-        summary=summary,
-        data={"return": mreturn.pk, "from": old},
-    )
 
 
 def _parse_value(raw, name: str) -> Decimal:
@@ -154,14 +141,24 @@ def return_submit(
         if raw in (None, ""):
             continue
         parsed[output_id] = _parse_value(raw, outputs[output_id].name)
-    _return_transition(mreturn=mreturn, to=R.SUBMITTED, actor=actor, summary=f"{mreturn.period}: {rag}")
-    mreturn.rag = rag
-    mreturn.commentary = commentary.strip()
-    mreturn.evidence = evidence.strip()
-    mreturn.submitted_by = actor
-    mreturn.submitted_at = timezone.now()
-    mreturn.submission_count += 1
-    mreturn.save()
+    transition(
+        mreturn,
+        to=R.SUBMITTED,
+        actor=actor,
+        action="return.submitted",
+        target=award,
+        summary=f"{mreturn.period}: {rag}",
+        data={"return": mreturn.pk},
+        fields={
+            "rag": rag,
+            "commentary": commentary.strip(),
+            "evidence": evidence.strip(),
+            "submitted_by": actor,
+            "submitted_at": timezone.now(),
+            "submission_count": mreturn.submission_count + 1,
+        },
+        error=AwardError,
+    )
     mreturn.values.exclude(output_id__in=parsed).delete()
     for output_id, value in parsed.items():
         OutputValue.objects.update_or_create(monitoring_return=mreturn, output_id=output_id, defaults={"value": value})
@@ -187,8 +184,7 @@ def return_approve(*, mreturn: MonitoringReturn, actor) -> MonitoringReturn:
     mreturn = MonitoringReturn.objects.select_for_update().select_related("award__round", "period").get(pk=mreturn.pk)
     if not perms.can_manage(actor, mreturn.award):
         raise AwardError("Only the programme's manager can approve a return")
-    _return_transition(mreturn=mreturn, to=R.APPROVED, actor=actor, summary=f"{mreturn.period} approved")
-    return _reviewed(mreturn, actor, event="return_approved")
+    return _reviewed(mreturn, actor, to=R.APPROVED, summary=f"{mreturn.period} approved", event="return_approved")
 
 
 @transaction.atomic
@@ -202,18 +198,32 @@ def return_request_changes(*, mreturn: MonitoringReturn, actor, reason: str) -> 
         raise AwardError("Only the programme's manager can ask for changes")
     if not reason.strip():
         raise AwardError({"reason": "Enter what the council needs to change"})
-    _return_transition(
-        mreturn=mreturn, to=R.CHANGES_REQUESTED, actor=actor, summary=f"{mreturn.period}: {reason.strip()}"
+    return _reviewed(
+        mreturn,
+        actor,
+        to=R.CHANGES_REQUESTED,
+        summary=f"{mreturn.period}: {reason.strip()}",
+        event="return_changes_requested",
+        reason=reason.strip(),
     )
-    return _reviewed(mreturn, actor, event="return_changes_requested", reason=reason.strip())
 
 
-def _reviewed(mreturn: MonitoringReturn, actor, *, event: str, reason: str = "") -> MonitoringReturn:
-    """Record the manager's review and tell the lead council's officers and whoever sent it."""
-    mreturn.reviewed_by = actor
-    mreturn.reviewed_at = timezone.now()
-    mreturn.review_reason = reason
-    mreturn.save()
+def _reviewed(
+    mreturn: MonitoringReturn, actor, *, to: str, summary: str, event: str, reason: str = ""
+) -> MonitoringReturn:
+    """Record the manager's review (approved, or changes asked for) and tell the lead council's
+    officers and whoever sent it."""
+    transition(
+        mreturn,
+        to=to,
+        actor=actor,
+        action=f"return.{to}",
+        target=mreturn.award,
+        summary=summary,
+        data={"return": mreturn.pk},
+        fields={"reviewed_by": actor, "reviewed_at": timezone.now(), "review_reason": reason},
+        error=AwardError,
+    )
     people = lead_officers(mreturn.award) + ([mreturn.submitted_by] if mreturn.submitted_by else [])
     notify_people(
         people=people,

@@ -4,24 +4,29 @@ factor under a lock on the award row, and funds returned or clawed back."""
 from datetime import date
 from decimal import Decimal
 
-from django.core.cache import cache
+from allauth.core import ratelimit
+from allauth.core.context import request_context
+from allauth.mfa.base.forms import ReauthenticateForm
 from django.db import transaction
 from django.db.models import Sum
+from django.http import HttpRequest
 from django.utils import timezone
 
 from grants.awards.models import Award, AwardStatus, FundReturn, PaymentTranche, TrancheStatus
-from grants.core.money import to_pounds
+from grants.core.audit import audit_record
+from grants.core.money import pounds, to_pounds
+from grants.core.transitions import transition
 from grants.models import User
-from grants.services import audit_record
 
 from .. import permissions as perms
 from .awards import award_transition
 from .common import AwardError, lead_officers, notify_people
 
 A = AwardStatus
-# Wrong second-factor codes a finance officer may enter before payments lock for them.
-CODE_ATTEMPTS = 5
-CODE_LOCKOUT_SECONDS = 15 * 60
+# The rate limit (settings.ACCOUNT_RATE_LIMITS, "5/15m/user") on wrong codes at the payment step.
+PAYMENT_CODE_LIMIT = "payment_code"
+CODE_LOCKED = "You have entered a wrong code too many times. Wait 15 minutes, then try again"
+CODE_WRONG = "Enter a current code from your authenticator app"
 
 
 def _tranche_problem(*, amount: Decimal, due_on, milestone, award: Award) -> str:
@@ -59,8 +64,8 @@ def tranches_set(*, award: Award, actor: User, tranches: list[dict]) -> list[Pay
         planned_total += amount
     if paid_total + planned_total != award.amount:
         raise AwardError(
-            f"The tranches must add up to the award of £{award.amount:,.2f}: "
-            f"£{paid_total:,.2f} paid plus £{planned_total:,.2f} planned is £{paid_total + planned_total:,.2f}"
+            f"The tranches must add up to the award of {pounds(award.amount)}: "
+            f"{pounds(paid_total)} paid plus {pounds(planned_total)} planned is {pounds(paid_total + planned_total)}"
         )
     award.tranches.exclude(status=TrancheStatus.PAID).delete()
     rows = PaymentTranche.objects.bulk_create(
@@ -83,51 +88,40 @@ def tranches_set(*, award: Award, actor: User, tranches: list[dict]) -> list[Pay
     return rows
 
 
-def verify_second_factor(*, user: User, code: str) -> bool:
-    """True if `code` is a current TOTP code of `user` (allauth; each code works once)."""
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP
+def second_factor_check(*, request: HttpRequest, code: str, award: Award) -> None:
+    """Re-authenticate the signed-in user with their authenticator code through allauth's own
+    reauthentication form, so the code is checked, used once and recorded as allauth does at
+    sign-in, and wrong codes count towards its failed sign-in limits. On top, our `payment_code`
+    limit locks payments for the user after 5 wrong codes in 15 minutes, on the record.
 
-    code = "".join((code or "").split())
-    if not code.isdigit():
-        return False
-    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
-    return authenticator is not None and TOTP(authenticator).validate_code(code)
-
-
-def _code_keys(user: User) -> tuple[str, str]:
-    return f"awards:payment-code:fails:{user.pk}", f"awards:payment-code:locked:{user.pk}"
-
-
-def second_factor_check(*, user: User, code: str, award: Award) -> None:
-    """Refuse a wrong code, and lock payments for the user for 15 minutes after 5 wrong codes
-    in a row, so the 6-digit code cannot be guessed. Runs outside the payment's transaction: the
-    lockout's audit row must survive the refusal."""
-    fails_key, locked_key = _code_keys(user)
-    locked = "You have entered a wrong code too many times. Wait 15 minutes, then try again"
-    if cache.get(locked_key):
-        raise AwardError({"totp_code": locked})
-    if verify_second_factor(user=user, code=code):
-        cache.delete(fails_key)
-        return
-    cache.add(fails_key, 0, CODE_LOCKOUT_SECONDS)
-    try:
-        fails = cache.incr(fails_key)
-    except ValueError:  # expired between add and incr
-        cache.set(fails_key, 1, CODE_LOCKOUT_SECONDS)
-        fails = 1
-    if fails >= CODE_ATTEMPTS:
-        cache.set(locked_key, True, CODE_LOCKOUT_SECONDS)
-        cache.delete(fails_key)
-        with transaction.atomic():
-            audit_record(
-                actor=user,
-                action="award.payment_code_locked",
-                target=award,
-                summary=f"Payments locked for 15 minutes for {user} after {fails} wrong authenticator codes",
-            )
-        raise AwardError({"totp_code": locked})
-    raise AwardError({"totp_code": "Enter a current code from your authenticator app"})
+    Runs outside the payment's transaction: the lockout's audit row must survive the refusal.
+    Only a POST is accepted, because allauth's rate limits do not count GET requests.
+    """
+    user = request.user
+    if request.method != "POST":
+        raise AwardError({"totp_code": CODE_WRONG})
+    if not ratelimit.consume(request, action=PAYMENT_CODE_LIMIT, user=user, dry_run=True):
+        raise AwardError({"totp_code": CODE_LOCKED})
+    form = ReauthenticateForm(data={"code": "".join((code or "").split())}, user=user)
+    with request_context(request):  # allauth's forms find the request (for its limits) here
+        if form.is_valid():
+            form.save()
+            ratelimit.clear(request, action=PAYMENT_CODE_LIMIT, user=user)
+            return
+    if any(e.code == "too_many_login_attempts" for e in form.errors.as_data().get("code", [])):
+        # allauth's own limit on failed sign-ins (by address and by user) refused before checking.
+        raise AwardError({"totp_code": "Too many wrong codes have been entered. Wait a few minutes, then try again"})
+    ratelimit.consume(request, action=PAYMENT_CODE_LIMIT, user=user)
+    if ratelimit.consume(request, action=PAYMENT_CODE_LIMIT, user=user, dry_run=True):
+        raise AwardError({"totp_code": CODE_WRONG})
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            action="award.payment_code_locked",
+            target=award,
+            summary=f"Payments locked for 15 minutes for {user} after repeated wrong authenticator codes",
+        )
+    raise AwardError({"totp_code": CODE_LOCKED})
 
 
 def paid_total(award: Award) -> Decimal:
@@ -139,13 +133,23 @@ def returned_total(award: Award) -> Decimal:
 
 
 def payment_record(
-    *, tranche: PaymentTranche, actor: User, paid_on: date, payment_reference: str, totp_code: str
+    *,
+    tranche: PaymentTranche,
+    actor: User,
+    paid_on: date,
+    payment_reference: str,
+    totp_code: str,
+    request: HttpRequest,
 ) -> PaymentTranche:
     """A finance officer approves and records a tranche's payment after re-confirming their
-    second factor (checked first, outside the payment's transaction, see second_factor_check)."""
+    second factor (checked first, outside the payment's transaction, see second_factor_check).
+    It takes the officer's own request: the code re-authenticates a person signed in at a browser,
+    so a payment cannot be recorded by a script acting for them."""
     if not perms.can_pay(actor):
         raise AwardError("Only a finance officer can record a payment")
-    second_factor_check(user=actor, code=totp_code, award=tranche.award)
+    if request.user.pk != actor.pk:
+        raise AwardError("A payment can only be approved by the finance officer signed in")
+    second_factor_check(request=request, code=totp_code, award=tranche.award)
     return _payment_apply(tranche=tranche, actor=actor, paid_on=paid_on, payment_reference=payment_reference)
 
 
@@ -167,30 +171,34 @@ def _payment_apply(*, tranche: PaymentTranche, actor: User, paid_on: date, payme
     already = paid_total(award)
     if already + tranche.amount > award.amount:
         raise AwardError(
-            f"This payment would take the total paid to £{already + tranche.amount:,.2f}, "
-            f"more than the award of £{award.amount:,.2f}"
+            f"This payment would take the total paid to {pounds(already + tranche.amount)}, "
+            f"more than the award of {pounds(award.amount)}"
         )
-    tranche.status = TrancheStatus.PAID
-    tranche.paid_on = paid_on
-    tranche.payment_reference = payment_reference.strip()[:60]
-    tranche.approved_by = actor
-    tranche.approved_at = timezone.now()
-    tranche.save()
-    if award.status == A.ACCEPTED:
-        award_transition(award=award, to=A.ACTIVE, actor=actor, reason="First payment made")
-    audit_record(
+    reference = payment_reference.strip()[:60]
+    transition(
+        tranche,
+        to=TrancheStatus.PAID,
         actor=actor,
         action="award.payment",
         target=award,
-        summary=f"Paid tranche {tranche.number}: £{tranche.amount:,.2f} on {paid_on}, reference {tranche.payment_reference}",
+        summary=f"Paid tranche {tranche.number}: {pounds(tranche.amount)} on {paid_on}, reference {reference}",
         data={"tranche": tranche.pk, "amount": str(tranche.amount)},
+        fields={
+            "paid_on": paid_on,
+            "payment_reference": reference,
+            "approved_by": actor,
+            "approved_at": timezone.now(),
+        },
+        error=AwardError,
     )
+    if award.status == A.ACCEPTED:
+        award_transition(award=award, to=A.ACTIVE, actor=actor, reason="First payment made")
     notify_people(
         people=lead_officers(award),
         event="payment_made",
         award=award,
         key=f"{tranche.pk}",
-        amount=f"{tranche.amount:,.2f}",
+        amount=tranche.amount,
         paid_on=f"{paid_on:%-d %B %Y}",
     )
     return tranche
@@ -213,9 +221,9 @@ def fund_return_record(
         raise AwardError("The date cannot be in the future")
     available = paid_total(award) - returned_total(award)
     if amount > available:
-        raise AwardError(f"Only £{available:,.2f} has been paid and not yet returned")
+        raise AwardError(f"Only {pounds(available)} has been paid and not yet returned")
     row = FundReturn.objects.create(
         award=award, kind=kind, amount=amount, returned_on=returned_on, reason=reason.strip(), recorded_by=actor
     )
-    audit_record(actor=actor, action=f"award.funds_{kind}", target=award, summary=f"£{amount:,.2f}: {reason.strip()}")
+    audit_record(actor=actor, action=f"award.funds_{kind}", target=award, summary=f"{pounds(amount)}: {reason.strip()}")
     return row

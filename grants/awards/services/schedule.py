@@ -8,8 +8,8 @@ from django.db import transaction
 
 from grants.awards.models import Award, OutputKind, OutputTarget, OutputUnit, ReturnPeriod, RoundOutput
 from grants.awards.models.monitoring import OUTPUT_UNITS
+from grants.core.audit import audit_record
 from grants.permissions import can_manage_programme
-from grants.services import audit_record
 
 from .. import permissions as perms
 from .awards import returns_create

@@ -18,8 +18,10 @@ from grants.awards.models import (
     VariationKind,
     VariationStatus,
 )
-from grants.models import Round
-from grants.services import audit_record
+from grants.core.audit import audit_record
+from grants.core.money import pounds
+from grants.core.transitions import transition
+from grants.services import round_lock
 
 from .. import permissions as perms
 from ..selectors import round_committed
@@ -33,7 +35,7 @@ def _variation_summary(v: Variation) -> str:
         parts += [f"end {v.new_planned_end:%-d %B %Y}"] if v.new_planned_end else []
         return "new " + " and ".join(parts)
     if v.kind == VariationKind.AMOUNT:
-        return f"new amount £{v.new_amount:,.2f}"
+        return f"new amount {pounds(v.new_amount)}"
     return "new scope"
 
 
@@ -113,16 +115,17 @@ def _apply_amount(v: Variation, award: Award) -> dict:
     nothing is left to pay, and the removed tranches are recorded.
     """
     delta = v.new_amount - award.amount
-    rnd = Round.objects.select_for_update().get(pk=award.round_id)  # one budget change at a time per round
+    rnd = round_lock(award.round_id)  # one writer of committed money at a time per round
     committed = round_committed(round=rnd)
     if delta > 0 and committed + delta > rnd.budget:
         raise AwardError(
-            f"Approving this would commit £{committed + delta:,.2f} in {rnd.name}, more than its budget of "
-            f"£{rnd.budget:,.2f} (£{committed:,.2f} is already committed). Refuse it, or make room in the budget first"
+            f"Approving this would commit {pounds(committed + delta)} in {rnd.name}, more than its budget of "
+            f"{pounds(rnd.budget)} ({pounds(committed)} is already committed). "
+            "Refuse it, or make room in the budget first"
         )
     paid = paid_total(award)
     if v.new_amount < paid:
-        raise AwardError(f"The new amount is less than the £{paid:,.2f} already paid")
+        raise AwardError(f"The new amount is less than the {pounds(paid)} already paid")
     previous = {"amount": str(award.amount)}
     unpaid = list(award.tranches.exclude(status=TrancheStatus.PAID).order_by("-number"))
     if v.new_amount == paid:
@@ -140,9 +143,9 @@ def _apply_amount(v: Variation, award: Award) -> dict:
     else:
         last = unpaid[0] if unpaid else None
         raise AwardError(
-            f"The cut of £{-delta:,.2f} is more than the last unpaid tranche"
-            + (f" (tranche {last.number}, £{last.amount:,.2f})" if last else "")
-            + f". Plan payments first so that the last unpaid tranche is more than £{-delta:,.2f}, "
+            f"The cut of {pounds(-delta)} is more than the last unpaid tranche"
+            + (f" (tranche {last.number}, {pounds(last.amount)})" if last else "")
+            + f". Plan payments first so that the last unpaid tranche is more than {pounds(-delta)}, "
             "then approve the variation"
         )
     award.amount = v.new_amount
@@ -174,25 +177,29 @@ def variation_decide(*, variation: Variation, actor, approve: bool, reason: str 
         raise AwardError(f"The award is {award.get_status_display().lower()}: it can no longer change")
     if not approve and not reason.strip():
         raise AwardError({"decision_reason": "Enter why the variation is refused"})
-    if approve:
-        v.previous = _apply_variation(v, award)
-    v.status = VariationStatus.APPROVED if approve else VariationStatus.REFUSED
-    v.decided_by = actor
-    v.decided_at = timezone.now()
-    v.decision_reason = reason.strip()
-    v.save()
-    removed = v.previous.get("removed_tranches") if approve else None
-    audit_record(
+    previous = _apply_variation(v, award) if approve else v.previous
+    to = VariationStatus.APPROVED if approve else VariationStatus.REFUSED
+    removed = previous.get("removed_tranches") if approve else None
+    transition(
+        v,
+        to=to,
         actor=actor,
-        action=f"variation.{v.status}",
+        action=f"variation.{to}",
         target=award,
-        summary=f"{v.get_kind_display()} {v.status}: {v.decision_reason}"
+        summary=f"{v.get_kind_display()} {to}: {reason.strip()}"
         + (
             f" (unpaid tranches {', '.join(str(t[0]) for t in removed)} removed: nothing more is due)"
             if removed
             else ""
         ),
-        data={"variation": v.pk, "previous": v.previous},
+        data={"variation": v.pk, "previous": previous},
+        fields={
+            "previous": previous,
+            "decided_by": actor,
+            "decided_at": timezone.now(),
+            "decision_reason": reason.strip(),
+        },
+        error=AwardError,
     )
     people = lead_officers(award) + ([v.requested_by] if v.requested_by else [])
     notify_people(

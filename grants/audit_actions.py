@@ -1,0 +1,21 @@
+"""The audit actions reference data records: found at start-up by autodiscover_modules("audit_actions").
+All read by staff only, on the organisation, programme, round and people pages."""
+
+from grants.core.audit import STAFF, declare_many
+
+declare_many(
+    {
+        "organisation.create": "Organisation added",
+        "organisation.update": "Organisation changed",
+        "programme.create": "Programme created",
+        "programme.update": "Programme changed",
+        "round.create": "Round created",
+        "round.update": "Round changed",
+        "user.update": "Person's details changed",
+        "user.admin_create": "Person added in the admin",
+        "user.admin_change": "Person changed in the admin",
+        "staff_role.grant": "Staff role given",
+        "staff_role.revoke": "Staff role removed",
+    },
+    audience=STAFF,
+)

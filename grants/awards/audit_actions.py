@@ -1,0 +1,48 @@
+"""The audit actions awards record: found at start-up by autodiscover_modules("audit_actions").
+
+Everyone who may read an award (its lead council, its partner councils, the programme team)
+reads its history, except the names of the lead council's evidence files, which partners do not
+see. `award.<status>`, `return.<status>`, `variation.<status>` and `award.funds_<kind>` are built
+from the model's statuses and kinds.
+"""
+
+from grants.core.audit import COUNCIL, LEAD, STAFF, declare_many
+
+declare_many(
+    {
+        "award.offered": "Grant offered",
+        "award.historic": "Earlier award recorded",
+        "award.offer_terms": "Offer terms set",
+        "award.targets": "Output targets set",
+        "award.tranches_set": "Payment schedule set",
+        "award.payment_code_locked": "Payment locked after failed security codes",
+        "award.payment": "Payment made",
+        "award.funds_returned": "Money returned by the council",
+        "award.funds_clawback": "Money clawed back",
+        "award.closure_report": "End-of-project report sent",
+        # Status moves (award_transition: award.<status>).
+        "award.accepted": "Offer accepted",
+        "award.declined": "Offer declined",
+        "award.active": "Award active",
+        "award.completed": "Award closed",
+        "award.withdrawn": "Award withdrawn",
+        "award.terminated": "Award terminated",
+        "variation.request": "Variation requested",
+        "variation.approved": "Variation approved",
+        "variation.refused": "Variation refused",
+        "milestone.add": "Milestone added",
+        "milestone.update": "Milestone updated",
+        "milestone.confirm": "Milestone confirmed",
+        "return.submitted": "Return sent",
+        "return.approved": "Return approved",
+        "return.changes_requested": "Changes asked for on a return",
+    },
+    audience=COUNCIL,
+)
+
+declare_many({"evidence.upload": "Evidence uploaded", "evidence.remove": "Evidence removed"}, audience=LEAD)
+
+declare_many(
+    {"round.output": "Output added to the round's catalogue", "round.return_period": "Return period added"},
+    audience=STAFF,
+)

@@ -1,0 +1,13 @@
+"""The audit actions reporting records: found at start-up by autodiscover_modules("audit_actions")."""
+
+from grants.core.audit import STAFF, declare_many
+
+declare_many(
+    {
+        "export.requested": "Download requested",
+        "board_summary.saved": "Board report summary saved",
+        "open_data.published": "Open data published",
+        "open_data.withdrawn": "Open data withdrawn",
+    },
+    audience=STAFF,
+)

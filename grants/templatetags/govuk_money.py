@@ -1,0 +1,20 @@
+"""`{{ award.amount|pounds }}` gives "£50,000" or "£1,234.50"; `{{ rate|percent }}`, `|percent:1`.
+
+Both call `grants.core.money`, the one formatter, so a page, an email and a PDF show an amount
+the same way; the filters have no rules of their own."""
+
+from django import template
+
+from grants.core import money
+
+register = template.Library()
+
+
+@register.filter
+def pounds(value) -> str:
+    return money.pounds(value)
+
+
+@register.filter
+def percent(value, places: int = 0) -> str:
+    return money.percent(value, int(places))
