@@ -34,5 +34,8 @@ class BidAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Answer)
-admin.site.register(EvidenceFile)
+# The file's own fields first, as before its shared fields came from grants.core.uploads.StoredFile.
+admin.site.register(
+    EvidenceFile, fields=["bid", "question", "file", "original_name", "content_type", "size", "uploaded_by"]
+)
 admin.site.register(Extension)

@@ -1,10 +1,10 @@
 """Forms for councils and programme managers. Rules live in services; forms parse and label."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from crispy_forms_gds.layout import Field
 from django import forms
 
 from grants.core.fields import GovDateField, GovDateTimeField, IdChoiceField, MoneyField
+from grants.core.forms import gov_helper
 from grants.core.money import percent, pounds
 from grants.models import Organisation, Round
 from grants.selectors import organisation_search
@@ -16,10 +16,7 @@ class GovForm:
     submit_label = "Save and continue"
 
     def _helper(self, *layout, submit: str | None = None) -> None:
-        self.helper = FormHelper()
-        self.helper.label_size = Size.SMALL
-        self.helper.legend_size = Size.SMALL
-        self.helper.layout = Layout(*layout, Submit("submit", submit or self.submit_label))
+        self.helper = gov_helper(*layout, submit=submit or self.submit_label)
 
 
 def resolve_organisations(text: str) -> tuple[list[Organisation], list[str]]:

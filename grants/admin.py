@@ -11,7 +11,10 @@ from grants.core.audit import audit_record
 from .models import AuditEvent, Organisation, OrganisationAlias, Programme, Round, StaffRole, User
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyMixin:
+    """Nobody adds, changes or deletes these records here, not even a superuser: the staff pages'
+    services check and audit every change, and the admin would do neither."""
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -22,17 +25,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    pass
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class StaffRoleInline(ReadOnlyInline):

@@ -4,8 +4,7 @@ Every field's messages follow the GOV.UK pattern and name the field ('Enter the 
 'Budget must be £0 or more'), set from one table per form by `GovFormMixin.messages`.
 """
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -18,6 +17,7 @@ from grants.core.fields import (
     PercentField,
     field_name,
 )
+from grants.core.forms import gov_helper
 
 from .models import Organisation, Programme, Round
 from .models.organisations import COUNCIL_KINDS, REGIONS, OrgKind
@@ -31,11 +31,7 @@ class GovFormMixin:
     nouns: dict[str, str] = {}
 
     def _helper(self, *layout) -> None:
-        self.helper = FormHelper()
-        self.helper.label_size = Size.SMALL
-        self.helper.legend_size = Size.SMALL
-        self.helper.checkboxes_small = True
-        self.helper.layout = Layout(*layout, Submit("submit", self.submit_label))
+        self.helper = gov_helper(*layout, submit=self.submit_label, checkboxes_small=True)
 
     def _messages(self) -> None:
         """GOV.UK messages for what Django would otherwise say ('This field is required.')."""

@@ -65,14 +65,7 @@ def staff_role_grant(*, actor: User, user: User, role: str, programme: Programme
             granted = StaffRole.objects.create(user=user, role=role, programme=programme)
     except IntegrityError:  # granted at the same moment by someone else
         return StaffRole.objects.get(user=user, role=role, programme=programme)
-    audit_record(
-        actor=actor,
-        action="staff_role.grant",
-        target=user,
-        summary=f"{user.email} is now {_role_label(role, programme)}",
-        data={"role": role, "programme": programme.pk if programme else None},
-    )
-    _forget_cached_roles(user)
+    _role_changed(actor=actor, user=user, role=role, programme=programme, granted=True)
     return granted
 
 
@@ -88,15 +81,21 @@ def staff_role_revoke(*, actor: User, user: User, role: str, programme: Programm
     deleted, _ = StaffRole.objects.filter(user=user, role=role, programme=programme).delete()
     if not deleted:
         return False
+    _role_changed(actor=actor, user=user, role=role, programme=programme, granted=False)
+    return True
+
+
+def _role_changed(*, actor: User, user: User, role: str, programme: Programme | None, granted: bool) -> None:
+    """Granting and revoking are recorded alike, against the person, so their history reads as
+    one list; and the roles cached on them are dropped so the change counts at once."""
     audit_record(
         actor=actor,
-        action="staff_role.revoke",
+        action="staff_role.grant" if granted else "staff_role.revoke",
         target=user,
-        summary=f"{user.email} is no longer {_role_label(role, programme)}",
+        summary=f"{user.email} {'is now' if granted else 'is no longer'} {_role_label(role, programme)}",
         data={"role": role, "programme": programme.pk if programme else None},
     )
     _forget_cached_roles(user)
-    return True
 
 
 def _forget_cached_roles(user: User) -> None:

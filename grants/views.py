@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -10,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
+
+from grants.core.forms import save_with_form
 
 from . import permissions as perms
 from . import selectors, services
@@ -138,21 +139,6 @@ def programme_detail_page(request: HttpRequest, programme: Programme, manager_fo
     )
 
 
-def _save_with_form(request, form, save) -> HttpResponse | None:
-    """Run a service; validation errors from the model or the service go back onto the form,
-    next to the field they are about, never a 500."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            return save(form.cleaned_data)
-        except ValidationError as exc:
-            if not hasattr(exc, "error_dict"):
-                form.add_error(None, exc.messages)
-                return None
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-    return None
-
-
 @role_required(perms.can_create_programme)
 def programme_create(request: HttpRequest) -> HttpResponse:
     form = ProgrammeForm(request.POST or None)
@@ -163,7 +149,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"Programme {programme.name} created")
         return redirect(programme)
 
-    return _save_with_form(request, form, save) or render(
+    return save_with_form(request, form, save) or render(
         request, "grants/form_page.html", {"form": form, "title": "Create a programme"}
     )
 
@@ -183,7 +169,7 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, "Programme saved")
         return redirect("grants:staff_programme_detail", slug=data["slug"])
 
-    return _save_with_form(request, form, save) or render(
+    return save_with_form(request, form, save) or render(
         request, "grants/form_page.html", {"form": form, "title": f"Change {programme.name}", "back": programme}
     )
 
@@ -207,7 +193,7 @@ def round_create(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, f"Round {round.name} created")
         return redirect("grants:staff_programme_detail", slug=programme.slug)
 
-    return _save_with_form(request, form, save) or render(
+    return save_with_form(request, form, save) or render(
         request, "grants/form_page.html", {"form": form, "title": f"Add a round to {programme.name}", "back": programme}
     )
 
@@ -226,7 +212,7 @@ def round_edit(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, "Round saved")
         return redirect("grants:staff_programme_detail", slug=round.programme.slug)
 
-    return _save_with_form(request, form, save) or render(
+    return save_with_form(request, form, save) or render(
         request, "grants/form_page.html", {"form": form, "title": f"Change {round.name}", "back": round.programme}
     )
 
@@ -269,7 +255,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"{org.name} added")
         return redirect("grants:staff_organisations")
 
-    return _save_with_form(request, form, save) or render(
+    return save_with_form(request, form, save) or render(
         request, "grants/form_page.html", {"form": form, "title": "Add a public body"}
     )
 
@@ -288,7 +274,7 @@ def organisation_edit(request: HttpRequest, org_pk: int) -> HttpResponse:
         messages.success(request, "Organisation saved")
         return redirect(reverse("grants:staff_organisations") + "?" + urlencode({"q": data["name"][:100]}))
 
-    return _save_with_form(request, form, save) or render(
+    return save_with_form(request, form, save) or render(
         request, "grants/form_page.html", {"form": form, "title": f"Change {org.name}"}
     )
 

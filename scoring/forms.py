@@ -1,11 +1,11 @@
 """Forms for assessment pages. Simple ones render through crispy-forms-gds; the scoring and
 moderation forms are built per round from its criteria and rendered by their templates."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from crispy_forms_gds.layout import Field
 from django import forms
 
 from grants.core.fields import IdChoiceField, MoneyField
+from grants.core.forms import gov_helper
 from grants.models import Organisation, User
 
 from .models import Criterion, Outcome, Panel, Scale
@@ -16,10 +16,7 @@ class GovForm:
     submit_label = "Save"
 
     def _helper(self, *layout) -> None:
-        self.helper = FormHelper()
-        self.helper.label_size = Size.SMALL
-        self.helper.legend_size = Size.SMALL
-        self.helper.layout = Layout(*layout, Submit("submit", self.submit_label))
+        self.helper = gov_helper(*layout, submit=self.submit_label)
 
 
 class PanelSettingsForm(GovForm, forms.ModelForm):

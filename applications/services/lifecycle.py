@@ -122,22 +122,39 @@ def _require_reason(reason: str, what: str) -> str:
 
 @transaction.atomic
 def return_bid(*, bid: Bid, actor: User, reason: str) -> Bid:
+    return _refuse_with_reason(
+        bid=bid,
+        actor=actor,
+        reason=reason,
+        to=S.RETURNED,
+        refused="Only the programme's managers can return a bid.",
+        asking="for returning the bid",
+        event="bid_returned",
+        dedupe_key=f"bid_returned:{bid.pk}:{bid.submission_count}",
+    )
+
+
+def _refuse_with_reason(
+    *, bid: Bid, actor: User, reason: str, to: str, refused: str, asking: str, event: str, dedupe_key: str
+) -> Bid:
+    """Returning a bid and marking it ineligible are one act in different words: only the
+    programme's managers may do it, they must say why, and the lead council is told the reason."""
     from ..permissions import can_manage_bid
 
     if not can_manage_bid(actor, bid):
-        raise BidError("Only the programme's managers can return a bid.")
-    reason = _require_reason(reason, "for returning the bid")
-    transition(bid, to=S.RETURNED, actor=actor, reason=reason, error=BidError)
+        raise BidError(refused)
+    reason = _require_reason(reason, asking)
+    transition(bid, to=to, actor=actor, reason=reason, error=BidError)
     bid_notify(
         programme=bid.round.programme_id,
         recipients=officers_of(bid.lead_id),
-        event="bid_returned",
+        event=event,
         context={
             "reference": bid.reference,
             "round_name": bid.round.name,
             "reason": reason,
         },
-        dedupe_key=f"bid_returned:{bid.pk}:{bid.submission_count}",
+        dedupe_key=dedupe_key,
         url=bid_url(bid),
     )
     return bid
@@ -173,25 +190,16 @@ def _withdrawal_audience(bid: Bid) -> list[User]:
 
 @transaction.atomic
 def mark_ineligible(*, bid: Bid, actor: User, reason: str) -> Bid:
-    from ..permissions import can_manage_bid
-
-    if not can_manage_bid(actor, bid):
-        raise BidError("Only the programme's managers can mark a bid ineligible.")
-    reason = _require_reason(reason, "the bid is ineligible")
-    transition(bid, to=S.INELIGIBLE, actor=actor, reason=reason, error=BidError)
-    bid_notify(
-        programme=bid.round.programme_id,
-        recipients=officers_of(bid.lead_id),
+    return _refuse_with_reason(
+        bid=bid,
+        actor=actor,
+        reason=reason,
+        to=S.INELIGIBLE,
+        refused="Only the programme's managers can mark a bid ineligible.",
+        asking="the bid is ineligible",
         event="bid_ineligible",
-        context={
-            "reference": bid.reference,
-            "round_name": bid.round.name,
-            "reason": reason,
-        },
         dedupe_key=f"bid_ineligible:{bid.pk}",
-        url=bid_url(bid),
     )
-    return bid
 
 
 @transaction.atomic

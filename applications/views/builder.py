@@ -7,12 +7,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from grants import permissions as gperms
+from grants.core.forms import save_with_form
 from grants.models import Round
 
 from .. import builder, selectors
 from ..forms import CopyQuestionsForm, QuestionForm, SectionForm
 from ..models import Question, Section
-from .common import errors_onto_form
 from .staff import staff_round
 
 
@@ -20,15 +20,13 @@ from .staff import staff_round
 def staff_questions(request, slug):
     round = staff_round(request, slug, manage=True)
     copy_form = CopyQuestionsForm(request.POST or None, rounds=_copy_sources(request.user, round))
-    if request.method == "POST" and copy_form.is_valid():
-        try:
-            n = builder.copy_questions(source=copy_form.cleaned_data["source"], target=round, actor=request.user)
-        except ValidationError as exc:
-            errors_onto_form(copy_form, exc)
-        else:
-            messages.success(request, f"{n} questions copied")
-            return redirect("applications:staff_questions", slug=round.slug)
-    return render(
+
+    def copy(data):
+        n = builder.copy_questions(source=data["source"], target=round, actor=request.user)
+        messages.success(request, f"{n} questions copied")
+        return redirect("applications:staff_questions", slug=round.slug)
+
+    return save_with_form(request, copy_form, copy) or render(
         request,
         "applications/staff_questions.html",
         {
@@ -67,19 +65,19 @@ def staff_question_edit(request, slug, section_pk, question_pk=None):
     section = get_object_or_404(Section, pk=section_pk, round=round)
     question = get_object_or_404(Question, pk=question_pk, section=section) if question_pk else None
     form = QuestionForm(request.POST or None, instance=question)
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in ("text", "hint", "type", "required", "word_limit", "order", "choices")}
+
+    def save(cleaned):
+        data = {k: cleaned[k] for k in ("text", "hint", "type", "required", "word_limit", "order", "choices")}
         if question is not None:
             question.refresh_from_db()  # the ModelForm changed the instance in memory
-        try:
-            builder.save_question(section=section, actor=request.user, question=question, **data)
-        except ValidationError as exc:
-            errors_onto_form(form, exc)
-        else:
-            messages.success(request, "Question saved")
-            return redirect("applications:staff_questions", slug=round.slug)
+        builder.save_question(section=section, actor=request.user, question=question, **data)
+        messages.success(request, "Question saved")
+        return redirect("applications:staff_questions", slug=round.slug)
+
     title = "Edit question" if question else f"Add a question to {section.title}"
-    return render(request, "applications/staff_form.html", {"round": round, "form": form, "title": title})
+    return save_with_form(request, form, save) or render(
+        request, "applications/staff_form.html", {"round": round, "form": form, "title": title}
+    )
 
 
 @login_required

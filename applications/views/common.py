@@ -1,4 +1,5 @@
-"""Helpers the bidding views share: loading a bid the user may see, and turning errors into pages."""
+"""Helpers the bidding views share: loading a bid the user may see, and turning errors into pages.
+A service's refusal goes onto a form through `grants.core.forms.errors_onto_form`."""
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -14,16 +15,6 @@ def bid_for(request, pk: int, check=perms.can_view_bid) -> Bid:
     if not check(request.user, bid):
         raise Http404
     return bid
-
-
-def errors_onto_form(form, exc: ValidationError) -> None:
-    """A service's refusal shown on the form: field errors by field, the rest at the top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def error_list(exc: ValidationError, prefix: str = "") -> list[tuple[str, str]]:

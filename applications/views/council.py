@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from grants.core.fields import as_id
+from grants.core.forms import errors_onto_form, save_with_form
 from grants.models import Organisation, Round, User
 
 from .. import permissions as perms
@@ -26,7 +27,7 @@ from ..forms import (
     StartBidForm,
 )
 from ..models import BidPartner
-from .common import after_save, bid_for, errors_onto_form, keep_return, returning_to_check
+from .common import after_save, bid_for, keep_return, returning_to_check
 
 DASHBOARD_PAGE_SIZE = 25
 
@@ -59,17 +60,15 @@ def bid_start(request, slug):
         return render(request, "applications/ineligible.html", {"round": round, "reasons": reasons})
     deadline = services.deadline_for(round=round, organisation_id=organisation.pk)
     form = StartBidForm(request.POST or None, round=round)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def start(cleaned):
+        data = dict(cleaned)
         partners = data.pop("partners", [])
-        try:
-            bid = services.start_bid(round=round, actor=request.user, partners=partners, **data)
-        except ValidationError as exc:
-            errors_onto_form(form, exc)
-        else:
-            messages.success(request, "Bid started. You can save each part and come back to it later.")
-            return redirect(bid)
-    return render(
+        bid = services.start_bid(round=round, actor=request.user, partners=partners, **data)
+        messages.success(request, "Bid started. You can save each part and come back to it later.")
+        return redirect(bid)
+
+    return save_with_form(request, form, start) or render(
         request, "applications/start.html", {"round": round, "form": form, "deadline": deadline}
     )
 
@@ -116,15 +115,13 @@ def bid_details_edit(request, pk):
     bid = bid_for(request, pk, perms.can_edit_bid)
     initial = {k: getattr(bid, k) for k in services.DETAIL_FIELDS}
     form = BidDetailsForm(request.POST or None, initial=initial, round=bid.round)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_bid_details(bid=bid, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_onto_form(form, exc)
-        else:
-            messages.success(request, "Bid details saved")
-            return after_save(request, bid)
-    return render(
+
+    def save(data):
+        services.update_bid_details(bid=bid, actor=request.user, **data)
+        messages.success(request, "Bid details saved")
+        return after_save(request, bid)
+
+    return save_with_form(request, form, save) or render(
         request,
         "applications/form_page.html",
         {"bid": bid, "form": form, "title": "Bid details", "from_check": returning_to_check(request)},
@@ -227,19 +224,19 @@ def bid_check(request, pk):
         request.POST or None,
         initial={"declaration_name": bid.declaration_name, "declaration_role": bid.declaration_role},
     )
-    if request.method == "POST" and form.is_valid():
-        try:  # submit_bid checks the problems itself, so a successful submit builds no task list
-            services.submit_bid(
-                bid=bid,
-                actor=request.user,
-                declaration_name=form.cleaned_data["declaration_name"],
-                declaration_role=form.cleaned_data["declaration_role"],
-                now=now,
-            )
-        except ValidationError as exc:
-            errors_onto_form(form, exc)
-        else:
-            return redirect("applications:bid_submitted", pk=bid.pk)
+
+    def submit(data):  # submit_bid checks the problems itself, so a successful submit builds no task list
+        services.submit_bid(
+            bid=bid,
+            actor=request.user,
+            declaration_name=data["declaration_name"],
+            declaration_role=data["declaration_role"],
+            now=now,
+        )
+        return redirect("applications:bid_submitted", pk=bid.pk)
+
+    if submitted := save_with_form(request, form, submit):
+        return submitted
     sections = selectors.task_list(bid=bid)
     problems = services.submission_problems(bid=bid, now=now)
     partners = list(bid.partners.select_related("organisation"))
@@ -262,15 +259,15 @@ def bid_submitted(request, pk):
 def bid_withdraw(request, pk):
     bid = bid_for(request, pk, perms.can_withdraw_bid)
     form = ReasonForm(request.POST or None, label="Why are you withdrawing this bid?", submit="Withdraw bid")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.withdraw_bid(bid=bid, actor=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            errors_onto_form(form, exc)
-        else:
-            messages.success(request, "Bid withdrawn")
-            return redirect("applications:bid_dashboard")
-    return render(request, "applications/form_page.html", {"bid": bid, "form": form, "title": "Withdraw this bid"})
+
+    def withdraw(data):
+        services.withdraw_bid(bid=bid, actor=request.user, reason=data["reason"])
+        messages.success(request, "Bid withdrawn")
+        return redirect("applications:bid_dashboard")
+
+    return save_with_form(request, form, withdraw) or render(
+        request, "applications/form_page.html", {"bid": bid, "form": form, "title": "Withdraw this bid"}
+    )
 
 
 @login_required
@@ -285,20 +282,17 @@ def partner_respond(request, pk):
     bid = bid_for(request, pk, lambda user, bid: perms.partner_link(user, bid) is not None)
     partner = perms.partner_link(request.user, bid)
     form = PartnerResponseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.respond_to_partner(
-                partner=partner,
-                actor=request.user,
-                confirm=form.cleaned_data["decision"] == "confirm",
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            errors_onto_form(form, exc)
-        else:
-            messages.success(request, "Your answer has been sent to the lead council")
-            return redirect("applications:bid_dashboard")
-    return render(request, "applications/partner_respond.html", {"bid": bid, "partner": partner, "form": form})
+
+    def respond(data):
+        services.respond_to_partner(
+            partner=partner, actor=request.user, confirm=data["decision"] == "confirm", reason=data["reason"]
+        )
+        messages.success(request, "Your answer has been sent to the lead council")
+        return redirect("applications:bid_dashboard")
+
+    return save_with_form(request, form, respond) or render(
+        request, "applications/partner_respond.html", {"bid": bid, "partner": partner, "form": form}
+    )
 
 
 @require_POST

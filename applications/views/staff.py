@@ -3,7 +3,6 @@ ineligible and extensions. Staff of other programmes get 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -12,6 +11,7 @@ from django.utils import timezone
 from grants import permissions as gperms
 from grants.core import exports as reporting_exports
 from grants.core.downloads import download_links
+from grants.core.forms import save_with_form
 from grants.models import Round
 from grants.models.organisations import COUNCIL_KINDS, REGIONS, OrgKind
 
@@ -19,7 +19,7 @@ from .. import exports, selectors, services
 from .. import permissions as perms
 from ..forms import ExtensionForm, ReasonForm
 from ..models import BidStatus, Extension
-from .common import bid_for, errors_onto_form
+from .common import bid_for
 
 PAGE_SIZE = 50
 
@@ -78,15 +78,15 @@ def _reason_action(request, slug, pk, service, label, submit, done):
     if bid.round_id != round.pk:
         raise Http404
     form = ReasonForm(request.POST or None, label=label, submit=submit)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(bid=bid, actor=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            errors_onto_form(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect(bid)
-    return render(request, "applications/form_page.html", {"bid": bid, "form": form, "title": submit})
+
+    def act(data):
+        service(bid=bid, actor=request.user, reason=data["reason"])
+        messages.success(request, done)
+        return redirect(bid)
+
+    return save_with_form(request, form, act) or render(
+        request, "applications/form_page.html", {"bid": bid, "form": form, "title": submit}
+    )
 
 
 @login_required
@@ -119,15 +119,13 @@ def staff_bid_ineligible(request, slug, pk):
 def staff_extensions(request, slug):
     round = staff_round(request, slug, manage=True)
     form = ExtensionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.grant_extension(round=round, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_onto_form(form, exc)
-        else:
-            messages.success(request, f"Extension granted to {form.cleaned_data['organisation'].short_name}")
-            return redirect("applications:staff_extensions", slug=round.slug)
+
+    def grant(data):
+        services.grant_extension(round=round, actor=request.user, **data)
+        messages.success(request, f"Extension granted to {data['organisation'].short_name}")
+        return redirect("applications:staff_extensions", slug=round.slug)
+
     extensions = Extension.objects.filter(round=round).select_related("organisation", "granted_by")
-    return render(
+    return save_with_form(request, form, grant) or render(
         request, "applications/staff_extensions.html", {"round": round, "form": form, "extensions": extensions}
     )

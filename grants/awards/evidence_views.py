@@ -2,7 +2,6 @@
 
 import mimetypes
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -13,7 +12,7 @@ from grants.awards.models import Award, AwardEvidenceFile
 
 from . import permissions as perms
 from . import services
-from .views import award_or_404
+from .views import act, award_or_404
 
 
 @login_required
@@ -44,10 +43,9 @@ def _back_to(item: AwardEvidenceFile, award: Award) -> str:
 def evidence_remove(request: HttpRequest, pk: int, fid: int) -> HttpResponse:
     award = award_or_404(request, pk, check=perms.can_edit)
     item = get_object_or_404(AwardEvidenceFile, pk=fid, award=award)
-    try:
-        services.evidence_remove(evidence=item, actor=request.user)
-    except services.AwardError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect(award)
-    messages.success(request, f"{item.original_name} removed")
-    return redirect(_back_to(item, award))
+    removed = act(
+        request,
+        lambda: services.evidence_remove(evidence=item, actor=request.user),
+        success=f"{item.original_name} removed",
+    )
+    return redirect(_back_to(item, award) if removed else award)

@@ -6,11 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from grants.awards.models import AwardStatus, Milestone, PaymentTranche, Rag, Variation
 from grants.core.downloads import download_links, query_with
+from grants.core.forms import save_with_form
 from grants.core.money import pounds
 from grants.models import Round
 from grants.models.organisations import REGIONS
@@ -25,7 +27,7 @@ from grants.permissions import (
 
 from . import forms, selectors, services
 from . import permissions as perms
-from .views import award_or_404, form_error, form_page, posted
+from .views import act, award_or_404, form_page, posted, save_form, service_form_view
 
 
 def _can_pay(user, award) -> bool:
@@ -41,18 +43,17 @@ def payment(request: HttpRequest, pk: int, tid: int) -> HttpResponse:
     award = award_or_404(request, pk, check=_can_pay)
     tranche = get_object_or_404(PaymentTranche, pk=tid, award=award)
     form = forms.PaymentForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.payment_record(tranche=tranche, actor=request.user, request=request, **form.cleaned_data)
-        except services.AwardError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, f"Payment of {pounds(tranche.amount)} recorded")
-            return redirect(award)
+    done = save_form(
+        request,
+        form,
+        lambda data: services.payment_record(tranche=tranche, actor=request.user, request=request, **data),
+        success=f"Payment of {pounds(tranche.amount)} recorded",
+        to=award,
+    )
     intro = f"Tranche {tranche.number}: {pounds(tranche.amount)}" + (
         f", due {tranche.due_on:%-d %B %Y}" if tranche.due_on else ""
     )
-    return form_page(request, award=award, form=form, title="Approve and record a payment", intro=intro)
+    return done or form_page(request, award=award, form=form, title="Approve and record a payment", intro=intro)
 
 
 def _tranche_formset(request: HttpRequest, milestones, initial: list[dict]):
@@ -124,15 +125,16 @@ def offer_terms(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.OfferTermsForm(
         posted(request), initial={"conditions": award.conditions, "respond_by": award.respond_by}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.offer_terms_set(award=award, actor=request.user, **form.cleaned_data)
-        except services.AwardError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, "Offer terms saved")
-            return redirect(award)
-    return render(request, "awards/offer_terms.html", {"award": award, "form": form, "today": timezone.localdate()})
+    done = save_form(
+        request,
+        form,
+        lambda data: services.offer_terms_set(award=award, actor=request.user, **data),
+        success="Offer terms saved",
+        to=award,
+    )
+    return done or render(
+        request, "awards/offer_terms.html", {"award": award, "form": form, "today": timezone.localdate()}
+    )
 
 
 @login_required
@@ -145,31 +147,22 @@ def historic_new(request: HttpRequest) -> HttpResponse:
     if not is_administrator(user):
         rounds = rounds.filter(programme_id__in=managed_programme_ids(user))
     form = forms.HistoricAwardForm(posted(request), rounds=rounds)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            award = services.award_create_historic(actor=user, **data)
-        except services.AwardError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, f"Award {award.reference} entered")
-            return redirect(award)
-    return render(request, "awards/historic_new.html", {"form": form})
+
+    def save(data: dict) -> HttpResponse:
+        award = services.award_create_historic(actor=user, **data)
+        messages.success(request, f"Award {award.reference} entered")
+        return redirect(award)
+
+    return save_with_form(request, form, save) or render(request, "awards/historic_new.html", {"form": form})
 
 
-@login_required
-def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
-    award = award_or_404(request, pk, check=perms.can_manage)
-    form = forms.MilestoneForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.milestone_add(award=award, actor=request.user, **form.cleaned_data)
-        except services.AwardError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, "Milestone added")
-            return redirect(award)
-    return form_page(request, award=award, form=form, title="Add a milestone")
+milestone_add = service_form_view(
+    forms.MilestoneForm,
+    services.milestone_add,
+    check=perms.can_manage,
+    success="Milestone added",
+    title="Add a milestone",
+)
 
 
 @require_POST
@@ -177,12 +170,11 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
 def milestone_confirm(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
     award = award_or_404(request, pk, check=perms.can_manage)
     milestone = get_object_or_404(Milestone, pk=mid, award=award)
-    try:
-        services.milestone_confirm(milestone=milestone, actor=request.user)
-    except services.AwardError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"Milestone confirmed: {milestone.description}")
+    act(
+        request,
+        lambda: services.milestone_confirm(milestone=milestone, actor=request.user),
+        success=f"Milestone confirmed: {milestone.description}",
+    )
     return redirect(award)
 
 
@@ -191,62 +183,42 @@ def variation_decide(request: HttpRequest, pk: int, vid: int) -> HttpResponse:
     award = award_or_404(request, pk, check=perms.can_manage)
     variation = get_object_or_404(Variation, pk=vid, award=award)
     form = forms.VariationDecisionForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.variation_decide(
-                variation=variation,
-                actor=request.user,
-                approve=form.cleaned_data["decision"] == "approve",
-                reason=form.cleaned_data["decision_reason"],
-            )
-        except services.AwardError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, "Decision saved")
-            return redirect(award)
-    return render(request, "awards/variation.html", {"award": award, "variation": variation, "form": form})
+    done = save_form(
+        request,
+        form,
+        lambda data: services.variation_decide(
+            variation=variation,
+            actor=request.user,
+            approve=data["decision"] == "approve",
+            reason=data["decision_reason"],
+        ),
+        success="Decision saved",
+        to=award,
+    )
+    return done or render(request, "awards/variation.html", {"award": award, "variation": variation, "form": form})
 
 
-@login_required
-def fund_return_new(request: HttpRequest, pk: int) -> HttpResponse:
-    award = award_or_404(request, pk, check=_can_pay_or_manage)
-    form = forms.FundReturnForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.fund_return_record(award=award, actor=request.user, **form.cleaned_data)
-        except services.AwardError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, "Returned funds recorded")
-            return redirect(award)
-    return form_page(request, award=award, form=form, title="Record returned funds or clawback")
-
-
-@login_required
-def end(request: HttpRequest, pk: int) -> HttpResponse:
-    award = award_or_404(request, pk, check=perms.can_manage)
-    form = forms.EndForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.award_end(award=award, actor=request.user, **form.cleaned_data)
-        except services.AwardError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, "Award updated")
-            return redirect(award)
-    return form_page(request, award=award, form=form, title="Withdraw or terminate the award")
+fund_return_new = service_form_view(
+    forms.FundReturnForm,
+    services.fund_return_record,
+    check=_can_pay_or_manage,
+    success="Returned funds recorded",
+    title="Record returned funds or clawback",
+)
+end = service_form_view(
+    forms.EndForm,
+    services.award_end,
+    check=perms.can_manage,
+    success="Award updated",
+    title="Withdraw or terminate the award",
+)
 
 
 @require_POST
 @login_required
 def close(request: HttpRequest, pk: int) -> HttpResponse:
     award = award_or_404(request, pk, check=perms.can_manage)
-    try:
-        services.award_close(award=award, actor=request.user)
-    except services.AwardError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Award closed")
+    act(request, lambda: services.award_close(award=award, actor=request.user), success="Award closed")
     return redirect(award)
 
 
@@ -295,6 +267,7 @@ def round_monitoring(request: HttpRequest, slug: str) -> HttpResponse:
     period_form = forms.ReturnPeriodForm(request.POST if "add_period" in request.POST else None, prefix="p")
     output_form = forms.RoundOutputForm(request.POST if "add_output" in request.POST else None, prefix="o")
     period_form.helper.form_tag = output_form.helper.form_tag = False  # the page wraps each in its own form
+    done = None
     if request.method == "POST":
         get_or_404(can_edit)
         form, action = (
@@ -302,15 +275,14 @@ def round_monitoring(request: HttpRequest, slug: str) -> HttpResponse:
             if "add_period" in request.POST
             else (output_form, services.round_output_add)
         )
-        if form.is_valid():
-            try:
-                action(round=rnd, actor=request.user, **form.cleaned_data)
-            except services.AwardError as exc:
-                form_error(form, exc)
-            else:
-                messages.success(request, "Saved")
-                return redirect("awards:round_monitoring", slug=rnd.slug)
-    return render(
+        done = save_form(
+            request,
+            form,
+            lambda data: action(round=rnd, actor=request.user, **data),
+            success="Saved",
+            to=reverse("awards:round_monitoring", kwargs={"slug": rnd.slug}),
+        )
+    return done or render(
         request,
         "awards/round_monitoring.html",
         {
@@ -330,13 +302,12 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
     outputs = list(award.round.outputs.all())
     current = {f"output_{t.output_id}": t.target for t in award.output_targets.all()}
     form = forms.TargetsForm(posted(request), outputs=outputs, initial=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.output_targets_set(award=award, actor=request.user, targets=form.targets())
-        except services.AwardError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, "Targets saved")
-            return redirect(award)
+    done = save_form(
+        request,
+        form,
+        lambda data: services.output_targets_set(award=award, actor=request.user, targets=form.targets()),
+        success="Targets saved",
+        to=award,
+    )
     intro = "" if outputs else "This round reports no outputs yet: choose them on the round's monitoring page first."
-    return form_page(request, award=award, form=form, title="Output targets", intro=intro)
+    return done or form_page(request, award=award, form=form, title="Output targets", intro=intro)

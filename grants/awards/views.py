@@ -4,6 +4,8 @@ Every award page first finds the award and checks `permissions.can_view`; a user
 see it gets 404. Acting needs the narrower check of the service (which raises AwardError).
 """
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +14,7 @@ from django.utils import timezone
 
 from grants.awards.models import Award, AwardStatus, Milestone, MonitoringReturn, ReturnStatus
 from grants.core.audit import COUNCIL, actions_for
+from grants.core.forms import errors_onto_form, save_with_form
 from grants.models import AuditEvent
 from grants.permissions import get_or_404
 
@@ -21,15 +24,6 @@ from . import terms as offer_terms
 
 # Statuses in which money may have been paid, so may come back.
 HAS_PAYMENTS = (*Award.LIVE, AwardStatus.COMPLETED, AwardStatus.TERMINATED)
-
-
-def form_error(form, exc: services.AwardError) -> None:
-    """Show a service's refusal on the form, against the field it names when the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def posted(request: HttpRequest):
@@ -47,6 +41,48 @@ def award_or_404(request: HttpRequest, pk: int, *, check=None) -> Award:
 
 def form_page(request, *, award, form, title: str, intro: str = "", template: str = "awards/form_page.html"):
     return render(request, template, {"award": award, "form": form, "title": title, "intro": intro})
+
+
+def save_form(request: HttpRequest, form, action: Callable[[dict], object], *, success: str, to) -> HttpResponse | None:
+    """`save_with_form` as nearly every award page uses it: a valid POST runs the service with the
+    form's data, then says so and goes back to `to` (the award, or the page a change came from).
+    None means show the page again, with any refusal on the form."""
+
+    def save(data: dict) -> HttpResponse:
+        action(data)
+        messages.success(request, success)
+        return redirect(to)
+
+    return save_with_form(request, form, save)
+
+
+def service_form_view(form_class, service, *, check, success: str, title: str, initial=None):
+    """The plainest award page, declared rather than written out again: whoever passes `check`
+    fills in the form, whose data go as they are to `service` for the award, then back to the
+    award. `initial` gives the form's first values from the award."""
+
+    @login_required
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        award = award_or_404(request, pk, check=check)
+        form = form_class(posted(request), initial=initial(award) if initial else None)
+        done = save_form(
+            request, form, lambda data: service(award=award, actor=request.user, **data), success=success, to=award
+        )
+        return done or form_page(request, award=award, form=form, title=title)
+
+    return view
+
+
+def act(request: HttpRequest, action: Callable[[], object], *, success: str) -> bool:
+    """A button with no form (confirm, close, remove): the outcome, or the refusal, is the message
+    on the page it leads to. True when the service did it."""
+    try:
+        action()
+    except services.AwardError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    messages.success(request, success)
+    return True
 
 
 @login_required
@@ -118,42 +154,47 @@ def offer_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _already_answered(request: HttpRequest, award: Award) -> HttpResponse | None:
+    """An offer is answered once: a second answer (an old tab, a second click) goes back to the
+    award with a note rather than to a form that would only be refused."""
+    if award.status == AwardStatus.OFFERED:
+        return None
+    messages.info(request, "This offer has already been answered")
+    return redirect(award)
+
+
 @login_required
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
     award = award_or_404(request, pk, check=perms.can_accept)
-    if award.status != AwardStatus.OFFERED:
-        messages.info(request, "This offer has already been answered")
-        return redirect(award)
+    if answered := _already_answered(request, award):
+        return answered
     context = _letter_context(award)
     form = forms.AcceptForm(posted(request), initial={"terms_digest": context["terms_digest"]})
     overdue = services.acceptance_overdue(award)
-    if request.method == "POST" and not overdue and form.is_valid():
-        try:
-            services.award_accept(award=award, actor=request.user, **form.cleaned_data)
-        except services.AwardError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, f"You have accepted the offer for {award.reference}")
-            return redirect(award)
-    return render(request, "awards/accept.html", {"form": form, "overdue": overdue, **context})
+    done = not overdue and save_form(
+        request,
+        form,
+        lambda data: services.award_accept(award=award, actor=request.user, **data),
+        success=f"You have accepted the offer for {award.reference}",
+        to=award,
+    )
+    return done or render(request, "awards/accept.html", {"form": form, "overdue": overdue, **context})
 
 
 @login_required
 def decline(request: HttpRequest, pk: int) -> HttpResponse:
     award = award_or_404(request, pk, check=perms.can_accept)
-    if award.status != AwardStatus.OFFERED:
-        messages.info(request, "This offer has already been answered")
-        return redirect(award)
+    if answered := _already_answered(request, award):
+        return answered
     form = forms.DeclineForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.award_decline(award=award, actor=request.user, reason=form.cleaned_data["reason"])
-        except services.AwardError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, "You have declined the offer")
-            return redirect(award)
-    return form_page(request, award=award, form=form, title="Decline the offer")
+    done = save_form(
+        request,
+        form,
+        lambda data: services.award_decline(award=award, actor=request.user, reason=data["reason"]),
+        success="You have declined the offer",
+        to=award,
+    )
+    return done or form_page(request, award=award, form=form, title="Decline the offer")
 
 
 def attach_files(request: HttpRequest, form, **parent) -> bool:
@@ -166,7 +207,7 @@ def attach_files(request: HttpRequest, form, **parent) -> bool:
     try:
         services.evidence_add(actor=request.user, uploads=uploads, **parent)
     except services.AwardError as exc:
-        form_error(form, exc)
+        errors_onto_form(form, exc)
         return False
     return True
 
@@ -178,20 +219,16 @@ def milestone_update(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
     form = forms.MilestoneUpdateForm(
         posted(request), initial={"status": milestone.status, "evidence": milestone.evidence}
     )
-    if request.method == "POST" and attach_files(request, form, milestone=milestone) and form.is_valid():
-        try:
-            services.milestone_update(
-                milestone=milestone,
-                actor=request.user,
-                status=form.cleaned_data["status"],
-                evidence=form.cleaned_data["evidence"],
-            )
-        except services.AwardError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, "Milestone updated")
-            return redirect(award)
-    return render(
+    done = attach_files(request, form, milestone=milestone) and save_form(
+        request,
+        form,
+        lambda data: services.milestone_update(
+            milestone=milestone, actor=request.user, status=data["status"], evidence=data["evidence"]
+        ),
+        success="Milestone updated",
+        to=award,
+    )
+    return done or render(
         request,
         "awards/milestone_update.html",
         {
@@ -214,43 +251,38 @@ def return_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     )
     can_review = perms.can_manage(request.user, award) and mreturn.status == ReturnStatus.SUBMITTED
     values = selectors.return_values(mreturn=mreturn, outputs=outputs)
-    form = review = None
+    form = review = done = None
     if can_submit:
         initial = {"rag": mreturn.rag, "commentary": mreturn.commentary, "evidence": mreturn.evidence}
         initial.update({f"output_{o.pk}": v for o, v, _ in values if v is not None})
         form = forms.ReturnForm(posted(request), outputs=outputs, initial=initial)
-        if request.method == "POST" and attach_files(request, form, mreturn=mreturn) and form.is_valid():
-            try:
-                services.return_submit(
-                    mreturn=mreturn,
-                    actor=request.user,
-                    rag=form.cleaned_data["rag"],
-                    commentary=form.cleaned_data["commentary"],
-                    evidence=form.cleaned_data["evidence"],
-                    values=form.output_values(),
-                )
-            except services.AwardError as exc:
-                form_error(form, exc)
-            else:
-                messages.success(request, f"Return sent: {mreturn.period.title}")
-                return redirect(award)
+        done = attach_files(request, form, mreturn=mreturn) and save_form(
+            request,
+            form,
+            lambda data: services.return_submit(
+                mreturn=mreturn,
+                actor=request.user,
+                rag=data["rag"],
+                commentary=data["commentary"],
+                evidence=data["evidence"],
+                values=form.output_values(),
+            ),
+            success=f"Return sent: {mreturn.period.title}",
+            to=award,
+        )
     elif can_review:
         review = forms.ReviewForm(posted(request))
-        if request.method == "POST" and review.is_valid():
-            try:
-                if review.cleaned_data["decision"] == "approve":
-                    services.return_approve(mreturn=mreturn, actor=request.user)
-                else:
-                    services.return_request_changes(
-                        mreturn=mreturn, actor=request.user, reason=review.cleaned_data["reason"]
-                    )
-            except services.AwardError as exc:
-                form_error(review, exc)
-            else:
-                messages.success(request, "Decision saved")
-                return redirect(award)
+
+        def decide(data: dict):
+            if data["decision"] == "approve":
+                return services.return_approve(mreturn=mreturn, actor=request.user)
+            return services.return_request_changes(mreturn=mreturn, actor=request.user, reason=data["reason"])
+
+        done = save_form(request, review, decide, success="Decision saved", to=award)
     elif request.method == "POST":
         get_or_404(False)
+    if done:
+        return done
     can_see_files = perms.can_see_evidence(request.user, award)
     return render(
         request,
@@ -268,33 +300,18 @@ def return_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     )
 
 
-@login_required
-def variation_new(request: HttpRequest, pk: int) -> HttpResponse:
-    award = award_or_404(request, pk, check=perms.can_edit)
-    form = forms.VariationForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.variation_request(award=award, actor=request.user, **form.cleaned_data)
-        except services.AwardError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, "Variation request sent to the programme manager")
-            return redirect(award)
-    return form_page(request, award=award, form=form, title="Ask for a variation")
-
-
-@login_required
-def closure(request: HttpRequest, pk: int) -> HttpResponse:
-    award = award_or_404(request, pk, check=perms.can_edit)
-    form = forms.ClosureForm(
-        posted(request), initial={"closure_report": award.closure_report, "case_study": award.case_study}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.closure_submit(award=award, actor=request.user, **form.cleaned_data)
-        except services.AwardError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, "End-of-project report sent")
-            return redirect(award)
-    return form_page(request, award=award, form=form, title="End-of-project report and case study")
+variation_new = service_form_view(
+    forms.VariationForm,
+    services.variation_request,
+    check=perms.can_edit,
+    success="Variation request sent to the programme manager",
+    title="Ask for a variation",
+)
+closure = service_form_view(
+    forms.ClosureForm,
+    services.closure_submit,
+    check=perms.can_edit,
+    success="End-of-project report sent",
+    title="End-of-project report and case study",
+    initial=lambda award: {"closure_report": award.closure_report, "case_study": award.case_study},
+)

@@ -98,17 +98,24 @@ def _cell(v):
     return _text(v)
 
 
+def _append_rows(append, rows: Iterable[list], cell, progress) -> int:
+    """Write the rows one by one, telling `progress` every 500 so a long background export shows
+    it is moving; the count, for the caller's last report once the file is complete."""
+    n = 0
+    for n, row in enumerate(rows, start=1):
+        append([cell(v) for v in row])
+        if progress and n % 500 == 0:
+            progress(n)
+    return n
+
+
 def write_xlsx(fileobj, title: str, header: list[str], rows: Iterable[list], progress=None) -> int:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=title[:31] or "Export")
     ws.append([_text(h) for h in header])
-    n = 0
-    for n, row in enumerate(rows, start=1):
-        ws.append([_cell(v) for v in row])
-        if progress and n % 500 == 0:
-            progress(n)
+    n = _append_rows(ws.append, rows, _cell, progress)
     wb.save(fileobj)
     if progress:
         progress(n)
@@ -118,11 +125,7 @@ def write_xlsx(fileobj, title: str, header: list[str], rows: Iterable[list], pro
 def write_csv(textfile, header: list[str], rows: Iterable[list], progress=None) -> int:
     writer = csv.writer(textfile)
     writer.writerow([_text(h) for h in header])
-    n = 0
-    for n, row in enumerate(rows, start=1):
-        writer.writerow([_text(v) for v in row])
-        if progress and n % 500 == 0:
-            progress(n)
+    n = _append_rows(writer.writerow, rows, _text, progress)
     if progress:
         progress(n)
     return n

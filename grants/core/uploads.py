@@ -4,12 +4,15 @@
 the archive and read what it declares itself to be: ODT's mimetype entry, or for DOCX and XLSX
 the exact content type of the main part in [Content_Types].xml. Macro-enabled Office files
 (.docm, .xlsm renamed .docx) carry a vbaProject.bin and a different main type, and are refused.
-`serve_upload` is the way back out: every evidence download goes through it.
+`serve_upload` is the way back out: every evidence download goes through it. `StoredFile` is
+what every app keeps about a file it stored, under a key from `random_key`.
 """
 
 import mimetypes
+import uuid
 import zipfile
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from xml.etree.ElementTree import ParseError
 
 import filetype
@@ -17,6 +20,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as DefusedET
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import FileResponse, Http404
 
 ALLOWED = {
@@ -136,3 +140,28 @@ def serve_upload(stored, *, filename: str, content_type: str = "") -> FileRespon
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def random_key(folder: str, filename: str) -> str:
+    """A storage key under `folder` that never reuses the uploader's filename (it may leak, clash
+    or hold odd characters): a random name, keeping only a short lower-case extension."""
+    ext = PurePosixPath(filename).suffix.lower()[:8]
+    return f"{folder}/{uuid.uuid4().hex}{ext}"
+
+
+class StoredFile(models.Model):
+    """What is kept about every stored evidence file besides the file itself (each app declares
+    its own `file` field, with where it goes): the name to download it by, the content type the
+    check found, its size, and who uploaded it when."""
+
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name

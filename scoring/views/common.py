@@ -1,5 +1,8 @@
 """Lookups shared by the assessment views. Anything the user may not see answers 404."""
 
+from collections.abc import Callable
+
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -39,19 +42,20 @@ def bid_in_round_or_404(round: Round, pk: int, *, live_only: bool = False):
     return get_object_or_404(bids.select_related("lead", "round", "round__programme"), pk=pk)
 
 
-def form_errors(form, exc: ValidationError) -> None:
-    """A service's refusal goes back onto the form, never a 500."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
-
 def downloads_for(request, table: str, round: Round) -> dict | None:
     """CSV/XLSX links for a table (scoring.exports), carrying the page's filters and the round.
     The reporting app serves staff only, so a panel chair gets none."""
     if not gperms.is_staff_user(request.user):
         return None
     return download_links(request, table, round=round.slug)
+
+
+def say_outcome(request, act: Callable[[], object], done: str) -> None:
+    """A button's action: `done` as a success banner on the next page, or the service's first
+    reason for refusing as an error banner instead."""
+    try:
+        act()
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, done)

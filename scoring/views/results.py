@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from grants.core.fields import valid_ids
+from grants.core.forms import save_with_form
 from grants.core.money import pounds
 
 from .. import exports, selectors, services
@@ -18,7 +19,7 @@ from .. import permissions as perms
 from ..forms import DecisionForm
 from ..models import Criterion, Decision
 from ..permissions import panel_for
-from .common import bid_in_round_or_404, downloads_for, form_errors, managed_round, results_round, round_or_404
+from .common import bid_in_round_or_404, downloads_for, managed_round, results_round, round_or_404
 
 
 def _moderation_round(request: HttpRequest, slug: str):
@@ -143,15 +144,13 @@ def decision_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         initial["feedback"] = services.feedback_from_justifications(bid=bid)
     failed = services.decisions.gateway_failed(bid)
     form = DecisionForm(request.POST or None, initial=initial, gateway_failed=failed)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_propose(bid=bid, actor=request.user, **{"gateway_override": "", **form.cleaned_data})
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, f"Proposed decision saved for {bid}")
-            return redirect("scoring:ranking", slug=round.slug)
-    return render(
+
+    def propose(data):
+        services.decision_propose(bid=bid, actor=request.user, **{"gateway_override": "", **data})
+        messages.success(request, f"Proposed decision saved for {bid}")
+        return redirect("scoring:ranking", slug=round.slug)
+
+    return save_with_form(request, form, propose) or render(
         request,
         "scoring/decision_edit.html",
         {"round": round, "bid": bid, "form": form, "decision": decision, "gateway_failed": failed},

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from grants.core import exports as reporting_exports
+from grants.core.forms import errors_onto_form, save_with_form
 from grants.models import User
 
 from .. import exports, selectors, services
@@ -16,7 +17,7 @@ from ..forms import AssignForm, CriterionForm, PanelMemberForm, PanelSettingsFor
 from ..models import Assignment, Criterion, PanelMember
 from ..permissions import panel_for
 from ..register import interests_register
-from .common import bid_in_round_or_404, downloads_for, form_errors, managed_round
+from .common import bid_in_round_or_404, downloads_for, managed_round, say_outcome
 
 
 @login_required
@@ -51,15 +52,15 @@ def panel_overview(request: HttpRequest, slug: str) -> HttpResponse:
 def panel_members(request: HttpRequest, slug: str) -> HttpResponse:
     round = managed_round(request, slug)
     form = PanelMemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = services.panel_member_add(round=round, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, f"{member.user} added to the panel")
-            return redirect("scoring:panel", slug=round.slug)
-    return render(request, "grants/form_page.html", {"form": form, "title": f"Add a panel member to {round.name}"})
+
+    def add(data):
+        member = services.panel_member_add(round=round, actor=request.user, **data)
+        messages.success(request, f"{member.user} added to the panel")
+        return redirect("scoring:panel", slug=round.slug)
+
+    return save_with_form(request, form, add) or render(
+        request, "grants/form_page.html", {"form": form, "title": f"Add a panel member to {round.name}"}
+    )
 
 
 def _member(request: HttpRequest, slug: str, pk: int):
@@ -116,7 +117,7 @@ def criterion_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
         try:
             services.criterion_save(round=round, actor=request.user, criterion=criterion, **form.service_fields())
         except ValidationError as exc:
-            form_errors(form, exc)
+            errors_onto_form(form, exc)
         else:
             messages.success(request, "Criterion saved")
             return redirect("scoring:panel", slug=round.slug)
@@ -129,11 +130,9 @@ def criterion_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
 def criterion_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     round = managed_round(request, slug)
     criterion = get_object_or_404(Criterion, pk=pk, round=round)
-    try:
-        services.criterion_delete(criterion=criterion, actor=request.user)
-        messages.success(request, f"{criterion.name} removed")
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
+    say_outcome(
+        request, lambda: services.criterion_delete(criterion=criterion, actor=request.user), f"{criterion.name} removed"
+    )
     return redirect("scoring:panel", slug=round.slug)
 
 
@@ -205,11 +204,11 @@ def assignment_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     if not reason:
         message = f"Enter a reason for withdrawing {row.assessor.get_full_name()} from {row.bid.reference}"
         return _AssignmentsPage(request, round, bound=False).render(withdraw_error=(row.pk, message))
-    try:
-        services.assignment_withdraw(assignment=row, actor=request.user, reason=reason)
-        messages.success(request, f"{row.assessor} taken off {row.bid}")
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
+    say_outcome(
+        request,
+        lambda: services.assignment_withdraw(assignment=row, actor=request.user, reason=reason),
+        f"{row.assessor} taken off {row.bid}",
+    )
     return redirect("scoring:assignments", slug=round.slug)
 
 

@@ -208,6 +208,21 @@ class TestServices:
                 actor=personas.administrator, user=person, role=R.FINANCE_OFFICER, programme=personas.programme
             )
 
+    def test_granting_and_revoking_say_so_and_count_at_once(self, personas):
+        """Both go through one recorder: the person's history reads 'is now' then 'is no longer',
+        and the roles cached on the same user object are dropped each time."""
+        from grants.permissions import is_programme_manager
+
+        person = f.UserFactory(email="pat@example.gov.uk")
+        assert not is_programme_manager(person, personas.programme)  # fills the cache
+        staff_role_grant(actor=personas.administrator, user=person, role=R.PROGRAMME_MANAGER, programme=personas.programme)
+        assert is_programme_manager(person, personas.programme)
+        staff_role_revoke(actor=personas.administrator, user=person, role=R.PROGRAMME_MANAGER, programme=personas.programme)
+        assert not is_programme_manager(person, personas.programme)
+        summaries = list(AuditEvent.objects.filter(target_id=str(person.pk)).order_by("pk").values_list("summary", flat=True))
+        label = f"Programme manager of {personas.programme.name}"
+        assert summaries == [f"pat@example.gov.uk is now {label}", f"pat@example.gov.uk is no longer {label}"]
+
     def test_revoking_a_role_not_held_records_nothing(self, personas):
         assert not staff_role_revoke(actor=personas.administrator, user=f.UserFactory(), role=R.BOARD_VIEWER)
         assert not AuditEvent.objects.exists()

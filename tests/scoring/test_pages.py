@@ -56,6 +56,22 @@ def test_manager_configures_criteria_until_scoring_starts(personas, client_for):
     )
 
 
+def test_removing_a_criterion_says_what_happened(personas, client_for):
+    """The Remove button's banner: what was removed, or once scoring has started, why not."""
+    rnd = personas.round
+    client = client_for(personas.programme_manager)
+    gone, kept = CriterionFactory(round=rnd, name="Reach"), CriterionFactory(round=rnd, name="Value")
+    page = client.post(reverse("scoring:criterion_delete", args=[rnd.slug, gone.pk]), follow=True)
+    assert "Reach removed" in page.content.decode()
+    assert not Criterion.objects.filter(pk=gone.pk).exists()
+    rnd.assessment_started_at = timezone.now()
+    rnd.save()
+    page = client.post(reverse("scoring:criterion_delete", args=[rnd.slug, kept.pk]), follow=True)
+    text = page.content.decode()
+    assert "criteria can no longer be changed" in text and "Value removed" not in text
+    assert Criterion.objects.filter(pk=kept.pk).exists()
+
+
 def test_panel_settings_and_assignment_pages(personas, client_for):
     rnd = personas.round
     client = client_for(personas.programme_manager)

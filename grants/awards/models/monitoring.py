@@ -4,12 +4,10 @@ A round chooses its outputs from a catalogue (money in pounds or counts), each a
 target per output, and every return reports a RAG status and the period's output values.
 """
 
-import uuid
-from pathlib import PurePosixPath
-
 from django.db import models
 
 from grants.core.money import money
+from grants.core.uploads import StoredFile, random_key
 
 
 class OutputUnit(models.TextChoices):
@@ -192,12 +190,10 @@ class OutputValue(models.Model):
 
 
 def award_evidence_upload_to(instance: "AwardEvidenceFile", filename: str) -> str:
-    # A random key, never the council's filename: it may leak, clash or hold odd characters.
-    ext = PurePosixPath(filename).suffix.lower()[:8]
-    return f"private/award-evidence/award-{instance.award_id}/{uuid.uuid4().hex}{ext}"
+    return random_key(f"private/award-evidence/award-{instance.award_id}", filename)
 
 
-class AwardEvidenceFile(models.Model):
+class AwardEvidenceFile(StoredFile):
     """A file backing a milestone update or a monitoring return. Stored through Django's default
     storage (local or S3), never public: only a view that checks permission serves it."""
 
@@ -209,11 +205,6 @@ class AwardEvidenceFile(models.Model):
         MonitoringReturn, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence_files"
     )
     file = models.FileField(upload_to=award_evidence_upload_to, max_length=255)
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=120)
-    size = models.PositiveBigIntegerField()
-    uploaded_by = models.ForeignKey("grants.User", null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         db_table = "grants_awardevidencefile"  # kept from when it lived in the grants app
@@ -225,6 +216,3 @@ class AwardEvidenceFile(models.Model):
                 name="awardevidence_one_parent",
             )
         ]
-
-    def __str__(self) -> str:
-        return self.original_name

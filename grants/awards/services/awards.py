@@ -291,13 +291,16 @@ def award_decline(*, award: Award, actor: User, reason: str) -> Award:
     award = Award.objects.select_for_update().get(pk=award.pk)
     if not perms.can_accept(actor, award):
         raise AwardError("Only an authorised signatory of the lead council can decline this offer")
-    if not reason.strip():
-        raise AwardError({"reason": "Enter why your council is declining the offer"})
-    award_transition(award=award, to=A.DECLINED, actor=actor, reason=reason.strip())
-    notify_people(
-        people=programme_managers(award), event="award_declined", award=award, key=str(award.pk), reason=reason.strip()
+    return _end_with_reason(
+        award=award,
+        actor=actor,
+        to=A.DECLINED,
+        reason=reason,
+        missing="Enter why your council is declining the offer",
+        tell=programme_managers,
+        event="award_declined",
+        key=str(award.pk),
     )
-    return award
 
 
 @transaction.atomic
@@ -308,17 +311,28 @@ def award_end(*, award: Award, actor: User, to: str, reason: str) -> Award:
         raise AwardError("Only the programme's manager can do this")
     if to not in (A.WITHDRAWN, A.TERMINATED):
         raise AwardError({"to": "Choose withdraw or terminate"})
-    if not reason.strip():
-        raise AwardError({"reason": "Enter a reason"})
-    award_transition(award=award, to=to, actor=actor, reason=reason.strip())
-    notify_people(
-        people=lead_officers(award),
-        event="award_ended",
+    return _end_with_reason(
         award=award,
+        actor=actor,
+        to=to,
+        reason=reason,
+        missing="Enter a reason",
+        tell=lead_officers,
+        event="award_ended",
         key=f"{award.pk}:{to}",
         status=AwardStatus(to).label.lower(),
-        reason=reason.strip(),
     )
+
+
+def _end_with_reason(
+    *, award: Award, actor: User, to: str, reason: str, missing: str, tell, event: str, key: str, **extra
+) -> Award:
+    """Ending an award is never silent: the other side is told why, in the words recorded with
+    the change, so a blank reason is refused. Callers hold the award's row lock."""
+    if not reason.strip():
+        raise AwardError({"reason": missing})
+    award_transition(award=award, to=to, actor=actor, reason=reason.strip())
+    notify_people(people=tell(award), event=event, award=award, key=key, reason=reason.strip(), **extra)
     return award
 
 
@@ -359,19 +373,3 @@ def award_close(*, award: Award, actor: User) -> Award:
     award.save(update_fields=["closed_at", "updated_at"])
     notify_people(people=lead_officers(award), event="award_closed", award=award, key=str(award.pk))
     return award
-
-
-__all__ = [
-    "AwardError",
-    "acceptance_overdue",
-    "award_accept",
-    "award_close",
-    "award_create_historic",
-    "award_decline",
-    "award_end",
-    "award_issue",
-    "award_transition",
-    "closure_submit",
-    "offer_terms_set",
-    "returns_create",
-]
