@@ -38,7 +38,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Round
 
 from grants.awards.selectors import round_committed
-from grants.core.money import pounds
+from grants.core.money import percent, pounds
 from grants.models import Round as FundingRound
 from grants.models import User
 
@@ -169,7 +169,7 @@ class RankingRow:
     # template's number localisation cost more than the query that ranked them.
     @property
     def final_text(self) -> str:
-        return "Not scored" if self.final is None else f"{self.final}%"
+        return "Not scored" if self.final is None else percent(self.final, 2)
 
     @property
     def spread_text(self) -> str:

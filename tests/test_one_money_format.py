@@ -17,6 +17,9 @@ THE_FORMATTER = ROOT / "grants" / "core" / "money.py"
 # tag, %-formatting, or "£" + something.
 PYTHON_POUNDS = re.compile(r"""£\{|£%|["']£["']\s*\+""")
 TEMPLATE_POUNDS = re.compile(r"£\s*\{[{%]")
+# Thousands grouped by hand ("{x:,.2f}", "{:,}"): an amount handed on as text that a template
+# then shows, which is how the outcome email came to carry "45,000.00".
+PYTHON_GROUPING = re.compile(r"\{[^{}]*:,[^{}]*\}")
 
 
 def _python_files() -> list[Path]:
@@ -66,6 +69,20 @@ def test_the_python_pattern(line, caught):
 @pytest.mark.parametrize(
     ("line", "caught"),
     [
+        ('"amount": f"{decision.amount:,.2f}"', True),
+        ('f"{whole:,}"', True),
+        ('"{:,}".format(n)', True),
+        ('f"{name} must be less than {number(whole)}"', False),
+        ('f"{self.final}%"', False),
+    ],
+)
+def test_the_grouping_pattern(line, caught):
+    assert bool(PYTHON_GROUPING.search(line)) is caught
+
+
+@pytest.mark.parametrize(
+    ("line", "caught"),
+    [
         ('£{{ award.amount|floatformat:"2g" }}', True),
         ("£{{ amount }}", True),
         ("including £{% for t in paid %}", True),
@@ -81,6 +98,11 @@ def test_the_template_pattern(line, caught):
 def test_python_formats_money_only_through_pounds():
     offences = _offences(_python_files(), PYTHON_POUNDS)
     assert not offences, "Format money with grants.core.money.pounds(), not by hand:\n" + "\n".join(offences)
+
+
+def test_python_groups_thousands_only_through_the_formatter():
+    offences = _offences(_python_files(), PYTHON_GROUPING)
+    assert not offences, "Use grants.core.money.pounds() or number():\n" + "\n".join(offences)
 
 
 def test_templates_format_money_only_through_the_pounds_filter():

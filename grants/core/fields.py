@@ -18,6 +18,7 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 
 from .dates import govuk_time
+from .money import number
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -54,8 +55,8 @@ class NumberField(forms.DecimalField):
             "invalid": self.invalid.format(name=name),
             "min_value": f"{name} must be {self._amount('%(limit_value)s')} or more",
             "max_value": f"{name} must be {self._amount('%(limit_value)s')} or less",
-            "max_digits": f"{name} must be less than {self._amount(f'{whole:,}')}",
-            "max_whole_digits": f"{name} must be less than {self._amount(f'{whole:,}')}",
+            "max_digits": f"{name} must be less than {self._amount(number(whole))}",
+            "max_whole_digits": f"{name} must be less than {self._amount(number(whole))}",
             "max_decimal_places": f"{name} must have no more than {kwargs['decimal_places']} decimal places",
             **kwargs.get("error_messages", {}),
         }

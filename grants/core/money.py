@@ -28,34 +28,45 @@ def to_pounds(value) -> Decimal:
     return _decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def _finite(value, convert) -> Decimal | None:
+    try:
+        amount = convert(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+    return amount if amount.is_finite() else None
+
+
+def _grouped(amount: Decimal) -> str:
+    return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+
+
 def pounds(value) -> str:
     """GOV.UK style: "£50,000" for whole pounds, "£1,234.50" otherwise, "-£200" below zero.
 
     The style guide drops ".00" from whole pounds and never writes "GBP"; "" for no value, so a
-    missing amount is not shown as £0."""
+    missing amount is not shown as £0. Anything that is not a number is shown as it came."""
     if value is None or value == "":
         return ""
-    try:
-        amount = to_pounds(value)
-    except (InvalidOperation, TypeError, ValueError):
+    amount = _finite(value, to_pounds)
+    if amount is None:
         return str(value)
-    if not amount.is_finite():
-        return str(value)
-    sign = "-" if amount < 0 else ""
-    amount = abs(amount)
-    text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
-    return f"{sign}£{text}"
+    return f"{'-' if amount < 0 else ''}£{_grouped(abs(amount))}"
+
+
+def number(value) -> str:
+    """A count or quantity as people read it: "1,200", "12.50"; "" for no value."""
+    if value is None or value == "":
+        return ""
+    amount = _finite(value, _decimal)
+    return str(value) if amount is None else _grouped(amount)
 
 
 def percent(value, places: int = 0) -> str:
     """"10%", or "12.5%" with places=1; trailing zeros go, as GOV.UK writes percentages."""
     if value is None or value == "":
         return ""
-    try:
-        amount = _decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    except (InvalidOperation, TypeError, ValueError):
-        return str(value)
-    if not amount.is_finite():
+    amount = _finite(value, lambda v: _decimal(v).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    if amount is None:
         return str(value)
     text = f"{amount:,f}"
     if "." in text:

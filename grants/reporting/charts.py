@@ -32,11 +32,6 @@ class Chart:
         return self.title
 
 
-def number(value) -> str:
-    v = Decimal(value or 0)
-    return f"{v:,.0f}" if v == v.to_integral_value() else f"{v:,.2f}"
-
-
 def _bars(chart_id: str, title: str, desc: str, bars: list[tuple[str, Decimal, str, str]]) -> SafeString:
     """bars: (label, value, value shown, colour). Values scale to the largest; negatives clip at 0."""
     top = max((Decimal(v) for _, v, _, _ in bars), default=Decimal(0))
@@ -111,10 +106,10 @@ def dashboard_charts(d) -> list[Chart]:
             bar_chart(
                 chart_id="chart-outputs",
                 title="Outputs to date as a percentage of target",
-                desc="; ".join(f"{o.name}: {_out(o.unit, o.to_date)} of {_out(o.unit, o.target)}" for o in d.outputs)
+                desc="; ".join(f"{o.name}: {o.show(o.to_date)} of {o.show(o.target)}" for o in d.outputs)
                 + ".",
                 columns=["Output", "To date", "Target", "Per cent of target"],
-                rows=[[o.name, _out(o.unit, o.to_date), _out(o.unit, o.target), _pct(o.percent)] for o in d.outputs],
+                rows=[[o.name, o.show(o.to_date), o.show(o.target), _pct(o.percent)] for o in d.outputs],
                 bars=[(o.name, Decimal(o.percent or 0), _pct(o.percent), GREEN) for o in d.outputs],
             )
         )
@@ -133,10 +128,6 @@ def dashboard_charts(d) -> list[Chart]:
             )
         )
     return charts
-
-
-def _out(unit: str, v) -> str:
-    return pounds(v) if unit == "pounds" else number(v)
 
 
 def _pct(p: int | None) -> str:

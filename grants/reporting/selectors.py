@@ -39,7 +39,7 @@ from grants.awards.models import (
     TrancheStatus,
 )
 from grants.awards.selectors import REPORTED, STANDING, ZERO, _sum_subquery
-from grants.core.money import pounds
+from grants.core.money import number, pounds
 from grants.models import Organisation, OrgKind, Programme, Round
 from grants.reporting.models import BoardSummary
 
@@ -108,6 +108,10 @@ class OutputLine:
     @property
     def percent(self) -> int | None:
         return int(self.to_date * 100 / self.target) if self.target else None
+
+    def show(self, value: Decimal) -> str:
+        """A value of this output as the board reads it, in its unit: "£42,000" or "7,253"."""
+        return pounds(value) if self.unit == "pounds" else number(value)
 
 
 def outputs(*, awards: QuerySet[Award], as_at: date | None = None) -> list[OutputLine]:
@@ -277,10 +281,7 @@ class BoardRow:
 
     @property
     def outputs_text(self) -> str:
-        def fmt(line: OutputLine, v: Decimal) -> str:
-            return pounds(v) if line.unit == "pounds" else f"{v:,.0f}"
-
-        return "; ".join(f"{o.name} {fmt(o, o.to_date)} (target {fmt(o, o.target)})" for o in self.outputs)
+        return "; ".join(f"{o.name} {o.show(o.to_date)} (target {o.show(o.target)})" for o in self.outputs)
 
 
 def board_report(*, user, as_at: date) -> list[BoardRow]:

@@ -114,8 +114,8 @@ def decision_propose(
 
 
 def _notify_outcome(*, decision: Decision) -> None:
-    """The outcome letter: the amount as a plain number (templates add the £), and the outcome
-    itself so a reserve is not written as a rejection."""
+    """The outcome letter: the amount as a plain number (the template's `pounds` filter shows
+    it), and the outcome itself so a reserve is not written as a rejection."""
     from notifications.services import notify
 
     bid = decision.bid
@@ -130,7 +130,7 @@ def _notify_outcome(*, decision: Decision) -> None:
                 "round_name": bid.round.name,
                 "outcome": decision.outcome,
                 "funded": decision.outcome == Outcome.FUNDED,
-                "amount": f"{decision.amount:,.2f}" if decision.amount else "",
+                "amount": str(decision.amount) if decision.amount else "",
                 "feedback": decision.feedback,
             },
             dedupe_key=f"outcome:{bid.pk}:{decision.outcome}",

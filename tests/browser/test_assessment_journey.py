@@ -133,7 +133,7 @@ def test_assess_moderate_and_decide(browser, live_server):
     check_a11y(page)
     page.goto(f"/staff/rounds/{rnd.slug}/ranking/")
     check_a11y(page)
-    assert "75.00%" in page.get_by_test_id("rank-1").inner_text()
+    assert "75%" in page.get_by_test_id("rank-1").inner_text()
     page.get_by_role("link", name=f"Decide on {bid.reference}").click()
     check_a11y(page)
     page.get_by_label("Funded", exact=True).check()

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.template import Context, Template
 
-from grants.core.money import percent, pounds, to_pounds
+from grants.core.money import number, percent, pounds, to_pounds
 
 
 class TestPounds:
@@ -109,6 +109,27 @@ class TestPercent:
 
     def test_what_is_not_a_number_is_shown_as_it_is(self):
         assert percent("n/a") == "n/a"
+
+
+class TestNumber:
+    @pytest.mark.parametrize(
+        ("value", "shown"),
+        [
+            (1200, "1,200"),
+            (Decimal("7253.00"), "7,253"),
+            (Decimal("12.5"), "12.50"),
+            ("10,000", "10,000"),
+            (0, "0"),
+            (10**12, "1,000,000,000,000"),
+            (-165, "-165"),
+        ],
+    )
+    def test_thousands_grouped_and_no_needless_pence(self, value, shown):
+        assert number(value) == shown
+
+    @pytest.mark.parametrize(("value", "shown"), [(None, ""), ("", ""), ("n/a", "n/a"), (Decimal("NaN"), "NaN")])
+    def test_no_value_or_not_a_number(self, value, shown):
+        assert number(value) == shown
 
 
 class TestFilters:

@@ -133,7 +133,11 @@ def test_confirming_decisions_sets_statuses_awards_outcomes_and_decided_at(score
     assert Award.objects.get(bid=lead_bid).amount == Decimal("35000.00")
     assert not Award.objects.filter(bid=other).exists()
     note = Notification.objects.get(event="outcome", recipient=personas.lead_officer, channel="in_app")
-    assert note.context["funded"] is True and note.context["amount"] == "35,000.00"
+    assert note.context["funded"] is True and note.context["amount"] == "35000.00"
+    from notifications.services import render_email
+
+    email = Notification.objects.get(event="outcome", recipient=personas.lead_officer, channel="email")
+    assert "we intend to offer a grant of £35,000." in " ".join(render_email(email)[1].split())
     refusal = Notification.objects.get(event="outcome", recipient=officer, channel="in_app")
     assert refusal.context["funded"] is False and refusal.context["feedback"] == "The evidence was thin."
     with pytest.raises(services.AssessmentError):
