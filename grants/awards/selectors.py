@@ -166,43 +166,41 @@ def summary(awards: QuerySet[Award]) -> dict:
 # Money committed against a round is one rule with one owner: this module. Confirmed funding
 # decisions whose award is not issued yet belong to scoring, the layer above, so scoring registers
 # a provider here when it starts (ScoringConfig.ready) and this layer never imports it. A provider
-# takes round ids and answers {round id: amount}.
-_UNISSUED_PROVIDERS: list[Callable[..., dict[int, Decimal]]] = []
+# takes round ids and answers a values queryset of rows {"r": round id, "s": amount}, so that
+# every part of the figure travels in one query.
+_UNISSUED_PROVIDERS: list[Callable[..., QuerySet]] = []
 HOLDING = (AwardStatus.OFFERED, *Award.LIVE, AwardStatus.COMPLETED)
 
 
-def round_committed_unissued_register(provider: Callable[..., dict[int, Decimal]]) -> None:
+def round_committed_unissued_register(provider: Callable[..., QuerySet]) -> None:
     if provider not in _UNISSUED_PROVIDERS:
         _UNISSUED_PROVIDERS.append(provider)
 
 
 def rounds_committed(*, round_ids: Iterable[int] | QuerySet) -> dict[int, Decimal]:
-    """What each round has promised of its budget, in four queries however many rounds: the
-    amounts of awards that stand (offered to completed, historic ones too), what terminated awards
-    were paid and kept (paid less returned), and funding decisions confirmed but not yet issued.
+    """What each round has promised of its budget, in one query however many rounds: the amounts
+    of awards that stand (offered to completed, historic ones too), what terminated awards were
+    paid and kept (paid less returned), and funding decisions confirmed but not yet issued.
     Declined and withdrawn awards hold nothing. Every budget check and every "committed" figure
     comes here, so a page and the check that refuses a decision can never disagree.
 
     `round_ids` may be a `values("pk")` queryset (a page of many rounds: no query for the ids);
     a round that has committed nothing is absent from the answer."""
     ids = round_ids if isinstance(round_ids, QuerySet) else sorted(set(round_ids))
-    committed: dict[int, Decimal] = {}
-
-    def add(round_id: int, amount: Decimal | None) -> None:
-        committed[round_id] = committed.get(round_id, ZERO) + (amount or ZERO)
-
-    awards = Award.objects.filter(round_id__in=ids).order_by()
-    for r in awards.filter(status__in=HOLDING).values("round_id").annotate(s=Sum("amount")):
-        add(r["round_id"], r["s"])
     ended = {"award__round_id__in": ids, "award__status": AwardStatus.TERMINATED}
-    kept = PaymentTranche.objects.filter(status=TrancheStatus.PAID, **ended).order_by()
-    for r in kept.values("award__round_id").annotate(s=Sum("amount")):
-        add(r["award__round_id"], r["s"])
-    for r in FundReturn.objects.filter(**ended).order_by().values("award__round_id").annotate(s=Sum("amount")):
-        add(r["award__round_id"], -(r["s"] or ZERO))
-    for provider in _UNISSUED_PROVIDERS:
-        for round_id, amount in provider(ids).items():
-            add(round_id, amount)
+    by_round = {"r": F("award__round_id")}
+    standing = Award.objects.filter(round_id__in=ids, status__in=HOLDING).order_by().values(r=F("round_id"))
+    kept = PaymentTranche.objects.filter(status=TrancheStatus.PAID, **ended).order_by().values(**by_round)
+    returned = FundReturn.objects.filter(**ended).order_by().values(**by_round)
+    parts = [
+        standing.annotate(s=Sum("amount")),
+        kept.annotate(s=Sum("amount")),
+        returned.annotate(s=Sum(F("amount") * Value(Decimal("-1")), output_field=MONEY)),
+        *(provider(ids) for provider in _UNISSUED_PROVIDERS),
+    ]
+    committed: dict[int, Decimal] = {}
+    for row in parts[0].union(*parts[1:], all=True):
+        committed[row["r"]] = committed.get(row["r"], ZERO) + (row["s"] or ZERO)
     return committed
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from applications.models import BidStatus
 from grants.awards import services as awards
 from grants.awards.models import Award, AwardStatus, FundReturn, TrancheStatus, VariationKind
-from grants.awards.selectors import round_committed
+from grants.awards.selectors import round_committed, rounds_committed
 from grants.models import Round, StaffRole
 from grants.reporting.selectors import dashboard
 from grants.selectors import round_committed_provider_register, round_committed_total
@@ -162,6 +162,24 @@ def test_committed_money_has_one_owner(rnd):
         round_committed_provider_register(lambda *, round: Decimal("0.00"))
     AwardFactory(round=rnd, status=A.ACTIVE, amount=D("1000"))
     assert round_committed_total(round=rnd) == round_committed(round=rnd) == D("1000.00")
+
+
+def test_every_part_for_many_rounds_comes_in_one_query(personas, rnd, django_assert_num_queries):
+    """Standing awards, what a terminated award kept, and decisions not yet issued, for several
+    rounds: one query however many rounds (each page and budget check pays for it)."""
+    other = f.RoundFactory(programme=rnd.programme, budget=BUDGET)
+    AwardFactory(round=rnd, lead=personas.lead_org, status=A.ACTIVE, amount=D("1000"))
+    ended = AwardFactory(round=other, status=A.ACTIVE, amount=D("5000"))
+    _pay_first_tranche(ended, "2000")
+    FundReturn.objects.create(award=ended, amount=D("500"), returned_on=date(2025, 1, 1), reason="Unspent")
+    Award.objects.filter(pk=ended.pk).update(status=A.TERMINATED)
+    bid = _propose(personas, other, "300")
+    _confirm(personas, other, bid)
+    Award.objects.filter(bid=bid).delete()  # confirmed, award not issued yet
+    AwardFactory(round=other, status=A.DECLINED, amount=D("9999"))
+    with django_assert_num_queries(1):
+        committed = rounds_committed(round_ids=[rnd.pk, other.pk])
+    assert committed == {rnd.pk: D("1000.00"), other.pk: D("2000") - D("500") + D("300")}
 
 
 class TestMoneyComesBack:
