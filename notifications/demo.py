@@ -5,7 +5,7 @@ Rows are found by their dedupe key, so `seed_demo` run twice adds nothing; no em
 
 from .events import get_event
 from .models import Channel, Notification, Preference, Status
-from .services import _render_subject
+from .services import render_subject
 
 # (email, event, context, dedupe key, url, read)
 DEMO = [
@@ -74,7 +74,7 @@ def seed(*, stdout=None, context: dict) -> None:
             dedupe_key=key,
             defaults={
                 "event": event,
-                "subject": _render_subject(get_event(event), ctx),
+                "subject": render_subject(get_event(event), ctx),
                 "context": ctx,
                 "url": url,
                 "status": Status.SENT,

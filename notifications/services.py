@@ -55,7 +55,7 @@ def _subject_template(source: str) -> Template:
     return Template(source)  # compiled once per event: a fan-out renders thousands of subjects
 
 
-def _render_subject(event: Event, context: dict) -> str:
+def render_subject(event: Event, context: dict) -> str:
     return " ".join(_subject_template(event.subject).render(Context(context, autoescape=False)).split())[:255]
 
 
@@ -156,7 +156,7 @@ def build_rows(
     common = {
         "recipient": recipient,
         "event": ev.name,
-        "subject": _render_subject(ev, context),
+        "subject": render_subject(ev, context),
         "context": context,
         "url": url,
         "dedupe_key": dedupe_key[:200],

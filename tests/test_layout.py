@@ -5,6 +5,7 @@ data is listed module by module (grants also holds core below it and awards and 
 it), so a new module of grants left out of that list would escape the contract unnoticed.
 """
 
+import ast
 import subprocess
 import sys
 import tomllib
@@ -17,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUR_APPS = {"grants", "notifications", "applications", "awards", "scoring", "reporting"}
 NOT_REFERENCE_DATA = {"core", "awards", "reporting", "data", "migrations"}
 MAX_LINES = 500
+PACKAGES = ("grants", "applications", "scoring", "notifications", "config")
 
 
 def _layers() -> list[list[str]]:
@@ -72,6 +74,35 @@ def test_no_module_is_over_500_lines():
             if lines > MAX_LINES:
                 long.append(f"{path.relative_to(ROOT)}: {lines}")
     assert long == []
+
+
+def _private_imports(source: str) -> list[str]:
+    """Names starting with one underscore imported from the project's own modules."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        ours = node.level > 0 or (node.module or "").split(".")[0] in PACKAGES
+        for alias in node.names if ours else ():
+            if alias.name.startswith("_") and not alias.name.startswith("__"):
+                found.append(f"{'.' * node.level}{node.module or ''}.{alias.name}")
+    return found
+
+
+def test_private_import_finder_finds_one():
+    source = "from grants.awards.selectors import ZERO, _sum_subquery\nfrom .services import __all__, _render\n"
+    assert _private_imports(source) == ["grants.awards.selectors._sum_subquery", ".services._render"]
+    assert _private_imports("from django.db.models import _x\n") == []
+
+
+def test_no_module_imports_another_modules_private_names():
+    """A private name is the owning module's to change; importing it makes two owners."""
+    found = []
+    for top in PACKAGES:
+        for path in (ROOT / top).rglob("*.py"):
+            for name in _private_imports(path.read_text()):
+                found.append(f"{path.relative_to(ROOT)}: {name}")
+    assert found == []
 
 
 def _cycle(edges: dict[str, set[str]]) -> list[str]:

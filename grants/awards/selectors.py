@@ -81,6 +81,24 @@ def _count_subquery(model, **filters) -> Coalesce:
     return Coalesce(Subquery(qs.values("n")), Value(0))
 
 
+def paid_and_returned() -> dict[str, Coalesce]:
+    """Money paid and money returned per award, as annotations: the award pages, the portfolio
+    export and 360Giving must agree on both, so they all take them from here."""
+    return {
+        "paid_amount": _sum_subquery(PaymentTranche, "amount", status=TrancheStatus.PAID),
+        "returned_amount": _sum_subquery(FundReturn, "amount"),
+    }
+
+
+LATEST_FIRST = ("-period__due_on", "-pk")
+
+
+def latest_rag_subquery() -> Subquery:
+    """The RAG of each award's latest reported return, as an annotation (see `latest_rag`)."""
+    latest = MonitoringReturn.objects.filter(award=OuterRef("pk"), status__in=REPORTED)
+    return Subquery(latest.order_by(*LATEST_FIRST).values("rag")[:1])
+
+
 def award_queryset() -> QuerySet[Award]:
     return Award.objects.select_related("round__programme", "lead", "bid", "accepted_by")
 
@@ -89,13 +107,9 @@ def with_figures(qs: QuerySet[Award], today: date | None = None) -> QuerySet[Awa
     """Annotate paid, returned, net, latest RAG and overdue counts, each as a subquery (no row
     multiplication, one query for the lot)."""
     today = today or timezone.localdate()
-    latest = MonitoringReturn.objects.filter(award=OuterRef("pk"), status__in=REPORTED).order_by(
-        "-period__due_on", "-pk"
-    )
     return qs.annotate(
-        paid_amount=_sum_subquery(PaymentTranche, "amount", status=TrancheStatus.PAID),
-        returned_amount=_sum_subquery(FundReturn, "amount"),
-        latest_rag=Subquery(latest.values("rag")[:1]),
+        **paid_and_returned(),
+        latest_rag=latest_rag_subquery(),
         overdue_returns=_count_subquery(
             MonitoringReturn, status__in=MonitoringReturn.OPEN, period__due_on__lt=today, award__status__in=Award.LIVE
         ),
@@ -224,7 +238,7 @@ def programme_totals(*, programme) -> dict[str, Decimal]:
 
 def latest_rag(*, award: Award) -> str:
     """'green', 'amber', 'red' or '' from the most recent reported return."""
-    r = award.returns.filter(status__in=REPORTED).order_by("-period__due_on", "-pk").values_list("rag", flat=True)
+    r = award.returns.filter(status__in=REPORTED).order_by(*LATEST_FIRST).values_list("rag", flat=True)
     return r.first() or ""
 
 

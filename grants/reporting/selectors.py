@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from applications.models import Bid
@@ -38,7 +38,7 @@ from grants.awards.models import (
     Rag,
     TrancheStatus,
 )
-from grants.awards.selectors import REPORTED, STANDING, ZERO, _sum_subquery
+from grants.awards.selectors import REPORTED, STANDING, ZERO, latest_rag_subquery, paid_and_returned
 from grants.core.money import number, pounds
 from grants.models import Organisation, OrgKind, Programme, Round
 from grants.reporting.models import BoardSummary
@@ -204,18 +204,11 @@ def dashboard_awards(*, user, programme=None, round=None, year=None) -> QuerySet
     annotation (overdue counts, the bid, who accepted) made this query cost enough for
     PostgreSQL to spend seconds compiling it (JIT) and Python to build five objects a row."""
     rounds = scoped_rounds(user=user, programme=programme, round=round, year=year)
-    latest = MonitoringReturn.objects.filter(award=OuterRef("pk"), status__in=REPORTED).order_by(
-        "-period__due_on", "-pk"
-    )
     return (
         Award.objects.filter(round__in=rounds.order_by().values("pk"))
         .select_related("round__programme", "lead")
         .only(*AWARD_EXPORT_FIELDS)
-        .annotate(
-            paid_amount=_sum_subquery(PaymentTranche, "amount", status=TrancheStatus.PAID),
-            returned_amount=_sum_subquery(FundReturn, "amount"),
-            latest_rag=Subquery(latest.values("rag")[:1]),
-        )
+        .annotate(**paid_and_returned(), latest_rag=latest_rag_subquery())
         .order_by("round__programme__name", "round__name", "reference")
     )
 

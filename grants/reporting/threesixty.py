@@ -25,8 +25,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import QuerySet
 
-from grants.awards.models import Award, AwardStatus, FundReturn, PaymentTranche, TrancheStatus
-from grants.awards.selectors import ZERO, _sum_subquery
+from grants.awards.models import Award, AwardStatus
+from grants.awards.selectors import ZERO, paid_and_returned
 
 PUBLISHED = (AwardStatus.ACCEPTED, AwardStatus.ACTIVE, AwardStatus.COMPLETED)
 CHUNK = 2000
@@ -80,10 +80,7 @@ def grants_queryset(*, programme_slug: str = "", round_slug: str = "", programme
     if round_slug:
         qs = qs.filter(round__slug=round_slug)
     return (
-        qs.annotate(
-            paid_amount=_sum_subquery(PaymentTranche, "amount", status=TrancheStatus.PAID),
-            returned_amount=_sum_subquery(FundReturn, "amount"),
-        )
+        qs.annotate(**paid_and_returned())
         .order_by("pk")
         .values(*VALUES)
     )
