@@ -107,6 +107,17 @@ class TestEveryPathAsksTheOwner:
             _confirm(personas, rnd, bid)
         assert round_committed(round=rnd) == D("380000.00")
 
+    def test_historic_award_then_variation_is_refused(self, personas, rnd):
+        award = AwardFactory(round=rnd, lead=personas.lead_org, status=A.ACCEPTED, amount=D("355000"))
+        awards.award_create_historic(
+            round=rnd, lead=personas.other_org, title="Before the service", amount=D("45000"),
+            award_date=date(2024, 4, 1), actor=personas.programme_manager,
+        )  # fmt: skip
+        v = _increase(personas, award, "355000.01")
+        with pytest.raises(awards.AwardError, match=r"would commit £400,000.01 in .*\(£400,000 is already committed\)"):
+            awards.variation_decide(variation=v, actor=personas.programme_manager, approve=True)
+        assert Award.objects.get(pk=award.pk).amount == D("355000.00")
+
     def test_a_historic_award_cannot_pass_the_budget(self, personas, rnd):
         _confirm(personas, rnd, _propose(personas, rnd, "45000"))
         with pytest.raises(awards.AwardError) as refused:
@@ -124,6 +135,18 @@ class TestEveryPathAsksTheOwner:
             award_date=date(2024, 4, 1), actor=personas.programme_manager,
         )  # fmt: skip
         assert exactly.is_historic and round_committed(round=rnd) == BUDGET
+
+    def test_variation_then_historic_award_is_refused(self, personas, rnd):
+        award = AwardFactory(round=rnd, lead=personas.lead_org, status=A.ACCEPTED, amount=D("355000"))
+        awards.variation_decide(
+            variation=_increase(personas, award, "400000"), actor=personas.programme_manager, approve=True
+        )
+        with pytest.raises(awards.AwardError, match=r"would commit £400,000.01 in .*\(£400,000 is already committed\)"):
+            awards.award_create_historic(
+                round=rnd, lead=personas.other_org, title="One penny over", amount=D("0.01"),
+                award_date=date(2024, 4, 1), actor=personas.programme_manager,
+            )  # fmt: skip
+        assert not Award.objects.filter(is_historic=True).exists()
 
     def test_a_historic_award_that_holds_nothing_is_not_counted(self, personas, rnd):
         AwardFactory(round=rnd, status=A.ACTIVE, amount=BUDGET)
@@ -218,6 +241,20 @@ class TestMoneyComesBack:
         scoring.decision_propose(bid=too_much, actor=personas.programme_manager, outcome="funded", amount=D("310000"))
         _confirm(personas, rnd, too_much)
         assert round_committed(round=rnd) == BUDGET
+
+
+    def test_a_variation_may_use_what_a_terminated_award_gave_back(self, personas, rnd):
+        """A terminated award holds what it was paid less what came back, not its amount: counting
+        the amount would refuse an increase the budget has room for."""
+        ended = AwardFactory(round=rnd, status=A.ACTIVE, amount=D("200000"))
+        _pay_first_tranche(ended, "50000")
+        awards.award_end(award=ended, actor=personas.programme_manager, to=A.TERMINATED, reason="Stopped")
+        award = AwardFactory(round=rnd, lead=personas.lead_org, status=A.ACCEPTED, amount=D("300000"))
+        assert round_committed(round=rnd) == D("350000.00")
+        approved = awards.variation_decide(
+            variation=_increase(personas, award, "350000"), actor=personas.programme_manager, approve=True
+        )
+        assert approved.award.amount == D("350000.00") and round_committed(round=rnd) == BUDGET
 
 
 class TestPagesShowTheOwnersFigure:
