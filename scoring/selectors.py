@@ -14,6 +14,7 @@ which is what the ranking reads for an unmoderated bid: no score rows needed.
 """
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
@@ -270,7 +271,7 @@ def ranking_for_round(round: FundingRound) -> Ranking:
     return funding_line(bids=list(ranking_queryset(round)), budget=round.budget, committed=round_committed(round=round))
 
 
-def funded_unissued(round_ids: list[int] | QuerySet) -> QuerySet:
+def funded_unissued(round_ids: list[int] | QuerySet, as_at: date | None = None) -> QuerySet:
     """Confirmed funding decisions whose award is not issued yet, per round, as rows
     {"r": round id, "s": amount}: the part of committed money only assessment knows. Registered
     with the owner, `grants.awards.selectors.rounds_committed`, at start-up, which adds it to its
@@ -280,8 +281,11 @@ def funded_unissued(round_ids: list[int] | QuerySet) -> QuerySet:
     (`bid__award__isnull`) led PostgreSQL to scan every bid and award first (13 ms against 6 ms
     at 10,000 awards), and every budget check and committed figure pays it."""
     issued = Award.objects.filter(bid_id=OuterRef("bid_id"))
+    by_then = Q()
+    if as_at is not None:  # on the board report's quarter end: confirmed by then, not issued by then
+        issued, by_then = issued.filter(award_date__lte=as_at), Q(confirmed_at__date__lte=as_at)
     return (
-        Decision.objects.filter(round_id__in=round_ids, status=DecisionStatus.CONFIRMED, outcome=Outcome.FUNDED)
+        Decision.objects.filter(by_then, round_id__in=round_ids, status=DecisionStatus.CONFIRMED, outcome=Outcome.FUNDED)
         .filter(~Exists(issued))
         .order_by()
         .values(r=F("round_id"))

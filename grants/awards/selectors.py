@@ -180,7 +180,7 @@ def summary(awards: QuerySet[Award]) -> dict:
 # Money committed against a round is one rule with one owner: this module. Confirmed funding
 # decisions whose award is not issued yet belong to scoring, the layer above, so scoring registers
 # a provider here when it starts (ScoringConfig.ready) and this layer never imports it. A provider
-# takes round ids and answers a values queryset of rows {"r": round id, "s": amount}, so that
+# takes round ids and an as-at date (or None for now) and answers a values queryset of rows {"r": round id, "s": amount}, so that
 # every part of the figure travels in one query.
 _UNISSUED_PROVIDERS: list[Callable[..., QuerySet]] = []
 HOLDING = (AwardStatus.OFFERED, *Award.LIVE, AwardStatus.COMPLETED)
@@ -191,7 +191,7 @@ def round_committed_unissued_register(provider: Callable[..., QuerySet]) -> None
         _UNISSUED_PROVIDERS.append(provider)
 
 
-def rounds_committed(*, round_ids: Iterable[int] | QuerySet) -> dict[int, Decimal]:
+def rounds_committed(*, round_ids: Iterable[int] | QuerySet, as_at: date | None = None) -> dict[int, Decimal]:
     """What each round has promised of its budget, in one query however many rounds: the amounts
     of awards that stand (offered to completed, historic ones too), what terminated awards were
     paid and kept (paid less returned), and funding decisions confirmed but not yet issued.
@@ -199,18 +199,24 @@ def rounds_committed(*, round_ids: Iterable[int] | QuerySet) -> dict[int, Decima
     comes here, so a page and the check that refuses a decision can never disagree.
 
     `round_ids` may be a `values("pk")` queryset (a page of many rounds: no query for the ids);
-    a round that has committed nothing is absent from the answer."""
+    a round that has committed nothing is absent from the answer. With `as_at` (the board report's
+    quarter end) only awards made, payments paid, money returned and decisions confirmed by then
+    count; an award's status is the one it has now, as everywhere on the board report."""
     ids = round_ids if isinstance(round_ids, QuerySet) else sorted(set(round_ids))
     ended = {"award__round_id__in": ids, "award__status": AwardStatus.TERMINATED}
+    awards, paid, back = Q(), Q(), Q()
+    if as_at is not None:
+        awards, paid = Q(award_date__lte=as_at), Q(paid_on__lte=as_at, award__award_date__lte=as_at)
+        back = Q(returned_on__lte=as_at, award__award_date__lte=as_at)
     by_round = {"r": F("award__round_id")}
-    standing = Award.objects.filter(round_id__in=ids, status__in=HOLDING).order_by().values(r=F("round_id"))
-    kept = PaymentTranche.objects.filter(status=TrancheStatus.PAID, **ended).order_by().values(**by_round)
-    returned = FundReturn.objects.filter(**ended).order_by().values(**by_round)
+    standing = Award.objects.filter(awards, round_id__in=ids, status__in=HOLDING).order_by().values(r=F("round_id"))
+    kept = PaymentTranche.objects.filter(paid, status=TrancheStatus.PAID, **ended).order_by().values(**by_round)
+    returned = FundReturn.objects.filter(back, **ended).order_by().values(**by_round)
     parts = [
         standing.annotate(s=Sum("amount")),
         kept.annotate(s=Sum("amount")),
         returned.annotate(s=Sum(F("amount") * Value(Decimal("-1")), output_field=MONEY)),
-        *(provider(ids) for provider in _UNISSUED_PROVIDERS),
+        *(provider(ids, as_at) for provider in _UNISSUED_PROVIDERS),
     ]
     committed: dict[int, Decimal] = {}
     for row in parts[0].union(*parts[1:], all=True):

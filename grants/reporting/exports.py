@@ -94,13 +94,13 @@ def board_report(user, params) -> Table:
     as_at = forms.board_as_at(params)
     rows = [
         [
-            r.reference, r.programme.name, as_at, r.awards, r.awarded, r.paid, r.returned, r.net, r.green, r.amber,
+            r.reference, r.programme.name, as_at, r.awards, r.awarded, r.committed, r.paid, r.returned, r.net, r.green, r.amber,
             r.red, r.not_reported, r.rag.capitalize() if r.rag else "Not reported", r.outputs_text, r.summary,
         ]
         for r in selectors.board_report(user=user, as_at=as_at)
     ]  # fmt: skip
     header = [
-        "Reference", "Programme", "As at", "Awards", "Awarded (£)", "Paid (£)", "Returned (£)", "Net paid (£)",
+        "Reference", "Programme", "As at", "Awards", "Awarded (£)", "Committed (£)", "Paid (£)", "Returned (£)", "Net paid (£)",
         "Green", "Amber", "Red", "Not reported", "RAG", "Outputs to date", "Summary",
     ]  # fmt: skip
     return Table("Board report", header, rows, len(rows))

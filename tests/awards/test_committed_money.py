@@ -7,8 +7,10 @@ The round in every test has a budget of £400,000, as in the report that started
 an accepted award's increase was approved to £400,000, then a £45,000 decision was confirmed.
 """
 
+import csv
+import io
 import threading
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -22,11 +24,12 @@ from grants.awards import services as awards
 from grants.awards.models import Award, AwardStatus, FundReturn, TrancheStatus, VariationKind
 from grants.awards.selectors import round_committed, rounds_committed
 from grants.models import Round, StaffRole
-from grants.reporting.selectors import dashboard
+from grants.reporting.selectors import board_report, dashboard
 from grants.selectors import round_committed_provider_register, round_committed_total
 from grants.services import round_save
 from scoring import selectors as scoring_selectors
 from scoring import services as scoring
+from scoring.models import Decision
 from tests import factories as f
 from tests.scoring.factories import SubmittedBidFactory
 
@@ -255,6 +258,64 @@ class TestMoneyComesBack:
             variation=_increase(personas, award, "350000"), actor=personas.programme_manager, approve=True
         )
         assert approved.award.amount == D("350000.00") and round_committed(round=rnd) == BUDGET
+
+
+class TestAsAtAQuarterEnd:
+    """The board report reads committed money at a quarter end: only what had happened by then."""
+
+    @pytest.fixture
+    def history(self, personas, rnd):
+        AwardFactory(round=rnd, status=A.ACTIVE, amount=D("100000"), award_date=date(2024, 1, 10))
+        AwardFactory(round=rnd, status=A.ACCEPTED, amount=D("50000"), award_date=date(2024, 6, 1))
+        AwardFactory(round=rnd, status=A.DECLINED, amount=D("70000"), award_date=date(2024, 1, 10))
+        ended = AwardFactory(round=rnd, status=A.ACTIVE, amount=D("80000"), award_date=date(2024, 1, 10), tranche=False)
+        for number, amount, paid_on in ((1, "30000", date(2024, 2, 1)), (2, "20000", date(2024, 8, 1))):
+            ended.tranches.create(
+                number=number, amount=D(amount), due_on=paid_on, status=TrancheStatus.PAID, paid_on=paid_on,
+                payment_reference=f"P{number}",
+            )  # fmt: skip
+        FundReturn.objects.create(award=ended, amount=D("5000"), returned_on=date(2024, 9, 1), reason="Unspent")
+        Award.objects.filter(pk=ended.pk).update(status=A.TERMINATED)
+        bid = _propose(personas, rnd, "10000")
+        _confirm(personas, rnd, bid)  # confirmed on 1 March, its award made on 1 May
+        Award.objects.filter(bid=bid).update(award_date=date(2024, 5, 1))
+        Decision.objects.filter(bid=bid).update(confirmed_at=timezone.make_aware(datetime(2024, 3, 1, 23, 30)))
+        return bid
+
+    @pytest.mark.parametrize(
+        "as_at, expected",
+        [
+            (date(2024, 2, 29), "130000"),  # award 100,000 + terminated award's first payment 30,000
+            (date(2024, 3, 31), "140000"),  # + the decision confirmed on 1 March, no award yet
+            (date(2024, 6, 30), "190000"),  # its award (10,000, not counted twice) + the June award
+            (date(2024, 12, 31), "205000"),  # + second payment 20,000 - 5,000 returned
+        ],
+    )
+    def test_only_what_had_happened_by_then_counts(self, personas, rnd, history, as_at, expected):
+        assert rounds_committed(round_ids=[rnd.pk], as_at=as_at) == {rnd.pk: D(expected)}
+        [row] = [r for r in board_report(user=personas.administrator, as_at=as_at) if r.programme == rnd.programme]
+        assert row.committed == D(expected)
+
+    def test_the_quarter_ends_at_midnight_in_london(self, rnd, history):
+        """00:30 on 1 April in London is still 31 March in UTC: the decision is the next quarter's."""
+        london = timezone.make_aware(datetime(2024, 4, 1, 0, 30))
+        Decision.objects.filter(bid=history).update(confirmed_at=london)
+        assert london.astimezone(UTC).date() == date(2024, 3, 31)
+        assert rounds_committed(round_ids=[rnd.pk], as_at=date(2024, 3, 31)) == {rnd.pk: D("130000")}
+
+    def test_today_counts_everything(self, rnd, history):
+        assert round_committed(round=rnd) == D("205000.00")
+
+    def test_the_board_report_page_and_download_show_it(self, personas, rnd, history, client_for):
+        c = client_for(personas.administrator)
+        page = c.get(reverse("reporting:board_report"), {"as_at": "2024-03-31"}).content.decode()
+        assert f'data-programme="{rnd.programme.slug}"' in page
+        row = page.split(f'data-programme="{rnd.programme.slug}"')[1].split("</tr>")[0]
+        assert 'data-figure="committed">£140,000</td>' in row
+        r = c.get(reverse("reporting:download", args=["board-report", "csv"]), {"as_at": "2024-03-31"})
+        data = list(csv.DictReader(io.StringIO(b"".join(r.streaming_content).decode())))
+        [mine] = [d for d in data if d["Programme"] == rnd.programme.name]
+        assert D(mine["Committed (£)"]) == D("140000")
 
 
 class TestPagesShowTheOwnersFigure:
