@@ -90,13 +90,11 @@ def paid_and_returned() -> dict[str, Coalesce]:
     }
 
 
-LATEST_FIRST = ("-period__due_on", "-pk")
-
-
 def latest_rag_subquery() -> Subquery:
-    """The RAG of each award's latest reported return, as an annotation (see `latest_rag`)."""
+    """The RAG of each award's latest reported return, as an annotation: the one definition of
+    "latest RAG" (award pages, exports, the dashboard and `latest_rag` ask it)."""
     latest = MonitoringReturn.objects.filter(award=OuterRef("pk"), status__in=REPORTED)
-    return Subquery(latest.order_by(*LATEST_FIRST).values("rag")[:1])
+    return Subquery(latest.order_by("-period__due_on", "-pk").values("rag")[:1])
 
 
 def award_queryset() -> QuerySet[Award]:
@@ -180,8 +178,8 @@ def summary(awards: QuerySet[Award]) -> dict:
 # Money committed against a round is one rule with one owner: this module. Confirmed funding
 # decisions whose award is not issued yet belong to scoring, the layer above, so scoring registers
 # a provider here when it starts (ScoringConfig.ready) and this layer never imports it. A provider
-# takes round ids and an as-at date (or None for now) and answers a values queryset of rows {"r": round id, "s": amount}, so that
-# every part of the figure travels in one query.
+# takes round ids and an as-at date (None for now) and answers a values queryset of rows
+# {"r": round id, "s": amount}, so that every part of the figure travels in one query.
 _UNISSUED_PROVIDERS: list[Callable[..., QuerySet]] = []
 HOLDING = (AwardStatus.OFFERED, *Award.LIVE, AwardStatus.COMPLETED)
 
@@ -244,8 +242,7 @@ def programme_totals(*, programme) -> dict[str, Decimal]:
 
 def latest_rag(*, award: Award) -> str:
     """'green', 'amber', 'red' or '' from the most recent reported return."""
-    r = award.returns.filter(status__in=REPORTED).order_by(*LATEST_FIRST).values_list("rag", flat=True)
-    return r.first() or ""
+    return Award.objects.filter(pk=award.pk).values_list(latest_rag_subquery(), flat=True).first() or ""
 
 
 def award_detail(*, pk: int) -> Award:
