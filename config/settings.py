@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so a deadline is judged at the moment the request arrived (grants/core/arrival.py).
+    "grants.core.arrival.ArrivalMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -271,6 +273,13 @@ GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID = os.environ.get("GOVUK_NOTIFY_PLAIN_EMAIL_
 # The service itself.
 GRANTBENCH_SERVICE_NAME = "Apply for and manage council funding"
 GRANTBENCH_BASE_URL = os.environ.get("GRANTBENCH_BASE_URL", "http://127.0.0.1:8000")
+# Deadlines are judged at the moment a request reached the service (grants/core/arrival.py): the
+# header the edge (load balancer or reverse proxy) stamps and always overwrites, e.g. nginx's
+# `proxy_set_header X-Request-Start "t=${msec}";`. Empty (the default): no header is trusted and
+# the time this process started on the request counts. Set it only behind such an edge.
+GRANTBENCH_ARRIVAL_HEADER = os.environ.get("GRANTBENCH_ARRIVAL_HEADER", "")
+# How far into the past a stamp is honoured: the grace for a request queued while the round closed.
+GRANTBENCH_ARRIVAL_GRACE_SECONDS = int(os.environ.get("GRANTBENCH_ARRIVAL_GRACE_SECONDS", "120"))
 # The publisher prefix 360Giving issues to the funder ("360G-<prefix>-<award reference>").
 GRANTBENCH_360_PREFIX = os.environ.get("GRANTBENCH_360_PREFIX", "grantbench-demo")
 # 360Giving fundingOrganization id when the funder has no org-id of its own (set the real one in production).

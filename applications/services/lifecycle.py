@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grants.core.audit import audit_record
-from grants.core.dates import govuk_when
+from grants.core.dates import govuk_when, govuk_when_exact
 from grants.core.transitions import transition
 from grants.models import Organisation, Round, User
 from grants.people_selectors import council_officers, programme_managers
@@ -97,7 +97,16 @@ def submit_bid(*, bid: Bid, actor: User, declaration_name: str, declaration_role
         actor,
     )
     bid.save()
-    transition(bid, to=S.SUBMITTED, actor=actor, error=BidError)
+    # The moment received is what the deadline was judged on, and what an appeal would be judged
+    # on: kept in the history to the second, beside when the service recorded it.
+    transition(
+        bid,
+        to=S.SUBMITTED,
+        actor=actor,
+        error=BidError,
+        summary=f"Submitted, received {govuk_when_exact(now)}",
+        data={"received_at": now.isoformat()},
+    )
     bid_notify(
         programme=bid.round.programme_id,
         recipients=officers_of(bid.lead_id),
@@ -106,7 +115,7 @@ def submit_bid(*, bid: Bid, actor: User, declaration_name: str, declaration_role
             "reference": bid.reference,
             "round_name": bid.round.name,
             "organisation_name": bid.lead.short_name,
-            "submitted_at": govuk_when(now),
+            "submitted_at": govuk_when_exact(now),
         },
         dedupe_key=f"bid_submitted:{bid.pk}:{bid.submission_count}",
         url=bid_url(bid),

@@ -8,9 +8,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from grants.core.arrival import arrived_at
 from grants.core.fields import as_id
 from grants.core.forms import errors_onto_form, save_with_form
 from grants.models import Organisation, Round, User
@@ -43,7 +43,7 @@ def bid_dashboard(request):
             request.GET.get("page")
         )
         bids = list(page)
-    now = timezone.now()
+    now = arrived_at(request)
     for bid in bids:
         bid.next_action = selectors.next_action(bid, org_id, now)
         bid.respond = bid.next_action == selectors.PARTNER_ACTION
@@ -55,7 +55,8 @@ def bid_start(request, slug):
     """Eligibility first: the council sees every reason it may not apply before typing anything."""
     round = get_object_or_404(Round.objects.select_related("programme"), slug=slug, published=True)
     organisation = request.user.organisation
-    reasons = services.bid_eligibility(round=round, organisation=organisation)
+    now = arrived_at(request)
+    reasons = services.bid_eligibility(round=round, organisation=organisation, now=now)
     if reasons:
         return render(request, "applications/ineligible.html", {"round": round, "reasons": reasons})
     deadline = services.deadline_for(round=round, organisation_id=organisation.pk)
@@ -64,7 +65,7 @@ def bid_start(request, slug):
     def start(cleaned):
         data = dict(cleaned)
         partners = data.pop("partners", [])
-        bid = services.start_bid(round=round, actor=request.user, partners=partners, **data)
+        bid = services.start_bid(round=round, actor=request.user, partners=partners, now=now, **data)
         messages.success(request, "Bid started. You can save each part and come back to it later.")
         return redirect(bid)
 
@@ -92,7 +93,7 @@ def bid_detail(request, pk):
     if context["can_edit"]:
         context.update(_partner_task(bid, partners))
         context["details_status"] = "Completed" if services.details_complete(bid) else "In progress"
-        context["problems"] = services.submission_problems(bid=bid, now=timezone.now())
+        context["problems"] = services.submission_problems(bid=bid, now=arrived_at(request))
         return render(request, "applications/task_list.html", context)
     return render(request, "applications/bid_summary.html", context)
 
@@ -117,7 +118,7 @@ def bid_details_edit(request, pk):
     form = BidDetailsForm(request.POST or None, initial=initial, round=bid.round)
 
     def save(data):
-        services.update_bid_details(bid=bid, actor=request.user, **data)
+        services.update_bid_details(bid=bid, actor=request.user, now=arrived_at(request), **data)
         messages.success(request, "Bid details saved")
         return after_save(request, bid)
 
@@ -148,11 +149,11 @@ def bid_partners(request, pk):
         try:
             if "add" in request.POST:
                 org = get_object_or_404(Organisation, pk=_posted_pk(request, "add"))
-                services.add_partner(bid=bid, actor=request.user, organisation=org)
+                services.add_partner(bid=bid, actor=request.user, organisation=org, now=arrived_at(request))
                 messages.success(request, f"{org.short_name} has been asked to confirm")
             elif "remove" in request.POST:
                 partner = get_object_or_404(BidPartner, pk=_posted_pk(request, "remove"), bid=bid)
-                services.remove_partner(bid=bid, actor=request.user, partner=partner)
+                services.remove_partner(bid=bid, actor=request.user, partner=partner, now=arrived_at(request))
                 messages.success(request, f"{partner.organisation.short_name} removed")
             return redirect(keep_return(request, reverse("applications:bid_partners", args=[bid.pk])))
         except ValidationError as exc:
@@ -219,7 +220,7 @@ def bid_collaborators(request, pk):
 def bid_check(request, pk):
     """Check your answers, then the declaration and submission."""
     bid = bid_for(request, pk, perms.can_edit_bid)
-    now = timezone.now()  # the moment the deadline is judged at, for the submission and the page alike
+    now = arrived_at(request)  # the deadline is judged when the request arrived, for the submission and the page alike
     form = DeclarationForm(
         request.POST or None,
         initial={"declaration_name": bid.declaration_name, "declaration_role": bid.declaration_role},
@@ -301,7 +302,7 @@ def evidence_delete(request, pk, file_pk):
     bid = bid_for(request, pk, perms.can_edit_bid)
     evidence = get_object_or_404(bid.evidence, pk=file_pk)
     try:
-        services.delete_evidence(bid=bid, actor=request.user, evidence=evidence)
+        services.delete_evidence(bid=bid, actor=request.user, evidence=evidence, now=arrived_at(request))
         messages.success(request, f"{evidence.original_name} deleted")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -9,6 +9,7 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from grants.core.arrival import arrived_at
 from grants.core.uploads import serve_upload, size_label
 
 from .. import permissions as perms
@@ -103,14 +104,18 @@ def bid_section(request, pk, section_pk):
     if request.method == "POST":
         typed = _typed(request.POST, section)
         try:
-            services.save_section_answers(bid=bid, actor=request.user, section=section, data=typed)
+            services.save_section_answers(
+                bid=bid, actor=request.user, section=section, data=typed, now=arrived_at(request)
+            )
         except ValidationError as exc:
             errors += error_list(exc)
         for q in section.questions.all():
             upload = request.FILES.get(f"file_{q.pk}")
             if q.type == QuestionType.FILE_UPLOAD and upload:
                 try:
-                    services.upload_evidence(bid=bid, actor=request.user, upload=upload, question=q)
+                    services.upload_evidence(
+                        bid=bid, actor=request.user, upload=upload, question=q, now=arrived_at(request)
+                    )
                 except ValidationError as exc:
                     errors += [(f"file_{q.pk}", m) for m in exc.messages]
         if not errors:

@@ -33,3 +33,18 @@ def govuk_datetime(value: datetime, date_part: str = "j F Y", joiner: str = ", "
 def govuk_when(value: datetime) -> str:
     """For sentences: '29 December 2026 at midday'."""
     return govuk_datetime(value, joiner=" at ")
+
+
+def govuk_time_exact(value: datetime) -> str:
+    """To the second, for the moment a submission was received: '11:59:58am', '12:00:00pm'.
+
+    An appeal about a deadline is judged on this, so no 'midday' that hides the seconds."""
+    value = _local(value)
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    return f"{hour}:{value.minute:02d}:{value.second:02d}{suffix}"
+
+
+def govuk_when_exact(value: datetime) -> str:
+    """For receipts: '4 December 2026 at 11:59:58am (UK time)'."""
+    return f"{date_format(_local(value), 'j F Y')} at {govuk_time_exact(value)} (UK time)"
