@@ -78,7 +78,5 @@ def test_many_submissions_in_the_last_second_are_each_accepted_exactly_once(pers
         )
     )
     assert submitted == {str(b.pk): 1 for b in bids}
-    receipts = Counter(
-        Notification.objects.filter(event="bid_submitted").values_list("recipient_id", "channel")
-    )
+    receipts = Counter(Notification.objects.filter(event="bid_submitted").values_list("recipient_id", "channel"))
     assert set(receipts.values()) == {1} and {r for r, _ in receipts} == {o.pk for _, o in officers}
