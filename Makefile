@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint bench loadtest chromium pango system-packages clean
+.PHONY: run test install lint bench loadtest nginx chromium pango system-packages clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -55,7 +55,13 @@ test: install chromium lint
 bench: install
 	$(PY) -m bench.run
 
-loadtest: install
+# nginx is the trusted edge in front of gunicorn in the load test: it stamps each request's arrival.
+nginx:
+	@[ -x /usr/sbin/nginx ] || { echo "Installing Debian's nginx-light"; \
+		if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q nginx-light; }
+
+loadtest: install nginx
 	$(PY) -m bench.loadtest
 
 clean:

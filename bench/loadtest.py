@@ -4,11 +4,14 @@ Creates (afresh) a dedicated PostgreSQL database (DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/grantbench_load; loopback hosts only), migrates it, seeds an
 open round closing CLOSE_AFTER seconds after the load starts with 200 council officers each
 holding a draft bid, runs collectstatic, starts gunicorn (4 workers, production settings without
-the SSL redirect) and a Celery worker on Redis, and drives 200 simulated officers with locust
-(headless, bench/locustfile.py) saving sections and submitting as the round closes. The run stops
-itself after RUN_TIME seconds. Writes bench/loadtest.json and fails (exit 1) if an acknowledged
-submission is missing from the database or any bid was accepted after the deadline.
-gunicorn and the worker are always stopped at the end.
+the SSL redirect) behind nginx (the trusted edge: it stamps every request's arrival in
+X-Request-Start, overwriting whatever a client sent, and the app judges deadlines by that stamp)
+and a Celery worker on Redis, and drives LOADTEST_USERS simulated officers (200 unless set; 317 is
+one per English council) with locust (headless, bench/locustfile.py) saving sections and
+submitting as the round closes. The run stops itself after RUN_TIME seconds. Writes
+bench/loadtest.json and fails (exit 1) if an acknowledged submission is missing from the database,
+any bid was accepted after the deadline, or any bid sent before the close was refused.
+nginx, gunicorn and the worker are always stopped at the end.
 """
 
 import http.client
@@ -41,6 +44,7 @@ WORKERS = 4  # gunicorn processes, as the issue asks
 # measured slower at every percentile (README). LOADTEST_WORKER_CLASS=gthread LOADTEST_THREADS=4 to compare.
 WORKER_CLASS = os.environ.get("LOADTEST_WORKER_CLASS", "sync")
 THREADS = int(os.environ.get("LOADTEST_THREADS", "1"))
+NGINX = os.environ.get("LOADTEST_NGINX", "/usr/sbin/nginx")  # Debian's, installed by `make loadtest`
 
 
 def main() -> int:
@@ -51,7 +55,7 @@ def main() -> int:
             sys.exit(f"make loadtest runs on loopback only; refusing {urlparse(url).hostname}")
     if not db_url.startswith(("postgres://", "postgresql://")):
         sys.exit("make loadtest needs PostgreSQL (DATABASE_URL=postgres://...)")
-    port = _free_port()
+    port, app_port = _free_port(), _free_port()
     env = {
         **os.environ,
         "DATABASE_URL": db_url,
@@ -63,6 +67,8 @@ def main() -> int:
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "GRANTBENCH_BASE_URL": f"http://127.0.0.1:{port}",
+        # Only because nginx in front always overwrites it (bench/loadtest.py `_edge_conf`).
+        "GRANTBENCH_ARRIVAL_HEADER": "X-Request-Start",
         # Collected static files go under bench/out: in the project's staticfiles/ WhiteNoise would
         # index 5,000 files every time a test client starts, tripling the test suite's time.
         "DJANGO_STATIC_ROOT": str(Path(__file__).resolve().parent / "out" / "static"),
@@ -82,7 +88,8 @@ def main() -> int:
     try:
         seed = loadtest_seed.seed(users=USERS, login_users=LOGIN_USERS, password=PASSWORD)
         print(f"Seeded round {seed['round_slug']} with {len(seed['users'])} officers and draft bids", flush=True)
-        procs.append(_start(env, work / "gunicorn.log", _gunicorn_cmd(port)))
+        procs.append(_start(env, work / "gunicorn.log", _gunicorn_cmd(app_port)))
+        procs.append(_start(env, work / "nginx.log", _edge_cmd(work, port, app_port)))
         procs.append(_start(env, work / "worker.log", _worker_cmd()))
         _wait_http(port, procs[0])
         closes_at = loadtest_seed.close_round(round_id=seed["round_id"], seconds=CLOSE_AFTER + 2)
@@ -99,7 +106,8 @@ def main() -> int:
         )
         print(f"locust exited {locust.returncode}", flush=True)
         receipts = loadtest_seed.wait_for_receipts(round_id=seed["round_id"], timeout=60)
-        result = _result(json.loads(out_path.read_text()), seed, closes_at, receipts)
+        edge = edge_submits(work / "access.log")
+        result = _result(json.loads(out_path.read_text()), seed, closes_at, receipts, edge)
     finally:
         for p in reversed(procs):
             _stop(p)
@@ -121,6 +129,19 @@ def failures(result: dict) -> list[str]:
         (not result["acknowledged_missing"], f"acknowledged but not stored: {result['acknowledged_missing']}"),
         (result["accepted_after_deadline"] == 0, f"{result['accepted_after_deadline']} accepted after the deadline"),
         (result["acknowledged_sent_after_close"] == 0, "a submit sent after the close was acknowledged"),
+        (
+            result["refused_sent_before_close"] == 0,
+            f"{result['refused_sent_before_close']} bids sent before the close were refused as late",
+        ),
+        (
+            result["received_before_close_refused"] == 0,
+            f"{result['received_before_close_refused']} bids that reached the edge before the close were refused",
+        ),
+        (result["received_after_close_accepted"] == 0, "a bid that reached the edge after the close was accepted"),
+        (
+            result["receipt_emails"]["sent"] == result["submissions_stored"],
+            f"{result['receipt_emails']['sent']} receipts sent for {result['submissions_stored']} stored bids",
+        ),
         (result["errors_5xx"] == 0, f"{result['errors_5xx']} server errors"),
         (result["not_acknowledged_nor_refused"] == 0, "submits neither acknowledged nor refused (outcome unknown)"),
         (
@@ -157,7 +178,7 @@ def _percentile(values: list[float], p: float) -> float:
     return round(statistics.quantiles(values, n=100, method="inclusive")[p - 1], 1)
 
 
-def _result(out: dict, seed: dict, closes_at: float, receipts: dict) -> dict:
+def _result(out: dict, seed: dict, closes_at: float, receipts: dict, edge: list[tuple[float, int]]) -> dict:
     from bench.loadtest_seed import stored_submissions
 
     times = [ms for ms, _ in out["samples"]]
@@ -186,9 +207,13 @@ def _result(out: dict, seed: dict, closes_at: float, receipts: dict) -> dict:
         "refused_after_deadline": sum(1 for o in outcomes if o["refused"]),
         "late_attempts": sum(1 for o in outcomes if o["late"]),
         "late_refused": sum(1 for o in outcomes if o["late"] and o["refused"]),
-        # Sent before the close but reached the server after it (queued behind other requests):
-        # the server is right to refuse them; the client is told on the page.
+        # Sent before the close, refused as late: what a council would appeal (must be 0). The
+        # client's clock; the same machine's as the server's.
         "refused_sent_before_close": sum(1 for o in outcomes if o["refused"] and o["submit_sent"] < closes_at),
+        # The same as the service saw it: submits that reached the edge (nginx's arrival stamp)
+        # before the close and were answered with the page again (refused), and the converse.
+        "received_before_close_refused": sum(1 for arrived, status in edge if arrived < closes_at and status == 200),
+        "received_after_close_accepted": sum(1 for arrived, status in edge if arrived >= closes_at and status == 302),
         "not_acknowledged_nor_refused": sum(1 for o in outcomes if not o["acknowledged"] and not o["refused"]),
         "submit_attempts": len(outcomes),
         "last_acknowledged_before_close_s": round(
@@ -233,7 +258,58 @@ def _gunicorn_cmd(port: int) -> list[str]:
 def _server() -> str:
     """What served the run, from the same constants that started it."""
     kind = f"{WORKERS} {WORKER_CLASS} workers" + (f" x {THREADS} threads" if WORKER_CLASS == "gthread" else "")
-    return f"gunicorn {kind}, PostgreSQL, Redis, 1 Celery worker (2 processes), loopback"
+    return (
+        f"nginx (arrival stamp) in front of gunicorn {kind}, PostgreSQL, Redis, 1 Celery worker (2 processes), loopback"
+    )
+
+
+def _edge_cmd(work: Path, port: int, app_port: int) -> list[str]:
+    conf = work / "nginx.conf"
+    conf.write_text(_edge_conf(work, port, app_port))
+    return [NGINX, "-p", str(work), "-c", str(conf), "-e", str(work / "nginx-error.log")]
+
+
+def _edge_conf(work: Path, port: int, app_port: int) -> str:
+    """nginx as the trusted edge, as README's production section has it: `X-Request-Start` is set
+    to the moment nginx read the request (`${msec}`), always overwriting what a client sent.
+    Each submit is logged with its arrival (`$msec - $request_time`) and status, so the run can
+    count what the service saw. X-Real-IP passes the locustfile's per-officer label through
+    (a simulation of 317 town halls on loopback; a real edge sets it to `$remote_addr`)."""
+    for sub in ("body", "proxy"):
+        (work / sub).mkdir(exist_ok=True)
+        (work / sub).chmod(0o777)  # nginx's workers may run as nobody
+    return f"""daemon off;
+worker_processes 1;
+pid {work}/nginx.pid;
+events {{ worker_connections 4096; }}
+http {{
+    log_format submits '$msec $request_time $request_method $uri $status';
+    access_log {work}/access.log submits;
+    client_body_temp_path {work}/body;
+    proxy_temp_path {work}/proxy;
+    client_max_body_size 25m;
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://127.0.0.1:{app_port};
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Request-Start "t=${{msec}}";
+            proxy_set_header X-Real-IP $http_x_real_ip;
+            proxy_read_timeout 120s;
+        }}
+    }}
+}}
+"""
+
+
+def edge_submits(log: Path) -> list[tuple[float, int]]:
+    """(arrival as a Unix time, status) of every submit (POST to a bid's check page) nginx saw."""
+    submits = []
+    for line in log.read_text().splitlines() if log.exists() else []:
+        parts = line.split()
+        if len(parts) == 5 and parts[2] == "POST" and parts[3].endswith("/check/"):
+            submits.append((float(parts[0]) - float(parts[1]), int(parts[4])))
+    return submits
 
 
 def _worker_cmd() -> list[str]:
@@ -260,6 +336,7 @@ def _wait_http(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
             conn.request("GET", "/healthz")
             if conn.getresponse().status == 200:
                 return
+            time.sleep(0.3)  # nginx answers 502 until gunicorn is up
         except OSError:
             time.sleep(0.3)
         finally:
