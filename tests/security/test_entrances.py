@@ -86,13 +86,16 @@ def test_allauths_lockout_holds_at_the_admin_door(client):
 
 
 def test_a_signed_in_person_cannot_become_the_superuser_with_a_password_at_the_admin_door(personas, client_for):
-    """allauth's own `secure_admin_login` hands a signed-in staff member to Django's password form,
-    where a posted password signs them in as someone else with no code."""
+    """allauth's own `secure_admin_login` hands a signed-in `is_staff` account to Django's password
+    form, where a posted password signs them in as someone else with no code."""
     user, _ = _superuser()
-    client = client_for(personas.programme_manager)
-    response = client.post("/admin/login/", {"username": user.email, "password": f.PASSWORD})
-    assert response.status_code == 403
-    assert _signed_in_as(client) == str(personas.programme_manager.pk)
+    django_staff = f.UserFactory(is_staff=True)
+    enable_mfa(django_staff)
+    for who in (django_staff, personas.programme_manager):
+        client = client_for(who)
+        response = client.post("/admin/login/", {"username": user.email, "password": f.PASSWORD})
+        assert _signed_in_as(client) == str(who.pk), "the session changed hands on a password"
+        assert response.status_code == 403
 
 
 def test_the_admin_is_reached_by_password_then_code(client):
