@@ -46,10 +46,13 @@ def audit_rewrite(schema_editor, audit_model):
     table = schema_editor.quote_name(audit_model._meta.db_table)
     guarded = schema_editor.connection.vendor == "postgresql"
     if guarded:
+        # Deferred foreign-key checks still queued in this transaction would block ALTER TABLE.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         schema_editor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
     yield
     if guarded:
         schema_editor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are deferred
 
 
 def relabel(old_app: str, new_app: str, models: list[str]):

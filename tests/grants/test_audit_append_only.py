@@ -4,11 +4,13 @@ TRUNCATE still empties the table. Deleting a person who appears in the trail is 
 database (PROTECT), since it would rewrite their rows."""
 
 import pytest
+from django.apps import apps
 from django.core.management.color import no_style
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from grants.core.audit import audit_record
+from grants.core.migration_ops import relabel
 from grants.models import AuditEvent, User
 from tests import factories as f
 
@@ -62,6 +64,19 @@ def test_raw_sql_cannot_change_or_delete_an_audit_row():
         with pytest.raises(IntegrityError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
             cur.execute(sql, [event.pk])
     assert AuditEvent.objects.filter(pk=event.pk, summary="Changed the budget").exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_relabelling_a_moved_model_still_renames_its_audit_targets_and_leaves_the_guard_on():
+    """The one rewrite the project makes: the migrations that moved awards and reporting out of
+    grants rename `grants.<model>` targets, and on an old database may run after the trigger."""
+    _needs_postgres()
+    event = AuditEvent.objects.create(action="export.done", target_type="grants.exportjob", target_id="1")
+    with connection.schema_editor() as editor:
+        relabel("grants", "reporting", ["exportjob"]).code(apps, editor)
+    assert AuditEvent.objects.get(pk=event.pk).target_type == "reporting.exportjob"
+    _refused(lambda: AuditEvent.objects.filter(pk=event.pk).update(target_type="grants.exportjob"))
 
 
 @pytest.mark.postgres
