@@ -311,3 +311,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# --- Issue 14, items 2 and 7: every entrance through allauth (grants.entrances) ---------------
+# The admin's own sign-in is replaced (grants/admin.py); this adapter makes reauthentication ask
+# people with two-factor on for a code, never their password alone.
+ACCOUNT_ADAPTER = "grants.entrances.AccountAdapter"

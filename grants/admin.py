@@ -1,14 +1,21 @@
 """The Django admin, for looking things up. Changes to people's organisations and roles,
 programmes, rounds and organisations go through the GOV.UK staff pages, whose services check
 them and write the audit trail; here those records are read-only. The audit trail itself can
-never be added to, changed or deleted by hand."""
+never be added to, changed or deleted by hand.
+
+Only superusers with two-factor on may enter, and only through allauth's sign-in (grants.entrances).
+"""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from grants.core.audit import audit_record
 
+from .entrances import admin_login, admin_may_enter
 from .models import AuditEvent, Organisation, OrganisationAlias, Programme, Round, StaffRole, User
+
+admin.site.login = admin_login
+admin.site.has_permission = admin_may_enter
 
 
 class ReadOnlyMixin:

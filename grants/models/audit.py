@@ -8,7 +8,7 @@ from grants.core.audit import action_label
 
 class AuditEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     action = models.CharField(max_length=80)
     # A string reference keeps every app free to audit without importing the others.
     target_type = models.CharField(max_length=80)
