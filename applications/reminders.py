@@ -77,7 +77,7 @@ def round_opening(now: datetime) -> Iterable[Reminder]:
     """
     from grants.models import Organisation, Round
     from grants.people_selectors import council_officers
-    from grants.selectors import round_eligibility
+    from grants.selectors import round_eligibility, round_is_targeted
     from notifications.models import Channel, Notification
 
     rounds = list(Round.objects.published().filter(opens_at__lte=now, closes_at__gt=now).select_related("programme"))
@@ -92,6 +92,8 @@ def round_opening(now: datetime) -> Iterable[Reminder]:
         return
     for rnd in rounds:
         key = f"round_opening:{rnd.pk}"
+        # A targeted round tells each invited council it is invited, and nothing about the others.
+        invited = {"invited": True} if round_is_targeted(rnd) else {}
         told = set(
             Notification.objects.filter(
                 channel=Channel.IN_APP, dedupe_key=key, recipient_id__in=[p.pk for p in people]
@@ -113,6 +115,7 @@ def round_opening(now: datetime) -> Iterable[Reminder]:
                     "round_name": rnd.name,
                     "programme_name": rnd.programme.name,
                     "closes_at": govuk_when(rnd.closes_at),
+                    **invited,
                 },
                 dedupe_key=key,
                 url=rnd.get_absolute_url(),

@@ -186,7 +186,8 @@ def _rounds(now: datetime) -> list[dict]:
             "joint_bids_allowed": False,
             "max_partners": 0,
             "eligibility_note": "councils rated Red or Amber-Red in the cyber stocktake",
-            "prospectus": "Grants for issues that can be fixed quickly, for councils at greatest risk.",
+            "prospectus": "Grants for cyber security issues a council can fix quickly. The programme invites "
+            "councils to bid and tells each invited council; councils not invited cannot apply.",
         },
         {
             "programme": "one-public-estate",

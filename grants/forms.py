@@ -95,7 +95,7 @@ class RoundForm(GovFormMixin, forms.ModelForm):
         "max_partners": "the most partners on a joint bid",
         "eligible_kinds": "types of organisation",
         "eligible_regions": "regions",
-        "eligibility_note": "why the named list exists",
+        "eligibility_note": "why these councils are invited",
         "prospectus": "the prospectus",
     }
     financial_year = forms.IntegerField(
@@ -148,10 +148,12 @@ class RoundForm(GovFormMixin, forms.ModelForm):
         help_text="Leave empty to allow every region",
     )
     eligible_codes = forms.CharField(
-        label="Named list of eligible organisations (optional)",
+        label="Invited councils (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Three-letter council codes separated by commas or spaces, for example KEN, BIR, LDS",
+        help_text="Three-letter council codes separated by commas or spaces, for example KEN, BIR, LDS. Only "
+        "programme staff see the list: the public page says only invited councils can apply, and each council's "
+        "officers are told whether their own council is invited",
     )
 
     class Meta:
@@ -182,10 +184,11 @@ class RoundForm(GovFormMixin, forms.ModelForm):
             "slug": "Web address",
             "reference_prefix": "Bid reference prefix",
             "published": "Publish this round",
-            "eligibility_note": "Why the named list exists (optional)",
+            "eligibility_note": "Why these councils are invited (optional)",
             "prospectus_document": "Prospectus document (optional)",
         }
         help_texts = {
+            "eligibility_note": "For programme staff only: councils are never shown it",
             "slug": "Used in web addresses, for example cyber-security-phase-2",
             "prospectus_document": "A PDF, DOCX or ODT file",
         }

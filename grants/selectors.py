@@ -12,6 +12,7 @@ from grants.core.dates import govuk_when
 
 from .models import Organisation, OrganisationAlias, Programme, Round, RoundStatus, User
 from .models.organisations import COUNCIL_KINDS, OrgKind
+from .people_selectors import is_council_officer
 
 # SQLite refuses LIKE patterns over 50,000 bytes, and no name or title is anywhere near this long:
 # a longer search term is cut here rather than reaching the database as a 500.
@@ -63,10 +64,48 @@ def programmes_for_user(*, user: User) -> QuerySet[Programme]:
     return qs.filter(pk__in=managed_programme_ids(user))
 
 
+def acting_council(user: User) -> Organisation | None:
+    """The council this person bids for: their organisation when they hold a council role there.
+
+    Eligibility is told only to them. Someone linked to a council without a role (an assessor
+    it employs, say) acts for the funder, so is not told whether their council may bid: in a
+    targeted round that answer is the council's confidential rating.
+    """
+    org_id = getattr(user, "organisation_id", None) if user.is_authenticated else None
+    return user.organisation if is_council_officer(user=user, organisation_id=org_id) else None
+
+
+def round_is_targeted(round: Round) -> bool:
+    """A round open only to the councils the programme names (for example those rated Red or
+    Amber-Red in the cyber stocktake). The funder gives each council its rating in confidence, so
+    the list is shown to programme staff only (`round_named_list`); pages say who may apply in
+    words, and tell a council's own officers whether it is invited (`round_invites`)."""
+    return bool(round.pk) and round.eligible_organisations.exists()
+
+
+def round_invites(*, round: Round, organisation: Organisation | None) -> bool | None:
+    """Whether a targeted round invites this council: None when the round is open to all, or when
+    there is no council to ask about. Callers ask only for the council the viewer acts for."""
+    if organisation is None or not round_is_targeted(round):
+        return None
+    return round.eligible_organisations.filter(pk=organisation.pk).exists()
+
+
+def round_named_list(*, round: Round, user: User, limit: int = 500) -> list[Organisation] | None:
+    """A targeted round's named list for the programme's staff; None for everyone else, who must
+    never see it (nor how long it is)."""
+    from .permissions import can_view_programme
+
+    if not user.is_authenticated or not can_view_programme(user, round.programme):
+        return None
+    return list(round.eligible_organisations.order_by("short_name").only("short_name")[:limit])
+
+
 def round_eligibility(*, round: Round, organisation: Organisation | None, now=None) -> list[str]:
     """Why this organisation may not lead a bid in this round, in plain words; empty if it may.
 
-    Bidding adds its own reasons (one live bid per lead, partners) on top of these.
+    Bidding adds its own reasons (one live bid per lead, partners) on top of these. A targeted
+    round's reason speaks of this council alone: never the list, its length or why it exists.
     """
     reasons: list[str] = []
     status = round.status_at(now or timezone.now())
@@ -75,7 +114,10 @@ def round_eligibility(*, round: Round, organisation: Organisation | None, now=No
     elif status != RoundStatus.OPEN:
         reasons.append("This round is not open for bids.")
     if organisation is None:
-        reasons.append("Your account is not linked to an organisation. Ask your administrator to link it.")
+        reasons.append(
+            "Only a council's officers can bid for it. Ask your administrator to link your account to your "
+            "council as an officer."
+        )
         return reasons
     if organisation.end_date is not None:
         reasons.append(f"{organisation.short_name} no longer exists as a council.")
@@ -87,13 +129,11 @@ def round_eligibility(*, round: Round, organisation: Organisation | None, now=No
         reasons.append(f"This round is open to these types of organisation only: {allowed}.")
     if round.eligible_regions and organisation.region not in round.eligible_regions:
         reasons.append(f"This round is open to organisations in {', '.join(round.eligible_regions)} only.")
-    if (
-        round.pk
-        and round.eligible_organisations.exists()
-        and not round.eligible_organisations.filter(pk=organisation.pk).exists()
-    ):
-        note = f" ({round.eligibility_note})" if round.eligibility_note else ""
-        reasons.append(f"This round is open only to a named list of organisations{note}, and yours is not on it.")
+    if round_invites(round=round, organisation=organisation) is False:
+        reasons.append(
+            f"This round is open only to councils the programme has invited, and {organisation.short_name} "
+            "has not been invited."
+        )
     return reasons
 
 

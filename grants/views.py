@@ -43,10 +43,12 @@ def _round_visible(request: HttpRequest, slug: str) -> Round:
 
 
 def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The public round page. A targeted round's named list is confidential: only programme staff
+    see it; a council's officers are told whether their own council is invited, everyone else
+    only that invited councils may apply."""
     round = _round_visible(request, slug)
-    organisation = getattr(request.user, "organisation", None) if request.user.is_authenticated else None
+    organisation = selectors.acting_council(request.user)
     reasons = selectors.round_eligibility(round=round, organisation=organisation) if organisation else None
-    named = list(round.eligible_organisations.order_by("short_name").only("short_name")[:500])
     try:  # the bidding app, when installed, offers the start page
         apply_url = reverse("applications:bid_start", args=[round.slug])
     except NoReverseMatch:
@@ -58,7 +60,9 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "round": round,
             "organisation": organisation,
             "reasons": reasons,
-            "named": named,
+            "targeted": selectors.round_is_targeted(round),
+            "invited": selectors.round_invites(round=round, organisation=organisation),
+            "named": selectors.round_named_list(round=round, user=request.user),
             "apply_url": apply_url,
             "staff_view": perms.can_view_programme(request.user, round.programme),
             "can_manage": perms.can_manage_programme(request.user, round.programme),

@@ -103,7 +103,7 @@ EVENTS: dict[str, Event] = {
             False,
             "{{ round_name }} is now open for bids",
             required=("round_name",),
-            optional=("programme_name", "closes_at"),
+            optional=("programme_name", "closes_at", "invited"),
         ),
         Event(
             "deadline_approaching",

@@ -14,6 +14,7 @@ from grants.core.arrival import arrived_at
 from grants.core.fields import as_id
 from grants.core.forms import errors_onto_form, save_with_form
 from grants.models import Organisation, Round, User
+from grants.selectors import acting_council
 
 from .. import permissions as perms
 from .. import selectors, services
@@ -52,9 +53,10 @@ def bid_dashboard(request):
 
 @login_required
 def bid_start(request, slug):
-    """Eligibility first: the council sees every reason it may not apply before typing anything."""
+    """Eligibility first: the council sees every reason it may not apply before typing anything.
+    Only a council's officers are told whether it may (in a targeted round, whether it is invited)."""
     round = get_object_or_404(Round.objects.select_related("programme"), slug=slug, published=True)
-    organisation = request.user.organisation
+    organisation = acting_council(request.user)
     now = arrived_at(request)
     reasons = services.bid_eligibility(round=round, organisation=organisation, now=now)
     if reasons:

@@ -25,6 +25,7 @@ from grants.core.audit import audit_record
 from grants.models import Programme, Round, User
 from grants.permissions import can_manage_programme, is_staff_user
 from grants.reporting.models import BoardSummary, ExportJob, ExportStatus, PublishedFile
+from grants.selectors import round_is_targeted
 
 from . import threesixty
 from .selectors import is_quarter_end
@@ -179,6 +180,8 @@ def _open_data_qs(user: User, params: dict):
     rnd = get_object_or_404(Round, programme__in=programmes, slug=round_slug) if round_slug else None
     if programme and rnd and rnd.programme_id != programme.pk:
         raise ReportingError(f"{rnd.name} is not a round of {programme.name}: choose one of its rounds, or all rounds")
+    if rnd and round_is_targeted(rnd):
+        raise ReportingError(threesixty.TARGETED_LEFT_OUT.format(round=rnd.name))
     return threesixty.grants_queryset(programme_slug=programme_slug, round_slug=round_slug, programmes=programmes)
 
 

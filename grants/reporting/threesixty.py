@@ -5,6 +5,10 @@ standard's column titles. Both are produced as a stream of text chunks from a qu
 Choices (documented for publishers):
 - Published: awards the council accepted, and those that went on to be active or completed.
   Offers not yet accepted, declined, withdrawn and terminated awards are not published.
+- Not published: grants from targeted rounds (open only to a named list of councils, such as
+  those rated Red or Amber-Red in the cyber stocktake). Every recipient is on the list, and the
+  funder gives each council its place there in confidence, so publishing the grants would publish
+  part of the list. The open data page says so.
 - id: `360G-<GRANTBENCH_360_PREFIX>-<award reference>`.
 - amountDisbursed: paid minus money returned or clawed back (what the council kept), never
   below zero, so it equals the sum of what the recipient holds.
@@ -23,12 +27,17 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from grants.awards.models import Award, AwardStatus
 from grants.awards.selectors import ZERO, paid_and_returned
+from grants.models import Round
 
 PUBLISHED = (AwardStatus.ACCEPTED, AwardStatus.ACTIVE, AwardStatus.COMPLETED)
+TARGETED_LEFT_OUT = (
+    "{round} is open only to invited councils, so its grants are not published as open data: "
+    "they would show which councils were invited"
+)
 CHUNK = 2000
 CSV_COLUMNS = [
     "Identifier",
@@ -72,7 +81,8 @@ VALUES = (
 def grants_queryset(*, programme_slug: str = "", round_slug: str = "", programmes=None) -> QuerySet:
     """Published awards as plain rows (no model instances: five per grant would cost more than
     the JSON), with paid and returned amounts, oldest first (stable order for diffs)."""
-    qs = Award.objects.filter(status__in=PUBLISHED)
+    targeted = Round.eligible_organisations.through.objects.filter(round_id=OuterRef("round_id"))
+    qs = Award.objects.filter(status__in=PUBLISHED).exclude(Exists(targeted))
     if programmes is not None:
         qs = qs.filter(round__programme__in=programmes)
     if programme_slug:

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from grants.models import Programme, Round
 from grants.reporting import threesixty
+from grants.selectors import round_is_targeted
 
 
 class Command(BaseCommand):
@@ -30,8 +31,11 @@ class Command(BaseCommand):
         fmt = format or ("csv" if out.lower().endswith(".csv") else "json")
         if programme and not Programme.objects.filter(slug=programme).exists():
             raise CommandError(f"No programme with the slug {programme!r}")
-        if round and not Round.objects.filter(slug=round).exists():
+        rnd = Round.objects.filter(slug=round).first() if round else None
+        if round and rnd is None:
             raise CommandError(f"No round with the slug {round!r}")
+        if rnd and round_is_targeted(rnd):
+            raise CommandError(threesixty.TARGETED_LEFT_OUT.format(round=rnd.name))
         qs = threesixty.grants_queryset(programme_slug=programme, round_slug=round)
         if not qs.exists():
             raise CommandError("No accepted awards match: a 360Giving file needs at least one grant")
