@@ -45,4 +45,6 @@ class ReadyView(HealthCheckView):
             results = await asyncio.gather(*(check.get_result(executor) for check in named.values()))
         states = {name: "failing" if result.error else "ok" for name, result in zip(named, results, strict=True)}
         failing = "failing" in states.values()
-        return JsonResponse({"status": "failing" if failing else "ok", "checks": states}, status=503 if failing else 200)
+        return JsonResponse(
+            {"status": "failing" if failing else "ok", "checks": states}, status=503 if failing else 200
+        )

@@ -5,6 +5,7 @@ would never reach the web process that answers the scrape; the jobs table is sha
 cover exports finished in the last 24 hours: a window, so read them as they are (no rate()).
 """
 
+import math
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -35,5 +36,5 @@ def exports() -> Iterable[GaugeMetricFamily]:
         labels=["quantile"],
     )
     for label, q in (("0.5", 0.5), ("0.9", 0.9), ("1", 1.0)):
-        durations.add_metric([label], took[min(len(took) - 1, int(q * len(took)))] if took else 0)
+        durations.add_metric([label], took[max(0, math.ceil(q * len(took)) - 1)] if took else 0)  # nearest rank
     yield durations

@@ -9,7 +9,9 @@ from django.core.checks import run_checks
 
 from tests.grants.test_settings import run
 
-REDIS_CACHE = {"default": {"BACKEND": "grants.cache.PrefixedRedisCache", "LOCATION": "redis://r:6379/1", "KEY_PREFIX": "g"}}
+REDIS_CACHE = {
+    "default": {"BACKEND": "grants.cache.PrefixedRedisCache", "LOCATION": "redis://r:6379/1", "KEY_PREFIX": "g"}
+}
 S3 = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {"bucket_name": "grantbench-files"}}
 GOOD_KEY = secrets.token_urlsafe(50)
 PRODUCTION_ENV = {
