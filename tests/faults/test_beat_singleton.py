@@ -58,7 +58,7 @@ def beat(tmp_path):
     client = redis.Redis.from_url(os.environ.get("REDIS_URL") or broker)
     broker_client = redis.Redis.from_url(broker)
     yield start, broker_client, queue
-    for proc, log in started:
+    for proc, _log in started:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(10)
