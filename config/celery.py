@@ -17,6 +17,20 @@ app = Celery("grantbench")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+
+def _redbeat_by_bare_name() -> dict:
+    """celery-redbeat asks whether `redbeat_redis_url` is set by its bare name, so the CELERY_
+    prefixed Django settings alone make it warn, on every start, that it is not."""
+    from django.conf import settings
+
+    return {
+        "redbeat_redis_url": settings.CELERY_REDBEAT_REDIS_URL,
+        "redbeat_key_prefix": settings.CELERY_REDBEAT_KEY_PREFIX,
+    }
+
+
+app.add_defaults(_redbeat_by_bare_name)
+
 REQUEST_ID_HEADER = "grantbench_request_id"
 
 

@@ -307,10 +307,10 @@ GRANTBENCH_SINGLE_HOST = env_bool("GRANTBENCH_SINGLE_HOST", False)
 
 # Celery beat: one scheduler across every host, held by a lock in Redis (celery-redbeat). A second
 # beat process waits for the lock and takes over when the first stops (or its lock expires,
-# 5 x CELERY_BEAT_MAX_INTERVAL after it died). Keys are prefixed apart from the cache's, whose
-# clear() deletes "grantbench:*".
+# 5 x CELERY_BEAT_MAX_LOOP_INTERVAL after it died). Keys are prefixed apart from the cache's,
+# whose clear() deletes "grantbench:*".
 CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
-CELERY_BEAT_MAX_INTERVAL = int(os.environ.get("CELERY_BEAT_MAX_INTERVAL", "30"))
+CELERY_BEAT_MAX_LOOP_INTERVAL = int(os.environ.get("CELERY_BEAT_MAX_LOOP_INTERVAL", "30"))
 CELERY_REDBEAT_REDIS_URL = os.environ.get("CELERY_REDBEAT_REDIS_URL") or REDIS_URL or None
 CELERY_REDBEAT_KEY_PREFIX = os.environ.get("CELERY_REDBEAT_KEY_PREFIX", "grantbench-beat")
 
