@@ -44,6 +44,7 @@ def test_readyz_asks_the_real_broker(client, settings):
 
 def test_readyz_fails_when_the_broker_is_down_and_does_not_say_why(client, settings, monkeypatch):
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setenv("CELERY_BROKER_URL", CLOSED_PORT)  # Celery reads it before its settings
     monkeypatch.setattr(celery_app.conf, "broker_url", CLOSED_PORT)
     status, body = ready(client)
     assert status == 503
