@@ -7,13 +7,28 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# requirements.txt and requirements-dev.txt are the lists people edit; requirements.lock and
+# requirements-dev.lock pin every package they pull in, with hashes, and are what gets installed.
+UV_VERSION ?= 0.13.8
+LOCK_ARGS ?=
+LOCK := $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" $(LOCK_ARGS)
 
-.PHONY: run test install lint bench loadtest nginx chromium pango system-packages clean
+.PHONY: run test install lint lock bench loadtest nginx chromium pango system-packages clean
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.lock requirements-dev.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
-	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PIP) install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	@touch $@
+
+# After editing requirements.txt or requirements-dev.txt: resolve again (PyPI only), keeping the
+# versions already locked where they still fit. `make lock LOCK_ARGS=--upgrade` moves everything
+# to the newest versions allowed. The dev lock is constrained by the runtime lock, so both agree.
+lock:
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(LOCK) requirements.txt -o requirements.lock
+	$(LOCK) requirements-dev.txt --constraint requirements.lock -o requirements-dev.lock
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

@@ -7,6 +7,10 @@ locustfile labels each with an address of its own in X-Real-IP (loopback-range l
 header), and the sign-in rate limits count by that header, as behind a proxy that sets it. The
 limits themselves stay as in production. Database connections are kept between requests
 (CONN_MAX_AGE), one per gunicorn thread, as config/settings.py does for PostgreSQL.
+
+Everything runs on this one machine, uploaded files included (no S3 here), so it says so with
+GRANTBENCH_SINGLE_HOST rather than `check --deploy` being weakened for everyone: that check
+refuses local file storage in production because other hosts could not read the files.
 """
 
 from config.settings import *  # noqa: F403
@@ -17,3 +21,4 @@ SECURE_HSTS_SECONDS = 0
 NOTIFICATIONS_QUEUE = "grantbench-loadtest"
 CELERY_TASK_DEFAULT_QUEUE = "grantbench-loadtest"
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = "X-Real-IP"
+GRANTBENCH_SINGLE_HOST = True

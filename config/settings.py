@@ -68,6 +68,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so a deadline is judged at the moment the request arrived (grants/core/arrival.py).
     "grants.core.arrival.ArrivalMiddleware",
+    # Outermost, so every response, redirects and errors included, has its id and is counted.
+    "grants.core.logs.RequestIdMiddleware",
+    "grants.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -305,10 +308,37 @@ if not DEBUG:
     SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# ---------------------------------------------------------------------------------------------
+# Production guards and operations (issue 14): deploy checks, the beat lock, logs, Sentry, metrics.
+# grants.core.checks fails `check --deploy` (DEBUG off) on a per-process cache, local files,
+# eager Celery or a guessable key. A deliberate one-host install (the load test) says so here:
+GRANTBENCH_SINGLE_HOST = env_bool("GRANTBENCH_SINGLE_HOST", False)
+
+# Celery beat: one scheduler across every host, held by a lock in Redis (celery-redbeat). A second
+# beat process waits for the lock and takes over when the first stops (or its lock expires,
+# 5 x CELERY_BEAT_MAX_LOOP_INTERVAL after it died). Keys are prefixed apart from the cache's,
+# whose clear() deletes "grantbench:*".
+CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = int(os.environ.get("CELERY_BEAT_MAX_LOOP_INTERVAL", "30"))
+CELERY_REDBEAT_REDIS_URL = os.environ.get("CELERY_REDBEAT_REDIS_URL") or REDIS_URL or None
+CELERY_REDBEAT_KEY_PREFIX = os.environ.get("CELERY_REDBEAT_KEY_PREFIX", "grantbench-beat")
+
+# Logs: one JSON object a line in production (text while DEBUG), each with the request id
+# (grants.core.logs). GRANTBENCH_REQUEST_ID_HEADER names the header a trusted proxy sets
+# (e.g. X-Request-ID); without it the id is always generated here.
+GRANTBENCH_REQUEST_ID_HEADER = os.environ.get("GRANTBENCH_REQUEST_ID_HEADER", "")
+GRANTBENCH_LOG_FORMAT = os.environ.get("GRANTBENCH_LOG_FORMAT") or ("text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "grants.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "grants.core.logs.json_formatter"},
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": GRANTBENCH_LOG_FORMAT}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 
@@ -316,3 +346,21 @@ LOGGING = {
 # The admin's own sign-in is replaced (grants/admin.py); this adapter makes reauthentication ask
 # people with two-factor on for a code, never their password alone.
 ACCOUNT_ADAPTER = "grants.entrances.AccountAdapter"
+# Sentry only when SENTRY_DSN is set; no personal data (user emails, cookies, addresses) is sent.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        send_default_pii=False,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        release=os.environ.get("SENTRY_RELEASE") or None,
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
+
+# Prometheus at /metrics for staff, or for a scraper sending "Authorization: Bearer <token>".
+GRANTBENCH_METRICS_TOKEN = os.environ.get("GRANTBENCH_METRICS_TOKEN", "")
+if not DEBUG:
+    # Load balancers probe readiness over plain HTTP, as they do /healthz.
+    SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^readyz$"]

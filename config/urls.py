@@ -2,10 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from grants import views as grants_views
+from grants.core.readiness import ReadyView
 
 urlpatterns = [
     path("", grants_views.round_list, name="home"),
     path("healthz", grants_views.healthz, name="healthz"),
+    path("readyz", ReadyView.as_view(), name="readyz"),
+    path("metrics", grants_views.metrics, name="metrics"),
     path("accessibility/", grants_views.accessibility, name="accessibility"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -15,3 +15,8 @@ class GrantsConfig(AppConfig):
         # Every app's audit_actions.py declares the actions it records (grants.core.audit);
         # recording an undeclared one fails.
         autodiscover_modules("audit_actions")
+        # Production guards (grants.core.checks, `check --deploy`) and the collectors each app
+        # adds to /metrics (its metrics.py, grants.core.metrics).
+        from .core import checks  # noqa: F401
+
+        autodiscover_modules("metrics")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from .permissions import mfa_enabled, requires_mfa
 
 # Pages open to a signed-in user who has not yet set up MFA: public pages and account pages.
-OPEN_PREFIXES = ("/accounts/", "/static/", "/rounds/", "/open-data/", "/healthz", "/accessibility/")
+OPEN_PREFIXES = ("/accounts/", "/static/", "/rounds/", "/open-data/", "/healthz", "/readyz", "/accessibility/")
 
 
 class RequireStaffMFAMiddleware:

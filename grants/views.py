@@ -8,8 +8,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from grants.core import metrics as core_metrics
 from grants.core.forms import save_with_form
 
 from . import permissions as perms
@@ -23,6 +25,16 @@ from .people_selectors import programme_manager_roles
 
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+@never_cache
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus scrapes with GRANTBENCH_METRICS_TOKEN; staff may look. Anyone else: no such page."""
+    if not (core_metrics.token_matches(request) or perms.is_staff_user(request.user)):
+        raise Http404
+    body, content_type = core_metrics.exposition()
+    return HttpResponse(body, content_type=content_type)
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

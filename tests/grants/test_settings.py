@@ -63,17 +63,6 @@ def test_production_shape_from_the_environment():
     assert out["email"] == "django.core.mail.backends.smtp.EmailBackend"
 
 
-def test_check_deploy_is_clean_under_production_settings():
-    result = run(
-        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="x7$Gq!" * 10,
-        DJANGO_ALLOWED_HOSTS="grants.example.org",
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "System check identified no issues" in result.stdout
-
-
 def test_no_secrets_in_the_repository():
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
     suspicious = [p for p in tracked if p.endswith((".pem", ".key", ".env")) or Path(p).name in {".env", "id_rsa"}]
