@@ -73,6 +73,10 @@ MIDDLEWARE = [
     "grants.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below whitenoise, so static files keep their caching and carry no policy; above sessions and
+    # CSRF, so it sees the cookies they set (headers block at the end of this file).
+    "grants.core.headers.PrivateCacheMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -364,3 +368,30 @@ GRANTBENCH_METRICS_TOKEN = os.environ.get("GRANTBENCH_METRICS_TOKEN", "")
 if not DEBUG:
     # Load balancers probe readiness over plain HTTP, as they do /healthz.
     SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^readyz$"]
+
+# Headers (issue 14): a Content-Security-Policy that allows no inline script, style or event
+# handler (pages load their JavaScript and CSS from static files; an inline script that must stay
+# carries nonce="{{ request.csp_nonce }}"), and `Cache-Control: private, no-store` on every
+# response that depends on who asks (grants.core.headers). Static files are served from this host
+# by whitenoise; a STATIC_URL on another host (a CDN) is allowed as a source of scripts, styles,
+# fonts and images. img-src allows data: for the two-factor set-up page's QR code.
+from urllib.parse import urlsplit  # noqa: E402
+
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+_static_host = urlsplit(STATIC_URL)
+_static_origin = [f"{_static_host.scheme or 'https'}://{_static_host.netloc}"] if _static_host.netloc else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, *_static_origin, NONCE],
+        "style-src": [SELF, *_static_origin],
+        "img-src": [SELF, *_static_origin, "data:"],
+        "font-src": [SELF, *_static_origin],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}

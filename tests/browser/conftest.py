@@ -3,6 +3,13 @@
 Playwright never downloads a browser here: it launches /usr/bin/chromium. Journeys run against
 pytest-django's live_server; `check_a11y(page)` runs axe on the page and fails on serious or
 critical violations.
+
+Every page a journey visits is also watched for the Content-Security-Policy: a script, style,
+event handler or style attribute the policy refuses is reported by the browser (a
+`securitypolicyviolation` event, which an init script turns into a console message, and the
+browser's own console error), and `check_a11y` and the end of each test fail on any of them. Axe
+is injected through the DevTools protocol (`page.evaluate`), which the policy does not govern, so
+the check itself causes no violation.
 """
 
 import os
@@ -12,6 +19,9 @@ import pytest
 
 CHROMIUM = os.environ.get("GRANTBENCH_CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# Evaluated as a script (the file ends in an expression statement), not added as a <script> tag,
+# which the page's Content-Security-Policy would refuse.
+AXE_SOURCE = AXE.read_text() + "\n;undefined"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -39,18 +49,76 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
+# Runs in every document before its own scripts: each refusal by the policy becomes a console error.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline code"}`
+    + ` at ${e.sourceFile || document.location.href}:${e.lineNumber} (${e.sample || ""})`);
+});
+"""
+CSP_MARKERS = ("CSP violation", "Content Security Policy")
+# Every context opened by new_context() during the current test, checked when the test ends.
+_watched: list = []
+
+
+def new_context(browser, live_server):
+    """A browser context for a journey, watched for Content-Security-Policy violations on every
+    page it opens. Journeys that sign in several people at once open one each with this."""
     context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/London")
     context.set_default_timeout(15000)
-    page = context.new_page()
-    yield page
+    context.add_init_script(script=REPORT_CSP_VIOLATIONS)
+    context.csp_violations = []
+
+    def on_console(message):
+        if any(marker in message.text for marker in CSP_MARKERS):
+            context.csp_violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    context.on("console", on_console)
+    _watched.append(context)
+    return context
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations():
+    """However a test ends its contexts, a violation on any page it visited fails it."""
+    _watched.clear()
+    yield
+    violations = [v for context in _watched for v in context.csp_violations]
+    _watched.clear()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = new_context(browser, live_server)
+    yield context.new_page()
     context.close()
 
 
+def check_csp(page) -> None:
+    """Fail if any page of this page's context broke the Content-Security-Policy so far."""
+    violations = getattr(page.context, "csp_violations", None)
+    assert violations is not None, "open the page's context with new_context(), which watches for CSP violations"
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
+def check_govuk_frontend_started(page) -> None:
+    """The page's scripts ran under its policy: the body is marked for GOV.UK Frontend (a static
+    file at the top of <body>) and its components are initialised (a module loaded at the end)."""
+    page.wait_for_function(
+        "() => document.body.classList.contains('govuk-frontend-supported')"
+        " && document.querySelector('[data-govuk-skip-link-init]') !== null",
+        timeout=5000,
+    )
+
+
 def check_a11y(page, *, allow: tuple[str, ...] = ()) -> None:
-    """Run axe-core on the current page; fail on any serious or critical violation."""
-    page.add_script_tag(path=str(AXE))
+    """Run axe-core on the current page; fail on any serious or critical violation, on any
+    Content-Security-Policy violation so far, or if GOV.UK Frontend did not start."""
+    check_csp(page)
+    check_govuk_frontend_started(page)
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.evaluate(AXE_SOURCE)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     bad = [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"

@@ -15,7 +15,7 @@ from tests.conftest import enable_mfa
 from tests.scoring.factories import CriterionFactory, SubmittedBidFactory, declare
 from tests.scoring.helpers import assign_and_submit
 
-from .conftest import check_a11y
+from .conftest import check_a11y, new_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,8 +25,7 @@ def _code(secret: str) -> str:
 
 
 def _signed_in(browser, live_server, user, secret):
-    context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/London")
-    context.set_default_timeout(15000)
+    context = new_context(browser, live_server)
     page = context.new_page()
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(user.email)

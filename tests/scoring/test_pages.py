@@ -137,7 +137,7 @@ def test_exports_and_register(personas, client_for):
     register = response.getvalue().decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in register and "Leeds" in register
     pack = client.get(reverse("scoring:panel_pack", args=[rnd.slug]))
-    assert pack.status_code == 200 and "@media print" in pack.content.decode()
+    assert pack.status_code == 200 and 'panel-pack-print.css" media="print"' in pack.content.decode()
 
 
 def test_assessor_queue_costs_a_fixed_number_of_queries(personas, client_for, django_assert_max_num_queries):
