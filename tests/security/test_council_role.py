@@ -102,21 +102,27 @@ def test_an_editor_who_joins_the_panel_loses_the_draft_and_its_reminders(persona
     assert colleague.email in told and editor.email not in told, told
 
 
-def test_someone_at_a_partner_council_without_a_role_sees_nothing_of_its_bids(personas, world, client_for):
-    """The partner side of the rule: linked to the confirmed partner council without a council
-    role, they get 404 on the bid, its file, its history and its award, and empty dashboards."""
-    no_role = f.UserFactory(organisation=personas.partner_org)
-    client = client_for(no_role)
+@pytest.mark.parametrize(("org", "officer"), [("lead_org", "lead_officer"), ("partner_org", "partner_officer")])
+def test_someone_linked_to_the_council_without_a_role_sees_nothing_of_its_bids(
+    personas, world, client_for, org, officer
+):
+    """Linked to the lead or the confirmed partner council without a council role (and on no
+    panel, so no conflict is involved): 404 on the bid, its file, its history and its award,
+    and empty dashboards, where an officer of the same council reads them all."""
+    no_role = f.UserFactory(organisation=getattr(personas, org))
+    client, control = client_for(no_role), client_for(getattr(personas, officer))
     urls = [
         reverse("applications:bid_detail", args=[world.bid.pk]),
         reverse("applications:bid_history", args=[world.bid.pk]),
         reverse("applications:evidence_download", args=[world.bid.pk, world.evidence.pk]),
         reverse("awards:detail", args=[world.award.pk]),
         reverse("awards:offer_pdf", args=[world.award.pk]),
+        reverse("awards:return", args=[world.award.pk, world.mreturn.pk]),
     ]
     for url in urls:
         assert client.get(url).status_code == 404, url
-        assert client_for(personas.partner_officer).get(url).status_code == 200, url  # an officer there reads it
+        assert control.get(url).status_code == 200, url
     for name in ("applications:bid_dashboard", "awards:dashboard"):
         page = client.get(reverse(name)).content.decode()
         assert world.bid.reference not in page and world.award.title not in page, name
+        assert world.award.title in control.get(reverse("awards:dashboard")).content.decode()
