@@ -1,39 +1,46 @@
-"""Who may see and change a bid. One place, used by every view, template and test.
+"""Who may see and change a bid. One place, used by every view, service, template and test.
 
-A council sees its own bids (as lead: any member; as confirmed partner: read-only). Staff see
+Council-side access is for people who act for a council: an officer or signatory
+(`grants.people_selectors.is_council_officer`) of the lead council (editors may change a draft)
+or of a confirmed partner (read only). Being linked to a council is not enough: someone employed
+there without a council role, such as an assessor, acts for the funder, not the council. Staff see
 the bids of programmes they may view. Assessors are granted by the scoring app, which sits above
 this one: it registers its check with `bid_viewer_register` when it starts.
+
+A conflict of interest closes every door to the bid, whatever other role the person holds:
+scoring registers its rule with `bid_bar_register`, and every check here (so every page, file,
+history, PDF and download of the bid) and every message about the bid asks `is_barred` first.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Protocol
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from grants import permissions as gperms
 from grants.models import Round, User
+from grants.people_selectors import acting_council_id, is_council_officer
 
 from .models import Bid, BidPartner, PartnerStatus
 
 
-def _org_id(user: User) -> int | None:
-    return getattr(user, "organisation_id", None) if user.is_authenticated else None
-
-
 def is_lead_member(user: User, bid: Bid) -> bool:
-    return _org_id(user) is not None and _org_id(user) == bid.lead_id
+    """Acts for the lead council (an officer or signatory there)."""
+    return is_council_officer(user=user, organisation_id=bid.lead_id)
 
 
 def is_confirmed_partner(user: User, bid: Bid) -> bool:
-    org = _org_id(user)
+    """Acts for a council that confirmed it is a partner on this bid."""
+    org = acting_council_id(user)
     if org is None:
         return False
     return BidPartner.objects.filter(bid=bid, organisation_id=org, status=PartnerStatus.CONFIRMED).exists()
 
 
 def partner_link(user: User, bid: Bid) -> BidPartner | None:
-    """The partner row for the user's council on this bid, whatever its status."""
-    org = _org_id(user)
+    """The partner row for the council the user acts for on this bid, whatever its status."""
+    org = acting_council_id(user)
     if org is None:
         return None
     return BidPartner.objects.filter(bid=bid, organisation_id=org).first()
@@ -53,6 +60,56 @@ def _assessor_can_view(user: User, bid: Bid) -> bool:
     return any(check(user, bid) for check in BID_VIEWERS)
 
 
+class BidBar(Protocol):
+    """A reason someone must not reach a bid at all, from an app above this one (scoring's
+    conflict of interest). `applies_to` is a free first check so most people cost no query."""
+
+    def applies_to(self, user: User) -> bool: ...
+
+    def bars(self, user: User, bid: Bid) -> bool: ...
+
+    def barred_pairs(self, bids: Iterable[Bid], users: Iterable[User]) -> set[tuple[int, int]]: ...
+
+    def barred_bid_ids(self, user: User) -> set[int]: ...
+
+
+BID_BARS: list[BidBar] = []
+
+
+def bid_bar_register(bar: BidBar) -> None:
+    if bar not in BID_BARS:
+        BID_BARS.append(bar)
+
+
+def may_be_barred(user: User) -> bool:
+    """Whether any bar could apply to this person; False costs callers nothing more to load."""
+    return user.is_authenticated and any(bar.applies_to(user) for bar in BID_BARS)
+
+
+def is_barred(user: User, bid: Bid) -> bool:
+    return user.is_authenticated and any(bar.bars(user, bid) for bar in BID_BARS)
+
+
+def barred_bid_ids(user: User) -> set[int]:
+    """The bids this person may reach by no route, for lists that must leave them out."""
+    if not may_be_barred(user):
+        return set()
+    return set().union(*(bar.barred_bid_ids(user) for bar in BID_BARS))
+
+
+def barred_pairs(bids: Iterable[Bid], users: Iterable[User]) -> set[tuple[int, int]]:
+    """(bid id, user id) for each person barred from each bid: messages and reminders leave them out."""
+    bids, users = list(bids), list(users)
+    return set().union(*(bar.barred_pairs(bids, users) for bar in BID_BARS))
+
+
+def who_may_hear(bid: Bid, users: Iterable[User]) -> list[User]:
+    """These people, less anyone barred from the bid: a message about a bid is a route to it."""
+    users = list(users)
+    barred = {user_id for _, user_id in barred_pairs([bid], users)}
+    return [u for u in users if u.pk not in barred]
+
+
 def is_staff_viewer(user: User, bid: Bid) -> bool:
     return user.is_authenticated and gperms.can_view_programme(user, bid.round.programme)
 
@@ -69,11 +126,11 @@ def staff_round_or_404(user: User, slug, *, manage: bool = False) -> Round:
 
 def can_manage_bid(user: User, bid: Bid) -> bool:
     """Programme managers of the bid's programme (and administrators): return, ineligible, extensions."""
-    return user.is_authenticated and gperms.can_manage_programme(user, bid.round.programme)
+    return user.is_authenticated and gperms.can_manage_programme(user, bid.round.programme) and not is_barred(user, bid)
 
 
 def can_view_bid(user: User, bid: Bid) -> bool:
-    if not user.is_authenticated:
+    if not user.is_authenticated or is_barred(user, bid):
         return False
     return (
         is_lead_member(user, bid)
@@ -84,8 +141,9 @@ def can_view_bid(user: User, bid: Bid) -> bool:
 
 
 def is_bid_editor(user: User, bid: Bid) -> bool:
-    """The officer who started it and the colleagues they added as collaborators."""
-    if not is_lead_member(user, bid):
+    """The officer who started it and the colleagues they added as collaborators, while they act
+    for the lead council."""
+    if not is_lead_member(user, bid) or is_barred(user, bid):
         return False
     return bid.created_by_id == user.pk or bid.collaborators.filter(pk=user.pk).exists()
 
@@ -99,5 +157,11 @@ def can_withdraw_bid(user: User, bid: Bid) -> bool:
     return is_bid_editor(user, bid) and bid.can_transition("withdrawn")
 
 
+def can_answer_as_partner(user: User, bid: Bid) -> bool:
+    """An officer of a council asked to partner on the bid (any answer so far), not barred."""
+    return partner_link(user, bid) is not None and not is_barred(user, bid)
+
+
 def can_start_bid(user: User) -> bool:
-    return user.is_authenticated and _org_id(user) is not None
+    """Only someone acting for a council starts a bid in its name."""
+    return acting_council_id(user) is not None

@@ -26,6 +26,7 @@ def deadline_reminders(now: datetime) -> Iterable[Reminder]:
     from grants.people_selectors import council_officers
 
     from .models import Bid, BidStatus
+    from .permissions import barred_pairs
 
     bids = (
         Bid.objects.filter(
@@ -48,9 +49,13 @@ def deadline_reminders(now: datetime) -> Iterable[Reminder]:
     officers: dict[int, list] = {}
     for user in council_officers(organisation_ids={b.lead_id for b, _ in due}):
         officers.setdefault(user.organisation_id, []).append(user)
+    # A panel member conflicted on a bid hears nothing about it, whatever their council role.
+    barred = barred_pairs({b.pk: b for b, _ in due}.values(), [u for us in officers.values() for u in us])
     for bid, tag in due:
         words = when_words(bid.deadline, now)
         for user in officers.get(bid.lead_id, []):
+            if (bid.pk, user.pk) in barred:
+                continue
             yield Reminder(
                 recipient=user,
                 event="deadline_approaching",

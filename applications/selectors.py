@@ -142,6 +142,21 @@ def bids_for_organisation(*, organisation_id: int) -> QuerySet[Bid]:
     )
 
 
+def bids_for_council(*, user: User) -> QuerySet[Bid]:
+    """The dashboard's bids: those of the council the user acts for (none without a council
+    role), less any they are barred from (a conflict of interest as a panel member)."""
+    from grants.people_selectors import acting_council_id
+
+    from .permissions import barred_bid_ids
+
+    org = acting_council_id(user)
+    if org is None:
+        return Bid.objects.none()
+    bids = bids_for_organisation(organisation_id=org)
+    barred = barred_bid_ids(user)
+    return bids.exclude(pk__in=barred) if barred else bids
+
+
 CLOSED_ACTION = "The round has closed; contact the programme team"
 PARTNER_ACTION = "Confirm or decline being a partner"
 

@@ -40,6 +40,13 @@ def is_council_officer(*, user: User, organisation_id: int | None) -> bool:
     return organisation_id is not None and _holds_council_role(user) and user.organisation_id == organisation_id
 
 
+def acting_council_id(user: User) -> int | None:
+    """The council this person acts for: their organisation, if they hold a council role there.
+    Someone linked to a council without a role (an assessor it employs, say) acts for nobody."""
+    org = getattr(user, "organisation_id", None) if user.is_authenticated else None
+    return org if is_council_officer(user=user, organisation_id=org) else None
+
+
 def is_council_signatory(*, user: User, organisation_id: int | None) -> bool:
     return is_council_officer(user=user, organisation_id=organisation_id) and user.org_role == OrgRole.SIGNATORY
 

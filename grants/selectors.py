@@ -12,7 +12,7 @@ from grants.core.dates import govuk_when
 
 from .models import Organisation, OrganisationAlias, Programme, Round, RoundStatus, User
 from .models.organisations import COUNCIL_KINDS, OrgKind
-from .people_selectors import is_council_officer
+from .people_selectors import acting_council_id
 
 # SQLite refuses LIKE patterns over 50,000 bytes, and no name or title is anywhere near this long:
 # a longer search term is cut here rather than reaching the database as a 500.
@@ -71,8 +71,7 @@ def acting_council(user: User) -> Organisation | None:
     it employs, say) acts for the funder, so is not told whether their council may bid: in a
     targeted round that answer is the council's confidential rating.
     """
-    org_id = getattr(user, "organisation_id", None) if user.is_authenticated else None
-    return user.organisation if is_council_officer(user=user, organisation_id=org_id) else None
+    return user.organisation if acting_council_id(user) is not None else None
 
 
 def round_is_targeted(round: Round) -> bool:

@@ -4,7 +4,13 @@ The rule that matters most: a conflicted assessor never reaches a bid, its files
 A panel member is conflicted on a bid when their own organisation leads or partners it, when
 they declared an interest in an organisation that leads or partners it, or when they declared
 a conflict on the bid itself.
+
+The conflict also closes the bid's other doors (council pages, its award, messages about it),
+whatever other role the member holds: `ConflictBar` below is what the bidding app asks, through
+the `bid_bar_register` registry filled in `ScoringConfig.ready`.
 """
+
+from collections.abc import Iterable
 
 from django.db.models import Q
 
@@ -56,6 +62,61 @@ def conflicted_bid_ids(*, user: User, round: Round) -> set[int]:
     return ids
 
 
+def _round_panel_user_ids(round_ids: Iterable[int], users: Iterable[User]) -> dict[int, set[int]]:
+    """{round id: ids of these users on its panel}, in one query."""
+    found: dict[int, set[int]] = {}
+    rows = PanelMember.objects.filter(panel__round_id__in=set(round_ids), user__in=[u.pk for u in users])
+    for round_id, user_id in rows.values_list("panel__round_id", "user_id"):
+        found.setdefault(round_id, set()).add(user_id)
+    return found
+
+
+class ConflictBar:
+    """A conflict of interest, as every other app must apply it.
+
+    Who it bars: a member of the bid's round panel who is conflicted on the bid (`is_conflicted`,
+    automatic or declared). It bars them from the bid and its award on every route, whatever
+    else they are: an officer or signatory of the lead or a partner council, or staff. Someone on
+    no panel of that round assesses nothing there, so has no conflict to keep; that makes the
+    check free (no query) for anyone on no panel at all, which is nearly every council officer.
+    """
+
+    @staticmethod
+    def applies_to(user: User) -> bool:
+        return gperms.is_panel_member(user)
+
+    @staticmethod
+    def bars(user: User, bid) -> bool:
+        if not ConflictBar.applies_to(user):
+            return False
+        on_panel = PanelMember.objects.filter(panel__round_id=bid.round_id, user=user).exists()
+        return on_panel and is_conflicted(user, bid)
+
+    @staticmethod
+    def barred_pairs(bids: Iterable, users: Iterable[User]) -> set[tuple[int, int]]:
+        """(bid id, user id) for each of these people barred from each of these bids: one query
+        when none of them sits on those rounds' panels (messages and reminders ask this)."""
+        bids, users = list(bids), list(users)
+        if not bids or not users:
+            return set()
+        members = _round_panel_user_ids((b.round_id for b in bids), users)
+        by_id = {u.pk: u for u in users}
+        return {
+            (bid.pk, user_id)
+            for bid in bids
+            for user_id in members.get(bid.round_id, ())
+            if is_conflicted(by_id[user_id], bid)
+        }
+
+    @staticmethod
+    def barred_bid_ids(user: User) -> set[int]:
+        """Every bid this person is barred from, for lists (the council dashboards)."""
+        if not ConflictBar.applies_to(user):
+            return set()
+        rounds = Round.objects.filter(panel__members__user=user)
+        return set().union(*(conflicted_bid_ids(user=user, round=r) for r in rounds))
+
+
 def panel_membership(user: User, round: Round) -> PanelMember | None:
     if not user.is_authenticated:
         return None
@@ -99,10 +160,16 @@ def can_moderate(user: User, round: Round) -> bool:
 
 
 def can_moderate_bid(user: User, bid) -> bool:
-    """The chair moderates only bids they are not conflicted on; managers moderate any."""
+    """The chair moderates only bids they are not conflicted on; managers moderate any, unless
+    they sit on the panel and are conflicted on it (`ConflictBar`)."""
     if can_manage_round(user, bid.round):
-        return True
+        return not ConflictBar.bars(user, bid)
     return is_chair(user, bid.round) and not is_conflicted(user, bid)
+
+
+def can_decide_bid(user: User, bid) -> bool:
+    """Propose the outcome of one bid: the round's managers, unless conflicted on it as a panel member."""
+    return can_manage_round(user, bid.round) and not ConflictBar.bars(user, bid)
 
 
 def panel_for(round: Round) -> Panel:

@@ -29,8 +29,10 @@ urlpatterns = [
         name="assignment_withdraw",
     ),
     path("staff/rounds/<slug:slug>/panel/interests/", setup.interests, name="interests"),
-    path("staff/rounds/<slug:slug>/panel/moderation/", results.moderation, name="moderation"),
-    path("staff/rounds/<slug:slug>/panel/moderation/<int:pk>/", results.moderate_bid, name="moderate_bid"),
+    # Moderation is the chair's as well as the managers', so it lives with the panel's pages, not
+    # under /staff/ (which only staff reach).
+    path("assess/<slug:slug>/moderation/", results.moderation, name="moderation"),
+    path("assess/<slug:slug>/moderation/<int:pk>/", results.moderate_bid, name="moderate_bid"),
     path("staff/rounds/<slug:slug>/ranking/", results.ranking, name="ranking"),
     path("staff/rounds/<slug:slug>/ranking/bids/<int:pk>/decision/", results.decision_edit, name="decision_edit"),
     path("staff/rounds/<slug:slug>/ranking/confirm/", results.decisions_confirm, name="decisions_confirm"),

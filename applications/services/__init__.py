@@ -9,6 +9,7 @@ from .answers import delete_evidence, save_section_answers, upload_evidence
 from .bids import DETAIL_FIELDS, details_complete, details_errors, start_bid, update_bid_details
 from .common import BidError, bid_editors, bid_facts, bid_notify, bid_url, officers_of
 from .eligibility import (
+    NO_COUNCIL_ROLE,
     bid_eligibility,
     deadline_for,
     ensure_before_deadline,
@@ -16,6 +17,7 @@ from .eligibility import (
     extension_for,
     lock_editable,
     partner_problems,
+    start_eligibility,
     submission_in_time,
 )
 from .lifecycle import grant_extension, mark_ineligible, return_bid, submission_problems, submit_bid, withdraw_bid
@@ -30,6 +32,7 @@ from .partners import (
 
 __all__ = [
     "DETAIL_FIELDS",
+    "NO_COUNCIL_ROLE",
     "BidError",
     "add_collaborator",
     "add_partner",
@@ -54,6 +57,7 @@ __all__ = [
     "remove_collaborator",
     "remove_partner",
     "respond_to_partner",
+    "start_eligibility",
     "return_bid",
     "save_section_answers",
     "start_bid",

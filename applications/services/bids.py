@@ -14,7 +14,7 @@ from ..models import (
     Bid,
 )
 from .common import BidError
-from .eligibility import bid_eligibility, extension_for, lock_editable, partner_problems
+from .eligibility import extension_for, lock_editable, partner_problems, start_eligibility
 from .partners import partner_attach
 
 
@@ -56,7 +56,7 @@ def details_complete(bid: Bid) -> bool:
 def start_bid(*, round: Round, actor: User, partners: list[Organisation] = (), now=None, **details) -> Bid:
     now = now or timezone.now()
     organisation = actor.organisation
-    reasons = bid_eligibility(round=round, organisation=organisation, now=now)
+    reasons = start_eligibility(round=round, user=actor, now=now)
     reasons += partner_problems(
         round=round, lead_id=organisation.pk if organisation else 0, organisations=list(partners)
     )

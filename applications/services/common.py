@@ -18,12 +18,18 @@ class BidError(ValidationError):
     """A rule refused the change. The message is written for the council or officer to read."""
 
 
-def bid_notify(*, recipients, event: str, context: dict, dedupe_key: str, url: str = "", programme: int | None) -> None:
+def bid_notify(
+    *, bid: Bid | None, recipients, event: str, context: dict, dedupe_key: str, url: str = "", programme: int | None
+) -> None:
     """One message per officer; the dedupe key carries the user so each gets it once. The
-    programme lets its managers see and resend the email if it fails."""
+    programme lets its managers see and resend the email if it fails. Nobody barred from the bid
+    (a conflict of interest) hears about it, whatever their role (`bid` is None only for news
+    about no bid yet, such as an extension for a council that has not started one)."""
     from notifications.services import notify
 
-    for user in recipients:
+    from ..permissions import who_may_hear
+
+    for user in who_may_hear(bid, recipients) if bid is not None else recipients:
         notify(
             recipient=user,
             event=event,
@@ -40,10 +46,10 @@ def officers_of(organisation_id: int):
 
 
 def bid_editors(bid: Bid) -> list[User]:
-    """The lead council's officers and the bid's collaborators: whoever acts on news about the bid."""
-    people = {u.pk: u for u in officers_of(bid.lead_id)}
-    people.update({u.pk: u for u in bid.collaborators.filter(is_active=True, organisation_id=bid.lead_id)})
-    return [people[pk] for pk in sorted(people)]
+    """The lead council's officers and signatories: whoever acts on news about the bid. A
+    collaborator edits only while they are one of them, so is among them already; one who has
+    lost their council role hears nothing more."""
+    return list(officers_of(bid.lead_id))
 
 
 def bid_url(bid: Bid) -> str:

@@ -67,6 +67,22 @@ def bid_eligibility(*, round: Round, organisation: Organisation | None, now=None
     return reasons
 
 
+NO_COUNCIL_ROLE = (
+    "Only your council's officers and authorised signatories can start a bid for it. "
+    "Ask your administrator to give you a council role."
+)
+
+
+def start_eligibility(*, round: Round, user: User, now=None) -> list[str]:
+    """Why this person may not start a bid in this round: they must act for their council (hold
+    a council role there), then their council must be eligible."""
+    from ..permissions import can_start_bid
+
+    if user.organisation_id and not can_start_bid(user):
+        return [NO_COUNCIL_ROLE]
+    return bid_eligibility(round=round, organisation=user.organisation, now=now)
+
+
 def partner_problems(*, round: Round, lead_id: int, organisations: list[Organisation]) -> list[str]:
     problems = []
     if organisations and not round.joint_bids_allowed:

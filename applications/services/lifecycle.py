@@ -108,6 +108,7 @@ def submit_bid(*, bid: Bid, actor: User, declaration_name: str, declaration_role
         data={"received_at": now.isoformat()},
     )
     bid_notify(
+        bid=bid,
         programme=bid.round.programme_id,
         recipients=officers_of(bid.lead_id),
         event="bid_submitted",
@@ -155,6 +156,7 @@ def _refuse_with_reason(
     reason = _require_reason(reason, asking)
     transition(bid, to=to, actor=actor, reason=reason, error=BidError)
     bid_notify(
+        bid=bid,
         programme=bid.round.programme_id,
         recipients=officers_of(bid.lead_id),
         event=event,
@@ -178,6 +180,7 @@ def withdraw_bid(*, bid: Bid, actor: User, reason: str) -> Bid:
     reason = _require_reason(reason, "for withdrawing")
     transition(bid, to=S.WITHDRAWN, actor=actor, reason=reason, error=BidError)
     bid_notify(
+        bid=bid,
         programme=bid.round.programme_id,
         recipients=_withdrawal_audience(bid),
         event="bid_withdrawn",
@@ -257,11 +260,12 @@ def _notify_extension(*, ext: Extension, round: Round, organisation: Organisatio
     }
     bids = Bid.objects.live().filter(round=round, lead=organisation).order_by("pk")
     messages = [
-        ({**common, "reference": bid.reference or bid.title}, bid.pk, bid_url(bid)) for bid in bids
-    ] or [(common, "start", reverse("applications:bid_start", args=[round.slug]))]
+        (bid, {**common, "reference": bid.reference or bid.title}, bid.pk, bid_url(bid)) for bid in bids
+    ] or [(None, common, "start", reverse("applications:bid_start", args=[round.slug]))]
     officers = list(officers_of(organisation.pk))
-    for context, about, url in messages:
+    for bid, context, about, url in messages:
         bid_notify(
+            bid=bid,
             programme=round.programme_id,
             recipients=officers,
             event="extension_granted",

@@ -8,6 +8,7 @@ from django.utils import timezone
 from grants.core.audit import audit_record
 from grants.core.transitions import transition
 from grants.models import Organisation, User
+from grants.people_selectors import is_council_officer
 
 from ..models import (
     Bid,
@@ -36,6 +37,7 @@ def partner_attach(*, bid: Bid, actor: User, organisation: Organisation) -> BidP
         audit_record(actor=actor, action="bid.partner_added", target=bid, summary=summary)
     url = reverse("applications:partner_respond", args=[bid.pk])
     bid_notify(
+        bid=bid,
         programme=bid.round.programme_id,
         recipients=officers_of(organisation.pk),
         event="partner_confirmation_requested",
@@ -75,7 +77,9 @@ def remove_partner(*, bid: Bid, actor: User, partner: BidPartner, now=None) -> N
 @transaction.atomic
 def respond_to_partner(*, partner: BidPartner, actor: User, confirm: bool, reason: str = "") -> BidPartner:
     """A partner council's officer confirms or declines; the lead's officers hear either way."""
-    if actor.organisation_id != partner.organisation_id:
+    from ..permissions import is_barred
+
+    if not is_council_officer(user=actor, organisation_id=partner.organisation_id) or is_barred(actor, partner.bid):
         raise BidError("Only an officer of the partner council can answer this request.")
     if not partner.bid.is_editable_status:
         raise BidError("This bid has been submitted or closed, so its partners cannot change.")
@@ -98,6 +102,7 @@ def respond_to_partner(*, partner: BidPartner, actor: User, confirm: bool, reaso
         error=BidError,
     )
     bid_notify(
+        bid=bid,
         programme=bid.round.programme_id,
         recipients=bid_editors(bid),
         event="partner_responded",
@@ -116,8 +121,8 @@ def respond_to_partner(*, partner: BidPartner, actor: User, confirm: bool, reaso
 @transaction.atomic
 def add_collaborator(*, bid: Bid, actor: User, user: User) -> None:
     bid = lock_editable(bid, actor)
-    if user.organisation_id != bid.lead_id:
-        raise BidError({"email": "Collaborators must work for the lead council"})
+    if not is_council_officer(user=user, organisation_id=bid.lead_id):
+        raise BidError({"email": "Collaborators must be officers or signatories of the lead council"})
     bid.collaborators.add(user)
     audit_record(actor=actor, action="bid.collaborator_added", target=bid, summary=f"Added {user.email}")
 

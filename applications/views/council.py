@@ -14,7 +14,7 @@ from grants.core.arrival import arrived_at
 from grants.core.fields import as_id
 from grants.core.forms import errors_onto_form, save_with_form
 from grants.models import Organisation, Round, User
-from grants.selectors import acting_council
+from grants.people_selectors import is_council_officer
 
 from .. import permissions as perms
 from .. import selectors, services
@@ -36,11 +36,11 @@ DASHBOARD_PAGE_SIZE = 25
 @login_required
 def bid_dashboard(request):
     """Paged, so a council with hundreds of bids across years still gets a fast page."""
-    org_id = request.user.organisation_id
+    org_id = perms.acting_council_id(request.user)
     page = None
     bids: list = []
     if org_id:
-        page = Paginator(selectors.bids_for_organisation(organisation_id=org_id), DASHBOARD_PAGE_SIZE).get_page(
+        page = Paginator(selectors.bids_for_council(user=request.user), DASHBOARD_PAGE_SIZE).get_page(
             request.GET.get("page")
         )
         bids = list(page)
@@ -56,9 +56,9 @@ def bid_start(request, slug):
     """Eligibility first: the council sees every reason it may not apply before typing anything.
     Only a council's officers are told whether it may (in a targeted round, whether it is invited)."""
     round = get_object_or_404(Round.objects.select_related("programme"), slug=slug, published=True)
-    organisation = acting_council(request.user)
+    organisation = request.user.organisation
     now = arrived_at(request)
-    reasons = services.bid_eligibility(round=round, organisation=organisation, now=now)
+    reasons = services.start_eligibility(round=round, user=request.user, now=now)
     if reasons:
         return render(request, "applications/ineligible.html", {"round": round, "reasons": reasons})
     deadline = services.deadline_for(round=round, organisation_id=organisation.pk)
@@ -203,7 +203,7 @@ def bid_collaborators(request, pk):
                 return redirect("applications:bid_collaborators", pk=bid.pk)
             if form.is_valid():
                 user = User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True).first()
-                if user is None or user.organisation_id != bid.lead_id:
+                if user is None or not is_council_officer(user=user, organisation_id=bid.lead_id):
                     form.add_error("email", "No one with that email address works for your council on this service")
                 else:
                     services.add_collaborator(bid=bid, actor=request.user, user=user)
@@ -282,7 +282,7 @@ def bid_history(request, pk):
 
 @login_required
 def partner_respond(request, pk):
-    bid = bid_for(request, pk, lambda user, bid: perms.partner_link(user, bid) is not None)
+    bid = bid_for(request, pk, perms.can_answer_as_partner)
     partner = perms.partner_link(request.user, bid)
     form = PartnerResponseForm(request.POST or None)
 

@@ -1,26 +1,46 @@
 """Who may see and change an award. One place, used by views, services, templates and tests.
 
-A council sees its awards: the lead council's members may act, partner councils read only.
-Programme managers manage the awards of their programmes; finance officers pay; administrators,
-finance officers and board viewers see every award. Anyone else gets a 404.
+A council sees its awards through the people who act for it, its officers and signatories
+(`grants.people_selectors`): the lead council's may act, partner councils' read only. Someone
+linked to a council without a council role sees nothing of its awards. Programme managers
+manage the awards of their programmes; finance officers pay; administrators, finance officers
+and board viewers see every award. Anyone else gets a 404.
+
+An award from a bid is that bid's: whoever is barred from the bid (a conflict of interest, from
+`applications.permissions.is_barred`) is refused by every check here, whatever other role they hold.
 """
 
+from collections.abc import Iterable
+
+from applications import permissions as bid_perms
 from grants import permissions as gperms
 from grants.awards.models import Award
 from grants.models import User
-from grants.people_selectors import is_council_officer, is_council_signatory
+from grants.people_selectors import acting_council_id, is_council_officer, is_council_signatory
 
 
-def _org_id(user: User) -> int | None:
-    return getattr(user, "organisation_id", None) if user.is_authenticated else None
+def is_barred(user: User, award: Award) -> bool:
+    """Barred from the award's bid; an award entered without a bid (historic) had no assessment,
+    so no conflict. The bid is only loaded for someone a bar could apply to."""
+    return award.bid_id is not None and bid_perms.may_be_barred(user) and bid_perms.is_barred(user, award.bid)
+
+
+def who_may_hear(award: Award, users: Iterable[User]) -> list[User]:
+    """These people, less anyone barred from the award's bid (a message is a route to it)."""
+    users = list(users)
+    if award.bid_id is None:
+        return users
+    return bid_perms.who_may_hear(award.bid, users)
 
 
 def is_lead_member(user: User, award: Award) -> bool:
-    return _org_id(user) is not None and _org_id(user) == award.lead_id
+    """Acts for the lead council (an officer or signatory there)."""
+    return is_council_officer(user=user, organisation_id=award.lead_id)
 
 
 def is_partner_member(user: User, award: Award) -> bool:
-    org = _org_id(user)
+    """Acts for one of the award's partner councils."""
+    org = acting_council_id(user)
     return org is not None and award.partners.filter(pk=org).exists()
 
 
@@ -29,28 +49,32 @@ def is_staff_viewer(user: User, award: Award) -> bool:
 
 
 def can_view(user: User, award: Award) -> bool:
-    if not user.is_authenticated:
+    if not user.is_authenticated or is_barred(user, award):
         return False
     return is_lead_member(user, award) or is_staff_viewer(user, award) or is_partner_member(user, award)
 
 
 def can_edit(user: User, award: Award) -> bool:
     """Update milestones, send returns, ask for variations: the lead council's officers and signatories."""
-    return is_council_officer(user=user, organisation_id=award.lead_id)
+    return is_lead_member(user, award) and not is_barred(user, award)
 
 
 def can_see_evidence(user: User, award: Award) -> bool:
     """Evidence files: the lead council's officers, the programme's managers and staff with a
     global view. Partner councils read the award but not the lead council's evidence."""
-    return can_edit(user, award) or is_staff_viewer(user, award)
+    return can_edit(user, award) or (is_staff_viewer(user, award) and not is_barred(user, award))
 
 
 def can_accept(user: User, award: Award) -> bool:
-    return is_council_signatory(user=user, organisation_id=award.lead_id)
+    return is_council_signatory(user=user, organisation_id=award.lead_id) and not is_barred(user, award)
 
 
 def can_manage(user: User, award: Award) -> bool:
-    return user.is_authenticated and gperms.can_manage_programme(user, award.round.programme)
+    return (
+        user.is_authenticated
+        and gperms.can_manage_programme(user, award.round.programme)
+        and not is_barred(user, award)
+    )
 
 
 def can_pay(user: User) -> bool:

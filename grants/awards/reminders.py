@@ -29,8 +29,18 @@ def _when(days: int) -> str:
     return f"in {days} days"
 
 
-def _people(award, officers_by_org):
-    return officers_by_org.get(award.lead_id, [])
+def _people(award, officers_by_org, barred: set[tuple[int, int]]):
+    return [u for u in officers_by_org.get(award.lead_id, []) if (award.bid_id, u.pk) not in barred]
+
+
+def _barred(awards, officers_by_org) -> set[tuple[int, int]]:
+    """(bid id, user id) of officers barred from an award's bid (a conflict of interest): they
+    hear nothing about it."""
+    from applications.permissions import barred_pairs
+
+    bids = {a.bid_id: a.bid for a in awards if a.bid_id}
+    people = [u for users in officers_by_org.values() for u in users]
+    return barred_pairs(bids.values(), people) if bids and people else set()
 
 
 def _officers(org_ids: set[int]) -> dict[int, list]:
@@ -53,14 +63,15 @@ def award_reminders(now: datetime) -> Iterable[Reminder]:
             award__status__in=Award.LIVE,
             status__in=(MilestoneStatus.NOT_STARTED, MilestoneStatus.IN_PROGRESS),
             due_on__lte=horizon,
-        ).select_related("award__round")
+        ).select_related("award__round", "award__bid")
     )
     returns = list(
         MonitoringReturn.objects.filter(
             award__status__in=Award.LIVE, status__in=MonitoringReturn.OPEN, period__due_on__lte=horizon
-        ).select_related("award__round", "period")
+        ).select_related("award__round", "award__bid", "period")
     )
     officers = _officers({m.award.lead_id for m in milestones} | {r.award.lead_id for r in returns})
+    barred = _barred([m.award for m in milestones] + [r.award for r in returns], officers)
     for m in milestones:
         stage = _stage(m.due_on, today)
         if not stage:
@@ -69,7 +80,7 @@ def award_reminders(now: datetime) -> Iterable[Reminder]:
         event = "milestone_due" if kind == "due" else "overdue"
         context = {"reference": m.award.reference, "title": m.description, "due_on": f"{m.due_on:%-d %B %Y}"}
         context.update({"when": _when(days)} if kind == "due" else {"days_overdue": days})
-        for person in _people(m.award, officers):
+        for person in _people(m.award, officers, barred):
             yield Reminder(
                 person,
                 event,
@@ -91,7 +102,7 @@ def award_reminders(now: datetime) -> Iterable[Reminder]:
         }
         context.update({"when": _when(days)} if kind == "due" else {"days_overdue": days})
         url = f"/awards/{r.award_id}/returns/{r.pk}/"
-        for person in _people(r.award, officers):
+        for person in _people(r.award, officers, barred):
             yield Reminder(
                 person, event, context, f"return:{r.pk}:{r.period.due_on}:{key}", url, r.award.round.programme_id
             )

@@ -33,6 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, FirstValue
 from django.utils import timezone
 
+from applications.permissions import barred_bid_ids
 from grants import permissions as gperms
 from grants.awards.models import (
     Award,
@@ -50,6 +51,7 @@ from grants.awards.models import (
     Variation,
 )
 from grants.models import User
+from grants.people_selectors import acting_council_id
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -273,11 +275,16 @@ def return_values(*, mreturn: MonitoringReturn, outputs: list | None = None) -> 
 
 
 def awards_for_council(*, user: User) -> QuerySet[Award]:
-    org = getattr(user, "organisation_id", None)
+    """The awards of the council the user acts for (none without a council role), less those of
+    bids they are barred from (a conflict of interest as a panel member)."""
+    org = acting_council_id(user)
     if org is None:
         return Award.objects.none()
     ids = Award.objects.filter(Q(lead_id=org) | Q(partners=org)).values("pk")
-    return with_figures(award_queryset().filter(pk__in=ids))
+    awards = award_queryset().filter(pk__in=ids)
+    if barred := barred_bid_ids(user):
+        awards = awards.exclude(bid_id__in=barred)
+    return with_figures(awards)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from applications.permissions import who_may_hear
 from grants.awards.selectors import round_committed
 from grants.awards.services import award_issue
 from grants.core.audit import audit_record
@@ -120,7 +121,7 @@ def _notify_outcome(*, decision: Decision) -> None:
 
     bid = decision.bid
     officers = council_officers(organisation_ids=[bid.lead_id]).order_by("pk")
-    for officer in officers:
+    for officer in who_may_hear(bid, officers):  # never to a panel member conflicted on it
         notify(
             recipient=officer,
             programme=bid.round.programme_id,

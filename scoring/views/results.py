@@ -129,6 +129,8 @@ def ranking(request: HttpRequest, slug: str) -> HttpResponse:
 def decision_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     round = managed_round(request, slug)
     bid = bid_in_round_or_404(round, pk, live_only=True)
+    if not perms.can_decide_bid(request.user, bid):
+        raise Http404
     decision = Decision.objects.filter(bid=bid).first()
     initial = (
         {

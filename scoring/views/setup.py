@@ -236,10 +236,12 @@ def bid_for_manager(request: HttpRequest, slug: str, pk: int):
 
 @login_required
 def round_index(request: HttpRequest) -> HttpResponse:
-    """Rounds whose assessment this person runs or may view: the way in from the header."""
+    """Rounds whose assessment this person runs or may view: the way in from the header. A
+    staff page: anyone without a staff role gets 404, like every other page under /staff/."""
     from grants import permissions as gperms
     from grants.models import Round
 
+    gperms.get_or_404(gperms.is_staff_user(request.user))
     rounds = Round.objects.select_related("programme").order_by("-opens_at")
     if not gperms.has_global_staff_view(request.user):
         rounds = rounds.filter(programme_id__in=gperms.managed_programme_ids(request.user))

@@ -14,7 +14,7 @@ VIEWERS = {
     "partner_officer": True,  # confirmed partner: read-only
     "other_officer": False,
     "assessor": False,  # assessment grants access through scoring.permissions, not here
-    "conflicted_assessor": True,  # works for the lead council
+    "conflicted_assessor": False,  # works for the lead council but holds no council role there
     "panel_chair": False,
     "programme_manager": True,
     "other_programme_manager": False,

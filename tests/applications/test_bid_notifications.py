@@ -21,7 +21,9 @@ def _told(event: str) -> dict[str, list[str]]:
 
 
 def test_lead_council_hears_each_partner_answer(personas):
-    colleague = f.UserFactory(email="colleague@kent.example.com", organisation=personas.lead_org, org_role="")
+    colleague = f.UserFactory(
+        email="colleague@kent.example.com", organisation=personas.lead_org, org_role=OrgRole.OFFICER
+    )
     bid = start(personas, partners=[personas.partner_org])
     services.add_collaborator(bid=bid, actor=personas.lead_officer, user=colleague)
     partner = bid.partners.get()

@@ -13,9 +13,9 @@ from .factories import AwardFactory, MilestoneFactory, ReturnPeriodFactory, Roun
 
 pytestmark = pytest.mark.django_db
 
-# The conflicted assessor works for the lead council (Kent), so may read its awards, like its bids.
+# The conflicted assessor works for the lead council (Kent) but holds no council role there, so
+# reads none of its awards, like its bids (tests/security/test_conflict_walk.py has the rest).
 VIEWERS = {
-    "conflicted_assessor",
     "lead_officer",
     "signatory",
     "partner_officer",

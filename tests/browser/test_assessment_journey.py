@@ -97,7 +97,7 @@ def test_assess_moderate_and_decide(browser, live_server):
 
     # The chair: the assessors differ by 100 points, so the bid is on the moderation list.
     context, page = _signed_in(browser, live_server, chair, secrets[chair.pk])
-    page.goto(f"/staff/rounds/{rnd.slug}/panel/moderation/")
+    page.goto(f"/assess/{rnd.slug}/moderation/")
     check_a11y(page)
     page.get_by_role("link", name=bid.reference).click()
     check_a11y(page)
@@ -113,7 +113,7 @@ def test_assess_moderate_and_decide(browser, live_server):
     summary.get_by_role("link", name="Eligible: give a reason for the moderated score").click()
     page.get_by_label("Reason for Eligible").fill("Eligible: a council-led project.")
     page.get_by_role("button", name="Record moderated scores").click()
-    page.wait_for_url("**/panel/moderation/")
+    page.wait_for_url(f"**/assess/{rnd.slug}/moderation/")
     assert "Moderated" in page.get_by_test_id("moderation").inner_text()
     check_a11y(page)
     context.close()

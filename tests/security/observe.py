@@ -11,8 +11,11 @@ def isolated(client, method: str, url: str, **kwargs):
 
 
 def people(personas) -> dict:
-    """The matrix's personas: those of tests/conftest.py plus the lead council's signatory."""
-    return {**personas.all(), "signatory": personas.signatory}
+    """The matrix's personas: those of tests/conftest.py, the lead council's signatory and the
+    world's extra personas (tests/security/world.py: no council role, conflicted officers)."""
+    from .world import extra_personas
+
+    return {**personas.all(), "signatory": personas.signatory, **extra_personas(personas)}
 
 
 def clients(personas) -> dict:

@@ -8,7 +8,12 @@ All mismatches are reported at once.
 Conventions of the service (from the developers' guide and the foundation):
 - anonymous users are sent to sign in (302), except on public pages;
 - an object or round page the user may not see answers 404 (no hint that it exists);
-- the staff area of the foundation (/staff/, organisations, programmes) answers 403 to non-staff;
+- council pages are for people acting for a council (an officer or signatory there): being
+  linked to it is not enough, and a panel member conflicted on a bid reaches none of its pages
+  or its award's, whatever their council role (tests/security/test_conflict_walk.py walks them);
+- every page under /staff/ refuses anyone without a staff role: the foundation's staff area
+  (/staff/, organisations, programmes, people) answers 403, the other apps' staff pages 404
+  (`test_staff_pages_refuse_everyone_without_a_staff_role` keeps it so);
 - POST-only actions answer 405 to a GET.
 """
 
@@ -33,15 +38,23 @@ PERSONAS = (
     "administrator",
     # The lead council's authorised signatory: accepts or declines an offered award.
     "signatory",
+    # tests/security/world.py's: linked to the lead council with no council role; officers of
+    # the lead and the partner council who sit on the round's panel (conflicted on the bid).
+    "lead_no_role",
+    "conflicted_lead_officer",
+    "conflicted_partner_officer",
 )
 COUNCILS = {"lead_officer", "partner_officer", "other_officer"}
-PANEL = {"assessor", "conflicted_assessor", "panel_chair"}
+# Conflicted on the world's bid: the conftest's assessor (employed by the lead council, no
+# council role, an interest declared) and the two council officers on the panel.
+CONFLICTED = {"conflicted_assessor", "conflicted_lead_officer", "conflicted_partner_officer"}
+PANEL = {"assessor", "panel_chair"} | CONFLICTED
 STAFF = {"programme_manager", "other_programme_manager", "finance_officer", "board_viewer", "administrator"}
 MANAGERS = {"programme_manager", "administrator"}  # may change this programme
 VIEWERS = MANAGERS | {"finance_officer", "board_viewer"}  # may read this programme
-# The conflicted assessor works for the lead council, so reads its bids and awards as a council
-# member (never through assessment: see the scoring rows).
-LEAD_COUNCIL = {"lead_officer", "conflicted_assessor", "signatory"}
+# Acting for the lead council: its officer and signatory. Nobody linked to it without a council
+# role, and no conflicted officer, reads its bids and awards.
+LEAD_COUNCIL = {"lead_officer", "signatory"}
 BID_READERS = LEAD_COUNCIL | {"partner_officer", "assessor", "panel_chair"} | VIEWERS
 AWARD_READERS = LEAD_COUNCIL | {"partner_officer"} | VIEWERS
 
@@ -110,7 +123,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "applications:evidence_download": allow(BID_READERS),
     "applications:bid_submitted": allow(LEAD_COUNCIL),
     "applications:bid_withdraw": allow({"lead_officer"}),
-    "applications:partner_respond": allow({"partner_officer"}),
+    # The invitation is in the draft round, whose bids no panel assesses: the partner council's
+    # officer on this round's panel has no conflict there.
+    "applications:partner_respond": allow({"partner_officer", "conflicted_partner_officer"}),
     # Draft-only pages (the draft bid): only the lead council's officers working on it.
     "applications:bid_details": allow({"lead_officer"}),
     "applications:bid_partners": allow({"lead_officer"}),
@@ -195,7 +210,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "awards:portfolio": allow(STAFF),
     "awards:targets": allow(MANAGERS),
     "awards:round_monitoring": allow(VIEWERS),
-    "scoring:round_index": signed_in(),
+    "scoring:round_index": allow(STAFF),
     # Reporting (new): staff pages filter by programme inside; open data is public.
     "reporting:dashboard": allow(STAFF),
     "reporting:download": allow(STAFF),
@@ -259,11 +274,24 @@ def test_matrix_covers_every_persona():
 # is known to look at the right page). The texts are world objects' names or references.
 def _leak_probes(world):
     p = world.personas
+    who = people(p)
     bid = [world.bid.title, world.bid.reference]
+    award = [world.award.title]
     programme = world.round.programme.name
     return [
         ("applications:bid_dashboard", {}, p.other_officer, p.lead_officer, bid),
-        ("awards:dashboard", {}, p.other_officer, p.lead_officer, [world.award.title]),
+        ("awards:dashboard", {}, p.other_officer, p.lead_officer, award),
+        # Linked to the lead council without a role, or conflicted on its bid: the dashboards
+        # leave out what the council pages would refuse. (The conflicted officers do see the
+        # draft bid of the same title in the draft round, which no panel assesses: the reference
+        # is the submitted bid's alone.)
+        ("applications:bid_dashboard", {}, who["lead_no_role"], p.lead_officer, bid),
+        ("awards:dashboard", {}, who["lead_no_role"], p.lead_officer, award),
+        ("applications:bid_dashboard", {}, who["conflicted_lead_officer"], p.lead_officer, [world.bid.reference]),
+        ("awards:dashboard", {}, who["conflicted_lead_officer"], p.lead_officer, award),
+        ("applications:bid_dashboard", {}, who["conflicted_partner_officer"], p.partner_officer,
+         [world.bid.reference]),
+        ("awards:dashboard", {}, who["conflicted_partner_officer"], p.partner_officer, award),
         ("notifications:centre", {}, p.other_officer, p.lead_officer, [world.notification.subject]),
         ("scoring:round_index", {}, p.lead_officer, p.programme_manager, [world.round.name]),
         ("scoring:my_rounds", {}, p.other_officer, p.assessor, [world.round.name]),

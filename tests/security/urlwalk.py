@@ -139,5 +139,9 @@ def _value(name: str, kwarg: str, world):
     raise AssertionError(f"No value for kwarg {kwarg!r} of {name}: add it to tests/security/urlwalk.py")
 
 
-def url_for(pattern: Pattern, world) -> str:
-    return reverse(pattern.name, kwargs={k: _value(pattern.name, k, world) for k in pattern.kwargs})
+def url_for(pattern: Pattern, world, **fixed) -> str:
+    """The pattern's URL in the world; `fixed` gives some kwargs their values instead (the
+    conflict walk points every bid and award URL at the one bid and its award)."""
+    return reverse(
+        pattern.name, kwargs={k: fixed[k] if k in fixed else _value(pattern.name, k, world) for k in pattern.kwargs}
+    )

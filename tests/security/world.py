@@ -9,8 +9,11 @@ the objects those URLs point at, so each test sees the same, realistic world:
   interest in the lead council; the assessor's scores are in.
 - `draft_round` (same programme) holds a draft joint bid of the lead council with an answer and a
   file, for the pages that only work on drafts.
-- An active award in `personas.round` (tranche, milestone, return with an evidence file,
-  variation) and an offered one.
+- An active award made from that bid (tranche, milestone, return with an evidence file,
+  variation) and an offered one (entered without a bid).
+- Three personas beyond tests/conftest.py's (`extra_personas`): someone linked to the lead
+  council with no council role, and an officer of the lead council and one of the partner
+  council who both sit on the round's panel, so are conflicted on the bid automatically.
 - An in-app notification and a failed email for the lead officer.
 - `open_round` (same programme, open, no bids) where any council may start a bid, so the start
   form is on the page; `invite_bid`, a draft of the other council in `draft_round` that asks the
@@ -43,7 +46,7 @@ from grants.awards.models import (
     PaymentTranche,
     Variation,
 )
-from grants.models import Round
+from grants.models import OrgRole, Round, User
 from grants.reporting import services as reporting_services
 from grants.reporting.models import ExportJob, PublishedFile
 from notifications.models import Notification
@@ -52,10 +55,35 @@ from scoring.models import Assignment, Criterion, Interest, PanelMember
 from tests import factories as f
 from tests.applications.factories import PDF, BidPartnerFactory, QuestionFactory, SectionFactory, upload
 from tests.awards.factories import AwardFactory, MilestoneFactory, ReturnPeriodFactory, RoundOutputFactory
+from tests.conftest import enable_mfa
 from tests.notifications.factories import FailedEmailFactory, InAppNotificationFactory
 from tests.scoring.factories import CriterionFactory, declare
 
 SAFE_TEXT = "Helping residents get online"
+
+# name: (email, organisation on `personas`, council role, sits on the round's panel)
+EXTRA_PERSONAS = {
+    # Employed by the lead council, with no council role: acts for no council (404 on its bids).
+    "lead_no_role": ("norole@example.com", "lead_org", "", False),
+    # Council officers who also sit on the round's panel: conflicted on the bid their council leads
+    # or partners, so barred from it and its award whatever their council role.
+    "conflicted_lead_officer": ("panel.lead@example.com", "lead_org", OrgRole.OFFICER, True),
+    "conflicted_partner_officer": ("panel.partner@example.com", "partner_org", OrgRole.OFFICER, True),
+}
+
+
+def extra_personas(personas) -> dict[str, User]:
+    """The matrix's extra personas, made once per test (a second call finds them)."""
+    out = {}
+    for name, (email, org, role, on_panel) in EXTRA_PERSONAS.items():
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = f.UserFactory(email=email, organisation=getattr(personas, org), org_role=role)
+            if on_panel:
+                f.PanelMemberFactory(panel=personas.round.panel, user=user)
+                enable_mfa(user)
+        out[name] = user
+    return out
 
 
 @dataclass
@@ -147,7 +175,14 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
 
     # Assessment: criteria, declarations, an interest, assignments and a submitted assessment.
     criterion = CriterionFactory(round=rnd, name=f"Value {text}", guidance=text)
-    for member in (personas.assessor, personas.panel_chair, personas.conflicted_assessor):
+    extra = extra_personas(personas)
+    for member in (
+        personas.assessor,
+        personas.panel_chair,
+        personas.conflicted_assessor,
+        extra["conflicted_lead_officer"],
+        extra["conflicted_partner_officer"],
+    ):
         declare(member, rnd)
     interest = scoring_services.interest_add(
         round=rnd, user=personas.conflicted_assessor, organisation=personas.lead_org, nature=f"I work there {text}"
@@ -161,7 +196,7 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
     )
 
     # Awards: an active one with a tranche, milestone, return and variation; an offered one.
-    award = AwardFactory(round=rnd, lead=personas.lead_org, status=AwardStatus.ACTIVE, title=f"Award {text}")
+    award = AwardFactory(round=rnd, bid=bid, lead=personas.lead_org, status=AwardStatus.ACTIVE, title=f"Award {text}")
     award.partners.add(personas.partner_org)
     RoundOutputFactory(round=rnd)
     ReturnPeriodFactory(round=rnd, title=f"Quarter 1 {text}")

@@ -40,12 +40,15 @@ def award_context(award: Award, **extra) -> dict:
 
 def notify_people(*, people, event: str, award: Award, key: str, url: str = "", **extra) -> None:
     """Every award message goes through here, so every one names the award's programme: its
-    managers see (and may resend) the emails that fail."""
+    managers see (and may resend) the emails that fail. Nobody barred from the award (a conflict
+    of interest on its bid) hears about it."""
     from notifications.services import notify
+
+    from ..permissions import who_may_hear
 
     context = award_context(award, **extra)
     programme_id = award.round.programme_id
-    for person in {p.pk: p for p in people}.values():
+    for person in who_may_hear(award, {p.pk: p for p in people}.values()):
         notify(
             recipient=person,
             event=event,
