@@ -89,6 +89,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     # Public pages.
     "home": public(),
     "healthz": public(),
+    "readyz": public(),
+    "metrics": allow(STAFF, anonymous=404),
     "accessibility": public(),
     "grants:round_list": public(),
     "grants:round_detail": public(),
