@@ -23,6 +23,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.apps import apps
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -46,6 +47,18 @@ class ScanStatus(models.TextChoices):
 def scanner() -> Callable | None:
     path = getattr(settings, "GRANTBENCH_MALWARE_SCANNER", "")
     return import_string(path) if path else None
+
+
+@checks.register(checks.Tags.security)
+def scanner_importable(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """A scanner named but not importable would fail every upload: say so at start-up instead."""
+    try:
+        scan = scanner()
+    except ImportError as exc:
+        return [checks.Error(f"GRANTBENCH_MALWARE_SCANNER cannot be imported: {exc}", id="grantbench.E501")]
+    if scan is not None and not callable(scan):
+        return [checks.Error("GRANTBENCH_MALWARE_SCANNER must name a callable", id="grantbench.E502")]
+    return []
 
 
 def status_on_upload() -> str:

@@ -208,3 +208,14 @@ def test_the_prospectus_is_scanned_before_it_is_stored(personas, client_for, sca
     assert "The virus check is not available just now" in _round_post(client, rnd, upload("prospectus.pdf", PDF))
     rnd.refresh_from_db()
     assert not rnd.prospectus_document
+
+
+def test_a_scanner_that_cannot_be_imported_stops_start_up(settings):
+    from grants.core.upload_scan import scanner_importable
+
+    settings.GRANTBENCH_MALWARE_SCANNER = "tests.security.no_such_module.scan"
+    assert [e.id for e in scanner_importable()] == ["grantbench.E501"]
+    settings.GRANTBENCH_MALWARE_SCANNER = "tests.security.test_uploads_scan.MARKER"
+    assert [e.id for e in scanner_importable()] == ["grantbench.E502"]
+    settings.GRANTBENCH_MALWARE_SCANNER = SCANNER
+    assert scanner_importable() == []
