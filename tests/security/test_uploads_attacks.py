@@ -28,7 +28,7 @@ from tests.applications.factories import PDF, QuestionFactory, SectionFactory, p
 from tests.applications.test_services import start
 from tests.awards.factories import AwardFactory, MilestoneFactory, ReturnPeriodFactory
 
-from .uploads_payloads import CONTENT_TYPES, DOCUMENT, PAYLOADS, Part, declared_bomb, docx, js_open_action, odt, raw_zip
+from .uploads_payloads import CONTENT_TYPES, DOCUMENT, PAYLOADS, Part, build, docx, js_open_action, odt, raw_zip
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,12 +45,30 @@ def test_the_check_refuses_each_attack_saying_why(payload):
 
 
 def test_the_reported_zip_bomb_is_what_was_reported_and_is_refused_unopened():
-    data = declared_bomb()
+    data = build("declared 300 MB zip bomb")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         declared = sum(i.file_size for i in archive.infolist())
     assert len(data) < 400 * 1024 and declared > 300 * 1024 * 1024
     message = refusal("evidence.docx", data)
     assert "zip bomb" in message and "100 times" in message
+
+
+BOMBS = ["declared 300 MB zip bomb", "one part packed 1,000 times", "110 MB in small parts", "10,000 parts"]
+
+
+@pytest.mark.parametrize("what", BOMBS)
+def test_bombs_are_refused_from_the_directory_before_anything_is_inflated(monkeypatch, what):
+    def inflate(*args, **kwargs):
+        raise AssertionError(f"inflated a part of {what}")
+
+    monkeypatch.setattr(upload_office, "inflate", inflate)
+    payload = next(p for p in PAYLOADS if p.what == what)
+    assert payload.expect in refusal(payload.name, payload.content())
+
+
+def test_a_pdf_with_more_objects_than_can_be_checked_is_refused(monkeypatch):
+    monkeypatch.setattr(upload_pdf, "MAX_OBJECTS", 2)
+    assert "too many parts to check" in refusal("report.pdf", PDF)
 
 
 def test_a_byte_search_alone_would_miss_the_script_in_an_object_stream():

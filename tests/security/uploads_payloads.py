@@ -26,7 +26,13 @@ class Payload:
     expect: str  # a fragment of the refusal it must meet
 
     def content(self) -> bytes:
-        return BUILDERS[self.what]()
+        return build(self.what)
+
+
+@cache
+def build(what: str) -> bytes:
+    """Each payload built once a test run (some take a second to pack)."""
+    return BUILDERS[what]()
 
 
 # ---- zips, byte by byte (zipfile cannot write a lying or overlapping archive) -----------------
@@ -39,6 +45,9 @@ class Part:
     zeros: int = 0  # or this many zero bytes, deflated as a stream (never held in memory)
     stored: bool = False
     declare_size: int | None = None  # lie about the opened size (and give the matching checksum)
+    flags: int = 0
+    hidden: bytes = b""  # bytes after the packed data, inside the part's packed size
+    crc_xor: int = 0  # spoil the checksum
 
 
 def _deflate(part: Part) -> tuple[bytes, int, int]:
@@ -56,26 +65,26 @@ def _deflate(part: Part) -> tuple[bytes, int, int]:
     return b"".join(out), part.zeros, crc
 
 
-def local_header(name: bytes, method: int, crc: int, csize: int, usize: int) -> bytes:
-    return struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, method, 0, 0x21, crc, csize, usize, len(name), 0) + name
+def local_header(name: bytes, method: int, crc: int, csize: int, usize: int, flags: int = 0) -> bytes:
+    return struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, method, 0, 0x21, crc, csize, usize, len(name), 0) + name
 
 
-def raw_zip(parts: list[Part], *, extra_central: list[tuple[bytes, int, int, int, int, int]] = ()) -> bytes:
+def raw_zip(parts: list[Part], *, extra_central: list[tuple] = ()) -> bytes:
     """The parts in order, then a central directory listing them (and `extra_central` records:
-    name, method, crc, csize, usize, offset), then the end record."""
+    name, method, crc, csize, usize, offset, flags), then the end record."""
     out, central = bytearray(), []
     for part in parts:
         data, usize, crc = _deflate(part)
         method = 0 if part.stored else 8
         if part.declare_size is not None:
             usize, crc = part.declare_size, zlib.crc32(bytes(part.declare_size))
-        name = part.name.encode()
-        central.append((name, method, crc, len(data), usize, len(out)))
-        out += local_header(name, method, crc, len(data), usize) + data
+        data, crc, name = data + part.hidden, crc ^ part.crc_xor, part.name.encode()
+        central.append((name, method, crc, len(data), usize, len(out), part.flags))
+        out += local_header(name, method, crc, len(data), usize, part.flags) + data
     start = len(out)
-    for name, method, crc, csize, usize, offset in [*central, *extra_central]:
+    for name, method, crc, csize, usize, offset, flags in [*central, *extra_central]:
         sizes = (crc, csize, usize, len(name), 0, 0, 0, 0, 0, offset)
-        out += struct.pack("<4s6H3L5HLL", b"PK\x01\x02", 20, 20, 0, method, 0, 0x21, *sizes) + name
+        out += struct.pack("<4s6H3L5HLL", b"PK\x01\x02", 20, 20, flags, method, 0, 0x21, *sizes) + name
     count = len(central) + len(extra_central)
     out += struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(out) - start, start, 0)
     return bytes(out)
@@ -110,7 +119,6 @@ def odt(*parts: Part, body: str = "") -> bytes:
     )
 
 
-@cache
 def declared_bomb() -> bytes:
     """The reported attack: 300 MB of document in about 300 KB."""
     return docx(Part("word/document2.xml", zeros=300 * MB))
@@ -144,7 +152,7 @@ def overlapping() -> bytes:
     inner = local_header(inner_name, 0, zlib.crc32(inner_data), len(inner_data), len(inner_data)) + inner_data
     archive = docx(Part("word/media/a.xml", inner, stored=True))
     b_offset = archive.index(b"word/media/a.xml") + len(b"word/media/a.xml")  # where part A's data starts
-    extra = [(inner_name, 0, zlib.crc32(inner_data), len(inner_data), len(inner_data), b_offset)]
+    extra = [(inner_name, 0, zlib.crc32(inner_data), len(inner_data), len(inner_data), b_offset, 0)]
     parts = [
         Part("[Content_Types].xml", CONTENT_TYPES.format(extra="").encode()),
         Part("word/document.xml", DOCUMENT),
@@ -158,6 +166,7 @@ def appended_to_docx() -> bytes:
 
 
 def docm_renamed() -> bytes:
+    """A .docm's main part type, renamed .docx (its VBA project is the next payload)."""
     return raw_zip(
         [
             Part(
@@ -167,7 +176,6 @@ def docm_renamed() -> bytes:
                 .encode(),
             ),
             Part("word/document.xml", DOCUMENT),
-            Part("word/vbaProject.bin", b"\xd0\xcf\x11\xe0 VBA"),
         ]
     )
 
@@ -182,6 +190,60 @@ def activex() -> bytes:
 
 def ole_object() -> bytes:
     return docx(Part("word/embeddings/oleObject1.bin", b"\xd0\xcf\x11\xe0 Package MZ"))
+
+
+def ole_by_type() -> bytes:
+    return docx(
+        Part("word/media/object1.dat", b"\xd0\xcf\x11\xe0 Package MZ"),
+        extra_types='<Override PartName="/word/media/object1.dat" '
+        'ContentType="application/vnd.openxmlformats-officedocument.oleObject"/>',
+    )
+
+
+def twin_parts() -> bytes:
+    """Two parts by one name: which one a reader takes is up to the reader."""
+    return raw_zip(
+        [
+            Part("[Content_Types].xml", CONTENT_TYPES.format(extra="").encode()),
+            Part("word/document.xml", DOCUMENT),
+            Part("word/document.xml", b"<w:document><w:body><w:p>other</w:p></w:body></w:document>"),
+        ]
+    )
+
+
+def part_in_front() -> bytes:
+    """A part the directory does not list, in front of the document: a web page, for a reader
+    that reads local headers from the start."""
+    page = b"<html><script>alert(1)</script></html>"
+    return local_header(b"index.html", 0, zlib.crc32(page), len(page), len(page)) + page + docx()
+
+
+def encrypted_part() -> bytes:
+    return docx(Part("word/media/secret.xml", b"<x/>", flags=0x1))
+
+
+def hidden_in_a_part() -> bytes:
+    return docx(Part("word/media/image1.xml", b"<x/>", hidden=b"<html><script>alert(1)</script></html>"))
+
+
+def renamed_local_header() -> bytes:
+    data = docx(Part("word/media/image1.xml", b"<x/>"))
+    at = data.index(b"word/media/image1.xml")  # the local header's copy comes first
+    return data[:at] + b"word/media/image1.xmL" + data[at + len(b"word/media/image1.xml") :]
+
+
+def spoiled_checksum() -> bytes:
+    return docx(Part("word/media/image1.xml", b"<x/>", crc_xor=0xFF))
+
+
+def large_embedded() -> bytes:
+    """An embedded workbook over 20 MB (packed about ten times: no bomb)."""
+    import random
+
+    noise = random.Random(20)
+    body = b"".join(noise.randbytes(100) + bytes(924) for _ in range(21 * 1024))
+    inner = raw_zip([Part("xl/worksheets/sheet1.xml", body, stored=True)])
+    return docx(Part("word/embeddings/Microsoft_Excel_Worksheet.xlsx", inner))
 
 
 def remote_template() -> bytes:
@@ -333,6 +395,10 @@ def pdf_zip_after_eof() -> bytes:
     return PDF + docx()
 
 
+def pdf_unreadable() -> bytes:
+    return b"%PDF-1.7\n" + bytes(range(256)) * 4 + b"\n%%EOF\n"
+
+
 def pdf_without_end() -> bytes:
     return PDF[: PDF.rindex(b"%%EOF")]
 
@@ -369,6 +435,16 @@ BUILDERS = {
     "ActiveX control": activex,
     "OLE object": ole_object,
     "remote template": remote_template,
+    "OLE object declared by type": ole_by_type,
+    "two parts by one name": twin_parts,
+    "a part in front of the document": part_in_front,
+    "encrypted part": encrypted_part,
+    "bytes hidden after a part's data": hidden_in_a_part,
+    "local header naming another part": renamed_local_header,
+    "spoiled checksum": spoiled_checksum,
+    "embedded document over 20 MB": large_embedded,
+    "unreadable PDF": pdf_unreadable,
+    "PNG with no end": lambda: PNG[: PNG.rindex(b"IEND") - 4],
     "macros in an embedded document": nested_macros,
     "zip bomb in an embedded document": nested_bomb,
     "documents nested twice": nested_twice,
@@ -412,6 +488,16 @@ PAYLOADS = [
     Payload("report.docx", "ActiveX control", "embedded objects or controls"),
     Payload("report.docx", "OLE object", "embedded objects or controls"),
     Payload("report.docx", "remote template", "fetches a template"),
+    Payload("report.docx", "OLE object declared by type", "embedded objects or controls"),
+    Payload("report.docx", "two parts by one name", OFFICE_ALTERED),
+    Payload("report.docx", "a part in front of the document", OFFICE_ALTERED),
+    Payload("report.docx", "encrypted part", OFFICE_ALTERED),
+    Payload("report.docx", "bytes hidden after a part's data", OFFICE_ALTERED),
+    Payload("report.docx", "local header naming another part", OFFICE_ALTERED),
+    Payload("report.docx", "spoiled checksum", OFFICE_ALTERED),
+    Payload("report.docx", "embedded document over 20 MB", "embedded document larger than 20MB"),
+    Payload("report.pdf", "unreadable PDF", "PDF that could not be read"),
+    Payload("photo.png", "PNG with no end", "PNG that could not be read"),
     Payload("report.docx", "macros in an embedded document", "contains macros"),
     Payload("report.docx", "zip bomb in an embedded document", "packed more than 100 times smaller"),
     Payload("report.docx", "documents nested twice", "documents nested inside documents"),
