@@ -263,6 +263,13 @@ def nested_bomb() -> bytes:
     return docx(Part("word/embeddings/Microsoft_Excel_Worksheet.xlsx", dense_part()))
 
 
+def nested_total() -> bytes:
+    """60 MB in the document and 60 MB in the workbook embedded in it, in 1 MB parts (each under
+    the ratio's floor): each under the limit alone, over it together."""
+    inner = docx(*(Part(f"xl/media/part{i}.xml", zeros=MB) for i in range(60)))
+    return docx(Part("word/embeddings/Microsoft_Excel_Worksheet.xlsx", inner), *(Part(f"word/media/p{i}.xml", zeros=MB) for i in range(60)))
+
+
 def nested_twice() -> bytes:
     inner = docx(Part("word/embeddings/Inner.docx", docx()))
     return docx(Part("word/embeddings/Outer.docx", inner))
@@ -448,6 +455,7 @@ BUILDERS = {
     "macros in an embedded document": nested_macros,
     "zip bomb in an embedded document": nested_bomb,
     "documents nested twice": nested_twice,
+    "120 MB across a document and its embedded one": nested_total,
     "ODT Basic macros": odt_basic,
     "ODT macro on opening, escaped": odt_event_macro,
     "JavaScript on opening, object streams": js_open_action,
@@ -501,6 +509,7 @@ PAYLOADS = [
     Payload("report.docx", "macros in an embedded document", "contains macros"),
     Payload("report.docx", "zip bomb in an embedded document", "packed more than 100 times smaller"),
     Payload("report.docx", "documents nested twice", "documents nested inside documents"),
+    Payload("report.docx", "120 MB across a document and its embedded one", "less than 100MB when uncompressed"),
     Payload("report.odt", "ODT Basic macros", "contains macros"),
     Payload("report.odt", "ODT macro on opening, escaped", "contains macros"),
     Payload("report.pdf", "JavaScript on opening, object streams", "PDF containing JavaScript"),
