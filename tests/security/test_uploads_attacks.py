@@ -9,6 +9,7 @@ import io
 import random
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 import pikepdf
@@ -64,6 +65,33 @@ def test_bombs_are_refused_from_the_directory_before_anything_is_inflated(monkey
     monkeypatch.setattr(upload_office, "inflate", inflate)
     payload = next(p for p in PAYLOADS if p.what == what)
     assert payload.expect in refusal(payload.name, payload.content())
+
+
+class CountingInflater:
+    """zlib's inflater, counting what it gives out."""
+
+    total = 0
+
+    def __init__(self, real):
+        self.real = real
+
+    def decompress(self, data, max_length=0):
+        out = self.real.decompress(data, max_length)
+        CountingInflater.total += len(out)
+        return out
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def test_a_part_that_lies_about_its_size_is_stopped_one_byte_past_it(monkeypatch):
+    """The lying part declares 8,000 bytes and holds 5 MB: no more than 8,001 are ever inflated."""
+    real = zlib.decompressobj
+    monkeypatch.setattr(zlib, "decompressobj", lambda *a: CountingInflater(real(*a)))
+    CountingInflater.total = 0
+    payload = next(p for p in PAYLOADS if p.what == "lying header")
+    assert payload.expect in refusal(payload.name, payload.content())
+    assert CountingInflater.total <= 8001 + len(CONTENT_TYPES) + len(DOCUMENT) + 1024
 
 
 def test_a_pdf_with_more_objects_than_can_be_checked_is_refused(monkeypatch):

@@ -17,7 +17,7 @@ from applications import services as bid_services
 from applications.models import EvidenceFile, QuestionType
 from grants.awards import services as award_services
 from grants.awards.models import AwardEvidenceFile, AwardStatus, MilestoneStatus
-from grants.core.upload_scan import ScanStatus, rescan_pending, scan_stored_file
+from grants.core.upload_scan import ScanStatus, record_result, rescan_pending, scan_stored_file
 from grants.models import AuditEvent
 from tests.applications.factories import PDF, QuestionFactory, SectionFactory, pdf_bytes, upload
 from tests.applications.test_services import start
@@ -146,6 +146,15 @@ def test_a_scan_run_twice_records_once(personas, bid_form, scanner, django_captu
     with django_capture_on_commit_callbacks(execute=True):
         assert scan_stored_file(EvidenceFile._meta.label, evidence.pk) == ScanStatus.INFECTED
     assert AuditEvent.objects.filter(action="bid.evidence_refused").count() == 1 and state["scanned"] == ["plan.pdf"]
+
+
+def test_two_scans_of_one_file_racing_record_the_first_result_only(personas, bid_form, scanner):
+    """Two workers both found the file pending and scanned it: the second to record changes nothing."""
+    bid, _, plan = bid_form
+    evidence = bid_services.upload_evidence(bid=bid, actor=personas.lead_officer, upload=upload("p.pdf", PDF), question=plan)
+    assert record_result(EvidenceFile, evidence.pk, "Grantbench.Test.Virus") == ScanStatus.INFECTED
+    assert record_result(EvidenceFile, evidence.pk, None) == ScanStatus.INFECTED
+    assert AuditEvent.objects.filter(action="bid.evidence_refused").count() == 1
 
 
 def test_a_row_made_outside_the_upload_services_is_pending_too(personas, bid_form, scanner):
