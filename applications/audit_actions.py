@@ -20,6 +20,7 @@ declare_many(
         "bid.collaborator_removed": "Colleague removed from the bid",
         "bid.evidence_uploaded": "Evidence uploaded",
         "bid.evidence_deleted": "Evidence deleted",
+        "bid.evidence_refused": "Evidence refused by the virus check",
         "bid.extension_granted": "Deadline extended",
         # Status moves (transition(): bid.<status>).
         "bid.submitted": "Bid submitted",

@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.utils import timezone
 
 from grants.core.audit import COUNCIL, actions_for
+from grants.core.upload_scan import ScanStatus
 from grants.models import AuditEvent, Organisation, Round, StaffRole, User
 from grants.selectors import organisation_search, search_term
 
@@ -32,7 +33,9 @@ class QuestionRow:
 
     @property
     def answered(self) -> bool:
-        return bool(self.files) if self.question.type == "file_upload" else not is_blank(self.value)
+        if self.question.type == "file_upload":  # a file the virus check refused answers nothing
+            return any(f.scan_status != ScanStatus.INFECTED for f in self.files)
+        return not is_blank(self.value)
 
     @property
     def display(self) -> str:

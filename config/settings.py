@@ -395,3 +395,17 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# ---------------------------------------------------------------------------------------------
+# Uploads: malware scanning (issue 14, item 5; grants/core/upload_scan.py, README "Uploads").
+# GRANTBENCH_MALWARE_SCANNER names a callable `scan(file, *, name) -> str | None` (None: clean;
+# a string: what it found; raises: could not scan). Unset: files are clean as soon as stored.
+# Set: files are pending until a Celery task has scanned them, and nobody can download them
+# before; beat re-queues any left pending (a lost task, the scanner down).
+GRANTBENCH_MALWARE_SCANNER = os.environ.get("GRANTBENCH_MALWARE_SCANNER", "")
+if GRANTBENCH_MALWARE_SCANNER:
+    CELERY_BEAT_SCHEDULE["uploads-rescan-pending"] = {
+        "task": "grants.core.upload_scan.rescan_pending",
+        "schedule": 5 * 60,
+    }
+# ---------------------------------------------------------------------------------------------

@@ -261,10 +261,12 @@ class RoundForm(GovFormMixin, forms.ModelForm):
         upload = self.cleaned_data.get("prospectus_document")
         if not upload or not hasattr(upload, "content_type"):  # nothing new: keep what is there
             return upload
+        from grants.core.upload_scan import scan_now
         from grants.core.uploads import check_upload
 
         try:
             checked = check_upload(upload)
+            scan_now(upload)  # a round keeps no scan status: its document is scanned before it is stored
         except ValidationError as exc:
             raise ValidationError(exc.messages[0].replace("The selected file", "The prospectus document"))
         if checked.kind not in PROSPECTUS_KINDS:

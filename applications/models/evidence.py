@@ -11,6 +11,8 @@ def evidence_upload_to(instance: "EvidenceFile", filename: str) -> str:
 
 
 class EvidenceFile(StoredFile):
+    SCAN_REFUSED_ACTION = "bid.evidence_refused"
+
     bid = models.ForeignKey("applications.Bid", on_delete=models.CASCADE, related_name="evidence")
     question = models.ForeignKey(
         "applications.Question", null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
@@ -19,3 +21,6 @@ class EvidenceFile(StoredFile):
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
+
+    def scan_audit_target(self):
+        return self.bid

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from grants.core.arrival import arrived_at
-from grants.core.uploads import serve_upload, size_label
+from grants.core.uploads import serve_stored, size_label
 
 from .. import permissions as perms
 from .. import selectors, services
@@ -158,7 +158,8 @@ def _max_mb() -> str:
 
 @login_required
 def evidence_download(request, pk, file_pk):
-    """The only way to a file: the bid must be visible to this user, and the file must be the bid's."""
+    """The only way to a file: the bid must be visible to this user, the file must be the bid's, and
+    the virus check must have passed it."""
     bid = bid_for(request, pk)
     evidence = get_object_or_404(EvidenceFile, pk=file_pk, bid=bid)
-    return serve_upload(evidence.file, filename=evidence.original_name, content_type=evidence.content_type)
+    return serve_stored(request, evidence)

@@ -40,7 +40,14 @@ declare_many(
     audience=COUNCIL,
 )
 
-declare_many({"evidence.upload": "Evidence uploaded", "evidence.remove": "Evidence removed"}, audience=LEAD)
+declare_many(
+    {
+        "evidence.upload": "Evidence uploaded",
+        "evidence.remove": "Evidence removed",
+        "evidence.refused": "Evidence refused by the virus check",
+    },
+    audience=LEAD,
+)
 
 declare_many(
     {"round.output": "Output added to the round's catalogue", "round.return_period": "Return period added"},

@@ -1,14 +1,13 @@
 """Evidence files of milestones and returns: the download (the only way to a file) and removal."""
 
-import mimetypes
-
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from grants.awards.models import Award, AwardEvidenceFile
+from grants.core.uploads import serve_stored
 
 from . import permissions as perms
 from . import services
@@ -18,18 +17,11 @@ from .views import act, award_or_404
 @login_required
 def evidence_download(request: HttpRequest, pk: int, fid: int) -> HttpResponse:
     """Served only to whoever may see the award's evidence (a 404 to anyone else, as for an award
-    they may not see), always as a download, never sniffed or cached."""
+    they may not see), always as a download, never sniffed or cached, and only once the virus
+    check has passed it."""
     award = award_or_404(request, pk, check=perms.can_see_evidence)
     item = get_object_or_404(AwardEvidenceFile, pk=fid, award=award)
-    try:
-        handle = item.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
-    content_type = item.content_type or mimetypes.guess_type(item.original_name)[0]
-    response = FileResponse(handle, as_attachment=True, filename=item.original_name, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_stored(request, item)
 
 
 def _back_to(item: AwardEvidenceFile, award: Award) -> str:

@@ -1,27 +1,31 @@
-"""Checking an evidence file by what it contains, not what it is called.
+"""Checking an evidence file by what it contains, not what it is called, and serving it back.
 
-`filetype` reads magic numbers; DOCX, XLSX and ODT are all zip files, so for those we open
-the archive and read what it declares itself to be: ODT's mimetype entry, or for DOCX and XLSX
-the exact content type of the main part in [Content_Types].xml. Macro-enabled Office files
-(.docm, .xlsm renamed .docx) carry a vbaProject.bin and a different main type, and are refused.
-`serve_upload` is the way back out: every evidence download goes through it. `StoredFile` is
-what every app keeps about a file it stored, under a key from `random_key`.
+`filetype` reads magic numbers; DOCX, XLSX and ODT are all zip files, so for those
+`upload_office` reads what the archive declares itself to be and refuses zip bombs, macros and
+embedded programs. PDFs are parsed for scripts, actions and attached files (`upload_pdf`),
+images walked to their real end (`upload_images`), and none of them may carry web page code: a
+file that is two things at once (a polyglot) is refused. `check_upload` is the one check every
+upload entrance calls. `StoredFile` is what every app keeps about a file it stored, under a key
+from `random_key`, with its virus-scan status (`upload_scan`); `serve_stored` is the way back out.
 """
 
 import mimetypes
+import re
 import uuid
-import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from xml.etree.ElementTree import ParseError
 
 import filetype
-from defusedxml import DefusedXmlException
-from defusedxml import ElementTree as DefusedET
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+
+from .upload_images import check_image
+from .upload_office import office_kind
+from .upload_pdf import check_pdf
+from .upload_scan import ScanStatus, queue_scan, status_on_upload
 
 ALLOWED = {
     "pdf": "application/pdf",
@@ -34,66 +38,22 @@ ALLOWED = {
 EXTENSION_ALIASES = {"jpeg": "jpg"}
 ALLOWED_LABEL = "PDF, DOCX, XLSX, ODT, PNG or JPEG"
 
+# Web page code in a PDF or an image: tags a browser would act on, near the start (where sniffing
+# looks) or the most dangerous ones anywhere. Needing a delimiter after the tag name keeps
+# compressed data from matching by chance.
+MARKUP_HEAD = re.compile(rb"<(?:!doctype\s+html|html|head|body|script|iframe|svg|object|embed)[\s>/]", re.I)
+MARKUP_ANYWHERE = re.compile(rb"<(?:script|html|iframe)[\s>/]|<\?php", re.I)
+HEAD_BYTES = 1024
+MARKUP = (
+    "The selected file contains web page code (HTML or script) as well as the {kind}: save it again as a new "
+    "file and upload that"
+)
+
 
 @dataclass
 class Checked:
     kind: str
     content_type: str
-
-
-# The exact content type of the main part of a plain (macro-free) document; a macro-enabled
-# file (.docm, .xlsm) declares ...macroEnabled.main+xml instead, and a template another type.
-OOXML_MAIN = {
-    "docx": ("word/document.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"),
-    "xlsx": ("xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"),
-}
-MAX_CONTENT_TYPES_BYTES = 1024 * 1024
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _ooxml_kind(archive: zipfile.ZipFile, names: set[str]) -> str | None:
-    """DOCX or XLSX by the package's declared content types, or None for anything carrying macros."""
-    if any(n.lower().rsplit("/", 1)[-1] == "vbaproject.bin" for n in names):
-        return None
-    info = archive.getinfo("[Content_Types].xml")
-    if info.file_size > MAX_CONTENT_TYPES_BYTES:
-        return None
-    try:
-        root = DefusedET.fromstring(archive.read(info))
-    except (ParseError, DefusedXmlException, ValueError):
-        return None
-    declared = {}
-    for element in root:
-        if _local(element.tag) == "Override":
-            declared[element.get("PartName", "").lstrip("/")] = element.get("ContentType", "")
-        if any(word in element.get("ContentType", "").lower() for word in ("macroenabled", "vbaproject")):
-            return None
-    for kind, (part, content_type) in OOXML_MAIN.items():
-        if declared.get(part) == content_type and part in names:
-            return kind
-    return None
-
-
-def _zip_kind(upload) -> str | None:
-    upload.seek(0)
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
-                if mimetype == ALLOWED["odt"]:
-                    return "odt"
-                return None
-            if "[Content_Types].xml" in names:
-                return _ooxml_kind(archive, names)
-    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError):
-        return None
-    finally:
-        upload.seek(0)
-    return None
 
 
 def size_label(limit: int) -> str:
@@ -103,7 +63,8 @@ def size_label(limit: int) -> str:
 
 
 def check_upload(upload) -> Checked:
-    """Raise ValidationError unless the upload is small enough and really one of the allowed types."""
+    """Raise ValidationError, in words the uploader can act on, unless the upload is small enough,
+    really one of the allowed types, and carries nothing that runs or hides another file."""
     limit = settings.UPLOAD_MAX_BYTES
     if upload.size == 0:
         raise ValidationError("The selected file is empty")
@@ -118,14 +79,27 @@ def check_upload(upload) -> Checked:
         if guess.extension in ("pdf", "png", "jpg"):
             kind = guess.extension
         elif guess.extension in ("zip", "docx", "xlsx", "odt"):
-            kind = _zip_kind(upload)
+            kind = office_kind(upload)
     if kind is None:
         raise ValidationError(f"The selected file must be a {ALLOWED_LABEL}")
     name_ext = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
     name_ext = EXTENSION_ALIASES.get(name_ext, name_ext)
     if name_ext != kind:
         raise ValidationError(f"The file's name ends .{name_ext or '(nothing)'} but it is a {kind.upper()} file")
+    if kind in ("pdf", "png", "jpg"):
+        data = upload.read()
+        upload.seek(0)
+        check_markup(data, kind)
+        if kind == "pdf":
+            check_pdf(data)
+        else:
+            check_image(data, kind)
     return Checked(kind=kind, content_type=ALLOWED[kind])
+
+
+def check_markup(data: bytes, kind: str) -> None:
+    if MARKUP_HEAD.search(data[:HEAD_BYTES]) or MARKUP_ANYWHERE.search(data):
+        raise ValidationError(MARKUP.format(kind={"jpg": "JPEG"}.get(kind, kind.upper())), code="polyglot")
 
 
 def serve_upload(stored, *, filename: str, content_type: str = "") -> FileResponse:
@@ -142,6 +116,17 @@ def serve_upload(stored, *, filename: str, content_type: str = "") -> FileRespon
     return response
 
 
+def serve_stored(request, row: "StoredFile") -> HttpResponse:
+    """The download of a stored file the caller has already found the user may see: only once
+    the virus check says it is clean. Before that, or if it was refused, a page saying so, with
+    404 (there is no file to have)."""
+    if row.scan_status != ScanStatus.CLEAN:
+        response = render(request, "uploads/not_ready.html", {"file": row}, status=404)
+        response["Cache-Control"] = "private, no-store"
+        return response
+    return serve_upload(row.file, filename=row.original_name, content_type=row.content_type)
+
+
 def random_key(folder: str, filename: str) -> str:
     """A storage key under `folder` that never reuses the uploader's filename (it may leak, clash
     or hold odd characters): a random name, keeping only a short lower-case extension."""
@@ -152,16 +137,36 @@ def random_key(folder: str, filename: str) -> str:
 class StoredFile(models.Model):
     """What is kept about every stored evidence file besides the file itself (each app declares
     its own `file` field, with where it goes): the name to download it by, the content type the
-    check found, its size, and who uploaded it when."""
+    check found, its size, who uploaded it when, and what the virus check said.
+
+    Saving a new row with a scanner configured queues its scan (so every entrance is scanned,
+    whatever service stored it). A subclass names the audit action for a refused file and the
+    object whose history records it."""
+
+    SCAN_REFUSED_ACTION = ""
 
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=120)
     size = models.PositiveBigIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    scan_status = models.CharField(max_length=10, choices=ScanStatus.choices, default=status_on_upload)
 
     class Meta:
         abstract = True
 
     def __str__(self) -> str:
         return self.original_name
+
+    def save(self, *args, **kwargs) -> None:
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            queue_scan(self)
+
+    def scan_audit_target(self) -> models.Model:
+        raise NotImplementedError
+
+    @property
+    def downloadable(self) -> bool:
+        return self.scan_status == ScanStatus.CLEAN

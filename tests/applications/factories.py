@@ -1,7 +1,9 @@
 """Factories for bids and their questions."""
 
 import io
+import struct
 import zipfile
+import zlib
 from decimal import Decimal
 
 import factory
@@ -62,8 +64,44 @@ class AnswerFactory(factory.django.DjangoModelFactory):
     value = "An answer"
 
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
+def pdf_bytes(*objects: bytes, trailer: bytes = b"/Root 1 0 R") -> bytes:
+    """A PDF written object by object with a correct cross-reference table; by default one blank
+    page. Byte for byte as given, so a test can write names any way a PDF may (/J#61vaScript)."""
+    objects = objects or (
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>",
+    )
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<</Size %d %s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref)
+    return bytes(out)
+
+
+def png_bytes(width: int = 1, height: int = 1) -> bytes:
+    """A real (white) PNG, chunk by chunk."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\xff\xff\xff" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+PDF = pdf_bytes()
+PNG = png_bytes()
+# The segments of a baseline JPEG, start of image to end of image (a JFIF header, one scan).
+JPEG = (
+    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00\xf4\x0a\x28\xa2\x80\x3f\xff\xd9"
+)
 
 
 def zip_bytes(entries: dict[str, str], first: str | None = None) -> bytes:
@@ -96,9 +134,17 @@ def xlsx_bytes(main: str = XLSX_MAIN, extra: str = "", parts: dict | None = None
     return zip_bytes({"[Content_Types].xml": types, "xl/workbook.xml": "<workbook/>", **(parts or {})})
 
 
+ODF_CONTENT = (
+    '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:xlink="http://www.w3.org/1999/xlink" '
+    'xmlns:script="urn:oasis:names:tc:opendocument:xmlns:script:1.0">'
+    "<office:body><office:text>{body}</office:text></office:body></office:document-content>"
+)
+
+
 def odt_bytes() -> bytes:
     return zip_bytes(
-        {"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<office:document-content/>"},
+        {"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": ODF_CONTENT.format(body="")},
         first="mimetype",
     )
 

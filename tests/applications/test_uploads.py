@@ -5,7 +5,7 @@ import pytest
 from applications import services
 from grants.core.uploads import check_upload
 
-from .factories import PDF, PNG, docx_bytes, odt_bytes, upload, xlsx_bytes, zip_bytes
+from .factories import JPEG, PDF, PNG, docx_bytes, odt_bytes, upload, xlsx_bytes, zip_bytes
 from .test_services import start
 
 
@@ -14,7 +14,7 @@ from .test_services import start
     [
         ("a.pdf", PDF, "pdf"),
         ("a.png", PNG, "png"),
-        ("a.jpeg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 20, "jpg"),
+        ("a.jpeg", JPEG, "jpg"),
         ("a.docx", docx_bytes(), "docx"),
         ("a.xlsx", xlsx_bytes(), "xlsx"),
         ("a.odt", odt_bytes(), "odt"),
@@ -90,8 +90,13 @@ def test_a_real_spreadsheet_passes():
     assert check_upload(upload("budget.xlsx", out.getvalue())).kind == "xlsx"
 
 
+MACROS = "contains macros"
+NOT_OFFICE = "must be a PDF, DOCX, XLSX, ODT, PNG or JPEG"
+ALTERED = "damaged or has been altered"
+
+
 @pytest.mark.parametrize(
-    "name, content",
+    "name, content, message",
     [
         # A .docm renamed .docx: macro-enabled main part and a VBA project.
         (
@@ -100,22 +105,25 @@ def test_a_real_spreadsheet_passes():
                 main="application/vnd.ms-word.document.macroEnabled.main+xml",
                 parts={"word/vbaProject.bin": "macro"},
             ),
+            MACROS,
         ),
-        ("macro.xlsx", xlsx_bytes(main="application/vnd.ms-excel.sheet.macroEnabled.main+xml")),
+        ("macro.xlsx", xlsx_bytes(main="application/vnd.ms-excel.sheet.macroEnabled.main+xml"), MACROS),
         # Plain main type, but a VBA project smuggled in (declared or not).
-        ("sneaky.docx", docx_bytes(parts={"word/vbaProject.bin": "macro"})),
+        ("sneaky.docx", docx_bytes(parts={"word/vbaProject.bin": "macro"}), MACROS),
         (
             "declared.xlsx",
             xlsx_bytes(extra='<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'),
+            MACROS,
         ),
         # No declared main part, a template's main type, a main part that is missing, broken XML.
-        ("bare.docx", zip_bytes({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})),
+        ("bare.docx", zip_bytes({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"}), NOT_OFFICE),
         (
             "template.docx",
             docx_bytes(main="application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"),
+            NOT_OFFICE,
         ),
-        ("hollow.xlsx", zip_bytes({"[Content_Types].xml": "<Types/>", "xl/other.xml": "<x/>"})),
-        ("broken.docx", zip_bytes({"[Content_Types].xml": "<Types", "word/document.xml": "<w:document/>"})),
+        ("hollow.xlsx", zip_bytes({"[Content_Types].xml": "<Types/>", "xl/other.xml": "<x/>"}), NOT_OFFICE),
+        ("broken.docx", zip_bytes({"[Content_Types].xml": "<Types", "word/document.xml": "<w:document/>"}), ALTERED),
         (
             "entities.docx",
             zip_bytes(
@@ -124,8 +132,9 @@ def test_a_real_spreadsheet_passes():
                     "word/document.xml": "<w:document/>",
                 }
             ),
+            ALTERED,
         ),
     ],
 )
-def test_macro_enabled_and_malformed_office_files_refused(name, content):
-    assert "must be a PDF, DOCX, XLSX, ODT, PNG or JPEG" in _refused(name, content)
+def test_macro_enabled_and_malformed_office_files_refused(name, content, message):
+    assert message in _refused(name, content)

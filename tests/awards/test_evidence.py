@@ -16,7 +16,7 @@ from grants.awards import services as s
 from grants.awards.models import AwardEvidenceFile, AwardStatus, MilestoneStatus, Rag, ReturnStatus
 from grants.awards.services import evidence as ev
 from grants.models import AuditEvent
-from tests.applications.factories import PDF, PNG, docx_bytes, upload
+from tests.applications.factories import JPEG, PDF, PNG, docx_bytes, upload
 
 from .factories import AwardFactory, MilestoneFactory, ReturnPeriodFactory
 
@@ -74,7 +74,7 @@ def test_files_are_stored_under_random_keys_and_audited(personas, mreturn):
     [
         ("report.pdf", PNG, "report.pdf: the file's name ends .pdf but it is a PNG file"),
         ("report.pdf", b"MZ\x90\x00 windows executable", "report.pdf: the selected file must be a PDF"),
-        ("macro.docx", docx_bytes(main="application/vnd.ms-word.document.macroEnabled.main+xml"), "must be a PDF"),
+        ("macro.docx", docx_bytes(main="application/vnd.ms-word.document.macroEnabled.main+xml"), "contains macros"),
         ("empty.pdf", b"", "empty.pdf: the selected file is empty"),
     ],
 )
@@ -159,7 +159,7 @@ def test_milestone_files_count_as_evidence_and_lock_with_confirmation(personas, 
     with pytest.raises(s.AwardError, match="attach a file"):
         m.milestone_update(milestone=ms, actor=personas.lead_officer, status=MilestoneStatus.COMPLETE)
     ev.evidence_add(
-        actor=personas.lead_officer, uploads=[upload("opened.jpg", b"\xff\xd8\xff\xe0" + b"0" * 64)], milestone=ms
+        actor=personas.lead_officer, uploads=[upload("opened.jpg", JPEG)], milestone=ms
     )
     m.milestone_update(
         milestone=ms, actor=personas.lead_officer, status=MilestoneStatus.COMPLETE

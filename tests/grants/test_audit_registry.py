@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from applications.models import Bid, PartnerStatus
-from grants.awards.models import Award, FundReturn, MonitoringReturn, VariationStatus
+from applications.models import Bid, EvidenceFile, PartnerStatus
+from grants.awards.models import Award, AwardEvidenceFile, FundReturn, MonitoringReturn, VariationStatus
 from grants.core import audit
 from grants.core.audit import COUNCIL, LEAD, STAFF, UnknownAuditAction, actions_for, audit_record
 from grants.models import AuditEvent
@@ -35,6 +35,8 @@ COMPUTED = {
     "f'award.funds_{kind}'": [f"award.funds_{k}" for k in FundReturn.Kind.values],
     # award_transition(action=None) passes its own argument on; nobody gives one, so the default applies.
     "action": [f"award.{s}" for s in _reachable(Award)],
+    # The virus check records a refused file with its model's action (grants.core.upload_scan).
+    "row.SCAN_REFUSED_ACTION": [EvidenceFile.SCAN_REFUSED_ACTION, AwardEvidenceFile.SCAN_REFUSED_ACTION],
 }
 # transition() with no action records `<model>.<status>`: the objects moved that way, by source.
 DEFAULT_NAMED = {"bid": Bid, "decision.bid": Bid}
@@ -154,8 +156,9 @@ def test_audiences_widen_from_staff_to_council():
     everything = set(audit.declared_actions())
     council, lead, staff = (set(actions_for(audience=a)) for a in (COUNCIL, LEAD, STAFF))
     assert council < lead < staff == everything
-    assert lead - council == {"evidence.upload", "evidence.remove"}
-    assert set(actions_for(audience=COUNCIL, prefix="bid.")) == OLD_COUNCIL_HISTORY
+    assert lead - council == {"evidence.upload", "evidence.remove", "evidence.refused"}
+    # Since the registry: a file the virus check refused, read by whoever reads its upload.
+    assert set(actions_for(audience=COUNCIL, prefix="bid.")) == OLD_COUNCIL_HISTORY | {"bid.evidence_refused"}
     assert all(name.startswith("bid.") for name in actions_for(audience=LEAD, prefix="bid."))
     with pytest.raises(ValueError):
         actions_for(audience="public")

@@ -289,7 +289,11 @@ def test_someone_acting_for_no_council_is_told_only_invited_councils_can_apply(w
     assert "Only councils invited by the programme can apply." in body
     assert "has invited" not in body and "has not been invited" not in body and "can apply to this round" not in body
     start = _body(client.get(reverse("applications:bid_start", args=[world.round.slug])))
-    assert "Only a council&#x27;s officers can bid for it." in start
+    # Told why in words that hold whatever the round (no council role, or no council at all).
+    assert (
+        "Only a council&#x27;s officers can bid for it." in start
+        or "Only your council&#x27;s officers and authorised signatories can start a bid" in start
+    )
     assert "has not been invited" not in start and "Start a bid" not in start.replace("start a bid in", "")
 
 

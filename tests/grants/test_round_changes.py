@@ -10,7 +10,7 @@ from django.utils.html import escape
 from grants.models import AuditEvent, Round
 from grants.services import programme_save, round_save
 from tests import factories as f
-from tests.applications.factories import PDF, BidFactory, docx_bytes, upload
+from tests.applications.factories import PDF, PNG, BidFactory, docx_bytes, upload
 from tests.awards.factories import AwardFactory
 
 
@@ -132,7 +132,7 @@ class TestProspectus:
     @pytest.mark.parametrize(
         "name, content, message",
         [
-            ("prospectus.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, "must be a PDF, DOCX or ODT file"),
+            ("prospectus.png", PNG, "must be a PDF, DOCX or ODT file"),
             ("prospectus.pdf", b"just some text", "The prospectus document must be a PDF, DOCX"),
             ("prospectus.docx", PDF, "The file's name ends .docx but it is a PDF file"),
             ("prospectus.pdf", b"", "The prospectus document is empty"),

@@ -197,6 +197,8 @@ class AwardEvidenceFile(StoredFile):
     """A file backing a milestone update or a monitoring return. Stored through Django's default
     storage (local or S3), never public: only a view that checks permission serves it."""
 
+    SCAN_REFUSED_ACTION = "evidence.refused"
+
     award = models.ForeignKey("awards.Award", on_delete=models.CASCADE, related_name="evidence_files")
     milestone = models.ForeignKey(
         "awards.Milestone", null=True, blank=True, on_delete=models.CASCADE, related_name="evidence_files"
@@ -216,3 +218,6 @@ class AwardEvidenceFile(StoredFile):
                 name="awardevidence_one_parent",
             )
         ]
+
+    def scan_audit_target(self):
+        return self.award

@@ -24,6 +24,7 @@ from grants.awards.models import (
 )
 from grants.core.audit import audit_record
 from grants.core.transitions import next_statuses, transition
+from grants.core.upload_scan import ScanStatus
 
 from .. import permissions as perms
 from .common import AwardError, lead_officers, notify_people, programme_managers
@@ -62,7 +63,7 @@ def milestone_update(*, milestone: Milestone, actor, status: str, evidence: str 
     if status not in MilestoneStatus.values:
         raise AwardError("Choose a status")
     if status in (MilestoneStatus.COMPLETE, MilestoneStatus.MISSED) and not (
-        evidence.strip() or milestone.evidence_files.exists()
+        evidence.strip() or milestone.evidence_files.exclude(scan_status=ScanStatus.INFECTED).exists()
     ):
         raise AwardError({"evidence": "Enter the evidence, or attach a file, for a complete or missed milestone"})
     transition(
