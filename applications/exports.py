@@ -17,7 +17,7 @@ from grants.core.exports import Table, table
 from . import selectors
 from .answers import display_answer
 from .models import Answer, EvidenceFile, Question, QuestionType
-from .permissions import staff_round_or_404
+from .permissions import staff_round_or_404, without_barred
 
 CHUNK = 500
 FILTERS = ("status", "region", "kind", "partner", "q")
@@ -105,7 +105,7 @@ def round_bids(user, params) -> Table:
     """Every bid of the round the staff bid list would show for these filters, in its order."""
     round = staff_round_or_404(user, params.get("round", ""))
     filters, sort = staff_filters(params)
-    bids = selectors.staff_bids(round=round, sort=sort, **filters)
+    bids, _ = without_barred(selectors.staff_bids(round=round, sort=sort, **filters), user, round=round)
     questions = list(
         Question.objects.filter(section__round=round).order_by("section__order", "section_id", "order", "pk")
     )

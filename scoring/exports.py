@@ -9,6 +9,7 @@ import io
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 
+from applications.permissions import barred_bid_ids
 from grants.core.exports import Table, safe_text, table
 from grants.models import Round
 
@@ -32,8 +33,9 @@ SCORE_HEADERS = [
 ]
 
 
-def score_rows(*, round: Round) -> list[list]:
-    """One row per current score, then one per current moderated score: two queries."""
+def score_rows(*, round: Round, barred: set[int] = frozenset()) -> list[list]:
+    """One row per current score, then one per current moderated score: two queries. None about
+    a bid in `barred` (the viewer's conflicts of interest)."""
     from django.db.models import F
 
     rows = []
@@ -49,6 +51,8 @@ def score_rows(*, round: Round) -> list[list]:
             "assessment__bid__reference", "criterion__order", "criterion_id", "assessment__assignment__assessor__email"
         )
     )
+    if barred:
+        scores = scores.exclude(assessment__bid_id__in=barred)
     for s in scores:
         bid = s.assessment.bid
         rows.append(
@@ -72,6 +76,8 @@ def score_rows(*, round: Round) -> list[list]:
         .select_related("criterion", "bid__lead", "moderated_by")
         .order_by("bid__reference", "criterion__order")
     )
+    if barred:
+        moderated = moderated.exclude(bid_id__in=barred)
     for m in moderated:
         who = m.moderated_by.get_full_name() if m.moderated_by else ""
         rows.append(
@@ -108,18 +114,18 @@ def _csv_response(filename: str, headers: list[str], rows: list[list]) -> HttpRe
     return response
 
 
-def scores_csv(*, round: Round) -> HttpResponse:
-    return _csv_response(f"{round.slug}-scores.csv", SCORE_HEADERS, score_rows(round=round))
+def scores_csv(*, round: Round, barred: set[int] = frozenset()) -> HttpResponse:
+    return _csv_response(f"{round.slug}-scores.csv", SCORE_HEADERS, score_rows(round=round, barred=barred))
 
 
-def scores_xlsx(*, round: Round) -> HttpResponse:
+def scores_xlsx(*, round: Round, barred: set[int] = frozenset()) -> HttpResponse:
     from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active
     ws.title = "Scores"
     ws.append(SCORE_HEADERS)
-    for row in score_rows(round=round):
+    for row in score_rows(round=round, barred=barred):
         ws.append([_safe(v) for v in row])
     ranking = wb.create_sheet("Ranking")
     ranking.append(
@@ -138,7 +144,7 @@ def scores_xlsx(*, round: Round) -> HttpResponse:
         ]
     )
     result = selectors.ranking_for_round(round)
-    for r in result.rows:
+    for r in selectors.leave_out(result.rows, barred, _row_bid)[0]:
         ranking.append(
             [
                 r.rank,
@@ -163,16 +169,28 @@ def scores_xlsx(*, round: Round) -> HttpResponse:
     return response
 
 
-def panel_pack_context(*, round: Round) -> dict:
-    """Everything the panel meeting needs on paper: the ranking, and each bid's scores."""
+def _row_bid(r) -> int:
+    return r.bid.pk
+
+
+def panel_pack_context(*, round: Round, barred: set[int] = frozenset()) -> dict:
+    """Everything the panel meeting needs on paper: the ranking, and each bid's scores. Bids in
+    `barred` are left out of the rows; the funding line and totals still count them."""
     result = selectors.ranking_for_round(round)
+    result.rows, barred_count = selectors.leave_out(result.rows, barred, _row_bid)
     criteria = list(Criterion.objects.filter(round=round))
     by_bid: dict[str, list] = {}
-    for row in score_rows(round=round):
+    for row in score_rows(round=round, barred=barred):
         by_bid.setdefault(row[0], []).append(row)
     for r in result.rows:
         r.score_lines = by_bid.get(r.bid.reference, [])
-    return {"round": round, "ranking": result, "criteria": criteria, "printed_at": timezone.localtime()}
+    return {
+        "round": round,
+        "ranking": result,
+        "criteria": criteria,
+        "printed_at": timezone.localtime(),
+        "barred_count": barred_count,
+    }
 
 
 # Tables for the reporting framework's downloads (grants.core.downloads) ------------------
@@ -192,7 +210,7 @@ def assignments_table(user, params) -> Table:
     round = _checked(user, params, perms.can_manage_round)
     header = ["Bid reference", "Lead council", "Bid title", "Assessors", "Number of assessors", "Needs"]
     rows = []
-    for bid in selectors.assignment_table(round):
+    for bid in selectors.leave_out(selectors.assignment_table(round), barred_bid_ids(user))[0]:
         names = "; ".join(a.assessor.get_full_name() for a in bid.active_assignments)
         needs = "Reassign: conflict" if bid.flagged else (f"{bid.short} more" if bid.short else "Complete")
         rows.append([bid.reference, bid.lead.short_name, bid.title, names, len(bid.active_assignments), needs])
@@ -237,12 +255,18 @@ def ranking_cells(r) -> list:
 @table("assessment-ranking")
 def ranking_table(user, params) -> Table:
     round = _checked(user, params, perms.can_view_results)
-    rows = [ranking_cells(r) for r in selectors.ranking_for_round(round).rows]
+    shown, _ = selectors.leave_out(selectors.ranking_for_round(round).rows, barred_bid_ids(user), _row_bid)
+    rows = [ranking_cells(r) for r in shown]
     return Table("Ranking", RANKING_HEADER, rows, len(rows))
 
 
 @table("assessment-register")
 def register_table(user, params) -> Table:
     round = _checked(user, params, perms.can_manage_round)
-    rows = [register_cells(r) for r in interests_register(round)]
+    shown, _ = selectors.leave_out(interests_register(round), barred_bid_ids(user), _register_bid)
+    rows = [register_cells(r) for r in shown]
     return Table("Register of interests", REGISTER_HEADER, rows, len(rows))
+
+
+def _register_bid(row) -> int | None:
+    return row.bid_id

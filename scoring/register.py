@@ -20,6 +20,7 @@ class RegisterRow:
     nature: str
     declared_at: datetime | None  # None for an automatic conflict
     automatic: bool
+    bid_id: int | None = None  # the bid it names, so a viewer barred from the bid is not shown it
 
     @property
     def kind(self) -> str:
@@ -48,7 +49,7 @@ def _automatic(round: Round) -> list[RegisterRow]:
     for bid in bids.filter(lead_id__in=by_org).select_related("lead").order_by("reference", "pk"):
         for user in by_org[bid.lead_id]:
             nature = f"Automatic: {user.organisation.short_name} leads this bid"
-            rows.append(RegisterRow(user, _bid_label(bid), nature, None, True))
+            rows.append(RegisterRow(user, _bid_label(bid), nature, None, True, bid.pk))
     partners = (
         BidPartner.objects.filter(bid__in=bids, organisation_id__in=by_org)
         .exclude(status=PartnerStatus.DECLINED)
@@ -58,14 +59,19 @@ def _automatic(round: Round) -> list[RegisterRow]:
     for p in partners:
         for user in by_org[p.organisation_id]:
             nature = f"Automatic: {user.organisation.short_name} is a partner on this bid"
-            rows.append(RegisterRow(user, _bid_label(p.bid), nature, None, True))
+            rows.append(RegisterRow(user, _bid_label(p.bid), nature, None, True, p.bid_id))
     return rows
 
 
 def interests_register(round: Round) -> list[RegisterRow]:
     declared = [
         RegisterRow(
-            i.user, i.organisation.short_name if i.organisation else _bid_label(i.bid), i.nature, i.declared_at, False
+            i.user,
+            i.organisation.short_name if i.organisation else _bid_label(i.bid),
+            i.nature,
+            i.declared_at,
+            False,
+            i.bid_id,
         )
         for i in Interest.objects.filter(round=round)
         .select_related("user", "organisation", "bid", "bid__lead")

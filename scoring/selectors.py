@@ -285,7 +285,9 @@ def funded_unissued(round_ids: list[int] | QuerySet, as_at: date | None = None) 
     if as_at is not None:  # on the board report's quarter end: confirmed by then, not issued by then
         issued, by_then = issued.filter(award_date__lte=as_at), Q(confirmed_at__date__lte=as_at)
     return (
-        Decision.objects.filter(by_then, round_id__in=round_ids, status=DecisionStatus.CONFIRMED, outcome=Outcome.FUNDED)
+        Decision.objects.filter(
+            by_then, round_id__in=round_ids, status=DecisionStatus.CONFIRMED, outcome=Outcome.FUNDED
+        )
         .filter(~Exists(issued))
         .order_by()
         .values(r=F("round_id"))
@@ -302,15 +304,33 @@ def moderation_queue(round: FundingRound, threshold: Decimal) -> QuerySet:
     )
 
 
-def moderation_for(*, user: User, round: FundingRound) -> list:
-    """The moderation queue as this user may see it: a chair never sees a bid they are conflicted on."""
+def leave_out(rows: list, barred: set[int], bid_id=lambda row: row.pk) -> tuple[list, int]:
+    """A round-wide list less the rows about bids the viewer is barred from (a conflict of
+    interest: `applications.permissions.barred_bid_ids`), and how many bids that hid, so the page
+    can say the list is incomplete. Totals are worked out before this, over every bid."""
+    if not barred:
+        return rows, 0
+    kept, hidden = [], set()
+    for row in rows:
+        if bid_id(row) in barred:
+            hidden.add(bid_id(row))
+        else:
+            kept.append(row)
+    return kept, len(hidden)
+
+
+def moderation_for(*, user: User, round: FundingRound, barred: set[int] | None = None) -> list:
+    """The moderation queue as this user may see it: nobody sees a bid they are conflicted on,
+    a programme manager on the panel included. `barred`: the caller's `barred_bid_ids(user)`."""
+    from applications.permissions import barred_bid_ids
+
     from .permissions import can_manage_round, conflicted_bid_ids, panel_for
 
     bids = list(moderation_queue(round, panel_for(round).moderation_threshold))
     if not can_manage_round(user, round):
         conflicted = conflicted_bid_ids(user=user, round=round)
         bids = [b for b in bids if b.pk not in conflicted]
-    return bids
+    return leave_out(bids, barred_bid_ids(user) if barred is None else barred)[0]
 
 
 def assessor_queue(*, user: User, round: FundingRound, exclude_bid_ids: set[int]) -> QuerySet:

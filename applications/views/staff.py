@@ -33,6 +33,7 @@ def staff_bid_list(request, slug):
     round = staff_round(request, slug)
     filters, sort = exports.staff_filters(request.GET)
     bids = selectors.staff_bids(round=round, sort=sort, **filters)
+    bids, barred_count = perms.without_barred(bids, request.user, round=round)
     page = Paginator(bids, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -45,7 +46,8 @@ def staff_bid_list(request, slug):
             "filters": filters,
             "sort": sort,
             "query": query.urlencode(),
-            "figures": selectors.round_bid_figures(round=round),
+            "figures": selectors.round_bid_figures(round=round),  # barred bids still count here
+            "barred_count": barred_count,
             "statuses": BidStatus.choices,
             "regions": REGIONS,
             "kinds": [(k, OrgKind(k).label) for k in COUNCIL_KINDS],

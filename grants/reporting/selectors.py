@@ -24,6 +24,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from applications.models import Bid
+from applications.permissions import barred_bid_ids
 from grants import permissions as gperms
 from grants.awards import selectors as award_selectors
 from grants.awards.models import (
@@ -372,9 +373,12 @@ def council_profile(*, user, organisation: Organisation, today: date | None = No
     )
     award_ids = Award.objects.filter(Q(lead=organisation) | Q(partners=organisation)).values("pk")
     plain = Award.objects.filter(pk__in=award_ids, round__programme__in=programmes)
-    awards = award_selectors.with_figures(award_selectors.award_queryset().filter(pk__in=plain.values("pk")))
+    shown = plain
+    if barred := barred_bid_ids(user):  # a conflict of interest: listed nowhere, still in the totals
+        bids, shown = bids.exclude(pk__in=barred), plain.exclude(bid_id__in=barred)
+    awards = award_selectors.with_figures(award_selectors.award_queryset().filter(pk__in=shown.values("pk")))
     returns = (
-        MonitoringReturn.objects.filter(award__in=plain.values("pk"), award__status__in=Award.LIVE)
+        MonitoringReturn.objects.filter(award__in=shown.values("pk"), award__status__in=Award.LIVE)
         .filter(status__in=MonitoringReturn.OPEN)
         .select_related("award", "period")
         .order_by("period__due_on", "pk")

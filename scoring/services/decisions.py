@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from applications.permissions import who_may_hear
+from applications.permissions import barred_bid_ids, who_may_hear
 from grants.awards.selectors import round_committed
 from grants.awards.services import award_issue
 from grants.core.audit import audit_record
@@ -168,6 +168,7 @@ def decisions_confirm(*, round: Round, bid_ids: list[int], actor: User) -> list[
         Decision.objects.select_for_update(of=("self",))
         .filter(round=round, bid_id__in=bid_ids, status=DecisionStatus.PROPOSED, bid__in=live_bids(round))
         .exclude(outcome="")
+        .exclude(bid_id__in=barred_bid_ids(actor))  # a conflicted manager confirms none of theirs
         .select_related("bid", "bid__lead", "bid__round")
         .order_by("bid_id")
     )

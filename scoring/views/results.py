@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from applications.permissions import barred_bid_ids
 from grants.core.fields import valid_ids
 from grants.core.forms import save_with_form
 from grants.core.money import pounds
@@ -33,7 +34,9 @@ def _moderation_round(request: HttpRequest, slug: str):
 def moderation(request: HttpRequest, slug: str) -> HttpResponse:
     round = _moderation_round(request, slug)
     panel = panel_for(round)
-    bids = selectors.moderation_for(user=request.user, round=round)
+    barred = barred_bid_ids(request.user)
+    bids = selectors.moderation_for(user=request.user, round=round, barred=set())
+    bids, barred_count = selectors.leave_out(bids, barred)
     for b in bids:
         b.final = selectors.as_decimal(b.final_pct)
         b.spread_d = selectors.as_decimal(b.spread)
@@ -44,6 +47,7 @@ def moderation(request: HttpRequest, slug: str) -> HttpResponse:
             "round": round,
             "panel": panel,
             "bids": bids,
+            "barred_count": barred_count,
             "downloads": downloads_for(request, "assessment-moderation", round),
         },
     )
@@ -105,6 +109,8 @@ def ranking(request: HttpRequest, slug: str) -> HttpResponse:
     round = results_round(request, slug)
     result = selectors.ranking_for_round(round)
     committed = result.committed  # the owner's figure, the one decision confirmation checks
+    # The funding line and totals count every bid; the rows leave out any the viewer is barred from.
+    result.rows, barred_count = selectors.leave_out(result.rows, barred_bid_ids(request.user), _row_bid)
     can_decide = perms.can_manage_round(request.user, round)
     if can_decide:  # one reverse() for the page, not one per row (thousands of rows)
         tail = "0/decision/"
@@ -119,6 +125,7 @@ def ranking(request: HttpRequest, slug: str) -> HttpResponse:
             "ranking": result,
             "committed": committed,
             "can_decide": can_decide,
+            "barred_count": barred_count,
             "uncommitted": round.budget - committed,
             "downloads": downloads_for(request, "assessment-ranking", round),
         },
@@ -181,13 +188,18 @@ def decisions_confirm(request: HttpRequest, slug: str) -> HttpResponse:
 def export_scores(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     round = results_round(request, slug)
     if fmt == "csv":
-        return exports.scores_csv(round=round)
+        return exports.scores_csv(round=round, barred=barred_bid_ids(request.user))
     if fmt == "xlsx":
-        return exports.scores_xlsx(round=round)
+        return exports.scores_xlsx(round=round, barred=barred_bid_ids(request.user))
     raise Http404
 
 
 @login_required
 def panel_pack(request: HttpRequest, slug: str) -> HttpResponse:
     round = results_round(request, slug)
-    return render(request, "scoring/panel_pack.html", exports.panel_pack_context(round=round))
+    context = exports.panel_pack_context(round=round, barred=barred_bid_ids(request.user))
+    return render(request, "scoring/panel_pack.html", context)
+
+
+def _row_bid(row) -> int:
+    return row.bid.pk

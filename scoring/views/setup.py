@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from applications.permissions import barred_bid_ids
 from grants.core import exports as reporting_exports
 from grants.core.forms import errors_onto_form, save_with_form
 from grants.models import User
@@ -166,14 +167,16 @@ class _AssignmentsPage:
     def __init__(self, request: HttpRequest, round, *, bound: bool = True):
         self.request, self.round = request, round
         self.panel = panel_for(round)
-        self.bids = selectors.assignment_table(round)
+        # Loads count every bid; the table leaves out any the viewer is barred from (so can't assign).
+        self.all_bids = selectors.assignment_table(round)
+        self.bids, self.barred_count = selectors.leave_out(self.all_bids, barred_bid_ids(request.user))
         self.members = list(User.objects.filter(panel_memberships__panel=self.panel).order_by("full_name", "email"))
         data = request.POST if bound and request.method == "POST" else None
         self.form = AssignForm(data, members=self.members, bids=self.bids)
 
     def render(self, *, withdraw_error: tuple[int, str] | None = None) -> HttpResponse:
         loads = {m.pk: 0 for m in self.members}
-        for bid in self.bids:
+        for bid in self.all_bids:
             for a in bid.active_assignments:
                 loads[a.assessor_id] = loads.get(a.assessor_id, 0) + 1
         for m in self.members:
@@ -183,6 +186,7 @@ class _AssignmentsPage:
             "round": self.round,
             "panel": self.panel,
             "bids": self.bids,
+            "barred_count": self.barred_count,
             "members": self.members,
             "form": self.form,
             "chosen_assessor": post.get("assessor", ""),
@@ -221,11 +225,18 @@ def interests(request: HttpRequest, slug: str) -> HttpResponse:
     if fmt in ("csv", "xlsx"):
         table = exports.register_table(request.user, {"round": round.slug})
         return reporting_exports.response(f"{round.slug}-register-of-interests", fmt, table)
-    rows = interests_register(round)
+    rows, barred_count = selectors.leave_out(
+        interests_register(round), barred_bid_ids(request.user), lambda row: row.bid_id
+    )
     return render(
         request,
         "scoring/interests.html",
-        {"round": round, "rows": rows, "downloads": downloads_for(request, "assessment-register", round)},
+        {
+            "round": round,
+            "rows": rows,
+            "barred_count": barred_count,
+            "downloads": downloads_for(request, "assessment-register", round),
+        },
     )
 
 
