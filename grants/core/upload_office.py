@@ -24,6 +24,8 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as DefusedET
 from django.core.exceptions import ValidationError
 
+from .money import number
+
 MB = 1024 * 1024
 MAX_TOTAL_UNCOMPRESSED = 100 * MB  # all parts together, once opened (nested documents included)
 MAX_RATIO = 100  # a part may be at most 100 times larger opened than packed...
@@ -54,7 +56,7 @@ TOO_DENSE = (
     f"The selected file is packed more than {MAX_RATIO} times smaller than its contents, which is how harmful "
     "'zip bomb' files are made: save it again from your office program and upload the new copy"
 )
-TOO_MANY = f"The selected file holds more than {MAX_MEMBERS:,} parts: save it again as a smaller document"
+TOO_MANY = f"The selected file holds more than {number(MAX_MEMBERS)} parts: save it again as a smaller document"
 ALTERED = (
     "The selected file is damaged or has been altered after it was saved: save it again from your office "
     "program and upload the new copy"
