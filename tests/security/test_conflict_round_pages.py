@@ -150,3 +150,25 @@ def test_a_batch_confirm_naming_the_hidden_bid_does_not_decide_it(client, person
     client.force_login(manager)
     client.post(reverse("scoring:decisions_confirm", args=[world.round.slug]), {"bids": [world.bid.pk]})
     assert Decision.objects.get(bid=world.bid).status == DecisionStatus.PROPOSED
+
+
+def test_the_moderation_queue_leaves_out_the_hidden_bid(client, personas, world, manager):
+    """A moderated bid is in the queue (the walk's bid has one assessment, so it is not until now):
+    the control finds it on the page and both downloads, the conflicted manager on none of them."""
+    from scoring.models import Criterion
+
+    criterion = Criterion.objects.filter(round=world.round).order_by("pk").first()
+    scoring_services.moderated_score_record(
+        bid=world.bid, criterion=criterion, score=criterion.max_score, reason="Assessors disagreed",
+        actor=personas.programme_manager,
+    )  # fmt: skip
+    urls = {name: url for name, url in _urls(world).items() if "moderation" in name}
+    assert len(urls) == 3
+    for who, user in (("control", personas.programme_manager), ("conflicted", manager)):
+        client.force_login(user)
+        for name, url in urls.items():
+            response = isolated(client, "get", url)
+            assert response.status_code == 200, f"{who} {name}"
+            text = _text(response)
+            shown = world.bid.reference in text or world.bid.title in text
+            assert shown == (who == "control"), f"{who} {name}: shown={shown}"
