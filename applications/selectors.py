@@ -9,6 +9,7 @@ from django.utils import timezone
 from grants.core.audit import COUNCIL, actions_for
 from grants.core.upload_scan import ScanStatus
 from grants.models import AuditEvent, Organisation, Round, StaffRole, User
+from grants.people_selectors import acting_council_id
 from grants.selectors import organisation_search, search_term
 
 from .answers import display_answer, is_blank
@@ -148,8 +149,6 @@ def bids_for_organisation(*, organisation_id: int) -> QuerySet[Bid]:
 def bids_for_council(*, user: User) -> QuerySet[Bid]:
     """The dashboard's bids: those of the council the user acts for (none without a council
     role), less any they are barred from (a conflict of interest as a panel member)."""
-    from grants.people_selectors import acting_council_id
-
     from .permissions import barred_bid_ids
 
     org = acting_council_id(user)

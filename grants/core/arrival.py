@@ -50,7 +50,7 @@ def parse_stamp(value: str) -> datetime | None:
 
 def arrival_from(meta: dict, now: datetime) -> datetime:
     """The moment to judge this request at: the trusted edge's stamp, kept within the grace, or now."""
-    header = getattr(settings, "GRANTBENCH_ARRIVAL_HEADER", "")
+    header = settings.GRANTBENCH_ARRIVAL_HEADER
     if not header:
         return now
     raw = meta.get("HTTP_" + header.upper().replace("-", "_"), "")

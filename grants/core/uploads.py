@@ -120,10 +120,8 @@ def serve_stored(request, row: "StoredFile") -> HttpResponse:
     """The download of a stored file the caller has already found the user may see: only once
     the virus check says it is clean. Before that, or if it was refused, a page saying so, with
     404 (there is no file to have)."""
-    if row.scan_status != ScanStatus.CLEAN:
-        response = render(request, "uploads/not_ready.html", {"file": row}, status=404)
-        response["Cache-Control"] = "private, no-store"
-        return response
+    if row.scan_status != ScanStatus.CLEAN:  # kept out of caches by PrivateCacheMiddleware, like every signed-in page
+        return render(request, "uploads/not_ready.html", {"file": row}, status=404)
     return serve_upload(row.file, filename=row.original_name, content_type=row.content_type)
 
 
