@@ -1,10 +1,10 @@
 """Forms for councils and programme managers. Rules live in services; forms parse and label."""
 
-from crispy_forms_gds.layout import Field
 from django import forms
 
 from grants.core.fields import GovDateField, GovDateTimeField, IdChoiceField, MoneyField
 from grants.core.forms import gov_helper
+from grants.core.layout import Field
 from grants.core.money import percent, pounds
 from grants.models import Organisation, Round
 from grants.selectors import organisation_search

@@ -54,7 +54,6 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "crispy_forms",
-    "crispy_forms_gds",
     # Our apps in layer order, bottom to top (see README, "Architecture"): each imports only those
     # above it in this list, checked by import-linter.
     "grants",

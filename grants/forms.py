@@ -4,7 +4,6 @@ Every field's messages follow the GOV.UK pattern and name the field ('Enter the 
 'Budget must be £0 or more'), set from one table per form by `GovFormMixin.messages`.
 """
 
-from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -18,6 +17,7 @@ from grants.core.fields import (
     field_name,
 )
 from grants.core.forms import gov_helper
+from grants.core.layout import Field, Fieldset, Size
 
 from .models import Organisation, Programme, Round
 from .models.organisations import COUNCIL_KINDS, REGIONS, OrgKind

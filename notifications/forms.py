@@ -1,10 +1,10 @@
 """The preferences form (which optional emails, round alerts, a daily digest) and the filters of
 the failed-email page."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.http import Http404
+
+from grants.core.layout import Field, FormHelper, Layout, Size, Submit
 
 from . import selectors
 from .events import EVENTS

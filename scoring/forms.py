@@ -1,11 +1,11 @@
 """Forms for assessment pages. Simple ones render through crispy-forms-gds; the scoring and
 moderation forms are built per round from its criteria and rendered by their templates."""
 
-from crispy_forms_gds.layout import Field
 from django import forms
 
 from grants.core.fields import IdChoiceField, MoneyField
 from grants.core.forms import gov_helper
+from grants.core.layout import Field
 from grants.models import Organisation, User
 
 from .models import Criterion, Outcome, Panel, Scale

@@ -1,7 +1,5 @@
 """Award forms (crispy-forms-gds). Forms only collect input; the services decide."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Field, Layout, Size, Submit
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -18,6 +16,7 @@ from grants.awards.models import (
 )
 from grants.awards.models.monitoring import RAG_DEFINITIONS
 from grants.core.fields import GovDateField, IdChoiceField, MoneyField, NumberField
+from grants.core.layout import HTML, Field, FormHelper, Layout, Size, Submit
 from grants.models import Organisation
 from grants.selectors import organisation_search
 

@@ -10,8 +10,6 @@ import re
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -99,6 +97,65 @@ class PercentField(NumberField):
         kwargs.setdefault("max_value", 100)
         kwargs.setdefault("max_digits", 5)
         super().__init__(**kwargs)
+
+
+def _date_box(label: str, width: int) -> forms.TextInput:
+    return forms.TextInput(
+        attrs={"class": f"govuk-input govuk-date-input__input govuk-input--width-{width}", "label": label}
+    )
+
+
+class DateInputWidget(forms.MultiWidget):
+    """GOV.UK's date input: day, month and year boxes (each box's label rides in its attrs)."""
+
+    def __init__(self, attrs=None):
+        super().__init__([_date_box("Day", 2), _date_box("Month", 2), _date_box("Year", 4)], attrs)
+
+    def decompress(self, value):
+        return [value.day, value.month, value.year] if value else [None, None, None]
+
+
+class DateInputField(forms.MultiValueField):
+    """Three text boxes read as one date. Each box's own errors are also kept on its widget
+    (`widget.errors`), so the error summary can link to the box that is wrong
+    (grants/templatetags/govuk_errors.py) and only that box is marked."""
+
+    widget = DateInputWidget
+
+    def __init__(self, **kwargs):
+        parts = [forms.CharField(label=label) for label in ("Day", "Month", "Year")]
+        super().__init__(fields=parts, **kwargs)
+
+    def clean(self, value):
+        for part in self.fields:
+            part.widget.errors = []
+        if self.disabled and not isinstance(value, list):
+            value = self.widget.decompress(value)
+        if not isinstance(value, list | tuple):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        if all(item in self.empty_values for item in value):
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return self.compress([None] * len(self.fields))
+        cleaned, errors = [], []
+        for part, item in zip(self.fields, list(value) + [None] * len(self.fields), strict=False):
+            if item in self.empty_values:
+                message = part.error_messages["incomplete"]
+                part.widget.errors.append(message)
+                if message not in errors:
+                    errors.append(message)
+                continue
+            try:
+                cleaned.append(part.clean(item))
+            except ValidationError as exc:
+                part.widget.errors.extend(m for m in exc.messages if m not in part.widget.errors)
+                errors.extend(m for m in exc.messages if m not in errors)
+        if errors:
+            raise ValidationError(errors)
+        out = self.compress(cleaned)
+        self.validate(out)
+        self.run_validators(out)
+        return out
 
 
 class _DateWidget(DateInputWidget):

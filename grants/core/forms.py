@@ -3,10 +3,10 @@ refusal shown on the form it came from rather than as a 500."""
 
 from collections.abc import Callable
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Layout, Size, Submit
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+
+from .layout import FormHelper, Layout, Size, Submit
 
 
 def gov_helper(*layout, submit: str, checkboxes_small: bool = False) -> FormHelper:

@@ -4,12 +4,11 @@ its downloads' parameters, so a download always has the filters on screen."""
 import re
 from datetime import date
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.http import Http404
 from django.utils import timezone
 
+from grants.core.layout import Field, FormHelper, Layout, Size, Submit
 from grants.models import Organisation, Round
 
 from . import selectors
