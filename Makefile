@@ -14,7 +14,7 @@ LOCK_ARGS ?=
 LOCK := $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
 	--custom-compile-command "make lock" $(LOCK_ARGS)
 
-.PHONY: run test install lint lock bench loadtest nginx chromium pango system-packages clean
+.PHONY: run test install lint lock css bench loadtest nginx chromium pango system-packages clean
 
 $(VENV)/.installed: requirements.lock requirements-dev.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -34,7 +34,19 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-install: $(VENV)/.installed node_modules/.installed
+# GOV.UK Frontend compiled from Sass with the service's own settings (Arial, no GDS Transport, no
+# crown: static/scss/govuk-frontend.scss), and its JavaScript beside it, in static/govuk/ (not in
+# git: built here, a few seconds). Whitenoise serves static/; nothing is served from node_modules.
+FRONTEND := static/govuk/govuk-frontend.min.css
+$(FRONTEND): node_modules/.installed $(wildcard static/scss/*.scss)
+	@mkdir -p static/govuk
+	node_modules/.bin/sass --style=compressed --no-source-map --pkg-importer=node --quiet-deps \
+		static/scss/govuk-frontend.scss $@
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/govuk/
+
+css: $(FRONTEND)
+
+install: $(VENV)/.installed node_modules/.installed $(FRONTEND)
 
 # Debian packages: Chromium drives the browser tests (Playwright never downloads a browser);
 # Pango is what weasyprint needs to write PDFs (offer letters, board reports).
@@ -80,4 +92,4 @@ loadtest: install nginx
 	$(PY) -m bench.loadtest
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles db.sqlite3
+	rm -rf $(VENV) node_modules static/govuk staticfiles db.sqlite3

@@ -177,16 +177,14 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
-# Static files: GOV.UK Frontend from npm, served by whitenoise.
+# Static files, served by whitenoise: static/ holds our CSS and JavaScript, and static/govuk/
+# GOV.UK Frontend as `make css` builds it (compiled from Sass with an Arial font stack; its
+# JavaScript copied from npm). static/root/ is served at the site's root: /favicon.ico,
+# /favicon.svg, /apple-touch-icon.png and /manifest.json, which browsers ask for by those names.
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
-STATICFILES_DIRS = [
-    ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
-    BASE_DIR / "static",
-]
-# GOV.UK Frontend's compiled CSS asks for its fonts and images at /assets/: whitenoise serves them
-# there straight from the package, before any middleware touches the session or database.
-WHITENOISE_ROOT = BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media-not-public/"  # never served: files go out only through permission-checking views
 

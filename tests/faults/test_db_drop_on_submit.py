@@ -52,7 +52,7 @@ def test_submit_with_the_database_dropping_keeps_the_draft_and_shows_an_error_pa
     assert response.status_code in (500, 503)
     body = response.content.decode()
     assert "Sorry, there is a problem with the service" in body or "Sorry, the service is unavailable" in body
-    assert "govuk-header" in body  # the GOV.UK page from templates, not Django's bare text
+    assert "govuk-template__header" in body  # the GOV.UK page from templates, not Django's bare text
     after = _snapshot(bid)
     assert after == before and after[0] == BidStatus.DRAFT and after[4]
 

@@ -329,5 +329,5 @@ def test_an_administrator_withdraws_a_published_file(client_for, world, personas
 
 def test_the_site_footer_links_to_the_open_data_page(client_for):
     html = client_for(None).get(reverse("home")).content.decode()
-    footer = html.split('<footer class="govuk-footer"', 1)[1]
+    footer = html.split('<footer class="govuk-template__footer"', 1)[1]
     assert f'href="{reverse("reporting:open_data")}"' in footer

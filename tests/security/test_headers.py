@@ -240,10 +240,10 @@ def test_public_files_and_static_files_keep_their_caching(personas, client):
     assert published.status_code == 200
     assert not published.cookies
     assert "no-store" not in published.get("Cache-Control", "")
-    crest = client.get("/assets/images/govuk-crest.svg")  # GOV.UK Frontend's, served by whitenoise
-    assert crest.status_code == 200
-    assert "max-age" in crest["Cache-Control"]
-    assert "no-store" not in crest["Cache-Control"]
+    icon = client.get("/favicon.ico")  # the service's own, served by whitenoise from static/root
+    assert icon.status_code == 200
+    assert "max-age" in icon["Cache-Control"]
+    assert "no-store" not in icon["Cache-Control"]
 
 
 def test_signed_in_downloads_replace_any_caching_the_view_chose(personas, client_for):
