@@ -26,7 +26,9 @@ STATIC = Path(__file__).resolve().parent.parent
 
 
 def svg(square: str, bars: str, *, title: str = "Grantbench") -> str:
-    rects = "".join(f'<rect x="{x}" y="{top}" width="{w}" height="{BOTTOM - top}" fill="{bars}"/>' for x, top, w in BARS)
+    rects = "".join(
+        f'<rect x="{x}" y="{top}" width="{w}" height="{BOTTOM - top}" fill="{bars}"/>' for x, top, w in BARS
+    )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {SIZE}" width="{SIZE}" height="{SIZE}">'
         f"<title>{title}</title>"

@@ -23,7 +23,11 @@ def test_the_icons_browsers_ask_for_by_name_are_the_services_own(client):
 
 
 def test_govuk_frontends_own_crown_and_fonts_are_not_served(client):
-    for path in ("/assets/images/favicon.ico", "/assets/images/govuk-crest.svg", "/static/govuk/assets/images/favicon.ico"):
+    for path in (
+        "/assets/images/favicon.ico",
+        "/assets/images/govuk-crest.svg",
+        "/static/govuk/assets/images/favicon.ico",
+    ):
         assert client.get(path).status_code == 404, path
 
 
