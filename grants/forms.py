@@ -1,4 +1,4 @@
-"""Staff forms for programmes, rounds and organisations, rendered by crispy-forms-gds.
+"""Staff forms for programmes, rounds and organisations, rendered by the GOV.UK template pack (grants.core.layout).
 
 Every field's messages follow the GOV.UK pattern and name the field ('Enter the round name',
 'Budget must be £0 or more'), set from one table per form by `GovFormMixin.messages`.

@@ -1,4 +1,4 @@
-"""Forms for assessment pages. Simple ones render through crispy-forms-gds; the scoring and
+"""Forms for assessment pages. Simple ones render through the GOV.UK template pack; the scoring and
 moderation forms are built per round from its criteria and rendered by their templates."""
 
 from django import forms

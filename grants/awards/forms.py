@@ -1,4 +1,4 @@
-"""Award forms (crispy-forms-gds). Forms only collect input; the services decide."""
+"""Award forms (GOV.UK template pack, grants.core.layout). Forms only collect input; the services decide."""
 
 from django import forms
 from django.conf import settings
@@ -250,7 +250,7 @@ class MilestoneForm(GovForm):
 
 
 class ClearableFileInput(forms.ClearableFileInput):
-    """Several files in one input. Named as Django's widget is, so crispy-forms-gds gives it the
+    """Several files in one input. A FileInput, so the template pack gives it the
     GOV.UK classes it gives a single file input (govuk-file-upload, and --error with an error)."""
 
     allow_multiple_selected = True

@@ -1,6 +1,6 @@
 """Error summary links that land on an element the page has.
 
-crispy-forms-gds numbers checkbox and radio inputs `id_<name>_1`, `id_<name>_2`..., so the
+The template pack (templates/gds) numbers checkbox and radio inputs `id_<name>_1`, `id_<name>_2`..., so the
 field's own id (`id_<name>`) names nothing and a link to it goes nowhere; GOV.UK asks for the
 link to reach the first option. Date inputs link to their first box with an error.
 """
@@ -24,7 +24,7 @@ def error_links(bound_field) -> list[tuple[str, str]]:
     """(anchor id, message) for each error of the field, parts of a date pointing at their box."""
     links, seen = [], set()
     for index, subfield in enumerate(getattr(bound_field.field, "fields", ())):
-        for error in getattr(subfield.widget, "errors", []):  # crispy-forms-gds sets these per box
+        for error in getattr(subfield.widget, "errors", []):  # grants.core.fields sets these per box
             links.append((f"{bound_field.auto_id}_{index}", error))
             seen.add(error)
     links += [(field_anchor(bound_field), error) for error in bound_field.errors if error not in seen]
