@@ -42,7 +42,8 @@ $(FRONTEND): node_modules/.installed $(wildcard static/scss/*.scss)
 	@mkdir -p static/govuk
 	node_modules/.bin/sass --style=compressed --no-source-map --pkg-importer=node --quiet-deps \
 		static/scss/govuk-frontend.scss $@
-	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/govuk/
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js \
+		node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js.map static/govuk/
 
 css: $(FRONTEND)
 

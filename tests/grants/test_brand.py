@@ -42,6 +42,7 @@ def test_the_compiled_govuk_frontend_uses_arial_and_declares_no_font_face():
     css = (STATIC / "govuk" / "govuk-frontend.min.css").read_text()  # built by `make css`
     assert "@font-face" not in css
     assert "GDS Transport" not in css
+    assert "crest" not in css and "url(" not in css  # the footer crest's image is none
     assert "font-family:arial,sans-serif" in css.replace(", ", ",")
     assert '--govuk-frontend-version: "6.' in css
     own = (STATIC / "css" / "grantbench.css").read_text()
