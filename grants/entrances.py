@@ -22,9 +22,13 @@ codes seen later) still asks for proof.
 import time
 from datetime import UTC, datetime
 
+from allauth.account import forms as account_forms
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import get_next_redirect_url
 from allauth.core.internal.httpkit import add_query_params
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as totp_forms
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import PermissionDenied
@@ -153,3 +157,59 @@ class AccountAdapter(DefaultAccountAdapter):
         destination = safe_next(request, response.url) or resolve_url(settings.LOGIN_REDIRECT_URL)
         request.session[SET_UP_KEY] = {"user": str(user.pk), "next": destination, "signed_in_at": time.time()}
         return HttpResponseRedirect(add_query_params(reverse(SET_UP_PAGE), {REDIRECT_FIELD_NAME: destination}))
+
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": "Enter the email address and password of your account: they do not match",
+        "enter_current_password": "Enter your current password",
+        "incorrect_password": "The password is not right: try again",
+        "email_taken": "An account already uses this email address: sign in instead",
+        "too_many_login_attempts": "You have tried to sign in too many times. Wait a few minutes and try again",
+        "rate_limited": "You have done this too many times. Wait a few minutes and try again",
+    }
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": "The code is not right: enter the code your app shows now",
+    }
+
+
+# What each empty field says, in the words GOV.UK uses ("Enter ..."), whichever allauth form it is on.
+REQUIRED = {
+    "login": "Enter your email address",
+    "email": "Enter your email address",
+    "password": "Enter your password",
+    "oldpassword": "Enter your current password",
+    "password1": "Enter a password",
+    "password2": "Enter the password again",
+    "code": "Enter the code from your authenticator app",
+}
+
+
+def _plain(form_class):
+    """allauth's form with the service's messages for empty fields."""
+
+    class Plain(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for name, field in self.fields.items():
+                if name in REQUIRED:
+                    field.error_messages["required"] = REQUIRED[name]
+
+    Plain.__name__ = Plain.__qualname__ = form_class.__name__
+    return Plain
+
+
+LoginForm = _plain(account_forms.LoginForm)
+SignupForm = _plain(account_forms.SignupForm)
+AddEmailForm = _plain(account_forms.AddEmailForm)
+ChangePasswordForm = _plain(account_forms.ChangePasswordForm)
+SetPasswordForm = _plain(account_forms.SetPasswordForm)
+ResetPasswordForm = _plain(account_forms.ResetPasswordForm)
+ResetPasswordKeyForm = _plain(account_forms.ResetPasswordKeyForm)
+ReauthenticateForm = _plain(account_forms.ReauthenticateForm)
+AuthenticateForm = _plain(mfa_forms.AuthenticateForm)
+MFAReauthenticateForm = _plain(mfa_forms.ReauthenticateForm)
+ActivateTOTPForm = _plain(totp_forms.ActivateTOTPForm)

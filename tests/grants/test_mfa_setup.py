@@ -160,3 +160,20 @@ def test_a_council_officer_signs_in_to_the_page_they_asked_for(client):
     officer = f.CouncilOfficerFactory()
     response = _sign_in(client, officer, next_url=reverse("applications:bid_dashboard"))
     assert response.status_code == 302 and response.url == reverse("applications:bid_dashboard")
+
+
+def test_account_pages_use_labels_plain_english_and_an_error_summary(client):
+    """Sentence case, labels (never placeholders), and GOV.UK messages linked from the summary."""
+    page = client.get(reverse("account_login")).content.decode()
+    assert "placeholder=" not in page and "Sign In" not in page and "Remember Me" not in page
+    assert '<label class="govuk-label" for="id_login">Email address</label>' in page
+    page = client.post(reverse("account_login"), {"login": "", "password": ""}).content.decode()
+    assert "This field is required" not in page
+    assert '<a href="#id_login">Enter your email address</a>' in page
+    assert '<a href="#id_password">Enter your password</a>' in page
+
+
+def test_confirming_access_is_in_plain_english(client_for):
+    page = client_for(f.CouncilOfficerFactory()).get(reverse("account_reauthenticate")).content.decode()
+    assert '<h1 class="govuk-heading-l">Confirm access</h1>' in page
+    assert "Please reauthenticate" not in page and "placeholder=" not in page
