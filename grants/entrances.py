@@ -164,7 +164,6 @@ class AccountAdapter(DefaultAccountAdapter):
         "enter_current_password": "Enter your current password",
         "incorrect_password": "The password is not right: try again",
         "email_taken": "An account already uses this email address: sign in instead",
-        "too_many_login_attempts": "You have tried to sign in too many times. Wait a few minutes and try again",
         "rate_limited": "You have done this too many times. Wait a few minutes and try again",
     }
 
