@@ -168,6 +168,31 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("ALLAUTH_TRUSTED_PROXY_COUNT") 
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("ALLAUTH_TRUSTED_CLIENT_IP_HEADER") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Grantbench"
+# Staff and panel members without two-factor set it up straight after signing in (grants.entrances):
+# for this long the password they gave stands in for allauth's reauthentication on the set-up
+# pages only (long enough to install an authenticator app), then the password is asked again.
+GRANTBENCH_MFA_SET_UP_SECONDS = 15 * 60
+# allauth's forms and messages in the service's words: "Enter your email address", not "This
+# field is required." (grants.entrances).
+ACCOUNT_FORMS = {
+    name: f"grants.entrances.{cls}"
+    for name, cls in {
+        "login": "LoginForm",
+        "signup": "SignupForm",
+        "add_email": "AddEmailForm",
+        "change_password": "ChangePasswordForm",
+        "set_password": "SetPasswordForm",
+        "reset_password": "ResetPasswordForm",
+        "reset_password_from_key": "ResetPasswordKeyForm",
+        "reauthenticate": "ReauthenticateForm",
+    }.items()
+}
+MFA_FORMS = {
+    "authenticate": "grants.entrances.AuthenticateForm",
+    "reauthenticate": "grants.entrances.MFAReauthenticateForm",
+    "activate_totp": "grants.entrances.ActivateTOTPForm",
+}
+MFA_ADAPTER = "grants.entrances.MFAAdapter"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from .entrances import SET_UP_KEY, SET_UP_PAGE, end_set_up, remember_set_up_destination
 from .permissions import mfa_enabled, requires_mfa
 
 # Pages open to a signed-in user who has not yet set up MFA: public pages and account pages.
@@ -18,17 +19,26 @@ class RequireStaffMFAMiddleware:
 
     def __call__(self, request):
         path = request.path
-        if (
+        if path == reverse(SET_UP_PAGE):
+            # The set-up page remembers the `next` it was opened with (if it is on this service)
+            # for the Continue button after the recovery codes.
+            if request.user.is_authenticated and request.GET.get("next"):
+                remember_set_up_destination(request, request.GET["next"])
+        elif (
             path != "/"
             and not path.startswith(OPEN_PREFIXES)
             and request.user.is_authenticated
             and requires_mfa(request.user)
-            and not mfa_enabled(request.user)
         ):
-            messages.warning(request, "Set up two-factor authentication before you continue. Your role requires it.")
-            # The whole address, query string included, so a filtered list or a link from an email
-            # opens as it was asked for once MFA is set up.
-            return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
+            if not mfa_enabled(request.user):
+                messages.warning(
+                    request, "Set up two-factor authentication before you continue. Your role requires it."
+                )
+                # The whole address, query string included, so a filtered list or a link from an
+                # email opens as it was asked for once MFA is set up.
+                return redirect(f"{reverse(SET_UP_PAGE)}?{urlencode({'next': request.get_full_path()})}")
+            if SET_UP_KEY in request.session:
+                end_set_up(request)  # on to their work with two-factor on: set-up is over
         return self.get_response(request)
 
 

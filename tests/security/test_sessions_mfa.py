@@ -53,6 +53,16 @@ def test_panel_member_signing_in_must_give_a_code(personas, client):
     assert response.status_code == 200 and not response.context["user"].is_authenticated
 
 
+def test_staff_without_mfa_signing_in_go_straight_to_set_up(personas, client):
+    """No stop on a public page, no second password prompt: the set-up form itself
+    (tests/grants/test_mfa_setup.py follows the whole set-up)."""
+    user = personas.programme_manager
+    Authenticator.objects.filter(user=user).delete()
+    response = client.post("/accounts/login/", {"login": user.email, "password": f.PASSWORD, "next": "/staff/"})
+    assert response.status_code == 302 and response.url.startswith(reverse("mfa_activate_totp"))
+    assert client.get(response.url).status_code == 200
+
+
 def _sign_in(client, user):
     response = client.post("/accounts/login/", {"login": user.email, "password": f.PASSWORD})
     assert response.status_code == 302 and response.url != reverse("mfa_authenticate")
