@@ -23,6 +23,7 @@ from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from .core.links import ServiceSite, service_url
 from .permissions import mfa_enabled
 
 
@@ -56,3 +57,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if user.is_authenticated and mfa_enabled(user):
             methods = [m for m in methods if m["id"] != "reauthenticate"]
         return methods
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth builds its links (confirm your address, reset your password, sign up) from the
+        request's host; every link in an email goes through `service_url` instead, so it opens on
+        the service's public address (GRANTBENCH_BASE_URL) like the notification emails."""
+        context = {
+            key: service_url(value) if key.endswith("_url") and isinstance(value, str) else value
+            for key, value in context.items()
+        }
+        super().send_mail(template_prefix, email, {"current_site": ServiceSite(), **context})
