@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('grants', '0008_audit_append_only'),
+        ("grants", "0008_audit_append_only"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='programme',
-            name='contact_email',
+            model_name="programme",
+            name="contact_email",
             field=models.EmailField(blank=True, max_length=254),
         ),
         migrations.AddField(
-            model_name='programme',
-            name='contact_name',
-            field=models.CharField(blank=True, help_text='For example, Digital programme team', max_length=150),
+            model_name="programme",
+            name="contact_name",
+            field=models.CharField(blank=True, help_text="For example, Digital programme team", max_length=150),
         ),
         migrations.AddField(
-            model_name='round',
-            name='contact_email',
+            model_name="round",
+            name="contact_email",
             field=models.EmailField(blank=True, max_length=254),
         ),
         migrations.AddField(
-            model_name='round',
-            name='contact_name',
+            model_name="round",
+            name="contact_name",
             field=models.CharField(blank=True, max_length=150),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_programme'),
+        ("notifications", "0002_programme"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='subject',
-            field=models.TextField(help_text='Rendered when written, so lists never render templates'),
+            model_name="notification",
+            name="subject",
+            field=models.TextField(help_text="Rendered when written, so lists never render templates"),
         ),
     ]
