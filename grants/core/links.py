@@ -35,4 +35,4 @@ class ServiceSite:
 
     @property
     def domain(self) -> str:
-        return settings.GRANTBENCH_BASE_URL.rstrip("/")
+        return service_url("/")
