@@ -34,10 +34,11 @@ def contact_for(*, programme: Programme | None = None, round: Round | None = Non
     if round is not None and programme is None:
         programme = round.programme
     fallback = service_contact()
-    for source in (round, programme):
-        if source is not None and source.contact_email:
-            return Contact(name=source.contact_name or fallback.name, email=source.contact_email)
-    return fallback
+    sources = [s for s in (round, programme) if s is not None and s.contact_email]
+    if not sources:
+        return fallback
+    names = [s.contact_name for s in (round, programme) if s is not None and s.contact_name]
+    return Contact(name=sources[0].contact_name or next(iter(names), fallback.name), email=sources[0].contact_email)
 
 
 def contact_for_message(*, programme_id: int | None, round_name: str = "") -> Contact:

@@ -165,3 +165,27 @@ def test_account_emails_link_to_the_base_url_not_the_requests_host(db):
     assert not problems, "\n".join(problems)
     assert all("testserver" not in m.body for m in mail.outbox)
     assert settings.GRANTBENCH_BASE_URL == BASE
+
+
+def test_emails_say_who_to_ask_about_their_round(personas, settings):
+    settings.GRANTBENCH_CONTACT_NAME, settings.GRANTBENCH_CONTACT_EMAIL = "Grants team", "grants@example.gov.uk"
+    rnd = personas.round
+    rnd.contact_name, rnd.contact_email = "Panel secretary", "panel@example.gov.uk"
+    rnd.save()
+
+    def email(programme, round_name):
+        row = Notification(
+            recipient=personas.lead_officer,
+            channel=Channel.EMAIL,
+            event="bid_submitted",
+            subject="We have received bid THIS-000001",
+            context={"reference": "THIS-000001", "round_name": round_name},
+            programme=programme,
+        )
+        return render_email(row)
+
+    _subject, text, html = email(personas.programme, rnd.name)
+    assert "Questions? Contact Panel secretary at panel@example.gov.uk." in text
+    assert 'Questions? Contact Panel secretary at <a href="mailto:panel@example.gov.uk"' in html
+    _subject, text, _html = email(None, rnd.name)
+    assert "Questions? Contact Grants team at grants@example.gov.uk." in text
