@@ -416,13 +416,13 @@ if GRANTBENCH_MALWARE_SCANNER:
 # The pages a public service owes (issue 15, item 6): help, privacy, cookies, accessibility.
 # The service-wide contact: shown on help pages, and on rounds and in emails when neither the
 # round nor its programme names one of its own.
-GRANTBENCH_CONTACT_NAME = os.environ.get("GRANTBENCH_CONTACT_NAME", "The LGA grants team")
+GRANTBENCH_CONTACT_NAME = os.environ.get("GRANTBENCH_CONTACT_NAME", "LGA grants team")
 GRANTBENCH_CONTACT_EMAIL = os.environ.get("GRANTBENCH_CONTACT_EMAIL", "grants@grantbench.example")
 GRANTBENCH_CONTACT_PHONE = os.environ.get("GRANTBENCH_CONTACT_PHONE", "")
 # How soon the team answers an enquiry or a request for another format, in working days.
 GRANTBENCH_RESPONSE_DAYS = int(os.environ.get("GRANTBENCH_RESPONSE_DAYS", "5"))
 # The funder is the data controller; its data protection officer answers rights requests.
-GRANTBENCH_CONTROLLER_NAME = os.environ.get("GRANTBENCH_CONTROLLER_NAME", "The Local Government Association")
+GRANTBENCH_CONTROLLER_NAME = os.environ.get("GRANTBENCH_CONTROLLER_NAME", "the Local Government Association")
 GRANTBENCH_DPO_EMAIL = os.environ.get("GRANTBENCH_DPO_EMAIL", "dataprotection@grantbench.example")
 # The phase banner's feedback link: a page or a mailto: address.
 GRANTBENCH_FEEDBACK_URL = os.environ.get(
