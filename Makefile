@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails open on the service that sent them (config/settings.py); set it to override.
+GRANTBENCH_BASE_URL ?= http://$(HOST):$(PORT)
 PYTEST_ARGS ?=
 # requirements.txt and requirements-dev.txt are the lists people edit; requirements.lock and
 # requirements-dev.lock pin every package they pull in, with hashes, and are what gets installed.
@@ -70,7 +72,7 @@ system-packages:
 run: install pango
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	GRANTBENCH_BASE_URL=$(GRANTBENCH_BASE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .

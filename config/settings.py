@@ -301,7 +301,9 @@ GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID = os.environ.get("GOVUK_NOTIFY_PLAIN_EMAIL_
 
 # The service itself.
 GRANTBENCH_SERVICE_NAME = "Apply for and manage council funding"
-GRANTBENCH_BASE_URL = os.environ.get("GRANTBENCH_BASE_URL", "http://127.0.0.1:8000")
+# Where people reach the service: every absolute link in an email is built from it, through one
+# function (grants.core.links.service_url). `make run` sets it from its HOST and PORT.
+GRANTBENCH_BASE_URL = os.environ.get("GRANTBENCH_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Deadlines are judged at the moment a request reached the service (grants/core/arrival.py): the
 # header the edge (load balancer or reverse proxy) stamps and always overwrites, e.g. nginx's
 # `proxy_set_header X-Request-Start "t=${msec}";`. Empty (the default): no header is trusted and
@@ -430,4 +432,32 @@ if GRANTBENCH_MALWARE_SCANNER:
         "task": "grants.core.upload_scan.rescan_pending",
         "schedule": 5 * 60,
     }
+# ---------------------------------------------------------------------------------------------
+
+# ---------------------------------------------------------------------------------------------
+# The pages a public service owes (issue 15, item 6): help, privacy, cookies, accessibility.
+# The service-wide contact: shown on help pages, and on rounds and in emails when neither the
+# round nor its programme names one of its own.
+GRANTBENCH_CONTACT_NAME = os.environ.get("GRANTBENCH_CONTACT_NAME", "LGA grants team")
+GRANTBENCH_CONTACT_EMAIL = os.environ.get("GRANTBENCH_CONTACT_EMAIL", "grants@grantbench.example")
+GRANTBENCH_CONTACT_PHONE = os.environ.get("GRANTBENCH_CONTACT_PHONE", "")
+# How soon the team answers an enquiry or a request for another format, in working days.
+GRANTBENCH_RESPONSE_DAYS = int(os.environ.get("GRANTBENCH_RESPONSE_DAYS", "5"))
+# The funder is the data controller; its data protection officer answers rights requests.
+GRANTBENCH_CONTROLLER_NAME = os.environ.get("GRANTBENCH_CONTROLLER_NAME", "the Local Government Association")
+GRANTBENCH_DPO_EMAIL = os.environ.get("GRANTBENCH_DPO_EMAIL", "dataprotection@grantbench.example")
+# The phase banner's feedback link: a page or a mailto: address.
+GRANTBENCH_FEEDBACK_URL = os.environ.get(
+    "GRANTBENCH_FEEDBACK_URL", f"mailto:{GRANTBENCH_CONTACT_EMAIL}?subject=Feedback%20on%20Grantbench"
+)
+# Accessibility statement dates (ISO): when it was prepared and last reviewed. Change them when the
+# statement is reviewed, not on every deploy.
+GRANTBENCH_ACCESSIBILITY_PREPARED = os.environ.get("GRANTBENCH_ACCESSIBILITY_PREPARED", "2026-12-06")
+GRANTBENCH_ACCESSIBILITY_REVIEWED = os.environ.get("GRANTBENCH_ACCESSIBILITY_REVIEWED", "2026-12-06")
+# How long records are kept, in years after the grant or round they belong to ends (the privacy
+# notice states them). Audit trail and awards: the funder's grant records retention.
+GRANTBENCH_RETENTION_YEARS = int(os.environ.get("GRANTBENCH_RETENTION_YEARS", "7"))
+# Export files (CSV, spreadsheets) hold personal data and are deleted this many days after they
+# were made (grants.reporting.services.exports_clean_up, daily).
+GRANTBENCH_EXPORT_RETENTION_DAYS = int(os.environ.get("GRANTBENCH_EXPORT_RETENTION_DAYS", "7"))
 # ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from grants import public_views
 from grants import views as grants_views
 from grants.core.readiness import ReadyView
 
@@ -9,7 +10,11 @@ urlpatterns = [
     path("healthz", grants_views.healthz, name="healthz"),
     path("readyz", ReadyView.as_view(), name="readyz"),
     path("metrics", grants_views.metrics, name="metrics"),
-    path("accessibility/", grants_views.accessibility, name="accessibility"),
+    # The pages a public service owes (grants/public_views.py), linked from every page's footer.
+    path("accessibility/", public_views.accessibility, name="accessibility"),
+    path("privacy/", public_views.privacy, name="privacy"),
+    path("cookies/", public_views.cookies, name="cookies"),
+    path("help/", public_views.help_page, name="help"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("grants.urls")),

@@ -38,6 +38,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
+from .core.links import ServiceSite, service_url
 from .permissions import mfa_enabled, requires_mfa
 
 # The session's record of a two-factor set-up in progress: whose, where to go afterwards, and when
@@ -166,6 +167,17 @@ class AccountAdapter(DefaultAccountAdapter):
         "email_taken": "An account already uses this email address: sign in instead",
         "rate_limited": "You have done this too many times. Wait a few minutes and try again",
     }
+
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth builds its links (confirm your address, reset your password, sign up) from the
+        request's host; every link in an email goes through `service_url` instead, so it opens on
+        the service's public address (GRANTBENCH_BASE_URL) like the notification emails."""
+        context = {
+            key: service_url(value) if key.endswith("_url") and isinstance(value, str) else value
+            for key, value in context.items()
+        }
+        super().send_mail(template_prefix, email, {"current_site": ServiceSite(), **context})
 
 
 class MFAAdapter(DefaultMFAAdapter):

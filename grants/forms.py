@@ -47,6 +47,8 @@ class GovFormMixin:
                 pick = f"{verb} {noun} from the list"
                 field.error_messages["invalid_choice"] = field.error_messages["invalid_pk_value"] = pick
                 field.error_messages["invalid_list"] = pick
+            if isinstance(field, forms.EmailField):
+                field.error_messages["invalid"] = f"Enter {noun} in the correct format, like name@example.com"
             if isinstance(field, forms.SlugField):
                 field.error_messages["invalid"] = f"{title} must only include letters, numbers and hyphens"
             if isinstance(field, forms.DateField):
@@ -61,14 +63,26 @@ class ProgrammeForm(GovFormMixin, forms.ModelForm):
         "description": "a description",
         "funder": "the funder",
         "partner_bodies": "partner bodies",
+        "contact_name": "the contact name",
+        "contact_email": "the contact email address",
     }
 
     class Meta:
         model = Programme
-        fields = ["name", "slug", "code", "description", "funder", "partner_bodies"]
+        fields = ["name", "slug", "code", "description", "funder", "partner_bodies", "contact_name", "contact_email"]
         field_classes = {"funder": IdChoiceField, "partner_bodies": IdMultipleChoiceField}
-        labels = {"slug": "Web address", "code": "Programme code"}
-        help_texts = {"slug": "Used in web addresses and exports, for example behavioural-insights"}
+        labels = {
+            "slug": "Web address",
+            "code": "Programme code",
+            "contact_name": "Contact name (optional)",
+            "contact_email": "Contact email address (optional)",
+        }
+        help_texts = {
+            "slug": "Used in web addresses and exports, for example behavioural-insights",
+            "contact_name": "The team councils and panel members ask, for example Digital programme team",
+            "contact_email": "Shown on the programme's round pages and in emails about them. Leave empty to use "
+            "the service's contact",
+        }
         error_messages = {
             "name": {"unique": "A programme with this name already exists"},
             "slug": {"unique": "A programme with this web address already exists"},
@@ -83,7 +97,15 @@ class ProgrammeForm(GovFormMixin, forms.ModelForm):
         self.fields["partner_bodies"].widget = forms.CheckboxSelectMultiple()
         self.fields["partner_bodies"].choices = [(o.pk, o.short_name) for o in bodies]
         self._messages()
-        self._helper("name", "slug", "code", Field.textarea("description", rows=4), "funder", "partner_bodies")
+        self._helper(
+            "name",
+            "slug",
+            "code",
+            Field.textarea("description", rows=4),
+            "funder",
+            "partner_bodies",
+            Fieldset("contact_name", "contact_email", legend="Contact", legend_size=Size.MEDIUM),
+        )
 
 
 class RoundForm(GovFormMixin, forms.ModelForm):
@@ -97,6 +119,8 @@ class RoundForm(GovFormMixin, forms.ModelForm):
         "eligible_regions": "regions",
         "eligibility_note": "why these councils are invited",
         "prospectus": "the prospectus",
+        "contact_name": "the contact name",
+        "contact_email": "the contact email address",
     }
     financial_year = forms.IntegerField(
         min_value=2000,
@@ -177,6 +201,8 @@ class RoundForm(GovFormMixin, forms.ModelForm):
             "eligibility_note",
             "joint_bids_allowed",
             "max_partners",
+            "contact_name",
+            "contact_email",
             "published",
         ]
         labels = {
@@ -186,8 +212,13 @@ class RoundForm(GovFormMixin, forms.ModelForm):
             "published": "Publish this round",
             "eligibility_note": "Why these councils are invited (optional)",
             "prospectus_document": "Prospectus document (optional)",
+            "contact_name": "Contact name (optional)",
+            "contact_email": "Contact email address (optional)",
         }
         help_texts = {
+            "contact_name": "For example, Digital Inclusion panel secretary",
+            "contact_email": "Shown on the round's page and in emails about it. Leave empty to use the programme's "
+            "contact",
             "eligibility_note": "For programme staff only: councils are never shown it",
             "slug": "Used in web addresses, for example cyber-security-phase-2",
             "prospectus_document": "A PDF, DOCX or ODT file",
@@ -251,6 +282,7 @@ class RoundForm(GovFormMixin, forms.ModelForm):
                 legend="Prospectus",
                 legend_size=Size.MEDIUM,
             ),
+            Fieldset("contact_name", "contact_email", legend="Contact", legend_size=Size.MEDIUM),
             "published",
         )
 

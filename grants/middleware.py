@@ -11,6 +11,8 @@ from .permissions import mfa_enabled, requires_mfa
 
 # Pages open to a signed-in user who has not yet set up MFA: public pages and account pages.
 OPEN_PREFIXES = ("/accounts/", "/static/", "/rounds/", "/open-data/", "/healthz", "/readyz", "/accessibility/")
+# The pages a public service owes (grants/public_views.py): help, privacy and cookies.
+OPEN_PREFIXES += ("/privacy/", "/cookies/", "/help/")
 
 
 class RequireStaffMFAMiddleware:

@@ -16,6 +16,7 @@ from grants.core.forms import save_with_form
 
 from . import permissions as perms
 from . import selectors, services
+from .contacts import contact_for
 from .decorators import role_required, staff_required
 from .forms import OrganisationForm, OrganisationSearchForm, ProgrammeForm, RoundForm
 from .models import AuditEvent, Organisation, Programme, Round
@@ -35,11 +36,6 @@ def metrics(request: HttpRequest) -> HttpResponse:
         raise Http404
     body, content_type = core_metrics.exposition()
     return HttpResponse(body, content_type=content_type)
-
-
-def accessibility(request: HttpRequest) -> HttpResponse:
-    """The accessibility statement; also the plain template page `make bench` uses as its baseline."""
-    return render(request, "grants/accessibility.html")
 
 
 def round_list(request: HttpRequest) -> HttpResponse:
@@ -76,6 +72,7 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "invited": selectors.round_invites(round=round, organisation=organisation),
             "named": selectors.round_named_list(round=round, user=request.user),
             "apply_url": apply_url,
+            "contact": contact_for(round=round),
             "staff_view": perms.can_view_programme(request.user, round.programme),
             "can_manage": perms.can_manage_programme(request.user, round.programme),
         },

@@ -9,7 +9,8 @@ Each event declares its context: `required` keys (the subject and the sentences 
 happened need them) and `optional` ones (the templates leave them out when empty). `notify()`
 refuses a context with a key the event does not declare or without a required one: both are
 programming errors (a typo, or a value nothing reads), caught by tests. Every template also
-receives `recipient_name`, `link` (absolute URL), `service_name` and `subject`.
+receives `recipient_name`, `link` (absolute URL), `service_name`, `subject` and `contact`
+(grants.contacts: who to ask, shown through notifications/email/_contact.*).
 """
 
 from collections.abc import Mapping

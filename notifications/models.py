@@ -33,7 +33,8 @@ class Notification(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     channel = models.CharField(max_length=10, choices=Channel.choices)
     event = models.CharField(max_length=50)
-    subject = models.CharField(max_length=255, help_text="Rendered when written, so lists never render templates")
+    # Text, not a 255-character field: a subject naming a long bid title and a partner is kept whole.
+    subject = models.TextField(help_text="Rendered when written, so lists never render templates")
     context = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=500, blank=True, help_text="Path of the page to act on, e.g. /bids/12/")
     programme = models.ForeignKey(

@@ -23,7 +23,9 @@ from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from grants.contacts import contact_for_message, service_contact
 from grants.core.audit import audit_record
+from grants.core.links import service_url
 
 from .events import Event, get_event
 from .models import Channel, Notification, Preference, Status
@@ -44,19 +46,14 @@ def retry_delay(attempts: int) -> int:
     return int(base * 2 ** max(attempts - 1, 0))
 
 
-def absolute_url(path: str) -> str:
-    if not path or path.startswith(("http://", "https://")):
-        return path
-    return settings.GRANTBENCH_BASE_URL.rstrip("/") + "/" + path.lstrip("/")
-
-
 @lru_cache(maxsize=128)
 def _subject_template(source: str) -> Template:
     return Template(source)  # compiled once per event: a fan-out renders thousands of subjects
 
 
 def render_subject(event: Event, context: dict) -> str:
-    return " ".join(_subject_template(event.subject).render(Context(context, autoescape=False)).split())[:255]
+    """The subject on one line, whole: a subject cut mid-word hides what the email is about."""
+    return " ".join(_subject_template(event.subject).render(Context(context, autoescape=False)).split())
 
 
 # Honorifics: 'Dear Mrs' is what taking the first word of 'Mrs Jane Page' gives.
@@ -221,9 +218,14 @@ def render_email(notification: Notification) -> tuple[str, str, str]:
     context = {
         **notification.context,
         "recipient_name": greeting_name(notification.recipient),
-        "link": absolute_url(notification.url),
+        "link": service_url(notification.url),
         "service_name": settings.GRANTBENCH_SERVICE_NAME,
         "subject": notification.subject,
+        # "Questions? Contact ...": the round's contact when the message names a round, else the
+        # programme's, else the service's (templates/notifications/email/_contact.*).
+        "contact": contact_for_message(
+            programme_id=notification.programme_id, round_name=str(notification.context.get("round_name") or "")
+        ),
     }
     text = re.sub(r"\n\s*\n(\s*\n)+", "\n\n", render_to_string(ev.template_txt, context)).strip() + "\n"
     html = re.sub(r"<p[^>]*>\s*</p>\s*", "", render_to_string(ev.template_html, context))
@@ -393,8 +395,9 @@ def digest_send(*, user_id: int, now: datetime | None = None) -> int:
         if not rows:
             return 0
         recipient = rows[0].recipient
-        items = [{"subject": r.subject, "link": absolute_url(r.url), "created_at": r.created_at} for r in rows]
+        items = [{"subject": r.subject, "link": service_url(r.url), "created_at": r.created_at} for r in rows]
         context = {
+            "contact": service_contact(),
             "recipient_name": greeting_name(recipient),
             "items": items,
             "count": len(items),

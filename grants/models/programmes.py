@@ -22,6 +22,10 @@ class Programme(models.Model):
     description = models.TextField(blank=True)
     funder = models.ForeignKey("grants.Organisation", on_delete=models.PROTECT, related_name="programmes_funded")
     partner_bodies = models.ManyToManyField("grants.Organisation", blank=True, related_name="programmes_partnered")
+    # Who councils and panel members ask about this programme: shown on its rounds' pages and in
+    # every email about them (grants.selectors.contact_for). Empty: the service-wide contact.
+    contact_name = models.CharField(max_length=150, blank=True, help_text="For example, Digital programme team")
+    contact_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -112,6 +116,9 @@ class Round(models.Model):
         max_length=300, blank=True, help_text="Why the named list exists, shown to councils"
     )
     joint_bids_allowed = models.BooleanField(default=True)
+    # A round-only contact (a different team, a panel secretary); empty: the programme's.
+    contact_name = models.CharField(max_length=150, blank=True)
+    contact_email = models.EmailField(blank=True)
     max_partners = models.PositiveSmallIntegerField(default=10)
     # Lifecycle
     published = models.BooleanField(default=False, help_text="Unpublished rounds are drafts, seen only by staff")

@@ -15,7 +15,16 @@ from .observe import isolated
 from .urlwalk import patterns, url_for
 from .world import build_world
 
-OPEN_PREFIXES = ("/rounds/", "/open-data/", "/healthz", "/readyz", "/accessibility/")
+OPEN_PREFIXES = (
+    "/rounds/",
+    "/open-data/",
+    "/healthz",
+    "/readyz",
+    "/accessibility/",
+    "/privacy/",
+    "/cookies/",
+    "/help/",
+)
 MUST_SET_UP = ("assessor", "panel_chair", "programme_manager", "finance_officer", "board_viewer", "administrator")
 
 
