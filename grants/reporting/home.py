@@ -66,6 +66,7 @@ class Home:
     manager: list[WorkItem] | None = None
     closing: list = field(default_factory=list)
     finance: WorkItem | None = None
+    payments: list = field(default_factory=list)
     board: bool = False
 
     @property
@@ -216,16 +217,34 @@ def manager_home(*, user, now: datetime) -> tuple[list[WorkItem], list[Round]] |
     return items, closing
 
 
-def payments_due(*, award_filter: Q, barred: set[int], today: date) -> WorkItem:
-    """Planned tranches of live awards whose date has come: one query for the count and the sum."""
-    totals = (
+def _due_tranches(*, award_filter: Q, barred: set[int], today: date):
+    """Planned tranches of live awards whose date has come (the finance officer pays them)."""
+    return (
         PaymentTranche.objects.filter(award_filter, status=TrancheStatus.PLANNED, award__status__in=Award.LIVE)
         .filter(due_on__lte=today)
         .exclude(award__bid_id__in=barred)
-        .aggregate(n=Count("pk"), total=Sum("amount"))
+    )
+
+
+def payments_due(*, award_filter: Q, barred: set[int], today: date) -> WorkItem:
+    """How many payments are due and their sum: one query."""
+    totals = _due_tranches(award_filter=award_filter, barred=barred, today=today).aggregate(
+        n=Count("pk"), total=Sum("amount")
     )
     total = totals["total"] or Decimal("0")
     return WorkItem("Payments due", totals["n"], reverse("awards:portfolio"), amount=total)
+
+
+def payments_to_make(*, barred: set[int], today: date) -> list:
+    """The first due payments, oldest first, each linked to the page that records it."""
+    rows = list(
+        _due_tranches(award_filter=Q(), barred=barred, today=today)
+        .select_related("award")
+        .order_by("due_on", "pk")[:LIST_LIMIT]
+    )
+    for t in rows:
+        t.url = reverse("awards:payment", args=[t.award_id, t.pk])
+    return rows
 
 
 def home_for(*, user, now: datetime | None = None) -> Home:
@@ -237,6 +256,8 @@ def home_for(*, user, now: datetime | None = None) -> Home:
     if manager is not None:
         home.manager, home.closing = manager
     if gperms.is_finance_officer(user):
-        home.finance = payments_due(award_filter=Q(), barred=barred_bid_ids(user), today=timezone.localdate(now))
+        barred, today = barred_bid_ids(user), timezone.localdate(now)
+        home.finance = payments_due(award_filter=Q(), barred=barred, today=today)
+        home.payments = payments_to_make(barred=barred, today=today)
     home.board = gperms.is_board_viewer(user)
     return home

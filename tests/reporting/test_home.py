@@ -135,11 +135,13 @@ def test_conflict_barred_bids_are_not_counted(client_for, personas):
 
 def test_finance_officer_sees_payments_due(client_for, personas):
     p = personas
-    AwardFactory(round=p.round, status=AwardStatus.ACCEPTED, amount=Decimal("1234.50"))
+    award = AwardFactory(round=p.round, status=AwardStatus.ACCEPTED, amount=Decimal("1234.50"))
     AwardFactory(round=p.round, status=AwardStatus.OFFERED)  # not live: nothing to pay yet
     body = _page(client_for, p.finance_officer)
     assert "Payments due: 1" in body and "£1,234.50" in body
-    assert reverse("awards:portfolio") in body
+    pay = reverse("awards:payment", args=[award.pk, award.tranches.get().pk])
+    assert pay in body
+    assert client_for(p.finance_officer).get(pay).status_code == 200
 
 
 def test_board_viewer_sees_the_board_report(client_for, personas):
