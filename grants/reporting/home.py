@@ -67,6 +67,7 @@ class Home:
     closing: list = field(default_factory=list)
     finance: WorkItem | None = None
     payments: list = field(default_factory=list)
+    reviews: list = field(default_factory=list)
     board: bool = False
 
     @property
@@ -131,7 +132,7 @@ def _by_round(rows) -> dict[int, int]:
     return {r["round"]: r["n"] for r in rows}
 
 
-def manager_home(*, user, now: datetime) -> tuple[list[WorkItem], list[Round]] | None:
+def manager_home(*, user, now: datetime) -> tuple[list[WorkItem], list[Round], list] | None:
     """The programme manager's work across their programmes, each item a count and a link to the
     page where it is done. Grouped queries: the cost does not grow with bids or awards."""
     if not (gperms.is_programme_manager(user) or gperms.is_administrator(user)):
@@ -201,20 +202,22 @@ def manager_home(*, user, now: datetime) -> tuple[list[WorkItem], list[Round]] |
         items.append(
             WorkItem("Offers not accepted", n, f"{portfolio}?round={by_pk[round_id].slug}", by_pk[round_id].name)
         )
-    returns = (
-        MonitoringReturn.objects.filter(award__round_id__in=ids, status=ReturnStatus.SUBMITTED)
-        .exclude(award__bid_id__in=barred)
-        .values(round=F("award__round"))
-        .annotate(n=Count("pk"))
-        .order_by()
+    # No page lists returns waiting for review, so each links to its own page (oldest first).
+    returns = MonitoringReturn.objects.filter(award__round_id__in=ids, status=ReturnStatus.SUBMITTED).exclude(
+        award__bid_id__in=barred
     )
-    per_round("Returns to review", _by_round(returns), "awards:round_monitoring")
+    reviews = list(returns.select_related("award", "period").order_by("submitted_at", "pk")[:LIST_LIMIT])
+    for r in reviews:
+        r.url = reverse("awards:return", args=[r.award_id, r.pk])
+    if reviews:
+        total = len(reviews) if len(reviews) < LIST_LIMIT else returns.count()
+        items.append(WorkItem("Returns to review", total, "#returns-to-review"))
     due = payments_due(award_filter=Q(award__round_id__in=ids), barred=barred, today=today)
     if due.count:
         items.append(due)
     failed = failed_emails(user=user).count()
     items.append(WorkItem("Failed emails", failed, reverse("notifications:failed_list")))
-    return items, closing
+    return items, closing, reviews
 
 
 def _due_tranches(*, award_filter: Q, barred: set[int], today: date):
@@ -254,7 +257,7 @@ def home_for(*, user, now: datetime | None = None) -> Home:
     home.panel = panel_home(user=user)
     manager = manager_home(user=user, now=now)
     if manager is not None:
-        home.manager, home.closing = manager
+        home.manager, home.closing, home.reviews = manager
     if gperms.is_finance_officer(user):
         barred, today = barred_bid_ids(user), timezone.localdate(now)
         home.finance = payments_due(award_filter=Q(), barred=barred, today=today)

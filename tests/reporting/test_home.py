@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import BidStatus
-from grants.awards.models import AwardStatus
+from grants.awards.models import AwardStatus, MonitoringReturn, ReturnStatus
 from scoring.models import Assignment, Interest
 from tests import factories as f
 from tests.applications.factories import BidFactory
-from tests.awards.factories import AwardFactory
+from tests.awards.factories import AwardFactory, ReturnPeriodFactory
 from tests.scoring.factories import SubmittedBidFactory
 
 HOME = "/"
@@ -112,6 +112,24 @@ def test_manager_overview_counts_and_links(client_for, personas):
         path = item.url.split("?")[0]
         assert client_for(p.programme_manager).get(path).status_code == 200, item.label
     assert p.round.name in response.content.decode()
+
+
+def test_manager_sees_returns_to_review_each_linked(client_for, personas):
+    p = personas
+    award = AwardFactory(round=p.round, status=AwardStatus.ACTIVE)
+    mreturn = MonitoringReturn.objects.create(
+        award=award,
+        period=ReturnPeriodFactory(round=p.round),
+        status=ReturnStatus.SUBMITTED,
+        rag="green",
+        submitted_at=timezone.now(),
+    )
+    client = client_for(p.programme_manager)
+    body = client.get(HOME).content.decode()
+    url = reverse("awards:return", args=[award.pk, mreturn.pk])
+    assert url in body
+    assert client.get(url).status_code == 200
+    assert url not in _page(client_for, p.other_programme_manager)
 
 
 def test_other_programme_manager_sees_nothing_of_this_programme(client_for, personas):
