@@ -183,7 +183,18 @@ def _grow(p, n: int) -> None:
         AwardFactory(round=p.round, lead=p.lead_org, status=AwardStatus.ACCEPTED)
 
 
-@pytest.mark.parametrize("who", ["lead_officer", "assessor", "programme_manager", "finance_officer", "board_viewer"])
+@pytest.mark.parametrize(
+    "who",
+    [
+        "lead_officer",
+        "assessor",
+        "panel_chair",
+        "programme_manager",
+        "finance_officer",
+        "board_viewer",
+        "administrator",
+    ],
+)
 def test_query_count_is_flat(client_for, personas, who):
     p = personas
     user = getattr(p, who)
