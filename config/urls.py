@@ -4,9 +4,10 @@ from django.urls import include, path
 from grants import public_views
 from grants import views as grants_views
 from grants.core.readiness import ReadyView
+from grants.reporting import home_views
 
 urlpatterns = [
-    path("", grants_views.round_list, name="home"),
+    path("", home_views.home, name="home"),
     path("healthz", grants_views.healthz, name="healthz"),
     path("readyz", ReadyView.as_view(), name="readyz"),
     path("metrics", grants_views.metrics, name="metrics"),

@@ -87,6 +87,9 @@ def round_invites(*, round: Round, organisation: Organisation | None) -> bool | 
     there is no council to ask about. Callers ask only for the council the viewer acts for."""
     if organisation is None or not round_is_targeted(round):
         return None
+    named = getattr(round, "_prefetched_objects_cache", {}).get("eligible_organisations")
+    if named is not None:  # a list page prefetched the names: no query per round
+        return any(o.pk == organisation.pk for o in named)
     return round.eligible_organisations.filter(pk=organisation.pk).exists()
 
 
