@@ -171,6 +171,7 @@ class RoundForm(GovFormMixin, forms.ModelForm):
             "closes_at",
             "assessment_deadline",
             "decision_date",
+            "allow_early_assessment",
             "prospectus",
             "prospectus_document",
             "england_only",
@@ -186,11 +187,14 @@ class RoundForm(GovFormMixin, forms.ModelForm):
             "published": "Publish this round",
             "eligibility_note": "Why these councils are invited (optional)",
             "prospectus_document": "Prospectus document (optional)",
+            "allow_early_assessment": "Allow assessment to start before the round closes",
         }
         help_texts = {
             "eligibility_note": "For programme staff only: councils are never shown it",
             "slug": "Used in web addresses, for example cyber-security-phase-2",
             "prospectus_document": "A PDF, DOCX or ODT file",
+            "allow_early_assessment": "Otherwise assessors score, and managers decide on, bids only after the round "
+            "closes, as councils are told when they submit",
         }
         error_messages = {
             "slug": {"unique": "A round with this web address already exists"},
@@ -231,6 +235,7 @@ class RoundForm(GovFormMixin, forms.ModelForm):
                 "closes_at",
                 "assessment_deadline",
                 "decision_date",
+                "allow_early_assessment",
                 legend="Dates (UK time)",
                 legend_size=Size.MEDIUM,
             ),

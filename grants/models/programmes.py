@@ -115,6 +115,11 @@ class Round(models.Model):
     max_partners = models.PositiveSmallIntegerField(default=10)
     # Lifecycle
     published = models.BooleanField(default=False, help_text="Unpublished rounds are drafts, seen only by staff")
+    allow_early_assessment = models.BooleanField(
+        "allow assessment before the round closes",
+        default=False,
+        help_text="Assessors may score, and managers decide on, bids already submitted while the round is open",
+    )
     assessment_started_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -10,12 +10,13 @@ from grants.models import User
 
 from ..models import Criterion, ModeratedScore
 from ..permissions import can_moderate_bid
-from .common import AssessmentError, confirmed_outcome
+from .common import AssessmentError, confirmed_outcome, ensure_assessment_open
 
 
 def _check_bid(*, bid, actor: User) -> None:
     if not can_moderate_bid(actor, bid):
         raise AssessmentError("You cannot moderate this bid")
+    ensure_assessment_open(bid.round, doing="Moderation")
     if confirmed_outcome(bid):
         raise AssessmentError("A decision on this bid is confirmed; its scores can no longer be moderated")
 
