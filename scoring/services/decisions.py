@@ -69,7 +69,7 @@ def decision_propose(
     """
     if not can_manage_round(actor, bid.round):
         raise AssessmentError("Only the programme's managers decide on bids")
-    ensure_assessment_open(bid.round, doing="Decisions")
+    ensure_assessment_open(Round.objects.get(pk=bid.round_id), doing="Decisions")  # as saved now, not as loaded
     if not live_bids(bid.round).filter(pk=bid.pk).exists():
         raise AssessmentError("Only submitted bids can be decided")
     if outcome not in Outcome.values:
