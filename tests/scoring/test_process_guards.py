@@ -143,6 +143,8 @@ def test_the_pages_say_when_assessment_starts_and_how_to_allow_it_earlier(person
     ranking = manager.get(reverse("scoring:ranking", args=[rnd.slug])).content.decode()
     assert "Decisions can start when the round closes" in ranking
     assert reverse("grants:staff_round_edit", args=[rnd.slug]) in ranking
+    decide_url = reverse("scoring:decision_edit", args=[rnd.slug, bid.pk])
+    assert decide_url not in ranking and "Confirm the selected decisions" not in ranking
     decide = manager.post(reverse("scoring:decision_edit", args=[rnd.slug, bid.pk]), {"outcome": "not_funded"})
     assert decide.status_code == 302 and not Decision.objects.filter(bid=bid).exists()
     confirm = manager.post(reverse("scoring:decisions_confirm", args=[rnd.slug]), {"bids": [bid.pk]}, follow=True)
