@@ -155,8 +155,9 @@ class Round(models.Model):
             return RoundStatus.DRAFT
         if now < self.opens_at:
             return RoundStatus.SCHEDULED
-        # Scoring may start early on bids already in, but councils must still see the round open
-        # until its deadline: the clock decides first, decisions and assessment only after it.
+        # Scoring may start early on bids already in (only where allow_early_assessment is set),
+        # but councils must still see the round open until its deadline: the clock decides first,
+        # decisions and assessment only after it.
         if now < self.closes_at:
             return RoundStatus.OPEN
         if self.decided_at:
