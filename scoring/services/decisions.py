@@ -97,7 +97,7 @@ def decision_propose(
                 )
     else:
         amount = None
-    short_reason = _assessments_reason(bid=bid, reason=assessments_override)
+    short_reason, complete, required = _assessments_reason(bid=bid, reason=assessments_override)
     decision = decision or Decision.objects.create(bid=bid, round_id=bid.round_id, updated_by=actor)
     transition(
         decision,
@@ -117,7 +117,6 @@ def decision_propose(
         error=AssessmentError,
     )
     if short_reason:
-        complete, required = assessments_complete(bid)
         # Against the bid, so its history shows it; a staff-only action, never read by the council.
         audit_record(
             actor=actor,
@@ -145,16 +144,17 @@ def short_of_assessments(complete: int, required: int) -> str:
     )
 
 
-def _assessments_reason(*, bid, reason: str) -> str:
-    """The reason for deciding on a bid short of its required assessments (empty when it is not
-    short); refused without one, so no bid is decided on too few assessments by accident."""
+def _assessments_reason(*, bid, reason: str) -> tuple[str, int, int]:
+    """(reason, complete, required): the reason for deciding on a bid short of its required
+    assessments, empty when it is not short; refused without one, so no bid is decided on too
+    few assessments by accident."""
     complete, required = assessments_complete(bid)
     if complete >= required:
-        return ""
+        return "", complete, required
     reason = reason.strip()
     if not reason:
         raise AssessmentError({"assessments_override": short_of_assessments(complete, required)})
-    return reason
+    return reason, complete, required
 
 
 def _notify_outcome(*, decision: Decision) -> None:
