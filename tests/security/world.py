@@ -57,7 +57,7 @@ from tests.applications.factories import PDF, BidPartnerFactory, QuestionFactory
 from tests.awards.factories import AwardFactory, MilestoneFactory, ReturnPeriodFactory, RoundOutputFactory
 from tests.conftest import enable_mfa
 from tests.notifications.factories import FailedEmailFactory, InAppNotificationFactory
-from tests.scoring.factories import CriterionFactory, close_round, declare
+from tests.scoring.factories import CriterionFactory, declare
 
 SAFE_TEXT = "Helping residents get online"
 
@@ -173,9 +173,10 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
     d_section, d_text_q, d_file_q = _sections(draft_round, text)
     draft_bid, draft_evidence = _bid(draft_round, personas, d_section, d_text_q, d_file_q, text)
 
-    # Assessment: criteria, declarations, an interest, assignments and a submitted assessment,
-    # once the round has closed (assessment starts after the round closes).
-    close_round(rnd)
+    # Assessment: criteria, declarations, an interest, assignments and a submitted assessment.
+    # The round stays open for bids, so it allows early assessment (otherwise scoring waits for the close).
+    Round.objects.filter(pk=rnd.pk).update(allow_early_assessment=True)
+    rnd.refresh_from_db()
     criterion = CriterionFactory(round=rnd, name=f"Value {text}", guidance=text)
     extra = extra_personas(personas)
     for member in (
