@@ -195,6 +195,7 @@ class RoundForm(GovFormMixin, forms.ModelForm):
             "closes_at",
             "assessment_deadline",
             "decision_date",
+            "allow_early_assessment",
             "prospectus",
             "prospectus_document",
             "england_only",
@@ -214,6 +215,7 @@ class RoundForm(GovFormMixin, forms.ModelForm):
             "prospectus_document": "Prospectus document (optional)",
             "contact_name": "Contact name (optional)",
             "contact_email": "Contact email address (optional)",
+            "allow_early_assessment": "Allow assessment to start before the round closes",
         }
         help_texts = {
             "contact_name": "For example, Digital Inclusion panel secretary",
@@ -222,6 +224,8 @@ class RoundForm(GovFormMixin, forms.ModelForm):
             "eligibility_note": "For programme staff only: councils are never shown it",
             "slug": "Used in web addresses, for example cyber-security-phase-2",
             "prospectus_document": "A PDF, DOCX or ODT file",
+            "allow_early_assessment": "Otherwise assessors score, and managers decide on, bids only after the round "
+            "closes, as councils are told when they submit",
         }
         error_messages = {
             "slug": {"unique": "A round with this web address already exists"},
@@ -262,6 +266,7 @@ class RoundForm(GovFormMixin, forms.ModelForm):
                 "closes_at",
                 "assessment_deadline",
                 "decision_date",
+                "allow_early_assessment",
                 legend="Dates (UK time)",
                 legend_size=Size.MEDIUM,
             ),

@@ -27,6 +27,7 @@ declare_many(
         "moderation.recorded": "Score moderated",
         "decision.proposed": "Decision proposed",
         "decision.gateway_override": "Gateway question overridden",
+        "decision.assessments_override": "Decision proposed before every assessment was complete",
         "decision.confirmed": "Decisions confirmed",
         "round.decided": "Round decided",
     },

@@ -185,11 +185,23 @@ class DecisionForm(GovForm, forms.Form):
         max_length=2000,
     )
 
-    def __init__(self, *args, gateway_failed: bool = False, **kwargs):
+    assessments_override = forms.CharField(
+        label="Reason for deciding before every assessment is complete",
+        help_text="This is kept in the audit trail and the bid's history",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args, gateway_failed: bool = False, short_of_assessments: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         layout = [Field.radios("outcome"), Field("amount", css_class="govuk-input--width-10")]
         if gateway_failed:
             layout.append(Field.textarea("gateway_override", rows=3))
         else:
             del self.fields["gateway_override"]
+        if short_of_assessments:
+            layout.append(Field.textarea("assessments_override", rows=3))
+        else:
+            del self.fields["assessments_override"]
         self._helper(*layout, Field.textarea("feedback", rows=8))

@@ -122,6 +122,11 @@ class Round(models.Model):
     max_partners = models.PositiveSmallIntegerField(default=10)
     # Lifecycle
     published = models.BooleanField(default=False, help_text="Unpublished rounds are drafts, seen only by staff")
+    allow_early_assessment = models.BooleanField(
+        "allow assessment before the round closes",
+        default=False,
+        help_text="Assessors may score, and managers decide on, bids already submitted while the round is open",
+    )
     assessment_started_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -157,8 +162,9 @@ class Round(models.Model):
             return RoundStatus.DRAFT
         if now < self.opens_at:
             return RoundStatus.SCHEDULED
-        # Scoring may start early on bids already in, but councils must still see the round open
-        # until its deadline: the clock decides first, decisions and assessment only after it.
+        # Scoring may start early on bids already in (only where allow_early_assessment is set),
+        # but councils must still see the round open until its deadline: the clock decides first,
+        # decisions and assessment only after it.
         if now < self.closes_at:
             return RoundStatus.OPEN
         if self.decided_at:

@@ -53,6 +53,11 @@ class Decision(models.Model):
     gateway_override = models.TextField(
         "reason for funding despite a failed gateway", blank=True, help_text="Required to fund a gateway-failed bid"
     )
+    assessments_override = models.TextField(
+        "reason for deciding before every assessment is complete",
+        blank=True,
+        help_text="Required to decide on a bid with fewer completed assessments than the round requires",
+    )
     status = models.CharField(max_length=12, choices=DecisionStatus.choices, default=DecisionStatus.PROPOSED)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)

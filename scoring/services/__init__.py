@@ -1,8 +1,16 @@
 """Writes for assessment. Views, the admin and the demo all go through these functions."""
 
 from .assignments import assign, assignment_auto, assignment_withdraw, assignments_bulk
-from .common import AssessmentError
-from .criteria import criterion_delete, criterion_save, ensure_criteria_unlocked, panel_settings_save
+from .common import AssessmentError, assessment_open, assessments_complete
+from .criteria import (
+    criteria_locked,
+    criterion_delete,
+    criterion_save,
+    ensure_criteria_set,
+    ensure_criteria_unlocked,
+    has_criteria,
+    panel_settings_save,
+)
 from .decisions import decision_propose, decisions_confirm, feedback_from_justifications
 from .interests import conflict_declare, declaration_confirm, interest_add, interest_remove
 from .moderation import moderated_score_record, moderated_scores_record
@@ -11,6 +19,8 @@ from .scores import assessment_save_draft, assessment_submit, percentage_for
 
 __all__ = [
     "AssessmentError",
+    "assessment_open",
+    "assessments_complete",
     "assessment_save_draft",
     "assessment_submit",
     "assign",
@@ -18,13 +28,16 @@ __all__ = [
     "assignment_withdraw",
     "assignments_bulk",
     "conflict_declare",
+    "criteria_locked",
     "criterion_delete",
     "criterion_save",
     "decision_propose",
     "decisions_confirm",
     "declaration_confirm",
+    "ensure_criteria_set",
     "ensure_criteria_unlocked",
     "feedback_from_justifications",
+    "has_criteria",
     "interest_add",
     "interest_remove",
     "moderated_score_record",

@@ -14,6 +14,7 @@ from ..allocation import allocate
 from ..models import Assignment, PanelMember
 from ..permissions import conflicted_bid_ids, is_conflicted, panel_for
 from .common import AssessmentError, live_bids
+from .criteria import ensure_criteria_set
 
 
 def _notify_assigned(*, round: Round, created: list[Assignment]) -> None:
@@ -55,6 +56,7 @@ def _check(*, bid, assessor: User) -> None:
 
 @transaction.atomic
 def assign(*, bid, assessor: User, actor: User) -> Assignment:
+    ensure_criteria_set(bid.round)
     _check(bid=bid, assessor=assessor)
     row = _create(bid=bid, assessor=assessor, actor=actor)
     Assignment.objects.filter(bid=bid, needs_reassignment=True).update(needs_reassignment=False)
@@ -65,6 +67,9 @@ def assign(*, bid, assessor: User, actor: User) -> Assignment:
 @transaction.atomic
 def assignments_bulk(*, bids, assessor: User, actor: User) -> tuple[list[Assignment], list[str]]:
     """Assign one assessor to many bids; conflicted or duplicate pairs are skipped and reported."""
+    bids = list(bids)
+    for bid_round in {bid.round_id: bid.round for bid in bids}.values():
+        ensure_criteria_set(bid_round)
     created, skipped = [], []
     round = None
     for bid in bids:
@@ -85,6 +90,7 @@ def assignment_auto(*, round: Round, actor: User | None, per_bid: int | None = N
     """Fill every live bid up to the round's number of assessors, never with a conflicted one
     nor with one already withdrawn from that bid (only a manual assignment can bring them back)."""
     round = Round.objects.select_for_update().get(pk=round.pk)
+    ensure_criteria_set(round)
     panel = panel_for(round)
     per_bid = per_bid or panel.assessors_per_bid
     members = list(User.objects.filter(panel_memberships__panel=panel).order_by("pk"))

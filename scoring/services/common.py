@@ -1,7 +1,11 @@
 """Shared pieces of the scoring services."""
 
-from django.core.exceptions import ValidationError
+from datetime import datetime
 
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from grants.core.dates import govuk_when
 from grants.models import Round, User
 from grants.people_selectors import programme_managers
 
@@ -33,3 +37,52 @@ def confirmed_outcome(bid) -> bool:
         .exclude(outcome=Outcome.RESERVE)
         .exists()
     )
+
+
+def assessment_open(round: Round, now: datetime | None = None) -> bool:
+    """Whether bids in the round may be scored, moderated and decided now.
+
+    The one owner of "assessment starts after the round closes": councils are told so on their
+    receipt, and no bid is judged before every council has had its full time. A round whose
+    managers allow early assessment (`Round.allow_early_assessment`, on the round's form) may be
+    assessed while it is open, on the bids already submitted.
+    """
+    return round.allow_early_assessment or (now or timezone.now()) >= round.closes_at
+
+
+def ensure_assessment_open(round: Round, *, doing: str, now: datetime | None = None) -> None:
+    """Refuse `doing` ("Scoring", "Moderation", "Decisions") on a round still open for bids."""
+    if not assessment_open(round, now):
+        raise AssessmentError(
+            f"{doing} can start when the round closes on {govuk_when(round.closes_at)}. "
+            "To start earlier, a programme manager can allow early assessment in the round's settings"
+        )
+
+
+def completed_assessments(bid_ids) -> dict[int, int]:
+    """{bid id: submitted assessments by assessors still assigned to it}, in one query; a bid
+    with none is left out."""
+    from django.db.models import Count
+
+    from ..models import Assessment
+
+    rows = (
+        Assessment.objects.filter(bid_id__in=bid_ids, assignment__withdrawn_at__isnull=True, submitted_version__gt=0)
+        .order_by()
+        .values("bid_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["bid_id"]: row["n"] for row in rows}
+
+
+def required_assessments(round_id: int) -> int:
+    """How many assessors a bid in the round needs: the panel's setting (`Panel.assessors_per_bid`)."""
+    from ..models import Panel
+
+    required = Panel.objects.filter(round_id=round_id).values_list("assessors_per_bid", flat=True).first()
+    return required or Panel._meta.get_field("assessors_per_bid").default
+
+
+def assessments_complete(bid) -> tuple[int, int]:
+    """(complete, required) for one bid: decisions need every required assessment, or a reason."""
+    return completed_assessments([bid.pk]).get(bid.pk, 0), required_assessments(bid.round_id)

@@ -11,8 +11,34 @@ from .common import AssessmentError
 CRITERION_FIELDS = ("name", "guidance", "weight", "scale", "descriptors", "order")
 
 
+def criteria_locked(round: Round) -> bool:
+    """The one lock rule: criteria are locked once any score is saved for the round.
+
+    `Round.assessment_started_at` is stamped (by `scores._scoring_started`) the first time an
+    assessor saves a score, in a draft or a submission: a draft score is saved work against the
+    criterion as it stands, so changing the scale or deleting the criterion would throw it
+    away. Assigning assessors, opening a bid or saving a draft with no score in it (a round
+    with no criteria yet cannot hold one) does not lock, so a manager can still add criteria.
+    """
+    return bool(round.assessment_started_at)
+
+
+NO_CRITERIA = "This round has no scoring criteria yet. Add its criteria before you assign assessors"
+
+
+def has_criteria(round: Round) -> bool:
+    return Criterion.objects.filter(round_id=round.pk).exists()
+
+
+def ensure_criteria_set(round: Round) -> None:
+    """Assessors are assigned only to a round with criteria: without them there is nothing to
+    score, and the assessors would be told to start work they cannot do."""
+    if not has_criteria(round):
+        raise AssessmentError(NO_CRITERIA)
+
+
 def ensure_criteria_unlocked(round: Round) -> None:
-    if round.assessment_started_at:
+    if criteria_locked(round):
         raise AssessmentError("Scoring has started, so the criteria can no longer be changed")
 
 

@@ -24,7 +24,14 @@ from grants.services import round_lock
 
 from ..models import Assessment, Criterion, Decision, DecisionStatus, Outcome, Score
 from ..permissions import can_manage_round
-from .common import AssessmentError, live_bids
+from .common import (
+    AssessmentError,
+    assessments_complete,
+    completed_assessments,
+    ensure_assessment_open,
+    live_bids,
+    required_assessments,
+)
 
 
 def _bid_url(bid) -> str:
@@ -50,15 +57,19 @@ def decision_propose(
     amount: Decimal | None = None,
     feedback: str = "",
     gateway_override: str = "",
+    assessments_override: str = "",
 ) -> Decision:
     """Record (or change) the proposed outcome. A funded amount may be below the request.
 
     Audited against the Decision, not the Bid: the council reads the bid's history and must
     learn the outcome only when it is confirmed. Funding a bid that failed a gateway criterion
-    needs a reason, kept on the decision and in the audit trail.
+    needs a reason, kept on the decision and in the audit trail. So does any decision on a bid
+    with fewer completed assessments than the round requires (`_assessments_reason`).
+    Decisions wait for the round to close unless it allows early assessment.
     """
     if not can_manage_round(actor, bid.round):
         raise AssessmentError("Only the programme's managers decide on bids")
+    ensure_assessment_open(Round.objects.get(pk=bid.round_id), doing="Decisions")  # as saved now, not as loaded
     if not live_bids(bid.round).filter(pk=bid.pk).exists():
         raise AssessmentError("Only submitted bids can be decided")
     if outcome not in Outcome.values:
@@ -86,6 +97,7 @@ def decision_propose(
                 )
     else:
         amount = None
+    short_reason, complete, required = _assessments_reason(bid=bid, reason=assessments_override)
     decision = decision or Decision.objects.create(bid=bid, round_id=bid.round_id, updated_by=actor)
     transition(
         decision,
@@ -99,10 +111,20 @@ def decision_propose(
             "amount": amount,
             "feedback": feedback.strip(),
             "gateway_override": override,
+            "assessments_override": short_reason,
             "updated_by": actor,
         },
         error=AssessmentError,
     )
+    if short_reason:
+        # Against the bid, so its history shows it; a staff-only action, never read by the council.
+        audit_record(
+            actor=actor,
+            action="decision.assessments_override",
+            target=bid,
+            summary=f"Decision proposed with {complete} of {required} required assessments complete: {short_reason}",
+            data={"decision": decision.pk, "complete": complete, "required": required, "reason": short_reason},
+        )
     if override:
         audit_record(
             actor=actor,
@@ -112,6 +134,27 @@ def decision_propose(
             data={"bid": bid.pk, "reason": override},
         )
     return decision
+
+
+def short_of_assessments(complete: int, required: int) -> str:
+    """The refusal, saying how many are complete of how many required."""
+    return (
+        f"Only {complete} of the {required} required assessments of this bid {'is' if complete == 1 else 'are'} "
+        "complete. Wait for the rest, or give a reason for deciding now"
+    )
+
+
+def _assessments_reason(*, bid, reason: str) -> tuple[str, int, int]:
+    """(reason, complete, required): the reason for deciding on a bid short of its required
+    assessments, empty when it is not short; refused without one, so no bid is decided on too
+    few assessments by accident."""
+    complete, required = assessments_complete(bid)
+    if complete >= required:
+        return "", complete, required
+    reason = reason.strip()
+    if not reason:
+        raise AssessmentError({"assessments_override": short_of_assessments(complete, required)})
+    return reason, complete, required
 
 
 def _notify_outcome(*, decision: Decision) -> None:
@@ -143,6 +186,23 @@ def _issue_award(*, decision: Decision, actor: User) -> None:
     award_issue(bid=decision.bid, amount=decision.amount, actor=actor)
 
 
+def _check_assessments(*, decisions: list[Decision]) -> None:
+    """An assessment may have been withdrawn since the decision was proposed: a bid now short of
+    its required assessments needs the reason before it is confirmed."""
+    unexplained = [d for d in decisions if not d.assessments_override]
+    if not unexplained:
+        return
+    required = required_assessments(unexplained[0].round_id)
+    done = completed_assessments([d.bid_id for d in unexplained])
+    for decision in unexplained:
+        complete = done.get(decision.bid_id, 0)
+        if complete < required:
+            raise AssessmentError(
+                f"{decision.bid}: only {complete} of the {required} required assessments "
+                f"{'is' if complete == 1 else 'are'} complete. Decide on it again and give a reason for deciding now"
+            )
+
+
 def _check_gateways(*, round: Round, decisions: list[Decision]) -> None:
     """A gateway may have failed (moderation) since funding was proposed: it needs its reason."""
     from ..selectors import scored_bids
@@ -164,6 +224,7 @@ def decisions_confirm(*, round: Round, bid_ids: list[int], actor: User) -> list[
     if not can_manage_round(actor, round):
         raise AssessmentError("Only the programme's managers confirm decisions")
     round = round_lock(round.pk)  # one writer of committed money at a time per round
+    ensure_assessment_open(round, doing="Decisions")
     decisions = list(
         Decision.objects.select_for_update(of=("self",))
         .filter(round=round, bid_id__in=bid_ids, status=DecisionStatus.PROPOSED, bid__in=live_bids(round))
@@ -174,6 +235,7 @@ def decisions_confirm(*, round: Round, bid_ids: list[int], actor: User) -> list[
     )
     if not decisions:
         raise AssessmentError("Choose at least one bid with a proposed decision")
+    _check_assessments(decisions=decisions)
     _check_gateways(round=round, decisions=decisions)
     adding = sum((d.amount for d in decisions if d.outcome == Outcome.FUNDED), Decimal("0.00"))
     committed = round_committed(round=round)

@@ -6,16 +6,17 @@ council (and by assessors), who must not see scores before the outcome is confir
 from django.db import transaction
 
 from grants.core.audit import audit_record
-from grants.models import User
+from grants.models import Round, User
 
 from ..models import Criterion, ModeratedScore
 from ..permissions import can_moderate_bid
-from .common import AssessmentError, confirmed_outcome
+from .common import AssessmentError, confirmed_outcome, ensure_assessment_open
 
 
 def _check_bid(*, bid, actor: User) -> None:
     if not can_moderate_bid(actor, bid):
         raise AssessmentError("You cannot moderate this bid")
+    ensure_assessment_open(Round.objects.get(pk=bid.round_id), doing="Moderation")  # as saved now
     if confirmed_outcome(bid):
         raise AssessmentError("A decision on this bid is confirmed; its scores can no longer be moderated")
 

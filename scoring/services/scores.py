@@ -13,7 +13,7 @@ from grants.models import Round, User
 
 from ..models import Assessment, AssessmentStatus, Assignment, Criterion, Score
 from ..permissions import assessor_can_view_bid
-from .common import AssessmentError, confirmed_outcome
+from .common import AssessmentError, confirmed_outcome, ensure_assessment_open
 
 HUNDRED = Decimal(100)
 TWO_PLACES = Decimal("0.01")
@@ -61,7 +61,8 @@ def _clean(criteria: list[Criterion], data: dict, *, complete: bool) -> tuple[di
     return cleaned, errors
 
 
-def _start(*, assignment: Assignment, user: User, now: datetime | None = None) -> Assessment:
+def _start(*, assignment: Assignment, user: User, now: datetime | None = None) -> tuple[Assessment, Round]:
+    """The assessor's assessment of the bid, with the round row locked, once every rule allows it."""
     if assignment.assessor_id != user.pk or assignment.withdrawn_at:
         raise AssessmentError("This bid is not on your queue")
     if not assessor_can_view_bid(user, assignment.bid):
@@ -74,16 +75,22 @@ def _start(*, assignment: Assignment, user: User, now: datetime | None = None) -
             f"Scoring closed at {deadline:%-I:%M%p} on {deadline:%-d %B %Y}. "
             "Ask the programme manager if you need more time."
         )
+    ensure_assessment_open(round, doing="Scoring", now=now)
     if round.decided_at or confirmed_outcome(assignment.bid):
         raise AssessmentError("The decision on this bid has been made, so its scores can no longer change")
-    if not round.assessment_started_at:  # scoring has started: criteria lock from now
-        round.assessment_started_at = now
-        round.save(update_fields=["assessment_started_at", "updated_at"])
-        audit_record(actor=user, action="round.assessment_started", target=round)
     assessment, _ = Assessment.objects.select_for_update().get_or_create(
         assignment=assignment, defaults={"bid_id": assignment.bid_id}
     )
-    return assessment
+    return assessment, round
+
+
+def _scoring_started(*, round: Round, user: User, now: datetime | None = None) -> None:
+    """A score has been saved: stamp the round once, which locks its criteria
+    (`criteria.criteria_locked`, the rule's owner) and shows it in assessment."""
+    if not round.assessment_started_at:
+        round.assessment_started_at = now or timezone.now()
+        round.save(update_fields=["assessment_started_at", "updated_at"])
+        audit_record(actor=user, action="round.assessment_started", target=round)
 
 
 @transaction.atomic
@@ -93,9 +100,11 @@ def assessment_save_draft(*, assignment: Assignment, user: User, data: dict, now
     cleaned, errors = _clean(criteria, data, complete=False)
     if errors:
         raise AssessmentError(errors)
-    assessment = _start(assignment=assignment, user=user, now=now)
+    assessment, round = _start(assignment=assignment, user=user, now=now)
     assessment.draft = cleaned
     assessment.save(update_fields=["draft", "updated_at"])
+    if any(entry["score"] is not None for entry in cleaned.values()):
+        _scoring_started(round=round, user=user, now=now)
     return assessment
 
 
@@ -111,7 +120,8 @@ def assessment_submit(*, assignment: Assignment, user: User, data: dict, now: da
     cleaned, errors = _clean(criteria, data, complete=True)
     if errors:  # views save the draft first, so nothing typed is lost
         raise AssessmentError(errors)
-    assessment = _start(assignment=assignment, user=user, now=now)
+    assessment, round = _start(assignment=assignment, user=user, now=now)
+    _scoring_started(round=round, user=user, now=now)
     latest = assessment.scores.aggregate(v=Max("version"))["v"] or 0
     version = max(latest, assessment.submitted_version) + 1
     Score.objects.bulk_create(

@@ -91,7 +91,14 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "scoring/queue.html",
-        {"round": round, "page": page, "rows": page.object_list, "summary": summary, "membership": membership},
+        {
+            "round": round,
+            "page": page,
+            "rows": page.object_list,
+            "summary": summary,
+            "membership": membership,
+            "assessment_open": services.assessment_open(round),
+        },
     )
 
 
@@ -121,6 +128,8 @@ def _assignment_or_404(request: HttpRequest, slug: str, pk: int) -> Assignment:
 def assess_bid(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     row = _assignment_or_404(request, slug, pk)
     bid, round = row.bid, row.bid.round
+    if not services.assessment_open(round):  # the queue says when scoring starts
+        return redirect("scoring:queue", slug=round.slug)
     criteria = list(Criterion.objects.filter(round=round))
     assessment = Assessment.objects.filter(assignment=row).first()
     errors: dict[str, list[str]] = {}

@@ -49,6 +49,8 @@ def moderation(request: HttpRequest, slug: str) -> HttpResponse:
             "bids": bids,
             "barred_count": barred_count,
             "downloads": downloads_for(request, "assessment-moderation", round),
+            "can_manage": perms.can_manage_round(request.user, round),
+            "assessment_open": services.assessment_open(round),
         },
     )
 
@@ -128,6 +130,7 @@ def ranking(request: HttpRequest, slug: str) -> HttpResponse:
             "barred_count": barred_count,
             "uncommitted": round.budget - committed,
             "downloads": downloads_for(request, "assessment-ranking", round),
+            "assessment_open": services.assessment_open(round),
         },
     )
 
@@ -138,6 +141,8 @@ def decision_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     bid = bid_in_round_or_404(round, pk, live_only=True)
     if not perms.can_decide_bid(request.user, bid):
         raise Http404
+    if not services.assessment_open(round):  # the ranking says when decisions can start, and how to allow it
+        return redirect("scoring:ranking", slug=round.slug)
     decision = Decision.objects.filter(bid=bid).first()
     initial = (
         {
@@ -145,6 +150,7 @@ def decision_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "amount": decision.amount,
             "feedback": decision.feedback,
             "gateway_override": decision.gateway_override,
+            "assessments_override": decision.assessments_override,
         }
         if decision
         else {}
@@ -152,17 +158,29 @@ def decision_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.GET.get("assemble"):
         initial["feedback"] = services.feedback_from_justifications(bid=bid)
     failed = services.decisions.gateway_failed(bid)
-    form = DecisionForm(request.POST or None, initial=initial, gateway_failed=failed)
+    complete, required = services.assessments_complete(bid)
+    form = DecisionForm(
+        request.POST or None, initial=initial, gateway_failed=failed, short_of_assessments=complete < required
+    )
 
     def propose(data):
-        services.decision_propose(bid=bid, actor=request.user, **{"gateway_override": "", **data})
+        data = {"gateway_override": "", "assessments_override": "", **data}
+        services.decision_propose(bid=bid, actor=request.user, **data)
         messages.success(request, f"Proposed decision saved for {bid}")
         return redirect("scoring:ranking", slug=round.slug)
 
     return save_with_form(request, form, propose) or render(
         request,
         "scoring/decision_edit.html",
-        {"round": round, "bid": bid, "form": form, "decision": decision, "gateway_failed": failed},
+        {
+            "round": round,
+            "bid": bid,
+            "form": form,
+            "decision": decision,
+            "gateway_failed": failed,
+            "complete": complete,
+            "required": required,
+        },
     )
 
 

@@ -44,7 +44,7 @@ def panel_overview(request: HttpRequest, slug: str) -> HttpResponse:
             "panel": panel,
             "members": members,
             "criteria": criteria,
-            "locked": bool(round.assessment_started_at),
+            "locked": services.criteria_locked(round),
         },
     )
 
@@ -110,7 +110,7 @@ def criterion_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
     round = managed_round(request, slug)
     criterion = get_object_or_404(Criterion, pk=pk, round=round) if pk else None
     form = CriterionForm(request.POST or None, instance=criterion)
-    if round.assessment_started_at:
+    if services.criteria_locked(round):
         form.full_clean()  # add_error needs cleaned_data, which an unbound (GET) form never gets
         form.cleaned_data = getattr(form, "cleaned_data", {})
         form.add_error(None, "Scoring has started, so the criteria can no longer be changed")
@@ -144,14 +144,22 @@ def assignments(request: HttpRequest, slug: str) -> HttpResponse:
     form = page.form
     action = request.POST.get("action")
     if request.method == "POST" and action == "auto":
-        created = services.assignment_auto(round=round, actor=request.user)
-        messages.success(request, f"{len(created)} assignments made")
+        try:
+            created = services.assignment_auto(round=round, actor=request.user)
+        except ValidationError as exc:  # no criteria yet: the page says so, with the way to add them
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, f"{len(created)} assignments made")
         return redirect("scoring:assignments", slug=round.slug)
     if request.method == "POST" and action == "assign" and form.is_valid():
         chosen = [b for b in page.bids if str(b.pk) in form.cleaned_data["bids"]]
-        created, skipped = services.assignments_bulk(
-            bids=chosen, assessor=form.cleaned_data["assessor"], actor=request.user
-        )
+        try:
+            created, skipped = services.assignments_bulk(
+                bids=chosen, assessor=form.cleaned_data["assessor"], actor=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+            return redirect("scoring:assignments", slug=round.slug)
         for message in skipped:
             messages.warning(request, message)
         if created:
@@ -193,6 +201,7 @@ class _AssignmentsPage:
             "chosen_bids": set(post.getlist("bids")) if post else set(),
             "withdraw_error": withdraw_error,
             "downloads": downloads_for(self.request, "assessment-assignments", self.round),
+            "has_criteria": services.has_criteria(self.round),
         }
         return render(self.request, "scoring/assignments.html", context)
 

@@ -31,7 +31,7 @@ from scoring import selectors as scoring_selectors
 from scoring import services as scoring
 from scoring.models import Decision
 from tests import factories as f
-from tests.scoring.factories import SubmittedBidFactory
+from tests.scoring.factories import ClosedRoundFactory, SubmittedBidFactory, close_round
 
 from .factories import AwardFactory
 
@@ -44,13 +44,15 @@ BUDGET = D("400000.00")
 @pytest.fixture
 def rnd(personas) -> Round:
     Round.objects.filter(pk=personas.round.pk).update(budget=BUDGET)
-    personas.round.refresh_from_db()
-    return personas.round
+    return close_round(personas.round)  # decisions are made after the round closes
 
 
 def _propose(personas, rnd, amount: str):
     bid = SubmittedBidFactory(round=rnd, amount_requested=D(amount))
-    scoring.decision_propose(bid=bid, actor=personas.programme_manager, outcome="funded")
+    # Unassessed: the money, not the assessments, is what these tests are about.
+    scoring.decision_propose(
+        bid=bid, actor=personas.programme_manager, outcome="funded", assessments_override="Assessed elsewhere"
+    )
     return bid
 
 
@@ -193,7 +195,7 @@ def test_committed_money_has_one_owner(rnd):
 def test_every_part_for_many_rounds_comes_in_one_query(personas, rnd, django_assert_num_queries):
     """Standing awards, what a terminated award kept, and decisions not yet issued, for several
     rounds: one query however many rounds (each page and budget check pays for it)."""
-    other = f.RoundFactory(programme=rnd.programme, budget=BUDGET)
+    other = ClosedRoundFactory(programme=rnd.programme, budget=BUDGET)
     AwardFactory(round=rnd, lead=personas.lead_org, status=A.ACTIVE, amount=D("1000"))
     ended = AwardFactory(round=other, status=A.ACTIVE, amount=D("5000"))
     _pay_first_tranche(ended, "2000")
@@ -241,7 +243,13 @@ class TestMoneyComesBack:
         too_much = _propose(personas, rnd, "310000.01")
         with pytest.raises(scoring.AssessmentError, match=r"would commit £400,000.01.*\(£90,000 is already committed\)"):
             _confirm(personas, rnd, too_much)
-        scoring.decision_propose(bid=too_much, actor=personas.programme_manager, outcome="funded", amount=D("310000"))
+        scoring.decision_propose(
+            bid=too_much,
+            actor=personas.programme_manager,
+            outcome="funded",
+            amount=D("310000"),
+            assessments_override="Assessed elsewhere",
+        )
         _confirm(personas, rnd, too_much)
         assert round_committed(round=rnd) == BUDGET
 

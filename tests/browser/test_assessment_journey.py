@@ -12,7 +12,7 @@ from scoring import services
 from scoring.models import Interest, ModeratedScore, Scale
 from tests import factories as f
 from tests.conftest import enable_mfa
-from tests.scoring.factories import CriterionFactory, SubmittedBidFactory, declare
+from tests.scoring.factories import ClosedRoundFactory, CriterionFactory, SubmittedBidFactory, declare
 from tests.scoring.helpers import assign_and_submit
 
 from .conftest import check_a11y, new_context
@@ -41,7 +41,7 @@ def _signed_in(browser, live_server, user, secret):
 
 
 def test_assess_moderate_and_decide(browser, live_server):
-    rnd = f.RoundFactory(name="Behavioural Insights journey round", slug="bi-journey", reference_prefix="BIJ")
+    rnd = ClosedRoundFactory(name="Behavioural Insights journey round", slug="bi-journey", reference_prefix="BIJ")
     panel = f.PanelFactory(round=rnd)
     assessor, chair, other = (
         f.UserFactory(full_name="Asha Assessor"),

@@ -8,7 +8,15 @@ from grants.models import Round
 from scoring.models import Scale
 from tests import factories as f
 
-from .factories import CriterionFactory, declare
+from .factories import CriterionFactory, close_round, declare
+
+
+@pytest.fixture
+def personas(personas):
+    """The shared personas, with their round closed: assessment starts after the round closes
+    (`scoring.services.common.assessment_open`), so the assessment tests score a closed round."""
+    close_round(personas.round)
+    return personas
 
 
 @pytest.fixture

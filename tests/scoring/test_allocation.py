@@ -97,8 +97,9 @@ def test_service_assigns_every_bid_without_conflicts_and_notifies(personas):
     from scoring import services
     from scoring.models import Assignment
 
-    from .factories import SubmittedBidFactory
+    from .factories import CriterionFactory, SubmittedBidFactory
 
+    CriterionFactory(round=personas.round)  # assessors are assigned only to a round with criteria
     bids = [SubmittedBidFactory(round=personas.round) for _ in range(5)]
     conflicted_bid = SubmittedBidFactory(round=personas.round, lead=personas.lead_org)
     created = services.assignment_auto(round=personas.round, actor=personas.programme_manager)
@@ -117,9 +118,10 @@ def test_automatic_assignment_never_puts_a_withdrawn_assessor_back(personas):
     from scoring import services
     from scoring.models import Assignment
 
-    from .factories import SubmittedBidFactory
+    from .factories import CriterionFactory, SubmittedBidFactory
 
     rnd = personas.round
+    CriterionFactory(round=rnd)
     bid = SubmittedBidFactory(round=rnd)
     services.assignment_auto(round=rnd, actor=personas.programme_manager)
     victim = Assignment.objects.filter(bid=bid, withdrawn_at__isnull=True).order_by("assessor_id").first()

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_withdrawing_asks_for_a_reason_and_records_it(personas, client_for):
     rnd = personas.round
+    CriterionFactory(round=rnd)
     bid = SubmittedBidFactory(round=rnd)
     row = services.assign(bid=bid, assessor=personas.assessor, actor=personas.programme_manager)
     client = client_for(personas.programme_manager)

@@ -196,10 +196,25 @@ def _moderate_and_propose(personas, bid):
     services.moderated_score_record(
         bid=bid, criterion=quality, score=1, reason="SECRET-REASON", actor=personas.panel_chair
     )
-    services.decision_propose(bid=bid, actor=personas.programme_manager, outcome="not_funded", feedback="x")
+    services.decision_propose(
+        bid=bid,
+        actor=personas.programme_manager,
+        outcome="not_funded",
+        feedback="x",
+        assessments_override="SECRET-OVERRIDE",  # one of two assessments: the reason stays with staff too
+    )
 
 
-SECRETS = ("Quality: 1", "SECRET-REASON", "Not funded", "not_funded", "moderat", "chair@example.com", "pm@example.com")
+SECRETS = (
+    "Quality: 1",
+    "SECRET-REASON",
+    "SECRET-OVERRIDE",
+    "Not funded",
+    "not_funded",
+    "moderat",
+    "chair@example.com",
+    "pm@example.com",
+)
 
 
 def test_the_council_cannot_see_moderation_or_a_proposed_decision(personas, world, client_for):

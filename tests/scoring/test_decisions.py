@@ -23,6 +23,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def panel(gated_round):
     rnd, quality, gate, second = gated_round
+    rnd.panel.assessors_per_bid = 1  # one assessor scores each bid here, which is all a bid needs
+    rnd.panel.save()
 
     def scored(score=3, gate_ok=1, amount="40000.00"):
         bid = SubmittedBidFactory(round=rnd, amount_requested=Decimal(amount))

@@ -85,6 +85,7 @@ def test_panel_settings_and_assignment_pages(personas, client_for):
         and rnd.panel.moderation_threshold == Decimal("15")
         and not rnd.panel.hide_scores_until_submitted
     )
+    CriterionFactory(round=rnd)
     bids = [SubmittedBidFactory(round=rnd) for _ in range(3)]
     url = reverse("scoring:assignments", args=[rnd.slug])
     client.post(url, {"action": "assign", "assessor": personas.assessor.pk, "bids": [bids[0].pk, bids[1].pk]})
@@ -142,6 +143,7 @@ def test_exports_and_register(personas, client_for):
 
 def test_assessor_queue_costs_a_fixed_number_of_queries(personas, client_for, django_assert_max_num_queries):
     rnd = personas.round
+    CriterionFactory(round=rnd)
     declare(personas.assessor, rnd)
     client = client_for(personas.assessor)
     url = reverse("scoring:queue", args=[rnd.slug])

@@ -22,7 +22,7 @@ def test_reminder_goes_to_assessors_with_unsubmitted_work_once(personas):
     # 10am tomorrow: the deadline 20 hours later is then "tomorrow" whatever time the suite runs.
     now = (timezone.localtime() + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
     Round.objects.filter(pk=rnd.pk).update(
-        closes_at=now - timedelta(days=1), assessment_deadline=now + timedelta(hours=20)
+        closes_at=timezone.now() - timedelta(hours=1), assessment_deadline=now + timedelta(hours=20)
     )
     rnd.refresh_from_db()
     c = CriterionFactory(round=rnd, scale=Scale.ZERO_THREE)

@@ -145,7 +145,12 @@ def test_the_ranking_funding_line_still_counts_the_hidden_bid(client, personas, 
 
 def test_a_batch_confirm_naming_the_hidden_bid_does_not_decide_it(client, personas, world, manager):
     scoring_services.decision_propose(
-        bid=world.bid, actor=personas.programme_manager, outcome="funded", amount=Decimal("1000.00"), feedback="Good"
+        bid=world.bid,
+        actor=personas.programme_manager,
+        outcome="funded",
+        amount=Decimal("1000.00"),
+        feedback="Good",
+        assessments_override="One assessment is enough here",
     )
     client.force_login(manager)
     client.post(reverse("scoring:decisions_confirm", args=[world.round.slug]), {"bids": [world.bid.pk]})

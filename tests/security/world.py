@@ -174,6 +174,9 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
     draft_bid, draft_evidence = _bid(draft_round, personas, d_section, d_text_q, d_file_q, text)
 
     # Assessment: criteria, declarations, an interest, assignments and a submitted assessment.
+    # The round stays open for bids, so it allows early assessment (otherwise scoring waits for the close).
+    Round.objects.filter(pk=rnd.pk).update(allow_early_assessment=True)
+    rnd.refresh_from_db()
     criterion = CriterionFactory(round=rnd, name=f"Value {text}", guidance=text)
     extra = extra_personas(personas)
     for member in (
