@@ -45,6 +45,7 @@ declare_many(
         "evidence.upload": "Evidence uploaded",
         "evidence.remove": "Evidence removed",
         "evidence.refused": "Evidence refused by the virus check",
+        "return.draft": "Return draft saved",
     },
     audience=LEAD,
 )

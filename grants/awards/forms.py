@@ -1,7 +1,7 @@
 """Award forms (crispy-forms-gds). Forms only collect input; the services decide."""
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Field, Layout, Size, Submit
+from crispy_forms_gds.layout import HTML, Button, Div, Field, Layout, Size, Submit
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -320,7 +320,18 @@ class ReturnForm(GovForm):
     )
     evidence_files = EvidenceFilesField()
 
-    def __init__(self, *args, outputs: list[RoundOutput] = (), **kwargs):
+    def __init__(
+        self,
+        *args,
+        outputs: list[RoundOutput] = (),
+        can_send: bool = True,
+        can_draft: bool = False,
+        draft: bool = False,
+        **kwargs,
+    ):
+        """`can_send`: the period has ended, so "Send return" is offered; `can_draft`: the return
+        was never sent, so "Save draft" is offered too; `draft`: this POST saves a draft, which
+        may leave the RAG status and commentary for later."""
         super().__init__(*args, **kwargs)
         names = []
         for o in outputs:
@@ -331,11 +342,22 @@ class ReturnForm(GovForm):
             )
             names.append(Field.text(name, field_width=10))
         self.outputs = list(outputs)
+        self.draft = draft
+        if draft:
+            self.fields["rag"].required = False
         with_evidence_files(self)
         self.layout("rag", "commentary", *names, "evidence", EVIDENCE_LIST, "evidence_files")
+        buttons = [Submit("submit", self.submit_label)] if can_send else []
+        if can_draft:
+            buttons.append(
+                Button.secondary("save_draft", "Save draft") if can_send else Submit("save_draft", "Save draft")
+            )
+        self.helper.layout.fields[-1] = Div(*buttons, css_class="govuk-button-group")
 
     def clean(self):
         data = super().clean()
+        if self.draft:
+            return data
         from .services import return_validate
 
         for field, message in return_validate(rag=data.get("rag", ""), commentary=data.get("commentary", "")).items():

@@ -26,6 +26,8 @@ from .monitoring import (
     milestone_update,
     return_approve,
     return_request_changes,
+    return_save_draft,
+    return_send_refusal,
     return_submit,
     return_validate,
 )
@@ -68,6 +70,8 @@ __all__ = [
     "return_approve",
     "return_period_add",
     "return_request_changes",
+    "return_save_draft",
+    "return_send_refusal",
     "return_submit",
     "return_validate",
     "returned_total",
