@@ -320,19 +320,10 @@ class ReturnForm(GovForm):
     )
     evidence_files = EvidenceFilesField()
 
-    def __init__(
-        self,
-        *args,
-        outputs: list[RoundOutput] = (),
-        can_send: bool = True,
-        can_draft: bool = False,
-        draft: bool = False,
-        **kwargs,
-    ):
-        """`can_send`: the period has ended, so "Send return" is offered; `can_draft`: the return
-        was never sent, so "Save draft" is offered too; `draft`: this POST saves a draft, which
-        may leave the RAG status and commentary for later."""
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, outputs: list[RoundOutput] = (), can_send=True, can_draft=False, draft=False, **kw):
+        """Offers "Send return" once the period has ended (`can_send`), "Save draft" while it was
+        never sent (`can_draft`); a `draft` POST may leave the RAG status for later."""
+        super().__init__(*args, **kw)
         names = []
         for o in outputs:
             name = f"output_{o.pk}"
@@ -467,8 +458,9 @@ class ReturnPeriodForm(GovForm):
     period_end = GovDateField(label="Period ends")
     due_on = GovDateField(label="Return due")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, submit: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        self.submit_label = submit or self.submit_label
         self.layout("title", "period_start", "period_end", "due_on")
 
 
