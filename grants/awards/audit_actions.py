@@ -33,6 +33,7 @@ declare_many(
         "milestone.add": "Milestone added",
         "milestone.update": "Milestone updated",
         "milestone.confirm": "Milestone confirmed",
+        "return.draft": "Return draft saved",
         "return.submitted": "Return sent",
         "return.approved": "Return approved",
         "return.changes_requested": "Changes asked for on a return",
@@ -45,7 +46,6 @@ declare_many(
         "evidence.upload": "Evidence uploaded",
         "evidence.remove": "Evidence removed",
         "evidence.refused": "Evidence refused by the virus check",
-        "return.draft": "Return draft saved",
     },
     audience=LEAD,
 )
