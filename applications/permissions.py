@@ -173,6 +173,12 @@ def can_answer_as_partner(user: User, bid: Bid) -> bool:
     return partner_link(user, bid) is not None and not is_barred(user, bid)
 
 
+def can_read_answers(user: User, bid: Bid) -> bool:
+    """Who may read the bid's answers and open its files: whoever may see the bid, and a council
+    asked to be a partner, which reads the whole bid before it confirms or declines."""
+    return can_view_bid(user, bid) or can_answer_as_partner(user, bid)
+
+
 def can_start_bid(user: User) -> bool:
     """Only someone acting for a council starts a bid in its name."""
     return acting_council_id(user) is not None

@@ -15,6 +15,9 @@ class GrantsConfig(AppConfig):
         # Every app's audit_actions.py declares the actions it records (grants.core.audit);
         # recording an undeclared one fails.
         autodiscover_modules("audit_actions")
+        # Every app's round_nav.py registers its sections of a round's sub-navigation
+        # (grants.core.round_nav), shown on every staff round page.
+        autodiscover_modules("round_nav")
         # Production guards (grants.core.checks, `check --deploy`) and the collectors each app
         # adds to /metrics (its metrics.py, grants.core.metrics).
         from .core import checks  # noqa: F401

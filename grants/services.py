@@ -1,5 +1,6 @@
 """Writes for reference data, programmes and rounds. Views, commands and the admin call these."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -169,17 +170,35 @@ def round_lock(round_id: int) -> Round:
     return Round.objects.select_for_update().get(pk=round_id)
 
 
+# What else must be in place when a round is published (opened to councils). Each step belongs to
+# a layer above, which registers it at start-up (grants.awards: the default return schedule), so
+# this layer asks without importing it. Every way of opening a round goes through round_save.
+_OPENING_STEPS: list[Callable[..., Any]] = []
+
+
+def round_opening_step_register(step: Callable[..., Any]) -> None:
+    if step not in _OPENING_STEPS:
+        _OPENING_STEPS.append(step)
+
+
 @transaction.atomic
 def round_save(*, actor: User, round: Round | None = None, eligible_organisations=None, **fields: Any) -> Round:
     """Create or change a round; model validation (dates, amounts) and the guard-rails on bids,
-    references and committed money run before anything is saved."""
+    references and committed money run before anything is saved. Publishing it runs the opening
+    steps (a round opens with its return schedule), in the same transaction."""
+    was_published = False
     if round is not None and round.pk:
         round = round_lock(round.pk)
+        was_published = round.published
         _round_guard_rails(round, fields)
-    return _save_audited(
+    saved = _save_audited(
         actor=actor,
         instance=round or Round(),
         noun="round",
         fields=fields,
         m2m={"eligible_organisations": eligible_organisations},
     )
+    if saved.published and not was_published:
+        for step in _OPENING_STEPS:
+            step(round=saved, actor=actor)
+    return saved

@@ -226,7 +226,9 @@ def round_edit(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("grants:staff_programme_detail", slug=round.programme.slug)
 
     return save_with_form(request, form, save) or render(
-        request, "grants/form_page.html", {"form": form, "title": f"Change {round.name}", "back": round.programme}
+        request,
+        "grants/form_page.html",
+        {"form": form, "title": f"Change {round.name}", "back": round.programme, "round": round},
     )
 
 

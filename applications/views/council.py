@@ -80,12 +80,9 @@ def bid_start(request, slug):
 def bid_detail(request, pk):
     """The task list while the council can edit; otherwise a read-only summary of the bid."""
     bid = bid_for(request, pk)
-    sections = selectors.task_list(bid=bid)
-    partners = list(bid.partners.select_related("organisation", "confirmed_by"))
-    context = {
-        "bid": bid,
-        "sections": sections,
-        "partners": partners,
+    context = _answers_context(bid)
+    sections, partners = context["sections"], context["partners"]
+    context |= {
         "can_edit": perms.can_edit_bid(request.user, bid),
         "can_withdraw": perms.can_withdraw_bid(request.user, bid),
         "can_manage": perms.can_manage_bid(request.user, bid),
@@ -98,6 +95,17 @@ def bid_detail(request, pk):
         context["problems"] = services.submission_problems(bid=bid, now=arrived_at(request))
         return render(request, "applications/task_list.html", context)
     return render(request, "applications/bid_summary.html", context)
+
+
+def _answers_context(bid) -> dict:
+    """What templates/applications/_answers.html reads: the bid, its sections with their answers
+    and files, and its partners. The read-only bid page and the partner's confirmation page both
+    show the bid through it."""
+    return {
+        "bid": bid,
+        "sections": selectors.task_list(bid=bid),
+        "partners": list(bid.partners.select_related("organisation", "confirmed_by")),
+    }
 
 
 def _partner_task(bid, partners) -> dict:
@@ -294,7 +302,7 @@ def partner_respond(request, pk):
         return redirect("applications:bid_dashboard")
 
     return save_with_form(request, form, respond) or render(
-        request, "applications/partner_respond.html", {"bid": bid, "partner": partner, "form": form}
+        request, "applications/partner_respond.html", {**_answers_context(bid), "partner": partner, "form": form}
     )
 
 

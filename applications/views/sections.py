@@ -158,8 +158,9 @@ def _max_mb() -> str:
 
 @login_required
 def evidence_download(request, pk, file_pk):
-    """The only way to a file: the bid must be visible to this user, the file must be the bid's, and
-    the virus check must have passed it."""
-    bid = bid_for(request, pk)
+    """The only way to a file: the user must be able to read the bid's answers (a council asked to
+    partner on it too, `can_read_answers`), the file must be the bid's, and the virus check must
+    have passed it."""
+    bid = bid_for(request, pk, perms.can_read_answers)
     evidence = get_object_or_404(EvidenceFile, pk=file_pk, bid=bid)
     return serve_stored(request, evidence)

@@ -87,7 +87,7 @@ def _reason_action(request, slug, pk, service, label, submit, done):
         return redirect(bid)
 
     return save_with_form(request, form, act) or render(
-        request, "applications/form_page.html", {"bid": bid, "form": form, "title": submit}
+        request, "applications/form_page.html", {"bid": bid, "round": bid.round, "form": form, "title": submit}
     )
 
 

@@ -14,7 +14,10 @@ class AwardsConfig(AppConfig):
 
     def ready(self) -> None:
         from grants.selectors import round_committed_provider_register
+        from grants.services import round_opening_step_register
 
         from .selectors import round_committed
+        from .services import return_schedule_default
 
         round_committed_provider_register(round_committed)
+        round_opening_step_register(return_schedule_default)  # a round opens with its return schedule

@@ -33,6 +33,7 @@ declare_many(
         "milestone.add": "Milestone added",
         "milestone.update": "Milestone updated",
         "milestone.confirm": "Milestone confirmed",
+        "return.draft": "Return draft saved",
         "return.submitted": "Return sent",
         "return.approved": "Return approved",
         "return.changes_requested": "Changes asked for on a return",
@@ -50,6 +51,12 @@ declare_many(
 )
 
 declare_many(
-    {"round.output": "Output added to the round's catalogue", "round.return_period": "Return period added"},
+    {
+        "round.output": "Output added to the round's catalogue",
+        "round.return_period": "Return period added",
+        "round.return_period_change": "Return period changed",
+        "round.return_period_remove": "Return period removed",
+        "round.return_schedule_default": "Default return schedule set",
+    },
     audience=STAFF,
 )

@@ -28,7 +28,7 @@ from grants.awards.models import (
 from grants.awards.models.monitoring import OUTPUT_UNITS
 from grants.models import Organisation
 
-from .services import award_create_historic
+from .services import award_create_historic, return_schedule_default
 
 D = Decimal
 C = AwardStatus.COMPLETED
@@ -370,6 +370,11 @@ def seed(stdout=None, context=None) -> dict:
         _return(award, periods[0], outputs, half, Rag.GREEN, "")
         _return(award, periods[1], outputs, half, Rag.AMBER, "Two disposals slipped a quarter; buyers confirmed.")
         made.append(award)
+    # The demo publishes rounds directly, not through round_save: give the rounds still to close the
+    # schedule their opening step would have built (idempotent: a round with one keeps it).
+    for rnd in rounds.values():
+        if rnd.published and rnd.closes_at > timezone.now():
+            return_schedule_default(round=rnd, actor=None)
     if stdout:
         stdout.write(f"Awards demo: {Award.objects.filter(is_historic=True).count()} historic awards")
     return {"awards": made}

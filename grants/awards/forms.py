@@ -16,7 +16,7 @@ from grants.awards.models import (
 )
 from grants.awards.models.monitoring import RAG_DEFINITIONS
 from grants.core.fields import GovDateField, IdChoiceField, MoneyField, NumberField
-from grants.core.layout import HTML, Field, FormHelper, Layout, Size, Submit
+from grants.core.layout import HTML, Button, Div, Field, FormHelper, Layout, Size, Submit
 from grants.models import Organisation
 from grants.selectors import organisation_search
 
@@ -319,8 +319,10 @@ class ReturnForm(GovForm):
     )
     evidence_files = EvidenceFilesField()
 
-    def __init__(self, *args, outputs: list[RoundOutput] = (), **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, outputs: list[RoundOutput] = (), can_send=True, can_draft=False, draft=False, **kw):
+        """Offers "Send return" once the period has ended (`can_send`), "Save draft" while it was
+        never sent (`can_draft`); a `draft` POST may leave the RAG status for later."""
+        super().__init__(*args, **kw)
         names = []
         for o in outputs:
             name = f"output_{o.pk}"
@@ -330,11 +332,22 @@ class ReturnForm(GovForm):
             )
             names.append(Field.text(name, field_width=10))
         self.outputs = list(outputs)
+        self.draft = draft
+        if draft:
+            self.fields["rag"].required = False
         with_evidence_files(self)
         self.layout("rag", "commentary", *names, "evidence", EVIDENCE_LIST, "evidence_files")
+        buttons = [Submit("submit", self.submit_label)] if can_send else []
+        if can_draft:
+            buttons.append(
+                Button.secondary("save_draft", "Save draft") if can_send else Submit("save_draft", "Save draft")
+            )
+        self.helper.layout.fields[-1] = Div(*buttons, css_class="govuk-button-group")
 
     def clean(self):
         data = super().clean()
+        if self.draft:
+            return data
         from .services import return_validate
 
         for field, message in return_validate(rag=data.get("rag", ""), commentary=data.get("commentary", "")).items():
@@ -444,8 +457,9 @@ class ReturnPeriodForm(GovForm):
     period_end = GovDateField(label="Period ends")
     due_on = GovDateField(label="Return due")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, submit: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        self.submit_label = submit or self.submit_label
         self.layout("title", "period_start", "period_end", "due_on")
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from grants.awards.models import AwardStatus, Milestone, PaymentTranche, Rag, Variation
+from grants.awards.models import AwardStatus, Milestone, PaymentTranche, Rag, ReturnPeriod, Variation
 from grants.core.downloads import download_links, query_with
 from grants.core.forms import save_with_form
 from grants.core.money import pounds
@@ -258,41 +258,81 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def round_monitoring(request: HttpRequest, slug: str) -> HttpResponse:
-    """A round's schedule of returns and its outputs; the manager adds to both."""
+def _round_for_monitoring(request: HttpRequest, slug: str) -> Round:
     rnd = get_object_or_404(Round.objects.select_related("programme"), slug=slug)
     get_or_404(can_view_programme(request.user, rnd.programme))
+    return rnd
+
+
+@login_required
+def round_monitoring(request: HttpRequest, slug: str) -> HttpResponse:
+    """A round's schedule of returns and its outputs, in plain view; the manager adds to both,
+    changes or removes a return, and gives a round that opened without a schedule the default."""
+    rnd = _round_for_monitoring(request, slug)
     can_edit = can_manage_programme(request.user, rnd.programme)
+    here = reverse("awards:round_monitoring", kwargs={"slug": rnd.slug})
     period_form = forms.ReturnPeriodForm(request.POST if "add_period" in request.POST else None, prefix="p")
     output_form = forms.RoundOutputForm(request.POST if "add_output" in request.POST else None, prefix="o")
     period_form.helper.form_tag = output_form.helper.form_tag = False  # the page wraps each in its own form
     done = None
     if request.method == "POST":
         get_or_404(can_edit)
+        if "set_default" in request.POST:
+            act(
+                request,
+                lambda: services.return_schedule_default(round=rnd, actor=request.user),
+                success="Default schedule of returns set: change any return below",
+            )
+            return redirect(here)
         form, action = (
             (period_form, services.return_period_add)
             if "add_period" in request.POST
             else (output_form, services.round_output_add)
         )
         done = save_form(
-            request,
-            form,
-            lambda data: action(round=rnd, actor=request.user, **data),
-            success="Saved",
-            to=reverse("awards:round_monitoring", kwargs={"slug": rnd.slug}),
+            request, form, lambda data: action(round=rnd, actor=request.user, **data), success="Saved", to=here
         )
+    periods = list(rnd.return_periods.all())
     return done or render(
         request,
         "awards/round_monitoring.html",
         {
             "round": rnd,
-            "periods": rnd.return_periods.all(),
+            "periods": periods,
+            "default_periods": [] if periods else services.default_schedule(rnd),
             "outputs": rnd.outputs.all(),
             "period_form": period_form,
             "output_form": output_form,
             "can_edit": can_edit,
         },
+    )
+
+
+@login_required
+def return_period_edit(request: HttpRequest, slug: str, period_pk: int) -> HttpResponse:
+    """Change one return in the round's schedule, or take it out."""
+    rnd = _round_for_monitoring(request, slug)
+    get_or_404(can_manage_programme(request.user, rnd.programme))
+    period = get_object_or_404(ReturnPeriod, pk=period_pk, round=rnd)
+    back = reverse("awards:round_monitoring", kwargs={"slug": rnd.slug})
+    if request.method == "POST" and "remove" in request.POST:
+        removed = act(
+            request,
+            lambda: services.return_period_remove(period=period, actor=request.user),
+            success=f"{period.title} taken out of the schedule",
+        )
+        return redirect(back if removed else request.path)
+    fields = ("title", "period_start", "period_end", "due_on")
+    form = forms.ReturnPeriodForm(posted(request), initial={f: getattr(period, f) for f in fields}, submit="Save")
+    done = save_form(
+        request,
+        form,
+        lambda data: services.return_period_change(period=period, actor=request.user, **data),
+        success="Return changed",
+        to=back,
+    )
+    return done or render(
+        request, "awards/return_period_edit.html", {"round": rnd, "period": period, "form": form, "back": back}
     )
 
 

@@ -31,5 +31,10 @@ urlpatterns = [
     path("staff/awards/<int:pk>/close/", staff_views.close, name="close"),
     path("staff/awards/<int:pk>/targets/", staff_views.targets, name="targets"),
     path("staff/awards/rounds/<slug:slug>/monitoring/", staff_views.round_monitoring, name="round_monitoring"),
+    path(
+        "staff/awards/rounds/<slug:slug>/monitoring/returns/<int:period_pk>/",
+        staff_views.return_period_edit,
+        name="return_period_edit",
+    ),
     path("staff/portfolio/", staff_views.portfolio, name="portfolio"),
 ]

@@ -252,14 +252,20 @@ def return_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     can_review = perms.can_manage(request.user, award) and mreturn.status == ReturnStatus.SUBMITTED
     values = selectors.return_values(mreturn=mreturn, outputs=outputs)
     form = review = done = None
+    not_yet = services.return_send_refusal(period=mreturn.period) if can_submit else ""
     if can_submit:
         initial = {"rag": mreturn.rag, "commentary": mreturn.commentary, "evidence": mreturn.evidence}
         initial.update({f"output_{o.pk}": v for o, v, _ in values if v is not None})
-        form = forms.ReturnForm(posted(request), outputs=outputs, initial=initial)
+        can_draft = mreturn.status == ReturnStatus.DUE
+        draft = can_draft and "save_draft" in request.POST
+        form = forms.ReturnForm(
+            posted(request), outputs=outputs, initial=initial, can_send=not not_yet, can_draft=can_draft, draft=draft
+        )
+        service = services.return_save_draft if draft else services.return_submit
         done = attach_files(request, form, mreturn=mreturn) and save_form(
             request,
             form,
-            lambda data: services.return_submit(
+            lambda data: service(
                 mreturn=mreturn,
                 actor=request.user,
                 rag=data["rag"],
@@ -267,8 +273,8 @@ def return_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
                 evidence=data["evidence"],
                 values=form.output_values(),
             ),
-            success=f"Return sent: {mreturn.period.title}",
-            to=award,
+            success=f"Draft saved: {mreturn.period.title}" if draft else f"Return sent: {mreturn.period.title}",
+            to=request.path if draft else award,
         )
     elif can_review:
         review = forms.ReviewForm(posted(request))
@@ -293,6 +299,7 @@ def return_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
             "values": values,
             "form": form,
             "review": review,
+            "not_yet": not_yet,
             "today": timezone.localdate(),
             "evidence_files": list(mreturn.evidence_files.all()) if can_see_files else [],
             "can_see_files": can_see_files,

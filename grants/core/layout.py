@@ -11,6 +11,7 @@ from crispy_forms.utils import TEMPLATE_PACK
 
 HTML = crispy_layout.HTML
 Layout = crispy_layout.Layout
+Div = crispy_layout.Div
 
 
 class Size:
@@ -104,3 +105,11 @@ class Submit(crispy_layout.BaseInput):
 
     input_type = "submit"
     field_classes = "govuk-button"
+
+
+class Button(Submit):
+    """A second button beside the form's main one (GOV.UK's secondary button), e.g. "Save draft"."""
+
+    @classmethod
+    def secondary(cls, name: str, value: str, **kwargs) -> "Button":
+        return cls(name, value, css_class="govuk-button--secondary", **kwargs)

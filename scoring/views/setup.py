@@ -60,7 +60,7 @@ def panel_members(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("scoring:panel", slug=round.slug)
 
     return save_with_form(request, form, add) or render(
-        request, "grants/form_page.html", {"form": form, "title": f"Add a panel member to {round.name}"}
+        request, "grants/form_page.html", {"round": round, "form": form, "title": f"Add a panel member to {round.name}"}
     )
 
 
@@ -102,7 +102,11 @@ def panel_settings(request: HttpRequest, slug: str) -> HttpResponse:
         services.panel_settings_save(panel=panel, actor=request.user, **form.cleaned_data)
         messages.success(request, "Panel settings saved")
         return redirect("scoring:panel", slug=round.slug)
-    return render(request, "grants/form_page.html", {"form": form, "title": f"Assessment settings for {round.name}"})
+    return render(
+        request,
+        "grants/form_page.html",
+        {"round": round, "form": form, "title": f"Assessment settings for {round.name}"},
+    )
 
 
 @login_required
@@ -123,7 +127,7 @@ def criterion_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
             messages.success(request, "Criterion saved")
             return redirect("scoring:panel", slug=round.slug)
     title = f"Change {criterion.name}" if criterion else "Add a criterion"
-    return render(request, "grants/form_page.html", {"form": form, "title": title})
+    return render(request, "grants/form_page.html", {"round": round, "form": form, "title": title})
 
 
 @login_required

@@ -215,6 +215,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "awards:portfolio": allow(STAFF),
     "awards:targets": allow(MANAGERS),
     "awards:round_monitoring": allow(VIEWERS),
+    "awards:return_period_edit": allow(MANAGERS),
     "scoring:round_index": allow(STAFF),
     # Reporting (new): staff pages filter by programme inside; open data is public.
     "reporting:dashboard": allow(STAFF),

@@ -130,6 +130,7 @@ def _value(name: str, kwarg: str, world):
         "kind": "section",
         "mid": world.milestone.pk,
         "rid": world.mreturn.pk,
+        "period_pk": world.mreturn.period_id,
         "tid": world.tranche.pk,
         "vid": world.variation.pk,
         "fid": world.mreturn_file.pk,

@@ -4,6 +4,8 @@ A round chooses its outputs from a catalogue (money in pounds or counts), each a
 target per output, and every return reports a RAG status and the period's output values.
 """
 
+from datetime import date, timedelta
+
 from django.db import models
 
 from grants.core.money import money
@@ -104,6 +106,13 @@ class ReturnPeriod(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def sendable_from(self) -> date:
+        """A return reports on a period that is over, so it can be sent from the day after the
+        period ends (a draft can be saved before). The one definition: the service refuses an
+        earlier send and the return page says the date."""
+        return self.period_end + timedelta(days=1)
 
 
 class ReturnStatus(models.TextChoices):

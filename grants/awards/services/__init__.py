@@ -26,6 +26,8 @@ from .monitoring import (
     milestone_update,
     return_approve,
     return_request_changes,
+    return_save_draft,
+    return_send_refusal,
     return_submit,
     return_validate,
 )
@@ -37,7 +39,15 @@ from .payments import (
     second_factor_check,
     tranches_set,
 )
-from .schedule import output_targets_set, return_period_add, round_output_add
+from .schedule import (
+    default_schedule,
+    output_targets_set,
+    return_period_add,
+    return_period_change,
+    return_period_remove,
+    return_schedule_default,
+    round_output_add,
+)
 from .variations import variation_decide, variation_request
 
 __all__ = [
@@ -52,6 +62,7 @@ __all__ = [
     "award_issue",
     "award_transition",
     "closure_submit",
+    "default_schedule",
     "evidence_add",
     "evidence_remove",
     "fund_return_record",
@@ -67,7 +78,12 @@ __all__ = [
     "programme_managers",
     "return_approve",
     "return_period_add",
+    "return_period_change",
+    "return_period_remove",
     "return_request_changes",
+    "return_save_draft",
+    "return_schedule_default",
+    "return_send_refusal",
     "return_submit",
     "return_validate",
     "returned_total",

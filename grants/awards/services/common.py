@@ -17,7 +17,6 @@ class AwardError(ValidationError):
     """A refused change, with a message fit to show the user."""
 
 
-
 def lead_officers(award: Award) -> list[User]:
     return list(council_officers(organisation_ids=[award.lead_id]))
 
@@ -57,5 +56,3 @@ def notify_people(*, people, event: str, award: Award, key: str, url: str = "", 
             url=url or award.get_absolute_url(),
             programme=programme_id,
         )
-
-

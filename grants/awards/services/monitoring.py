@@ -19,6 +19,7 @@ from grants.awards.models import (
     MonitoringReturn,
     OutputValue,
     Rag,
+    ReturnPeriod,
     ReturnStatus,
     RoundOutput,
 )
@@ -120,20 +121,27 @@ def return_validate(*, rag: str, commentary: str) -> dict[str, str]:
     return errors
 
 
-@transaction.atomic
-def return_submit(
-    *, mreturn: MonitoringReturn, actor, rag: str, commentary: str, evidence: str = "", values: dict[int, object]
-) -> MonitoringReturn:
-    """The lead council sends (or resends) a return: RAG, commentary, evidence, output values."""
+def return_send_refusal(*, period: ReturnPeriod, today: date | None = None) -> str:
+    """Why a return for `period` cannot be sent yet ("" when it can): it reports on a period that
+    must be over first (`ReturnPeriod.sendable_from`). The service refuses with it and the return
+    page shows it above the form, so the two never disagree."""
+    today = today or timezone.localdate()
+    if today < period.sendable_from:
+        return f"You can send this return from {period.sendable_from:%-d %B %Y}"
+    return ""
+
+
+def _return_for_council(mreturn: MonitoringReturn, actor, verb: str, done: str) -> MonitoringReturn:
+    """The return locked, once the actor is known to be the lead council of a live award."""
     mreturn = MonitoringReturn.objects.select_for_update().select_related("award__round", "period").get(pk=mreturn.pk)
-    award = mreturn.award
-    if not perms.can_edit(actor, award):
-        raise AwardError("Only the lead council can send this return")
-    if award.status not in Award.LIVE:
-        raise AwardError("Returns can be sent while the award is live")
-    errors = return_validate(rag=rag, commentary=commentary)
-    if errors:
-        raise AwardError(errors)
+    if not perms.can_edit(actor, mreturn.award):
+        raise AwardError(f"Only the lead council can {verb} this return")
+    if mreturn.award.status not in Award.LIVE:
+        raise AwardError(f"Returns can be {done} while the award is live")
+    return mreturn
+
+
+def _parse_values(award: Award, values: dict[int, object]) -> dict[int, Decimal]:
     outputs = {o.pk: o for o in RoundOutput.objects.filter(round_id=award.round_id)}
     parsed = {}
     for output_id, raw in values.items():
@@ -142,6 +150,57 @@ def return_submit(
         if raw in (None, ""):
             continue
         parsed[output_id] = _parse_value(raw, outputs[output_id].name)
+    return parsed
+
+
+def _values_store(mreturn: MonitoringReturn, parsed: dict[int, Decimal]) -> None:
+    mreturn.values.exclude(output_id__in=parsed).delete()
+    for output_id, value in parsed.items():
+        OutputValue.objects.update_or_create(monitoring_return=mreturn, output_id=output_id, defaults={"value": value})
+
+
+@transaction.atomic
+def return_save_draft(
+    *,
+    mreturn: MonitoringReturn,
+    actor,
+    rag: str = "",
+    commentary: str = "",
+    evidence: str = "",
+    values: dict[int, object],
+) -> MonitoringReturn:
+    """The lead council keeps what it has written so far without sending it, whatever the date:
+    a return can be started before its period ends but sent only after. Only a return never sent
+    takes a draft: a sent one (even one sent back for changes) is counted in the board's figures,
+    which a half-written change must not move."""
+    mreturn = _return_for_council(mreturn, actor, "save", "saved")
+    if mreturn.status != R.DUE:
+        raise AwardError("This return has been sent: send it again with your changes")
+    if rag and rag not in Rag.values:
+        raise AwardError({"rag": "Choose a RAG status"})
+    parsed = _parse_values(mreturn.award, values)
+    mreturn.rag, mreturn.commentary, mreturn.evidence = rag, commentary.strip(), evidence.strip()
+    mreturn.save(update_fields=["rag", "commentary", "evidence"])
+    _values_store(mreturn, parsed)
+    audit_record(actor=actor, action="return.draft", target=mreturn.award, summary=f"{mreturn.period}: draft saved")
+    return mreturn
+
+
+@transaction.atomic
+def return_submit(
+    *, mreturn: MonitoringReturn, actor, rag: str, commentary: str, evidence: str = "", values: dict[int, object]
+) -> MonitoringReturn:
+    """The lead council sends (or resends) a return: RAG, commentary, evidence, output values.
+    Not before its period has ended (`return_send_refusal`)."""
+    mreturn = _return_for_council(mreturn, actor, "send", "sent")
+    award = mreturn.award
+    refusal = return_send_refusal(period=mreturn.period)
+    if refusal:
+        raise AwardError(refusal)
+    errors = return_validate(rag=rag, commentary=commentary)
+    if errors:
+        raise AwardError(errors)
+    parsed = _parse_values(award, values)
     transition(
         mreturn,
         to=R.SUBMITTED,
@@ -160,9 +219,7 @@ def return_submit(
         },
         error=AwardError,
     )
-    mreturn.values.exclude(output_id__in=parsed).delete()
-    for output_id, value in parsed.items():
-        OutputValue.objects.update_or_create(monitoring_return=mreturn, output_id=output_id, defaults={"value": value})
+    _values_store(mreturn, parsed)
     notify_people(
         people=programme_managers(award),
         event="return_submitted",
@@ -236,5 +293,3 @@ def _reviewed(
         **({"reason": reason} if reason else {}),
     )
     return mreturn
-
-
