@@ -86,13 +86,34 @@ def _at(day: date, hour: int) -> datetime:
 def _current_rounds(today: date) -> list[dict]:
     """Rounds placed around today, named for the financial year they open in: Digital Inclusion
     open now; Behavioural Insights phase 5, decided months ago, its awards live; phase 6 closed
-    three weeks ago and being scored. Keys (not slugs, which carry the year) name them in the context."""
+    three weeks ago and being scored; Productivity Experts closed ten days ago, its bids waiting
+    for the manager to set criteria and a panel. Keys (not slugs, which carry the year) name them in the context."""
     councils = {"eligible_kinds": []}
     di_open, di_close = _at(today - timedelta(days=14), 9), _at(today + timedelta(days=30), 12)
     p5_open, p5_close = _at(today - timedelta(days=330), 9), _at(today - timedelta(days=280), 12)
     p6_open, p6_close = _at(today - timedelta(days=100), 9), _at(today - timedelta(days=21), 12)
-    di_year, p5_year, p6_year = (financial_year(d.date()) for d in (di_open, p5_open, p6_open))
+    px_open, px_close = _at(today - timedelta(days=200), 9), _at(today - timedelta(days=10), 12)
+    di_year, p5_year, p6_year, px_year = (financial_year(d.date()) for d in (di_open, p5_open, p6_open, px_open))
     return [
+        {
+            "key": "productivity-experts",
+            "programme": "productivity-experts",
+            "slug": f"productivity-experts-{year_label(px_year).replace('/', '-')}",
+            "name": f"Productivity Experts {year_label(px_year)}",
+            "reference_prefix": f"PEX{(px_year + 1) % 100:02d}",
+            "financial_year": px_year,
+            "budget": "252000",
+            "min_award": "6000",
+            "max_award": "6000",
+            "opens_at": px_open,
+            "closes_at": px_close,
+            "assessment_deadline": px_close + timedelta(days=35),
+            "decision_date": (px_close + timedelta(days=49)).date(),
+            **councils,
+            "joint_bids_allowed": False,
+            "max_partners": 0,
+            "prospectus": "A £6,000 grant to commission an expert from the productivity pool.",
+        },
         {
             "key": "digital-inclusion",
             "programme": "digital",

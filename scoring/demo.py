@@ -9,6 +9,8 @@ before any decision:
   its offer: Kent's signatory has an offer to accept.
 - Phase 6 (closed three weeks ago): eight bids; the panel member and chair are assigned six of them
   and have scored a few, two wait for assignment.
+- Productivity Experts (closed ten days ago): three bids for the cyber, estate and productivity
+  manager to set criteria and a panel for.
 
 Idempotent: everything is found by natural keys and created once.
 """
@@ -326,6 +328,19 @@ def _phase_6(rnd, people: dict, manager: User) -> None:
     _submit(rows, criteria, quality, [member, chair], rnd.closes_at + timedelta(days=2))
 
 
+# Productivity Experts, closed ten days ago: bids for the manager to set criteria and a panel for.
+PRODUCTIVITY = [
+    ("SWD", "An expert review of home-to-school transport"),
+    ("ROT", "Commissioning an expert on income from trade waste"),
+    ("DST", "An expert review of the council's property running costs"),
+]
+
+
+def _productivity(rnd) -> None:
+    for number, (code, title) in enumerate(PRODUCTIVITY, start=1):
+        _bid(rnd, Organisation.objects.get(code=code), number, title, "6000")
+
+
 def seed(*, stdout=None, context: dict) -> None:
     from .models import Assignment
 
@@ -340,6 +355,8 @@ def seed(*, stdout=None, context: dict) -> None:
         _phase_5(rounds["bi-phase-5"], people, manager)
     if "bi-phase-6" in rounds:
         _phase_6(rounds["bi-phase-6"], people, manager)
+    if "productivity-experts" in rounds:
+        _productivity(rounds["productivity-experts"])
     if stdout:
         counts = {
             k: Assignment.objects.filter(bid__round=rounds[k]).count() for k in rounds if k.startswith("bi-phase")

@@ -108,6 +108,11 @@ def test_every_persona_lands_on_work_to_do(demo):
     assert Bid.objects.filter(round__in=closed, status=BidStatus.SUBMITTED, assignments__isnull=True).exists()
     assert Decision.objects.filter(round__programme=bi, status=DecisionStatus.PROPOSED).exists()
     assert MonitoringReturn.objects.filter(award__round__programme=bi, status=ReturnStatus.SUBMITTED).exists()
+    # The other programme manager: bids waiting in a round that has closed, in a programme they manage.
+    theirs = demo["cyber.manager@lga.example.com"].staff_roles.values("programme")
+    assert Bid.objects.filter(
+        round__programme__in=theirs, round__closes_at__lt=now, status=BidStatus.SUBMITTED, assignments__isnull=True
+    ).exists()
     # Finance: payments due on live awards.
     assert PaymentTranche.objects.filter(
         status=TrancheStatus.PLANNED, due_on__lte=today, award__status__in=Award.LIVE
