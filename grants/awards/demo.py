@@ -410,6 +410,7 @@ def _phase_5(rnd) -> list[Award]:
             "Trial started a month late; the sample will be complete by the end of the second period."
             if late
             else "Trial running; first mailing sent.",
+            sent_on=periods[0].period_end + timedelta(days=14),  # before the latest quarter end, whatever today is
         )
         if award.lead.code in PHASE_5_SENT:
             _return(
