@@ -1,16 +1,20 @@
-"""Demo bids in the open Digital Inclusion round: a Kent-led joint bid with Medway (submitted),
-and a Leeds draft. Idempotent: found by round and lead, created once."""
+"""Demo bids in the open Digital Inclusion round, none of them Kent's: Kent's officer has a round
+to start a joint bid in (with Medway, which nothing stops from partnering). Leeds has a draft;
+Gravesham leads a draft with Medway asked to partner (Medway's officer has a request to answer);
+Sheffield has submitted. Idempotent: found by round and lead, created once."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from grants.models import Organisation
 
-from .models import Bid, BidPartner, BidStatus, PartnerStatus, Question, QuestionType, Section
+from .models import Bid, BidStatus, Question, QuestionType, Section
+from .services.partners import partner_attach
 
-SLUG = "digital-inclusion-2019-20"
+KEY = "digital-inclusion"
 QUESTIONS = [
     ("The need", [("Who will the project help, and why now?", QuestionType.LONG_TEXT, 300, [])]),
     (
@@ -25,6 +29,40 @@ QUESTIONS = [
             ),
             ("Project plan", QuestionType.FILE_UPLOAD, None, []),
         ],
+    ),
+]
+# (lead code, title, summary, amount, status, partner codes asked, answers)
+BIDS = [
+    (
+        "LDS",
+        "Leeds device library",
+        "Lend tablets with data to people leaving hospital.",
+        "25000",
+        BidStatus.DRAFT,
+        [],
+        {},
+    ),
+    (
+        "GRA",
+        "Gravesham and Medway digital champions",
+        "Volunteer digital champions in libraries in Gravesham and Medway.",
+        "40000",
+        BidStatus.DRAFT,
+        ["MDW"],
+        {"Who will the project help, and why now?": "Older residents who have never been online."},
+    ),
+    (
+        "SHF",
+        "Sheffield online skills for small businesses",
+        "Short courses that get small traders selling and paying online.",
+        "45000",
+        BidStatus.SUBMITTED,
+        [],
+        {
+            "Who will the project help, and why now?": "Small traders who lost custom when the markets moved online.",
+            "How many residents will gain basic digital skills?": 600,
+            "Which approach will you use?": "Both",
+        },
     ),
 ]
 
@@ -48,66 +86,47 @@ def _questions(round) -> dict[str, Question]:
 
 @transaction.atomic
 def seed(*, stdout=None, context: dict) -> None:
-    round = context.get("rounds", {}).get(SLUG)
-    people = context.get("people", {})
+    round = context.get("rounds", {}).get(KEY)
     if round is None:
         return
+    people = context.get("people", {})
     questions = _questions(round)
-    kent_officer = people.get("council.officer@kent.example.com")
-    leeds_officer = people.get("council.officer@leeds.example.com")
-    medway = Organisation.objects.filter(code="MDW").first()
     made = 0
-    if kent_officer and medway:
-        bid, created = Bid.objects.get_or_create(
-            round=round,
-            lead=kent_officer.organisation,
-            defaults={
-                "title": "Kent and Medway digital champions",
-                "summary": "Volunteer digital champions in libraries across Kent and Medway.",
-                "amount_requested": min(Decimal("45000.00"), round.max_award),
-                "match_funding": Decimal("10000.00"),
-                "planned_start": date(round.financial_year, 4, 1),
-                "planned_end": date(round.financial_year + 1, 3, 31),
-                "created_by": kent_officer,
-                "status": BidStatus.SUBMITTED,
-                "reference": f"{round.reference_prefix}-000001",
-                "reference_number": 1,
-                "submission_count": 1,
-                "declaration_name": "Chief Executive",
-                "declaration_role": "Head of Paid Service",
-            },
-        )
-        if created:
-            from django.utils import timezone
-
-            bid.submitted_at = timezone.now()
-            bid.save(update_fields=["submitted_at"])
-            BidPartner.objects.create(
-                bid=bid,
-                organisation=medway,
-                status=PartnerStatus.CONFIRMED,
-                confirmed_by=people.get("partner.officer@medway.example.com"),
+    submitted = 0
+    for code, title, summary, amount, status, partner_codes, answers in BIDS:
+        lead = Organisation.objects.filter(code=code).first()
+        if lead is None:
+            continue
+        created_by = next((u for u in people.values() if u.organisation_id == lead.pk), None)
+        fields = {
+            "title": title,
+            "summary": summary,
+            "amount_requested": max(round.min_award, min(Decimal(amount), round.max_award)),
+            "match_funding": Decimal(amount) / 10,  # the round asks for 10%
+            "planned_start": date(round.financial_year + 1, 4, 1),
+            "planned_end": date(round.financial_year + 2, 3, 31),
+            "created_by": created_by,
+        }
+        if status == BidStatus.SUBMITTED:
+            submitted += 1
+            fields.update(
+                status=status,
+                reference=f"{round.reference_prefix}-{submitted:06d}",
+                reference_number=submitted,
+                submission_count=1,
+                submitted_at=min(timezone.now(), round.opens_at + timedelta(days=10)),
+                declaration_name="Kate Josephs",
+                declaration_role="Chief Executive",
             )
-            answers = {
-                "Who will the project help, and why now?": "Older residents who have never been online.",
-                "How many residents will gain basic digital skills?": 1200,
-                "Which approach will you use?": "Digital champions",
-            }
-            for text, value in answers.items():
-                if text in questions:
-                    bid.answers.create(question=questions[text], value=value)
-            made += 1
-    if leeds_officer:
-        _, created = Bid.objects.get_or_create(
-            round=round,
-            lead=leeds_officer.organisation,
-            defaults={
-                "title": "Leeds device library",
-                "summary": "Lend tablets with data to people leaving hospital.",
-                "amount_requested": max(round.min_award, Decimal("25000.00")),
-                "created_by": leeds_officer,
-            },
-        )
-        made += created
+        bid, created = Bid.objects.get_or_create(round=round, lead=lead, defaults=fields)
+        if not created:
+            continue
+        made += 1
+        for text, value in answers.items():
+            if text in questions:
+                bid.answers.create(question=questions[text], value=value)
+        for partner_code in partner_codes:
+            partner = Organisation.objects.get(code=partner_code)
+            partner_attach(bid=bid, actor=created_by, organisation=partner)  # tells the partner's officers
     if stdout:
-        stdout.write(f"applications: {made} demo bids created\n")
+        stdout.write(f"applications: {made} demo bids created in {round.name}\n")

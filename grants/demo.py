@@ -1,7 +1,8 @@
 """Demo programmes, rounds and people from the productivity-programme reports (shared/domain.md).
 
 Idempotent: every row is found by a natural key and updated, so `seed_demo` runs twice safely.
-Dates of historic rounds are real; the open Digital Inclusion round is placed around today.
+Dates of historic rounds are real; three rounds are placed around today (`_current_rounds`), named
+for the financial year they open in.
 """
 
 from datetime import date, datetime, timedelta
@@ -69,12 +70,110 @@ def _dt(y: int, m: int, d: int, h: int = 12, minute: int = 0) -> datetime:
     return datetime(y, m, d, h, minute, tzinfo=LONDON)
 
 
-def _rounds(now: datetime) -> list[dict]:
-    today = timezone.localdate(now)
-    di_open = datetime.combine(today - timedelta(days=14), datetime.min.time(), tzinfo=LONDON).replace(hour=9)
-    di_close = datetime.combine(today + timedelta(days=30), datetime.min.time(), tzinfo=LONDON).replace(hour=12)
+def financial_year(day: date) -> int:
+    """The UK public sector's financial year (1 April to 31 March) a day falls in, by its first year."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def year_label(year: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def _at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=LONDON).replace(hour=hour)
+
+
+def _current_rounds(today: date) -> list[dict]:
+    """Rounds placed around today, named for the financial year they open in: Digital Inclusion
+    open now; Behavioural Insights phase 5, decided months ago, its awards live; phase 6 closed
+    three weeks ago and being scored; Productivity Experts closed ten days ago, its bids waiting
+    for the manager to set criteria and a panel. Keys (not slugs, which carry the year) name them in the context."""
     councils = {"eligible_kinds": []}
+    di_open, di_close = _at(today - timedelta(days=14), 9), _at(today + timedelta(days=30), 12)
+    p5_open, p5_close = _at(today - timedelta(days=330), 9), _at(today - timedelta(days=280), 12)
+    p6_open, p6_close = _at(today - timedelta(days=100), 9), _at(today - timedelta(days=21), 12)
+    px_open, px_close = _at(today - timedelta(days=200), 9), _at(today - timedelta(days=10), 12)
+    di_year, p5_year, p6_year, px_year = (financial_year(d.date()) for d in (di_open, p5_open, p6_open, px_open))
     return [
+        {
+            "key": "productivity-experts",
+            "programme": "productivity-experts",
+            "slug": f"productivity-experts-{year_label(px_year).replace('/', '-')}",
+            "name": f"Productivity Experts {year_label(px_year)}",
+            "reference_prefix": f"PEX{(px_year + 1) % 100:02d}",
+            "financial_year": px_year,
+            "budget": "252000",
+            "min_award": "6000",
+            "max_award": "6000",
+            "opens_at": px_open,
+            "closes_at": px_close,
+            "assessment_deadline": px_close + timedelta(days=35),
+            "decision_date": (px_close + timedelta(days=49)).date(),
+            **councils,
+            "joint_bids_allowed": False,
+            "max_partners": 0,
+            "prospectus": "A £6,000 grant to commission an expert from the productivity pool.",
+        },
+        {
+            "key": "digital-inclusion",
+            "programme": "digital",
+            "slug": f"digital-inclusion-{year_label(di_year).replace('/', '-')}",
+            "name": f"Digital Inclusion {year_label(di_year)}",
+            "reference_prefix": f"DI{(di_year + 1) % 100:02d}",
+            "financial_year": di_year,
+            "budget": "400000",
+            "min_award": "20000",
+            "max_award": "50000",
+            "match_funding_percent": "10",
+            "opens_at": di_open,
+            "closes_at": di_close,
+            "assessment_deadline": di_close + timedelta(days=28),
+            "decision_date": (di_close + timedelta(days=42)).date(),
+            **councils,
+            "max_partners": 5,
+            "prospectus": "We invite bids for 8 to 10 council-led projects to get residents and businesses online. "
+            "The round is open to all councils in England. Joint bids with neighbouring councils are welcome.",
+        },
+        {
+            "key": "bi-phase-5",
+            "programme": "behavioural-insights",
+            "slug": f"bi-phase-5-{year_label(p5_year).replace('/', '-')}",
+            "name": f"Behavioural Insights phase 5, {year_label(p5_year)}",
+            "reference_prefix": "BI5",
+            "financial_year": p5_year,
+            "budget": "200000",
+            "min_award": "10000",
+            "max_award": "50000",
+            "opens_at": p5_open,
+            "closes_at": p5_close,
+            "assessment_deadline": p5_close + timedelta(days=28),
+            "decision_date": (p5_close + timedelta(days=50)).date(),
+            **councils,
+            "prospectus": "Awards of up to £50,000 for trials that use behavioural insights to manage demand.",
+        },
+        {
+            "key": "bi-phase-6",
+            "programme": "behavioural-insights",
+            "slug": f"bi-phase-6-{year_label(p6_year).replace('/', '-')}",
+            "name": f"Behavioural Insights phase 6, {year_label(p6_year)}",
+            "reference_prefix": "BI6",
+            "financial_year": p6_year,
+            "budget": "300000",
+            "min_award": "10000",
+            "max_award": "50000",
+            "opens_at": p6_open,
+            "closes_at": p6_close,
+            "assessment_deadline": p6_close + timedelta(days=42),
+            "decision_date": (p6_close + timedelta(days=63)).date(),
+            **councils,
+            "prospectus": "Awards of up to £50,000 for trials that use behavioural insights to manage demand.",
+        },
+    ]
+
+
+def _rounds(now: datetime) -> list[dict]:
+    councils = {"eligible_kinds": []}
+    return _current_rounds(timezone.localdate(now)) + [
         {
             "programme": "behavioural-insights",
             "slug": "bi-phase-1",
@@ -150,25 +249,6 @@ def _rounds(now: datetime) -> list[dict]:
             "decided_at": _dt(2017, 2, 1),
             **councils,
             "prospectus": "Funding for councils to move transactions online. 23 councils were funded.",
-        },
-        {
-            "programme": "digital",
-            "slug": "digital-inclusion-2019-20",
-            "name": "Digital Inclusion 2019/20",
-            "reference_prefix": "DI20",
-            "financial_year": 2019,
-            "budget": "400000",
-            "min_award": "20000",
-            "max_award": "50000",
-            "match_funding_percent": "10",
-            "opens_at": di_open,
-            "closes_at": di_close,
-            "assessment_deadline": di_close + timedelta(days=28),
-            "decision_date": (di_close + timedelta(days=42)).date(),
-            **councils,
-            "max_partners": 5,
-            "prospectus": "We invite bids for 8 to 10 council-led projects to get residents and businesses online. "
-            "The round is open to all councils in England. Joint bids with neighbouring councils are welcome.",
         },
         {
             "programme": "cyber-security",
@@ -273,14 +353,15 @@ def seed(stdout=None, now: datetime | None = None) -> dict[str, object]:
     for spec in _rounds(now):
         spec = dict(spec)
         prog = programmes[spec.pop("programme")]
-        for key in ("budget", "min_award", "max_award", "match_funding_percent"):
-            if key in spec:
-                spec[key] = Decimal(spec[key])
+        key = spec.pop("key", spec["slug"])
+        for money in ("budget", "min_award", "max_award", "match_funding_percent"):
+            if money in spec:
+                spec[money] = Decimal(spec[money])
         rnd, _ = Round.objects.update_or_create(
             slug=spec.pop("slug"), defaults={"programme": prog, "published": True, **spec}
         )
         rnd.full_clean()
-        rounds[rnd.slug] = rnd
+        rounds[key] = rnd
     rounds["cyber-phase-1"].eligible_organisations.set(_cyber_named_list())
     people = {}
     for email, name, org_key, org_role, roles in PEOPLE:

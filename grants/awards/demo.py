@@ -1,4 +1,7 @@
-"""Historic awards from the productivity-programme reports, with returns carrying their outputs.
+"""Historic awards from the productivity-programme reports, with returns carrying their outputs,
+each return sent in its own period (after the period ended, by its due date), so the board report
+for any past quarter shows what was reported by then; and the live awards of Behavioural Insights
+phase 5 (decided by scoring.demo), with returns to send, a return to review and payments due.
 
 Idempotent: awards are found by reference, returns by (award, period), values by output.
 Amounts and outputs the reports quote are used as quoted; where a report gives none (the
@@ -6,8 +9,9 @@ Channel Shift councils and amounts, BI phase 3 amounts, the OPE phase 7 partners
 figures below are illustrative and say so in the award's scope.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -28,7 +32,8 @@ from grants.awards.models import (
 from grants.awards.models.monitoring import OUTPUT_UNITS
 from grants.models import Organisation
 
-from .services import award_create_historic, return_schedule_default
+from . import terms as offer_terms
+from .services import award_create_historic, return_schedule_default, returns_create
 
 D = Decimal
 C = AwardStatus.COMPLETED
@@ -212,12 +217,19 @@ PERIODS = {
     "bi-phase-1": [("Final return 2015/16", date(2015, 10, 1), date(2016, 3, 31), date(2016, 4, 29))],
     "bi-phase-2": [("Final return 2016/17", date(2016, 9, 1), date(2017, 3, 31), date(2017, 4, 28))],
     "bi-phase-3": [("Final return 2017/18", date(2017, 9, 1), date(2018, 3, 31), date(2018, 4, 27))],
-    "channel-shift": [("Return 2017/18", date(2017, 4, 1), date(2018, 3, 31), date(2018, 4, 27))],
+    "channel-shift": [
+        ("Return 2017/18", date(2017, 4, 1), date(2018, 3, 31), date(2018, 4, 27)),
+        ("Final return 2018/19", date(2018, 4, 1), date(2019, 3, 31), date(2019, 4, 26)),
+    ],
     "ope-phase-7": [
         ("Return 2019/20", date(2019, 4, 1), date(2020, 3, 31), date(2020, 4, 30)),
         ("Return 2020/21", date(2020, 4, 1), date(2021, 3, 31), date(2021, 4, 30)),
+        ("Final return 2021/22", date(2021, 4, 1), date(2022, 3, 31), date(2022, 4, 29)),
     ],
 }
+LONDON = ZoneInfo("Europe/London")
+SENT_AFTER = timedelta(days=20)  # a return goes in about three weeks after its period ends
+BI2_MATCH_FUNDING = D("30000")  # "each 30,000 match-funded": the council matches the grant
 
 
 def _org(code: str) -> Organisation:
@@ -239,7 +251,7 @@ def _setup_round(rnd) -> tuple[dict[str, RoundOutput], list[ReturnPeriod]]:
     return outputs, periods
 
 
-def _award(rnd, reference, lead, partners, title, amount, status, award_date, scope="", end=None):
+def _award(rnd, reference, lead, partners, title, amount, status, award_date, scope="", end=None, match=None):
     """A new award goes through `award_create_historic` (validated, audited); a second run
     refreshes the existing one in place."""
     fields = {
@@ -248,6 +260,7 @@ def _award(rnd, reference, lead, partners, title, amount, status, award_date, sc
         "title": title,
         "scope": scope,
         "amount": D(amount),
+        "match_funding": match or D("0"),
         "status": status,
         "award_date": award_date,
         "planned_start": award_date,
@@ -277,7 +290,16 @@ def _award(rnd, reference, lead, partners, title, amount, status, award_date, sc
     return award
 
 
-def _return(award, period, outputs, values, rag, commentary, status=ReturnStatus.APPROVED):
+def _at(day: date, hour: int = 10) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=LONDON).replace(hour=hour)
+
+
+def _return(award, period, outputs, values, rag, commentary, status=ReturnStatus.APPROVED, sent_on=None):
+    """A return sent on `sent_on` (by default three weeks after its period ended), approved a week
+    later unless `status` says otherwise: never sent before its period ends."""
+    sent_on = sent_on or period.period_end + SENT_AFTER
+    assert sent_on > period.period_end, f"{period} cannot be sent before it ends"
+    approved = status == ReturnStatus.APPROVED
     r, _ = MonitoringReturn.objects.update_or_create(
         award=award,
         period=period,
@@ -285,13 +307,140 @@ def _return(award, period, outputs, values, rag, commentary, status=ReturnStatus
             "status": status,
             "rag": rag,
             "commentary": commentary,
-            "submitted_at": timezone.now(),
+            "submitted_at": _at(sent_on),
             "submission_count": 1,
+            "reviewed_at": _at(sent_on + timedelta(days=7)) if approved else None,
         },
     )
     for kind, value in values.items():
         OutputValue.objects.update_or_create(monitoring_return=r, output=outputs[kind], defaults={"value": D(value)})
     return r
+
+
+# Behavioural Insights phase 5: the periods, relative to today, of the project year that started
+# 220 days ago: (title, start, end, due), in days from today.
+PHASE_5_PERIODS = [
+    ("First return", -220, -111, -81),
+    ("Second return", -110, -20, 10),
+    ("Third return", -19, 70, 100),
+    ("Final return", 71, 144, 174),
+]
+PHASE_5_SENT = {"SND", "NFK"}  # sent the second return; the others have it to do (Leeds among them)
+
+
+def _phase_5(rnd) -> list[Award]:
+    """The awards scoring.demo made in phase 5, as they stand months on: accepted, started, half
+    paid with the second half due now, the first return approved and the second coming in.
+    Kent's offer (from the reserve list, made lately) is left for its signatory to accept."""
+    if rnd is None:
+        return []
+    today = timezone.localdate()
+    outputs = {}
+    for i, kind in enumerate(("people_reached", "savings")):
+        outputs[kind], _ = RoundOutput.objects.get_or_create(
+            round=rnd, kind=kind, label="", defaults={"unit": OUTPUT_UNITS[kind], "order": i}
+        )
+    periods = []
+    for title, start, end, due in PHASE_5_PERIODS:
+        p, _ = ReturnPeriod.objects.update_or_create(
+            round=rnd,
+            title=title,
+            defaults={
+                "period_start": today + timedelta(days=start),
+                "period_end": today + timedelta(days=end),
+                "due_on": today + timedelta(days=due),
+            },
+        )
+        periods.append(p)
+    decided = rnd.decision_date or today + timedelta(days=PHASE_5_PERIODS[0][1] - 10)
+    made = []
+    for award in Award.objects.filter(round=rnd, bid__isnull=False).select_related("lead"):
+        if award.award_date != decided and award.status in (AwardStatus.OFFERED, AwardStatus.DECLINED):
+            if award.status == AwardStatus.DECLINED or award.lead.code != "KEN":  # Kent's offer is today's
+                Award.objects.filter(pk=award.pk).update(award_date=decided, respond_by=decided + timedelta(days=28))
+        if award.lead.code == "KEN":
+            if award.status == AwardStatus.OFFERED:  # its own project dates, from next month
+                start = today + timedelta(days=30)
+                Award.objects.filter(pk=award.pk).update(planned_start=start, planned_end=start + timedelta(days=364))
+                PaymentTranche.objects.filter(award=award, status=TrancheStatus.PLANNED).update(due_on=start)
+            continue
+        if award.status == AwardStatus.OFFERED:  # first run: accepted long ago, and started
+            accepted_at = _at(decided + timedelta(days=12))
+            Award.objects.filter(pk=award.pk).update(
+                planned_start=today + timedelta(days=PHASE_5_PERIODS[0][1]),
+                planned_end=today + timedelta(days=PHASE_5_PERIODS[-1][2]),
+                status=AwardStatus.ACTIVE,
+                status_changed_at=accepted_at,
+                accepted_at=accepted_at,
+                accepted_name="Chief Executive",
+                accepted_role="Head of Paid Service",
+            )
+            award.refresh_from_db()
+            award.accepted_terms = offer_terms.snapshot(award)
+            award.save(update_fields=["accepted_terms"])
+        if award.status != AwardStatus.ACTIVE:
+            continue
+        returns_create(award=award)
+        half = (award.amount / 2).quantize(D("0.01"))
+        PaymentTranche.objects.update_or_create(
+            award=award,
+            number=1,
+            defaults={
+                "amount": half,
+                "due_on": award.award_date + timedelta(days=30),
+                "status": TrancheStatus.PAID,
+                "paid_on": award.award_date + timedelta(days=35),
+                "payment_reference": f"BACS-{award.reference}-1",
+            },
+        )
+        PaymentTranche.objects.update_or_create(
+            award=award,
+            number=2,
+            defaults={"amount": award.amount - half, "due_on": today - timedelta(days=7)},
+        )
+        OutputTarget.objects.update_or_create(award=award, output=outputs["people_reached"], defaults={"target": 2000})
+        OutputTarget.objects.update_or_create(award=award, output=outputs["savings"], defaults={"target": D("40000")})
+        late = award.lead.code == "CON"
+        _return(
+            award,
+            periods[0],
+            outputs,
+            {"people_reached": "350" if late else "600", "savings": "4000" if late else "9000"},
+            Rag.AMBER if late else Rag.GREEN,
+            "Trial started a month late; the sample will be complete by the end of the second period."
+            if late
+            else "Trial running; first mailing sent.",
+            sent_on=periods[0].period_end + timedelta(days=14),  # before the latest quarter end, whatever today is
+        )
+        if award.lead.code in PHASE_5_SENT:
+            _return(
+                award,
+                periods[1],
+                outputs,
+                {"people_reached": "700", "savings": "11000"},
+                Rag.GREEN,
+                "Second mailing sent; response rates above the control group.",
+                status=ReturnStatus.SUBMITTED,
+                sent_on=periods[1].period_end + timedelta(days=15),
+            )
+        made.append(award)
+    return made
+
+
+def _open_round_schedule(rnd) -> None:
+    """The open round's monitoring schedule, as opening a round needs: two half-year returns in
+    the project year after it (the manager may change it)."""
+    if rnd is None:
+        return
+    year = rnd.financial_year + 1
+    halves = [
+        ("First half-year return", date(year, 4, 1), date(year, 9, 30), date(year, 10, 28)),
+        ("Second half-year return", date(year, 10, 1), date(year + 1, 3, 31), date(year + 1, 4, 28)),
+    ]
+    for title, start, end, due in halves:
+        ReturnPeriod.objects.update_or_create(
+            round=rnd, title=title, defaults={"period_start": start, "period_end": end, "due_on": due}
+        )
 
 
 def seed(stdout=None, context=None) -> dict:
@@ -302,7 +451,8 @@ def seed(stdout=None, context=None) -> dict:
         rnd = rounds[slug]
         outputs, periods = setups[slug]
         award_date = periods[0].period_start
-        award = _award(rnd, ref, lead, partners, title, amount, status, award_date)
+        match = BI2_MATCH_FUNDING if slug == "bi-phase-2" else None
+        award = _award(rnd, ref, lead, partners, title, amount, status, award_date, match=match)
         _return(award, periods[-1], outputs, values, rag, commentary)
         made.append(award)
     # Channel Shift
@@ -311,7 +461,8 @@ def seed(stdout=None, context=None) -> dict:
     for i, code in enumerate(CHANNEL_SHIFT_CODES, start=1):
         returned = i > 21
         due_later = 16 < i <= 21
-        status = AwardStatus.TERMINATED if returned else AwardStatus.ACTIVE if due_later else C
+        # Today all 21 that went ahead are complete; the 2017/18 return shows 16 live, 5 due later.
+        status = AwardStatus.TERMINATED if returned else C
         award = _award(
             rnd,
             f"CS-{i:06d}",
@@ -336,17 +487,11 @@ def seed(stdout=None, context=None) -> dict:
             award.status_reason = "Funding returned: the council could not proceed"
             award.save(update_fields=["status_reason"])
             continue
-        live = "0" if due_later else "1"
-        rag = Rag.AMBER if due_later else Rag.GREEN
         commentary = "Going live later than planned; supplier engaged and new date agreed." if due_later else ""
-        _return(
-            award,
-            periods[0],
-            outputs,
-            {"projects_live": live, "savings": "0" if due_later else "62500"},
-            rag,
-            commentary,
-        )
+        first = {"projects_live": "0" if due_later else "1", "savings": "0" if due_later else "62500"}
+        _return(award, periods[0], outputs, first, Rag.AMBER if due_later else Rag.GREEN, commentary)
+        final = {"projects_live": "1" if due_later else "0", "savings": "20000"}
+        _return(award, periods[1], outputs, final, Rag.GREEN, "Live; project closed." if due_later else "")
         made.append(award)
     # One Public Estate phase 7
     rnd = rounds["ope-phase-7"]
@@ -359,17 +504,20 @@ def seed(stdout=None, context=None) -> dict:
             partners,
             title,
             amount,
-            AwardStatus.ACTIVE,
+            C,
             date(2019, 4, 15),
             end=date(2022, 3, 31),
             scope="Illustrative partnership: the reports give phase 7 totals only (15m to 59 partnerships).",
         )
         for kind, value in values.items():
             OutputTarget.objects.update_or_create(award=award, output=outputs[kind], defaults={"target": D(value) * 2})
-        half = {k: str(D(v) / 2) for k, v in values.items()}
+        half = {k: str((D(v) / 2).to_integral_value()) for k, v in values.items()}
         _return(award, periods[0], outputs, half, Rag.GREEN, "")
         _return(award, periods[1], outputs, half, Rag.AMBER, "Two disposals slipped a quarter; buyers confirmed.")
+        _return(award, periods[2], outputs, half, Rag.GREEN, "Disposals complete; the partnership continues unfunded.")
         made.append(award)
+    made += _phase_5(rounds.get("bi-phase-5"))
+    _open_round_schedule(rounds.get("digital-inclusion"))
     # The demo publishes rounds directly, not through round_save: give the rounds still to close the
     # schedule their opening step would have built (idempotent: a round with one keeps it).
     for rnd in rounds.values():

@@ -15,7 +15,7 @@ from . import selectors
 HEADER = [
     "Reference", "Title", "Programme", "Round", "Lead", "Region", "Status", "Award date", "Reply by",
     "Reply overdue", "Latest RAG", "Overdue returns", "Overdue milestones",
-    "Awarded (£)", "Paid (£)", "Returned (£)", "Net paid (£)", "Outstanding (£)",
+    "Awarded (£)", "Paid (£)", "Returned (£)", "Net paid (£)", "Outstanding (£)", "Match funding (£)",
 ]  # fmt: skip
 
 
@@ -25,7 +25,7 @@ def row(a) -> list:
         a.reference, a.title, a.round.programme.name, a.round.name, a.lead.name, a.lead.region,
         a.get_status_display(), a.award_date, a.respond_by, "Yes" if a.acceptance_overdue else "No",
         (a.latest_rag or "").capitalize(), a.overdue_returns, a.overdue_milestones,
-        f["awarded"], f["paid"], f["returned"], f["net"], f["outstanding"],
+        f["awarded"], f["paid"], f["returned"], f["net"], f["outstanding"], a.match_funding,
     ]  # fmt: skip
 
 

@@ -55,13 +55,18 @@ class OfferTermsForm(GovForm):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="Shown in the offer letter. Leave empty for the programme's standard conditions",
     )
+    match_funding = MoneyField(
+        label="Match funding (£)",
+        required=False,
+        help_text="What the council puts in alongside the grant, shown in the offer letter. Enter 0 if none",
+    )
     respond_by = GovDateField(
         label="Reply-by date", help_text="The council must accept by this date, for example 27 3 2027"
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.layout("conditions", "respond_by")
+        self.layout("conditions", Field.text("match_funding", field_width=10), "respond_by")
 
 
 def _council(text: str) -> tuple[Organisation | None, str]:
@@ -98,6 +103,11 @@ class HistoricAwardForm(GovForm):
         label="Project title", max_length=200, error_messages={"required": "Enter the project title"}
     )
     amount = MoneyField(label="Amount awarded (£)", error_messages={"required": "Enter the amount awarded"})
+    match_funding = MoneyField(
+        label="Match funding (£) (optional)",
+        required=False,
+        help_text="What the council put in alongside the grant, if the round asked for it",
+    )
     award_date = GovDateField(label="Award date")
     status = forms.ChoiceField(
         label="Status now",
@@ -123,7 +133,7 @@ class HistoricAwardForm(GovForm):
         self.fields["round"].queryset = rounds
         self.layout(
             "round", Field.text("lead", field_width=20), "partners", "title", Field.text("amount", field_width=10),
-            "award_date", "status", "planned_start", "planned_end",
+            Field.text("match_funding", field_width=10), "award_date", "status", "planned_start", "planned_end",
         )  # fmt: skip
 
     def clean_lead(self) -> Organisation:

@@ -123,7 +123,8 @@ def offer_terms(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "The terms can only be changed while the award is offered")
         return redirect(award)
     form = forms.OfferTermsForm(
-        posted(request), initial={"conditions": award.conditions, "respond_by": award.respond_by}
+        posted(request),
+        initial={"conditions": award.conditions, "respond_by": award.respond_by, "match_funding": award.match_funding},
     )
     done = save_form(
         request,

@@ -25,6 +25,7 @@ def snapshot(award: Award) -> dict:
         "lead": award.lead.name,
         "partners": sorted(p.name for p in award.partners.all()),
         "amount": str(award.amount),
+        "match_funding": str(award.match_funding),
         "scope": award.scope,
         "conditions": award.conditions,
         "planned_start": _iso(award.planned_start),

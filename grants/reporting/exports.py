@@ -66,6 +66,7 @@ def dashboard_kind(user, params) -> Table:
 AWARD_HEADER = [
     "Reference", "Programme", "Round", "Financial year", "Lead", "Council code", "Region", "Council type",
     "Status", "Award date", "Awarded (£)", "Paid (£)", "Returned (£)", "Net paid (£)", "Outstanding (£)", "Latest RAG",
+    "Match funding (£)",
 ]  # fmt: skip
 
 
@@ -80,6 +81,7 @@ def award_row(a) -> list:
         a.reference, a.round.programme.name, a.round.name, a.round.financial_year_label, a.lead.name, a.lead.code or "",
         a.lead.region, KIND_LABELS.get(a.lead.kind, a.lead.kind), STATUS_LABELS.get(a.status, a.status), a.award_date,
         f["awarded"], f["paid"], f["returned"], f["net"], f["outstanding"], (a.latest_rag or "").capitalize(),
+        a.match_funding,
     ]  # fmt: skip
 
 

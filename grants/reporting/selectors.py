@@ -193,7 +193,7 @@ def dashboard(*, user, programme=None, round=None, year=None) -> Dashboard:
 
 
 AWARD_EXPORT_FIELDS = (
-    "reference", "status", "award_date", "amount", "round__name", "round__financial_year", "round__programme__name",
+    "reference", "status", "award_date", "amount", "match_funding", "round__name", "round__financial_year", "round__programme__name",
     "lead__name", "lead__code", "lead__region", "lead__kind",
 )  # fmt: skip
 

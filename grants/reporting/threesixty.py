@@ -31,6 +31,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from grants.awards.models import Award, AwardStatus
 from grants.awards.selectors import ZERO, paid_and_returned
+from grants.core.money import pounds
 from grants.models import Round
 
 PUBLISHED = (AwardStatus.ACCEPTED, AwardStatus.ACTIVE, AwardStatus.COMPLETED)
@@ -70,7 +71,7 @@ LOCAL_AUTHORITY_SCOPE = "GLS050"
 
 
 VALUES = (
-    "pk", "reference", "title", "scope", "amount", "award_date", "planned_start", "planned_end", "updated_at",
+    "pk", "reference", "title", "scope", "amount", "match_funding", "award_date", "planned_start", "planned_end", "updated_at",
     "round__programme__code", "round__programme__name", "round__programme__funder__name",
     "round__programme__funder__code", "round__programme__funder__nation", "round__programme__funder__other_identifier",
     "lead_id", "lead__name", "lead__code", "lead__nation", "lead__other_identifier", "lead__gss_code",
@@ -89,11 +90,7 @@ def grants_queryset(*, programme_slug: str = "", round_slug: str = "", programme
         qs = qs.filter(round__programme__slug=programme_slug)
     if round_slug:
         qs = qs.filter(round__slug=round_slug)
-    return (
-        qs.annotate(**paid_and_returned())
-        .order_by("pk")
-        .values(*VALUES)
-    )
+    return qs.annotate(**paid_and_returned()).order_by("pk").values(*VALUES)
 
 
 def _amount(v: Decimal) -> int | float:
@@ -112,6 +109,15 @@ def geocode_type(gss_code: str | None) -> str:
     return GSS_ENTITY_TO_GEOCODE_TYPE.get((gss_code or "")[:3], "")
 
 
+def _description(row: dict) -> str:
+    """The award's scope (or title), with its match funding, if any, as a last sentence."""
+    text = (row["scope"] or row["title"]).rstrip()
+    if row["match_funding"]:
+        stop = "" if text.endswith((".", "!", "?")) else "."
+        text = f"{text}{stop} Match funded: the recipient adds {pounds(row['match_funding'])}."
+    return text
+
+
 def grant(row: dict) -> dict:
     """One award (a row of grants_queryset) as a 360Giving grant."""
     prefix = settings.GRANTBENCH_360_PREFIX
@@ -126,7 +132,7 @@ def grant(row: dict) -> dict:
     g = {
         "id": f"360G-{prefix}-{row['reference']}",
         "title": row["title"],
-        "description": row["scope"] or row["title"],
+        "description": _description(row),
         "currency": "GBP",
         **({"amountAppliedFor": _amount(row["bid__amount_requested"])} if row["bid__amount_requested"] else {}),
         "amountAwarded": _amount(row["amount"]),

@@ -34,7 +34,10 @@ def test_demo_awards_are_idempotent_and_carry_the_reported_figures():
     assert totals["returned"] == Decimal("80000.00") and totals["net"] == totals["paid"] - Decimal("80000.00")
     returned = cs.filter(status=AwardStatus.TERMINATED).first()
     assert award_totals(award=returned)["net"] == Decimal("0.00")
-    assert Award.objects.filter(round__slug="ope-phase-7", status=AwardStatus.ACTIVE).count() == 4
+    assert Award.objects.filter(round__slug="ope-phase-7", status=AwardStatus.COMPLETED).count() == 4
+    # BI phase 2 was match funded: each council matched its £30,000.
+    assert {a.match_funding for a in phase2} == {Decimal("30000.00")}
+    assert not Award.objects.exclude(round__slug="bi-phase-2").exclude(match_funding=0).exists()
     # Entered through award_create_historic: one audit row per award, not one per run.
     historic = Award.objects.filter(is_historic=True)
     audited = AuditEvent.objects.filter(action="award.historic", target_type="awards.award")

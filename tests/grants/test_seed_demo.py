@@ -33,12 +33,11 @@ def test_seed_demo_twice_gives_the_same_data():
         "Behavioural Insights phase 1",
         "Behavioural Insights phase 4, 2018/19",
         "Digital Channel Shift",
-        "Digital Inclusion 2019/20",
         "Cyber Security phase 1",
         "One Public Estate phase 7",
     ]:
         assert expected in names
-    assert Round.objects.get(slug="digital-inclusion-2019-20").is_open
+    assert Round.objects.get(name__startswith="Digital Inclusion").is_open
     cyber = Round.objects.get(slug="cyber-phase-1")
     assert cyber.eligible_organisations.count() == 116
     roles = set(StaffRole.objects.values_list("role", flat=True))

@@ -6,6 +6,8 @@ place that says what may follow what.
 Monitoring returns and outputs live in `award_monitoring.py`.
 """
 
+from decimal import Decimal
+
 from django.db import models
 from django.urls import reverse
 
@@ -94,6 +96,11 @@ class Award(models.Model):
     title = models.CharField(max_length=200)
     scope = models.TextField(blank=True, help_text="What the project will do; a variation may change it")
     amount = models.DecimalField(**money)
+    # What the council (and its partners) put in alongside the grant, as the offer states it;
+    # a round may require it (Round.match_funding_percent). Not part of the grant: it is never paid.
+    match_funding = models.DecimalField(
+        default=Decimal("0.00"), help_text="The council's own contribution to the project, in pounds", **money
+    )
     conditions = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=AwardStatus.choices, default=A.OFFERED, db_index=True)
     status_reason = models.TextField(blank=True)

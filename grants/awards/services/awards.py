@@ -69,6 +69,7 @@ def award_issue(*, bid, amount: Decimal, actor, conditions: str = "") -> Award:
         title=bid.title,
         scope=bid.summary,
         amount=amount,
+        match_funding=bid.match_funding,  # the council's contribution as its bid stated it
         conditions=conditions,
         status=A.OFFERED,
         status_changed_at=timezone.now(),
@@ -108,6 +109,7 @@ def award_create_historic(
     scope: str = "",
     planned_start: date | None = None,
     planned_end: date | None = None,
+    match_funding: Decimal | None = None,
 ) -> Award:
     """Enter an award made before the service existed (no bid). No notification: it is history.
 
@@ -123,6 +125,9 @@ def award_create_historic(
         errors["amount"] = "The award amount must be more than £0"
     if not title.strip():
         errors["title"] = "Enter the project title"
+    match_funding = to_pounds(match_funding or 0)
+    if match_funding < 0:
+        errors["match_funding"] = "Match funding must be £0 or more"
     if status not in AwardStatus.values:
         errors["status"] = "Choose the award's status"
     if planned_start and planned_end and planned_end < planned_start:
@@ -147,6 +152,7 @@ def award_create_historic(
         title=title.strip(),
         scope=scope,
         amount=amount,
+        match_funding=match_funding,
         status=status,
         status_changed_at=timezone.now(),
         award_date=award_date,
@@ -258,9 +264,12 @@ def award_accept(
 
 
 @transaction.atomic
-def offer_terms_set(*, award: Award, actor: User, conditions: str, respond_by: date) -> Award:
-    """The programme manager sets the offer's conditions and reply-by date while it is offered
-    (extending the date re-opens acceptance of an overdue offer)."""
+def offer_terms_set(
+    *, award: Award, actor: User, conditions: str, respond_by: date, match_funding: Decimal | None = None
+) -> Award:
+    """The programme manager sets the offer's conditions, match funding and reply-by date while it
+    is offered (extending the date re-opens acceptance of an overdue offer). Match funding left
+    out keeps what the award has (the bid's figure, when it came from a bid)."""
     award = Award.objects.select_for_update().get(pk=award.pk)
     if not perms.can_manage(actor, award):
         raise AwardError("Only the programme's manager can change the terms of the offer")
@@ -272,10 +281,18 @@ def offer_terms_set(*, award: Award, actor: User, conditions: str, respond_by: d
         raise AwardError({"respond_by": "The reply-by date must be today or in the future"})
     if respond_by < award.award_date:
         raise AwardError({"respond_by": "The reply-by date must be on or after the award date"})
-    old = {"conditions": award.conditions, "respond_by": str(award.respond_by or "")}
+    if match_funding is not None and match_funding < 0:
+        raise AwardError({"match_funding": "Match funding must be £0 or more"})
+    old = {
+        "conditions": award.conditions,
+        "respond_by": str(award.respond_by or ""),
+        "match_funding": str(award.match_funding),
+    }
     award.conditions = conditions.strip()
     award.respond_by = respond_by
-    award.save(update_fields=["conditions", "respond_by", "updated_at"])
+    if match_funding is not None:
+        award.match_funding = to_pounds(match_funding)
+    award.save(update_fields=["conditions", "respond_by", "match_funding", "updated_at"])
     audit_record(
         actor=actor,
         action="award.offer_terms",
