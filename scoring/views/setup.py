@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from applications.permissions import barred_bid_ids
 from grants.core import exports as reporting_exports
 from grants.core.forms import errors_onto_form, save_with_form
+from grants.core.words import counted
 from grants.models import User
 
 from .. import exports, selectors, services
@@ -145,7 +146,7 @@ def assignments(request: HttpRequest, slug: str) -> HttpResponse:
     action = request.POST.get("action")
     if request.method == "POST" and action == "auto":
         created = services.assignment_auto(round=round, actor=request.user)
-        messages.success(request, f"{len(created)} assignments made")
+        messages.success(request, f"{counted(len(created), 'assignment')} made")
         return redirect("scoring:assignments", slug=round.slug)
     if request.method == "POST" and action == "assign" and form.is_valid():
         chosen = [b for b in page.bids if str(b.pk) in form.cleaned_data["bids"]]
@@ -155,7 +156,7 @@ def assignments(request: HttpRequest, slug: str) -> HttpResponse:
         for message in skipped:
             messages.warning(request, message)
         if created:
-            messages.success(request, f"{len(created)} bids assigned to {form.cleaned_data['assessor']}")
+            messages.success(request, f"{counted(len(created), 'bid')} assigned to {form.cleaned_data['assessor']}")
         return redirect("scoring:assignments", slug=round.slug)
     return page.render()
 
