@@ -1,6 +1,6 @@
 """Counts in words: `counted(1, "bid")` is "1 bid", `counted(3, "bid")` "3 bids".
 
-A message built as f"{n} bids" reads "1 bids" the day n is 1; this goes through Django's
+A message that writes the count before a fixed "bids" reads "1 bids" the day n is 1; this goes through Django's
 ngettext, so a translation could give the right form, and the count through `money.number`, so
 "1,200 bids" is grouped as every other number. Templates use `{{ n }} bid{{ n|pluralize }}`."""
 
