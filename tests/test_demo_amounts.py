@@ -21,6 +21,8 @@ pytestmark = pytest.mark.django_db
 
 PENCE_00 = re.compile(r"£[\d,]+\.00(?!\d)")
 PERCENT_00 = re.compile(r"\d\.\d*0%")
+# Any other number with ".00": a spread, a threshold, "2.00 times the budget".
+NUMBER_00 = re.compile(r"(?<![\d.£])\d[\d,]*\.00(?![\d%])")
 ONE_PLURAL = re.compile(r"(?<![\d.,£])\b1 (bids|awards|returns|payments|assessments|councils|partners|points|days)\b")
 SKIP = re.compile(r"logout|/accounts/|/admin/|download|export|\.csv|\.xlsx|\.json|\.pdf|/files/|/media/|/static/")
 PERSONAS = (
@@ -43,7 +45,7 @@ def _text(body: str) -> str:
 def _faults(where: str, text: str) -> list[str]:
     return [
         f"{where}: …{text[max(0, m.start() - 50) : m.end() + 20]}…"
-        for pattern in (PENCE_00, PERCENT_00, ONE_PLURAL)
+        for pattern in (PENCE_00, PERCENT_00, NUMBER_00, ONE_PLURAL)
         for m in pattern.finditer(text)
     ]
 

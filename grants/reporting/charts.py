@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from grants.core.money import percent, pounds
+from grants.core.money import number, percent, pounds
 from grants.core.words import counted
 
 BLUE, GREEN, AMBER, RED, GREY, PURPLE = "#1d70b8", "#00703c", "#f47738", "#d4351c", "#505a5f", "#4c2c92"
@@ -81,7 +81,7 @@ def dashboard_charts(d) -> list[Chart]:
         ("Returned", m["returned"], RED),
         ("Net paid", m["net"], GREEN),
     ]
-    over = f"{d.oversubscription}" if d.oversubscription is not None else "no budget"
+    over = number(d.oversubscription) if d.oversubscription is not None else "no budget"
     charts = [
         bar_chart(
             chart_id="chart-money",
