@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 
 from grants.core.money import pounds
+from grants.core.words import counted
 
 from .models import Question, QuestionType
 
@@ -47,7 +48,7 @@ def clean_answer(question: Question, raw) -> object:
     if question.type == T.LONG_TEXT:
         if question.word_limit and word_count(text) > question.word_limit:
             raise ValidationError(
-                f"Answer must be {question.word_limit} words or fewer (you have {word_count(text)} words)"
+                f"Answer must be {counted(question.word_limit, 'word')} or fewer (you have {counted(word_count(text), 'word')})"
             )
         if len(text) > 50000:
             raise ValidationError("Answer is too long")

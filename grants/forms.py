@@ -18,6 +18,7 @@ from grants.core.fields import (
 )
 from grants.core.forms import gov_helper
 from grants.core.layout import Field, Fieldset, Size
+from grants.core.words import counted
 
 from .models import Organisation, Programme, Round
 from .models.organisations import COUNCIL_KINDS, REGIONS, OrgKind
@@ -42,7 +43,9 @@ class GovFormMixin:
             verb = "Select" if choosing else "Enter"
             field.error_messages["required"] = f"{verb} {noun}"
             if getattr(field, "max_length", None):
-                field.error_messages["max_length"] = f"{title} must be {field.max_length} characters or fewer"
+                field.error_messages["max_length"] = (
+                    f"{title} must be {counted(field.max_length, 'character')} or fewer"
+                )
             if choosing:
                 pick = f"{verb} {noun} from the list"
                 field.error_messages["invalid_choice"] = field.error_messages["invalid_pk_value"] = pick

@@ -127,7 +127,7 @@ def round_eligibility(*, round: Round, organisation: Organisation | None, now=No
         reasons.append("This round is for organisations in England only.")
     kinds = round.eligible_kinds or list(COUNCIL_KINDS)
     if organisation.kind not in kinds:
-        allowed = ", ".join(OrgKind(k).label.lower() for k in kinds)
+        allowed = ", ".join(OrgKind(k).in_sentence for k in kinds)
         reasons.append(f"This round is open to these types of organisation only: {allowed}.")
     if round.eligible_regions and organisation.region not in round.eligible_regions:
         reasons.append(f"This round is open to organisations in {', '.join(round.eligible_regions)} only.")

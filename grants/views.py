@@ -55,7 +55,9 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
     see it; a council's officers are told whether their own council is invited, everyone else
     only that invited councils may apply."""
     round = _round_visible(request, slug)
-    organisation = selectors.acting_council(request.user)
+    staff_view = perms.can_view_programme(request.user, round.programme)
+    # Staff read the round's rules ("Who can apply"), not a council's answer about itself.
+    organisation = None if staff_view else selectors.acting_council(request.user)
     reasons = selectors.round_eligibility(round=round, organisation=organisation) if organisation else None
     try:  # the bidding app, when installed, offers the start page
         apply_url = reverse("applications:bid_start", args=[round.slug])
@@ -73,7 +75,7 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "named": selectors.round_named_list(round=round, user=request.user),
             "apply_url": apply_url,
             "contact": contact_for(round=round),
-            "staff_view": perms.can_view_programme(request.user, round.programme),
+            "staff_view": staff_view,
             "can_manage": perms.can_manage_programme(request.user, round.programme),
         },
     )

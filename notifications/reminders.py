@@ -25,6 +25,7 @@ from typing import Any
 from django.utils import timezone
 
 from grants.core.dates import govuk_time
+from grants.core.words import counted
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def when_words(deadline: datetime, now: datetime) -> str:
         return "at midnight tonight" if at_midnight else f"today at {govuk_time(end)}"
     if days == 1:
         return "tomorrow"
-    return f"in {days} days"
+    return f"in {counted(days, 'day')}"
 
 
 def send_due(*, now: datetime | None = None, batch_size: int = BATCH) -> dict[str, int]:

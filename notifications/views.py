@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from grants.core.downloads import download_links
+from grants.core.words import counted
 from grants.decorators import role_required
 from grants.permissions import is_panel_member, is_staff_user
 
@@ -40,7 +41,7 @@ def mark_read(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         raise Http404
     count = services.mark_read(user=request.user, notification_id=pk)
     if pk is None:
-        messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read")
+        messages.success(request, f"{counted(count, 'notification')} marked as read")
     return redirect("notifications:centre")
 
 

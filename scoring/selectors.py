@@ -40,7 +40,7 @@ from django.db.models.functions import Cast, Coalesce, Round
 
 from grants.awards.models import Award
 from grants.awards.selectors import MONEY, round_committed
-from grants.core.money import percent, pounds
+from grants.core.money import number, percent, pounds
 from grants.models import Round as FundingRound
 from grants.models import User
 
@@ -175,7 +175,7 @@ class RankingRow:
 
     @property
     def spread_text(self) -> str:
-        return "–" if self.spread is None else str(self.spread)
+        return "–" if self.spread is None else number(self.spread)
 
     @property
     def requested_text(self) -> str:

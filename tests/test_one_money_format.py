@@ -20,6 +20,12 @@ TEMPLATE_POUNDS = re.compile(r"£\s*\{[{%]")
 # Thousands grouped by hand ("{x:,.2f}", "{:,}"): an amount handed on as text that a template
 # then shows, which is how the outcome email came to carry "45,000.00".
 PYTHON_GROUPING = re.compile(r"\{[^{}]*:,[^{}]*\}")
+# A percentage written by hand ("{pct}%", "{{ final }}%"): how moderation came to show "87.80%".
+PYTHON_PERCENT = re.compile(r"\{[^{}]*\}%")
+TEMPLATE_PERCENT = re.compile(r"\}\}\s*%|%\}%")
+# Django's number filters round or group by their own rules ("0.00", "40,000.00"); the project's
+# pounds, percent and number filters are the one way a template shows a number.
+TEMPLATE_NUMBER_FILTERS = re.compile(r"\|\s*(floatformat|intcomma|stringformat:[\"']\.?\d*f)")
 
 
 def _python_files() -> list[Path]:
@@ -107,6 +113,46 @@ def test_python_groups_thousands_only_through_the_formatter():
 
 def test_templates_format_money_only_through_the_pounds_filter():
     offences = _offences(_template_files(), TEMPLATE_POUNDS)
-    assert not offences, (
-        "Show money with {% load govuk_money %}{{ value|pounds }}, not £{{ ... }}:\n" + "\n".join(offences)
+    assert not offences, "Show money with {% load govuk_money %}{{ value|pounds }}, not £{{ ... }}:\n" + "\n".join(
+        offences
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "caught"),
+    [
+        ('summary=f"Version {version}: {pct}%"', True),
+        ('f"{self.rows_done} of {self.rows_total} rows ({self.percent}%)"', True),
+        ('f"Version {version}: {percent(pct, 2)}"', False),
+        ('"Match funding required (%)"', False),
+    ],
+)
+def test_the_python_percent_pattern(line, caught):
+    assert bool(PYTHON_PERCENT.search(line)) is caught
+
+
+@pytest.mark.parametrize(
+    ("line", "caught"),
+    [
+        ('{{ b.final|default:"–" }}{% if b.final %}%{% endif %}', True),
+        ("{{ rate }}%", True),
+        ('{{ value|floatformat:"0g" }}', True),
+        ("{{ value|intcomma }}", True),
+        ("{{ final|percent:2 }}", False),
+        ("{{ value|number }}", False),
+        ('{{ field.value|stringformat:"s" }}', False),
+        ('<progress max="100" value="{{ job.percent }}">', False),
+    ],
+)
+def test_the_template_number_patterns(line, caught):
+    assert bool(TEMPLATE_PERCENT.search(line) or TEMPLATE_NUMBER_FILTERS.search(line)) is caught
+
+
+def test_python_writes_percentages_only_through_the_formatter():
+    offences = _offences(_python_files(), PYTHON_PERCENT)
+    assert not offences, "Use grants.core.money.percent():\n" + "\n".join(offences)
+
+
+def test_templates_show_numbers_only_through_the_project_filters():
+    offences = _offences(_template_files(), TEMPLATE_PERCENT) + _offences(_template_files(), TEMPLATE_NUMBER_FILTERS)
+    assert not offences, "Use {{ value|percent }}, |pounds or |number (govuk_money):\n" + "\n".join(offences)

@@ -5,6 +5,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from grants.core.dates import govuk_when
+from grants.core.words import counted
 from grants.models import Organisation, Round, User
 
 from ..models import (
@@ -88,7 +89,7 @@ def partner_problems(*, round: Round, lead_id: int, organisations: list[Organisa
     if organisations and not round.joint_bids_allowed:
         problems.append("This round does not accept joint bids. Remove the partners to apply alone.")
     elif len(organisations) > round.max_partners:
-        problems.append(f"This round allows at most {round.max_partners} partners.")
+        problems.append(f"This round allows at most {counted(round.max_partners, 'partner')}.")
     if any(o.pk == lead_id for o in organisations):
         problems.append("Your own council cannot also be a partner.")
     for org in organisations:

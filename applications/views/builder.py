@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from grants import permissions as gperms
 from grants.core.forms import save_with_form
+from grants.core.words import counted
 from grants.models import Round
 
 from .. import builder, selectors
@@ -23,7 +24,7 @@ def staff_questions(request, slug):
 
     def copy(data):
         n = builder.copy_questions(source=data["source"], target=round, actor=request.user)
-        messages.success(request, f"{n} questions copied")
+        messages.success(request, f"{counted(n, 'question')} copied")
         return redirect("applications:staff_questions", slug=round.slug)
 
     return save_with_form(request, copy_form, copy) or render(

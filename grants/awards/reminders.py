@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
+from grants.core.words import counted
 from notifications.reminders import Reminder, provider
 
 BEFORE = (14, 3)
@@ -26,7 +27,7 @@ def _stage(due_on: date, today: date) -> tuple[str, str, int] | None:
 
 
 def _when(days: int) -> str:
-    return f"in {days} days"
+    return f"in {counted(days, 'day')}"
 
 
 def _people(award, officers_by_org, barred: set[tuple[int, int]]):

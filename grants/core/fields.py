@@ -8,6 +8,7 @@ scripts and API clients need not fake three boxes.
 
 import re
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -68,6 +69,13 @@ class NumberField(forms.DecimalField):
         attrs.pop("step", None)
         attrs.update({"inputmode": "decimal", "spellcheck": "false", "class": "govuk-input govuk-input--width-10"})
         return attrs
+
+    def prepare_value(self, value):
+        # A stored amount comes back as 40000.00; the box shows "40000", as a person types it, so
+        # no form shows ".00" (pence stay when there are some: "1234.50").
+        if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+            return str(value.quantize(Decimal(1)))
+        return super().prepare_value(value)
 
     def to_python(self, value):
         if isinstance(value, str):

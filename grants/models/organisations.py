@@ -18,6 +18,17 @@ class OrgKind(models.TextChoices):
     CENTRAL_GOVERNMENT = "central_government", "Central government"
     OTHER = "other", "Other public body"
 
+    @property
+    def in_sentence(self) -> str:
+        """The label inside a sentence ("open to county councils, London boroughs" reads wrong as
+        "london borough"): lower case, but proper nouns keep their capitals."""
+        label = str(self.label)
+        return label if label.startswith(PROPER_NOUN_KINDS) else label[0].lower() + label[1:]
+
+
+# Labels that begin with a proper noun, which keeps its capital inside a sentence.
+PROPER_NOUN_KINDS = ("London", "City of London")
+
 
 # The register's type codes, and 360Giving's geoCodeType for each council kind.
 REGISTER_TYPE_TO_KIND = {

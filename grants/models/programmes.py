@@ -186,8 +186,12 @@ class Round(models.Model):
         return self.status == RoundStatus.OPEN
 
     @property
-    def eligible_kind_labels(self) -> list[str]:
-        return [OrgKind(k).label for k in self.eligible_kinds if k in OrgKind.values]
+    def eligible_kinds_text(self) -> str:
+        """The kinds that may lead a bid as one sentence-case line: "County council, London
+        borough" would capitalise mid-line, so all but the first are as in a sentence."""
+        kinds = [OrgKind(k) for k in self.eligible_kinds if k in OrgKind.values]
+        text = ", ".join(k.in_sentence for k in kinds)
+        return text[:1].upper() + text[1:]
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -11,7 +11,8 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from grants.core.money import percent, pounds
+from grants.core.money import number, percent, pounds
+from grants.core.words import counted
 
 BLUE, GREEN, AMBER, RED, GREY, PURPLE = "#1d70b8", "#00703c", "#f47738", "#d4351c", "#505a5f", "#4c2c92"
 RAG_COLOURS = {"green": GREEN, "amber": AMBER, "red": RED, "none": GREY}
@@ -80,7 +81,7 @@ def dashboard_charts(d) -> list[Chart]:
         ("Returned", m["returned"], RED),
         ("Net paid", m["net"], GREEN),
     ]
-    over = f"{d.oversubscription}" if d.oversubscription is not None else "no budget"
+    over = number(d.oversubscription) if d.oversubscription is not None else "no budget"
     charts = [
         bar_chart(
             chart_id="chart-money",
@@ -106,8 +107,7 @@ def dashboard_charts(d) -> list[Chart]:
             bar_chart(
                 chart_id="chart-outputs",
                 title="Outputs to date as a percentage of target",
-                desc="; ".join(f"{o.name}: {o.show(o.to_date)} of {o.show(o.target)}" for o in d.outputs)
-                + ".",
+                desc="; ".join(f"{o.name}: {o.show(o.to_date)} of {o.show(o.target)}" for o in d.outputs) + ".",
                 columns=["Output", "To date", "Target", "Per cent of target"],
                 rows=[[o.name, o.show(o.to_date), o.show(o.target), _pct(o.percent)] for o in d.outputs],
                 bars=[(o.name, Decimal(o.percent or 0), _pct(o.percent), GREEN) for o in d.outputs],
@@ -121,7 +121,9 @@ def dashboard_charts(d) -> list[Chart]:
             bar_chart(
                 chart_id=chart_id,
                 title=title,
-                desc="; ".join(f"{label}: {n} awards, {pounds(a)}" for label, n, a in items) + "." if items else "None.",
+                desc="; ".join(f"{label}: {counted(n, 'award')}, {pounds(a)}" for label, n, a in items) + "."
+                if items
+                else "None.",
                 columns=[title.split(" by ")[1].capitalize(), "Awards", "Amount awarded"],
                 rows=[[label, str(n), pounds(a)] for label, n, a in items],
                 bars=[(label, Decimal(a or 0), pounds(a), BLUE) for label, n, a in items],

@@ -6,6 +6,9 @@ checks the requester, so files never sit behind a public URL.
 
 from django.db import models
 
+from grants.core.money import number, percent
+from grants.core.words import counted
+
 __all__ = ["BoardSummary", "ExportJob", "ExportStatus", "PublishedFile"]
 
 
@@ -54,7 +57,7 @@ class ExportJob(models.Model):
     @property
     def progress_text(self) -> str:
         """The progress line, as the page shows it and its script rewrites it."""
-        return f"{self.rows_done} of {self.rows_total} rows ({self.percent}%)"
+        return f"{number(self.rows_done)} of {counted(self.rows_total, 'row')} ({percent(self.percent)})"
 
 
 class BoardSummary(models.Model):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from grants.core.audit import audit_record
 from grants.core.dates import govuk_when
+from grants.core.words import counted
 from grants.models import Round, User
 
 from ..allocation import allocate
@@ -116,7 +117,7 @@ def assignment_auto(*, round: Round, actor: User | None, per_bid: int | None = N
         actor=actor,
         action="assignment.auto",
         target=round,
-        summary=f"{len(created)} assignments made automatically, {per_bid} assessors a bid",
+        summary=f"{counted(len(created), 'assignment')} made automatically, {counted(per_bid, 'assessor')} a bid",
         data={"per_bid": per_bid, "created": len(created)},
     )
     for row in created:

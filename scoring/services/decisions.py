@@ -18,6 +18,7 @@ from grants.awards.services import award_issue
 from grants.core.audit import audit_record
 from grants.core.money import pounds
 from grants.core.transitions import can_transition, transition
+from grants.core.words import counted
 from grants.models import Round, User
 from grants.people_selectors import council_officers
 from grants.services import round_lock
@@ -272,7 +273,7 @@ def decisions_confirm(*, round: Round, bid_ids: list[int], actor: User) -> list[
         actor=actor,
         action="decision.confirmed",
         target=round,
-        summary=f"{len(decisions)} decisions confirmed; {pounds(committed + adding)} committed",
+        summary=f"{counted(len(decisions), 'decision')} confirmed; {pounds(committed + adding)} committed",
         data={"bids": [d.bid_id for d in decisions], "added": str(adding)},
     )
     return decisions

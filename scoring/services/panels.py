@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from grants.core.audit import audit_record
+from grants.core.words import counted
 from grants.models import Round, User
 
 from ..models import Assignment, PanelMember
@@ -50,7 +51,7 @@ def panel_member_remove(*, member: PanelMember, actor: User) -> None:
     ).count()
     if live:
         raise AssessmentError(
-            f"{member.user} still has {live} bid{'s' if live != 1 else ''} to assess. Withdraw those assignments first."
+            f"{member.user} still has {counted(live, 'bid')} to assess. Withdraw those assignments first."
         )
     round = member.panel.round
     member.delete()

@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from grants.core.audit import audit_record
+from grants.core.money import percent
 from grants.core.transitions import transition
 from grants.models import Round, User
 
@@ -140,7 +141,7 @@ def assessment_submit(*, assignment: Assignment, user: User, data: dict, now: da
         to=AssessmentStatus.SUBMITTED,
         actor=user,
         action="assessment.submitted" if version == 1 else "assessment.resubmitted",
-        summary=f"Version {version}: {pct}%" + (" (gateway failed)" if failed else ""),
+        summary=f"Version {version}: {percent(pct, 2)}" + (" (gateway failed)" if failed else ""),
         data={"version": version, "percentage": str(pct), "gateway_failed": failed},
         fields={
             "draft": cleaned,

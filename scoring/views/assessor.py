@@ -184,7 +184,8 @@ def assess_bid(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "fields": fields,
             "errors": [(k, m) for k, ms in errors.items() for m in ms],
             "sections": task_list(bid=bid),
-            "evidence": list(bid.evidence.all()),
+            # Files that answer a question are shown with it; the list is for the rest.
+            "evidence": list(bid.evidence.filter(question__isnull=True)),
             "others": others,
             "show_others": show_others,
         },

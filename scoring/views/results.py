@@ -14,6 +14,7 @@ from applications.permissions import barred_bid_ids
 from grants.core.fields import valid_ids
 from grants.core.forms import save_with_form
 from grants.core.money import pounds
+from grants.core.words import counted
 
 from .. import exports, selectors, services
 from .. import permissions as perms
@@ -73,7 +74,7 @@ def moderate_bid(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"moderation-form": exc.messages}
         else:
             n = len(recorded)
-            messages.success(request, f"{n} moderated score{'s' if n != 1 else ''} recorded for {bid}")
+            messages.success(request, f"{counted(n, 'moderated score')} recorded for {bid}")
             return redirect("scoring:moderation", slug=round.slug)
     scores = selectors.current_scores_for(bid=bid)
     moderated = selectors.current_moderation(bid=bid)
@@ -196,9 +197,7 @@ def decisions_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         total = sum((d.amount or Decimal(0) for d in done if d.outcome == "funded"), Decimal(0))
         n = len(done)
-        messages.success(
-            request, f"{n} decision{'s' if n != 1 else ''} confirmed ({pounds(total)} funded); councils will be told"
-        )
+        messages.success(request, f"{counted(n, 'decision')} confirmed ({pounds(total)} funded); councils will be told")
     return redirect("scoring:ranking", slug=round.slug)
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from applications.permissions import barred_bid_ids
 from grants.core import exports as reporting_exports
 from grants.core.forms import errors_onto_form, save_with_form
+from grants.core.words import counted
 from grants.models import User
 
 from .. import exports, selectors, services
@@ -153,7 +154,7 @@ def assignments(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:  # no criteria yet: the page says so, with the way to add them
             messages.error(request, exc.messages[0])
         else:
-            messages.success(request, f"{len(created)} assignments made")
+            messages.success(request, f"{counted(len(created), 'assignment')} made")
         return redirect("scoring:assignments", slug=round.slug)
     if request.method == "POST" and action == "assign" and form.is_valid():
         chosen = [b for b in page.bids if str(b.pk) in form.cleaned_data["bids"]]
@@ -167,7 +168,7 @@ def assignments(request: HttpRequest, slug: str) -> HttpResponse:
         for message in skipped:
             messages.warning(request, message)
         if created:
-            messages.success(request, f"{len(created)} bids assigned to {form.cleaned_data['assessor']}")
+            messages.success(request, f"{counted(len(created), 'bid')} assigned to {form.cleaned_data['assessor']}")
         return redirect("scoring:assignments", slug=round.slug)
     return page.render()
 

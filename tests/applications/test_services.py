@@ -95,7 +95,7 @@ def test_joint_bids_not_allowed_and_max_partners(personas):
         start(personas, partners=[personas.partner_org])
     personas.round.joint_bids_allowed, personas.round.max_partners = True, 1
     personas.round.save()
-    with pytest.raises(services.BidError, match="at most 1 partners"):
+    with pytest.raises(services.BidError, match="at most 1 partner\\."):
         start(personas, partners=[personas.partner_org, personas.other_org])
 
 

@@ -100,14 +100,14 @@ def test_unfinished_job_page_shows_progress(client_for, personas):
     c = client_for(personas.programme_manager)
     page = c.get(reverse("reporting:export_detail", args=[job.pk])).content.decode()
     assert 'http-equiv="refresh"' not in page  # axe: a timed refresh is a critical failure
-    assert 'value="25"' in page and "250 of 1000 rows (25%)" in page
+    assert 'value="25"' in page and "250 of 1,000 rows (25%)" in page
     status_url = reverse("reporting:export_status", args=[job.pk])
     assert f'data-status-url="{status_url}"' in page and 'aria-live="polite"' in page and "Check again" in page
     r = c.get(status_url)
     assert r["Cache-Control"] == "private, no-store"  # grants.core.headers, for every signed-in answer
     assert r.json() == {
         "status": "running", "label": "In progress", "finished": False, "percent": 25, "rows_done": 250,
-        "rows_total": 1000, "text": "250 of 1000 rows (25%)",
+        "rows_total": 1000, "text": "250 of 1,000 rows (25%)",
     }  # fmt: skip
     ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.DONE, rows_done=1000)
     assert c.get(status_url).json()["finished"] is True
