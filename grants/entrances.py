@@ -168,7 +168,6 @@ class AccountAdapter(DefaultAccountAdapter):
         "rate_limited": "You have done this too many times. Wait a few minutes and try again",
     }
 
-
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth builds its links (confirm your address, reset your password, sign up) from the
         request's host; every link in an email goes through `service_url` instead, so it opens on

@@ -100,4 +100,3 @@ def send_due(*, now: datetime | None = None, batch_size: int = BATCH) -> dict[st
             sent += fanout.write(batch)
         counts[name] = sent
     return counts
-

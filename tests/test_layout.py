@@ -102,7 +102,11 @@ def test_private_import_finder_finds_one():
 
 def test_no_module_imports_another_modules_private_names():
     """A private name is the owning module's to change; importing it makes two owners."""
-    found = [f"{path.relative_to(ROOT)}: {name}" for path in _modules(PACKAGES) for name in _private_imports(path.read_text())]
+    found = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in _modules(PACKAGES)
+        for name in _private_imports(path.read_text())
+    ]
     assert found == []
 
 

@@ -44,7 +44,6 @@ STATUS_TAG = {
 }
 
 
-
 def later_deadline(*, closes_at: datetime, extended: datetime | None) -> datetime:
     """A council's deadline in a round: its extension when that is later than the round's close.
     An extension only ever gives more time, and only to its council. `Bid.deadline` and

@@ -1,6 +1,5 @@
 """Answers to a round's questions and the evidence files that go with them."""
 
-
 import logging
 
 from django.core.exceptions import ValidationError

@@ -1,6 +1,4 @@
-"""Submission and what follows it: return for changes, withdrawal, ineligibility, extensions.
-
-"""
+"""Submission and what follows it: return for changes, withdrawal, ineligibility, extensions."""
 
 from datetime import datetime
 
@@ -259,9 +257,9 @@ def _notify_extension(*, ext: Extension, round: Round, organisation: Organisatio
         "new_deadline": govuk_when(ext.new_deadline),
     }
     bids = Bid.objects.live().filter(round=round, lead=organisation).order_by("pk")
-    messages = [
-        (bid, {**common, "reference": bid.reference or bid.title}, bid.pk, bid_url(bid)) for bid in bids
-    ] or [(None, common, "start", reverse("applications:bid_start", args=[round.slug]))]
+    messages = [(bid, {**common, "reference": bid.reference or bid.title}, bid.pk, bid_url(bid)) for bid in bids] or [
+        (None, common, "start", reverse("applications:bid_start", args=[round.slug]))
+    ]
     officers = list(officers_of(organisation.pk))
     for bid, context, about, url in messages:
         bid_notify(

@@ -1,6 +1,5 @@
 """Partner councils and collaborators on a bid."""
 
-
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone

@@ -62,7 +62,7 @@ def number(value) -> str:
 
 
 def percent(value, places: int = 0) -> str:
-    """"10%", or "12.5%" with places=1; trailing zeros go, as GOV.UK writes percentages."""
+    """ "10%", or "12.5%" with places=1; trailing zeros go, as GOV.UK writes percentages."""
     if value is None or value == "":
         return ""
     amount = _finite(value, lambda v: _decimal(v).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))

@@ -74,7 +74,9 @@ NESTED = (
     "The selected file contains documents nested inside documents inside it: save the embedded documents "
     "separately and upload them as files of their own"
 )
-NESTED_TOO_BIG = f"The selected file contains an embedded document larger than {MAX_NESTED // MB}MB: upload it separately"
+NESTED_TOO_BIG = (
+    f"The selected file contains an embedded document larger than {MAX_NESTED // MB}MB: upload it separately"
+)
 
 LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 

@@ -57,7 +57,6 @@ ROUND_STATUS_TAG = {
 }
 
 
-
 class RoundQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)

@@ -20,7 +20,11 @@ def _bid_with_assessment(personas, form):
     audit_record(actor=pm, action="decision.proposed", target=bid, summary="Not funded")
     # A row under a name no longer declared (recorded before it was renamed) stays with staff.
     AuditEvent.objects.create(
-        actor=pm, action="scoring.something_old", target_type="applications.bid", target_id=str(bid.pk), summary="Secret note"
+        actor=pm,
+        action="scoring.something_old",
+        target_type="applications.bid",
+        target_id=str(bid.pk),
+        summary="Secret note",
     )
     services.return_bid(bid=bid, actor=pm, reason="Add the costings")
     return bid

@@ -62,7 +62,11 @@ def _confirm(personas, rnd, bid, actor=None):
 
 def _increase(personas, award, new_amount: str):
     return awards.variation_request(
-        award=award, actor=personas.lead_officer, kind=VariationKind.AMOUNT, reason="Costs rose", new_amount=D(new_amount)
+        award=award,
+        actor=personas.lead_officer,
+        kind=VariationKind.AMOUNT,
+        reason="Costs rose",
+        new_amount=D(new_amount),
     )
 
 
@@ -84,8 +88,7 @@ class TestEveryPathAsksTheOwner:
         with pytest.raises(scoring.AssessmentError) as refused:
             _confirm(personas, rnd, bid)
         assert str(refused.value.messages[0]) == (
-            "Funding these bids would commit £445,000, more than the budget of £400,000 "
-            "(£400,000 is already committed)"
+            "Funding these bids would commit £445,000, more than the budget of £400,000 (£400,000 is already committed)"
         )
         bid.refresh_from_db()
         assert bid.status == BidStatus.SUBMITTED and not Award.objects.filter(bid=bid).exists()
@@ -241,7 +244,9 @@ class TestMoneyComesBack:
         awards.award_end(award=award, actor=personas.programme_manager, to=A.TERMINATED, reason="Stopped")
         assert round_committed(round=rnd) == D("90000.00")
         too_much = _propose(personas, rnd, "310000.01")
-        with pytest.raises(scoring.AssessmentError, match=r"would commit £400,000.01.*\(£90,000 is already committed\)"):
+        with pytest.raises(
+            scoring.AssessmentError, match=r"would commit £400,000.01.*\(£90,000 is already committed\)"
+        ):
             _confirm(personas, rnd, too_much)
         scoring.decision_propose(
             bid=too_much,
@@ -252,7 +257,6 @@ class TestMoneyComesBack:
         )
         _confirm(personas, rnd, too_much)
         assert round_committed(round=rnd) == BUDGET
-
 
     def test_a_variation_may_use_what_a_terminated_award_gave_back(self, personas, rnd):
         """A terminated award holds what it was paid less what came back, not its amount: counting

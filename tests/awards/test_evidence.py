@@ -158,9 +158,7 @@ def test_milestone_files_count_as_evidence_and_lock_with_confirmation(personas, 
     ms = MilestoneFactory(award=award)
     with pytest.raises(s.AwardError, match="attach a file"):
         m.milestone_update(milestone=ms, actor=personas.lead_officer, status=MilestoneStatus.COMPLETE)
-    ev.evidence_add(
-        actor=personas.lead_officer, uploads=[upload("opened.jpg", JPEG)], milestone=ms
-    )
+    ev.evidence_add(actor=personas.lead_officer, uploads=[upload("opened.jpg", JPEG)], milestone=ms)
     m.milestone_update(
         milestone=ms, actor=personas.lead_officer, status=MilestoneStatus.COMPLETE
     )  # the file is the evidence

@@ -103,7 +103,9 @@ def _recorded_in_code() -> dict[str, str]:
                     names = _names(keywords["action"], where)
                 elif func == "transition":
                     moved = ast.unparse(node.args[0])
-                    assert moved in DEFAULT_NAMED, f"{where}: transition({moved}) records <model>.<status>: give action="
+                    assert moved in DEFAULT_NAMED, (
+                        f"{where}: transition({moved}) records <model>.<status>: give action="
+                    )
                     model = DEFAULT_NAMED[moved]
                     names = [f"{model._meta.model_name}.{s}" for s in _reachable(model)]
                 else:
@@ -135,7 +137,11 @@ def test_an_undeclared_action_is_refused_and_nothing_is_written(personas):
 def test_a_declared_action_is_written_with_its_label(personas):
     event = audit_record(actor=personas.programme_manager, action="round.update", target=personas.round)
     event.refresh_from_db()
-    assert (event.action, event.target_type, event.target_id) == ("round.update", "grants.round", str(personas.round.pk))
+    assert (event.action, event.target_type, event.target_id) == (
+        "round.update",
+        "grants.round",
+        str(personas.round.pk),
+    )
     assert event.actor == personas.programme_manager and event.label == "Round changed"
     assert AuditEvent(action="old.renamed").label == "old.renamed"  # rows from before keep their name
 
@@ -167,7 +173,9 @@ def test_audiences_widen_from_staff_to_council():
 def test_everything_recorded_against_an_award_stays_readable_by_its_council():
     """The award page shows its whole history to the lead council and all but the lead's file
     names to partners, as before the registry: no award action is staff-only."""
-    on_awards = {n for n in audit.declared_actions() if n.split(".")[0] in ("award", "variation", "milestone", "return")}
+    on_awards = {
+        n for n in audit.declared_actions() if n.split(".")[0] in ("award", "variation", "milestone", "return")
+    }
     assert on_awards and on_awards <= set(actions_for(audience=COUNCIL))
 
 
@@ -175,7 +183,9 @@ def test_partner_councils_read_the_award_history_without_the_lead_councils_file_
     award = AwardFactory(round=personas.round, lead=personas.lead_org)
     award.partners.add(personas.partner_org)
     audit_record(actor=personas.lead_officer, action="milestone.add", target=award, summary="Milestone Launch added")
-    audit_record(actor=personas.lead_officer, action="evidence.upload", target=award, summary="Uploaded secret-plan.pdf")
+    audit_record(
+        actor=personas.lead_officer, action="evidence.upload", target=award, summary="Uploaded secret-plan.pdf"
+    )
     for reader, sees_files in (
         (personas.partner_officer, False),
         (personas.lead_officer, True),

@@ -215,11 +215,17 @@ class TestServices:
 
         person = f.UserFactory(email="pat@example.gov.uk")
         assert not is_programme_manager(person, personas.programme)  # fills the cache
-        staff_role_grant(actor=personas.administrator, user=person, role=R.PROGRAMME_MANAGER, programme=personas.programme)
+        staff_role_grant(
+            actor=personas.administrator, user=person, role=R.PROGRAMME_MANAGER, programme=personas.programme
+        )
         assert is_programme_manager(person, personas.programme)
-        staff_role_revoke(actor=personas.administrator, user=person, role=R.PROGRAMME_MANAGER, programme=personas.programme)
+        staff_role_revoke(
+            actor=personas.administrator, user=person, role=R.PROGRAMME_MANAGER, programme=personas.programme
+        )
         assert not is_programme_manager(person, personas.programme)
-        summaries = list(AuditEvent.objects.filter(target_id=str(person.pk)).order_by("pk").values_list("summary", flat=True))
+        summaries = list(
+            AuditEvent.objects.filter(target_id=str(person.pk)).order_by("pk").values_list("summary", flat=True)
+        )
         label = f"Programme manager of {personas.programme.name}"
         assert summaries == [f"pat@example.gov.uk is now {label}", f"pat@example.gov.uk is no longer {label}"]
 

@@ -11,7 +11,8 @@ def _counts() -> dict[str, int]:
     return {
         m._meta.label: m.objects.count()
         for m in apps.get_models()
-        if m._meta.app_label in {"grants", "awards", "reporting", "applications", "scoring", "notifications", "account", "mfa"}
+        if m._meta.app_label
+        in {"grants", "awards", "reporting", "applications", "scoring", "notifications", "account", "mfa"}
         and m._meta.label != "grants.AuditEvent"
     }
 

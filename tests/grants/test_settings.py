@@ -119,7 +119,6 @@ def test_rate_limits_are_shared_through_the_redis_broker_when_no_redis_url():
     assert settings_probe(probe, CELERY_BROKER_URL="amqp://broker.internal//")[0] == "LocMemCache"
 
 
-
 def test_health_check_answers_plain_http_while_pages_redirect_to_https():
     code = (
         "import django; django.setup(); from django.test import Client; c = Client(HTTP_HOST='grants.example.org'); "

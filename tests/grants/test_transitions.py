@@ -252,7 +252,9 @@ def test_a_service_error_class_is_raised_when_given(personas):
 
 def test_fields_status_reason_and_changed_at_are_saved_with_the_move(personas):
     bid = _bid(personas, BidStatus.SUBMITTED)
-    transition(bid, to=BidStatus.RETURNED, actor=personas.programme_manager, reason="Add costs", fields={"title": "New"})
+    transition(
+        bid, to=BidStatus.RETURNED, actor=personas.programme_manager, reason="Add costs", fields={"title": "New"}
+    )
     saved = Bid.objects.get(pk=bid.pk)
     assert (saved.status, saved.status_reason, saved.title) == (BidStatus.RETURNED, "Add costs", "New")
     assert saved.status_changed_at is not None

@@ -190,9 +190,7 @@ def old() -> dict:
         "partner_ids": sorted([partner.pk, other.pk]),
         "rows": {table: _rows(historical[table]) for table in sorted(moved)},
         "counts": _counts(connection),
-        "content_types": {
-            f"{ct.app_label}.{ct.model}": ct.pk for ct in ContentType.objects.filter(app_label="grants")
-        },
+        "content_types": {f"{ct.app_label}.{ct.model}": ct.pk for ct in ContentType.objects.filter(app_label="grants")},
     }
 
 

@@ -74,7 +74,12 @@ def test_two_workers_concurrent_notify_one_returns_none():
 
     def worker():
         with transaction.atomic():
-            n = notify(recipient=officer, event="outcome", context={"reference": "X", "round_name": "Round 1", "outcome": "not_funded"}, dedupe_key="outcome:9")
+            n = notify(
+                recipient=officer,
+                event="outcome",
+                context={"reference": "X", "round_name": "Round 1", "outcome": "not_funded"},
+                dedupe_key="outcome:9",
+            )
             time.sleep(0.3)
         return n is not None
 
@@ -85,7 +90,12 @@ def test_two_workers_delivering_the_same_row_send_once(settings, monkeypatch):
     settings.EMAIL_BACKEND = "tests.notifications.backends.SlowBackend"
     officer = CouncilOfficerFactory()
     monkeypatch.setattr("notifications.services._enqueue_on_commit", lambda pk: None)
-    email = notify(recipient=officer, event="outcome", context={"reference": "X", "round_name": "Round 1", "outcome": "not_funded"}, dedupe_key="outcome:1")
+    email = notify(
+        recipient=officer,
+        event="outcome",
+        context={"reference": "X", "round_name": "Round 1", "outcome": "not_funded"},
+        dedupe_key="outcome:1",
+    )
     outcomes = _in_threads(lambda: deliver(notification_id=email.pk)[0])
     assert sorted(outcomes) == ["sent", "skipped"]
     assert len(mail.outbox) == 1
@@ -99,7 +109,12 @@ def test_two_workers_delivering_the_same_batch_send_each_email_once(settings, mo
     settings.EMAIL_BACKEND = "tests.notifications.backends.SlowBackend"
     monkeypatch.setattr("notifications.services._enqueue_on_commit", lambda pk: None)
     ids = [
-        notify(recipient=CouncilOfficerFactory(), event="outcome", context={"reference": "X", "round_name": "Round 1", "outcome": "not_funded"}, dedupe_key="o").pk
+        notify(
+            recipient=CouncilOfficerFactory(),
+            event="outcome",
+            context={"reference": "X", "round_name": "Round 1", "outcome": "not_funded"},
+            dedupe_key="o",
+        ).pk
         for _ in range(3)
     ]
     outcomes = _in_threads(lambda: [o for _, o, _ in deliver_many(notification_ids=ids)])

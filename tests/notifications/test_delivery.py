@@ -17,7 +17,12 @@ def _queued(n, monkeypatch):
     monkeypatch.setattr("notifications.services._enqueue_on_commit", lambda pk: None)
     people = CouncilOfficerFactory.create_batch(n)
     rows = [
-        notify(recipient=p, event="outcome", context={"reference": f"BI4-{i:06d}", "round_name": "Round 1", "outcome": "not_funded"}, dedupe_key=f"o:{i}")
+        notify(
+            recipient=p,
+            event="outcome",
+            context={"reference": f"BI4-{i:06d}", "round_name": "Round 1", "outcome": "not_funded"},
+            dedupe_key=f"o:{i}",
+        )
         for i, p in enumerate(people)
     ]
     monkeypatch.undo()

@@ -91,7 +91,9 @@ def test_digest_stops_when_the_user_loses_the_staff_role(personas, django_captur
 def test_panel_member_keeps_the_digest(personas, django_capture_on_commit_callbacks):
     Preference.objects.create(user=personas.assessor, daily_digest=True)
     with django_capture_on_commit_callbacks(execute=True):
-        email = notify(recipient=personas.assessor, event="assessor_assigned", context={"round_name": "Round 1"}, dedupe_key="x")
+        email = notify(
+            recipient=personas.assessor, event="assessor_assigned", context={"round_name": "Round 1"}, dedupe_key="x"
+        )
     assert email.status == Status.DIGEST and mail.outbox == []
 
 
@@ -119,7 +121,12 @@ def test_greeting_falls_back_to_the_email_address():
 def test_emails_and_digest_greet_a_titled_name_in_full(personas, django_capture_on_commit_callbacks):
     officer = CouncilOfficerFactory(full_name="Mrs Georgia Page")
     with django_capture_on_commit_callbacks(execute=True):
-        notify(recipient=officer, event="outcome", context={"reference": "X", "round_name": "Round 1", "outcome": "not_funded"}, dedupe_key="o")
+        notify(
+            recipient=officer,
+            event="outcome",
+            context={"reference": "X", "round_name": "Round 1", "outcome": "not_funded"},
+            dedupe_key="o",
+        )
     assert mail.outbox[0].body.startswith("Dear Mrs Georgia Page,")
     pm = personas.programme_manager
     pm.full_name = "Dr Oliver Rose"

@@ -29,7 +29,11 @@ def only_provider(monkeypatch):
 
 def _milestone(user, key, **kw):
     return reminders.Reminder(
-        user, kw.pop("event", "milestone_due"), kw.pop("context", {"reference": "AW-1", "title": key, "when": "in 3 days"}), key, **kw
+        user,
+        kw.pop("event", "milestone_due"),
+        kw.pop("context", {"reference": "AW-1", "title": key, "when": "in 3 days"}),
+        key,
+        **kw,
     )
 
 

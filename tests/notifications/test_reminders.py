@@ -89,7 +89,12 @@ def test_stale_queued_email_is_requeued_by_the_hourly_task(monkeypatch, run):
     officer = CouncilOfficerFactory()
     with time_machine.travel(OPENS, tick=False):
         monkeypatch.setattr("notifications.services._enqueue_on_commit", lambda pk: None)  # broker down at commit
-        notify(recipient=officer, event="outcome", context={"reference": "X1", "round_name": "Round 1", "outcome": "not_funded"}, dedupe_key="o1")
+        notify(
+            recipient=officer,
+            event="outcome",
+            context={"reference": "X1", "round_name": "Round 1", "outcome": "not_funded"},
+            dedupe_key="o1",
+        )
         monkeypatch.undo()
     assert mail.outbox == []
     with time_machine.travel(OPENS + timedelta(hours=1), tick=False):

@@ -167,7 +167,11 @@ SAFE = {
         lambda: docx(Part("word/embeddings/Microsoft_Excel_Worksheet.xlsx", _xlsx())),
         "docx",
     ),
-    "a DOCX with a web link": ("report.docx", lambda: docx(Part("word/_rels/document.xml.rels", HYPERLINK_RELS.encode())), "docx"),
+    "a DOCX with a web link": (
+        "report.docx",
+        lambda: docx(Part("word/_rels/document.xml.rels", HYPERLINK_RELS.encode())),
+        "docx",
+    ),
     "a DOCX with a 3 MB part packed 10 times": (
         "report.docx",
         lambda: docx(Part("word/media/text.xml", _packs_ten_times(3 * 1024 * 1024))),
@@ -251,12 +255,16 @@ def live_award(personas):
 
 def test_milestone_evidence_refuses_every_attack_and_keeps_what_was_typed(personas, client_for, live_award, settings):
     milestone = MilestoneFactory(award=live_award)
-    kept = award_services.evidence_add(actor=personas.lead_officer, uploads=[upload("minutes.pdf", PDF)], milestone=milestone)
+    kept = award_services.evidence_add(
+        actor=personas.lead_officer, uploads=[upload("minutes.pdf", PDF)], milestone=milestone
+    )
     client = client_for(personas.lead_officer)
     url = reverse("awards:milestone_update", args=[live_award.pk, milestone.pk])
 
     def post(file):
-        return client.post(url, {"status": MilestoneStatus.COMPLETE, "evidence": "Board minutes", "evidence_files": file})
+        return client.post(
+            url, {"status": MilestoneStatus.COMPLETE, "evidence": "Board minutes", "evidence_files": file}
+        )
 
     missed = _attack(post, lambda page: "Board minutes" in page and "minutes.pdf" in page)
     assert not missed
@@ -338,7 +346,9 @@ def test_a_docx_made_by_hand_here_is_a_docx():
     """The payload builder writes real archives: a plain one passes, so each refusal is the attack's."""
     assert check_upload(upload("plain.docx", docx())).kind == "docx"
     assert check_upload(upload("plain.odt", odt())).kind == "odt"
-    raw = raw_zip([Part("[Content_Types].xml", CONTENT_TYPES.format(extra="").encode()), Part("word/document.xml", DOCUMENT)])
+    raw = raw_zip(
+        [Part("[Content_Types].xml", CONTENT_TYPES.format(extra="").encode()), Part("word/document.xml", DOCUMENT)]
+    )
     assert check_upload(upload("plain.docx", raw)).kind == "docx"
     assert check_upload(upload("plain.pdf", pdf_bytes())).kind == "pdf"
     assert upload_pdf.active_content(pdf_bytes()) is None

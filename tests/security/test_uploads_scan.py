@@ -65,7 +65,9 @@ def _download(client, evidence):
     return client.get(reverse("applications:evidence_download", args=[evidence.bid_id, evidence.pk]))
 
 
-def test_without_a_scanner_a_file_is_clean_on_upload(personas, client_for, bid_form, django_capture_on_commit_callbacks):
+def test_without_a_scanner_a_file_is_clean_on_upload(
+    personas, client_for, bid_form, django_capture_on_commit_callbacks
+):
     bid, section, plan = bid_form
     client = client_for(personas.lead_officer)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -75,7 +77,9 @@ def test_without_a_scanner_a_file_is_clean_on_upload(personas, client_for, bid_f
     assert _download(client, evidence).status_code == 200
 
 
-def test_a_file_is_not_downloadable_until_scanned_clean(personas, client_for, bid_form, scanner, django_capture_on_commit_callbacks):
+def test_a_file_is_not_downloadable_until_scanned_clean(
+    personas, client_for, bid_form, scanner, django_capture_on_commit_callbacks
+):
     bid, section, plan = bid_form
     client = client_for(personas.lead_officer)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:  # the worker has not run yet
@@ -151,7 +155,9 @@ def test_a_scan_run_twice_records_once(personas, bid_form, scanner, django_captu
 def test_two_scans_of_one_file_racing_record_the_first_result_only(personas, bid_form, scanner):
     """Two workers both found the file pending and scanned it: the second to record changes nothing."""
     bid, _, plan = bid_form
-    evidence = bid_services.upload_evidence(bid=bid, actor=personas.lead_officer, upload=upload("p.pdf", PDF), question=plan)
+    evidence = bid_services.upload_evidence(
+        bid=bid, actor=personas.lead_officer, upload=upload("p.pdf", PDF), question=plan
+    )
     assert record_result(EvidenceFile, evidence.pk, "Grantbench.Test.Virus") == ScanStatus.INFECTED
     assert record_result(EvidenceFile, evidence.pk, None) == ScanStatus.INFECTED
     assert AuditEvent.objects.filter(action="bid.evidence_refused").count() == 1
@@ -180,7 +186,10 @@ def test_infected_award_evidence_is_refused_and_is_no_evidence(
     client = client_for(personas.lead_officer)
     url = reverse("awards:milestone_update", args=[live_award.pk, milestone.pk])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"status": MilestoneStatus.IN_PROGRESS, "evidence": "", "evidence_files": upload("m.pdf", INFECTED_PDF)})
+        client.post(
+            url,
+            {"status": MilestoneStatus.IN_PROGRESS, "evidence": "", "evidence_files": upload("m.pdf", INFECTED_PDF)},
+        )
     row = AwardEvidenceFile.objects.get(award=live_award)
     assert row.scan_status == ScanStatus.INFECTED and not row.file.storage.exists(row.file.name)
     assert AuditEvent.objects.filter(action="evidence.refused", target_id=str(live_award.pk)).exists()

@@ -267,7 +267,10 @@ def nested_total() -> bytes:
     """60 MB in the document and 60 MB in the workbook embedded in it, in 1 MB parts (each under
     the ratio's floor): each under the limit alone, over it together."""
     inner = docx(*(Part(f"xl/media/part{i}.xml", zeros=MB) for i in range(60)))
-    return docx(Part("word/embeddings/Microsoft_Excel_Worksheet.xlsx", inner), *(Part(f"word/media/p{i}.xml", zeros=MB) for i in range(60)))
+    return docx(
+        Part("word/embeddings/Microsoft_Excel_Worksheet.xlsx", inner),
+        *(Part(f"word/media/p{i}.xml", zeros=MB) for i in range(60)),
+    )
 
 
 def nested_twice() -> bytes:
