@@ -158,3 +158,21 @@ def round_committed_total(*, round: Round) -> Decimal:
     if not _COMMITTED_PROVIDERS:
         raise ImproperlyConfigured("No provider of committed money: is grants.awards installed?")
     return _COMMITTED_PROVIDERS[0](round=round)
+
+
+# Whether a council may start a bid is finally the bidding app's rule (`applications.services.
+# bid_eligibility`: one live bid per lead council, deadline extensions), which sits above reference
+# data. It registers here when it starts (ApplicationsConfig.ready) so the public round page gives
+# the same answer as the start page, never "can apply" to a council that already has a bid.
+_BID_ELIGIBILITY: list[Callable[..., list[str]]] = []
+
+
+def bid_eligibility_register(rule: Callable[..., list[str]]) -> None:
+    _BID_ELIGIBILITY[:] = [rule]
+
+
+def council_eligibility(*, round: Round, organisation: Organisation) -> list[str]:
+    """Every reason `organisation` may not lead a bid in `round` now (empty: it may)."""
+    if _BID_ELIGIBILITY:
+        return _BID_ELIGIBILITY[0](round=round, organisation=organisation)
+    return round_eligibility(round=round, organisation=organisation)

@@ -58,7 +58,7 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
     staff_view = perms.can_view_programme(request.user, round.programme)
     # Staff read the round's rules ("Who can apply"), not a council's answer about itself.
     organisation = None if staff_view else selectors.acting_council(request.user)
-    reasons = selectors.round_eligibility(round=round, organisation=organisation) if organisation else None
+    reasons = selectors.council_eligibility(round=round, organisation=organisation) if organisation else None
     try:  # the bidding app, when installed, offers the start page
         apply_url = reverse("applications:bid_start", args=[round.slug])
     except NoReverseMatch:

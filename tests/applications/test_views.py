@@ -165,3 +165,19 @@ def test_dashboard_is_paged_with_a_fixed_query_count(personas, client_for, djang
     assert len(response.context["bids"]) == 25
     assert "Page 1 of 2" in response.content.decode()
     assert len(client.get("/bids/?page=2").context["bids"]) == 18
+
+
+def test_round_page_never_says_can_apply_to_a_council_with_a_bid(personas, client_for):
+    """The round page gives the start page's answer: once the council leads a bid in the round it
+    is told so, with no Start a bid button (before, the page said "can apply" and the next page
+    refused)."""
+    client = client_for(personas.lead_officer)
+    start = reverse("applications:bid_start", args=[personas.round.slug])
+    client.post(
+        start,
+        {"title": "First bid", "summary": "Summary", "amount_requested": "20000", "match_funding": "0"},
+    )
+    assert Bid.objects.filter(round=personas.round).count() == 1
+    body = client.get(personas.round.get_absolute_url()).content.decode()
+    assert "can apply to this round" not in body and start not in body
+    assert "already has a bid in this round" in body
