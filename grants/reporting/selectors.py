@@ -37,6 +37,7 @@ from grants.awards.models import (
     OutputValue,
     PaymentTranche,
     Rag,
+    ReturnPeriod,
     TrancheStatus,
 )
 from grants.awards.selectors import REPORTED, STANDING, ZERO, latest_rag_subquery, paid_and_returned
@@ -228,13 +229,25 @@ def is_quarter_end(day: date) -> bool:
     return (day.month, day.day) in ((3, 31), (6, 30), (9, 30), (12, 31))
 
 
-def recent_quarter_ends(today: date | None = None, count: int = 8) -> list[date]:
+def recent_quarter_ends(today: date | None = None, count: int = 8, since: date | None = None) -> list[date]:
+    """The latest `count` quarter ends, newest first, or back to the quarter holding `since` when
+    that is earlier: the board asks about any quarter in which awards were reporting."""
     end = quarter_end(today or timezone.localdate())
     out = [end]
-    while len(out) < count:
+    while len(out) < count or (since is not None and out[-1] > since):
         end = quarter_end(date.fromordinal(end.toordinal() - 1))
         out.append(end)
     return out
+
+
+def first_reported_period_end() -> date | None:
+    """The end of the earliest period any award has sent a return for (historic awards included)."""
+    return (
+        ReturnPeriod.objects.filter(returns__status__in=REPORTED)
+        .order_by("period_end")
+        .values_list("period_end", flat=True)
+        .first()
+    )
 
 
 def programme_rag(green: int, amber: int, red: int) -> str:

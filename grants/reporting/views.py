@@ -132,7 +132,7 @@ def board_report(request: HttpRequest) -> HttpResponse:
     as_at = forms.board_as_at(request.GET)
     if request.GET.get("as_at") and as_at.isoformat() != request.GET["as_at"]:
         messages.error(request, "Enter the report date as a real date, for example 2019-03-31")
-    quarters = selectors.recent_quarter_ends()
+    quarters = selectors.recent_quarter_ends(since=selectors.first_reported_period_end())
     if as_at not in quarters:
         quarters = sorted([*quarters, as_at], reverse=True)
     rows = selectors.board_report(user=request.user, as_at=as_at)

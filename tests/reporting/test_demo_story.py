@@ -183,3 +183,14 @@ def test_match_funding_shows_on_the_award_page_exports_open_data_and_offer(demo,
     )
     letter = client_for(demo["signatory@kent.example.com"]).get(reverse("awards:offer_letter", args=[offer.pk]))
     assert re.search(r"Match funding</dt>\s*<dd[^>]*>£4,000 from Kent", letter.content.decode())
+
+
+def test_board_report_offers_every_quarter_back_to_the_first_return(demo, client_for):
+    """The quarter menu reaches the historic quarters (before, only the latest eight, so 2018 was
+    reachable only by typing the date into the address)."""
+    board = demo["board@lga.example.com"]
+    page = _staff_client(client_for, board).get(reverse("reporting:board_report")).content.decode()
+    assert f'value="{PAST_QUARTER.isoformat()}"' in page
+    first = selectors.first_reported_period_end()
+    assert first is not None and first <= PAST_QUARTER
+    assert selectors.recent_quarter_ends(since=first)[-1] <= first
