@@ -345,7 +345,15 @@ def seed(stdout=None, now: datetime | None = None) -> dict[str, object]:
     for spec in PROGRAMMES:
         prog, _ = Programme.objects.update_or_create(
             slug=spec["slug"],
-            defaults={"name": spec["name"], "code": spec["code"], "description": spec["description"], "funder": lga},
+            defaults={
+                "name": spec["name"],
+                "code": spec["code"],
+                "description": spec["description"],
+                "funder": lga,
+                # Each programme answers its own questions (round pages and emails name it).
+                "contact_name": f"{spec['name']} programme team",
+                "contact_email": f"{spec['slug']}@lga.example.com",
+            },
         )
         prog.partner_bodies.set([bodies[p] for p in spec["partners"]])
         programmes[prog.slug] = prog

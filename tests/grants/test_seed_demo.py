@@ -45,3 +45,16 @@ def test_seed_demo_twice_gives_the_same_data():
     assert roles == {"programme_manager", "finance_officer", "board_viewer", "administrator"}
     assert User.objects.get(email="council.officer@kent.example.com").organisation.code == "KEN"
     assert User.objects.get(email="panel.chair@lga.example.com").panel_memberships.filter(is_chair=True).exists()
+
+
+def test_demo_programmes_name_their_own_contact():
+    """Round pages and emails in the demo name the programme's team, not only the service-wide
+    default."""
+    from django.core.management import call_command
+
+    from grants.contacts import contact_for
+    from grants.models import Round
+
+    call_command("seed_demo")
+    rnd = Round.objects.filter(published=True).select_related("programme").first()
+    assert contact_for(round=rnd).email == f"{rnd.programme.slug}@lga.example.com"
