@@ -87,6 +87,14 @@ def council_home(*, user, now: datetime) -> CouncilHome | None:
     for bid in bids:
         bid.next_action = next_action(bid, org_id, now)
     due = due_next(awards=list(awards_for_council(user=user)), user=user, today=timezone.localdate(now))
+    # A funded bid's next step is its award's (accept the offer, send a return), soonest first:
+    # "No action needed" beside a bid whose offer waits would send the council the wrong way.
+    award_next: dict[int, str] = {}
+    for item in due:
+        award_next.setdefault(item.award.bid_id, item.what)
+    for bid in bids:
+        if bid.pk in award_next:
+            bid.next_action = award_next[bid.pk]
     rounds = list(rounds_public(now=now).prefetch_related("eligible_organisations"))
     existing = {
         b.round_id: b

@@ -212,3 +212,14 @@ def test_targeted_round_not_inviting_the_council_is_not_offered(client_for, pers
     body = _page(client_for, p.lead_officer)
     assert "Cyber targeted round" not in body
     assert "Cyber targeted round" in _page(client_for, p.other_officer)
+
+
+def test_funded_bid_says_its_award_needs_the_offer_accepted(client_for, personas):
+    """A funded bid whose offer waits says so beside the bid, not "No action needed"."""
+    p = personas
+    bid = BidFactory(round=p.round, lead=p.lead_org, title="Kent funded bid", status=BidStatus.FUNDED)
+    AwardFactory(round=p.round, lead=p.lead_org, bid=bid, status=AwardStatus.OFFERED)
+    body = _page(client_for, p.lead_officer)
+    row = body[body.index("Kent funded bid") :]
+    row = row[: row.index("</tr>")]
+    assert "No action needed" not in row and "offer" in row.lower()
