@@ -4,24 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("grants", "0004_reporting"),
+        ('grants', '0004_reporting'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="award",
-            name="accepted_terms",
+            model_name='award',
+            name='accepted_terms',
             field=models.JSONField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name="award",
-            name="closure_report_count",
-            field=models.PositiveSmallIntegerField(default=0, help_text="Times the report was sent"),
+            model_name='award',
+            name='closure_report_count',
+            field=models.PositiveSmallIntegerField(default=0, help_text='Times the report was sent'),
         ),
         migrations.AddField(
-            model_name="variation",
-            name="new_planned_start",
+            model_name='variation',
+            name='new_planned_start',
             field=models.DateField(blank=True, null=True),
         ),
     ]

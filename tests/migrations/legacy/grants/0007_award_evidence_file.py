@@ -8,73 +8,29 @@ import grants.awards.models.monitoring
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("grants", "0006_council_aliases"),
+        ('grants', '0006_council_aliases'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="AwardEvidenceFile",
+            name='AwardEvidenceFile',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "file",
-                    models.FileField(
-                        max_length=255, upload_to=grants.awards.models.monitoring.award_evidence_upload_to
-                    ),
-                ),
-                ("original_name", models.CharField(max_length=255)),
-                ("content_type", models.CharField(max_length=120)),
-                ("size", models.PositiveBigIntegerField()),
-                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "award",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="evidence_files", to="grants.award"
-                    ),
-                ),
-                (
-                    "milestone",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="evidence_files",
-                        to="grants.milestone",
-                    ),
-                ),
-                (
-                    "monitoring_return",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="evidence_files",
-                        to="grants.monitoringreturn",
-                    ),
-                ),
-                (
-                    "uploaded_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('file', models.FileField(max_length=255, upload_to=grants.awards.models.monitoring.award_evidence_upload_to)),
+                ('original_name', models.CharField(max_length=255)),
+                ('content_type', models.CharField(max_length=120)),
+                ('size', models.PositiveBigIntegerField()),
+                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
+                ('award', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence_files', to='grants.award')),
+                ('milestone', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='evidence_files', to='grants.milestone')),
+                ('monitoring_return', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='evidence_files', to='grants.monitoringreturn')),
+                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["uploaded_at", "pk"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("milestone__isnull", True), ("monitoring_return__isnull", False)),
-                            models.Q(("milestone__isnull", False), ("monitoring_return__isnull", True)),
-                            _connector="OR",
-                        ),
-                        name="awardevidence_one_parent",
-                    )
-                ],
+                'ordering': ['uploaded_at', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('milestone__isnull', True), ('monitoring_return__isnull', False)), models.Q(('milestone__isnull', False), ('monitoring_return__isnull', True)), _connector='OR'), name='awardevidence_one_parent')],
             },
         ),
     ]
