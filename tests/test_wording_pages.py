@@ -19,7 +19,7 @@ from grants.selectors import round_eligibility
 from scoring.models import Scale
 from tests import factories as f
 from tests.awards.factories import AwardFactory, ReturnPeriodFactory
-from tests.scoring.factories import CriterionFactory, SubmittedBidFactory, declare
+from tests.scoring.factories import CriterionFactory, SubmittedBidFactory, close_round, declare
 from tests.scoring.helpers import assign_and_submit
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,7 @@ def test_return_form_gives_the_rag_definitions_once(personas, client_for):
 
 
 def test_assessor_sees_a_question_file_once(personas, client_for):
-    rnd = personas.round
+    rnd = close_round(personas.round)  # assessment starts after the round closes
     criterion = CriterionFactory(round=rnd, name="Quality", scale=Scale.ZERO_FOUR)
     bid = SubmittedBidFactory(round=rnd)
     section = Section.objects.create(round=rnd, title="Delivery")
@@ -78,7 +78,7 @@ def test_open_data_without_files_says_so_instead_of_an_empty_table(client_for):
 
 
 def test_moderation_shows_a_whole_percentage_without_decimals(personas, client_for):
-    rnd = personas.round
+    rnd = close_round(personas.round)  # assessment starts after the round closes
     quality = CriterionFactory(round=rnd, name="Quality", scale=Scale.ZERO_FOUR, order=1)
     bid = SubmittedBidFactory(round=rnd, amount_requested=Decimal("10000.00"))
     for q in (4, 2):  # 100% and 50%: a final score of 75, stored as 75.00

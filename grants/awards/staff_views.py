@@ -25,7 +25,7 @@ from grants.permissions import (
     managed_programme_ids,
 )
 
-from . import forms, selectors, services
+from . import forms, schedule_forms, selectors, services
 from . import permissions as perms
 from .views import act, award_or_404, form_page, posted, save_form, service_form_view
 
@@ -272,8 +272,8 @@ def round_monitoring(request: HttpRequest, slug: str) -> HttpResponse:
     rnd = _round_for_monitoring(request, slug)
     can_edit = can_manage_programme(request.user, rnd.programme)
     here = reverse("awards:round_monitoring", kwargs={"slug": rnd.slug})
-    period_form = forms.ReturnPeriodForm(request.POST if "add_period" in request.POST else None, prefix="p")
-    output_form = forms.RoundOutputForm(request.POST if "add_output" in request.POST else None, prefix="o")
+    period_form = schedule_forms.ReturnPeriodForm(request.POST if "add_period" in request.POST else None, prefix="p")
+    output_form = schedule_forms.RoundOutputForm(request.POST if "add_output" in request.POST else None, prefix="o")
     period_form.helper.form_tag = output_form.helper.form_tag = False  # the page wraps each in its own form
     done = None
     if request.method == "POST":
@@ -324,7 +324,9 @@ def return_period_edit(request: HttpRequest, slug: str, period_pk: int) -> HttpR
         )
         return redirect(back if removed else request.path)
     fields = ("title", "period_start", "period_end", "due_on")
-    form = forms.ReturnPeriodForm(posted(request), initial={f: getattr(period, f) for f in fields}, submit="Save")
+    form = schedule_forms.ReturnPeriodForm(
+        posted(request), initial={f: getattr(period, f) for f in fields}, submit="Save"
+    )
     done = save_form(
         request,
         form,
@@ -342,7 +344,7 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
     award = award_or_404(request, pk, check=perms.can_manage)
     outputs = list(award.round.outputs.all())
     current = {f"output_{t.output_id}": t.target for t in award.output_targets.all()}
-    form = forms.TargetsForm(posted(request), outputs=outputs, initial=current)
+    form = schedule_forms.TargetsForm(posted(request), outputs=outputs, initial=current)
     done = save_form(
         request,
         form,

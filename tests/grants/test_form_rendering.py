@@ -17,6 +17,7 @@ from django.template import Context, Template
 from applications import forms as app_forms
 from grants import forms as grant_forms
 from grants.awards import forms as award_forms
+from grants.awards import schedule_forms
 from grants.models import Round
 from grants.reporting import forms as report_forms
 from notifications import forms as note_forms
@@ -68,9 +69,9 @@ def _forms(db) -> dict:
         "VariationDecisionForm": award_forms.VariationDecisionForm,
         "FundReturnForm": award_forms.FundReturnForm,
         "ClosureForm": award_forms.ClosureForm,
-        "ReturnPeriodForm": award_forms.ReturnPeriodForm,
-        "RoundOutputForm": award_forms.RoundOutputForm,
-        "TargetsForm": lambda **kw: award_forms.TargetsForm(outputs=[output], **kw),
+        "ReturnPeriodForm": schedule_forms.ReturnPeriodForm,
+        "RoundOutputForm": schedule_forms.RoundOutputForm,
+        "TargetsForm": lambda **kw: schedule_forms.TargetsForm(outputs=[output], **kw),
         "BoardSummaryForm": report_forms.BoardSummaryForm,
         "OpenDataForm": lambda data=None: report_forms.OpenDataForm(data, user=user),
         "PreferencesForm": lambda **kw: note_forms.PreferencesForm(preference=preference, digest_allowed=True, **kw),

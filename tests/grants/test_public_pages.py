@@ -35,7 +35,7 @@ def test_each_page_opens_before_two_factor_set_up(name, personas, client_for):
 
 
 def _footer(html: str) -> str:
-    return html[html.index('<footer class="govuk-footer"') :]
+    return html[html.index('<footer class="govuk-template__footer"') :]
 
 
 @pytest.mark.parametrize(

@@ -335,7 +335,8 @@ def test_every_upload_entrance_in_the_code_is_attacked_above():
     for folder in ("grants", "applications", "scoring", "notifications"):
         for path in (ROOT / folder).rglob("*.py"):
             text = path.read_text()
-            if "migrations" in path.parts:
+            # Migrations, and the template tags that draw a file input (drawing one accepts nothing).
+            if "migrations" in path.parts or "templatetags" in path.parts:
                 continue
             if re.search(r"request\.FILES|forms\.FileField|FileInput|forms\.ImageField", text):
                 found.add(str(path.relative_to(ROOT)))

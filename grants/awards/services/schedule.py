@@ -21,6 +21,7 @@ from grants.awards.models import (
 )
 from grants.awards.models.monitoring import OUTPUT_UNITS
 from grants.core.audit import audit_record
+from grants.core.words import counted
 from grants.permissions import can_manage_programme
 
 from .. import permissions as perms
@@ -206,7 +207,7 @@ def return_schedule_default(*, round, actor) -> list[ReturnPeriod]:
         actor=actor,
         action="round.return_schedule_default",
         target=round,
-        summary=f"Default schedule: {len(periods)} returns, {periods[0].period_start} to {periods[-1].period_end}",
+        summary=f"Default schedule: {counted(len(periods), 'return')}, {periods[0].period_start} to {periods[-1].period_end}",
     )
     return periods
 
