@@ -190,8 +190,10 @@ def test_two_managers_confirming_at_once_cannot_over_commit(personas):
     StaffRole.objects.create(user=second_pm, role="programme_manager", programme=rnd.programme)
     x = SubmittedBidFactory(round=rnd, amount_requested=Decimal("60000.00"))
     y = SubmittedBidFactory(round=rnd, amount_requested=Decimal("60000.00"))
-    services.decision_propose(bid=x, actor=pm, outcome="funded")
-    services.decision_propose(bid=y, actor=pm, outcome="funded")
+    # Unassessed bids: the override (with its reason) is what this race is not about.
+    reason = "Decided on the panel's papers"
+    services.decision_propose(bid=x, actor=pm, outcome="funded", assessments_override=reason)
+    services.decision_propose(bid=y, actor=pm, outcome="funded", assessments_override=reason)
     barrier = threading.Barrier(2)
     results: list[str] = []
 
