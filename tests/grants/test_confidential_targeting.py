@@ -255,12 +255,20 @@ def test_the_public_says_who_may_apply_in_words(world, client_for):
 
 
 def test_an_officer_of_a_listed_council_is_told_it_is_invited(world, client_for):
+    """Kent is invited; while it leads a live bid the page says so (as the start page would), and
+    once that bid is withdrawn it may apply again."""
     p = world.personas
+    start = reverse("applications:bid_start", args=[world.round.slug])
     for officer in (p.lead_officer, p.signatory):
         body = _round_page(client_for(officer), world.round)
         assert "The programme has invited Kent to bid in this round." in body
-        assert "Kent can apply to this round." in body
-        assert reverse("applications:bid_start", args=[world.round.slug]) in body
+        assert "Kent already has a bid in this round" in body
+        assert "Kent can apply to this round." not in body and start not in body
+    type(world.kent_bid).objects.filter(pk=world.kent_bid.pk).update(status=BidStatus.WITHDRAWN)
+    for officer in (p.lead_officer, p.signatory):
+        body = _round_page(client_for(officer), world.round)
+        assert "The programme has invited Kent to bid in this round." in body
+        assert "Kent can apply to this round." in body and start in body
 
 
 def test_an_officer_of_an_unlisted_council_is_told_it_is_not_invited(world, client_for):
