@@ -9,6 +9,7 @@ from django.utils import timezone
 from applications.models import Bid, BidStatus
 from grants.awards.models import Award, AwardStatus, Milestone, PaymentTranche, ReturnPeriod, RoundOutput
 from tests import factories as f
+from tests.totp import user_code
 
 
 class FundedBidFactory(factory.django.DjangoModelFactory):
@@ -80,13 +81,7 @@ class RoundOutputFactory(factory.django.DjangoModelFactory):
 
 def totp_code(user) -> str:
     """A current TOTP code for a user whose MFA is on (as the personas' staff are)."""
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
-    from allauth.mfa.utils import decrypt
-
-    auth = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
-    counter = next(iter(yield_hotp_counters_from_time()))
-    return format_hotp_value(hotp_value(decrypt(auth.data["secret"]), counter))
+    return user_code(user)
 
 
 def signed_in_request(user, *, method: str = "post", address: str = "127.0.0.1"):

@@ -136,6 +136,13 @@ def sign_in(page, email: str, password: str) -> None:
     page.get_by_role("button", name="Sign In").click()
 
 
+def click_through(locator) -> None:
+    """Click a link or button and wait for the page it leads to. wait_for_load_state() after a
+    click returns at once (the old page is loaded), so a check could read the page being left."""
+    with locator.page.expect_navigation():
+        locator.click()
+
+
 def sign_out(page) -> None:
     """Sign out through the header link and allauth's confirmation page, then wait until the
     header offers "Sign in" again, so the next step never races the logout POST."""

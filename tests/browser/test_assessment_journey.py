@@ -4,7 +4,6 @@ moderates; the programme manager decides. axe checks every page."""
 from decimal import Decimal
 
 import pytest
-from allauth.mfa.totp.internal.auth import hotp_value, yield_hotp_counters_from_time
 
 from applications.models import Bid, BidStatus
 from grants.models import StaffRole
@@ -14,14 +13,13 @@ from tests import factories as f
 from tests.conftest import enable_mfa
 from tests.scoring.factories import ClosedRoundFactory, CriterionFactory, SubmittedBidFactory, declare
 from tests.scoring.helpers import assign_and_submit
+from tests.totp import current_code
 
 from .conftest import check_a11y, new_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _code(secret: str) -> str:
-    return f"{hotp_value(secret, next(iter(yield_hotp_counters_from_time()))):06d}"
 
 
 def _signed_in(browser, live_server, user, secret):
@@ -33,10 +31,10 @@ def _signed_in(browser, live_server, user, secret):
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url("**/2fa/authenticate/**")
     check_a11y(page)
-    page.locator("input[name=code]").fill(_code(secret))
+    page.locator("input[name=code]").fill(current_code(secret))
     page.locator("form button[type=submit]").first.click()
-    page.wait_for_load_state()
-    assert "/2fa/authenticate/" not in page.url
+    # Wait for the navigation itself: the page is already loaded when the click returns.
+    page.wait_for_url(lambda url: "/2fa/authenticate/" not in url)
     return context, page
 
 

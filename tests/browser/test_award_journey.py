@@ -29,8 +29,8 @@ def sign_in_staff(page, user) -> None:
     page.wait_for_url("**/2fa/authenticate/**")
     check_a11y(page)
     page.locator("input[name=code]").fill(totp_code(user))
-    page.locator("input[name=code]").press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("input[name=code]").press("Enter")
 
 
 def test_award_journey(page):

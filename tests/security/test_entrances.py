@@ -9,21 +9,18 @@ API tokens: none exist yet (no allauth.headless, no REST framework, no token bac
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import hotp_value, yield_hotp_counters_from_time
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
 from tests import factories as f
 from tests.conftest import enable_mfa
+from tests.totp import current_code
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
 
 
-def _code(secret: str) -> str:
-    counter = next(iter(yield_hotp_counters_from_time()))
-    return f"{hotp_value(secret, counter):06d}"
 
 
 def _signed_in_as(client: Client):
@@ -48,7 +45,7 @@ def test_allauth_sign_in_of_a_superuser_stops_at_the_code(client):
     assert client.get("/admin/").status_code == 302  # still nobody
     assert client.post(reverse("mfa_authenticate"), {"code": "000000"}).status_code == 200
     assert _signed_in_as(client) is None
-    client.post(reverse("mfa_authenticate"), {"code": _code(secret)})
+    client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
     assert _signed_in_as(client) == str(user.pk)
 
 
@@ -104,7 +101,7 @@ def test_the_admin_is_reached_by_password_then_code(client):
     assert response.redirect_chain[-1][0] == f"{LOGIN}?next=%2Fadmin%2Fgrants%2Fauditevent%2F"
     response = client.post(f"{LOGIN}?next=/admin/grants/auditevent/", {"login": user.email, "password": f.PASSWORD})
     assert response.url == reverse("mfa_authenticate")
-    response = client.post(reverse("mfa_authenticate"), {"code": _code(secret)})
+    response = client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
     assert response.url == "/admin/grants/auditevent/"
     assert client.get(response.url).status_code == 200
 
@@ -193,7 +190,7 @@ def test_a_code_reauthenticates(client_for):
     secret = enable_mfa(user)
     client = client_for(user)
     deactivate = reverse("mfa_deactivate_totp")
-    response = client.post(f"{reverse('mfa_reauthenticate')}?next={deactivate}", {"code": _code(secret)})
+    response = client.post(f"{reverse('mfa_reauthenticate')}?next={deactivate}", {"code": current_code(secret)})
     assert response.url == deactivate
     assert client.get(deactivate).status_code == 200
 
