@@ -159,6 +159,17 @@ class AccountAdapter(DefaultAccountAdapter):
         request.session[SET_UP_KEY] = {"user": str(user.pk), "next": destination, "signed_in_at": time.time()}
         return HttpResponseRedirect(add_query_params(reverse(SET_UP_PAGE), {REDIRECT_FIELD_NAME: destination}))
 
+    def add_message(self, request: HttpRequest, level: int, message_template: str | None = None, *args, **kwargs):
+        """Turning two-factor on also makes the first recovery codes: one banner says both, not a
+        second one announcing "new" codes to someone who never had any."""
+        if message_template == "mfa/messages/totp_activated.txt":
+            request._grantbench_mfa_turned_on = True
+        elif message_template == "mfa/messages/recovery_codes_generated.txt" and getattr(
+            request, "_grantbench_mfa_turned_on", False
+        ):
+            return
+        super().add_message(request, level, message_template, *args, **kwargs)
+
     error_messages = {
         **DefaultAccountAdapter.error_messages,
         "email_password_mismatch": "Enter the email address and password of your account: they do not match",

@@ -10,6 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import decrypt
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -175,3 +177,19 @@ def test_confirming_access_is_in_plain_english(client_for):
     page = client_for(f.CouncilOfficerFactory()).get(reverse("account_reauthenticate")).content.decode()
     assert '<h1 class="govuk-heading-l">Confirm access</h1>' in page
     assert "Please reauthenticate" not in page and "placeholder=" not in page
+
+
+@pytest.mark.django_db(transaction=True)  # allauth adds these messages once the change commits
+def test_turning_two_factor_on_is_one_banner_and_new_codes_later_are_announced(client):
+    _sign_in(client, _manager())
+    _set_up(client)
+    html = client.get(reverse("mfa_view_recovery_codes")).content.decode()
+    assert html.count("govuk-notification-banner--success") == 1
+    assert "Two-factor authentication is on." in html and "new recovery codes" not in html
+
+    cache.clear()  # the set-up code counts as used for its 30 seconds
+    secret = decrypt(Authenticator.objects.get(type=Authenticator.Type.TOTP).data["secret"])
+    assert client.post(reverse("mfa_reauthenticate"), {"code": current_code(secret)}).status_code == 302
+    response = client.post(reverse("mfa_generate_recovery_codes"))
+    assert response.status_code == 302 and response.url == reverse("mfa_view_recovery_codes")
+    assert "You have new recovery codes." in client.get(response.url).content.decode()
