@@ -27,6 +27,8 @@ declare_many(
         "bid.returned": "Bid returned for changes",
         "bid.withdrawn": "Bid withdrawn",
         "bid.ineligible": "Bid found ineligible",
+        "bid.invited": "Invited to a full bid",
+        "bid.not_invited": "Not invited to a full bid",
         # Outcomes: written only when a decision is confirmed.
         "bid.funded": "Bid funded",
         "bid.not_funded": "Bid not funded",

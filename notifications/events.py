@@ -99,6 +99,22 @@ EVENTS: dict[str, Event] = {
             optional=("reason",),
         ),
         Event(
+            "eoi_invited",
+            "Invited to a full bid",
+            True,
+            "{{ organisation_name }} is invited to send a full bid to {{ round_name }}",
+            required=("round_name", "organisation_name", "title", "deadline"),
+            optional=("reference", "feedback"),
+        ),
+        Event(
+            "eoi_declined",
+            "Expression of interest not taken forward",
+            True,
+            "Your expression of interest to {{ round_name }}: not invited to a full bid",
+            required=("round_name", "organisation_name", "title"),
+            optional=("reference", "reason"),
+        ),
+        Event(
             "round_opening",
             "Funding round opening",
             False,

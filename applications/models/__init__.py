@@ -3,6 +3,7 @@
 from .bids import LIVE_STATUSES, OUTCOME_STATUSES, PARTNER_KINDS, Bid, BidPartner, BidStatus, Extension, PartnerStatus
 from .evidence import EvidenceFile
 from .questions import Answer, Question, QuestionType, Section
+from .stages import BidStage
 
 __all__ = [
     "LIVE_STATUSES",
@@ -11,6 +12,7 @@ __all__ = [
     "Answer",
     "Bid",
     "BidPartner",
+    "BidStage",
     "BidStatus",
     "EvidenceFile",
     "Extension",

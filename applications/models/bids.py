@@ -14,6 +14,8 @@ from grants.core.money import money
 from grants.core.transitions import can_transition
 from grants.models.organisations import COUNCIL_KINDS, OrgKind
 
+from .stages import BidStage
+
 
 class BidStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -25,6 +27,8 @@ class BidStatus(models.TextChoices):
     FUNDED = "funded", "Funded"
     NOT_FUNDED = "not_funded", "Not funded"
     RESERVE = "reserve", "Reserve"
+    # Two-stage rounds: an expression of interest that programme staff did not invite to a full bid.
+    NOT_INVITED = "not_invited", "Not invited to bid"
 
 
 S = BidStatus
@@ -41,6 +45,7 @@ STATUS_TAG = {
     S.FUNDED: "govuk-tag--green",
     S.NOT_FUNDED: "govuk-tag--red",
     S.RESERVE: "govuk-tag--yellow",
+    S.NOT_INVITED: "govuk-tag--red",
 }
 
 
@@ -60,12 +65,14 @@ class Bid(models.Model):
     TRANSITIONS: dict[str, tuple[str, ...]] = {
         S.DRAFT: (S.SUBMITTED, S.WITHDRAWN),
         S.RETURNED: (S.SUBMITTED, S.WITHDRAWN, S.INELIGIBLE),
-        S.SUBMITTED: (S.RETURNED, S.WITHDRAWN, S.INELIGIBLE, S.FUNDED, S.NOT_FUNDED, S.RESERVE),
+        # DRAFT and NOT_INVITED only for an expression of interest (applications.services.eoi).
+        S.SUBMITTED: (S.RETURNED, S.WITHDRAWN, S.INELIGIBLE, S.FUNDED, S.NOT_FUNDED, S.RESERVE, S.DRAFT, S.NOT_INVITED),
         S.RESERVE: (S.FUNDED, S.NOT_FUNDED, S.WITHDRAWN),
         S.FUNDED: (),
         S.NOT_FUNDED: (),
         S.WITHDRAWN: (),
         S.INELIGIBLE: (),
+        S.NOT_INVITED: (),
     }
 
     round = models.ForeignKey("grants.Round", on_delete=models.PROTECT, related_name="bids")
@@ -77,6 +84,10 @@ class Bid(models.Model):
     planned_start = models.DateField(null=True, blank=True)
     planned_end = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=BidStatus.choices, default=S.DRAFT, db_index=True)
+    stage = models.CharField(max_length=10, choices=BidStage.choices, default=BidStage.FULL, db_index=True)
+    eoi_submitted_at = models.DateTimeField("expression of interest received", null=True, blank=True)
+    invited_at = models.DateTimeField("invited to a full bid", null=True, blank=True)
+    eoi_feedback = models.TextField(blank=True, help_text="What the council is told with its invitation")
     status_reason = models.TextField(blank=True, help_text="Why it was returned, withdrawn or found ineligible")
     status_changed_at = models.DateTimeField(null=True, blank=True)
     reference = models.CharField(max_length=20, unique=True, null=True, blank=True)
@@ -137,6 +148,8 @@ class Bid(models.Model):
         """When this bid must be in: the round's close, or the lead council's extension (copied
         onto the bid, so no query). Whether a moment beats it is
         `applications.services.submission_in_time`."""
+        if self.stage == BidStage.EOI and self.round.eoi_closes_at:
+            return self.round.eoi_closes_at  # extensions are for full bids
         return later_deadline(closes_at=self.round.closes_at, extended=self.extended_deadline)
 
     def can_transition(self, to: str) -> bool:

@@ -6,6 +6,8 @@ questions cannot move or lose an answer.
 
 from django.db import models
 
+from .stages import BidStage
+
 
 class QuestionType(models.TextChoices):
     SHORT_TEXT = "short_text", "Short text"
@@ -27,6 +29,8 @@ class Section(models.Model):
     title = models.CharField(max_length=150)
     description = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
+    # Two-stage rounds: the expression of interest asks the EOI sections; the full bid all of them.
+    stage = models.CharField(max_length=10, choices=BidStage.choices, default=BidStage.FULL)
 
     class Meta:
         ordering = ["round", "order", "pk"]

@@ -20,6 +20,7 @@ from .eligibility import (
     start_eligibility,
     submission_in_time,
 )
+from .eoi import eoi_decline, eoi_invite
 from .lifecycle import grant_extension, mark_ineligible, return_bid, submission_problems, submit_bid, withdraw_bid
 from .partners import (
     add_collaborator,
@@ -46,6 +47,8 @@ __all__ = [
     "details_complete",
     "details_errors",
     "ensure_before_deadline",
+    "eoi_decline",
+    "eoi_invite",
     "ensure_editable",
     "extension_for",
     "grant_extension",

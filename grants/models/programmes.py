@@ -96,7 +96,12 @@ class Round(models.Model):
         help_text="The least match funding a bid must offer, as a percentage of the amount requested. 0 for none",
     )
     opens_at = models.DateTimeField()
-    closes_at = models.DateTimeField()
+    closes_at = models.DateTimeField(help_text="Two-stage rounds: the full-bid deadline, for invited councils")
+    # Two-stage rounds (issue 16): councils first send a short expression of interest by this
+    # moment; programme staff invite some to a full bid due at `closes_at`. Empty: one stage.
+    eoi_closes_at = models.DateTimeField(
+        "expressions of interest close", null=True, blank=True, help_text="Empty for a one-stage round"
+    )
     assessment_deadline = models.DateTimeField(null=True, blank=True)
     decision_date = models.DateField(null=True, blank=True)
     prospectus = models.TextField(blank=True)
@@ -152,6 +157,10 @@ class Round(models.Model):
         return reverse("grants:round_detail", args=[self.slug])
 
     @property
+    def two_stage(self) -> bool:
+        return self.eoi_closes_at is not None
+
+    @property
     def financial_year_label(self) -> str:
         return f"{self.financial_year}/{(self.financial_year + 1) % 100:02d}"
 
@@ -200,6 +209,10 @@ class Round(models.Model):
             errors["min_award"] = "The minimum award must be no more than the maximum award"
         if self.max_award is not None and self.budget is not None and self.max_award > self.budget:
             errors["max_award"] = "The maximum award must be no more than the budget"
+        if self.eoi_closes_at and self.opens_at and self.eoi_closes_at <= self.opens_at:
+            errors["eoi_closes_at"] = "Expressions of interest must close after the round opens"
+        if self.eoi_closes_at and self.closes_at and self.eoi_closes_at >= self.closes_at:
+            errors["eoi_closes_at"] = "Expressions of interest must close before full bids are due"
         if self.assessment_deadline and self.closes_at and self.assessment_deadline <= self.closes_at:
             errors["assessment_deadline"] = "The assessment deadline must be after the round closes"
         if self.decision_date and self.closes_at and self.decision_date < timezone.localdate(self.closes_at):
