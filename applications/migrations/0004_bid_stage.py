@@ -4,40 +4,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0003_stored_file_scan_status'),
+        ("applications", "0003_stored_file_scan_status"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='bid',
-            name='eoi_feedback',
-            field=models.TextField(blank=True, help_text='What the council is told with its invitation'),
+            model_name="bid",
+            name="eoi_feedback",
+            field=models.TextField(blank=True, help_text="What the council is told with its invitation"),
         ),
         migrations.AddField(
-            model_name='bid',
-            name='eoi_submitted_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='expression of interest received'),
+            model_name="bid",
+            name="eoi_submitted_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="expression of interest received"),
         ),
         migrations.AddField(
-            model_name='bid',
-            name='invited_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='invited to a full bid'),
+            model_name="bid",
+            name="invited_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="invited to a full bid"),
         ),
         migrations.AddField(
-            model_name='bid',
-            name='stage',
-            field=models.CharField(choices=[('eoi', 'Expression of interest'), ('full', 'Full bid')], db_index=True, default='full', max_length=10),
+            model_name="bid",
+            name="stage",
+            field=models.CharField(
+                choices=[("eoi", "Expression of interest"), ("full", "Full bid")],
+                db_index=True,
+                default="full",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='section',
-            name='stage',
-            field=models.CharField(choices=[('eoi', 'Expression of interest'), ('full', 'Full bid')], default='full', max_length=10),
+            model_name="section",
+            name="stage",
+            field=models.CharField(
+                choices=[("eoi", "Expression of interest"), ("full", "Full bid")], default="full", max_length=10
+            ),
         ),
         migrations.AlterField(
-            model_name='bid',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('returned', 'Returned for changes'), ('withdrawn', 'Withdrawn'), ('ineligible', 'Ineligible'), ('funded', 'Funded'), ('not_funded', 'Not funded'), ('reserve', 'Reserve'), ('not_invited', 'Not invited to bid')], db_index=True, default='draft', max_length=20),
+            model_name="bid",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("submitted", "Submitted"),
+                    ("returned", "Returned for changes"),
+                    ("withdrawn", "Withdrawn"),
+                    ("ineligible", "Ineligible"),
+                    ("funded", "Funded"),
+                    ("not_funded", "Not funded"),
+                    ("reserve", "Reserve"),
+                    ("not_invited", "Not invited to bid"),
+                ],
+                db_index=True,
+                default="draft",
+                max_length=20,
+            ),
         ),
     ]

@@ -4,20 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('grants', '0010_round_allow_early_assessment'),
+        ("grants", "0010_round_allow_early_assessment"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='round',
-            name='eoi_closes_at',
-            field=models.DateTimeField(blank=True, help_text='Empty for a one-stage round', null=True, verbose_name='expressions of interest close'),
+            model_name="round",
+            name="eoi_closes_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="Empty for a one-stage round",
+                null=True,
+                verbose_name="expressions of interest close",
+            ),
         ),
         migrations.AlterField(
-            model_name='round',
-            name='closes_at',
-            field=models.DateTimeField(help_text='Two-stage rounds: the full-bid deadline, for invited councils'),
+            model_name="round",
+            name="closes_at",
+            field=models.DateTimeField(help_text="Two-stage rounds: the full-bid deadline, for invited councils"),
         ),
     ]

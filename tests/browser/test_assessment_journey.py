@@ -20,8 +20,6 @@ from .conftest import check_a11y, new_context
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-
-
 def _signed_in(browser, live_server, user, secret):
     context = new_context(browser, live_server)
     page = context.new_page()

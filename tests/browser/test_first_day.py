@@ -128,8 +128,6 @@ class Camera:
         self.page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=True)
 
 
-
-
 def _path(url: str) -> str:
     return re.sub(r"^https?://[^/]+", "", url)
 

@@ -69,8 +69,6 @@ def test_login_is_rate_limited_after_repeated_failures(client):
     assert not response.context["user"].is_authenticated
 
 
-
-
 def test_staff_with_mfa_must_give_a_code_at_sign_in(client):
     user = f.StaffRoleFactory(role="finance_officer").user
     secret = enable_mfa(user)

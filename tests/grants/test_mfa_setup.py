@@ -25,8 +25,6 @@ pytestmark = pytest.mark.django_db
 WANTED = reverse("grants:staff_organisations") + "?q=Kent&page=2"
 
 
-
-
 def _manager():
     return f.StaffRoleFactory(role="programme_manager", programme=f.ProgrammeFactory()).user
 

@@ -21,8 +21,6 @@ pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
 
 
-
-
 def _signed_in_as(client: Client):
     """Who the session belongs to (None: nobody), read from the session itself rather than a page,
     so a session the middleware would redirect still counts as a way in."""
