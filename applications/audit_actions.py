@@ -27,12 +27,13 @@ declare_many(
         "bid.returned": "Bid returned for changes",
         "bid.withdrawn": "Bid withdrawn",
         "bid.ineligible": "Bid found ineligible",
-        "bid.invited": "Invited to a full bid",
-        "bid.not_invited": "Not invited to a full bid",
         # Outcomes: written only when a decision is confirmed.
         "bid.funded": "Bid funded",
         "bid.not_funded": "Bid not funded",
         "bid.reserve": "Bid placed on the reserve list",
+        # Two-stage rounds: the outcome of an expression of interest.
+        "bid.invited": "Invited to a full bid",
+        "bid.not_invited": "Not invited to a full bid",
     },
     audience=COUNCIL,
 )

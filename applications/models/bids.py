@@ -32,6 +32,7 @@ class BidStatus(models.TextChoices):
 
 
 S = BidStatus
+EOI_SUBMITTED = "eoi_submitted"  # a transition state, not a status (Bid.transition_state)
 OUTCOME_STATUSES = (S.FUNDED, S.NOT_FUNDED, S.RESERVE)
 DEAD_STATUSES = (S.WITHDRAWN, S.INELIGIBLE)
 LIVE_STATUSES = tuple(s for s in S if s not in DEAD_STATUSES)
@@ -65,8 +66,10 @@ class Bid(models.Model):
     TRANSITIONS: dict[str, tuple[str, ...]] = {
         S.DRAFT: (S.SUBMITTED, S.WITHDRAWN),
         S.RETURNED: (S.SUBMITTED, S.WITHDRAWN, S.INELIGIBLE),
-        # DRAFT and NOT_INVITED only for an expression of interest (applications.services.eoi).
-        S.SUBMITTED: (S.RETURNED, S.WITHDRAWN, S.INELIGIBLE, S.FUNDED, S.NOT_FUNDED, S.RESERVE, S.DRAFT, S.NOT_INVITED),
+        S.SUBMITTED: (S.RETURNED, S.WITHDRAWN, S.INELIGIBLE, S.FUNDED, S.NOT_FUNDED, S.RESERVE),
+        # A submitted expression of interest (`transition_state`): invited (the same bid becomes a
+        # full-bid draft) or not invited; never funded as it stands.
+        EOI_SUBMITTED: (S.DRAFT, S.NOT_INVITED, S.RETURNED, S.WITHDRAWN, S.INELIGIBLE),
         S.RESERVE: (S.FUNDED, S.NOT_FUNDED, S.WITHDRAWN),
         S.FUNDED: (),
         S.NOT_FUNDED: (),
@@ -151,6 +154,13 @@ class Bid(models.Model):
         if self.stage == BidStage.EOI and self.round.eoi_closes_at:
             return self.round.eoi_closes_at  # extensions are for full bids
         return later_deadline(closes_at=self.round.closes_at, extended=self.extended_deadline)
+
+    @property
+    def transition_state(self) -> str:
+        """Which row of TRANSITIONS applies: a submitted expression of interest has its own."""
+        if self.status == S.SUBMITTED and self.stage == BidStage.EOI:
+            return EOI_SUBMITTED
+        return self.status
 
     def can_transition(self, to: str) -> bool:
         return can_transition(self, to)

@@ -152,7 +152,7 @@ def _refuse_with_reason(
     if not can_manage_bid(actor, bid):
         raise BidError(refused)
     reason = _require_reason(reason, asking)
-    transition(bid, to=to, actor=actor, reason=reason, error=BidError)
+    transition(bid, to=to, actor=actor, action=f"bid.{to}", reason=reason, error=BidError)
     bid_notify(
         bid=bid,
         programme=bid.round.programme_id,

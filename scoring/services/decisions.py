@@ -249,7 +249,12 @@ def decisions_confirm(*, round: Round, bid_ids: list[int], actor: User) -> list[
     for decision in decisions:
         if decision.bid.status != decision.outcome:  # a reserve confirmed again stays a reserve
             transition(
-                decision.bid, to=decision.outcome, actor=actor, reason=decision.feedback[:500], error=AssessmentError
+                decision.bid,
+                to=decision.outcome,
+                actor=actor,
+                action=f"bid.{decision.outcome}",
+                reason=decision.feedback[:500],
+                error=AssessmentError,
             )
         transition(
             decision,

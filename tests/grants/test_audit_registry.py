@@ -22,6 +22,15 @@ def _reachable(model) -> list[str]:
     return sorted({to for tos in model.TRANSITIONS.values() for to in tos})
 
 
+def _moved_to(model, to: ast.expr | None) -> list[str]:
+    """The status a transition() call names (`to=S.SUBMITTED`), else every status it could reach.
+    (A bid reaches draft again only as an invited expression of interest, which names its action.)"""
+    values = {value for value, _ in model._meta.get_field("status").choices}
+    if isinstance(to, ast.Attribute) and to.attr.lower() in values:
+        return [to.attr.lower()]
+    return _reachable(model)
+
+
 # Actions built at run time, by the source of the expression that builds them (ast.unparse), and
 # every name each can produce. A new computed action fails `test_every_action_the_code_records_is_declared`
 # until it is listed here, so nobody can add one without declaring what it produces.
@@ -30,6 +39,10 @@ COMPUTED = {
     "f\"{noun}.{('create' if creating else 'update')}\"": [
         f"{noun}.{verb}" for noun in ("programme", "round") for verb in ("create", "update")
     ],
+    # Returning a bid and marking it ineligible are one act (applications.services.lifecycle).
+    "f'bid.{to}'": ["bid.returned", "bid.ineligible"],
+    # A confirmed decision moves its bid to the decision's outcome (scoring.services.decisions).
+    "f'bid.{decision.outcome}'": ["bid.funded", "bid.not_funded", "bid.reserve"],
     "f'return.{to}'": [f"return.{s}" for s in _reachable(MonitoringReturn)],
     "f'variation.{to}'": [f"variation.{s}" for s in (VariationStatus.APPROVED, VariationStatus.REFUSED)],
     "f'award.funds_{kind}'": [f"award.funds_{k}" for k in FundReturn.Kind.values],
@@ -107,7 +120,7 @@ def _recorded_in_code() -> dict[str, str]:
                         f"{where}: transition({moved}) records <model>.<status>: give action="
                     )
                     model = DEFAULT_NAMED[moved]
-                    names = [f"{model._meta.model_name}.{s}" for s in _reachable(model)]
+                    names = [f"{model._meta.model_name}.{s}" for s in _moved_to(model, keywords.get("to"))]
                 else:
                     model = DEFAULT_NAMED_CALLS[func]
                     names = [f"{model._meta.model_name}.{s}" for s in _reachable(model)]
@@ -163,8 +176,13 @@ def test_audiences_widen_from_staff_to_council():
     council, lead, staff = (set(actions_for(audience=a)) for a in (COUNCIL, LEAD, STAFF))
     assert council < lead < staff == everything
     assert lead - council == {"evidence.upload", "evidence.remove", "evidence.refused"}
-    # Since the registry: a file the virus check refused, read by whoever reads its upload.
-    assert set(actions_for(audience=COUNCIL, prefix="bid.")) == OLD_COUNCIL_HISTORY | {"bid.evidence_refused"}
+    # Since the registry: a file the virus check refused; since two-stage rounds, the outcome of an
+    # expression of interest (the council is told it, so its history shows it).
+    assert set(actions_for(audience=COUNCIL, prefix="bid.")) == OLD_COUNCIL_HISTORY | {
+        "bid.evidence_refused",
+        "bid.invited",
+        "bid.not_invited",
+    }
     assert all(name.startswith("bid.") for name in actions_for(audience=LEAD, prefix="bid."))
     with pytest.raises(ValueError):
         actions_for(audience="public")
