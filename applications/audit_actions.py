@@ -33,6 +33,10 @@ declare_many(
         "bid.funded": "Bid funded",
         "bid.not_funded": "Bid not funded",
         "bid.reserve": "Bid placed on the reserve list",
+        # Issue 16, clarifications.
+        "bid.clarification_asked": "Clarification question asked",
+        "bid.clarification_answered": "Clarification question answered",
+        "bid.clarification_closed": "Clarification question closed",
     },
     audience=COUNCIL,
 )
