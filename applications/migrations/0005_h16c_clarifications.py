@@ -6,30 +6,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0004_bid_stage'),
+        ("applications", "0004_bid_stage"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Clarification',
+            name="Clarification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question', models.TextField()),
-                ('reply_by', models.DateField(help_text="The council's answer is due by the end of this day (UK time).")),
-                ('asked_at', models.DateTimeField()),
-                ('answer', models.TextField(blank=True)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('asked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('bid', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='clarifications', to='applications.bid')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("question", models.TextField()),
+                (
+                    "reply_by",
+                    models.DateField(help_text="The council's answer is due by the end of this day (UK time)."),
+                ),
+                ("asked_at", models.DateTimeField()),
+                ("answer", models.TextField(blank=True)),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "asked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "bid",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="clarifications",
+                        to="applications.bid",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['asked_at', 'pk'],
-                'indexes': [models.Index(fields=['bid', 'closed_at'], name='clarification_open_idx')],
+                "ordering": ["asked_at", "pk"],
+                "indexes": [models.Index(fields=["bid", "closed_at"], name="clarification_open_idx")],
             },
         ),
     ]

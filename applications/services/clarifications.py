@@ -53,7 +53,9 @@ def ask_clarification(*, bid: Bid, actor: User, question: str, reply_by: date, n
         errors["reply_by"] = "The reply-by date must be today or in the future"
     if errors:
         raise BidError(errors)
-    c = Clarification.objects.create(bid=bid, asked_by=actor, question=question.strip(), reply_by=reply_by, asked_at=now)
+    c = Clarification.objects.create(
+        bid=bid, asked_by=actor, question=question.strip(), reply_by=reply_by, asked_at=now
+    )
     audit_record(actor=actor, action="bid.clarification_asked", target=bid, summary="Clarification question asked")
     bid_notify(
         bid=bid,

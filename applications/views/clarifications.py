@@ -29,7 +29,9 @@ def clarification_ask(request, pk):
         messages.success(request, "Question sent to the lead council")
         back = request.GET.get("next", "")
         # Back to the page the question was asked from (the assessor's scoring page), if ours.
-        if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        if back and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
             return redirect(back)
         return redirect(bid)
 

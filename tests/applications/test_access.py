@@ -88,7 +88,13 @@ def test_id_guessing_finds_nothing(personas, client_for, joint_bid, form):
     checked = 0
     for pattern in _bid_patterns():
         for pk, file_pk in ((bid.pk, evidence.pk), (bid.pk + 1000, evidence.pk), (theirs.pk, evidence.pk)):
-            kwargs = {"pk": pk, "slug": personas.round.slug, "section_pk": form["about"].pk, "file_pk": file_pk, "cpk": 1}
+            kwargs = {
+                "pk": pk,
+                "slug": personas.round.slug,
+                "section_pk": form["about"].pk,
+                "file_pk": file_pk,
+                "cpk": 1,
+            }
             url = reverse(f"applications:{pattern.name}", kwargs={k: kwargs[k] for k in pattern.pattern.converters})
             if pk == theirs.pk and pattern.name not in ("evidence_download", "evidence_delete"):
                 continue  # their own bid is theirs to see; only another bid's file must not be

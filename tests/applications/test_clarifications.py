@@ -32,9 +32,7 @@ def _sent(user, event):
 
 @pytest.fixture
 def bid(personas):
-    return BidFactory(
-        round=personas.round, lead=personas.lead_org, status=BidStatus.SUBMITTED, reference="THIS-000001"
-    )
+    return BidFactory(round=personas.round, lead=personas.lead_org, status=BidStatus.SUBMITTED, reference="THIS-000001")
 
 
 def _ask(bid, personas, **kw):
@@ -154,14 +152,18 @@ def test_reminder_goes_once_the_day_before_reply_by_if_unanswered(bid, personas)
     open_one = _ask(bid, personas, reply_by=reply_by)
     answered = _ask(bid, personas, reply_by=reply_by, question="Second")
     answer_clarification(clarification=answered, actor=personas.lead_officer, answer="Done")
-    day_before = timezone.make_aware(timezone.datetime.combine(reply_by - timedelta(days=1), timezone.datetime.min.time()))
+    day_before = timezone.make_aware(
+        timezone.datetime.combine(reply_by - timedelta(days=1), timezone.datetime.min.time())
+    )
     with time_machine.travel(day_before - timedelta(hours=12), tick=False):
         send_due()
     assert _sent(personas.lead_officer, "clarification_reminder") == 0
     for hour in (9, 15):
         with time_machine.travel(day_before + timedelta(hours=hour), tick=False):
             send_due()
-    reminders = Notification.objects.filter(recipient=personas.lead_officer, event="clarification_reminder", channel="email")
+    reminders = Notification.objects.filter(
+        recipient=personas.lead_officer, event="clarification_reminder", channel="email"
+    )
     assert reminders.count() == 1 and reminders.get().context["question"] == open_one.question
     assert _sent(personas.signatory, "clarification_reminder") == 1
 
@@ -171,9 +173,11 @@ def test_round_bid_list_shows_open_questions(bid, personas, client_for):
     other = BidFactory(round=personas.round, lead=personas.other_org, status=BidStatus.SUBMITTED, reference="THIS-2")
     closed = _ask(other, personas)
     close_clarification(clarification=closed, actor=personas.programme_manager)
-    page = client_for(personas.programme_manager).get(reverse("applications:staff_bid_list", args=[personas.round.slug]))
+    page = client_for(personas.programme_manager).get(
+        reverse("applications:staff_bid_list", args=[personas.round.slug])
+    )
     body = page.content.decode()
     assert "Open clarification questions" in body
-    assert f'{reverse("applications:bid_detail", args=[bid.pk])}#clarifications' in body
-    assert f'{reverse("applications:bid_detail", args=[other.pk])}#clarifications' not in body
+    assert f"{reverse('applications:bid_detail', args=[bid.pk])}#clarifications" in body
+    assert f"{reverse('applications:bid_detail', args=[other.pk])}#clarifications" not in body
     assert c.is_open

@@ -61,7 +61,10 @@ def test_assessor_asks_from_the_scoring_page_and_reads_the_answer_there(bid, per
 def test_an_unassigned_panel_member_may_not_ask(bid, personas, client_for):
     with pytest.raises(BidError):
         ask_clarification(bid=bid, actor=personas.panel_chair, question="?", reply_by=timezone.localdate())
-    assert client_for(personas.panel_chair).get(reverse("applications:clarification_ask", args=[bid.pk])).status_code == 404
+    assert (
+        client_for(personas.panel_chair).get(reverse("applications:clarification_ask", args=[bid.pk])).status_code
+        == 404
+    )
 
 
 def test_a_conflicted_member_sees_no_question_anywhere_and_hears_of_none(bid, personas, client_for):
@@ -92,5 +95,7 @@ def test_a_conflicted_member_sees_no_question_anywhere_and_hears_of_none(bid, pe
         assert f"{bid.get_absolute_url()}#clarifications" not in body
     assert not _emails(personas.conflicted_assessor).exists()
     # The programme's other manager sees the open one on the round's bid list.
-    staff = client_for(personas.programme_manager).get(reverse("applications:staff_bid_list", args=[personas.round.slug]))
+    staff = client_for(personas.programme_manager).get(
+        reverse("applications:staff_bid_list", args=[personas.round.slug])
+    )
     assert f"{bid.get_absolute_url()}#clarifications" in staff.content.decode()
