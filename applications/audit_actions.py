@@ -34,6 +34,10 @@ declare_many(
         # Two-stage rounds: the outcome of an expression of interest.
         "bid.invited": "Invited to a full bid",
         "bid.not_invited": "Not invited to a full bid",
+        # Issue 16, clarifications.
+        "bid.clarification_asked": "Clarification question asked",
+        "bid.clarification_answered": "Clarification question answered",
+        "bid.clarification_closed": "Clarification question closed",
     },
     audience=COUNCIL,
 )

@@ -261,3 +261,33 @@ class CopyQuestionsForm(GovForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = rounds
         self._helper("source", submit="Copy questions")
+
+
+# Issue 16, clarifications.
+class ClarificationAskForm(GovForm, forms.Form):
+    question = forms.CharField(
+        label="Your question for the lead council",
+        help_text="The council's officers will see it on their bid, as will the bid's assessors and the programme team",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=2000,
+        error_messages={"required": "Enter the question for the council"},
+    )
+    reply_by = GovDateField(label="Reply by", help_text="For example, 27 3 2027")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper(Field.textarea("question", rows=5), "reply_by", submit="Send question")
+
+
+class ClarificationAnswerForm(GovForm, forms.Form):
+    answer = forms.CharField(
+        label="Your answer",
+        help_text="You can answer once; the assessors and the programme team will see it",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        error_messages={"required": "Enter your answer"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper(Field.textarea("answer", rows=6), submit="Send answer")

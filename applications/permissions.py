@@ -182,3 +182,34 @@ def can_read_answers(user: User, bid: Bid) -> bool:
 def can_start_bid(user: User) -> bool:
     """Only someone acting for a council starts a bid in its name."""
     return acting_council_id(user) is not None
+
+
+# Issue 16, clarifications. Who else may ask the lead council a question about a bid: the scoring
+# app registers "an assessor assigned to it and not conflicted" when it starts.
+CLARIFICATION_ASKERS: list[Callable[[User, Bid], bool]] = []
+
+
+def clarification_asker_register(check: Callable[[User, Bid], bool]) -> None:
+    if check not in CLARIFICATION_ASKERS:
+        CLARIFICATION_ASKERS.append(check)
+
+
+def can_ask_clarification(user: User, bid: Bid) -> bool:
+    """The programme's managers, or a registered asker (an assigned panel member), while the bid
+    is submitted and being assessed. Never anyone barred from the bid."""
+    if not user.is_authenticated or bid.status != "submitted" or is_barred(user, bid):
+        return False
+    return gperms.can_manage_programme(user, bid.round.programme) or any(c(user, bid) for c in CLARIFICATION_ASKERS)
+
+
+def can_see_clarifications(user: User, bid: Bid) -> bool:
+    """The lead council, the programme's staff and the bid's assessors; not partners (the
+    question is put to the lead), never anyone barred."""
+    if not user.is_authenticated or is_barred(user, bid):
+        return False
+    return is_lead_member(user, bid) or is_staff_viewer(user, bid) or _assessor_can_view(user, bid)
+
+
+def can_answer_clarification(user: User, bid: Bid) -> bool:
+    """The lead council's officers and signatories."""
+    return user.is_authenticated and is_lead_member(user, bid) and not is_barred(user, bid)

@@ -126,3 +126,48 @@ def round_opening(now: datetime) -> Iterable[Reminder]:
                 url=rnd.get_absolute_url(),
                 programme_id=rnd.programme_id,
             )
+
+
+# Issue 16, clarifications.
+@provider
+def clarification_reminders(now: datetime) -> Iterable[Reminder]:
+    """The lead council hears once, the day before the reply-by date, about a question still open."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    from grants.people_selectors import council_officers
+
+    from .models import BidStatus, Clarification
+    from .permissions import barred_pairs
+
+    tomorrow = timezone.localdate(now) + timedelta(days=1)
+    due = list(
+        Clarification.objects.filter(closed_at__isnull=True, reply_by=tomorrow, bid__status=BidStatus.SUBMITTED)
+        .select_related("bid__round", "bid__lead")
+        .order_by("pk")
+    )
+    if not due:
+        return
+    officers: dict[int, list] = {}
+    for user in council_officers(organisation_ids={c.bid.lead_id for c in due}).order_by("pk"):
+        officers.setdefault(user.organisation_id, []).append(user)
+    barred = barred_pairs({c.bid_id: c.bid for c in due}.values(), [u for us in officers.values() for u in us])
+    for c in due:
+        for user in officers.get(c.bid.lead_id, []):
+            if (c.bid_id, user.pk) in barred:
+                continue
+            yield Reminder(
+                recipient=user,
+                event="clarification_reminder",
+                context={
+                    "reference": c.bid.reference or "",
+                    "round_name": c.bid.round.name,
+                    "organisation_name": c.bid.lead.short_name,
+                    "title": c.bid.title,
+                    "question": c.question,
+                    "reply_by": date_format(c.reply_by, "j F Y"),
+                },
+                dedupe_key=f"clarification_reminder:{c.pk}",
+                url=reverse("applications:bid_detail", args=[c.bid_id]),
+                programme_id=c.bid.round.programme_id,
+            )

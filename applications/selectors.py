@@ -279,3 +279,40 @@ def partner_candidates(*, round: Round, query: str, lead_id: int | None, limit: 
 
 def lead_colleagues(*, bid: Bid) -> QuerySet[User]:
     return User.objects.filter(organisation_id=bid.lead_id, is_active=True).order_by("email")
+
+
+# Issue 16, clarifications.
+def bid_clarifications(*, bid):
+    """A bid's questions, oldest first, with who asked and answered: two joins, one query."""
+    from .models import Clarification
+
+    return list(Clarification.objects.filter(bid=bid).select_related("asked_by", "answered_by"))
+
+
+def round_open_clarifications(*, round, user):
+    """The round's unanswered questions, less those on bids this person is barred from."""
+    from .models import Clarification
+    from .permissions import barred_bid_ids
+
+    rows = Clarification.objects.filter(bid__round=round, closed_at__isnull=True).select_related("bid", "bid__lead")
+    barred = barred_bid_ids(user)
+    if barred:
+        rows = rows.exclude(bid_id__in=barred)
+    return list(rows.order_by("reply_by", "pk"))
+
+
+def clarifications_context(user, bid) -> dict:
+    """What templates/applications/_clarifications.html reads, for this person on this bid: the
+    bid page and the assessor's scoring page both show it. Empty for anyone who may not see the
+    questions (a partner council, anyone barred), so nothing of them reaches the page."""
+    from . import permissions as perms
+
+    if not perms.can_see_clarifications(user, bid):
+        return {"can_see_clarifications": False}
+    return {
+        "can_see_clarifications": True,
+        "clarifications": bid_clarifications(bid=bid),
+        "can_ask_clarification": perms.can_ask_clarification(user, bid),
+        "can_answer_clarification": perms.can_answer_clarification(user, bid),
+        "can_close_clarification": perms.can_manage_bid(user, bid),
+    }

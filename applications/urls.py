@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import builder, council, sections, staff
+from .views import builder, clarifications, council, sections, staff
 
 app_name = "applications"
 
@@ -42,5 +42,17 @@ urlpatterns = [
         "staff/rounds/<slug:slug>/<str:kind>/<int:pk>/delete/",
         builder.staff_delete,
         name="staff_delete",
+    ),
+    # Issue 16, clarifications.
+    path("bids/<int:pk>/clarifications/new/", clarifications.clarification_ask, name="clarification_ask"),
+    path(
+        "bids/<int:pk>/clarifications/<int:cpk>/answer/",
+        clarifications.clarification_answer,
+        name="clarification_answer",
+    ),
+    path(
+        "bids/<int:pk>/clarifications/<int:cpk>/close/",
+        clarifications.clarification_close,
+        name="clarification_close",
     ),
 ]

@@ -114,6 +114,31 @@ EVENTS: dict[str, Event] = {
             required=("round_name", "organisation_name", "title"),
             optional=("reference", "reason"),
         ),
+        # Issue 16, clarifications.
+        Event(
+            "clarification_asked",
+            "Question about a bid from the assessors",
+            True,
+            "A question about bid {{ reference }}: reply by {{ reply_by }}",
+            required=("round_name", "organisation_name", "title", "question", "reply_by"),
+            optional=("reference",),
+        ),
+        Event(
+            "clarification_answered",
+            "The council answered a question about its bid",
+            False,
+            "{{ organisation_name }} answered your question about bid {{ reference }}",
+            required=("round_name", "organisation_name", "title", "question", "answer"),
+            optional=("reference", "reply_by"),
+        ),
+        Event(
+            "clarification_reminder",
+            "Reminder: a question about a bid is due tomorrow",
+            True,
+            "Reminder: please answer the question about bid {{ reference }} by {{ reply_by }}",
+            required=("round_name", "organisation_name", "title", "question", "reply_by"),
+            optional=("reference",),
+        ),
         Event(
             "round_opening",
             "Funding round opening",

@@ -1,6 +1,7 @@
 """Bidding: a round's questions, the bids councils make, their partners, answers and evidence."""
 
 from .bids import LIVE_STATUSES, OUTCOME_STATUSES, PARTNER_KINDS, Bid, BidPartner, BidStatus, Extension, PartnerStatus
+from .clarifications import Clarification
 from .evidence import EvidenceFile
 from .questions import Answer, Question, QuestionType, Section
 from .stages import BidStage
@@ -14,6 +15,7 @@ __all__ = [
     "BidPartner",
     "BidStage",
     "BidStatus",
+    "Clarification",
     "EvidenceFile",
     "Extension",
     "PartnerStatus",

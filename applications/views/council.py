@@ -94,6 +94,7 @@ def bid_detail(request, pk):
         context["details_status"] = "Completed" if services.details_complete(bid) else "In progress"
         context["problems"] = services.submission_problems(bid=bid, now=arrived_at(request))
         return render(request, "applications/task_list.html", context)
+    context |= selectors.clarifications_context(request.user, bid)
     return render(request, "applications/bid_summary.html", context)
 
 

@@ -48,6 +48,7 @@ def staff_bid_list(request, slug):
             "query": query.urlencode(),
             "figures": selectors.round_bid_figures(round=round),  # barred bids still count here
             "barred_count": barred_count,
+            "open_clarifications": selectors.round_open_clarifications(round=round, user=request.user),
             "statuses": BidStatus.choices,
             "regions": REGIONS,
             "kinds": [(k, OrgKind(k).label) for k in COUNCIL_KINDS],

@@ -165,7 +165,7 @@ def assess_bid(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 "options": [(s, c.label_for(s), c.descriptor_for(s)) for s in c.score_range],
             }
         )
-    from applications.selectors import task_list
+    from applications.selectors import clarifications_context, task_list
 
     show_others = assessment is not None and (assessment.is_submitted or not round.panel.hide_scores_until_submitted)
     others = []
@@ -188,6 +188,7 @@ def assess_bid(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "evidence": list(bid.evidence.filter(question__isnull=True)),
             "others": others,
             "show_others": show_others,
+            **clarifications_context(request.user, bid),  # Issue 16: questions to the council
         },
     )
 

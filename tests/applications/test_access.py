@@ -75,7 +75,7 @@ def _bid_patterns():
 
 def test_every_bid_and_file_url_is_covered():
     names = {p.name for p in _bid_patterns()}
-    assert len(names) == 14 and {"evidence_download", "evidence_delete", "staff_bid_return"} <= names
+    assert len(names) == 17 and {"evidence_download", "evidence_delete", "staff_bid_return"} <= names
 
 
 def test_id_guessing_finds_nothing(personas, client_for, joint_bid, form):
@@ -84,11 +84,17 @@ def test_id_guessing_finds_nothing(personas, client_for, joint_bid, form):
     bid, evidence = joint_bid
     theirs = BidFactory(round=personas.round, lead=personas.other_org, created_by=personas.other_officer)
     client = client_for(personas.other_officer)
-    post_only = {"evidence_delete"}
+    post_only = {"evidence_delete", "clarification_close"}
     checked = 0
     for pattern in _bid_patterns():
         for pk, file_pk in ((bid.pk, evidence.pk), (bid.pk + 1000, evidence.pk), (theirs.pk, evidence.pk)):
-            kwargs = {"pk": pk, "slug": personas.round.slug, "section_pk": form["about"].pk, "file_pk": file_pk}
+            kwargs = {
+                "pk": pk,
+                "slug": personas.round.slug,
+                "section_pk": form["about"].pk,
+                "file_pk": file_pk,
+                "cpk": 1,
+            }
             url = reverse(f"applications:{pattern.name}", kwargs={k: kwargs[k] for k in pattern.pattern.converters})
             if pk == theirs.pk and pattern.name not in ("evidence_download", "evidence_delete"):
                 continue  # their own bid is theirs to see; only another bid's file must not be
@@ -96,7 +102,7 @@ def test_id_guessing_finds_nothing(personas, client_for, joint_bid, form):
             assert client.get(url).status_code == expected_get, url
             assert client.post(url, {"decision": "confirm", "reason": "x", "title": "x"}).status_code == 404, url
             checked += 1
-    assert checked == 14 * 2 + 2
+    assert checked == 17 * 2 + 2
     assert bid.evidence.count() == 1 and bid.partners.get().status == PartnerStatus.CONFIRMED
 
 

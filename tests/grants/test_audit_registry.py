@@ -182,6 +182,10 @@ def test_audiences_widen_from_staff_to_council():
         "bid.evidence_refused",
         "bid.invited",
         "bid.not_invited",
+        # Clarification questions: the history says one was asked and answered, never its text.
+        "bid.clarification_asked",
+        "bid.clarification_answered",
+        "bid.clarification_closed",
     }
     assert all(name.startswith("bid.") for name in actions_for(audience=LEAD, prefix="bid."))
     with pytest.raises(ValueError):

@@ -69,6 +69,8 @@ POSTED: dict[str, dict] = {
     "reporting:open_data_withdraw": posted({"administrator"}),
     "grants:staff_programme_manager_add": posted({"administrator"}, denied=403),
     "grants:staff_programme_manager_remove": posted({"administrator"}, denied=403),
+    # Issue 16, clarifications: the managers close the open question; nobody else reaches it.
+    "applications:clarification_close": posted(MANAGERS),
 }
 # Must be here even if they gain a GET page (a confirmation step), as they destroy or end things.
 ALWAYS_POSTED = {

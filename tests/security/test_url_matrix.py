@@ -234,6 +234,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     "reporting:council_profile": allow(STAFF),
     "reporting:open_data": public(),
     "reporting:open_data_file": public(),
+    # Issue 16, clarifications: asked by the programme's managers and the bid's assigned,
+    # unconflicted assessors; answered by the lead council; closed by the managers (POST only).
+    "applications:clarification_ask": allow(MANAGERS | {"assessor", "panel_chair"}),
+    "applications:clarification_answer": allow(LEAD_COUNCIL),
+    "applications:clarification_close": post_only(),
 }
 
 

@@ -134,6 +134,8 @@ def _value(name: str, kwarg: str, world):
         "tid": world.tranche.pk,
         "vid": world.variation.pk,
         "fid": world.mreturn_file.pk,
+        # Issue 16, clarifications.
+        "cpk": world.clarification.pk,
     }
     if kwarg in simple:
         return simple[kwarg]

@@ -18,6 +18,7 @@ the objects those URLs point at, so each test sees the same, realistic world:
 - `open_round` (same programme, open, no bids) where any council may start a bid, so the start
   form is on the page; `invite_bid`, a draft of the other council in `draft_round` that asks the
   partner council to confirm (a pending invitation, so the answer form is on the page).
+- An open clarification question the assessor asked the lead council about the bid (issue 16).
 - A finished export of the programme manager's (`export_job`, only its creator may fetch it) and
   a 360Giving file published as open data by the administrator (`published_file`).
 
@@ -118,6 +119,8 @@ class World:
     invite_bid: Bid
     export_job: ExportJob
     published_file: PublishedFile
+    # Issue 16, clarifications.
+    clarification: Any = None
 
 
 def _sections(rnd: Round, text: str) -> tuple[Section, Question, Question]:
@@ -229,6 +232,13 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
     export_job = reporting_services.export_run(job_id=job.pk)
     published = reporting_services.open_data_publish(user=personas.administrator, fmt="json")
 
+    # Issue 16, clarifications: the assessor asks the lead council a question, still open.
+    from applications.services.clarifications import ask_clarification
+
+    clarification = ask_clarification(
+        bid=bid, actor=personas.assessor, question=f"Question {text}", reply_by=timezone.localdate()
+    )
+
     return World(
         personas=personas,
         round=rnd,
@@ -260,4 +270,5 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
         invite_bid=invite_bid,
         export_job=export_job,
         published_file=published,
+        clarification=clarification,  # Issue 16, clarifications
     )
