@@ -14,6 +14,7 @@ from applications import builder, selectors, services
 from applications.models import Answer, Question, QuestionType
 from applications.services import BidError
 from scoring import services as scoring
+from tests import factories as f
 from tests.scoring.factories import CriterionFactory, close_round, declare
 
 from .factories import QuestionFactory, SectionFactory
@@ -229,3 +230,11 @@ def test_section_page_queries_do_not_grow_with_conditional_questions(personas, c
         )
     _save(personas, bid, cond["about"], {cond["partners"].pk: "yes"})
     assert queries() == few
+
+
+def test_copying_questions_carries_their_conditions(personas, cond):
+    target = f.RoundFactory(programme=personas.programme)
+    builder.copy_questions(source=personas.round, target=target, actor=personas.programme_manager)
+    copied = Question.objects.get(section__round=target, text="Device plan")
+    assert copied.show_if_question.text == "What will you buy?" and copied.show_if_question.section.round == target
+    assert copied.show_if_values == ["Devices"]
