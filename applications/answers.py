@@ -127,3 +127,33 @@ def raw_for_form(question: Question, value):
     if question.type == T.YES_NO and isinstance(value, bool):
         return "yes" if value else "no"
     return _words(value)
+
+
+# Conditional questions: the one reading of "does this question apply to this bid?".
+CONDITION_TYPES = (T.YES_NO, T.SINGLE_CHOICE, T.MULTIPLE_CHOICE)
+
+
+def condition_met(values: list, answer) -> bool:
+    """Whether a stored answer to the controlling question is one of `values` (yes/no as
+    "yes"/"no"; multiple choice when it includes any of them). A blank answer shows nothing."""
+    if is_blank(answer):
+        return False
+    if isinstance(answer, bool):
+        answer = "yes" if answer else "no"
+    chosen = {str(v) for v in answer} if isinstance(answer, list) else {str(answer)}
+    return bool(chosen & {str(v) for v in values})
+
+
+def shown_question_ids(questions, answers: dict) -> set[int]:
+    """The questions that apply, given `answers` (question id -> stored value).
+
+    `questions` are in the round's order (section order, then question order). A question with
+    a condition applies when its controlling question applies and its answer matches, so a
+    chain hides together; the builder only lets a question depend on an earlier one.
+    """
+    shown: set[int] = set()
+    for q in questions:
+        parent = q.show_if_question_id
+        if parent is None or (parent in shown and condition_met(q.show_if_values, answers.get(parent))):
+            shown.add(q.pk)
+    return shown

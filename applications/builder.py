@@ -10,9 +10,9 @@ from django.db import transaction
 from grants.core.audit import audit_record
 from grants.models import Round, User
 
-from .answers import is_blank, word_count
+from .answers import CONDITION_TYPES, is_blank, word_count
 from .models import Answer, EvidenceFile, Question, Section
-from .selectors import questions_locked
+from .selectors import questions_locked, round_questions
 from .services import BidError
 
 LOCKED = "Bids have been submitted in this round, so {what}: their answers would be lost or no longer fit."
@@ -24,6 +24,7 @@ def save_section(*, round: Round, actor: User, section: Section | None = None, *
     for key, value in fields.items():
         setattr(section, key, value)
     section.save()
+    _check_conditions(round_id=round.pk, field="order")
     audit_record(actor=actor, action="round.section_saved", target=round, summary=f"Section {section.title}")
     return section
 
@@ -38,10 +39,20 @@ def deletion_cost(*, questions) -> tuple[int, int]:
 def delete_section(*, section: Section, actor: User) -> None:
     if questions_locked(round=section.round):
         raise BidError(LOCKED.format(what="sections cannot be deleted"))
+    _refuse_if_controls(Question.objects.filter(section=section))
     Answer.objects.filter(question__section=section).delete()
     EvidenceFile.objects.filter(question__section=section).update(question=None)
     audit_record(actor=actor, action="round.section_deleted", target=section.round, summary=f"Section {section.title}")
     section.delete()
+
+
+def _refuse_if_controls(questions) -> None:
+    """A question others depend on cannot go while they stay: they would silently always show."""
+    dependant = Question.objects.filter(show_if_question__in=questions).exclude(pk__in=questions).first()
+    if dependant is not None:
+        raise BidError(
+            f"‘{dependant.text}’ is shown only for an answer to a question being deleted: remove its condition first"
+        )
 
 
 def _plural(n: int, word: str) -> str:
@@ -65,6 +76,11 @@ def _locked_changes(*, question: Question, fields: dict) -> dict[str, str]:
     answers = list(Answer.objects.filter(question=question, value__isnull=False).values_list("value", flat=True))
     if dropped and any((set(v) if isinstance(v, list) else {v}) & dropped for v in answers):
         errors["choices_text"] = LOCKED.format(what="options that bids have chosen cannot be removed")
+    if "show_if_question_id" in fields and (
+        fields["show_if_question_id"] != question.show_if_question_id
+        or list(fields.get("show_if_values", [])) != list(question.show_if_values)
+    ):
+        errors["show_if"] = LOCKED.format(what="when a question is shown cannot change")
     if fields.get("required") and not question.required:
         errors["required"] = LOCKED.format(what="an optional question cannot become required")
     limit = fields.get("word_limit", question.word_limit)
@@ -104,9 +120,52 @@ def save_question(*, section: Section, actor: User, question: Question | None = 
         setattr(question, key, value)
     if question.type != "long_text":
         question.word_limit = None
+    if question.show_if_question_id is None:
+        question.show_if_values = []
     question.save()
+    _check_conditions(round_id=section.round_id, field="conditions", question=question)
     audit_record(actor=actor, action="round.question_saved", target=section.round, summary=f"Question {question.text}")
     return question
+
+
+def _check_conditions(*, round_id: int, field: str, question: Question | None = None) -> None:
+    """Refuse (rolling back the change) anything that leaves a condition on a question that is
+    not earlier in the round, not yes/no or a choice, or on an answer it can no longer have:
+    a new condition, a reordered question or section, a changed type or dropped option."""
+    questions = round_questions(round_id=round_id)
+    by_pk = {q.pk: q for q in questions}
+    seen: set[int] = set()
+    for q in questions:
+        parent = by_pk.get(q.show_if_question_id)
+        if q.show_if_question_id is not None:
+            own = question is not None and q.pk == question.pk
+            subject = "This question" if own else f"‘{q.text}’"
+            where = "show_if" if own else field
+            if parent is None:
+                raise BidError({where: "A question can only depend on a question in the same round"})
+            if parent.pk not in seen:
+                raise BidError(
+                    {
+                        where: f"{subject} depends on the answer to ‘{parent.text}’, "
+                        "which must come before it: move it above, or remove the condition first"
+                    }
+                )
+            if parent.type not in CONDITION_TYPES:
+                raise BidError(
+                    {
+                        where: f"{subject} depends on ‘{parent.text}’, which must be "
+                        "a yes or no, single choice or multiple choice question"
+                    }
+                )
+            allowed = ["yes", "no"] if parent.type == "yes_no" else parent.choices
+            if not q.show_if_values or any(v not in allowed for v in q.show_if_values):
+                raise BidError(
+                    {
+                        where: f"{subject} depends on an answer ‘{parent.text}’ no longer "
+                        "offers: change its condition first"
+                    }
+                )
+        seen.add(q.pk)
 
 
 @transaction.atomic
@@ -114,6 +173,7 @@ def delete_question(*, question: Question, actor: User) -> None:
     round = question.section.round
     if questions_locked(round=round):
         raise BidError(LOCKED.format(what="questions cannot be deleted"))
+    _refuse_if_controls(Question.objects.filter(pk=question.pk))
     Answer.objects.filter(question=question).delete()
     EvidenceFile.objects.filter(question=question).update(question=None)
     audit_record(actor=actor, action="round.question_deleted", target=round, summary=f"Question {question.text}")
@@ -132,13 +192,13 @@ def copy_questions(*, source: Round, target: Round, actor: User) -> int:
     if questions_locked(round=target):
         raise BidError(LOCKED.format(what="questions cannot be copied in"))
     offset = (Section.objects.filter(round=target).order_by("-order").values_list("order", flat=True).first() or 0) + 1
-    count = 0
+    count, copies = 0, {}
     for section in Section.objects.filter(round=source).prefetch_related("questions"):
         copy = Section.objects.create(
             round=target, title=section.title, description=section.description, order=section.order + offset
         )
         for q in section.questions.all():
-            Question.objects.create(
+            copies[q.pk] = Question.objects.create(
                 section=copy,
                 text=q.text,
                 hint=q.hint,
@@ -149,5 +209,10 @@ def copy_questions(*, source: Round, target: Round, actor: User) -> int:
                 choices=list(q.choices),
             )
             count += 1
+    for q in Question.objects.filter(section__round=source, show_if_question__isnull=False):
+        if q.show_if_question_id in copies:
+            copy = copies[q.pk]
+            copy.show_if_question, copy.show_if_values = copies[q.show_if_question_id], list(q.show_if_values)
+            copy.save(update_fields=["show_if_question", "show_if_values"])
     audit_record(actor=actor, action="round.questions_copied", target=target, summary=f"Copied {count} from {source}")
     return count

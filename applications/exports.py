@@ -15,7 +15,7 @@ from itertools import islice
 from grants.core.exports import Table, table
 
 from . import selectors
-from .answers import display_answer
+from .answers import display_answer, shown_question_ids
 from .models import Answer, EvidenceFile, Question, QuestionType
 from .permissions import staff_round_or_404, without_barred
 
@@ -65,6 +65,9 @@ def bid_rows(bids, questions: list[Question]) -> Iterator[list]:
                 "bid_id", "question_id", "value"
             )
         }
+        by_bid: dict[int, dict] = {}
+        for (bid_id, question_id), value in answers.items():
+            by_bid.setdefault(bid_id, {})[question_id] = value
         files: dict[tuple[int, int | None], list[str]] = {}
         for bid_id, question_id, name in (
             EvidenceFile.objects.filter(bid_id__in=ids)
@@ -73,6 +76,8 @@ def bid_rows(bids, questions: list[Question]) -> Iterator[list]:
         ):
             files.setdefault((bid_id, question_id), []).append(name)
         for b in chunk:
+            # A question whose condition did not hold did not apply: its stale answer stays out.
+            shown = shown_question_ids(questions, by_bid.get(b.pk, {}))
             yield [
                 b.reference or "",
                 b.get_status_display(),
@@ -94,6 +99,8 @@ def bid_rows(bids, questions: list[Question]) -> Iterator[list]:
                     "; ".join(files.get((b.pk, q.pk), []))
                     if q.type == QuestionType.FILE_UPLOAD
                     else display_answer(q, answers.get((b.pk, q.pk)))
+                    if q.pk in shown
+                    else ""
                     for q in questions
                 ),
                 "; ".join(files.get((b.pk, None), [])),
@@ -106,8 +113,6 @@ def round_bids(user, params) -> Table:
     round = staff_round_or_404(user, params.get("round", ""))
     filters, sort = staff_filters(params)
     bids, _ = without_barred(selectors.staff_bids(round=round, sort=sort, **filters), user, round=round)
-    questions = list(
-        Question.objects.filter(section__round=round).order_by("section__order", "section_id", "order", "pk")
-    )
+    questions = selectors.round_questions(round_id=round.pk)
     header = FIXED + [q.text for q in questions] + ["Other evidence files"]
     return Table(f"Bids {round.reference_prefix}", header, bid_rows(bids, questions), total=bids.count())

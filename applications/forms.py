@@ -220,17 +220,39 @@ class QuestionForm(GovForm, forms.ModelForm):
         help_text="Single and multiple choice only: one option per line",
     )
 
+    show_if = forms.MultipleChoiceField(
+        label="Only show this question when",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick answers to one earlier question. Leave all unticked to always show this question. "
+        "A question that is not shown is not required.",
+    )
+
     class Meta:
         model = Question
         fields = ["text", "hint", "type", "required", "word_limit", "order"]
         widgets = {"type": forms.RadioSelect}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, controllers=(), **kwargs):
+        """`controllers`: the round's yes/no and choice questions this one could depend on."""
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = QuestionType.choices
         if self.instance.pk:
             self.fields["choices_text"].initial = "\n".join(self.instance.choices)
-        self._helper(
+            self.fields["show_if"].initial = [
+                f"{self.instance.show_if_question_id}:{v}" for v in self.instance.show_if_values
+            ]
+        options = []
+        for q in controllers:
+            if q.pk == self.instance.pk:
+                continue
+            if q.type == QuestionType.YES_NO:
+                options += [(f"{q.pk}:yes", f"‘{q.text}’ is Yes"), (f"{q.pk}:no", f"‘{q.text}’ is No")]
+            else:
+                verb = "includes" if q.type == QuestionType.MULTIPLE_CHOICE else "is"
+                options += [(f"{q.pk}:{c}", f"‘{q.text}’ {verb} {c}") for c in q.choices]
+        self.fields["show_if"].choices = options
+        layout = [
             Field.text("text"),
             Field.textarea("hint", rows=2),
             Field.radios("type"),
@@ -238,11 +260,20 @@ class QuestionForm(GovForm, forms.ModelForm):
             Field.text("word_limit", field_width=5),
             "required",
             Field.text("order", field_width=4),
-            submit="Save question",
-        )
+        ]
+        if options:
+            layout.append(Field.checkboxes("show_if"))
+        else:
+            del self.fields["show_if"]
+        self._helper(*layout, submit="Save question")
 
     def clean(self):
         data = super().clean()
+        picked = [v.split(":", 1) for v in data.get("show_if") or []]
+        if len({pk for pk, _ in picked}) > 1:
+            self.add_error("show_if", "Tick answers to one question only")
+        data["show_if_question"] = int(picked[0][0]) if picked else None
+        data["show_if_values"] = [value for _, value in picked]
         options = [line.strip() for line in data.get("choices_text", "").splitlines() if line.strip()]
         if data.get("type") in ("single_choice", "multiple_choice") and len(options) < 2:
             self.add_error("choices_text", "Enter at least 2 options, one per line")

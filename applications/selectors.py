@@ -12,7 +12,7 @@ from grants.models import AuditEvent, Organisation, Round, StaffRole, User
 from grants.people_selectors import acting_council_id
 from grants.selectors import organisation_search, search_term
 
-from .answers import display_answer, is_blank
+from .answers import display_answer, is_blank, shown_question_ids
 from .models import (
     PARTNER_KINDS,
     Answer,
@@ -62,23 +62,48 @@ class SectionProgress:
 
 
 def round_sections(*, round: Round) -> list[Section]:
-    return list(Section.objects.filter(round=round).prefetch_related("questions").order_by("order", "pk"))
+    questions = Prefetch("questions", queryset=Question.objects.select_related("show_if_question"))
+    return list(Section.objects.filter(round=round).prefetch_related(questions).order_by("order", "pk"))
 
 
 def task_list(*, bid: Bid, sections: list[Section] | None = None) -> list[SectionProgress]:
-    """Every section with its questions, this bid's answers and files: three queries."""
+    """Every section with the questions that apply to this bid, its answers and files: three
+    queries (four for a single section holding a conditional question).
+
+    The one owner of "what applied": a conditional question whose condition does not hold is
+    left out, so it is neither missing nor shown on check-your-answers, the submitted bid, the
+    assessor's or staff pages; its stored answer is kept in case the council changes its mind.
+    """
+    partial = sections is not None
     sections = round_sections(round=bid.round) if sections is None else sections
     answers = {a.question_id: a.value for a in Answer.objects.filter(bid=bid)}
     files: dict[int | None, list] = {}
     for f in EvidenceFile.objects.filter(bid=bid):
         files.setdefault(f.question_id, []).append(f)
+    questions = [q for s in sections for q in s.questions.all()]
+    if partial and any(q.show_if_question_id for q in questions):
+        questions = round_questions(round_id=bid.round_id)
+    shown = shown_question_ids(questions, answers)
     return [
         SectionProgress(
             section=s,
-            rows=[QuestionRow(q, answers.get(q.pk), files.get(q.pk, [])) for q in s.questions.all()],
+            rows=[QuestionRow(q, answers.get(q.pk), files.get(q.pk, [])) for q in s.questions.all() if q.pk in shown],
         )
         for s in sections
     ]
+
+
+def round_questions(*, round_id: int) -> list[Question]:
+    """Every question of a round in the round's order (section order, then question order)."""
+    return list(
+        Question.objects.filter(section__round_id=round_id).order_by("section__order", "section_id", "order", "pk")
+    )
+
+
+def applicable_question_ids(*, bid: Bid) -> set[int]:
+    """The questions that apply to this bid as its answers stand now (two queries)."""
+    answers = dict(Answer.objects.filter(bid=bid).values_list("question_id", "value"))
+    return shown_question_ids(round_questions(round_id=bid.round_id), answers)
 
 
 def questions_locked(*, round: Round) -> bool:

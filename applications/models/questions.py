@@ -48,6 +48,12 @@ class Question(models.Model):
     order = models.PositiveIntegerField(default=0)
     word_limit = models.PositiveIntegerField(null=True, blank=True, help_text="Long text only; empty for none")
     choices = models.JSONField(default=list, blank=True, help_text="Single and multiple choice: the options")
+    # Conditional questions: shown only when an earlier yes/no or choice question's answer is one of
+    # `show_if_values` (multiple choice: includes one of them). Yes/no values are "yes" and "no".
+    show_if_question = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="dependants"
+    )
+    show_if_values = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["section__order", "section_id", "order", "pk"]

@@ -9,7 +9,7 @@ from grants.core.audit import audit_record
 from grants.core.uploads import check_upload
 from grants.models import User
 
-from ..answers import clean_answer
+from ..answers import clean_answer, is_blank, shown_question_ids
 from ..models import (
     Answer,
     Bid,
@@ -17,6 +17,7 @@ from ..models import (
     Question,
     Section,
 )
+from ..selectors import round_questions
 from .common import BidError
 from .eligibility import lock_editable
 
@@ -33,15 +34,30 @@ def save_section_answers(*, bid: Bid, actor: User, section: Section, data: dict[
     bid = lock_editable(bid, actor, now)
     if section.round_id != bid.round_id:
         raise BidError("That section is not part of this round.")
-    questions = [q for q in section.questions.all() if q.type != "file_upload"]
+    # The questions that applied as the page was shown are saved, blank or not. One that the new
+    # answers reveal on this page is saved when it was given (the page may have revealed it).
+    # A hidden one keeps its stored answer, so changing the earlier answer back restores it,
+    # and is never cleared or refused for what the page did not show.
+    round_qs = round_questions(round_id=bid.round_id)
+    stored = dict(Answer.objects.filter(bid=bid).values_list("question_id", "value"))
+    before = shown_question_ids(round_qs, stored)
+    section_qs = [q for q in section.questions.all() if q.type != "file_upload"]
     errors, cleaned = {}, {}
-    for q in questions:
-        try:
-            cleaned[q.pk] = clean_answer(q, data.get(q.pk))
-        except ValidationError as exc:
-            errors[f"q_{q.pk}"] = exc.messages[0]
+
+    def clean(qs):
+        for q in qs:
+            try:
+                cleaned[q.pk] = clean_answer(q, data.get(q.pk))
+            except ValidationError as exc:
+                errors[f"q_{q.pk}"] = exc.messages[0]
+
+    clean(q for q in section_qs if q.pk in before)
+    after = shown_question_ids(round_qs, {**stored, **cleaned})
+    revealed = [q for q in section_qs if q.pk in after and q.pk not in before and not is_blank(data.get(q.pk))]
+    clean(revealed)
     if errors:
         raise BidError(errors)
+    questions = [q for q in section_qs if q.pk in cleaned and q.pk in after]
     existing = {a.question_id: a for a in Answer.objects.filter(bid=bid, question__in=questions)}
     changed = 0
     for q in questions:

@@ -12,6 +12,7 @@ from grants.core.words import counted
 from grants.models import Round
 
 from .. import builder, selectors
+from ..answers import CONDITION_TYPES
 from ..forms import CopyQuestionsForm, QuestionForm, SectionForm
 from ..models import Question, Section
 from .staff import staff_round
@@ -65,10 +66,14 @@ def staff_question_edit(request, slug, section_pk, question_pk=None):
     round = staff_round(request, slug, manage=True)
     section = get_object_or_404(Section, pk=section_pk, round=round)
     question = get_object_or_404(Question, pk=question_pk, section=section) if question_pk else None
-    form = QuestionForm(request.POST or None, instance=question)
+    controllers = [q for q in selectors.round_questions(round_id=round.pk) if q.type in CONDITION_TYPES]
+    form = QuestionForm(request.POST or None, instance=question, controllers=controllers)
 
     def save(cleaned):
         data = {k: cleaned[k] for k in ("text", "hint", "type", "required", "word_limit", "order", "choices")}
+        if "show_if" in form.fields:
+            data["show_if_question_id"] = cleaned["show_if_question"]
+            data["show_if_values"] = cleaned["show_if_values"]
         if question is not None:
             question.refresh_from_db()  # the ModelForm changed the instance in memory
         builder.save_question(section=section, actor=request.user, question=question, **data)

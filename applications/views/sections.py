@@ -122,6 +122,12 @@ def bid_section(request, pk, section_pk):
             if request.POST.get("action") == "upload":
                 messages.success(request, "File uploaded")
                 return redirect(keep_return(request, reverse("applications:bid_section", args=[bid.pk, section.pk])))
+            shown_before = {r.question.pk for r in progress.rows}
+            now_shown = selectors.task_list(bid=bid, sections=[section])[0].rows
+            if any(r.question.pk not in shown_before for r in now_shown):
+                # An answer on this page calls for a question on it: stay, so the council sees it.
+                messages.success(request, f"{section.title} saved. Your answers mean more questions apply: see below")
+                return redirect(keep_return(request, reverse("applications:bid_section", args=[bid.pk, section.pk])))
             messages.success(request, f"{section.title} saved")
             return after_save(request, bid)
         progress = selectors.task_list(bid=bid, sections=[section])[0]
