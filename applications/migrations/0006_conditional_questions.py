@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0004_bid_stage"),
+        ("applications", "0005_h16c_clarifications"),
     ]
 
     operations = [
