@@ -12,3 +12,10 @@ class NotificationsConfig(AppConfig):
         # Every app's reminders.py registers its providers (notifications.reminders.provider); a
         # typo in one fails here, at start-up, rather than as reminders that never go.
         autodiscover_modules("reminders")
+
+        # Issue 16, joining a council: the person hears when their request to join is decided.
+        from grants.membership import decided_hook_register
+
+        from .membership import membership_decided
+
+        decided_hook_register(membership_decided)

@@ -311,6 +311,23 @@ EVENTS: dict[str, Event] = {
             required=("reference",),
             optional=_AWARD,
         ),
+        # Issue 16, joining a council
+        Event(
+            "membership_approved",
+            "Request to join an organisation approved",
+            True,
+            "You can now work for {{ organisation_name }} on Grantbench",
+            required=("organisation_name",),
+            optional=("decided_by",),
+        ),
+        Event(
+            "membership_declined",
+            "Request to join an organisation declined",
+            True,
+            "Your request to join {{ organisation_name }} was declined",
+            required=("organisation_name",),
+            optional=("reason",),
+        ),
     ]
 }
 

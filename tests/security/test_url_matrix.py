@@ -234,6 +234,14 @@ EXPECTED: dict[str, dict[str, int]] = {
     "reporting:council_profile": allow(STAFF),
     "reporting:open_data": public(),
     "reporting:open_data_file": public(),
+    # Issue 16, joining a council: anyone signed in may ask; the lead council's signatory and
+    # administrators decide the world's request (at the lead council's domain); the staff pages
+    # are administrators' alone.
+    "grants:join": signed_in(),
+    "grants:join_requests": allow({"signatory", "administrator"}),
+    "grants:join_request": allow({"signatory", "administrator"}),
+    "grants:staff_join_requests": allow({"administrator"}, denied=403),
+    "grants:staff_organisation_domains": allow({"administrator"}, denied=403),
 }
 
 
