@@ -109,7 +109,9 @@ def organisation_domains_set(*, actor: User, organisation: Organisation, domains
         if domain not in cleaned:
             cleaned.append(domain)
     taken = OrganisationDomain.objects.filter(domain__in=cleaned).exclude(organisation=organisation)
-    errors += [f"{d.domain} already belongs to {d.organisation.short_name}" for d in taken.select_related("organisation")]
+    errors += [
+        f"{d.domain} already belongs to {d.organisation.short_name}" for d in taken.select_related("organisation")
+    ]
     if errors:
         raise ValidationError({"domains": errors})
     before = sorted(organisation.domains.values_list("domain", flat=True))
@@ -141,7 +143,9 @@ def domain_match(email: str) -> OrganisationDomain | None:
         return None
     labels = domain.split(".")
     candidates = [".".join(labels[i:]) for i in range(len(labels) - 1)]
-    found = {d.domain: d for d in OrganisationDomain.objects.filter(domain__in=candidates).select_related("organisation")}
+    found = {
+        d.domain: d for d in OrganisationDomain.objects.filter(domain__in=candidates).select_related("organisation")
+    }
     return next((found[c] for c in candidates if c in found), None)
 
 
@@ -149,12 +153,21 @@ def domain_match(email: str) -> OrganisationDomain | None:
 
 
 def pending_request(user: User) -> MembershipRequest | None:
-    return MembershipRequest.objects.filter(user=user, status=MembershipStatus.PENDING).select_related("organisation").first()
+    return (
+        MembershipRequest.objects.filter(user=user, status=MembershipStatus.PENDING)
+        .select_related("organisation")
+        .first()
+    )
 
 
 def latest_request(user: User) -> MembershipRequest | None:
     """The person's most recent request, whatever became of it (their home page says)."""
-    return MembershipRequest.objects.filter(user=user).select_related("organisation").order_by("-created_at", "-pk").first()
+    return (
+        MembershipRequest.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 def goes_to_signatory(request: MembershipRequest) -> bool:
@@ -268,7 +281,7 @@ def decide(*, actor: User, request: MembershipRequest, approve: bool, reason: st
         request,
         to=to,
         actor=actor,
-        action=f"membership.{to}",
+        action="membership.approved" if approve else "membership.declined",
         reason=reason,
         target=person,
         summary=f"Request from {person.email} to join {request.organisation.short_name} {to}"
