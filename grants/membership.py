@@ -195,11 +195,15 @@ def request_join(*, user: User, organisation: Organisation) -> MembershipRequest
         raise MembershipError(f"{organisation.short_name} no longer exists: choose a current organisation")
     match = domain_match(user.email)
     matched = match.domain if match is not None and match.organisation_id == organisation.pk else ""
+    if not matched and not organisation.is_council:
+        raise MembershipError(f"You can only ask to join a council: {organisation.short_name} is not one")
     try:
         with transaction.atomic():
             created = MembershipRequest.objects.create(user=user, organisation=organisation, matched_domain=matched)
     except IntegrityError:  # asked twice at once: the first one stands
         return pending_request(user)
+    for hook in _REQUESTED_HOOKS:
+        hook(created)
     audit_record(
         actor=user,
         action="membership.request",
@@ -242,8 +246,15 @@ def requests_to_decide(*, user: User) -> QuerySet[MembershipRequest]:
     return qs.none()
 
 
-# What happens once a request is decided besides the record: notifications registers its email.
+# What happens once a request is made or decided besides the record: notifications registers
+# the emails (to the deciders, then to the person).
+_REQUESTED_HOOKS: list[Callable[[MembershipRequest], None]] = []
 _DECIDED_HOOKS: list[Callable[[MembershipRequest], None]] = []
+
+
+def requested_hook_register(hook: Callable[[MembershipRequest], None]) -> None:
+    if hook not in _REQUESTED_HOOKS:
+        _REQUESTED_HOOKS.append(hook)
 
 
 def decided_hook_register(hook: Callable[[MembershipRequest], None]) -> None:

@@ -39,7 +39,8 @@ def join(request: HttpRequest) -> HttpResponse:
     pending = membership.pending_request(user) if user.organisation_id is None else None
     form = JoinSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    results = list(organisation_search(query=query, include_former=False)) if query and not pending else []
+    found = organisation_search(query=query, include_former=False) if query and not pending else []
+    results = [org for org in found if org.is_council]
     match = membership.domain_match(user.email) if user.organisation_id is None else None
     return render(
         request,

@@ -13,9 +13,10 @@ class NotificationsConfig(AppConfig):
         # typo in one fails here, at start-up, rather than as reminders that never go.
         autodiscover_modules("reminders")
 
-        # Issue 16, joining a council: the person hears when their request to join is decided.
-        from grants.membership import decided_hook_register
+        # Issue 16, joining a council: deciders hear of a request, the person of the decision.
+        from grants.membership import decided_hook_register, requested_hook_register
 
-        from .membership import membership_decided
+        from .membership import membership_decided, membership_requested
 
         decided_hook_register(membership_decided)
+        requested_hook_register(membership_requested)

@@ -313,6 +313,14 @@ EVENTS: dict[str, Event] = {
         ),
         # Issue 16, joining a council
         Event(
+            "membership_requested",
+            "Someone asks to join an organisation",
+            True,
+            "{{ person }} asks to join {{ organisation_name }}",
+            required=("person", "organisation_name"),
+            optional=("matched_domain",),
+        ),
+        Event(
             "membership_approved",
             "Request to join an organisation approved",
             True,

@@ -103,6 +103,20 @@ def test_requests_are_idempotent_and_linked_people_cannot_ask(personas, kent):
     with pytest.raises(membership.MembershipError, match="already linked to Kent"):
         membership.request_join(user=personas.lead_officer, organisation=personas.other_org)
     assert MembershipRequest.objects.filter(user=user).count() == 1
+    with pytest.raises(membership.MembershipError, match="only ask to join a council"):
+        membership.request_join(user=f.UserFactory(email="x@example.net"), organisation=personas.programme.funder)
+
+
+def test_deciders_are_told_of_a_new_request(personas, kent, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        membership.request_join(user=f.UserFactory(email="f@kent.gov.uk", full_name="Fay Field"), organisation=kent)
+        membership.request_join(user=f.UserFactory(email="g@example.net", full_name="Gil Search"), organisation=kent)
+    to_signatory = [m for m in mail.outbox if m.to == [personas.signatory.email]]
+    to_admin = [m for m in mail.outbox if m.to == [personas.administrator.email]]
+    assert len(to_signatory) == 1 and to_signatory[0].subject.endswith("Fay Field asks to join Kent County Council")
+    assert "kent.gov.uk" in to_signatory[0].body
+    assert [m.subject for m in to_admin][-1].endswith("Gil Search asks to join Kent County Council")
+    assert "check with the organisation" in to_admin[-1].body
 
 
 def test_signatory_approves_and_the_officer_can_start_a_bid(
