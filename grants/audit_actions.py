@@ -16,6 +16,11 @@ declare_many(
         "user.admin_change": "Person changed in the admin",
         "staff_role.grant": "Staff role given",
         "staff_role.revoke": "Staff role removed",
+        # Issue 16, joining a council
+        "organisation.domains": "Email domains changed",
+        "membership.request": "Asked to join an organisation",
+        "membership.approved": "Request to join approved",
+        "membership.declined": "Request to join declined",
     },
     audience=STAFF,
 )

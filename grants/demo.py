@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from .models import Organisation, OrgKind, OrgRole, Programme, Round, StaffRole, User
+from .models import Organisation, OrganisationDomain, OrgKind, OrgRole, Programme, Round, StaffRole, User
 
 LONDON = ZoneInfo("Europe/London")
 DEMO_PASSWORD = "grantbench-demo-2026"
@@ -327,6 +327,10 @@ PEOPLE = [
 ]
 
 
+# The email domains the demo councils own: someone signing up at one asks to join that council.
+DEMO_DOMAINS = {"KEN": "kent.example.com", "MDW": "medway.example.com", "LDS": "leeds.example.com"}
+
+
 # An illustrative named list for the targeted cyber round: the real stocktake ratings are not
 # public, so the demo takes every other current council in code order: 116 of them.
 def _cyber_named_list() -> list[Organisation]:
@@ -371,6 +375,10 @@ def seed(stdout=None, now: datetime | None = None) -> dict[str, object]:
         rnd.full_clean()
         rounds[key] = rnd
     rounds["cyber-phase-1"].eligible_organisations.set(_cyber_named_list())
+    for code, domain in DEMO_DOMAINS.items():
+        council = Organisation.objects.filter(code=code).first()
+        if council is not None:
+            OrganisationDomain.objects.update_or_create(domain=domain, defaults={"organisation": council})
     people = {}
     for email, name, org_key, org_role, roles in PEOPLE:
         org = Organisation.objects.filter(code=org_key).first() or bodies[org_key]

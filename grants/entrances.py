@@ -170,6 +170,16 @@ class AccountAdapter(DefaultAccountAdapter):
             return
         super().add_message(request, level, message_template, *args, **kwargs)
 
+    def confirm_email(self, request: HttpRequest, email_address) -> bool:
+        """Confirming an address at a domain an organisation owns asks to join it (grants.membership):
+        the address is now proven, so its signatory can trust where the request came from."""
+        confirmed = super().confirm_email(request, email_address)
+        if confirmed and email_address.email.lower() == email_address.user.email.lower():
+            from .membership import request_by_domain
+
+            request_by_domain(user=email_address.user)
+        return confirmed
+
     error_messages = {
         **DefaultAccountAdapter.error_messages,
         "email_password_mismatch": "Enter the email address and password of your account: they do not match",

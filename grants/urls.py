@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import people_views, views
+from . import membership_views, people_views, views
 
 app_name = "grants"
 
@@ -30,4 +30,14 @@ urlpatterns = [
     path("staff/users/", people_views.user_list, name="staff_users"),
     path("staff/users/<int:user_pk>/", people_views.user_detail, name="staff_user"),
     path("organisations/search.json", views.organisation_search_json, name="organisation_search_json"),
+    # Issue 16, joining a council
+    path("join/", membership_views.join, name="join"),
+    path("join-requests/", membership_views.join_requests, name="join_requests"),
+    path("join-requests/<int:pk>/", membership_views.join_request, name="join_request"),
+    path("staff/join-requests/", membership_views.staff_join_requests, name="staff_join_requests"),
+    path(
+        "staff/organisations/<int:org_pk>/domains/",
+        membership_views.organisation_domains,
+        name="staff_organisation_domains",
+    ),
 ]

@@ -38,9 +38,11 @@ def metrics(request: HttpRequest) -> HttpResponse:
     return HttpResponse(body, content_type=content_type)
 
 
-def round_list(request: HttpRequest) -> HttpResponse:
+def round_list(request: HttpRequest, home=None) -> HttpResponse:
+    """The open rounds; on the home page of someone with no role yet, `home` also says where
+    their request to join a council stands (grants.reporting.home)."""
     rounds = list(selectors.rounds_public())
-    return render(request, "grants/round_list.html", {"rounds": rounds})
+    return render(request, "grants/round_list.html", {"rounds": rounds, "home": home})
 
 
 def _round_visible(request: HttpRequest, slug: str) -> Round:
@@ -253,6 +255,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
             "results": results,
             "page": page,
             "can_add": perms.can_add_organisation(request.user),
+            "can_domains": perms.can_manage_people(request.user),
         },
     )
 

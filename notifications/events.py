@@ -336,6 +336,31 @@ EVENTS: dict[str, Event] = {
             required=("reference",),
             optional=_AWARD,
         ),
+        # Issue 16, joining a council
+        Event(
+            "membership_requested",
+            "Someone asks to join an organisation",
+            True,
+            "{{ person }} asks to join {{ organisation_name }}",
+            required=("person", "organisation_name"),
+            optional=("matched_domain",),
+        ),
+        Event(
+            "membership_approved",
+            "Request to join an organisation approved",
+            True,
+            "You can now work for {{ organisation_name }} on Grantbench",
+            required=("organisation_name",),
+            optional=("decided_by",),
+        ),
+        Event(
+            "membership_declined",
+            "Request to join an organisation declined",
+            True,
+            "Your request to join {{ organisation_name }} was declined",
+            required=("organisation_name",),
+            optional=("reason",),
+        ),
     ]
 }
 

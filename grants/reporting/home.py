@@ -18,11 +18,12 @@ from django.utils import timezone
 from applications.models import Bid, BidStatus
 from applications.permissions import barred_bid_ids
 from applications.selectors import bids_for_council, next_action
+from grants import membership
 from grants import permissions as gperms
 from grants.awards.models import Award, AwardStatus, MonitoringReturn, PaymentTranche, ReturnStatus, TrancheStatus
 from grants.awards.selectors import awards_for_council, due_next
 from grants.models import Organisation, Round
-from grants.people_selectors import acting_council_id
+from grants.people_selectors import acting_council_id, is_council_signatory
 from grants.selectors import round_eligibility, rounds_public
 from notifications.selectors import failed_emails
 from scoring.models import Assignment, Decision, DecisionStatus, PanelMember
@@ -69,10 +70,18 @@ class Home:
     payments: list = field(default_factory=list)
     reviews: list = field(default_factory=list)
     board: bool = False
+    # Issue 16, joining a council: the person's own request (no organisation link yet), whether
+    # they may ask, and the requests waiting for them to decide (a signatory or administrator).
+    joining: object | None = None
+    joining_to_signatory: bool = False
+    can_ask_to_join: bool = False
+    join_requests: WorkItem | None = None
 
     @property
     def empty(self) -> bool:
-        return not (self.council or self.panel or self.manager is not None or self.finance or self.board)
+        return not (
+            self.council or self.panel or self.manager is not None or self.finance or self.board or self.join_requests
+        )
 
 
 def council_home(*, user, now: datetime) -> CouncilHome | None:
@@ -271,4 +280,20 @@ def home_for(*, user, now: datetime | None = None) -> Home:
         home.finance = payments_due(award_filter=Q(), barred=barred, today=today)
         home.payments = payments_to_make(barred=barred, today=today)
     home.board = gperms.is_board_viewer(user)
+    _joining(home, user)
     return home
+
+
+def _joining(home: Home, user) -> None:
+    """Someone with no organisation sees their request to join (or may ask); a signatory or an
+    administrator sees how many requests wait for them."""
+    if user.organisation_id is None:
+        home.joining = membership.latest_request(user)
+        if home.joining is not None and home.joining.status == "pending":
+            home.joining_to_signatory = membership.goes_to_signatory(home.joining)
+        home.can_ask_to_join = not (gperms.is_staff_user(user) or gperms.is_panel_member(user))
+    if gperms.is_administrator(user) or is_council_signatory(user=user, organisation_id=user.organisation_id):
+        count = membership.requests_to_decide(user=user).count()
+        if count:
+            url = reverse("grants:staff_join_requests" if gperms.is_administrator(user) else "grants:join_requests")
+            home.join_requests = WorkItem(label="Requests to join", count=count, url=url)

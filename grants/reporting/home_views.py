@@ -15,5 +15,5 @@ def home(request: HttpRequest) -> HttpResponse:
         return round_list(request)
     work = home_for(user=request.user)
     if work.empty:
-        return round_list(request)
+        return round_list(request, home=work)
     return render(request, "reporting/home.html", {"home": work})

@@ -27,10 +27,11 @@ from grants.awards.models import (
     VariationStatus,
 )
 from grants.core.transitions import TransitionError, can_transition, transition
-from grants.models import AuditEvent
+from grants.models import AuditEvent, MembershipRequest, MembershipStatus
 from scoring.models import Assessment, AssessmentStatus, Assignment, Decision, DecisionStatus, Outcome
 from tests.applications.factories import BidFactory, BidPartnerFactory
 from tests.awards.factories import AwardFactory, MilestoneFactory, ReturnPeriodFactory
+from tests.factories import UserFactory
 from tests.scoring.factories import SubmittedBidFactory
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +78,11 @@ def _tranche(p, status):
     PaymentTranche.objects.filter(pk=tranche.pk).update(status=status)
     tranche.refresh_from_db()
     return tranche
+
+
+def _join(p, status):
+    user = UserFactory(email=f"joiner.{status}@example.com")
+    return MembershipRequest.objects.create(user=user, organisation=p.lead_org, status=status)
 
 
 def _decision(p, status, outcome=Outcome.FUNDED):
@@ -155,8 +161,26 @@ CASES = [
         (lambda p: _decision(p, DecisionStatus.PROPOSED), DecisionStatus.CONFIRMED),
         "decision.confirmed",
     ),
+    # Issue 16, joining a council
+    Case(
+        "request to join",
+        (lambda p: _join(p, MembershipStatus.DECLINED), MembershipStatus.APPROVED),
+        (lambda p: _join(p, MembershipStatus.PENDING), MembershipStatus.DECLINED),
+        "membership.declined",
+    ),
 ]
-MODELS = [Bid, BidPartner, Assessment, Award, MonitoringReturn, Milestone, Variation, PaymentTranche, Decision]
+MODELS = [
+    Bid,
+    BidPartner,
+    Assessment,
+    Award,
+    MonitoringReturn,
+    Milestone,
+    Variation,
+    PaymentTranche,
+    Decision,
+    MembershipRequest,
+]
 # Queues, not workflows: their rows move by compare-and-set UPDATEs in the workers, and no
 # person chooses the next status. Anything else that sets a status goes through transition().
 QUEUES = {

@@ -239,6 +239,14 @@ EXPECTED: dict[str, dict[str, int]] = {
     "applications:clarification_ask": allow(MANAGERS | {"assessor", "panel_chair"}),
     "applications:clarification_answer": allow(LEAD_COUNCIL),
     "applications:clarification_close": post_only(),
+    # Issue 16, joining a council: anyone signed in may ask; the lead council's signatory and
+    # administrators decide the world's request (at the lead council's domain); the staff pages
+    # are administrators' alone.
+    "grants:join": signed_in(),
+    "grants:join_requests": allow({"signatory", "administrator"}),
+    "grants:join_request": allow({"signatory", "administrator"}),
+    "grants:staff_join_requests": allow({"administrator"}, denied=403),
+    "grants:staff_organisation_domains": allow({"administrator"}, denied=403),
 }
 
 

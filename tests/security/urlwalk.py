@@ -87,6 +87,8 @@ PK_FOR = {
     "reporting:export_status": "export_job",
     "reporting:open_data_withdraw": "published_file",
     "reporting:open_data_file": "published_file",
+    # Issue 16, joining a council
+    "grants:join_request": "join_request",
 }
 PROGRAMME_SLUG = {
     "grants:staff_programme_detail",

@@ -47,7 +47,7 @@ from grants.awards.models import (
     PaymentTranche,
     Variation,
 )
-from grants.models import OrgRole, Round, User
+from grants.models import MembershipRequest, OrganisationDomain, OrgRole, Round, User
 from grants.reporting import services as reporting_services
 from grants.reporting.models import ExportJob, PublishedFile
 from notifications.models import Notification
@@ -121,6 +121,8 @@ class World:
     published_file: PublishedFile
     # Issue 16, clarifications.
     clarification: Any = None
+    # Issue 16, joining a council: someone at the lead council's domain waiting to join it.
+    join_request: MembershipRequest | None = None
 
 
 def _sections(rnd: Round, text: str) -> tuple[Section, Question, Question]:
@@ -271,4 +273,14 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
         export_job=export_job,
         published_file=published,
         clarification=clarification,  # Issue 16, clarifications
+        join_request=_join_request(personas),
+    )
+
+
+# Issue 16, joining a council
+def _join_request(personas) -> MembershipRequest:
+    OrganisationDomain.objects.create(organisation=personas.lead_org, domain="kent.example.org")
+    joiner = f.UserFactory(email="joiner@kent.example.org", full_name="Jo Joiner")
+    return MembershipRequest.objects.create(
+        user=joiner, organisation=personas.lead_org, matched_domain="kent.example.org"
     )
