@@ -234,6 +234,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     "reporting:council_profile": allow(STAFF),
     "reporting:open_data": public(),
     "reporting:open_data_file": public(),
+    # Issue 16, questions and PDFs: a published round's questions are public (page and PDF); the
+    # bid as a PDF for whoever may read its answers (the world's bid is submitted).
+    "applications:round_questions": public(),
+    "applications:round_questions_pdf": public(),
+    "applications:bid_pdf": allow(BID_READERS),
 }
 
 
