@@ -33,7 +33,9 @@ def bid(personas, form):
     AnswerFactory(bid=bid, question=form["aim"], value="Help older people get online")
     AnswerFactory(bid=bid, question=form["people"], value=240)
     AnswerFactory(bid=bid, question=form["cost"], value="60250.50")
-    services.upload_evidence(bid=bid, actor=personas.lead_officer, upload=upload("plan.pdf", PDF), question=form["plan"])
+    services.upload_evidence(
+        bid=bid, actor=personas.lead_officer, upload=upload("plan.pdf", PDF), question=form["plan"]
+    )
     return bid
 
 
