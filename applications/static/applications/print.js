@@ -1,5 +1,5 @@
 // "Print this page": shown only when JavaScript can print; without it the browser's own print works.
-for (const button of document.querySelectorAll("[data-print]")) {
-  button.hidden = false;
-  button.addEventListener("click", () => window.print());
+for (const wrapper of document.querySelectorAll("[data-print]")) {
+  wrapper.hidden = false;
+  wrapper.querySelector("button").addEventListener("click", () => window.print());
 }
