@@ -341,3 +341,23 @@ def clarifications_context(user, bid) -> dict:
         "can_answer_clarification": perms.can_answer_clarification(user, bid),
         "can_close_clarification": perms.can_manage_bid(user, bid),
     }
+@dataclass
+class StageQuestions:
+    """The sections asked at one stage of a round, under the heading the questions page shows."""
+
+    heading: str
+    sections: list[Section]
+
+
+def round_questions(*, round: Round) -> list[StageQuestions]:
+    """A round's form in order, for people to read before they start: two queries however many
+    questions. A two-stage round's sections fall under its expression of interest, then the full bid."""
+    from .models import BidStage
+
+    sections = round_sections(round=round)
+    if not round.two_stage:
+        return [StageQuestions("", sections)]
+    return [
+        StageQuestions(heading, [s for s in sections if s.stage == stage])
+        for stage, heading in ((BidStage.EOI, "Expression of interest"), (BidStage.FULL, "Full bid (by invitation)"))
+    ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import builder, clarifications, council, sections, staff
+from .views import builder, clarifications, council, printable, sections, staff
 
 app_name = "applications"
 
@@ -20,6 +20,9 @@ urlpatterns = [
     path("bids/<int:pk>/withdraw/", council.bid_withdraw, name="bid_withdraw"),
     path("bids/<int:pk>/history/", council.bid_history, name="bid_history"),
     path("bids/<int:pk>/partner/", council.partner_respond, name="partner_respond"),
+    path("bids/<int:pk>/bid.pdf", printable.bid_pdf, name="bid_pdf"),
+    path("rounds/<slug:slug>/questions/", printable.round_questions, name="round_questions"),
+    path("rounds/<slug:slug>/questions.pdf", printable.round_questions_pdf, name="round_questions_pdf"),
     path("staff/rounds/<slug:slug>/bids/", staff.staff_bid_list, name="staff_bid_list"),
     path("staff/rounds/<slug:slug>/bids/export.<str:fmt>", staff.staff_bid_export, name="staff_bid_export"),
     path("staff/rounds/<slug:slug>/bids/<int:pk>/return/", staff.staff_bid_return, name="staff_bid_return"),

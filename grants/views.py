@@ -63,8 +63,9 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
     reasons = selectors.council_eligibility(round=round, organisation=organisation) if organisation else None
     try:  # the bidding app, when installed, offers the start page
         apply_url = reverse("applications:bid_start", args=[round.slug])
+        questions_url = reverse("applications:round_questions", args=[round.slug])
     except NoReverseMatch:
-        apply_url = None
+        apply_url = questions_url = None
     return render(
         request,
         "grants/round_detail.html",
@@ -76,6 +77,7 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "invited": selectors.round_invites(round=round, organisation=organisation),
             "named": selectors.round_named_list(round=round, user=request.user),
             "apply_url": apply_url,
+            "questions_url": questions_url,
             "contact": contact_for(round=round),
             "staff_view": staff_view,
             "can_manage": perms.can_manage_programme(request.user, round.programme),

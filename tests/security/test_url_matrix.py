@@ -247,6 +247,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     "grants:join_request": allow({"signatory", "administrator"}),
     "grants:staff_join_requests": allow({"administrator"}, denied=403),
     "grants:staff_organisation_domains": allow({"administrator"}, denied=403),
+    # Issue 16, questions and PDFs: a published round's questions are public (page and PDF); the
+    # bid as a PDF for whoever may read its answers (the world's bid is submitted).
+    "applications:round_questions": public(),
+    "applications:round_questions_pdf": public(),
+    "applications:bid_pdf": allow(BID_READERS),
 }
 
 
