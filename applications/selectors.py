@@ -222,7 +222,9 @@ def staff_bids(
     qs = (
         Bid.objects.filter(round=round)
         .select_related("lead")
-        .prefetch_related(Prefetch("partners", queryset=BidPartner.objects.select_related("organisation")))
+        .prefetch_related(
+            Prefetch("partners", queryset=BidPartner.objects.select_related("organisation")), "other_partners"
+        )
     )
     if status:
         qs = qs.filter(status=status)

@@ -1,6 +1,17 @@
 """Bidding: a round's questions, the bids councils make, their partners, answers and evidence."""
 
-from .bids import LIVE_STATUSES, OUTCOME_STATUSES, PARTNER_KINDS, Bid, BidPartner, BidStatus, Extension, PartnerStatus
+from .bids import (
+    LIVE_STATUSES,
+    OUTCOME_STATUSES,
+    PARTNER_KINDS,
+    Bid,
+    BidPartner,
+    BidStatus,
+    Extension,
+    OtherPartner,
+    OtherPartnerKind,
+    PartnerStatus,
+)
 from .evidence import EvidenceFile
 from .questions import Answer, Question, QuestionType, Section
 from .stages import BidStage
@@ -16,6 +27,8 @@ __all__ = [
     "BidStatus",
     "EvidenceFile",
     "Extension",
+    "OtherPartner",
+    "OtherPartnerKind",
     "PartnerStatus",
     "Question",
     "QuestionType",

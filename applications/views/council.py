@@ -22,12 +22,13 @@ from ..forms import (
     BidDetailsForm,
     CollaboratorForm,
     DeclarationForm,
+    OtherPartnerForm,
     PartnerResponseForm,
     PartnerSearchForm,
     ReasonForm,
     StartBidForm,
 )
-from ..models import BidPartner
+from ..models import BidPartner, OtherPartner
 from .common import after_save, bid_for, keep_return, returning_to_check
 
 DASHBOARD_PAGE_SIZE = 25
@@ -155,9 +156,24 @@ def bid_partners(request, pk):
             selectors.partner_candidates(round=bid.round, query=search.cleaned_data["q"], lead_id=bid.lead_id)
         )
     error = None
-    if request.method == "POST":
+    other_form = OtherPartnerForm(request.POST if "add_other" in request.POST else None)
+    if "add_other" in request.POST:
+
+        def save(data):
+            other = services.add_other_partner(bid=bid, actor=request.user, now=arrived_at(request), **data)
+            messages.success(request, f"{other.name} added as a partner")
+            return redirect(keep_return(request, reverse("applications:bid_partners", args=[bid.pk])))
+
+        done = save_with_form(request, other_form, save)
+        if done:
+            return done
+    elif request.method == "POST":
         try:
-            if "add" in request.POST:
+            if "remove_other" in request.POST:
+                other = get_object_or_404(OtherPartner, pk=_posted_pk(request, "remove_other"), bid=bid)
+                services.remove_other_partner(bid=bid, actor=request.user, other=other, now=arrived_at(request))
+                messages.success(request, f"{other.name} removed")
+            elif "add" in request.POST:
                 org = get_object_or_404(Organisation, pk=_posted_pk(request, "add"))
                 services.add_partner(bid=bid, actor=request.user, organisation=org, now=arrived_at(request))
                 messages.success(request, f"{org.short_name} has been asked to confirm")
@@ -177,6 +193,8 @@ def bid_partners(request, pk):
             "search": search,
             "results": results,
             "partners": partners,
+            "other_partners": list(bid.other_partners.all()),
+            "other_form": other_form,
             "error": error,
             "from_check": returning_to_check(request),
         },
