@@ -112,13 +112,16 @@ def _answers_context(bid) -> dict:
 def _partner_task(bid, partners) -> dict:
     if not bid.round.joint_bids_allowed:
         return {"partner_hint": "This round does not accept joint bids", "partner_status": "Completed"}
-    if not partners:
+    others = list(bid.other_partners.all())
+    if not partners and not others:
         return {
-            "partner_hint": f"Optional: up to {bid.round.max_partners} partner councils",
+            "partner_hint": f"Optional: up to {bid.round.max_partners} partners",
             "partner_status": "Completed",
         }
     waiting = [p for p in partners if p.status != "confirmed"]
-    names = ", ".join(f"{p.organisation.short_name} ({p.get_status_display().lower()})" for p in partners)
+    names = ", ".join(
+        [f"{p.organisation.short_name} ({p.get_status_display().lower()})" for p in partners] + [o.name for o in others]
+    )
     return {"partner_hint": names, "partner_status": "Waiting" if waiting else "Completed"}
 
 

@@ -190,3 +190,18 @@ def test_another_bids_other_partner_cannot_be_removed(personas, client_for):
     other = OtherPartner.objects.create(bid=theirs, name="Leeds Police", kind="police")
     response = client_for(personas.lead_officer).post(f"/bids/{mine.pk}/partners/", {"remove_other": other.pk})
     assert response.status_code == 404 and OtherPartner.objects.filter(pk=other.pk).exists()
+
+
+def test_shown_on_the_award_page(personas, client_for, submitted):
+    from tests.awards.factories import AwardFactory
+
+    award = AwardFactory(round=personas.round, lead=personas.lead_org, bid=submitted)
+    page = client_for(personas.lead_officer).get(f"/awards/{award.pk}/").content.decode()
+    assert "Other partners" in page and "Victim Support (voluntary or community sector)" in page
+
+
+def test_the_task_list_names_them_and_they_do_not_wait(personas, client_for):
+    bid = start(personas)
+    services.add_other_partner(bid=bid, actor=personas.lead_officer, name="Kent Police", kind="police")
+    page = client_for(personas.lead_officer).get(f"/bids/{bid.pk}/").content.decode()
+    assert "Kent Police" in page and "Waiting" not in page
