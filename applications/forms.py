@@ -149,6 +149,7 @@ class OtherPartnerForm(GovForm, forms.Form):
             Hidden("add_other", "1"),
             submit="Add other partner",
         )
+        self.helper.attrs = {"novalidate": ""}  # the server's errors, in the GOV.UK error summary
 
 
 class CollaboratorForm(GovForm, forms.Form):
