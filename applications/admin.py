@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Answer, Bid, BidPartner, EvidenceFile, Extension, Question, Section
+from .models import Answer, Bid, BidPartner, EvidenceFile, Extension, OtherPartner, Question, Section
 
 
 class QuestionInline(admin.TabularInline):
@@ -21,6 +21,11 @@ class PartnerInline(admin.TabularInline):
     raw_id_fields = ["organisation", "confirmed_by"]
 
 
+class OtherPartnerInline(admin.TabularInline):
+    model = OtherPartner
+    extra = 0
+
+
 @admin.register(Bid)
 class BidAdmin(admin.ModelAdmin):
     """Read-mostly: status changes must go through the services so they are audited."""
@@ -30,7 +35,7 @@ class BidAdmin(admin.ModelAdmin):
     search_fields = ["reference", "title", "lead__short_name"]
     raw_id_fields = ["lead", "created_by", "declared_by", "collaborators"]
     readonly_fields = ["status", "reference", "reference_number", "submitted_at", "status_reason"]
-    inlines = [PartnerInline]
+    inlines = [PartnerInline, OtherPartnerInline]
 
 
 admin.site.register(Answer)

@@ -16,6 +16,8 @@ declare_many(
         "bid.partner_removed": "Partner council removed",
         "bid.partner_confirmed": "Partner council confirmed",
         "bid.partner_declined": "Partner council declined",
+        "bid.other_partner_added": "Other partner added",
+        "bid.other_partner_removed": "Other partner removed",
         "bid.collaborator_added": "Colleague added to the bid",
         "bid.collaborator_removed": "Colleague removed from the bid",
         "bid.evidence_uploaded": "Evidence uploaded",

@@ -1,5 +1,6 @@
 """Forms for councils and programme managers. Rules live in services; forms parse and label."""
 
+from crispy_forms.layout import Hidden
 from django import forms
 
 from grants.core.fields import GovDateField, GovDateTimeField, IdChoiceField, MoneyField
@@ -9,7 +10,7 @@ from grants.core.money import percent, pounds
 from grants.models import Organisation, Round
 from grants.selectors import organisation_search
 
-from .models import Question, QuestionType, Section
+from .models import OtherPartnerKind, Question, QuestionType, Section
 
 
 class GovForm:
@@ -107,6 +108,48 @@ class StartBidForm(BidDetailsForm):
 
 class PartnerSearchForm(forms.Form):
     q = forms.CharField(label="Search for a council by name or three-letter code", required=False, max_length=100)
+
+
+class OtherPartnerForm(GovForm, forms.Form):
+    """A partner with no account in the service: named, never asked to confirm."""
+
+    name = forms.CharField(
+        label="Name of the organisation",
+        max_length=200,
+        help_text="For example, Kent Police or Victim Support",
+        error_messages={"required": "Enter the name of the organisation"},
+    )
+    kind = forms.ChoiceField(
+        label="Type of organisation",
+        choices=OtherPartnerKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the type of organisation"},
+    )
+    contact_name = forms.CharField(label="Contact name (optional)", max_length=200, required=False)
+    contact_email = forms.EmailField(
+        label="Contact email address (optional)",
+        required=False,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.org"},
+    )
+    role = forms.CharField(
+        label="Their role in the project (optional)",
+        max_length=300,
+        required=False,
+        help_text="For example, runs the support sessions",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper(
+            Field.text("name"),
+            Field.radios("kind", legend_size="s"),
+            Field.text("contact_name"),
+            Field.text("contact_email"),
+            Field.text("role"),
+            Hidden("add_other", "1"),
+            submit="Add other partner",
+        )
+        self.helper.attrs = {"novalidate": ""}  # the server's errors, in the GOV.UK error summary
 
 
 class CollaboratorForm(GovForm, forms.Form):

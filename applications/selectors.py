@@ -247,7 +247,9 @@ def staff_bids(
     qs = (
         Bid.objects.filter(round=round)
         .select_related("lead")
-        .prefetch_related(Prefetch("partners", queryset=BidPartner.objects.select_related("organisation")))
+        .prefetch_related(
+            Prefetch("partners", queryset=BidPartner.objects.select_related("organisation")), "other_partners"
+        )
     )
     if status:
         qs = qs.filter(status=status)
@@ -349,7 +351,7 @@ class StageQuestions:
     sections: list[Section]
 
 
-def round_questions(*, round: Round) -> list[StageQuestions]:
+def round_question_stages(*, round: Round) -> list[StageQuestions]:
     """A round's form in order, for people to read before they start: two queries however many
     questions. A two-stage round's sections fall under its expression of interest, then the full bid."""
     from .models import BidStage

@@ -1,6 +1,17 @@
 """Bidding: a round's questions, the bids councils make, their partners, answers and evidence."""
 
-from .bids import LIVE_STATUSES, OUTCOME_STATUSES, PARTNER_KINDS, Bid, BidPartner, BidStatus, Extension, PartnerStatus
+from .bids import (
+    LIVE_STATUSES,
+    OUTCOME_STATUSES,
+    PARTNER_KINDS,
+    Bid,
+    BidPartner,
+    BidStatus,
+    Extension,
+    OtherPartner,
+    OtherPartnerKind,
+    PartnerStatus,
+)
 from .clarifications import Clarification
 from .evidence import EvidenceFile
 from .questions import Answer, Question, QuestionType, Section
@@ -18,6 +29,8 @@ __all__ = [
     "Clarification",
     "EvidenceFile",
     "Extension",
+    "OtherPartner",
+    "OtherPartnerKind",
     "PartnerStatus",
     "Question",
     "QuestionType",

@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from grants.core.money import money
@@ -232,3 +233,37 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.new_deadline:%Y-%m-%d %H:%M}"
+
+
+class OtherPartnerKind(models.TextChoices):
+    POLICE = "police", "Police"
+    FIRE_RESCUE = "fire_rescue", "Fire and rescue"
+    HEALTH = "health", "Health"
+    VOLUNTARY = "voluntary", "Voluntary or community sector"
+    EDUCATION = "education", "Education"
+    BUSINESS = "business", "Business"
+    PUBLIC_BODY = "public_body", "Other public body"
+
+
+class OtherPartner(models.Model):
+    """A body named on a bid that has no place in the service: a charity, an NHS trust, a
+    university. Kept apart from BidPartner (which always points at an Organisation with officers
+    who confirm): these are named by the lead council, never confirm, never block submission and
+    are never emailed. They still count towards the round's maximum number of partners."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="other_partners")
+    name = models.CharField(max_length=200)
+    kind = models.CharField("type", max_length=20, choices=OtherPartnerKind.choices)
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
+    role = models.CharField("role in the project", max_length=300, blank=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(models.F("bid"), Lower("name"), name="otherpartner_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} on {self.bid}"

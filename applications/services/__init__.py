@@ -24,9 +24,11 @@ from .eoi import eoi_decline, eoi_invite
 from .lifecycle import grant_extension, mark_ineligible, return_bid, submission_problems, submit_bid, withdraw_bid
 from .partners import (
     add_collaborator,
+    add_other_partner,
     add_partner,
     partner_attach,
     remove_collaborator,
+    remove_other_partner,
     remove_partner,
     respond_to_partner,
 )
@@ -36,7 +38,9 @@ __all__ = [
     "NO_COUNCIL_ROLE",
     "BidError",
     "add_collaborator",
+    "add_other_partner",
     "add_partner",
+    "remove_other_partner",
     "bid_editors",
     "bid_eligibility",
     "bid_facts",

@@ -84,11 +84,13 @@ def start_eligibility(*, round: Round, user: User, now=None) -> list[str]:
     return bid_eligibility(round=round, organisation=user.organisation, now=now)
 
 
-def partner_problems(*, round: Round, lead_id: int, organisations: list[Organisation]) -> list[str]:
+def partner_problems(*, round: Round, lead_id: int, organisations: list[Organisation], others: int = 0) -> list[str]:
+    """The round's partner rules. `others` is the number of other partners (bodies named by the
+    lead council, OtherPartner): they count towards the round's maximum like partner councils."""
     problems = []
-    if organisations and not round.joint_bids_allowed:
+    if (organisations or others) and not round.joint_bids_allowed:
         problems.append("This round does not accept joint bids. Remove the partners to apply alone.")
-    elif len(organisations) > round.max_partners:
+    elif len(organisations) + others > round.max_partners:
         problems.append(f"This round allows at most {counted(round.max_partners, 'partner')}.")
     if any(o.pk == lead_id for o in organisations):
         problems.append("Your own council cannot also be a partner.")

@@ -49,7 +49,10 @@ def submission_problems(*, bid: Bid, now=None) -> list[str]:
         elif partner.status == PartnerStatus.DECLINED:
             problems.append(f"{partner.organisation.short_name} declined to be a partner: remove it")
     problems += partner_problems(
-        round=bid.round, lead_id=bid.lead_id, organisations=[p.organisation for p in bid.partners.all()]
+        round=bid.round,
+        lead_id=bid.lead_id,
+        organisations=[p.organisation for p in bid.partners.all()],
+        others=bid.other_partners.count(),
     )
     for section in selectors.task_list(bid=bid):
         for question in section.missing:

@@ -1,17 +1,20 @@
 """Partner councils and collaborators on a bid."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from grants.core.audit import audit_record
 from grants.core.transitions import transition
 from grants.models import Organisation, User
-from grants.people_selectors import is_council_officer
+from grants.people_selectors import council_officers, is_council_officer
 
 from ..models import (
+    PARTNER_KINDS,
     Bid,
     BidPartner,
+    OtherPartner,
     PartnerStatus,
 )
 from .common import BidError, bid_editors, bid_facts, bid_notify, bid_url, officers_of
@@ -57,7 +60,12 @@ def add_partner(*, bid: Bid, actor: User, organisation: Organisation, now=None) 
     current = [
         p.organisation for p in bid.partners.select_related("organisation") if p.organisation_id != organisation.pk
     ]
-    problems = partner_problems(round=bid.round, lead_id=bid.lead_id, organisations=[*current, organisation])
+    problems = partner_problems(
+        round=bid.round,
+        lead_id=bid.lead_id,
+        organisations=[*current, organisation],
+        others=bid.other_partners.count(),
+    )
     if problems:
         raise BidError(problems)
     return partner_attach(bid=bid, actor=actor, organisation=organisation)
@@ -71,6 +79,61 @@ def remove_partner(*, bid: Bid, actor: User, partner: BidPartner, now=None) -> N
     name = partner.organisation.short_name
     partner.delete()
     audit_record(actor=actor, action="bid.partner_removed", target=bid, summary=f"Removed partner {name}")
+
+
+@transaction.atomic
+def add_other_partner(
+    *,
+    bid: Bid,
+    actor: User,
+    name: str,
+    kind: str,
+    contact_name: str = "",
+    contact_email: str = "",
+    role: str = "",
+    now=None,
+) -> OtherPartner:
+    """The lead council names a body that has no account (a charity, an NHS trust): no request
+    is sent and nothing waits for it. It counts towards the round's maximum all the same."""
+    bid = lock_editable(bid, actor, now)
+    name = " ".join(name.split())
+    if bid.other_partners.filter(name__iexact=name).exists():
+        raise BidError({"name": f"{name} is already a partner on this bid"})
+    named = Organisation.objects.filter(
+        Q(name__iexact=name) | Q(short_name__iexact=name), end_date__isnull=True, kind__in=PARTNER_KINDS
+    )
+    known = named.filter(pk__in=council_officers(organisation_ids=named).values("organisation_id")).first()
+    if known is not None:
+        # It can confirm for itself: today's flow, so the bid shows its answer, not our say-so.
+        raise BidError({"name": f"{known.short_name} uses this service: search for it and add it, so it can confirm"})
+    problems = partner_problems(
+        round=bid.round,
+        lead_id=bid.lead_id,
+        organisations=[p.organisation for p in bid.partners.select_related("organisation")],
+        others=bid.other_partners.count() + 1,
+    )
+    if problems:
+        raise BidError(problems)
+    other = OtherPartner.objects.create(
+        bid=bid, name=name, kind=kind, contact_name=contact_name, contact_email=contact_email, role=role
+    )
+    audit_record(
+        actor=actor,
+        action="bid.other_partner_added",
+        target=bid,
+        summary=f"Added {name} ({other.get_kind_display().lower()}) as a partner",
+    )
+    return other
+
+
+@transaction.atomic
+def remove_other_partner(*, bid: Bid, actor: User, other: OtherPartner, now=None) -> None:
+    bid = lock_editable(bid, actor, now)
+    if other.bid_id != bid.pk:
+        raise BidError("That partner is not on this bid.")
+    name = other.name
+    other.delete()
+    audit_record(actor=actor, action="bid.other_partner_removed", target=bid, summary=f"Removed partner {name}")
 
 
 @transaction.atomic

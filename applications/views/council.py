@@ -22,12 +22,13 @@ from ..forms import (
     BidDetailsForm,
     CollaboratorForm,
     DeclarationForm,
+    OtherPartnerForm,
     PartnerResponseForm,
     PartnerSearchForm,
     ReasonForm,
     StartBidForm,
 )
-from ..models import BidPartner
+from ..models import BidPartner, OtherPartner
 from .common import after_save, bid_for, keep_return, returning_to_check
 
 DASHBOARD_PAGE_SIZE = 25
@@ -112,13 +113,16 @@ def _answers_context(bid) -> dict:
 def _partner_task(bid, partners) -> dict:
     if not bid.round.joint_bids_allowed:
         return {"partner_hint": "This round does not accept joint bids", "partner_status": "Completed"}
-    if not partners:
+    others = list(bid.other_partners.all())
+    if not partners and not others:
         return {
-            "partner_hint": f"Optional: up to {bid.round.max_partners} partner councils",
+            "partner_hint": f"Optional: up to {bid.round.max_partners} partners",
             "partner_status": "Completed",
         }
     waiting = [p for p in partners if p.status != "confirmed"]
-    names = ", ".join(f"{p.organisation.short_name} ({p.get_status_display().lower()})" for p in partners)
+    names = ", ".join(
+        [f"{p.organisation.short_name} ({p.get_status_display().lower()})" for p in partners] + [o.name for o in others]
+    )
     return {"partner_hint": names, "partner_status": "Waiting" if waiting else "Completed"}
 
 
@@ -156,9 +160,24 @@ def bid_partners(request, pk):
             selectors.partner_candidates(round=bid.round, query=search.cleaned_data["q"], lead_id=bid.lead_id)
         )
     error = None
-    if request.method == "POST":
+    other_form = OtherPartnerForm(request.POST if "add_other" in request.POST else None)
+    if "add_other" in request.POST:
+
+        def save(data):
+            other = services.add_other_partner(bid=bid, actor=request.user, now=arrived_at(request), **data)
+            messages.success(request, f"{other.name} added as a partner")
+            return redirect(keep_return(request, reverse("applications:bid_partners", args=[bid.pk])))
+
+        done = save_with_form(request, other_form, save)
+        if done:
+            return done
+    elif request.method == "POST":
         try:
-            if "add" in request.POST:
+            if "remove_other" in request.POST:
+                other = get_object_or_404(OtherPartner, pk=_posted_pk(request, "remove_other"), bid=bid)
+                services.remove_other_partner(bid=bid, actor=request.user, other=other, now=arrived_at(request))
+                messages.success(request, f"{other.name} removed")
+            elif "add" in request.POST:
                 org = get_object_or_404(Organisation, pk=_posted_pk(request, "add"))
                 services.add_partner(bid=bid, actor=request.user, organisation=org, now=arrived_at(request))
                 messages.success(request, f"{org.short_name} has been asked to confirm")
@@ -178,6 +197,8 @@ def bid_partners(request, pk):
             "search": search,
             "results": results,
             "partners": partners,
+            "other_partners": list(bid.other_partners.all()),
+            "other_form": other_form,
             "error": error,
             "from_check": returning_to_check(request),
         },

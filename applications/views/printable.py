@@ -24,7 +24,7 @@ def _round_for_questions(request, slug) -> Round:
 
 
 def _questions_context(round: Round) -> dict:
-    return {"round": round, "stages": selectors.round_questions(round=round)}
+    return {"round": round, "stages": selectors.round_question_stages(round=round)}
 
 
 def round_questions(request, slug):
