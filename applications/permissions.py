@@ -182,3 +182,14 @@ def can_read_answers(user: User, bid: Bid) -> bool:
 def can_start_bid(user: User) -> bool:
     """Only someone acting for a council starts a bid in its name."""
     return acting_council_id(user) is not None
+
+
+# Issue 16, notes: internal notes on a bid.
+def can_read_bid_notes(user: User, bid: Bid) -> bool:
+    """Programme staff who may see the bid (not barred). The panel's notes are scoring's to show."""
+    return is_staff_viewer(user, bid) and not is_barred(user, bid)
+
+
+def can_add_bid_note(user: User, bid: Bid) -> bool:
+    """Programme managers of the bid's programme and administrators, not barred."""
+    return can_manage_bid(user, bid)

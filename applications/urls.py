@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import builder, council, sections, staff
+from .views import builder, council, notes, sections, staff
 
 app_name = "applications"
 
@@ -43,4 +43,6 @@ urlpatterns = [
         builder.staff_delete,
         name="staff_delete",
     ),
+    # Issue 16, notes
+    path("staff/bids/<int:pk>/notes/new/", notes.bid_note_add, name="bid_note_add"),
 ]

@@ -16,6 +16,8 @@ declare_many(
         "user.admin_change": "Person changed in the admin",
         "staff_role.grant": "Staff role given",
         "staff_role.revoke": "Staff role removed",
+        # Issue 16, notes: recorded against the note itself, so no bid or award history lists it.
+        "note.add": "Internal note added",
     },
     audience=STAFF,
 )

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from applications.permissions import barred_bid_ids
 from grants.core.fields import valid_ids
+from grants.notes import notes_for
 from grants.core.forms import save_with_form
 from grants.core.money import pounds
 from grants.core.words import counted
@@ -103,6 +104,8 @@ def moderate_bid(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "errors": [(field, m) for field, ms in errors.items() for m in ms],
             "final": selectors.as_decimal(row.final_pct),
             "spread": selectors.as_decimal(row.spread),
+            # Issue 16, notes: the chair (not conflicted, checked above) reads the panel's notes.
+            "notes": notes_for(bid, panel_only=True),
         },
     )
 

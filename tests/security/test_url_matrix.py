@@ -234,6 +234,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     "reporting:council_profile": allow(STAFF),
     "reporting:open_data": public(),
     "reporting:open_data_file": public(),
+    # Issue 16, notes: internal notes (POST-only) and the contact log, programme staff only.
+    "applications:bid_note_add": post_only(),
+    "awards:award_note_add": post_only(),
+    "awards:return_note_add": post_only(),
+    "awards:contact_add": allow(MANAGERS),
 }
 
 

@@ -18,6 +18,7 @@ from .awards import (
     offer_terms_set,
     returns_create,
 )
+from .contacts import contact_log
 from .common import AwardError, award_context, lead_officers, notify_people, programme_managers
 from .evidence import evidence_add, evidence_remove
 from .monitoring import (
@@ -93,4 +94,5 @@ __all__ = [
     "tranches_set",
     "variation_decide",
     "variation_request",
+    "contact_log",
 ]
