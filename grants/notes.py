@@ -31,7 +31,12 @@ def notes_for(target: models.Model, *, panel_only: bool = False) -> list[Note]:
 
 @transaction.atomic
 def add_note(
-    *, target: models.Model, actor: User, text: str, may_add: bool, visibility: str = NoteVisibility.STAFF,
+    *,
+    target: models.Model,
+    actor: User,
+    text: str,
+    may_add: bool,
+    visibility: str = NoteVisibility.STAFF,
     allow_panel: bool = False,
 ) -> Note:
     """Write one note. `may_add` is the owning app's permission answer (checked here, so no view

@@ -125,7 +125,9 @@ def detail(request: HttpRequest, pk: int, note_form=None) -> HttpResponse:
             "is_live": award.status in Award.LIVE,
             "can_see_files": can_see_files,
             "history": history[:50],
-            **notes_views.notes_context(user, award, None, note_form, reverse("awards:award_note_add", args=[award.pk])),
+            **notes_views.notes_context(
+                user, award, None, note_form, reverse("awards:award_note_add", args=[award.pk])
+            ),
             **notes_views.contacts_context(user, award),
         },
     )

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 
 from applications.permissions import barred_bid_ids
 from grants.core.fields import valid_ids
-from grants.notes import notes_for
 from grants.core.forms import save_with_form
 from grants.core.money import pounds
 from grants.core.words import counted
+from grants.notes import notes_for
 
 from .. import exports, selectors, services
 from .. import permissions as perms

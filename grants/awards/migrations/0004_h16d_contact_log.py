@@ -6,30 +6,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('awards', '0003_award_match_funding'),
+        ("awards", "0003_award_match_funding"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ContactLogEntry',
+            name="ContactLogEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField()),
-                ('kind', models.CharField(choices=[('phone', 'Phone call'), ('video', 'Video call'), ('meeting', 'Meeting'), ('email', 'Email'), ('site_visit', 'Site visit')], max_length=20)),
-                ('participants', models.CharField(max_length=500)),
-                ('agreed', models.TextField()),
-                ('follow_up_by', models.DateField(blank=True, null=True)),
-                ('logged_at', models.DateTimeField(auto_now_add=True)),
-                ('award', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='awards.award')),
-                ('logged_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("held_on", models.DateField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone call"),
+                            ("video", "Video call"),
+                            ("meeting", "Meeting"),
+                            ("email", "Email"),
+                            ("site_visit", "Site visit"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("participants", models.CharField(max_length=500)),
+                ("agreed", models.TextField()),
+                ("follow_up_by", models.DateField(blank=True, null=True)),
+                ("logged_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "award",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="contacts", to="awards.award"
+                    ),
+                ),
+                (
+                    "logged_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contact log entry',
-                'verbose_name_plural': 'contact log entries',
-                'ordering': ['-held_on', '-id'],
+                "verbose_name": "contact log entry",
+                "verbose_name_plural": "contact log entries",
+                "ordering": ["-held_on", "-id"],
             },
         ),
     ]

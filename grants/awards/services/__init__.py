@@ -18,8 +18,8 @@ from .awards import (
     offer_terms_set,
     returns_create,
 )
-from .contacts import contact_log
 from .common import AwardError, award_context, lead_officers, notify_people, programme_managers
+from .contacts import contact_log
 from .evidence import evidence_add, evidence_remove
 from .monitoring import (
     milestone_add,
