@@ -213,3 +213,14 @@ def can_see_clarifications(user: User, bid: Bid) -> bool:
 def can_answer_clarification(user: User, bid: Bid) -> bool:
     """The lead council's officers and signatories."""
     return user.is_authenticated and is_lead_member(user, bid) and not is_barred(user, bid)
+
+
+# Issue 16, notes: internal notes on a bid.
+def can_read_bid_notes(user: User, bid: Bid) -> bool:
+    """Programme staff who may see the bid (not barred). The panel's notes are scoring's to show."""
+    return is_staff_viewer(user, bid) and not is_barred(user, bid)
+
+
+def can_add_bid_note(user: User, bid: Bid) -> bool:
+    """Programme managers of the bid's programme and administrators, not barred."""
+    return can_manage_bid(user, bid)

@@ -343,6 +343,8 @@ def clarifications_context(user, bid) -> dict:
         "can_answer_clarification": perms.can_answer_clarification(user, bid),
         "can_close_clarification": perms.can_manage_bid(user, bid),
     }
+
+
 @dataclass
 class StageQuestions:
     """The sections asked at one stage of a round, under the heading the questions page shows."""

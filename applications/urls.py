@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import builder, clarifications, council, printable, sections, staff
+from .views import builder, clarifications, council, notes, printable, sections, staff
 
 app_name = "applications"
 
@@ -58,4 +58,6 @@ urlpatterns = [
         clarifications.clarification_close,
         name="clarification_close",
     ),
+    # Issue 16, notes
+    path("staff/bids/<int:pk>/notes/new/", notes.bid_note_add, name="bid_note_add"),
 ]

@@ -21,6 +21,8 @@ declare_many(
         "membership.request": "Asked to join an organisation",
         "membership.approved": "Request to join approved",
         "membership.declined": "Request to join declined",
+        # Issue 16, notes: recorded against the note itself, so no bid or award history lists it.
+        "note.add": "Internal note added",
     },
     audience=STAFF,
 )

@@ -30,6 +30,7 @@ from ..forms import (
 )
 from ..models import BidPartner, OtherPartner
 from .common import after_save, bid_for, keep_return, returning_to_check
+from .notes import notes_context
 
 DASHBOARD_PAGE_SIZE = 25
 
@@ -78,8 +79,9 @@ def bid_start(request, slug):
 
 
 @login_required
-def bid_detail(request, pk):
-    """The task list while the council can edit; otherwise a read-only summary of the bid."""
+def bid_detail(request, pk, note_form=None):
+    """The task list while the council can edit; otherwise a read-only summary of the bid (with
+    the internal notes, for programme staff only). `note_form` is a refused note, shown again."""
     bid = bid_for(request, pk)
     context = _answers_context(bid)
     sections, partners = context["sections"], context["partners"]
@@ -96,6 +98,7 @@ def bid_detail(request, pk):
         context["problems"] = services.submission_problems(bid=bid, now=arrived_at(request))
         return render(request, "applications/task_list.html", context)
     context |= selectors.clarifications_context(request.user, bid)
+    context |= notes_context(request.user, bid, note_form)
     return render(request, "applications/bid_summary.html", context)
 
 

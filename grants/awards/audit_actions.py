@@ -60,3 +60,6 @@ declare_many(
     },
     audience=STAFF,
 )
+
+# Issue 16, notes: a logged monitoring call or meeting, recorded against the entry itself; staff only.
+declare_many({"contact.log": "Contact logged"}, audience=STAFF)

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from grants.awards.models import (
     AwardStatus,
+    ContactKind,
     FundReturn,
     MilestoneStatus,
     Rag,
@@ -456,3 +457,31 @@ class ClosureForm(GovForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.layout("closure_report", "case_study", HTML(""))
+
+
+# Issue 16, notes
+class ContactLogForm(GovForm):
+    submit_label = "Log the contact"
+    held_on = GovDateField(label="Date of the contact", help_text="For example, 27 3 2026")
+    kind = forms.ChoiceField(
+        label="Kind of contact",
+        choices=ContactKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what kind of contact it was"},
+    )
+    participants = forms.CharField(
+        label="Who took part",
+        max_length=500,
+        help_text="Names and organisations",
+        error_messages={"required": "Enter who took part"},
+    )
+    agreed = forms.CharField(
+        label="What was agreed",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter what was agreed"},
+    )
+    follow_up_by = GovDateField(label="Follow up by (optional)", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.layout("held_on", "kind", Field.text("participants"), "agreed", "follow_up_by")

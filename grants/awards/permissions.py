@@ -88,3 +88,19 @@ def can_view_portfolio(user: User) -> bool:
 def can_enter_historic(user: User) -> bool:
     """Enter an award made before the service: administrators, and managers (for their programmes)."""
     return user.is_authenticated and (gperms.is_administrator(user) or gperms.is_programme_manager(user))
+
+
+# Issue 16, notes: internal notes and the contact log, for programme staff only.
+def can_read_notes(user: User, award: Award) -> bool:
+    """Programme staff who may see the award (not barred): never a council."""
+    return is_staff_viewer(user, award) and not is_barred(user, award)
+
+
+def can_add_note(user: User, award: Award) -> bool:
+    """The programme's managers and administrators; finance officers too (notes on payments)."""
+    return can_manage(user, award) or (can_pay(user) and not is_barred(user, award))
+
+
+def can_log_contact(user: User, award: Award) -> bool:
+    """Monitoring calls and meetings are the programme manager's (and administrators')."""
+    return can_manage(user, award)

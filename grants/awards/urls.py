@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import evidence_views, staff_views, views
+from . import evidence_views, notes_views, staff_views, views
 
 app_name = "awards"
 
@@ -37,4 +37,8 @@ urlpatterns = [
         name="return_period_edit",
     ),
     path("staff/portfolio/", staff_views.portfolio, name="portfolio"),
+    # Issue 16, notes
+    path("staff/awards/<int:pk>/notes/new/", notes_views.award_note_add, name="award_note_add"),
+    path("staff/awards/<int:pk>/returns/<int:rid>/notes/new/", notes_views.return_note_add, name="return_note_add"),
+    path("staff/awards/<int:pk>/contacts/new/", notes_views.contact_add, name="contact_add"),
 ]

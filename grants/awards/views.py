@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from grants.awards.models import Award, AwardStatus, Milestone, MonitoringReturn, ReturnStatus
@@ -18,7 +19,7 @@ from grants.core.forms import errors_onto_form, save_with_form
 from grants.models import AuditEvent
 from grants.permissions import get_or_404
 
-from . import forms, pdf, selectors, services
+from . import forms, notes_views, pdf, selectors, services
 from . import permissions as perms
 from . import terms as offer_terms
 
@@ -96,7 +97,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: HttpRequest, pk: int, note_form=None) -> HttpResponse:
+    """The award. Programme staff also read its internal notes and contact log (issue 16);
+    `note_form` is a refused note, shown again."""
     award_or_404(request, pk)
     award = selectors.award_detail(pk=pk)
     user = request.user
@@ -122,6 +125,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_live": award.status in Award.LIVE,
             "can_see_files": can_see_files,
             "history": history[:50],
+            **notes_views.notes_context(
+                user, award, None, note_form, reverse("awards:award_note_add", args=[award.pk])
+            ),
+            **notes_views.contacts_context(user, award),
         },
     )
 
@@ -241,8 +248,10 @@ def milestone_update(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
 
 
 @login_required
-def return_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
-    """A return: the council fills it in (when due or sent back); the manager reviews it."""
+def return_detail(request: HttpRequest, pk: int, rid: int, note_form=None) -> HttpResponse:
+    """A return: the council fills it in (when due or sent back); the manager reviews it.
+    `note_form` is a refused internal note, shown again (its POST is not this page's)."""
+    data = posted(request) if note_form is None else None
     award = award_or_404(request, pk)
     mreturn = get_object_or_404(MonitoringReturn.objects.select_related("period", "submitted_by"), pk=rid, award=award)
     outputs = list(award.round.outputs.all())
@@ -257,9 +266,9 @@ def return_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
         initial = {"rag": mreturn.rag, "commentary": mreturn.commentary, "evidence": mreturn.evidence}
         initial.update({f"output_{o.pk}": v for o, v, _ in values if v is not None})
         can_draft = mreturn.status == ReturnStatus.DUE
-        draft = can_draft and "save_draft" in request.POST
+        draft = can_draft and data is not None and "save_draft" in data
         form = forms.ReturnForm(
-            posted(request), outputs=outputs, initial=initial, can_send=not not_yet, can_draft=can_draft, draft=draft
+            data, outputs=outputs, initial=initial, can_send=not not_yet, can_draft=can_draft, draft=draft
         )
         service = services.return_save_draft if draft else services.return_submit
         done = attach_files(request, form, mreturn=mreturn) and save_form(
@@ -277,7 +286,7 @@ def return_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
             to=request.path if draft else award,
         )
     elif can_review:
-        review = forms.ReviewForm(posted(request))
+        review = forms.ReviewForm(data)
 
         def decide(data: dict):
             if data["decision"] == "approve":
@@ -285,7 +294,7 @@ def return_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
             return services.return_request_changes(mreturn=mreturn, actor=request.user, reason=data["reason"])
 
         done = save_form(request, review, decide, success="Decision saved", to=award)
-    elif request.method == "POST":
+    elif data is not None:
         get_or_404(False)
     if done:
         return done
@@ -303,6 +312,9 @@ def return_detail(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
             "today": timezone.localdate(),
             "evidence_files": list(mreturn.evidence_files.all()) if can_see_files else [],
             "can_see_files": can_see_files,
+            **notes_views.notes_context(
+                request.user, award, mreturn, note_form, reverse("awards:return_note_add", args=[award.pk, mreturn.pk])
+            ),
         },
     )
 

@@ -1,6 +1,7 @@
 from .accounts import OrgRole, StaffRole, User
 from .audit import AuditEvent
 from .membership import MembershipRequest, MembershipStatus, OrganisationDomain
+from .notes import Note, NoteVisibility
 from .organisations import Organisation, OrganisationAlias, OrgKind
 from .programmes import Programme, Round, RoundStatus
 
@@ -8,6 +9,8 @@ __all__ = [
     "AuditEvent",
     "MembershipRequest",
     "MembershipStatus",
+    "Note",
+    "NoteVisibility",
     "OrgKind",
     "OrgRole",
     "Organisation",

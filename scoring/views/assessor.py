@@ -8,6 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from grants.notes import notes_for
+
 from .. import permissions as perms
 from .. import selectors, services
 from ..forms import ConflictForm, InterestForm, criterion_field_names, scores_from_post
@@ -189,6 +191,9 @@ def assess_bid(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "others": others,
             "show_others": show_others,
             **clarifications_context(request.user, bid),  # Issue 16: questions to the council
+            # Issue 16, notes: what programme staff chose to share with the panel (the
+            # assignment check above already refused anyone conflicted on the bid).
+            "notes": notes_for(bid, panel_only=True),
         },
     )
 

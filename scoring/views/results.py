@@ -15,6 +15,7 @@ from grants.core.fields import valid_ids
 from grants.core.forms import save_with_form
 from grants.core.money import pounds
 from grants.core.words import counted
+from grants.notes import notes_for
 
 from .. import exports, selectors, services
 from .. import permissions as perms
@@ -103,6 +104,8 @@ def moderate_bid(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "errors": [(field, m) for field, ms in errors.items() for m in ms],
             "final": selectors.as_decimal(row.final_pct),
             "spread": selectors.as_decimal(row.spread),
+            # Issue 16, notes: the chair (not conflicted, checked above) reads the panel's notes.
+            "notes": notes_for(bid, panel_only=True),
         },
     )
 

@@ -71,6 +71,10 @@ POSTED: dict[str, dict] = {
     "grants:staff_programme_manager_remove": posted({"administrator"}, denied=403),
     # Issue 16, clarifications: the managers close the open question; nobody else reaches it.
     "applications:clarification_close": posted(MANAGERS),
+    # Issue 16, notes: managers note bids; managers and finance officers note awards and returns.
+    "applications:bid_note_add": posted(MANAGERS),
+    "awards:award_note_add": posted(MANAGERS | {"finance_officer"}),
+    "awards:return_note_add": posted(MANAGERS | {"finance_officer"}),
 }
 # Must be here even if they gain a GET page (a confirmation step), as they destroy or end things.
 ALWAYS_POSTED = {
@@ -94,6 +98,10 @@ def _data(name: str, world) -> dict:
         "reporting:board_summary": {"summary": "On track", "as_at": "2026-03-31"},
         "reporting:open_data_publish": {"format": "json"},
         "grants:staff_programme_manager_add": {"email": world.personas.other_programme_manager.email},
+        # Issue 16, notes
+        "applications:bid_note_add": {"note-text": "Matrix note", "note-visibility": "panel"},
+        "awards:award_note_add": {"note-text": "Matrix note"},
+        "awards:return_note_add": {"note-text": "Matrix note"},
     }.get(name, {})
 
 

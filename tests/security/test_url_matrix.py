@@ -252,6 +252,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     "applications:round_questions": public(),
     "applications:round_questions_pdf": public(),
     "applications:bid_pdf": allow(BID_READERS),
+    # Issue 16, notes: internal notes (POST-only) and the contact log, programme staff only.
+    "applications:bid_note_add": post_only(),
+    "awards:award_note_add": post_only(),
+    "awards:return_note_add": post_only(),
+    "awards:contact_add": allow(MANAGERS),
 }
 
 

@@ -19,6 +19,7 @@ from .awards import (
     returns_create,
 )
 from .common import AwardError, award_context, lead_officers, notify_people, programme_managers
+from .contacts import contact_log
 from .evidence import evidence_add, evidence_remove
 from .monitoring import (
     milestone_add,
@@ -93,4 +94,5 @@ __all__ = [
     "tranches_set",
     "variation_decide",
     "variation_request",
+    "contact_log",
 ]

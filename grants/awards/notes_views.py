@@ -1,0 +1,91 @@
+"""Internal notes and the contact log on the staff's award and return pages (issue 16).
+
+Only programme staff reach any of this: councils' award pages get no notes in their context, and
+every view here answers 404 to whoever may not read the award's notes.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from grants.awards.models import Award, MonitoringReturn
+from grants.core.forms import errors_onto_form
+from grants.notes import NoteForm, add_note, notes_for
+
+from . import forms, services, views
+from . import permissions as perms
+
+
+def notes_context(user, award: Award, target=None, form: NoteForm | None = None, action: str = "") -> dict:
+    """What templates/includes/notes.html reads, for programme staff; nothing for councils.
+    `target` is the award or one of its returns; panel visibility means nothing here."""
+    if not perms.can_read_notes(user, award):
+        return {}
+    target = target or award
+    if form is None and perms.can_add_note(user, award):
+        form = NoteForm(action=action)
+    return {"show_notes": True, "notes": notes_for(target), "note_form": form}
+
+
+def contacts_context(user, award: Award) -> dict:
+    """The contact log, newest first, with who logged each entry (one query), for programme staff."""
+    if not perms.can_read_notes(user, award):
+        return {}
+    return {
+        "show_contacts": True,
+        "contacts": list(award.contacts.select_related("logged_by")),
+        "can_log_contact": perms.can_log_contact(user, award),
+    }
+
+
+def _add(request: HttpRequest, award: Award, target, done: str) -> NoteForm | HttpResponse:
+    form = NoteForm(request.POST, action=request.path)
+    if form.is_valid():
+        try:
+            add_note(target=target, actor=request.user, text=form.cleaned_data["text"], may_add=True)
+        except ValidationError as exc:
+            errors_onto_form(form, exc)
+        else:
+            messages.success(request, "Note added")
+            return redirect(done + "#notes-heading")
+    return form
+
+
+@login_required
+@require_POST
+def award_note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    award = views.award_or_404(request, pk, check=perms.can_add_note)
+    result = _add(request, award, award, award.get_absolute_url())
+    if isinstance(result, HttpResponse):
+        return result
+    return views.detail(request, pk, note_form=result)
+
+
+@login_required
+@require_POST
+def return_note_add(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
+    award = views.award_or_404(request, pk, check=perms.can_add_note)
+    mreturn = get_object_or_404(MonitoringReturn, pk=rid, award=award)
+    result = _add(request, award, mreturn, reverse("awards:return", args=[award.pk, mreturn.pk]))
+    if isinstance(result, HttpResponse):
+        return result
+    return views.return_detail(request, pk, rid, note_form=result)
+
+
+@login_required
+def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Log a monitoring call or meeting; bad input comes back with its errors and nothing lost."""
+    award = views.award_or_404(request, pk, check=perms.can_log_contact)
+    form = forms.ContactLogForm(views.posted(request))
+    done = views.save_form(
+        request,
+        form,
+        lambda data: services.contact_log(award=award, actor=request.user, **data),
+        success="Contact logged",
+        to=reverse("awards:detail", args=[award.pk]) + "#contacts-heading",
+    )
+    return done or views.form_page(request, award=award, form=form, title="Log a call or meeting")
