@@ -200,16 +200,26 @@ class ExtensionForm(GovForm, forms.Form):
 class SectionForm(GovForm, forms.ModelForm):
     class Meta:
         model = Section
-        fields = ["title", "description", "order"]
+        fields = ["title", "description", "order", "stage"]
+        labels = {"stage": "When is this section asked?"}
+        widgets = {"stage": forms.RadioSelect}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, two_stage: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self._helper(
-            Field.text("title"),
-            Field.textarea("description", rows=3),
-            Field.text("order", field_width=4),
-            submit="Save section",
-        )
+        fields = [Field.text("title"), Field.textarea("description", rows=3), Field.text("order", field_width=4)]
+        if two_stage:
+            # Issue 16: a two-stage round asks some sections in the expression of interest.
+            self.fields["stage"].choices = [
+                ("eoi", "In the expression of interest (every council)"),
+                ("full", "In the full bid (invited councils only)"),
+            ]
+            self.fields["stage"].help_text = (
+                "Questions asked in the expression of interest are shown, read-only, with the full bid"
+            )
+            fields.append(Field.radios("stage"))
+        else:
+            self.fields.pop("stage")
+        self._helper(*fields, submit="Save section")
 
 
 class QuestionForm(GovForm, forms.ModelForm):

@@ -33,6 +33,10 @@ def save_section_answers(*, bid: Bid, actor: User, section: Section, data: dict[
     bid = lock_editable(bid, actor, now)
     if section.round_id != bid.round_id:
         raise BidError("That section is not part of this round.")
+    from .. import selectors
+
+    if not selectors.section_editable(bid=bid, section=section):
+        raise BidError(f"{section.title} cannot be changed at this stage of the bid.")
     questions = [q for q in section.questions.all() if q.type != "file_upload"]
     errors, cleaned = {}, {}
     for q in questions:

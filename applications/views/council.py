@@ -27,7 +27,7 @@ from ..forms import (
     ReasonForm,
     StartBidForm,
 )
-from ..models import BidPartner
+from ..models import BidPartner, BidStage
 from .common import after_save, bid_for, keep_return, returning_to_check
 
 DASHBOARD_PAGE_SIZE = 25
@@ -93,6 +93,15 @@ def bid_detail(request, pk):
         context.update(_partner_task(bid, partners))
         context["details_status"] = "Completed" if services.details_complete(bid) else "In progress"
         context["problems"] = services.submission_problems(bid=bid, now=arrived_at(request))
+        # Issue 16: an invited full bid shows what its expression of interest sent, read-only.
+        editable = {s.section.pk for s in sections if selectors.section_editable(bid=bid, section=s.section)}
+        context["open_sections"] = [s for s in sections if s.section.pk in editable]
+        context["sent_sections"] = [s for s in sections if s.section.pk not in editable]
+        context["details_hint"] = (
+            "Title, summary, indicative amount, dates"
+            if bid.stage == BidStage.EOI
+            else "Title, summary, amount, match funding, dates"
+        )
         return render(request, "applications/task_list.html", context)
     return render(request, "applications/bid_summary.html", context)
 
