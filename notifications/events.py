@@ -126,7 +126,7 @@ EVENTS: dict[str, Event] = {
             "deadline_approaching",
             "Bid deadline approaching",
             False,
-            "{{ round_name }}{% if stage_name %}: {{ stage_name }}{% endif %} closes {{ when }}",
+            "{{ round_name }}{% if stage_name %}: {{ stage_name }} close{% else %} closes{% endif %} {{ when }}",
             required=("round_name",),
             optional=("closes_at", "when", "reference", "stage_name"),
         ),
