@@ -94,7 +94,7 @@ def _current_rounds(today: date) -> list[dict]:
     p6_open, p6_close = _at(today - timedelta(days=100), 9), _at(today - timedelta(days=21), 12)
     px_open, px_close = _at(today - timedelta(days=200), 9), _at(today - timedelta(days=10), 12)
     di_year, p5_year, p6_year, px_year = (financial_year(d.date()) for d in (di_open, p5_open, p6_open, px_open))
-    return [
+    return [*_eoi_rounds(today, councils), 
         {
             "key": "productivity-experts",
             "programme": "productivity-experts",
@@ -168,6 +168,39 @@ def _current_rounds(today: date) -> list[dict]:
             **councils,
             "prospectus": "Awards of up to £50,000 for trials that use behavioural insights to manage demand.",
         },
+    ]
+
+
+def _eoi_rounds(today: date, councils: dict) -> list[dict]:
+    """Issue 16: a two-stage round, open for expressions of interest for two more weeks, full bids
+    (by invitation) due two months from now. Several councils have sent one (applications.demo_eoi);
+    Kent can still send one."""
+    eoi_open, eoi_close, full_close = _at(today - timedelta(days=21), 9), _at(today + timedelta(days=14), 12), _at(
+        today + timedelta(days=60), 12
+    )
+    year = financial_year(eoi_open.date())
+    return [
+        {
+            "key": "px-eoi",
+            "programme": "productivity-experts",
+            "slug": f"productivity-experts-eoi-{year_label(year).replace('/', '-')}",
+            "name": f"Productivity Experts {year_label(year)}: expressions of interest",
+            "reference_prefix": f"PXE{(year + 1) % 100:02d}",
+            "financial_year": year,
+            "budget": "950000",
+            "min_award": "10000",
+            "max_award": "50000",
+            "opens_at": eoi_open,
+            "eoi_closes_at": eoi_close,
+            "closes_at": full_close,
+            "assessment_deadline": full_close + timedelta(days=28),
+            "decision_date": (full_close + timedelta(days=42)).date(),
+            **councils,
+            "max_partners": 3,
+            "prospectus": "A prospectus inviting expressions of interest: up to £50,000 each for about 19 councils "
+            "to bring in commercial expertise. Send a short expression of interest first; the programme invites "
+            "the strongest to send a full bid.",
+        }
     ]
 
 
