@@ -55,7 +55,7 @@ class BidDetailsForm(GovForm, forms.Form):
     planned_start = GovDateField(label="Planned start", required=False, help_text="For example, 1 4 2027")
     planned_end = GovDateField(label="Planned end", required=False, help_text="For example, 31 3 2028")
 
-    def __init__(self, *args, round: Round, **kwargs):
+    def __init__(self, *args, round: Round, eoi: bool | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.round = round
         self.fields["amount_requested"].help_text = f"Between {pounds(round.min_award)} and {pounds(round.max_award)}"
@@ -63,6 +63,10 @@ class BidDetailsForm(GovForm, forms.Form):
             self.fields[
                 "match_funding"
             ].help_text = f"At least {percent(round.match_funding_percent, 2)} of the amount requested"
+        if round.two_stage if eoi is None else eoi:  # Issue 16: an expression of interest's figures are estimates
+            self.fields["amount_requested"].label = "Amount you expect to request (£)"
+            self.fields["amount_requested"].help_text += ". An estimate: you can change it in a full bid if invited"
+            self.fields["planned_start"].help_text = "Roughly when, for example 1 4 2027"
         self._layout()
 
     def _layout(self, *extra):

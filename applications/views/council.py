@@ -134,7 +134,7 @@ def _partner_task(bid, partners) -> dict:
 def bid_details_edit(request, pk):
     bid = bid_for(request, pk, perms.can_edit_bid)
     initial = {k: getattr(bid, k) for k in services.DETAIL_FIELDS}
-    form = BidDetailsForm(request.POST or None, initial=initial, round=bid.round)
+    form = BidDetailsForm(request.POST or None, initial=initial, round=bid.round, eoi=bid.stage == BidStage.EOI)
 
     def save(data):
         services.update_bid_details(bid=bid, actor=request.user, now=arrived_at(request), **data)

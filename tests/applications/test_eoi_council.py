@@ -153,3 +153,17 @@ def test_a_declined_eoi_shows_the_reason_and_cannot_start_again(personas, two_st
     (reason,) = services.bid_eligibility(round=two_stage["round"], organisation=personas.lead_org)
     assert "not invited" in reason
     assert Bid.objects.count() == 1
+
+
+def test_an_eoi_is_a_bid_for_access_conflicted_and_unrelated_people_see_nothing(personas, two_stage, client_for):
+    from scoring import services as scoring_services
+
+    bid = _sent_eoi(personas, two_stage)
+    scoring_services.interest_add(
+        round=two_stage["round"], user=personas.conflicted_assessor, organisation=personas.lead_org, nature="I work there"
+    )
+    for user in (personas.conflicted_assessor, personas.other_officer, personas.other_programme_manager):
+        client = client_for(user)
+        assert client.get(f"/bids/{bid.pk}/").status_code == 404
+        assert client.get(f"/bids/{bid.pk}/history/").status_code == 404
+    assert client_for(personas.lead_officer).get(f"/bids/{bid.pk}/").status_code == 200

@@ -71,6 +71,7 @@ def test_round_page_and_start_page_explain_the_two_stages(personas, client_for):
     assert "can send an expression of interest" in officer.get(rnd.get_absolute_url()).content.decode()
     start = officer.get(reverse("applications:bid_start", args=[rnd.slug])).content.decode()
     assert 'data-testid="eoi-start"' in start and "short expression of interest" in start
+    assert "Amount you expect to request" in start and "An estimate" in start
 
 
 def test_after_eois_close_the_round_and_start_pages_say_full_bids_are_by_invitation(personas, client_for):
