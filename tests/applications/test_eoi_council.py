@@ -127,6 +127,9 @@ def test_invited_full_bid_shows_eoi_answers_read_only_and_submits_against_full_c
     assert "What will you do?" in sent and "Insulate" in sent
     assert f"/bids/{bid.pk}/sections/{two_stage['full'].pk}/" in page
     assert f"/bids/{bid.pk}/sections/{two_stage['eoi'].pk}/" not in page
+    check = client.get(f"/bids/{bid.pk}/check/").content.decode()
+    assert f"/sections/{two_stage['full'].pk}/?return=check" in check
+    assert f"/sections/{two_stage['eoi'].pk}/?return=check" not in check and "Insulate" in check
     # The EOI section cannot be changed, on the page or in the service.
     response = client.post(f"/bids/{bid.pk}/sections/{two_stage['eoi'].pk}/", {f"q_{two_stage['idea'].pk}": "New"})
     assert response.status_code == 302 and Answer.objects.get(bid=bid, question=two_stage["idea"]).value == "Insulate"
