@@ -92,7 +92,7 @@ def seed(*, stdout=None, context: dict) -> None:
         if not created:
             continue
         made += 1
-        for question, value in zip(questions, answers):
+        for question, value in zip(questions, answers, strict=False):
             if value:
                 bid.answers.create(question=question, value=value)
     if stdout:

@@ -217,9 +217,9 @@ class SectionForm(GovForm, forms.ModelForm):
                 ("eoi", "In the expression of interest (every council)"),
                 ("full", "In the full bid (invited councils only)"),
             ]
-            self.fields["stage"].help_text = (
-                "Questions asked in the expression of interest are shown, read-only, with the full bid"
-            )
+            self.fields[
+                "stage"
+            ].help_text = "Questions asked in the expression of interest are shown, read-only, with the full bid"
             fields.append(Field.radios("stage"))
         else:
             self.fields.pop("stage")

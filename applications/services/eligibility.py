@@ -67,7 +67,9 @@ def bid_eligibility(*, round: Round, organisation: Organisation | None, now=None
             reasons.remove(closed_msg)
     live = Bid.objects.live().filter(round=round, lead=organisation).first()
     if round.two_stage:
-        return reasons + _two_stage_reasons(round=round, organisation=organisation, live=live, now=now, closed=closed_msg in reasons)
+        return reasons + _two_stage_reasons(
+            round=round, organisation=organisation, live=live, now=now, closed=closed_msg in reasons
+        )
     if live:
         reasons.append(
             f"{organisation.short_name} already has a bid in this round ({live.reference or live.title}). "
@@ -97,10 +99,7 @@ def _two_stage_reasons(*, round: Round, organisation: Organisation, live: Bid | 
 
 
 def eoi_closed_message(round: Round) -> str:
-    return (
-        f"Expressions of interest closed on {govuk_when(round.eoi_closes_at)}; "
-        "full bids are by invitation."
-    )
+    return f"Expressions of interest closed on {govuk_when(round.eoi_closes_at)}; full bids are by invitation."
 
 
 NO_COUNCIL_ROLE = (

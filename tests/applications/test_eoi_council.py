@@ -29,7 +29,11 @@ DETAILS = {
 def two_stage(personas):
     now = timezone.now()
     rnd = personas.round
-    rnd.opens_at, rnd.eoi_closes_at, rnd.closes_at = now - timedelta(days=5), now + timedelta(days=3), now + timedelta(days=40)
+    rnd.opens_at, rnd.eoi_closes_at, rnd.closes_at = (
+        now - timedelta(days=5),
+        now + timedelta(days=3),
+        now + timedelta(days=40),
+    )
     rnd.save()
     eoi = Section.objects.create(round=rnd, title="Your idea", stage=BidStage.EOI, order=1)
     full = Section.objects.create(round=rnd, title="Delivery plan", stage=BidStage.FULL, order=2)
@@ -163,7 +167,10 @@ def test_an_eoi_is_a_bid_for_access_conflicted_and_unrelated_people_see_nothing(
 
     bid = _sent_eoi(personas, two_stage)
     scoring_services.interest_add(
-        round=two_stage["round"], user=personas.conflicted_assessor, organisation=personas.lead_org, nature="I work there"
+        round=two_stage["round"],
+        user=personas.conflicted_assessor,
+        organisation=personas.lead_org,
+        nature="I work there",
     )
     for user in (personas.conflicted_assessor, personas.other_officer, personas.other_programme_manager):
         client = client_for(user)
