@@ -130,3 +130,6 @@ def seed(*, stdout=None, context: dict) -> None:
             partner_attach(bid=bid, actor=created_by, organisation=partner)  # tells the partner's officers
     if stdout:
         stdout.write(f"applications: {made} demo bids created in {round.name}\n")
+    from . import demo_eoi
+
+    demo_eoi.seed(stdout=stdout, context=context)  # Issue 16: the two-stage round

@@ -56,7 +56,7 @@ class BidDetailsForm(GovForm, forms.Form):
     planned_start = GovDateField(label="Planned start", required=False, help_text="For example, 1 4 2027")
     planned_end = GovDateField(label="Planned end", required=False, help_text="For example, 31 3 2028")
 
-    def __init__(self, *args, round: Round, **kwargs):
+    def __init__(self, *args, round: Round, eoi: bool | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.round = round
         self.fields["amount_requested"].help_text = f"Between {pounds(round.min_award)} and {pounds(round.max_award)}"
@@ -64,6 +64,10 @@ class BidDetailsForm(GovForm, forms.Form):
             self.fields[
                 "match_funding"
             ].help_text = f"At least {percent(round.match_funding_percent, 2)} of the amount requested"
+        if round.two_stage if eoi is None else eoi:  # Issue 16: an expression of interest's figures are estimates
+            self.fields["amount_requested"].label = "Amount you expect to request (£)"
+            self.fields["amount_requested"].help_text += ". An estimate: you can change it in a full bid if invited"
+            self.fields["planned_start"].help_text = "Roughly when, for example 1 4 2027"
         self._layout()
 
     def _layout(self, *extra):
@@ -243,16 +247,26 @@ class ExtensionForm(GovForm, forms.Form):
 class SectionForm(GovForm, forms.ModelForm):
     class Meta:
         model = Section
-        fields = ["title", "description", "order"]
+        fields = ["title", "description", "order", "stage"]
+        labels = {"stage": "When is this section asked?"}
+        widgets = {"stage": forms.RadioSelect}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, two_stage: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self._helper(
-            Field.text("title"),
-            Field.textarea("description", rows=3),
-            Field.text("order", field_width=4),
-            submit="Save section",
-        )
+        fields = [Field.text("title"), Field.textarea("description", rows=3), Field.text("order", field_width=4)]
+        if two_stage:
+            # Issue 16: a two-stage round asks some sections in the expression of interest.
+            self.fields["stage"].choices = [
+                ("eoi", "In the expression of interest (every council)"),
+                ("full", "In the full bid (invited councils only)"),
+            ]
+            self.fields[
+                "stage"
+            ].help_text = "Questions asked in the expression of interest are shown, read-only, with the full bid"
+            fields.append(Field.radios("stage"))
+        else:
+            self.fields.pop("stage")
+        self._helper(*fields, submit="Save section")
 
 
 class QuestionForm(GovForm, forms.ModelForm):

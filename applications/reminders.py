@@ -4,7 +4,9 @@ Round opening: officers of eligible councils who opted in hear once that a round
 (eligibility is a bidding rule, so the provider lives here, not in notifications).
 
 Deadlines: officers of a council with an unsubmitted bid (a draft, or one returned for
-changes) hear 7 days and 1 day before its deadline (the round's close, or their extension).
+changes) hear 7 days and 1 day before its deadline (the round's close, or their extension). In a
+two-stage round an expression of interest is reminded before expressions of interest close, and
+an invited full bid before full bids close: once each (the stage is in the dedupe key).
 
 The window only decides when a reminder is due and goes in its dedupe key (so each goes once);
 the wording comes from the time actually left, so a draft started three days before the close
@@ -25,7 +27,7 @@ WINDOWS = ((timedelta(days=7), "7d"), (timedelta(days=1), "1d"))
 def deadline_reminders(now: datetime) -> Iterable[Reminder]:
     from grants.people_selectors import council_officers
 
-    from .models import Bid, BidStatus
+    from .models import Bid, BidStage, BidStatus
     from .permissions import barred_pairs
 
     bids = (
@@ -51,6 +53,7 @@ def deadline_reminders(now: datetime) -> Iterable[Reminder]:
         officers.setdefault(user.organisation_id, []).append(user)
     # A panel member conflicted on a bid hears nothing about it, whatever their council role.
     barred = barred_pairs({b.pk: b for b, _ in due}.values(), [u for us in officers.values() for u in us])
+    stage_names = {BidStage.EOI: "expressions of interest", BidStage.FULL: "full bids"}
     for bid, tag in due:
         words = when_words(bid.deadline, now)
         for user in officers.get(bid.lead_id, []):
@@ -64,8 +67,11 @@ def deadline_reminders(now: datetime) -> Iterable[Reminder]:
                     "closes_at": govuk_when(bid.deadline),
                     "when": words,
                     "reference": bid.title,
+                    **({"stage_name": stage_names[bid.stage]} if bid.round.two_stage else {}),
                 },
-                dedupe_key=f"deadline_approaching:{bid.pk}:{tag}:{bid.deadline:%s}",
+                # Each stage has its own deadline and its own reminders: the stage is in the key.
+                dedupe_key=f"deadline_approaching:{bid.pk}:{tag}:{bid.deadline:%s}"
+                + (f":{bid.stage}" if bid.round.two_stage else ""),
                 url=reverse("applications:bid_detail", args=[bid.pk]),
                 programme_id=bid.round.programme_id,
             )

@@ -18,6 +18,7 @@ from .models import (
     Answer,
     Bid,
     BidPartner,
+    BidStage,
     BidStatus,
     EvidenceFile,
     PartnerStatus,
@@ -66,9 +67,22 @@ def round_sections(*, round: Round) -> list[Section]:
     return list(Section.objects.filter(round=round).prefetch_related(questions).order_by("order", "pk"))
 
 
+def section_asked(*, bid: Bid, section: Section) -> bool:
+    """An expression of interest asks only the EOI sections; a full bid asks every section."""
+    return bid.stage != BidStage.EOI or section.stage == BidStage.EOI
+
+
+def section_editable(*, bid: Bid, section: Section) -> bool:
+    """Asked at this stage and not already sent: an invited full bid shows the answers its
+    expression of interest sent, read-only (they are what programme staff invited)."""
+    if not section_asked(bid=bid, section=section):
+        return False
+    return not (bid.round.two_stage and bid.stage == BidStage.FULL and section.stage == BidStage.EOI)
+
+
 def task_list(*, bid: Bid, sections: list[Section] | None = None) -> list[SectionProgress]:
-    """Every section with the questions that apply to this bid, its answers and files: three
-    queries (four for a single section holding a conditional question).
+    """Every section this bid's stage asks, with the questions that apply to this bid, its answers
+    and files: three queries (four for a single section holding a conditional question).
 
     The one owner of "what applied": a conditional question whose condition does not hold is
     left out, so it is neither missing nor shown on check-your-answers, the submitted bid, the
@@ -76,6 +90,7 @@ def task_list(*, bid: Bid, sections: list[Section] | None = None) -> list[Sectio
     """
     partial = sections is not None
     sections = round_sections(round=bid.round) if sections is None else sections
+    sections = [s for s in sections if section_asked(bid=bid, section=s)]
     answers = {a.question_id: a.value for a in Answer.objects.filter(bid=bid)}
     files: dict[int | None, list] = {}
     for f in EvidenceFile.objects.filter(bid=bid):
@@ -200,6 +215,10 @@ def next_action(bid: Bid, organisation_id: int, now=None) -> str:
         return "No action needed"
     if closed:
         return CLOSED_ACTION
+    if bid.round.two_stage:  # Issue 16: say which stage and what comes next.
+        action = _two_stage_action(bid)
+        if action:
+            return action
     return {
         BidStatus.DRAFT: "Wait for partners to confirm, then submit"
         if bid.has_unconfirmed
@@ -208,6 +227,20 @@ def next_action(bid: Bid, organisation_id: int, now=None) -> str:
         BidStatus.SUBMITTED: "Wait for the assessment",
         BidStatus.RESERVE: "Wait for the final decision",
     }.get(bid.status, "No action needed")
+
+
+def _two_stage_action(bid: Bid) -> str | None:
+    if bid.status == BidStatus.NOT_INVITED:
+        return "Not invited to a full bid: read the reason"
+    if bid.stage == BidStage.EOI:
+        if bid.status == BidStatus.DRAFT:
+            return "Complete and send the expression of interest before they close"
+        if bid.status == BidStatus.SUBMITTED:
+            return "Wait to hear whether you are invited to a full bid"
+        return None
+    if bid.status == BidStatus.DRAFT and not bid.has_unconfirmed:
+        return "Invited: complete and submit the full bid before the deadline"
+    return None
 
 
 STAFF_SORTS = {

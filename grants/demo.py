@@ -171,6 +171,41 @@ def _current_rounds(today: date) -> list[dict]:
     ]
 
 
+def _eoi_rounds(today: date, councils: dict) -> list[dict]:
+    """Issue 16: a two-stage round, open for expressions of interest for two more weeks, full bids
+    (by invitation) due two months from now. Several councils have sent one (applications.demo_eoi);
+    Kent can still send one."""
+    eoi_open, eoi_close, full_close = (
+        _at(today - timedelta(days=21), 9),
+        _at(today + timedelta(days=14), 12),
+        _at(today + timedelta(days=60), 12),
+    )
+    year = financial_year(eoi_open.date())
+    return [
+        {
+            "key": "px-eoi",
+            "programme": "productivity-experts",
+            "slug": f"productivity-experts-eoi-{year_label(year).replace('/', '-')}",
+            "name": f"Productivity Experts {year_label(year)}: expressions of interest",
+            "reference_prefix": f"PXE{(year + 1) % 100:02d}",
+            "financial_year": year,
+            "budget": "950000",
+            "min_award": "10000",
+            "max_award": "50000",
+            "opens_at": eoi_open,
+            "eoi_closes_at": eoi_close,
+            "closes_at": full_close,
+            "assessment_deadline": full_close + timedelta(days=28),
+            "decision_date": (full_close + timedelta(days=42)).date(),
+            **councils,
+            "max_partners": 3,
+            "prospectus": "A prospectus inviting expressions of interest: up to £50,000 each for about 19 councils "
+            "to bring in commercial expertise. Send a short expression of interest first; the programme invites "
+            "the strongest to send a full bid.",
+        }
+    ]
+
+
 def _rounds(now: datetime) -> list[dict]:
     councils = {"eligible_kinds": []}
     return _current_rounds(timezone.localdate(now)) + [
@@ -362,7 +397,8 @@ def seed(stdout=None, now: datetime | None = None) -> dict[str, object]:
         prog.partner_bodies.set([bodies[p] for p in spec["partners"]])
         programmes[prog.slug] = prog
     rounds = {}
-    for spec in _rounds(now):
+    # Issue 16: the two-stage round is seeded last, so no existing round moves.
+    for spec in _rounds(now) + _eoi_rounds(timezone.localdate(now), {"eligible_kinds": []}):
         spec = dict(spec)
         prog = programmes[spec.pop("programme")]
         key = spec.pop("key", spec["slug"])

@@ -157,6 +157,13 @@ class RoundForm(GovFormMixin, forms.ModelForm):
     )
     opens_at = GovDateTimeField(label="Opens", noun="the date and time the round opens")
     closes_at = GovDateTimeField(label="Closes", noun="the date and time the round closes")
+    # Issue 16, two-stage rounds.
+    eoi_closes_at = GovDateTimeField(
+        label="Expressions of interest close (optional)",
+        required=False,
+        help_text="Only for a two-stage round: councils send a short expression of interest by this time, and "
+        "those you invite send a full bid by the closing time above. Leave empty for a one-stage round",
+    )
     assessment_deadline = GovDateTimeField(label="Assessment deadline", required=False)
     decision_date = GovDateField(label="Decision date", required=False, help_text="For example, 31 3 2027")
     eligible_kinds = forms.MultipleChoiceField(
@@ -195,6 +202,7 @@ class RoundForm(GovFormMixin, forms.ModelForm):
             "max_award",
             "match_funding_percent",
             "opens_at",
+            "eoi_closes_at",
             "closes_at",
             "assessment_deadline",
             "decision_date",
@@ -266,6 +274,7 @@ class RoundForm(GovFormMixin, forms.ModelForm):
             ),
             Fieldset(
                 "opens_at",
+                "eoi_closes_at",
                 "closes_at",
                 "assessment_deadline",
                 "decision_date",

@@ -70,9 +70,9 @@ EVENTS: dict[str, Event] = {
             "bid_submitted",
             "Bid submitted (receipt)",
             True,
-            "We have received bid {{ reference }}",
+            "We have received {% if is_eoi %}expression of interest{% else %}bid{% endif %} {{ reference }}",
             required=("reference", "round_name"),
-            optional=("organisation_name", "submitted_at"),
+            optional=("organisation_name", "submitted_at", "is_eoi"),
         ),
         Event(
             "partner_confirmation_requested",
@@ -151,9 +151,9 @@ EVENTS: dict[str, Event] = {
             "deadline_approaching",
             "Bid deadline approaching",
             False,
-            "{{ round_name }} closes {{ when }}",
+            "{{ round_name }}{% if stage_name %}: {{ stage_name }} close{% else %} closes{% endif %} {{ when }}",
             required=("round_name",),
-            optional=("closes_at", "when", "reference"),
+            optional=("closes_at", "when", "reference", "stage_name"),
         ),
         Event(
             "extension_granted",

@@ -34,6 +34,10 @@ def save_section_answers(*, bid: Bid, actor: User, section: Section, data: dict[
     bid = lock_editable(bid, actor, now)
     if section.round_id != bid.round_id:
         raise BidError("That section is not part of this round.")
+    from .. import selectors
+
+    if not selectors.section_editable(bid=bid, section=section):
+        raise BidError(f"{section.title} cannot be changed at this stage of the bid.")
     # The questions that applied as the page was shown are saved, blank or not. One that the new
     # answers reveal on this page is saved when it was given (the page may have revealed it).
     # A hidden one keeps its stored answer, so changing the earlier answer back restores it,

@@ -12,6 +12,7 @@ from grants.models import Organisation, Round, User
 
 from ..models import (
     Bid,
+    BidStage,
 )
 from .common import BidError
 from .eligibility import extension_for, lock_editable, partner_problems, start_eligibility
@@ -73,6 +74,7 @@ def start_bid(*, round: Round, actor: User, partners: list[Organisation] = (), n
                 lead=organisation,
                 created_by=actor,
                 extended_deadline=ext.new_deadline if ext else None,
+                stage=BidStage.EOI if round.two_stage else BidStage.FULL,
                 **{k: details[k] for k in DETAIL_FIELDS if k in details},
             )
     except IntegrityError as exc:

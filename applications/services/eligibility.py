@@ -11,6 +11,7 @@ from grants.models import Organisation, Round, User
 from ..models import (
     PARTNER_KINDS,
     Bid,
+    BidStage,
     BidStatus,
     Extension,
 )
@@ -28,7 +29,12 @@ def extension_for(*, round: Round, organisation_id: int | None) -> Extension | N
 
 def deadline_for(*, round: Round, organisation_id: int | None) -> datetime:
     """When a council's bid in this round must be in, before it has one (a bid carries its own
-    copy: `Bid.deadline`). An extension for another council changes nothing here."""
+    copy: `Bid.deadline`). An extension for another council changes nothing here.
+
+    In a two-stage round a council without a bid can only send an expression of interest, so
+    its deadline is when expressions of interest close (extensions are for full bids)."""
+    if round.two_stage:
+        return round.eoi_closes_at
     ext = extension_for(round=round, organisation_id=organisation_id)
     return later_deadline(closes_at=round.closes_at, extended=ext.new_deadline if ext else None)
 
@@ -60,12 +66,40 @@ def bid_eligibility(*, round: Round, organisation: Organisation | None, now=None
         if not round.assessment_started_at and not round.decided_at:
             reasons.remove(closed_msg)
     live = Bid.objects.live().filter(round=round, lead=organisation).first()
+    if round.two_stage:
+        return reasons + _two_stage_reasons(
+            round=round, organisation=organisation, live=live, now=now, closed=closed_msg in reasons
+        )
     if live:
         reasons.append(
             f"{organisation.short_name} already has a bid in this round ({live.reference or live.title}). "
             "A council may lead one bid per round; withdraw it first to start another."
         )
     return reasons
+
+
+def _two_stage_reasons(*, round: Round, organisation: Organisation, live: Bid | None, now, closed: bool) -> list[str]:
+    """What a two-stage round tells a council: it can send an expression of interest until they
+    close; then only invited councils carry on, with the bid they already have."""
+    name = organisation.short_name
+    if live and live.status == S.NOT_INVITED:
+        return [f"{name}'s expression of interest was not invited to a full bid in this round."]
+    if live and live.stage == BidStage.EOI:
+        if live.status == S.DRAFT:
+            return [f"{name} has already started an expression of interest in this round ({live.title}): continue it."]
+        return [
+            f"{name} has sent an expression of interest ({live.reference}). "
+            "The programme will tell you whether you are invited to send a full bid."
+        ]
+    if live:
+        return [f"{name} is invited to send a full bid ({live.reference or live.title}): continue it from your bids."]
+    if not closed and now >= round.eoi_closes_at:
+        return [eoi_closed_message(round)]
+    return []
+
+
+def eoi_closed_message(round: Round) -> str:
+    return f"Expressions of interest closed on {govuk_when(round.eoi_closes_at)}; full bids are by invitation."
 
 
 NO_COUNCIL_ROLE = (
@@ -111,7 +145,10 @@ def ensure_before_deadline(bid: Bid, now=None) -> None:
     """Drafts change only before the deadline; returned bids stay open until resubmitted."""
     if not submission_in_time(bid=bid, at=now or timezone.now()):
         raise BidError(
-            f"This round closed at {govuk_when(bid.deadline)}, so the bid can no longer be changed or submitted. "
+            f"Expressions of interest closed at {govuk_when(bid.deadline)}, so this one can no longer be changed "
+            "or sent. Your draft, as last saved, has been kept."
+            if bid.stage == BidStage.EOI
+            else f"This round closed at {govuk_when(bid.deadline)}, so the bid can no longer be changed or submitted. "
             "Your draft, as last saved, has been kept. Contact the programme team if you need an extension."
         )
 

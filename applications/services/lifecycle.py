@@ -14,7 +14,7 @@ from grants.models import Organisation, Round, User
 from grants.people_selectors import council_officers, programme_managers
 
 from .. import selectors
-from ..models import Bid, BidStatus, Extension, PartnerStatus
+from ..models import Bid, BidStage, BidStatus, Extension, PartnerStatus
 from .bids import details_errors
 from .common import BidError, bid_facts, bid_notify, bid_url, officers_of
 from .eligibility import ensure_before_deadline, partner_problems
@@ -91,6 +91,8 @@ def submit_bid(*, bid: Bid, actor: User, declaration_name: str, declaration_role
     if bid.reference is None:
         _allocate_reference(bid)
     bid.submitted_at = now
+    if bid.stage == BidStage.EOI:
+        bid.eoi_submitted_at = now
     bid.submission_count += 1
     bid.declaration_name, bid.declaration_role, bid.declared_by = (
         declaration_name.strip(),
@@ -118,6 +120,7 @@ def submit_bid(*, bid: Bid, actor: User, declaration_name: str, declaration_role
             "round_name": bid.round.name,
             "organisation_name": bid.lead.short_name,
             "submitted_at": govuk_when_exact(now),
+            "is_eoi": bid.stage == BidStage.EOI,
         },
         dedupe_key=f"bid_submitted:{bid.pk}:{bid.submission_count}",
         url=bid_url(bid),

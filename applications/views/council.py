@@ -28,7 +28,7 @@ from ..forms import (
     ReasonForm,
     StartBidForm,
 )
-from ..models import BidPartner, OtherPartner
+from ..models import BidPartner, BidStage, OtherPartner
 from .common import after_save, bid_for, keep_return, returning_to_check
 from .notes import notes_context
 
@@ -96,6 +96,15 @@ def bid_detail(request, pk, note_form=None):
         context.update(_partner_task(bid, partners))
         context["details_status"] = "Completed" if services.details_complete(bid) else "In progress"
         context["problems"] = services.submission_problems(bid=bid, now=arrived_at(request))
+        # Issue 16: an invited full bid shows what its expression of interest sent, read-only.
+        editable = {s.section.pk for s in sections if selectors.section_editable(bid=bid, section=s.section)}
+        context["open_sections"] = [s for s in sections if s.section.pk in editable]
+        context["sent_sections"] = [s for s in sections if s.section.pk not in editable]
+        context["details_hint"] = (
+            "Title, summary, indicative amount, dates"
+            if bid.stage == BidStage.EOI
+            else "Title, summary, amount, match funding, dates"
+        )
         return render(request, "applications/task_list.html", context)
     context |= selectors.clarifications_context(request.user, bid)
     context |= notes_context(request.user, bid, note_form)
@@ -133,7 +142,7 @@ def _partner_task(bid, partners) -> dict:
 def bid_details_edit(request, pk):
     bid = bid_for(request, pk, perms.can_edit_bid)
     initial = {k: getattr(bid, k) for k in services.DETAIL_FIELDS}
-    form = BidDetailsForm(request.POST or None, initial=initial, round=bid.round)
+    form = BidDetailsForm(request.POST or None, initial=initial, round=bid.round, eoi=bid.stage == BidStage.EOI)
 
     def save(data):
         services.update_bid_details(bid=bid, actor=request.user, now=arrived_at(request), **data)

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -95,6 +95,11 @@ def bid_section(request, pk, section_pk):
         return redirect_to_login(request.get_full_path())
     bid = bid_for(request, pk, perms.can_edit_bid)
     section = get_object_or_404(Section.objects.prefetch_related("questions"), pk=section_pk, round=bid.round)
+    if not selectors.section_asked(bid=bid, section=section):
+        raise Http404
+    if not selectors.section_editable(bid=bid, section=section):
+        messages.info(request, f"{section.title} was sent with your expression of interest and cannot be changed.")
+        return redirect("applications:bid_detail", bid.pk)
     progress = selectors.task_list(bid=bid, sections=[section])[0]
     errors: list[tuple[str, str]] = []
     typed = {r.question.pk: raw_for_form(r.question, r.value) for r in progress.rows}

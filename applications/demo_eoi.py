@@ -1,0 +1,99 @@
+"""Issue 16 demo: a two-stage round open for expressions of interest. Five councils (Birmingham,
+Manchester, Sheffield, City of York, Gravesham) have sent one, ready for the programme's triage;
+Leeds has a draft; Kent's officer can still send one. Idempotent: found by round and lead."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from grants.models import Organisation, Round
+
+from .models import Bid, BidStage, BidStatus, Question, QuestionType, Section
+
+KEY = "px-eoi"
+EOI_QUESTIONS = [
+    ("What commercial problem will the expert help you solve?", QuestionType.LONG_TEXT, 150),
+    ("Which services or assets are involved?", QuestionType.LONG_TEXT, 100),
+    ("What would success look like in a year?", QuestionType.LONG_TEXT, 100),
+]
+FULL_QUESTIONS = [
+    ("How will you commission and manage the expert?", QuestionType.LONG_TEXT, 500),
+    ("What will it cost, and what will you contribute?", QuestionType.LONG_TEXT, 300),
+]
+# (lead code, title, amount, status, answers to the three EOI questions)
+EOIS = [
+    ("BIR", "Birmingham commercial property review", "50000", BidStatus.SUBMITTED,
+     ["Income from our commercial estate has fallen for three years.", "Markets and the industrial estate.",
+      "A plan that restores £400,000 a year of rent."]),
+    ("MAN", "Manchester trading company business case", "45000", BidStatus.SUBMITTED,
+     ["We want to test whether a trading company could sell our building control service.", "Building control.",
+      "A business case the cabinet can decide on."]),
+    ("SHF", "Sheffield energy income", "40000", BidStatus.SUBMITTED,
+     ["Selling surplus solar power from council buildings.", "Depots and leisure centres.",
+      "A signed power purchase agreement."]),
+    ("YOR", "York parking and fees review", "25000", BidStatus.SUBMITTED,
+     ["Our fees and charges have not been reviewed since 2015.", "Parking and bereavement services.",
+      "A fees policy agreed by members."]),
+    ("GRA", "Gravesham commercial waste", "30000", BidStatus.SUBMITTED,
+     ["Growing the trade waste service to cover its costs.", "Trade waste collection.",
+      "Two hundred more trade customers."]),
+    ("LDS", "Leeds advertising income", "20000", BidStatus.DRAFT,
+     ["Advertising on council land and vehicles.", "", ""]),
+]  # fmt: skip
+
+
+def _questions(round: Round) -> list[Question]:
+    if not Section.objects.filter(round=round).exists():
+        for order, (title, stage, questions) in enumerate(
+            [("Your idea", BidStage.EOI, EOI_QUESTIONS), ("Delivery and costs", BidStage.FULL, FULL_QUESTIONS)], 1
+        ):
+            section = Section.objects.create(round=round, title=title, order=order, stage=stage)
+            for q_order, (text, kind, limit) in enumerate(questions, 1):
+                Question.objects.create(section=section, text=text, type=kind, word_limit=limit, order=q_order)
+    return list(Question.objects.filter(section__round=round, section__stage=BidStage.EOI).order_by("order"))
+
+
+def seed(*, stdout=None, context: dict) -> None:
+    round = context.get("rounds", {}).get(KEY)
+    if round is None:
+        return
+    people = context.get("people", {})
+    questions = _questions(round)
+    made = sent = 0
+    for code, title, amount, status, answers in EOIS:
+        lead = Organisation.objects.filter(code=code).first()
+        if lead is None:
+            continue
+        fields = {
+            "title": title,
+            "summary": answers[0],
+            "amount_requested": Decimal(amount),
+            "match_funding": Decimal("0"),
+            "planned_start": date(round.financial_year + 1, 4, 1),
+            "planned_end": date(round.financial_year + 2, 3, 31),
+            "stage": BidStage.EOI,
+            "created_by": next((u for u in people.values() if u.organisation_id == lead.pk), None),
+        }
+        if status == BidStatus.SUBMITTED:
+            sent += 1
+            at = min(timezone.now(), round.opens_at + timedelta(days=3 + sent))
+            fields.update(
+                status=status,
+                reference=f"{round.reference_prefix}-{sent:06d}",
+                reference_number=sent,
+                submission_count=1,
+                submitted_at=at,
+                eoi_submitted_at=at,
+                declaration_name="Chief Executive's office",
+                declaration_role="Director of Resources",
+            )
+        bid, created = Bid.objects.get_or_create(round=round, lead=lead, defaults=fields)
+        if not created:
+            continue
+        made += 1
+        for question, value in zip(questions, answers, strict=False):
+            if value:
+                bid.answers.create(question=question, value=value)
+    if stdout:
+        stdout.write(f"applications: {made} demo expressions of interest created in {round.name}\n")
