@@ -69,6 +69,8 @@ POSTED: dict[str, dict] = {
     "reporting:open_data_withdraw": posted({"administrator"}),
     "grants:staff_programme_manager_add": posted({"administrator"}, denied=403),
     "grants:staff_programme_manager_remove": posted({"administrator"}, denied=403),
+    # Issue 16, EOI triage: nothing is proposed in the world, so confirming changes nothing.
+    "scoring:eoi_confirm": posted(MANAGERS, changed=set()),
 }
 # Must be here even if they gain a GET page (a confirmation step), as they destroy or end things.
 ALWAYS_POSTED = {

@@ -234,6 +234,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "reporting:council_profile": allow(STAFF),
     "reporting:open_data": public(),
     "reporting:open_data_file": public(),
+    # Issue 16, EOI triage: staff who may read the programme see the list; its managers propose.
+    "scoring:eoi_triage": allow(VIEWERS),
+    "scoring:eoi_propose": allow(MANAGERS),
+    "scoring:eoi_confirm": post_only(),
 }
 
 
