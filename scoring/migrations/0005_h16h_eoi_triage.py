@@ -6,29 +6,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0004_bid_stage'),
-        ('grants', '0011_round_eoi'),
-        ('scoring', '0004_decision_assessments_override'),
+        ("applications", "0004_bid_stage"),
+        ("grants", "0011_round_eoi"),
+        ("scoring", "0004_decision_assessments_override"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EoiTriage',
+            name="EoiTriage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('invite', 'Invite to a full bid'), ('decline', 'Do not invite')], max_length=10)),
-                ('note', models.TextField(blank=True)),
-                ('proposed_at', models.DateTimeField()),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('bid', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='eoi_triage', to='applications.bid')),
-                ('proposed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='eoi_triages', to='grants.round')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("invite", "Invite to a full bid"), ("decline", "Do not invite")], max_length=10
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("proposed_at", models.DateTimeField()),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "bid",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="eoi_triage", to="applications.bid"
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="eoi_triages", to="grants.round"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['round', 'confirmed_at'], name='scoring_eoi_round_i_97795b_idx')],
+                "indexes": [models.Index(fields=["round", "confirmed_at"], name="scoring_eoi_round_i_97795b_idx")],
             },
         ),
     ]

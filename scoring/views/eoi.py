@@ -74,8 +74,10 @@ def eoi_propose(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.success(request, f"Proposed outcome saved for {bid}")
         return redirect("scoring:eoi_triage", slug=round.slug)
 
-    answers = bid.answers.filter(question__section__stage="eoi").select_related("question").order_by(
-        "question__section__order", "question__order", "pk"
+    answers = (
+        bid.answers.filter(question__section__stage="eoi")
+        .select_related("question")
+        .order_by("question__section__order", "question__order", "pk")
     )
     return save_with_form(request, form, propose) or render(
         request, "scoring/eoi_propose.html", {"round": round, "bid": bid, "form": form, "answers": answers}

@@ -78,7 +78,9 @@ def test_a_decline_needs_a_reason_and_the_form_keeps_what_was_typed(personas, cl
     assert EoiTriage.objects.get(bid=bid).note == "Outside the scope"
 
 
-def test_batch_confirm_invites_and_declines_once_even_if_pressed_twice(personas, client, django_capture_on_commit_callbacks):
+def test_batch_confirm_invites_and_declines_once_even_if_pressed_twice(
+    personas, client, django_capture_on_commit_callbacks
+):
     rnd = two_stage(personas.round)
     invited, declined = eoi(rnd, personas.lead_org), eoi(rnd, personas.other_org)
     pm = personas.programme_manager
@@ -93,7 +95,11 @@ def test_batch_confirm_invites_and_declines_once_even_if_pressed_twice(personas,
         client.post(url, {"bids": [invited.pk, declined.pk]})
     invited.refresh_from_db()
     declined.refresh_from_db()
-    assert (invited.stage, invited.status, invited.eoi_feedback) == (BidStage.FULL, BidStatus.DRAFT, "Say more on costs")
+    assert (invited.stage, invited.status, invited.eoi_feedback) == (
+        BidStage.FULL,
+        BidStatus.DRAFT,
+        "Say more on costs",
+    )
     assert (declined.status, declined.status_reason) == (BidStatus.NOT_INVITED, "Out of scope")
     assert EoiTriage.objects.filter(confirmed_at__isnull=False).count() == 2
     assert len([m for m in mail.outbox if personas.lead_officer.email in m.to]) == 1
@@ -113,7 +119,9 @@ def test_finance_and_board_read_but_cannot_triage(personas, client, who):
     assert client.post(reverse("scoring:eoi_confirm", args=[rnd.slug]), {"bids": [bid.pk]}).status_code == 404
 
 
-@pytest.mark.parametrize("who", ["assessor", "conflicted_assessor", "panel_chair", "lead_officer", "other_programme_manager"])
+@pytest.mark.parametrize(
+    "who", ["assessor", "conflicted_assessor", "panel_chair", "lead_officer", "other_programme_manager"]
+)
 def test_triage_pages_are_staff_only(personas, client, who):
     rnd = two_stage(personas.round)
     bid = eoi(rnd, personas.lead_org)
