@@ -20,10 +20,11 @@ from .models import Answer, EvidenceFile, Question, QuestionType
 from .permissions import staff_round_or_404, without_barred
 
 CHUNK = 500
-FILTERS = ("status", "region", "kind", "partner", "q")
+FILTERS = ("status", "stage", "region", "kind", "partner", "q")
 FIXED = [
     "Reference",
     "Status",
+    "Stage",
     "Lead council",
     "Lead code",
     "Region",
@@ -82,6 +83,7 @@ def bid_rows(bids, questions: list[Question]) -> Iterator[list]:
             yield [
                 b.reference or "",
                 b.get_status_display(),
+                b.get_stage_display(),
                 b.lead.short_name,
                 b.lead.code or "",
                 b.lead.region,

@@ -269,6 +269,7 @@ def staff_bids(
     *,
     round: Round,
     status: str = "",
+    stage: str = "",
     region: str = "",
     kind: str = "",
     partner: str = "",
@@ -286,6 +287,8 @@ def staff_bids(
     )
     if status:
         qs = qs.filter(status=status)
+    if stage:
+        qs = qs.filter(stage=stage)
     if region:
         qs = qs.filter(lead__region=region)
     if kind:

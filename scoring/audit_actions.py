@@ -30,6 +30,7 @@ declare_many(
         "decision.assessments_override": "Decision proposed before every assessment was complete",
         "decision.confirmed": "Decisions confirmed",
         "round.decided": "Round decided",
+        "eoi.proposed": "Expression of interest triaged",
     },
     audience=STAFF,
 )

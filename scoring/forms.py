@@ -8,7 +8,7 @@ from grants.core.forms import gov_helper
 from grants.core.layout import Field
 from grants.models import Organisation, User
 
-from .models import Criterion, Outcome, Panel, Scale
+from .models import Criterion, EoiOutcome, Outcome, Panel, Scale
 from .models.criteria import SCALE_RANGE
 
 
@@ -205,3 +205,24 @@ class DecisionForm(GovForm, forms.Form):
         else:
             del self.fields["assessments_override"]
         self._helper(*layout, Field.textarea("feedback", rows=8))
+
+
+class EoiTriageForm(GovForm, forms.Form):
+    submit_label = "Save the proposed outcome"
+    outcome = forms.ChoiceField(
+        choices=EoiOutcome.choices,
+        widget=forms.RadioSelect,
+        label="Proposed outcome",
+        error_messages={"required": "Choose whether to invite the council to a full bid"},
+    )
+    note = forms.CharField(
+        label="Reason or feedback for the council",
+        help_text="Required if you do not invite: the council reads it. Optional feedback with an invitation",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper(Field.radios("outcome"), Field.textarea("note", rows=6))

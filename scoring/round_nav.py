@@ -32,3 +32,17 @@ round_section(
     may=can_view_results,
     pages=("scoring:decision_edit", "scoring:decisions_confirm", "scoring:panel_pack"),
 )
+
+
+def _may_triage(user, round) -> bool:
+    """Two-stage rounds only: the triage of their expressions of interest."""
+    return bool(round.eoi_closes_at) and can_view_results(user, round)
+
+
+round_section(
+    "Expressions of interest",
+    "scoring:eoi_triage",
+    order=38,
+    may=_may_triage,
+    pages=("scoring:eoi_propose", "scoring:eoi_confirm"),
+)

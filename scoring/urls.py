@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assessor, results, setup
+from .views import assessor, eoi, results, setup
 
 app_name = "scoring"
 
@@ -38,4 +38,7 @@ urlpatterns = [
     path("staff/rounds/<slug:slug>/ranking/confirm/", results.decisions_confirm, name="decisions_confirm"),
     path("staff/rounds/<slug:slug>/ranking/scores.<str:fmt>", results.export_scores, name="export_scores"),
     path("staff/rounds/<slug:slug>/ranking/pack/", results.panel_pack, name="panel_pack"),
+    path("staff/rounds/<slug:slug>/eoi/", eoi.eoi_triage, name="eoi_triage"),
+    path("staff/rounds/<slug:slug>/eoi/bids/<int:pk>/", eoi.eoi_propose, name="eoi_propose"),
+    path("staff/rounds/<slug:slug>/eoi/confirm/", eoi.eoi_confirm, name="eoi_confirm"),
 ]

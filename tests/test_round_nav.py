@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from grants.core.round_nav import SECTIONS
-from tests.security.urlwalk import patterns, url_for
+from tests.security.urlwalk import EOI_PAGES, patterns, url_for
 from tests.security.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +26,7 @@ NOT_PAGES = {
     "scoring:criterion_delete",
     "scoring:assignment_withdraw",
     "scoring:decisions_confirm",
+    "scoring:eoi_confirm",  # Issue 16, EOI triage: POST only
 }
 NAV = re.compile(r'<nav class="app-round-nav[^>]*data-testid="round-nav">(.*?)</nav>', re.S)
 
@@ -68,7 +69,8 @@ def test_every_staff_round_page_shows_the_nav_with_its_section_current(personas,
         assert nav, f"{pattern.name} ({url}) has no round navigation"
         section = _section_of(pattern.name)
         current = re.findall(r'href="([^"]+)" aria-current="page">([^<]+)<', nav)
-        assert current == [(section.url(world.round), section.label)], pattern.name
+        rnd = world.eoi_round if pattern.name in EOI_PAGES else world.round  # Issue 16, EOI triage
+        assert current == [(section.url(rnd), section.label)], pattern.name
         checked.append(pattern.name)
     # The round's own page (staff view) and its settings carry it too.
     for name in ("grants:round_detail", "grants:staff_round_edit"):

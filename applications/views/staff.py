@@ -18,7 +18,7 @@ from grants.models.organisations import COUNCIL_KINDS, REGIONS, OrgKind
 from .. import exports, selectors, services
 from .. import permissions as perms
 from ..forms import ExtensionForm, ReasonForm
-from ..models import BidStatus, Extension
+from ..models import BidStage, BidStatus, Extension
 from .common import bid_for
 
 PAGE_SIZE = 50
@@ -50,6 +50,7 @@ def staff_bid_list(request, slug):
             "barred_count": barred_count,
             "open_clarifications": selectors.round_open_clarifications(round=round, user=request.user),
             "statuses": BidStatus.choices,
+            "stages": BidStage.choices,
             "regions": REGIONS,
             "kinds": [(k, OrgKind(k).label) for k in COUNCIL_KINDS],
             "sorts": list(selectors.STAFF_SORT_LABELS.items()),

@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.models import Bid, BidStatus
+from applications.models import Bid, BidStage, BidStatus
 from applications.permissions import barred_bid_ids
 from applications.selectors import bids_for_council, next_action
 from grants import membership
@@ -179,7 +179,7 @@ def manager_home(*, user, now: datetime) -> tuple[list[WorkItem], list[Round], l
     # Fewer active assessors than the panel needs (`scoring.selectors.assignment_table`'s "short").
     active = Assignment.objects.filter(bid=OuterRef("pk"), withdrawn_at__isnull=True)
     waiting = (
-        Bid.objects.filter(round_id__in=ids, status=BidStatus.SUBMITTED)
+        Bid.objects.filter(round_id__in=ids, status=BidStatus.SUBMITTED, stage=BidStage.FULL)
         .exclude(pk__in=barred)
         .filter(~Exists(active))
         .values("round")
@@ -187,6 +187,19 @@ def manager_home(*, user, now: datetime) -> tuple[list[WorkItem], list[Round], l
         .order_by()
     )
     per_round("Bids waiting for assignment", _by_round(waiting), "scoring:assignments")
+    # Two-stage rounds whose expressions of interest have closed: those not yet invited or declined.
+    to_triage = (
+        Bid.objects.filter(
+            round_id__in=[r.pk for r in rounds if r.eoi_closes_at and r.eoi_closes_at <= now],
+            stage=BidStage.EOI,
+            status=BidStatus.SUBMITTED,
+        )
+        .exclude(pk__in=barred)
+        .values("round")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    per_round("Expressions of interest to triage", _by_round(to_triage), "scoring:eoi_triage")
     outstanding = (
         Assignment.objects.filter(bid__round_id__in=ids, withdrawn_at__isnull=True, bid__status=BidStatus.SUBMITTED)
         .exclude(bid_id__in=barred)

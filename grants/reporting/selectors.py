@@ -278,6 +278,8 @@ class BoardRow:
     not_reported: int = 0
     outputs: list[OutputLine] = field(default_factory=list)
     summary: str = ""
+    eois_received: int = 0  # two-stage rounds: expressions of interest received by the date
+    eois_invited: int = 0  # ... and of those, invited to a full bid by the date
 
     @property
     def net(self) -> Decimal:
@@ -316,9 +318,24 @@ def board_report(*, user, as_at: date) -> list[BoardRow]:
         row.not_reported = r["n"] - row.green - row.amber - row.red
     _board_committed(rows, as_at)
     _board_outputs(rows, awards, as_at)
+    _board_eois(rows, as_at)
     for s in BoardSummary.objects.filter(as_at=as_at, programme__in=programmes):
         rows[s.programme_id].summary = s.summary
     return [rows[p.pk] for p in programmes]
+
+
+def _board_eois(rows: dict[int, BoardRow], as_at: date) -> None:
+    """Expressions of interest received and invited by the quarter end, in one grouped query.
+    An invited EOI became a full bid, but it was received (and invited) all the same."""
+    counts = (
+        Bid.objects.filter(round__programme__in=list(rows), eoi_submitted_at__date__lte=as_at)
+        .values("round__programme")
+        .annotate(n=Count("pk"), invited=Count("pk", filter=Q(invited_at__date__lte=as_at)))
+        .order_by()
+    )
+    for r in counts:
+        row = rows[r["round__programme"]]
+        row.eois_received, row.eois_invited = r["n"], r["invited"]
 
 
 def _board_committed(rows: dict[int, BoardRow], as_at: date) -> None:

@@ -3,6 +3,7 @@
 from .assessments import Assessment, AssessmentStatus, Score
 from .criteria import Criterion, Scale
 from .decisions import Decision, DecisionStatus, Outcome
+from .eoi import EoiOutcome, EoiTriage
 from .interests import Declaration, Interest
 from .moderation import ModeratedScore
 from .panels import Assignment, Panel, PanelMember
@@ -15,6 +16,8 @@ __all__ = [
     "Decision",
     "DecisionStatus",
     "Declaration",
+    "EoiOutcome",
+    "EoiTriage",
     "Interest",
     "ModeratedScore",
     "Outcome",

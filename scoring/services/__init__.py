@@ -12,12 +12,15 @@ from .criteria import (
     panel_settings_save,
 )
 from .decisions import decision_propose, decisions_confirm, feedback_from_justifications
+from .eoi import eoi_confirm_batch, eoi_propose
 from .interests import conflict_declare, declaration_confirm, interest_add, interest_remove
 from .moderation import moderated_score_record, moderated_scores_record
 from .panels import panel_chair_set, panel_member_add, panel_member_remove
 from .scores import assessment_save_draft, assessment_submit, percentage_for
 
 __all__ = [
+    "eoi_confirm_batch",
+    "eoi_propose",
     "AssessmentError",
     "assessment_open",
     "assessments_complete",

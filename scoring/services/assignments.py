@@ -47,6 +47,8 @@ def _create(*, bid, assessor: User, actor: User | None) -> Assignment:
 
 
 def _check(*, bid, assessor: User) -> None:
+    if not live_bids(bid.round).filter(pk=bid.pk).exists():
+        raise AssessmentError(f"{bid} is not a submitted full bid and cannot be assessed")
     if not PanelMember.objects.filter(panel__round_id=bid.round_id, user=assessor).exists():
         raise AssessmentError(f"{assessor} is not on this round's panel")
     if is_conflicted(assessor, bid):

@@ -20,11 +20,17 @@ def round_managers(round: Round) -> list[User]:
 
 
 def live_bids(round: Round):
-    """Bids that are assessed: submitted (or already decided), never drafts, withdrawn or ineligible."""
-    from applications.models import Bid, BidStatus
+    """Bids that are assessed: submitted (or already decided), never drafts, withdrawn or ineligible.
+
+    Full bids only: an expression of interest in a two-stage round is triaged (scoring.services.eoi),
+    never assigned, scored, ranked, moderated, decided or counted against the budget. This is the
+    one place that says so."""
+    from applications.models import Bid, BidStage, BidStatus
 
     return Bid.objects.filter(
-        round=round, status__in=[BidStatus.SUBMITTED, BidStatus.FUNDED, BidStatus.NOT_FUNDED, BidStatus.RESERVE]
+        round=round,
+        stage=BidStage.FULL,
+        status__in=[BidStatus.SUBMITTED, BidStatus.FUNDED, BidStatus.NOT_FUNDED, BidStatus.RESERVE],
     )
 
 

@@ -75,6 +75,8 @@ POSTED: dict[str, dict] = {
     "applications:bid_note_add": posted(MANAGERS),
     "awards:award_note_add": posted(MANAGERS | {"finance_officer"}),
     "awards:return_note_add": posted(MANAGERS | {"finance_officer"}),
+    # Issue 16, EOI triage: nothing is proposed in the world, so confirming changes nothing.
+    "scoring:eoi_confirm": posted(MANAGERS, changed=set()),
 }
 # Must be here even if they gain a GET page (a confirmation step), as they destroy or end things.
 ALWAYS_POSTED = {

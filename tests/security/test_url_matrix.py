@@ -257,6 +257,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "awards:award_note_add": post_only(),
     "awards:return_note_add": post_only(),
     "awards:contact_add": allow(MANAGERS),
+    # Issue 16, EOI triage: staff who may read the programme see the list; its managers propose.
+    "scoring:eoi_triage": allow(VIEWERS),
+    "scoring:eoi_propose": allow(MANAGERS),
+    "scoring:eoi_confirm": post_only(),
 }
 
 

@@ -100,10 +100,14 @@ PROGRAMME_SLUG = {
 }
 # Where a council may start a bid (it has none there yet), so the start form is on the page.
 OPEN_ROUND_PAGES = {"applications:bid_start"}
+# Issue 16, EOI triage: pages of the world's two-stage round and its expression of interest.
+EOI_PAGES = {"scoring:eoi_triage", "scoring:eoi_propose", "scoring:eoi_confirm"}
 
 
 def _value(name: str, kwarg: str, world):
     draft = name in DRAFT_BID_PAGES
+    if name in EOI_PAGES and kwarg in ("slug", "pk"):  # Issue 16, EOI triage
+        return world.eoi_round.slug if kwarg == "slug" else world.eoi_bid.pk
     if kwarg == "slug":
         if name in PROGRAMME_SLUG:
             return world.round.programme.slug

@@ -34,7 +34,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from applications import services as bid_services
-from applications.models import Bid, BidStatus, EvidenceFile, PartnerStatus, Question, QuestionType, Section
+from applications.models import Bid, BidStage, BidStatus, EvidenceFile, PartnerStatus, Question, QuestionType, Section
 from grants.awards import services as award_evidence
 from grants.awards import services as award_services
 from grants.awards import services as monitoring
@@ -123,6 +123,10 @@ class World:
     clarification: Any = None
     # Issue 16, joining a council: someone at the lead council's domain waiting to join it.
     join_request: MembershipRequest | None = None
+    # Issue 16, EOI triage: a two-stage round whose expressions of interest have closed, with one
+    # submitted EOI waiting for triage.
+    eoi_round: Round | None = None
+    eoi_bid: Bid | None = None
 
 
 def _sections(rnd: Round, text: str) -> tuple[Section, Question, Question]:
@@ -240,6 +244,22 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
     clarification = ask_clarification(
         bid=bid, actor=personas.assessor, question=f"Question {text}", reply_by=timezone.localdate()
     )
+    # Issue 16, EOI triage
+    now = timezone.now()
+    eoi_round = f.RoundFactory(
+        programme=personas.programme,
+        name=f"Two-stage round {text}",
+        slug="eoi-round",
+        opens_at=now - timedelta(days=40),
+        eoi_closes_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=30),
+    )
+    eoi_bid = Bid.objects.create(
+        round=eoi_round, lead=personas.other_org, title=f"Idea {text}", summary=text,
+        amount_requested=Decimal("40000"), stage=BidStage.EOI, status=BidStatus.SUBMITTED,
+        reference="EOIR-000001", reference_number=1, submitted_at=now - timedelta(days=2),
+        eoi_submitted_at=now - timedelta(days=2),
+    )  # fmt: skip
 
     return World(
         personas=personas,
@@ -273,6 +293,8 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
         export_job=export_job,
         published_file=published,
         clarification=clarification,  # Issue 16, clarifications
+        eoi_round=eoi_round,
+        eoi_bid=eoi_bid,
         join_request=_join_request(personas),
     )
 

@@ -1,0 +1,113 @@
+"""Triage of expressions of interest: propose invite or decline per bid, then confirm in a batch.
+
+Proposals are private to programme staff until confirmed; confirming calls
+applications.services.eoi (which moves the bid, audits and tells the council). Each bid is
+confirmed in its own transaction under a row lock on its proposal, so pressing the button twice,
+or two managers at once, moves each bid once and sends one letter.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from applications.services import BidError, eoi_decline, eoi_invite
+from grants.core.audit import audit_record
+from grants.core.dates import govuk_when
+from grants.models import Round, User
+
+from ..models import EoiOutcome, EoiTriage
+from ..permissions import can_manage_round
+from .common import AssessmentError
+
+
+def submitted_eois(round: Round):
+    """The round's expressions of interest waiting for triage (submitted, not yet invited or declined)."""
+    from applications.models import Bid, BidStage, BidStatus
+
+    return Bid.objects.filter(round=round, stage=BidStage.EOI, status=BidStatus.SUBMITTED)
+
+
+def triage_open(round: Round, now: datetime | None = None) -> bool:
+    """Triage starts when expressions of interest close, so every council has had its full time."""
+    return bool(round.eoi_closes_at) and (now or timezone.now()) >= round.eoi_closes_at
+
+
+def ensure_triage_open(round: Round, now: datetime | None = None) -> None:
+    if not round.eoi_closes_at:
+        raise AssessmentError("This round has one stage: it takes no expressions of interest")
+    if not triage_open(round, now):
+        raise AssessmentError(
+            f"Triage can start when expressions of interest close on {govuk_when(round.eoi_closes_at)}"
+        )
+
+
+@transaction.atomic
+def eoi_propose(*, bid, actor: User, outcome: str, note: str = "") -> EoiTriage:
+    """Record (or change) the proposed outcome for one expression of interest. A decline needs the
+    reason the council will read; an invitation may carry feedback."""
+    round = Round.objects.get(pk=bid.round_id)
+    if not can_manage_round(actor, round):
+        raise AssessmentError("Only the programme's managers triage expressions of interest")
+    ensure_triage_open(round)
+    if not submitted_eois(round).filter(pk=bid.pk).exists():
+        raise AssessmentError(f"{bid} is not a submitted expression of interest")
+    if outcome not in EoiOutcome.values:
+        raise AssessmentError({"outcome": "Choose whether to invite the council to a full bid"})
+    note = note.strip()
+    if outcome == EoiOutcome.DECLINE and not note:
+        raise AssessmentError({"note": "Enter the reason the council is not invited to a full bid"})
+    triage, _ = EoiTriage.objects.select_for_update().update_or_create(
+        bid=bid,
+        defaults={
+            "round": round,
+            "outcome": outcome,
+            "note": note,
+            "proposed_by": actor,
+            "proposed_at": timezone.now(),
+        },
+    )
+    audit_record(actor=actor, action="eoi.proposed", target=triage, summary=f"{triage.get_outcome_display()}: {bid}")
+    return triage
+
+
+def pending_triages(round: Round, *, exclude_bid_ids=()):
+    return (
+        EoiTriage.objects.filter(round=round, confirmed_at__isnull=True, bid__in=submitted_eois(round))
+        .exclude(bid_id__in=exclude_bid_ids)
+        .select_related("bid", "bid__lead")
+        .order_by("bid__reference", "bid_id")
+    )
+
+
+def eoi_confirm_batch(*, round: Round, actor: User, bid_ids: list[int]) -> tuple[list, list[str]]:
+    """Confirm the proposals for `bid_ids`: invite or decline each bid, one transaction a bid.
+    Returns (confirmed triages, reasons some were skipped). A proposal another manager has
+    already confirmed is skipped silently: it was done once, which is what was asked."""
+    if not can_manage_round(actor, round):
+        raise AssessmentError("Only the programme's managers confirm invitations")
+    ensure_triage_open(round)
+    done, skipped = [], []
+    for bid_id in bid_ids:
+        with transaction.atomic():
+            triage = (
+                EoiTriage.objects.select_for_update()
+                .filter(round=round, bid_id=bid_id, confirmed_at__isnull=True)
+                .select_related("bid")
+                .first()
+            )
+            if triage is None:
+                continue
+            try:
+                with transaction.atomic():
+                    if triage.outcome == EoiOutcome.INVITE:
+                        eoi_invite(bid=triage.bid, actor=actor, feedback=triage.note)
+                    else:
+                        eoi_decline(bid=triage.bid, actor=actor, reason=triage.note)
+            except BidError as exc:
+                skipped.append(exc.messages[0])
+                continue
+            triage.confirmed_at = timezone.now()
+            triage.save(update_fields=["confirmed_at"])
+            done.append(triage)
+    return done, skipped

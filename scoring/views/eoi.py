@@ -1,0 +1,106 @@
+"""Triage of expressions of interest: the round's list, a proposal per bid, and the batch
+confirmation that invites or declines (scoring.services.eoi). Staff only; a conflicted manager
+sees nothing of the bid."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from applications.permissions import barred_bid_ids
+from grants.core.fields import valid_ids
+from grants.core.forms import save_with_form
+from grants.core.words import counted
+
+from .. import permissions as perms
+from ..forms import EoiTriageForm
+from ..models import EoiOutcome, EoiTriage
+from ..services import eoi as service
+from .common import managed_round, results_round
+
+
+def _two_stage(round):
+    if not round.two_stage:
+        raise Http404
+    return round
+
+
+@login_required
+def eoi_triage(request: HttpRequest, slug: str) -> HttpResponse:
+    round = _two_stage(results_round(request, slug))
+    barred = barred_bid_ids(request.user)
+    bids = list(
+        service.submitted_eois(round)
+        .exclude(pk__in=barred)
+        .select_related("lead", "eoi_triage")
+        .prefetch_related("partners__organisation")
+        .order_by("reference", "pk")
+    )
+    proposals = [b.eoi_triage for b in bids if getattr(b, "eoi_triage", None) and not b.eoi_triage.confirmed_at]
+    decided = EoiTriage.objects.filter(round=round, confirmed_at__isnull=False).exclude(bid_id__in=barred)
+    return render(
+        request,
+        "scoring/eoi_triage.html",
+        {
+            "round": round,
+            "bids": bids,
+            "barred_count": service.submitted_eois(round).filter(pk__in=barred).count(),
+            "can_triage": perms.can_manage_round(request.user, round),
+            "triage_open": service.triage_open(round),
+            "invites": sum(1 for p in proposals if p.outcome == EoiOutcome.INVITE),
+            "declines": sum(1 for p in proposals if p.outcome == EoiOutcome.DECLINE),
+            "proposals": proposals,
+            "decided_count": decided.count(),
+        },
+    )
+
+
+@login_required
+def eoi_propose(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    round = _two_stage(managed_round(request, slug))
+    if pk in barred_bid_ids(request.user):
+        raise Http404
+    bid = get_object_or_404(service.submitted_eois(round).select_related("lead"), pk=pk)
+    if not service.triage_open(round):
+        return redirect("scoring:eoi_triage", slug=round.slug)  # the list says when triage starts
+    current = EoiTriage.objects.filter(bid=bid).first()
+    initial = {"outcome": current.outcome, "note": current.note} if current else {}
+    form = EoiTriageForm(request.POST or None, initial=initial)
+
+    def propose(data):
+        service.eoi_propose(bid=bid, actor=request.user, outcome=data["outcome"], note=data["note"])
+        messages.success(request, f"Proposed outcome saved for {bid}")
+        return redirect("scoring:eoi_triage", slug=round.slug)
+
+    answers = (
+        bid.answers.filter(question__section__stage="eoi")
+        .select_related("question")
+        .order_by("question__section__order", "question__order", "pk")
+    )
+    return save_with_form(request, form, propose) or render(
+        request, "scoring/eoi_propose.html", {"round": round, "bid": bid, "form": form, "answers": answers}
+    )
+
+
+@login_required
+@require_POST
+def eoi_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+    round = _two_stage(managed_round(request, slug))
+    barred = barred_bid_ids(request.user)
+    ids = [i for i in valid_ids(request.POST.getlist("bids")) if i not in barred]
+    try:
+        done, skipped = service.eoi_confirm_batch(round=round, actor=request.user, bid_ids=ids)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        invited = sum(1 for t in done if t.outcome == EoiOutcome.INVITE)
+        messages.success(
+            request,
+            f"{counted(invited, 'invitation')} and {counted(len(done) - invited, 'decline')} confirmed; "
+            "councils will be told",
+        )
+        for reason in skipped:
+            messages.error(request, reason)
+    return redirect("scoring:eoi_triage", slug=round.slug)
