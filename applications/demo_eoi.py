@@ -1,6 +1,7 @@
-"""Issue 16 demo: a two-stage round open for expressions of interest. Five councils (Birmingham,
-Manchester, Sheffield, City of York, Gravesham) have sent one, ready for the programme's triage;
-Leeds has a draft; Kent's officer can still send one. Idempotent: found by round and lead."""
+"""Issue 16 demo: two two-stage rounds. Productivity Experts is open for expressions of interest:
+five councils (Birmingham, Manchester, Sheffield, City of York, Gravesham) have sent one, Leeds has
+a draft, and Kent's officer can still send one. Cyber Security's expressions of interest closed
+yesterday: four councils' wait for the programme's triage. Idempotent: found by round and lead."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,6 +13,7 @@ from grants.models import Organisation, Round
 from .models import Bid, BidStage, BidStatus, Question, QuestionType, Section
 
 KEY = "px-eoi"
+TRIAGE_KEY = "cyber-eoi"
 EOI_QUESTIONS = [
     ("What commercial problem will the expert help you solve?", QuestionType.LONG_TEXT, 150),
     ("Which services or assets are involved?", QuestionType.LONG_TEXT, 100),
@@ -43,10 +45,34 @@ EOIS = [
 ]  # fmt: skip
 
 
-def _questions(round: Round) -> list[Question]:
+CYBER_EOI_QUESTIONS = [
+    ("What is your council's most pressing cyber risk?", QuestionType.LONG_TEXT, 150),
+    ("What would you do with the grant?", QuestionType.LONG_TEXT, 150),
+]
+CYBER_FULL_QUESTIONS = [
+    ("How will you deliver the work, and by when?", QuestionType.LONG_TEXT, 500),
+    ("How will you know your council is more resilient?", QuestionType.LONG_TEXT, 300),
+]
+CYBER_EOIS = [
+    ("NET", "Newcastle backup and recovery", "30000", BidStatus.SUBMITTED,
+     ["Ransomware: our backups are online and untested.", "Offline backups and a tested recovery plan."]),
+    ("BST", "Bristol phishing resilience", "20000", BidStatus.SUBMITTED,
+     ["Phishing: one in five staff clicked in our last test.", "Training and a reporting button for all staff."]),
+    ("NFK", "Norfolk network segmentation", "30000", BidStatus.SUBMITTED,
+     ["A flat network joins our care systems to the office network.", "Separate the care systems' network."]),
+    ("LDS", "Leeds cyber incident exercise", "10000", BidStatus.SUBMITTED,
+     ["We have never rehearsed a cyber incident with members.", "A rehearsal with the LGA and the NCSC."]),
+]  # fmt: skip
+ROUNDS = {
+    KEY: (EOI_QUESTIONS, FULL_QUESTIONS, EOIS),
+    TRIAGE_KEY: (CYBER_EOI_QUESTIONS, CYBER_FULL_QUESTIONS, CYBER_EOIS),
+}
+
+
+def _questions(round: Round, eoi_questions, full_questions) -> list[Question]:
     if not Section.objects.filter(round=round).exists():
         for order, (title, stage, questions) in enumerate(
-            [("Your idea", BidStage.EOI, EOI_QUESTIONS), ("Delivery and costs", BidStage.FULL, FULL_QUESTIONS)], 1
+            [("Your idea", BidStage.EOI, eoi_questions), ("Delivery and costs", BidStage.FULL, full_questions)], 1
         ):
             section = Section.objects.create(round=round, title=title, order=order, stage=stage)
             for q_order, (text, kind, limit) in enumerate(questions, 1):
@@ -55,13 +81,16 @@ def _questions(round: Round) -> list[Question]:
 
 
 def seed(*, stdout=None, context: dict) -> None:
-    round = context.get("rounds", {}).get(KEY)
-    if round is None:
-        return
+    for key, (eoi_questions, full_questions, eois) in ROUNDS.items():
+        round = context.get("rounds", {}).get(key)
+        if round is not None:
+            _seed_round(round, _questions(round, eoi_questions, full_questions), eois, context, stdout)
+
+
+def _seed_round(round: Round, questions: list[Question], eois, context: dict, stdout) -> None:
     people = context.get("people", {})
-    questions = _questions(round)
     made = sent = 0
-    for code, title, amount, status, answers in EOIS:
+    for code, title, amount, status, answers in eois:
         lead = Organisation.objects.filter(code=code).first()
         if lead is None:
             continue

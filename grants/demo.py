@@ -202,7 +202,31 @@ def _eoi_rounds(today: date, councils: dict) -> list[dict]:
             "prospectus": "A prospectus inviting expressions of interest: up to £50,000 each for about 19 councils "
             "to bring in commercial expertise. Send a short expression of interest first; the programme invites "
             "the strongest to send a full bid.",
-        }
+        },
+        # Expressions of interest closed yesterday: ready for the programme's triage, so a newcomer
+        # can take a two-stage round through invitation, full bid, scoring and decision. Early
+        # assessment is allowed, so invited full bids can be scored as they arrive.
+        {
+            "key": "cyber-eoi",
+            "programme": "cyber-security",
+            "slug": f"cyber-eoi-{year_label(year).replace('/', '-')}",
+            "name": f"Cyber Security {year_label(year)}: expressions of interest",
+            "reference_prefix": f"CYE{(year + 1) % 100:02d}",
+            "financial_year": year,
+            "budget": "300000",
+            "min_award": "5000",
+            "max_award": "30000",
+            "opens_at": _at(today - timedelta(days=35), 9),
+            "eoi_closes_at": _at(today - timedelta(days=1), 12),
+            "closes_at": _at(today + timedelta(days=45), 12),
+            "assessment_deadline": _at(today + timedelta(days=70), 12),
+            "decision_date": today + timedelta(days=80),
+            "allow_early_assessment": True,
+            **councils,
+            "max_partners": 3,
+            "prospectus": "Grants of up to £30,000 to improve councils' cyber resilience. Expressions of interest "
+            "have now been received; the programme is inviting the strongest to send a full bid.",
+        },
     ]
 
 
