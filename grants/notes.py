@@ -13,6 +13,7 @@ from django.db import models, transaction
 
 from grants.core.audit import audit_record
 from grants.core.layout import Field, FormHelper, Layout, Size, Submit
+from grants.core.words import counted
 
 from .models import Note, NoteVisibility, User
 
@@ -47,7 +48,7 @@ def add_note(
     if not text:
         raise ValidationError({"text": "Enter the note"})
     if len(text) > NOTE_MAX_LENGTH:
-        raise ValidationError({"text": f"The note must be {NOTE_MAX_LENGTH:,} characters or fewer"})
+        raise ValidationError({"text": f"The note must be {counted(NOTE_MAX_LENGTH, 'character')} or fewer"})
     if visibility not in NoteVisibility.values or (visibility == NoteVisibility.PANEL and not allow_panel):
         raise ValidationError({"visibility": "Choose who can read the note"})
     note = Note.objects.create(target=target, author=actor, text=text, visibility=visibility)

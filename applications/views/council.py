@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from grants.core.arrival import arrived_at
 from grants.core.fields import as_id
 from grants.core.forms import errors_onto_form, save_with_form
+from grants.core.words import counted
 from grants.models import Organisation, Round, User
 from grants.people_selectors import is_council_officer
 
@@ -128,7 +129,7 @@ def _partner_task(bid, partners) -> dict:
     others = list(bid.other_partners.all())
     if not partners and not others:
         return {
-            "partner_hint": f"Optional: up to {bid.round.max_partners} partners",
+            "partner_hint": f"Optional: up to {counted(bid.round.max_partners, 'partner')}",
             "partner_status": "Completed",
         }
     waiting = [p for p in partners if p.status != "confirmed"]

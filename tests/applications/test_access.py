@@ -75,7 +75,7 @@ def _bid_patterns():
 
 def test_every_bid_and_file_url_is_covered():
     names = {p.name for p in _bid_patterns()}
-    assert len(names) == 18 and {"evidence_download", "evidence_delete", "staff_bid_return"} <= names
+    assert len(names) == 19 and {"evidence_download", "evidence_delete", "staff_bid_return"} <= names
 
 
 def test_id_guessing_finds_nothing(personas, client_for, joint_bid, form):
@@ -84,7 +84,7 @@ def test_id_guessing_finds_nothing(personas, client_for, joint_bid, form):
     bid, evidence = joint_bid
     theirs = BidFactory(round=personas.round, lead=personas.other_org, created_by=personas.other_officer)
     client = client_for(personas.other_officer)
-    post_only = {"evidence_delete", "clarification_close"}
+    post_only = {"evidence_delete", "clarification_close", "bid_note_add"}
     checked = 0
     for pattern in _bid_patterns():
         for pk, file_pk in ((bid.pk, evidence.pk), (bid.pk + 1000, evidence.pk), (theirs.pk, evidence.pk)):
@@ -102,7 +102,7 @@ def test_id_guessing_finds_nothing(personas, client_for, joint_bid, form):
             assert client.get(url).status_code == expected_get, url
             assert client.post(url, {"decision": "confirm", "reason": "x", "title": "x"}).status_code == 404, url
             checked += 1
-    assert checked == 18 * 2 + 2
+    assert checked == 19 * 2 + 2
     assert bid.evidence.count() == 1 and bid.partners.get().status == PartnerStatus.CONFIRMED
 
 

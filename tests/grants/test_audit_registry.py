@@ -186,6 +186,9 @@ def test_audiences_widen_from_staff_to_council():
         "bid.clarification_asked",
         "bid.clarification_answered",
         "bid.clarification_closed",
+        # Partners beyond councils, named by the lead council.
+        "bid.other_partner_added",
+        "bid.other_partner_removed",
     }
     assert all(name.startswith("bid.") for name in actions_for(audience=LEAD, prefix="bid."))
     with pytest.raises(ValueError):

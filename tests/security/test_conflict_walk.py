@@ -50,7 +50,9 @@ CONTROLS = (
 # award) they answer 404 to everyone, so the controls cannot reach them there. The offered pass
 # below asks the offer pages of the same award once it is offered.
 OFFER_PAGES = {"awards:accept", "awards:decline", "awards:offer_terms"}
-NOBODY_REACHES = DRAFT_BID_PAGES
+# The EOI triage page of one bid, asked of this full bid in a one-stage round, answers 404 to
+# everyone; a conflicted manager's 404 on an EOI is tests/scoring/test_eoi_triage.py's.
+NOBODY_REACHES = DRAFT_BID_PAGES | {"scoring:eoi_propose"}
 # The doors the issue names, so the walk is known to include them: pages, files, history, PDF,
 # returns, the assessor's and the staff's per-bid pages.
 MUST_WALK = {
