@@ -18,8 +18,15 @@ from .factories import BidFactory
 
 
 def _two_stage(rnd: Round, eoi_in=timedelta(days=3)) -> Round:
+    """Deadlines ahead at midday (UK time), as rounds set them: 20 hours before one is the day
+    before, whatever time of day the test runs. A deadline passed is `eoi_in` before now."""
     now = timezone.now()
-    rnd.opens_at, rnd.eoi_closes_at, rnd.closes_at = now - timedelta(days=5), now + eoi_in, now + timedelta(days=40)
+    midday = timezone.localtime(now).replace(hour=12, minute=0, second=0, microsecond=0)
+    rnd.opens_at, rnd.eoi_closes_at, rnd.closes_at = (
+        now - timedelta(days=5),
+        (midday if eoi_in > timedelta(0) else now) + eoi_in,
+        midday + timedelta(days=40),
+    )
     rnd.save()
     return rnd
 
@@ -35,7 +42,7 @@ def test_a_manager_sets_when_expressions_of_interest_close(personas, client_for)
     )
     assert response.status_code == 302
     personas.round.refresh_from_db()
-    assert personas.round.two_stage and personas.round.eoi_closes_at.date() == when.date()
+    assert personas.round.two_stage and timezone.localdate(personas.round.eoi_closes_at) == when.date()
     late = (personas.round.closes_at + timedelta(days=1)).astimezone(timezone.get_current_timezone())
     refused = client.post(
         reverse("grants:staff_round_edit", args=[personas.round.slug]),
