@@ -58,6 +58,15 @@ def later_deadline(*, closes_at: datetime, extended: datetime | None) -> datetim
     return extended if extended and extended > closes_at else closes_at
 
 
+def stage_deadline(*, round, stage: str, extended: datetime | None) -> datetime:
+    """A bid's deadline at its stage: an expression of interest is due when expressions close
+    (extensions are for full bids); a full bid at the round's close or its council's extension.
+    `Bid.deadline` and `applications.services.deadline_for` both apply this."""
+    if stage == BidStage.EOI and round.eoi_closes_at:
+        return round.eoi_closes_at
+    return later_deadline(closes_at=round.closes_at, extended=extended)
+
+
 class BidQuerySet(models.QuerySet):
     def live(self):
         return self.exclude(status__in=DEAD_STATUSES)
@@ -152,9 +161,7 @@ class Bid(models.Model):
         """When this bid must be in: the round's close, or the lead council's extension (copied
         onto the bid, so no query). Whether a moment beats it is
         `applications.services.submission_in_time`."""
-        if self.stage == BidStage.EOI and self.round.eoi_closes_at:
-            return self.round.eoi_closes_at  # extensions are for full bids
-        return later_deadline(closes_at=self.round.closes_at, extended=self.extended_deadline)
+        return stage_deadline(round=self.round, stage=self.stage, extended=self.extended_deadline)
 
     @property
     def transition_state(self) -> str:

@@ -15,7 +15,7 @@ from ..models import (
     BidStatus,
     Extension,
 )
-from ..models.bids import later_deadline
+from ..models.bids import stage_deadline
 from .common import BidError
 
 S = BidStatus
@@ -34,9 +34,9 @@ def deadline_for(*, round: Round, organisation_id: int | None) -> datetime:
     In a two-stage round a council without a bid can only send an expression of interest, so
     its deadline is when expressions of interest close (extensions are for full bids)."""
     if round.two_stage:
-        return round.eoi_closes_at
+        return stage_deadline(round=round, stage=BidStage.EOI, extended=None)
     ext = extension_for(round=round, organisation_id=organisation_id)
-    return later_deadline(closes_at=round.closes_at, extended=ext.new_deadline if ext else None)
+    return stage_deadline(round=round, stage=BidStage.FULL, extended=ext.new_deadline if ext else None)
 
 
 def submission_in_time(*, bid: Bid, at: datetime) -> bool:
