@@ -31,6 +31,9 @@ declare_many(
         "decision.confirmed": "Decisions confirmed",
         "round.decided": "Round decided",
         "eoi.proposed": "Expression of interest triaged",
+        "eoi_criterion.created": "EOI criterion added",
+        "eoi_criterion.changed": "EOI criterion changed",
+        "eoi_criterion.deleted": "EOI criterion deleted",
     },
     audience=STAFF,
 )

@@ -342,6 +342,7 @@ def _productivity(rnd) -> None:
 
 
 def seed(*, stdout=None, context: dict) -> None:
+    from .demo_eoi import seed as seed_eoi_criteria
     from .models import Assignment
 
     _panels_seed(context)
@@ -362,3 +363,4 @@ def seed(*, stdout=None, context: dict) -> None:
             k: Assignment.objects.filter(bid__round=rounds[k]).count() for k in rounds if k.startswith("bi-phase")
         }
         stdout.write(f"scoring: assignments {counts}\n")
+    seed_eoi_criteria(stdout=stdout, context=context)

@@ -8,7 +8,7 @@ from grants.core.forms import gov_helper
 from grants.core.layout import Field
 from grants.models import Organisation, User
 
-from .models import Criterion, EoiOutcome, Outcome, Panel, Scale
+from .models import Criterion, EoiCriterion, EoiOutcome, Outcome, Panel, Scale
 from .models.criteria import SCALE_RANGE
 
 
@@ -223,6 +223,58 @@ class EoiTriageForm(GovForm, forms.Form):
         max_length=5000,
     )
 
+    def __init__(self, *args, criteria=(), **kwargs):
+        """One optional score per EOI criterion of the round (0 to its maximum, or not scored)."""
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for c in self.criteria:
+            self.fields[eoi_score_field(c)] = forms.TypedChoiceField(
+                label=f"{c.name} (0 to {c.max_score})",
+                help_text=c.guidance,
+                choices=[(str(s), str(s)) for s in c.score_range] + [("", "Not scored")],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": f"Choose a score from 0 to {c.max_score} for {c.name}"},
+            )
+        scores = [Field.radios(eoi_score_field(c), inline=True) for c in self.criteria]
+        self._helper(Field.radios("outcome"), Field.textarea("note", rows=6), *scores)
+
+    def scores(self) -> dict[int, int | None] | None:
+        """{criterion id: score or None} for the service; None when the round has no EOI criteria."""
+        if not self.criteria:
+            return None
+        return {c.pk: self.cleaned_data.get(eoi_score_field(c)) for c in self.criteria}
+
+
+def eoi_score_field(criterion: EoiCriterion) -> str:
+    return f"score_{criterion.pk}"
+
+
+class EoiCriterionForm(GovForm, forms.ModelForm):
+    submit_label = "Save the EOI criterion"
+
+    class Meta:
+        model = EoiCriterion
+        fields = ["name", "guidance", "max_score", "order"]
+        labels = {"max_score": "Highest score"}
+        error_messages = {
+            "name": {"required": "Enter the criterion's name"},
+            "max_score": {
+                "required": "Enter the highest score, from 1 to 5",
+                "invalid": "Enter the highest score as a whole number, from 1 to 5",
+                "min_value": "Enter a highest score of at least 1",
+                "max_value": "Enter a highest score of 5 or less",
+            },
+            "order": {"invalid": "Enter the order as a whole number, like 1"},
+        }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._helper(Field.radios("outcome"), Field.textarea("note", rows=6))
+        self._helper(
+            "name",
+            Field.textarea("guidance", rows=3),
+            Field("max_score", css_class="govuk-input--width-2"),
+            Field("order", css_class="govuk-input--width-3"),
+        )

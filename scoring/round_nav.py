@@ -44,5 +44,12 @@ round_section(
     "scoring:eoi_triage",
     order=38,
     may=_may_triage,
-    pages=("scoring:eoi_propose", "scoring:eoi_confirm"),
+    pages=(
+        "scoring:eoi_propose",
+        "scoring:eoi_confirm",
+        "scoring:eoi_criteria",
+        "scoring:eoi_criterion_create",
+        "scoring:eoi_criterion_edit",
+        "scoring:eoi_criterion_delete",
+    ),
 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assessor, eoi, results, setup
+from .views import assessor, eoi, eoi_criteria, results, setup
 
 app_name = "scoring"
 
@@ -41,4 +41,12 @@ urlpatterns = [
     path("staff/rounds/<slug:slug>/eoi/", eoi.eoi_triage, name="eoi_triage"),
     path("staff/rounds/<slug:slug>/eoi/bids/<int:pk>/", eoi.eoi_propose, name="eoi_propose"),
     path("staff/rounds/<slug:slug>/eoi/confirm/", eoi.eoi_confirm, name="eoi_confirm"),
+    path("staff/rounds/<slug:slug>/eoi/criteria/", eoi_criteria.eoi_criteria, name="eoi_criteria"),
+    path("staff/rounds/<slug:slug>/eoi/criteria/new/", eoi_criteria.eoi_criterion_edit, name="eoi_criterion_create"),
+    path("staff/rounds/<slug:slug>/eoi/criteria/<int:pk>/", eoi_criteria.eoi_criterion_edit, name="eoi_criterion_edit"),
+    path(
+        "staff/rounds/<slug:slug>/eoi/criteria/<int:pk>/delete/",
+        eoi_criteria.eoi_criterion_delete,
+        name="eoi_criterion_delete",
+    ),
 ]

@@ -4,6 +4,7 @@ from .assessments import Assessment, AssessmentStatus, Score
 from .criteria import Criterion, Scale
 from .decisions import Decision, DecisionStatus, Outcome
 from .eoi import EoiOutcome, EoiTriage
+from .eoi_criteria import EoiCriterion, EoiScore
 from .interests import Declaration, Interest
 from .moderation import ModeratedScore
 from .panels import Assignment, Panel, PanelMember
@@ -16,7 +17,9 @@ __all__ = [
     "Decision",
     "DecisionStatus",
     "Declaration",
+    "EoiCriterion",
     "EoiOutcome",
+    "EoiScore",
     "EoiTriage",
     "Interest",
     "ModeratedScore",

@@ -13,6 +13,7 @@ from .criteria import (
 )
 from .decisions import decision_propose, decisions_confirm, feedback_from_justifications
 from .eoi import eoi_confirm_batch, eoi_propose
+from .eoi_criteria import eoi_criteria_locked, eoi_criterion_delete, eoi_criterion_save
 from .interests import conflict_declare, declaration_confirm, interest_add, interest_remove
 from .moderation import moderated_score_record, moderated_scores_record
 from .panels import panel_chair_set, panel_member_add, panel_member_remove
@@ -20,6 +21,9 @@ from .scores import assessment_save_draft, assessment_submit, percentage_for
 
 __all__ = [
     "eoi_confirm_batch",
+    "eoi_criteria_locked",
+    "eoi_criterion_delete",
+    "eoi_criterion_save",
     "eoi_propose",
     "AssessmentError",
     "assessment_open",

@@ -19,6 +19,7 @@ from grants.models import Round, User
 from ..models import EoiOutcome, EoiTriage
 from ..permissions import can_manage_round
 from .common import AssessmentError
+from .eoi_criteria import eoi_scores_save
 
 
 def submitted_eois(round: Round):
@@ -43,10 +44,15 @@ def ensure_triage_open(round: Round, now: datetime | None = None) -> None:
 
 
 @transaction.atomic
-def eoi_propose(*, bid, actor: User, outcome: str, note: str = "") -> EoiTriage:
+def eoi_propose(
+    *, bid, actor: User, outcome: str, note: str = "", scores: dict[int, int | None] | None = None
+) -> EoiTriage:
     """Record (or change) the proposed outcome for one expression of interest. A decline needs the
-    reason the council will read; an invitation may carry feedback."""
-    round = Round.objects.get(pk=bid.round_id)
+    reason the council will read; an invitation may carry feedback. `scores` ({EOI criterion id:
+    score or None}) replaces the proposal's short scores, which staff alone see; None leaves them
+    as they are. Scoring locks the round row, as changing its EOI criteria does."""
+    rounds = Round.objects.select_for_update() if scores is not None else Round.objects
+    round = rounds.get(pk=bid.round_id)
     if not can_manage_round(actor, round):
         raise AssessmentError("Only the programme's managers triage expressions of interest")
     ensure_triage_open(round)
@@ -67,7 +73,10 @@ def eoi_propose(*, bid, actor: User, outcome: str, note: str = "") -> EoiTriage:
             "proposed_at": timezone.now(),
         },
     )
-    audit_record(actor=actor, action="eoi.proposed", target=triage, summary=f"{triage.get_outcome_display()}: {bid}")
+    data = {"scores": eoi_scores_save(triage=triage, scores=scores)} if scores is not None else None
+    audit_record(
+        actor=actor, action="eoi.proposed", target=triage, summary=f"{triage.get_outcome_display()}: {bid}", data=data
+    )
     return triage
 
 

@@ -15,8 +15,9 @@ from grants.core.forms import save_with_form
 from grants.core.words import counted
 
 from .. import permissions as perms
-from ..forms import EoiTriageForm
-from ..models import EoiOutcome, EoiTriage
+from ..eoi_selectors import SORTS, eoi_scale, eoi_triage_rows
+from ..forms import EoiTriageForm, eoi_score_field
+from ..models import EoiCriterion, EoiOutcome, EoiTriage
 from ..services import eoi as service
 from .common import managed_round, results_round
 
@@ -31,13 +32,8 @@ def _two_stage(round):
 def eoi_triage(request: HttpRequest, slug: str) -> HttpResponse:
     round = _two_stage(results_round(request, slug))
     barred = barred_bid_ids(request.user)
-    bids = list(
-        service.submitted_eois(round)
-        .exclude(pk__in=barred)
-        .select_related("lead", "eoi_triage")
-        .prefetch_related("partners__organisation")
-        .order_by("reference", "pk")
-    )
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "score"
+    bids = eoi_triage_rows(round, barred=barred, sort=sort)
     proposals = [b.eoi_triage for b in bids if getattr(b, "eoi_triage", None) and not b.eoi_triage.confirmed_at]
     decided = EoiTriage.objects.filter(round=round, confirmed_at__isnull=False).exclude(bid_id__in=barred)
     return render(
@@ -53,6 +49,8 @@ def eoi_triage(request: HttpRequest, slug: str) -> HttpResponse:
             "declines": sum(1 for p in proposals if p.outcome == EoiOutcome.DECLINE),
             "proposals": proposals,
             "decided_count": decided.count(),
+            "scale": eoi_scale(round),
+            "sort": sort,
         },
     )
 
@@ -66,11 +64,16 @@ def eoi_propose(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not service.triage_open(round):
         return redirect("scoring:eoi_triage", slug=round.slug)  # the list says when triage starts
     current = EoiTriage.objects.filter(bid=bid).first()
+    criteria = list(EoiCriterion.objects.filter(round=round))
     initial = {"outcome": current.outcome, "note": current.note} if current else {}
-    form = EoiTriageForm(request.POST or None, initial=initial)
+    scored = {s.criterion_id: s.score for s in current.scores.all()} if current and criteria else {}
+    initial |= {eoi_score_field(c): str(scored.get(c.pk, "")) for c in criteria}
+    form = EoiTriageForm(request.POST or None, initial=initial, criteria=criteria)
 
     def propose(data):
-        service.eoi_propose(bid=bid, actor=request.user, outcome=data["outcome"], note=data["note"])
+        service.eoi_propose(
+            bid=bid, actor=request.user, outcome=data["outcome"], note=data["note"], scores=form.scores()
+        )
         messages.success(request, f"Proposed outcome saved for {bid}")
         return redirect("scoring:eoi_triage", slug=round.slug)
 
@@ -80,7 +83,9 @@ def eoi_propose(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         .order_by("question__section__order", "question__order", "pk")
     )
     return save_with_form(request, form, propose) or render(
-        request, "scoring/eoi_propose.html", {"round": round, "bid": bid, "form": form, "answers": answers}
+        request,
+        "scoring/eoi_propose.html",
+        {"round": round, "bid": bid, "form": form, "answers": answers, "criteria": criteria},
     )
 
 

@@ -77,12 +77,15 @@ POSTED: dict[str, dict] = {
     "awards:return_note_add": posted(MANAGERS | {"finance_officer"}),
     # Issue 16, EOI triage: nothing is proposed in the world, so confirming changes nothing.
     "scoring:eoi_confirm": posted(MANAGERS, changed=set()),
+    # Issue 16, EOI criteria: nothing is scored in the world, so the managers may remove it.
+    "scoring:eoi_criterion_delete": posted(MANAGERS),
 }
 # Must be here even if they gain a GET page (a confirmation step), as they destroy or end things.
 ALWAYS_POSTED = {
     "applications:evidence_delete",
     "applications:staff_delete",
     "scoring:interest_remove",
+    "scoring:eoi_criterion_delete",
     "awards:close",
     "awards:evidence_remove",
 }

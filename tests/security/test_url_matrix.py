@@ -261,6 +261,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     "scoring:eoi_triage": allow(VIEWERS),
     "scoring:eoi_propose": allow(MANAGERS),
     "scoring:eoi_confirm": post_only(),
+    # Issue 16, EOI criteria: the programme's managers set them (and score on eoi_propose).
+    "scoring:eoi_criteria": allow(MANAGERS),
+    "scoring:eoi_criterion_create": allow(MANAGERS),
+    "scoring:eoi_criterion_edit": allow(MANAGERS),
+    "scoring:eoi_criterion_delete": post_only(),
 }
 
 

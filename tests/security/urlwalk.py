@@ -102,12 +102,18 @@ PROGRAMME_SLUG = {
 OPEN_ROUND_PAGES = {"applications:bid_start"}
 # Issue 16, EOI triage: pages of the world's two-stage round and its expression of interest.
 EOI_PAGES = {"scoring:eoi_triage", "scoring:eoi_propose", "scoring:eoi_confirm"}
+# Issue 16, EOI criteria: the two-stage round's; a pk is its EOI criterion's.
+EOI_CRITERION_PAGES = {"scoring:eoi_criterion_edit", "scoring:eoi_criterion_delete"}
+EOI_PAGES |= {"scoring:eoi_criteria", "scoring:eoi_criterion_create", *EOI_CRITERION_PAGES}
+PK_FOR |= dict.fromkeys(EOI_CRITERION_PAGES, "eoi_criterion")
 
 
 def _value(name: str, kwarg: str, world):
     draft = name in DRAFT_BID_PAGES
     if name in EOI_PAGES and kwarg in ("slug", "pk"):  # Issue 16, EOI triage
-        return world.eoi_round.slug if kwarg == "slug" else world.eoi_bid.pk
+        if kwarg == "slug":
+            return world.eoi_round.slug
+        return getattr(world, PK_FOR.get(name, "eoi_bid")).pk
     if kwarg == "slug":
         if name in PROGRAMME_SLUG:
             return world.round.programme.slug

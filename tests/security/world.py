@@ -52,7 +52,7 @@ from grants.reporting import services as reporting_services
 from grants.reporting.models import ExportJob, PublishedFile
 from notifications.models import Notification
 from scoring import services as scoring_services
-from scoring.models import Assignment, Criterion, Interest, PanelMember
+from scoring.models import Assignment, Criterion, EoiCriterion, Interest, PanelMember
 from tests import factories as f
 from tests.applications.factories import PDF, BidPartnerFactory, QuestionFactory, SectionFactory, upload
 from tests.awards.factories import AwardFactory, MilestoneFactory, ReturnPeriodFactory, RoundOutputFactory
@@ -127,6 +127,8 @@ class World:
     # submitted EOI waiting for triage.
     eoi_round: Round | None = None
     eoi_bid: Bid | None = None
+    # Issue 16, EOI criteria: one on the two-stage round, nothing scored yet.
+    eoi_criterion: EoiCriterion | None = None
 
 
 def _sections(rnd: Round, text: str) -> tuple[Section, Question, Question]:
@@ -260,6 +262,7 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
         reference="EOIR-000001", reference_number=1, submitted_at=now - timedelta(days=2),
         eoi_submitted_at=now - timedelta(days=2),
     )  # fmt: skip
+    eoi_criterion = EoiCriterion.objects.create(round=eoi_round, name=f"Risk addressed {text}", guidance=text)
 
     return World(
         personas=personas,
@@ -295,6 +298,7 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
         clarification=clarification,  # Issue 16, clarifications
         eoi_round=eoi_round,
         eoi_bid=eoi_bid,
+        eoi_criterion=eoi_criterion,  # Issue 16, EOI criteria
         join_request=_join_request(personas),
     )
 
