@@ -27,6 +27,7 @@ NOT_PAGES = {
     "scoring:assignment_withdraw",
     "scoring:decisions_confirm",
     "scoring:eoi_confirm",  # Issue 16, EOI triage: POST only
+    "scoring:eoi_criterion_delete",  # Issue 16, EOI criteria: POST only
 }
 NAV = re.compile(r'<nav class="app-round-nav[^>]*data-testid="round-nav">(.*?)</nav>', re.S)
 
