@@ -69,11 +69,11 @@ def eoi_scores_save(*, triage: EoiTriage, scores: dict[int, int | None]) -> dict
     for pk, score in scores.items():
         criterion = criteria.get(pk)
         if criterion is None:
-            errors[None] = "The EOI criteria have changed. Check the scores and save again"
+            errors["__all__"] = "The EOI criteria have changed. Check the scores and save again"
         elif score is not None and score not in criterion.score_range:
             errors[f"score_{pk}"] = f"Choose a score from 0 to {criterion.max_score} for {criterion.name}"
     if errors:
-        raise AssessmentError({k or "__all__": v for k, v in errors.items()})
+        raise AssessmentError(errors)
     given = {pk: score for pk, score in scores.items() if score is not None}
     EoiScore.objects.filter(triage=triage).exclude(criterion_id__in=given).delete()
     for pk, score in given.items():

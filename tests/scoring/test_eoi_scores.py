@@ -138,6 +138,9 @@ def test_a_score_out_of_range_is_shown_on_the_page_and_nothing_is_lost(personas,
     # The service refuses as well (a command, another page), and keeps what was saved.
     with pytest.raises(AssessmentError, match="from 0 to 5 for Readiness"):
         score(bid, pm, {risk.pk: 2, ready.pk: 6}, outcome=EoiOutcome.DECLINE, note="No")
+    elsewhere = EoiCriterion.objects.create(round=f.RoundFactory(programme=rnd.programme), name="Other", max_score=3)
+    with pytest.raises(AssessmentError, match="criteria have changed"):
+        score(bid, pm, {elsewhere.pk: 1}, outcome=EoiOutcome.DECLINE, note="No")
     triage.refresh_from_db()
     assert triage.outcome == EoiOutcome.INVITE and triage.scores.get().score == 1
 
