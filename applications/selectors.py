@@ -1,5 +1,6 @@
 """Reads for bids, shaped so each page costs a fixed number of queries however many bids exist."""
 
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -106,6 +107,45 @@ def task_list(*, bid: Bid, sections: list[Section] | None = None) -> list[Sectio
         )
         for s in sections
     ]
+
+
+@dataclass
+class PageRow(QuestionRow):
+    """A question on a section page. `controlled_by` is the controlling question when that is on
+    the same page (the page can reveal this one as the answer changes); `hidden` when it does not
+    apply as the page's answers stand."""
+
+    controlled_by: Question | None = None
+    hidden: bool = False
+
+    @property
+    def show_if_values_json(self) -> str:
+        return json.dumps([str(v) for v in self.question.show_if_values])
+
+
+def section_page(*, bid: Bid, section: Section, typed: dict | None = None) -> list[PageRow]:
+    """The questions a section page renders (three queries): those that apply, and those an
+    answer on this same page could reveal, rendered hidden for the page's script to show.
+
+    Whether a question applies is shown_question_ids's decision over the stored answers with
+    `typed` (what was just posted on this page, question id -> value as typed) laid over them,
+    so a page put back with errors shows what its own answers call for.
+    """
+    questions = round_questions(round_id=bid.round_id)
+    answers = dict(Answer.objects.filter(bid=bid).values_list("question_id", "value"))
+    files: dict[int | None, list] = {}
+    for f in EvidenceFile.objects.filter(bid=bid, question__section=section):
+        files.setdefault(f.question_id, []).append(f)
+    shown = shown_question_ids(questions, {**answers, **(typed or {})})
+    on_page = {q.pk: q for q in questions if q.section_id == section.pk}
+    rows: dict[int, PageRow] = {}
+    for q in on_page.values():
+        controller = on_page.get(q.show_if_question_id)
+        if q.pk in shown or (controller is not None and controller.pk in rows):
+            rows[q.pk] = PageRow(
+                q, answers.get(q.pk), files.get(q.pk, []), controlled_by=controller, hidden=q.pk not in shown
+            )
+    return list(rows.values())
 
 
 def round_questions(*, round_id: int) -> list[Question]:
