@@ -21,7 +21,7 @@ from applications.selectors import bids_for_council, next_action
 from grants import membership
 from grants import permissions as gperms
 from grants.awards.models import Award, AwardStatus, MonitoringReturn, PaymentTranche, ReturnStatus, TrancheStatus
-from grants.awards.selectors import awards_for_council, due_next
+from grants.awards.selectors import awards_for_council, due_next, follow_ups_due
 from grants.models import Organisation, Round
 from grants.people_selectors import acting_council_id, is_council_signatory
 from grants.selectors import round_eligibility, rounds_public
@@ -234,6 +234,18 @@ def manager_home(*, user, now: datetime) -> tuple[list[WorkItem], list[Round], l
         items.append(
             WorkItem("Offers not accepted", n, f"{portfolio}?round={by_pk[round_id].slug}", by_pk[round_id].name)
         )
+    # Issue 17: contacts whose follow-up date has come and nobody has marked done.
+    follow_ups = (
+        follow_ups_due(today=today, barred=barred)
+        .filter(award__round_id__in=ids)
+        .values(round=F("award__round"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    follow_up_list = reverse("awards:follow_ups")
+    for round_id, n in _by_round(follow_ups).items():
+        r = by_pk[round_id]
+        items.append(WorkItem("Follow-ups due", n, f"{follow_up_list}?round={r.slug}", r.name))
     # No page lists returns waiting for review, so each links to its own page (oldest first).
     returns = MonitoringReturn.objects.filter(award__round_id__in=ids, status=ReturnStatus.SUBMITTED).exclude(
         award__bid_id__in=barred

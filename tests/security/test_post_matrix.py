@@ -77,6 +77,8 @@ POSTED: dict[str, dict] = {
     "awards:return_note_add": posted(MANAGERS | {"finance_officer"}),
     # Issue 16, EOI triage: nothing is proposed in the world, so confirming changes nothing.
     "scoring:eoi_confirm": posted(MANAGERS, changed=set()),
+    # Issue 17, follow-ups: the programme's managers mark the world's due follow-up done.
+    "awards:contact_followed_up": posted(MANAGERS),
 }
 # Must be here even if they gain a GET page (a confirmation step), as they destroy or end things.
 ALWAYS_POSTED = {
