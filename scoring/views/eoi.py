@@ -15,6 +15,7 @@ from grants.core.forms import save_with_form
 from grants.core.words import counted
 
 from .. import permissions as perms
+from .. import selectors
 from ..forms import EoiTriageForm
 from ..models import EoiOutcome, EoiTriage
 from ..services import eoi as service
@@ -32,7 +33,7 @@ def eoi_triage(request: HttpRequest, slug: str) -> HttpResponse:
     round = _two_stage(results_round(request, slug))
     barred = barred_bid_ids(request.user)
     bids = list(
-        service.submitted_eois(round)
+        selectors.submitted_eois(round)
         .exclude(pk__in=barred)
         .select_related("lead", "eoi_triage")
         .prefetch_related("partners__organisation")
@@ -46,9 +47,9 @@ def eoi_triage(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "round": round,
             "bids": bids,
-            "barred_count": service.submitted_eois(round).filter(pk__in=barred).count(),
+            "barred_count": selectors.submitted_eois(round).filter(pk__in=barred).count(),
             "can_triage": perms.can_manage_round(request.user, round),
-            "triage_open": service.triage_open(round),
+            "triage_open": selectors.triage_open(round),
             "invites": sum(1 for p in proposals if p.outcome == EoiOutcome.INVITE),
             "declines": sum(1 for p in proposals if p.outcome == EoiOutcome.DECLINE),
             "proposals": proposals,
@@ -62,8 +63,8 @@ def eoi_propose(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     round = _two_stage(managed_round(request, slug))
     if pk in barred_bid_ids(request.user):
         raise Http404
-    bid = get_object_or_404(service.submitted_eois(round).select_related("lead"), pk=pk)
-    if not service.triage_open(round):
+    bid = get_object_or_404(selectors.submitted_eois(round).select_related("lead"), pk=pk)
+    if not selectors.triage_open(round):
         return redirect("scoring:eoi_triage", slug=round.slug)  # the list says when triage starts
     current = EoiTriage.objects.filter(bid=bid).first()
     initial = {"outcome": current.outcome, "note": current.note} if current else {}
