@@ -167,6 +167,11 @@ def questions_locked(*, round: Round) -> bool:
 
 
 PROGRAMME_TEAM = "Programme team"
+ASSESSMENT_PANEL = "Assessment panel"
+CLARIFICATION_ACTIONS = "bid.clarification_"
+# Council-audience actions a panel member can take on a bid (an assigned assessor asking the
+# council a question); every other such action is the councils' or the programme team's.
+PANEL_ACTIONS = {"bid.clarification_asked"}
 
 
 def bid_history(*, bid: Bid, viewer: User) -> list[AuditEvent]:
@@ -175,22 +180,33 @@ def bid_history(*, bid: Bid, viewer: User) -> list[AuditEvent]:
     Staff who may see the bid's programme read everything with names. Everyone else (the
     council, its partners, assessors) reads only the bid's own lifecycle: the `bid.` actions
     declared for the council audience in applications/audit_actions.py, never the assessment
-    other apps record against the bid. Staff members appear as "Programme team", never by email.
+    other apps record against the bid. Staff members appear as "Programme team", never by email,
+    and a panel member (the assessor who asked a clarification question) as "Assessment panel":
+    who on the panel asked is the programme team's to know.
+    Clarification questions are listed only to those who may read them (`can_see_clarifications`:
+    not partner councils, as the question is put to the lead).
     """
-    from .permissions import is_staff_viewer
+    from .permissions import can_see_clarifications, is_staff_viewer
 
     events = AuditEvent.objects.filter(target_type="applications.bid", target_id=str(bid.pk)).select_related("actor")
     staff_view = is_staff_viewer(viewer, bid)
     if not staff_view:
-        events = events.filter(action__in=actions_for(audience=COUNCIL, prefix="bid.")).annotate(
+        actions = actions_for(audience=COUNCIL, prefix="bid.")
+        if not can_see_clarifications(viewer, bid):
+            actions = [a for a in actions if not a.startswith(CLARIFICATION_ACTIONS)]
+        events = events.filter(action__in=actions).annotate(
             actor_is_staff=Exists(StaffRole.objects.filter(user_id=OuterRef("actor_id")))
         )
     rows = list(events.order_by("-at", "-pk"))
     for event in rows:
         if event.actor is None:
             event.who = "The service"
-        elif not staff_view and (event.actor_is_staff or event.actor.is_superuser):
+        elif staff_view:
+            event.who = event.actor.email
+        elif event.actor_is_staff or event.actor.is_superuser:
             event.who = PROGRAMME_TEAM
+        elif event.action in PANEL_ACTIONS:
+            event.who = ASSESSMENT_PANEL
         else:
             event.who = event.actor.email
     return rows
