@@ -1,5 +1,6 @@
 """Reads for bids, shaped so each page costs a fixed number of queries however many bids exist."""
 
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -108,6 +109,45 @@ def task_list(*, bid: Bid, sections: list[Section] | None = None) -> list[Sectio
     ]
 
 
+@dataclass
+class PageRow(QuestionRow):
+    """A question on a section page. `controlled_by` is the controlling question when that is on
+    the same page (the page can reveal this one as the answer changes); `hidden` when it does not
+    apply as the page's answers stand."""
+
+    controlled_by: Question | None = None
+    hidden: bool = False
+
+    @property
+    def show_if_values_json(self) -> str:
+        return json.dumps([str(v) for v in self.question.show_if_values])
+
+
+def section_page(*, bid: Bid, section: Section, typed: dict | None = None) -> list[PageRow]:
+    """The questions a section page renders (three queries): those that apply, and those an
+    answer on this same page could reveal, rendered hidden for the page's script to show.
+
+    Whether a question applies is shown_question_ids's decision over the stored answers with
+    `typed` (what was just posted on this page, question id -> value as typed) laid over them,
+    so a page put back with errors shows what its own answers call for.
+    """
+    questions = round_questions(round_id=bid.round_id)
+    answers = dict(Answer.objects.filter(bid=bid).values_list("question_id", "value"))
+    files: dict[int | None, list] = {}
+    for f in EvidenceFile.objects.filter(bid=bid, question__section=section):
+        files.setdefault(f.question_id, []).append(f)
+    shown = shown_question_ids(questions, {**answers, **(typed or {})})
+    on_page = {q.pk: q for q in questions if q.section_id == section.pk}
+    rows: dict[int, PageRow] = {}
+    for q in on_page.values():
+        controller = on_page.get(q.show_if_question_id)
+        if q.pk in shown or (controller is not None and controller.pk in rows):
+            rows[q.pk] = PageRow(
+                q, answers.get(q.pk), files.get(q.pk, []), controlled_by=controller, hidden=q.pk not in shown
+            )
+    return list(rows.values())
+
+
 def round_questions(*, round_id: int) -> list[Question]:
     """Every question of a round in the round's order (section order, then question order)."""
     return list(
@@ -127,6 +167,11 @@ def questions_locked(*, round: Round) -> bool:
 
 
 PROGRAMME_TEAM = "Programme team"
+ASSESSMENT_PANEL = "Assessment panel"
+CLARIFICATION_ACTIONS = "bid.clarification_"
+# Council-audience actions a panel member can take on a bid (an assigned assessor asking the
+# council a question); every other such action is the councils' or the programme team's.
+PANEL_ACTIONS = {"bid.clarification_asked"}
 
 
 def bid_history(*, bid: Bid, viewer: User) -> list[AuditEvent]:
@@ -135,22 +180,33 @@ def bid_history(*, bid: Bid, viewer: User) -> list[AuditEvent]:
     Staff who may see the bid's programme read everything with names. Everyone else (the
     council, its partners, assessors) reads only the bid's own lifecycle: the `bid.` actions
     declared for the council audience in applications/audit_actions.py, never the assessment
-    other apps record against the bid. Staff members appear as "Programme team", never by email.
+    other apps record against the bid. Staff members appear as "Programme team", never by email,
+    and a panel member (the assessor who asked a clarification question) as "Assessment panel":
+    who on the panel asked is the programme team's to know.
+    Clarification questions are listed only to those who may read them (`can_see_clarifications`:
+    not partner councils, as the question is put to the lead).
     """
-    from .permissions import is_staff_viewer
+    from .permissions import can_see_clarifications, is_staff_viewer
 
     events = AuditEvent.objects.filter(target_type="applications.bid", target_id=str(bid.pk)).select_related("actor")
     staff_view = is_staff_viewer(viewer, bid)
     if not staff_view:
-        events = events.filter(action__in=actions_for(audience=COUNCIL, prefix="bid.")).annotate(
+        actions = actions_for(audience=COUNCIL, prefix="bid.")
+        if not can_see_clarifications(viewer, bid):
+            actions = [a for a in actions if not a.startswith(CLARIFICATION_ACTIONS)]
+        events = events.filter(action__in=actions).annotate(
             actor_is_staff=Exists(StaffRole.objects.filter(user_id=OuterRef("actor_id")))
         )
     rows = list(events.order_by("-at", "-pk"))
     for event in rows:
         if event.actor is None:
             event.who = "The service"
-        elif not staff_view and (event.actor_is_staff or event.actor.is_superuser):
+        elif staff_view:
+            event.who = event.actor.email
+        elif event.actor_is_staff or event.actor.is_superuser:
             event.who = PROGRAMME_TEAM
+        elif event.action in PANEL_ACTIONS:
+            event.who = ASSESSMENT_PANEL
         else:
             event.who = event.actor.email
     return rows

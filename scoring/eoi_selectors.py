@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Sum
 
 from .models import EoiCriterion
-from .services.eoi import submitted_eois
+from .selectors import submitted_eois
 
 SORTS = ("score", "reference")
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from grants.models import Round, User
 
 from .models import Interest, PanelMember
-from .services.common import live_bids
+from .selectors import live_bids
 
 HEADER = ["Panel member", "Email", "Interest in", "Nature", "Declared at", "Kind"]
 

@@ -13,8 +13,9 @@ this is the mean of the assessors' percentages (as stored on each assessment, to
 which is what the ranking reads for an unmoderated bid: no score rows needed.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import (
@@ -37,7 +38,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, Round
+from django.utils import timezone
 
+from applications.models import Bid, BidStage, BidStatus
 from grants.awards.models import Award
 from grants.awards.selectors import MONEY, round_committed
 from grants.core.money import number, percent, pounds
@@ -55,7 +58,37 @@ from .models import (
     Panel,
     Score,
 )
-from .services.common import live_bids
+
+
+def _in_rounds(round: FundingRound | None, round_ids: Iterable[int] | None) -> Q:
+    if (round is None) == (round_ids is None):
+        raise TypeError("Give a round or round_ids")
+    return Q(round=round) if round is not None else Q(round_id__in=list(round_ids))
+
+
+def live_bids(round: FundingRound | None = None, *, round_ids: Iterable[int] | None = None) -> QuerySet[Bid]:
+    """Bids that are assessed: submitted (or already decided), never drafts, withdrawn or ineligible,
+    in one round or (for pages across rounds, such as the home page) in `round_ids`.
+
+    Full bids only: an expression of interest in a two-stage round is triaged (`submitted_eois`),
+    never assigned, scored, ranked, moderated, decided or counted against the budget. This is the
+    one place that says so."""
+    return Bid.objects.filter(
+        _in_rounds(round, round_ids),
+        stage=BidStage.FULL,
+        status__in=[BidStatus.SUBMITTED, BidStatus.FUNDED, BidStatus.NOT_FUNDED, BidStatus.RESERVE],
+    )
+
+
+def submitted_eois(round: FundingRound | None = None, *, round_ids: Iterable[int] | None = None) -> QuerySet[Bid]:
+    """Expressions of interest waiting for triage (submitted, not yet invited or declined), in one
+    round or in `round_ids`: the triage page, its services and the home page's count all read this."""
+    return Bid.objects.filter(_in_rounds(round, round_ids), stage=BidStage.EOI, status=BidStatus.SUBMITTED)
+
+
+def triage_open(round: FundingRound, now: datetime | None = None) -> bool:
+    """Triage starts when expressions of interest close, so every council has had its full time."""
+    return bool(round.eoi_closes_at) and (now or timezone.now()) >= round.eoi_closes_at
 
 
 def weighted_denominator(round: FundingRound) -> int:

@@ -41,7 +41,7 @@ def save_section_answers(*, bid: Bid, actor: User, section: Section, data: dict[
     # The questions that applied as the page was shown are saved, blank or not. One that the new
     # answers reveal on this page is saved when it was given (the page may have revealed it).
     # A hidden one keeps its stored answer, so changing the earlier answer back restores it,
-    # and is never cleared or refused for what the page did not show.
+    # and is never cleared or refused for what the page did not show (or showed, then hid).
     round_qs = round_questions(round_id=bid.round_id)
     stored = dict(Answer.objects.filter(bid=bid).values_list("question_id", "value"))
     before = shown_question_ids(round_qs, stored)
@@ -59,6 +59,8 @@ def save_section_answers(*, bid: Bid, actor: User, section: Section, data: dict[
     after = shown_question_ids(round_qs, {**stored, **cleaned})
     revealed = [q for q in section_qs if q.pk in after and q.pk not in before and not is_blank(data.get(q.pk))]
     clean(revealed)
+    # A question the new answers hide is not saved, so what was typed in it refuses nothing.
+    errors = {key: message for key, message in errors.items() if int(key.removeprefix("q_")) in after}
     if errors:
         raise BidError(errors)
     questions = [q for q in section_qs if q.pk in cleaned and q.pk in after]

@@ -100,12 +100,13 @@ def bid_section(request, pk, section_pk):
     if not selectors.section_editable(bid=bid, section=section):
         messages.info(request, f"{section.title} was sent with your expression of interest and cannot be changed.")
         return redirect("applications:bid_detail", bid.pk)
-    progress = selectors.task_list(bid=bid, sections=[section])[0]
+    page = selectors.section_page(bid=bid, section=section)
     errors: list[tuple[str, str]] = []
-    typed = {r.question.pk: raw_for_form(r.question, r.value) for r in progress.rows}
+    typed = {r.question.pk: raw_for_form(r.question, r.value) for r in page}
     restored = take_unsaved(request, bid, section) if request.method == "GET" else None
     if restored is not None:
         typed = _typed(restored, section)
+        page = selectors.section_page(bid=bid, section=section, typed=typed)
     if request.method == "POST":
         typed = _typed(request.POST, section)
         try:
@@ -127,15 +128,16 @@ def bid_section(request, pk, section_pk):
             if request.POST.get("action") == "upload":
                 messages.success(request, "File uploaded")
                 return redirect(keep_return(request, reverse("applications:bid_section", args=[bid.pk, section.pk])))
-            shown_before = {r.question.pk for r in progress.rows}
-            now_shown = selectors.task_list(bid=bid, sections=[section])[0].rows
-            if any(r.question.pk not in shown_before for r in now_shown):
-                # An answer on this page calls for a question on it: stay, so the council sees it.
+            shown_before = {r.question.pk for r in page if not r.hidden}
+            now_shown = [r for r in selectors.section_page(bid=bid, section=section) if not r.hidden]
+            if any(r.question.pk not in shown_before and not r.answered for r in now_shown):
+                # An answer on this page calls for a question on it that is still unanswered (the
+                # page had it hidden, or no script revealed it): stay, so the council sees it.
                 messages.success(request, f"{section.title} saved. Your answers mean more questions apply: see below")
                 return redirect(keep_return(request, reverse("applications:bid_section", args=[bid.pk, section.pk])))
             messages.success(request, f"{section.title} saved")
             return after_save(request, bid)
-        progress = selectors.task_list(bid=bid, sections=[section])[0]
+        page = selectors.section_page(bid=bid, section=section, typed=typed)
     error_for = dict(errors)
     rows = [
         {
@@ -145,8 +147,11 @@ def bid_section(request, pk, section_pk):
             "error": error_for.get(f"q_{r.question.pk}") or error_for.get(f"file_{r.question.pk}"),
             "words": word_count(typed.get(r.question.pk) or "") if r.question.type == QuestionType.LONG_TEXT else None,
             "date": _date_parts(typed.get(r.question.pk)) if r.question.type == QuestionType.DATE else None,
+            "controlled_by": r.controlled_by,
+            "hidden": r.hidden,
+            "show_if_values": r.show_if_values_json,
         }
-        for r in progress.rows
+        for r in page
     ]
     return render(
         request,

@@ -62,4 +62,4 @@ declare_many(
 )
 
 # Issue 16, notes: a logged monitoring call or meeting, recorded against the entry itself; staff only.
-declare_many({"contact.log": "Contact logged"}, audience=STAFF)
+declare_many({"contact.log": "Contact logged", "contact.followed_up": "Follow-up done"}, audience=STAFF)

@@ -7,17 +7,24 @@ every view here answers 404 to whoever may not read the award's notes.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from grants.awards.models import Award, MonitoringReturn
+from grants.awards.models import Award, ContactLogEntry, MonitoringReturn
+from grants.core.downloads import query_with
 from grants.core.forms import errors_onto_form
+from grants.models import Round
 from grants.notes import NoteForm, add_note, notes_for
+from grants.permissions import get_or_404
 
-from . import forms, services, views
+from . import forms, selectors, services, views
 from . import permissions as perms
+
+FOLLOW_UPS_PAGE_SIZE = 50
 
 
 def notes_context(user, award: Award, target=None, form: NoteForm | None = None, action: str = "") -> dict:
@@ -89,3 +96,35 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
         to=reverse("awards:detail", args=[award.pk]) + "#contacts-heading",
     )
     return done or views.form_page(request, award=award, form=form, title="Log a call or meeting")
+
+
+@login_required
+@require_POST
+def contact_followed_up(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
+    """The "Mark follow-up as done" button beside a contact log entry (issue 17)."""
+    award = views.award_or_404(request, pk, check=perms.can_log_contact)
+    entry = get_object_or_404(ContactLogEntry, pk=cid, award=award)
+    views.act(
+        request,
+        lambda: services.contact_followed_up(entry=entry, actor=request.user),
+        success="Follow-up recorded as done",
+    )
+    return redirect(reverse("awards:detail", args=[award.pk]) + f"#contact-{entry.pk}")
+
+
+@login_required
+def follow_ups(request: HttpRequest) -> HttpResponse:
+    """Follow-ups due (the home page's count links here, a round at a time): contacts whose
+    follow-up date has come and that nobody has marked done, oldest first. Each links to its
+    award's contact log, where the programme's managers mark it done."""
+    user = request.user
+    get_or_404(perms.can_view_portfolio(user))
+    round_slug = str(request.GET.get("round", ""))[:100]
+    rnd = Round.objects.filter(slug=round_slug).first() if round_slug else None
+    due = selectors.follow_ups_for(user=user, today=timezone.localdate(), round_slug=round_slug)
+    page = Paginator(due, FOLLOW_UPS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "awards/follow_ups.html",
+        {"page": page, "round": rnd, "query": query_with(request), "today": timezone.localdate()},
+    )

@@ -38,6 +38,7 @@ from grants import permissions as gperms
 from grants.awards.models import (
     Award,
     AwardStatus,
+    ContactLogEntry,
     FundReturn,
     Milestone,
     MilestoneStatus,
@@ -376,3 +377,23 @@ class PortfolioRows:
     def __getitem__(self, window: slice) -> list[Award]:
         ids = self.awards.values("pk")[window]
         return list(with_figures(award_queryset()).filter(pk__in=ids).order_by(*self.awards.query.order_by))
+
+
+# Issue 17, follow-ups due: the one reading of "a contact's follow-up is due".
+def follow_ups_due(*, today: date, barred: Iterable[int] = ()) -> QuerySet[ContactLogEntry]:
+    """Contact log entries whose follow-up date has come (today or earlier) and that nobody has
+    recorded as done, less those on awards of `barred` bids. The home page counts these by round;
+    the follow-ups page lists them."""
+    due = ContactLogEntry.objects.filter(follow_up_by__lte=today, followed_up_at__isnull=True)
+    return due.exclude(award__bid_id__in=barred) if barred else due
+
+
+def follow_ups_for(*, user: User, today: date, round_slug: str = "") -> QuerySet[ContactLogEntry]:
+    """The follow-ups due on the awards this member of staff may see (the portfolio's reach:
+    managers their programmes, global staff all), less bids they are barred from, oldest first."""
+    due = follow_ups_due(today=today, barred=barred_bid_ids(user))
+    if not gperms.has_global_staff_view(user):
+        due = due.filter(award__round__programme_id__in=gperms.managed_programme_ids(user))
+    if round_slug:
+        due = due.filter(award__round__slug=round_slug)
+    return due.select_related("award__round", "award__lead").order_by("follow_up_by", "award__reference", "pk")

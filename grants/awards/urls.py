@@ -41,4 +41,11 @@ urlpatterns = [
     path("staff/awards/<int:pk>/notes/new/", notes_views.award_note_add, name="award_note_add"),
     path("staff/awards/<int:pk>/returns/<int:rid>/notes/new/", notes_views.return_note_add, name="return_note_add"),
     path("staff/awards/<int:pk>/contacts/new/", notes_views.contact_add, name="contact_add"),
+    # Issue 17, follow-ups due
+    path(
+        "staff/awards/<int:pk>/contacts/<int:cid>/followed-up/",
+        notes_views.contact_followed_up,
+        name="contact_followed_up",
+    ),
+    path("staff/follow-ups/", notes_views.follow_ups, name="follow_ups"),
 ]

@@ -15,19 +15,19 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.models import Bid, BidStage, BidStatus
+from applications.models import BidStatus
 from applications.permissions import barred_bid_ids
 from applications.selectors import bids_for_council, next_action
 from grants import membership
 from grants import permissions as gperms
 from grants.awards.models import Award, AwardStatus, MonitoringReturn, PaymentTranche, ReturnStatus, TrancheStatus
-from grants.awards.selectors import awards_for_council, due_next
+from grants.awards.selectors import awards_for_council, due_next, follow_ups_due
 from grants.models import Organisation, Round
 from grants.people_selectors import acting_council_id, is_council_signatory
 from grants.selectors import round_eligibility, rounds_public
 from notifications.selectors import failed_emails
 from scoring.models import Assignment, Decision, DecisionStatus, PanelMember
-from scoring.selectors import assessor_queue, moderation_for, queue_summary
+from scoring.selectors import assessor_queue, live_bids, moderation_for, queue_summary, submitted_eois, triage_open
 
 CLOSING_SOON = timedelta(days=14)
 LIST_LIMIT = 10
@@ -179,7 +179,8 @@ def manager_home(*, user, now: datetime) -> tuple[list[WorkItem], list[Round], l
     # Fewer active assessors than the panel needs (`scoring.selectors.assignment_table`'s "short").
     active = Assignment.objects.filter(bid=OuterRef("pk"), withdrawn_at__isnull=True)
     waiting = (
-        Bid.objects.filter(round_id__in=ids, status=BidStatus.SUBMITTED, stage=BidStage.FULL)
+        live_bids(round_ids=ids)
+        .filter(status=BidStatus.SUBMITTED)  # not yet decided
         .exclude(pk__in=barred)
         .filter(~Exists(active))
         .values("round")
@@ -187,13 +188,9 @@ def manager_home(*, user, now: datetime) -> tuple[list[WorkItem], list[Round], l
         .order_by()
     )
     per_round("Bids waiting for assignment", _by_round(waiting), "scoring:assignments")
-    # Two-stage rounds whose expressions of interest have closed: those not yet invited or declined.
+    # Two-stage rounds whose triage has started: expressions of interest not yet invited or declined.
     to_triage = (
-        Bid.objects.filter(
-            round_id__in=[r.pk for r in rounds if r.eoi_closes_at and r.eoi_closes_at <= now],
-            stage=BidStage.EOI,
-            status=BidStatus.SUBMITTED,
-        )
+        submitted_eois(round_ids=[r.pk for r in rounds if triage_open(r, now)])
         .exclude(pk__in=barred)
         .values("round")
         .annotate(n=Count("pk"))
@@ -234,6 +231,18 @@ def manager_home(*, user, now: datetime) -> tuple[list[WorkItem], list[Round], l
         items.append(
             WorkItem("Offers not accepted", n, f"{portfolio}?round={by_pk[round_id].slug}", by_pk[round_id].name)
         )
+    # Issue 17: contacts whose follow-up date has come and nobody has marked done.
+    follow_ups = (
+        follow_ups_due(today=today, barred=barred)
+        .filter(award__round_id__in=ids)
+        .values(round=F("award__round"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    follow_up_list = reverse("awards:follow_ups")
+    for round_id, n in _by_round(follow_ups).items():
+        r = by_pk[round_id]
+        items.append(WorkItem("Follow-ups due", n, f"{follow_up_list}?round={r.slug}", r.name))
     # No page lists returns waiting for review, so each links to its own page (oldest first).
     returns = MonitoringReturn.objects.filter(award__round_id__in=ids, status=ReturnStatus.SUBMITTED).exclude(
         award__bid_id__in=barred

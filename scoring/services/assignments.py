@@ -14,7 +14,8 @@ from grants.models import Round, User
 from ..allocation import allocate
 from ..models import Assignment, PanelMember
 from ..permissions import conflicted_bid_ids, is_conflicted, panel_for
-from .common import AssessmentError, live_bids
+from ..selectors import live_bids
+from .common import AssessmentError
 from .criteria import ensure_criteria_set
 
 

@@ -19,21 +19,6 @@ def round_managers(round: Round) -> list[User]:
     return list(programme_managers(programme_id=round.programme_id))
 
 
-def live_bids(round: Round):
-    """Bids that are assessed: submitted (or already decided), never drafts, withdrawn or ineligible.
-
-    Full bids only: an expression of interest in a two-stage round is triaged (scoring.services.eoi),
-    never assigned, scored, ranked, moderated, decided or counted against the budget. This is the
-    one place that says so."""
-    from applications.models import Bid, BidStage, BidStatus
-
-    return Bid.objects.filter(
-        round=round,
-        stage=BidStage.FULL,
-        status__in=[BidStatus.SUBMITTED, BidStatus.FUNDED, BidStatus.NOT_FUNDED, BidStatus.RESERVE],
-    )
-
-
 def confirmed_outcome(bid) -> bool:
     """A confirmed funded or not-funded decision settles the bid's scores; a reserve can still move."""
     from ..models import Decision, DecisionStatus, Outcome

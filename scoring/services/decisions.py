@@ -25,12 +25,12 @@ from grants.services import round_lock
 
 from ..models import Assessment, Criterion, Decision, DecisionStatus, Outcome, Score
 from ..permissions import can_manage_round
+from ..selectors import live_bids
 from .common import (
     AssessmentError,
     assessments_complete,
     completed_assessments,
     ensure_assessment_open,
-    live_bids,
     required_assessments,
 )
 

@@ -18,20 +18,9 @@ from grants.models import Round, User
 
 from ..models import EoiOutcome, EoiTriage
 from ..permissions import can_manage_round
+from ..selectors import submitted_eois, triage_open
 from .common import AssessmentError
 from .eoi_criteria import eoi_scores_save
-
-
-def submitted_eois(round: Round):
-    """The round's expressions of interest waiting for triage (submitted, not yet invited or declined)."""
-    from applications.models import Bid, BidStage, BidStatus
-
-    return Bid.objects.filter(round=round, stage=BidStage.EOI, status=BidStatus.SUBMITTED)
-
-
-def triage_open(round: Round, now: datetime | None = None) -> bool:
-    """Triage starts when expressions of interest close, so every council has had its full time."""
-    return bool(round.eoi_closes_at) and (now or timezone.now()) >= round.eoi_closes_at
 
 
 def ensure_triage_open(round: Round, now: datetime | None = None) -> None:

@@ -36,7 +36,7 @@ def bid_in_round_or_404(round: Round, pk: int, *, live_only: bool = False):
     """`live_only`: drafts, withdrawn and ineligible bids are not assessed or decided (404)."""
     from applications.models import Bid
 
-    from ..services.common import live_bids
+    from ..selectors import live_bids
 
     bids = live_bids(round) if live_only else Bid.objects.filter(round=round)
     return get_object_or_404(bids.select_related("lead", "round", "round__programme"), pk=pk)

@@ -15,6 +15,7 @@ from grants.core.forms import save_with_form
 from grants.core.words import counted
 
 from .. import permissions as perms
+from .. import selectors
 from ..eoi_selectors import SORTS, eoi_scale, eoi_triage_rows
 from ..forms import EoiTriageForm, eoi_score_field
 from ..models import EoiCriterion, EoiOutcome, EoiTriage
@@ -42,9 +43,9 @@ def eoi_triage(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "round": round,
             "bids": bids,
-            "barred_count": service.submitted_eois(round).filter(pk__in=barred).count(),
+            "barred_count": selectors.submitted_eois(round).filter(pk__in=barred).count(),
             "can_triage": perms.can_manage_round(request.user, round),
-            "triage_open": service.triage_open(round),
+            "triage_open": selectors.triage_open(round),
             "invites": sum(1 for p in proposals if p.outcome == EoiOutcome.INVITE),
             "declines": sum(1 for p in proposals if p.outcome == EoiOutcome.DECLINE),
             "proposals": proposals,
@@ -60,8 +61,8 @@ def eoi_propose(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     round = _two_stage(managed_round(request, slug))
     if pk in barred_bid_ids(request.user):
         raise Http404
-    bid = get_object_or_404(service.submitted_eois(round).select_related("lead"), pk=pk)
-    if not service.triage_open(round):
+    bid = get_object_or_404(selectors.submitted_eois(round).select_related("lead"), pk=pk)
+    if not selectors.triage_open(round):
         return redirect("scoring:eoi_triage", slug=round.slug)  # the list says when triage starts
     current = EoiTriage.objects.filter(bid=bid).first()
     criteria = list(EoiCriterion.objects.filter(round=round))

@@ -4,7 +4,9 @@ only the questions that applied; answers to hidden questions are kept but never 
 
 import csv
 import io
+import json
 
+import lxml.html
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -131,20 +133,74 @@ def test_conditions_are_set_on_the_builder_page_and_locked_once_bids_are_in(pers
 # Councils
 
 
+def _conditional(client, url, question):
+    """The wrapper the section page renders round a question an answer on the page can reveal."""
+    page = lxml.html.fromstring(client.get(url).content)
+    found = page.xpath(f'//*[@data-testid="conditional-{question.pk}"]')
+    return found[0] if found else None
+
+
 def test_section_page_shows_a_dependent_question_only_when_the_answer_calls_for_it(personas, cond, client_for):
     bid = start(personas)
     client = client_for(personas.lead_officer)
     url = reverse("applications:bid_section", args=[bid.pk, cond["about"].pk])
-    assert "Which partners?" not in client.get(url).content.decode()
+    assert _conditional(client, url, cond["which"]).get("hidden") is not None  # rendered, hidden
     saved = client.post(url, {f"q_{cond['partners'].pk}": "yes"})
-    assert saved.status_code == 302 and saved.url.startswith(url)  # stays: a question now applies here
-    assert "Which partners?" in client.get(url).content.decode()
-    client.post(url, {f"q_{cond['partners'].pk}": "yes", f"q_{cond['which'].pk}": "Kent Police"})
+    assert saved.status_code == 302 and saved.url.startswith(url)  # stays: an unanswered question now applies
+    assert _conditional(client, url, cond["which"]).get("hidden") is None
+    answered = client.post(url, {f"q_{cond['partners'].pk}": "yes", f"q_{cond['which'].pk}": "Kent Police"})
+    assert answered.url == bid.get_absolute_url()  # revealed and answered on the page: no need to stay
     client.post(url, {f"q_{cond['partners'].pk}": "no"})  # the hidden question is not posted
-    assert "Which partners?" not in client.get(url).content.decode()
+    assert _conditional(client, url, cond["which"]).get("hidden") is not None
     assert Answer.objects.get(bid=bid, question=cond["which"]).value == "Kent Police"  # kept while drafting
     _save(personas, bid, cond["about"], {cond["partners"].pk: "yes"})
     assert "Kent Police" in client.get(url).content.decode()  # flipping back restores it
+
+
+def test_section_page_marks_up_the_reveal_for_its_script(personas, cond, client_for):
+    """The wrapper names the controlling question and the answers that reveal it; the page loads
+    the script (a static file: the Content-Security-Policy allows no inline script). A question
+    whose controlling question is on an earlier section is decided by the server alone."""
+    bid = start(personas)
+    client = client_for(personas.lead_officer)
+    about = reverse("applications:bid_section", args=[bid.pk, cond["about"].pk])
+    wrapper = _conditional(client, about, cond["which"])
+    assert wrapper.get("data-show-if") == f"q_{cond['partners'].pk}"
+    assert json.loads(wrapper.get("data-show-if-values")) == ["yes"]
+    assert wrapper.xpath(f'.//textarea[@name="q_{cond["which"].pk}"]')
+    page = lxml.html.fromstring(client.get(about).content)
+    assert any(s.get("src", "").endswith("applications/conditional.js") for s in page.xpath("//script"))
+    assert not page.xpath(f'//*[@data-testid="conditional-{cond["partners"].pk}"]')  # the controller is plain
+    _condition(personas, cond["plan"], cond["partners"], ["yes"])  # now controlled from the first section
+    spending = reverse("applications:bid_section", args=[bid.pk, cond["more"].pk])
+    assert "Device plan" not in client.get(spending).content.decode()
+    _save(personas, bid, cond["about"], {cond["partners"].pk: "yes"})
+    assert (
+        "Device plan" in client.get(spending).content.decode() and _conditional(client, spending, cond["plan"]) is None
+    )
+
+
+def test_a_page_put_back_with_errors_shows_what_its_own_answers_reveal(personas, cond, client_for):
+    """What was typed decides: 'yes' with an error elsewhere shows the dependent question, and an
+    error in a question the new answers hide refuses nothing."""
+    number = QuestionFactory(
+        section=cond["about"],
+        text="How many partners?",
+        type=T.WHOLE_NUMBER,
+        order=3,
+        show_if_question=cond["partners"],
+        show_if_values=["yes"],
+    )
+    bid = start(personas)
+    client = client_for(personas.lead_officer)
+    url = reverse("applications:bid_section", args=[bid.pk, cond["about"].pk])
+    refused = client.post(url, {f"q_{cond['partners'].pk}": "yes", f"q_{number.pk}": "lots"})
+    assert refused.status_code == 200 and "Enter a whole number" in refused.content.decode()
+    page = lxml.html.fromstring(refused.content)
+    assert page.xpath(f'//*[@data-testid="conditional-{number.pk}"]')[0].get("hidden") is None
+    hidden = client.post(url, {f"q_{cond['partners'].pk}": "no", f"q_{number.pk}": "lots"})
+    assert hidden.status_code == 302
+    assert not Answer.objects.filter(bid=bid, question=number).exists()
 
 
 def test_a_hidden_question_is_not_required_a_shown_one_is(personas, cond):

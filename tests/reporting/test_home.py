@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import BidStatus
-from grants.awards.models import AwardStatus, MonitoringReturn, ReturnStatus
+from grants.awards.models import AwardStatus, ContactLogEntry, MonitoringReturn, ReturnStatus
 from scoring.models import Assignment, Interest
 from tests import factories as f
 from tests.applications.factories import BidFactory
@@ -175,12 +175,20 @@ def _queries(client, user) -> int:
 
 
 def _grow(p, n: int) -> None:
+    today = timezone.localdate()
     for _ in range(n):
         r = f.RoundFactory(programme=p.programme)
         BidFactory(round=r, lead=p.lead_org, status=BidStatus.DRAFT)
         b = SubmittedBidFactory(round=p.round)
         Assignment.objects.create(bid=b, assessor=p.assessor)
-        AwardFactory(round=p.round, lead=p.lead_org, status=AwardStatus.ACCEPTED)
+        award = AwardFactory(round=p.round, lead=p.lead_org, status=AwardStatus.ACCEPTED)
+        # Issue 17: a follow-up due on each award, and another round's award with one too.
+        other = AwardFactory(round=r, lead=p.lead_org, status=AwardStatus.ACTIVE)
+        for a in (award, other):
+            ContactLogEntry.objects.create(
+                award=a, held_on=today, kind="phone", participants="Jo", agreed="Call", follow_up_by=today,
+                logged_by=p.programme_manager,
+            )  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -79,6 +79,8 @@ POSTED: dict[str, dict] = {
     "scoring:eoi_confirm": posted(MANAGERS, changed=set()),
     # Issue 16, EOI criteria: nothing is scored in the world, so the managers may remove it.
     "scoring:eoi_criterion_delete": posted(MANAGERS),
+    # Issue 16, follow-ups: the programme's managers mark the world's due follow-up done.
+    "awards:contact_followed_up": posted(MANAGERS),
 }
 # Must be here even if they gain a GET page (a confirmation step), as they destroy or end things.
 ALWAYS_POSTED = {

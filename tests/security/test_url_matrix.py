@@ -266,6 +266,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "scoring:eoi_criterion_create": allow(MANAGERS),
     "scoring:eoi_criterion_edit": allow(MANAGERS),
     "scoring:eoi_criterion_delete": post_only(),
+    # Issue 16, follow-ups due: the list for staff who see the portfolio (each their programmes');
+    # marking one done is the programme managers' (POST only).
+    "awards:follow_ups": allow(STAFF),
+    "awards:contact_followed_up": post_only(),
 }
 
 
@@ -335,6 +339,8 @@ def _leak_probes(world):
         ("scoring:my_rounds", {}, p.other_officer, p.assessor, [world.round.name]),
         ("scoring:queue", {"slug": world.round.slug}, p.conflicted_assessor, p.assessor, bid),
         ("awards:portfolio", {}, p.other_programme_manager, p.programme_manager, [world.award.reference]),
+        ("awards:follow_ups", {}, p.other_programme_manager, p.programme_manager,
+         [world.award.reference, world.contact.agreed]),
         # Reporting: every figure and filter is limited to the programmes the member of staff may see.
         ("reporting:dashboard", {}, p.other_programme_manager, p.programme_manager, [world.round.name, programme]),
         ("reporting:board_report", {}, p.other_programme_manager, p.programme_manager, [programme]),

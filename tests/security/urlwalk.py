@@ -148,6 +148,8 @@ def _value(name: str, kwarg: str, world):
         "fid": world.mreturn_file.pk,
         # Issue 16, clarifications.
         "cpk": world.clarification.pk,
+        # Issue 17, follow-ups.
+        "cid": world.contact.pk,
     }
     if kwarg in simple:
         return simple[kwarg]

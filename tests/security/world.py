@@ -42,6 +42,7 @@ from grants.awards.models import (
     Award,
     AwardEvidenceFile,
     AwardStatus,
+    ContactLogEntry,
     Milestone,
     MonitoringReturn,
     PaymentTranche,
@@ -129,6 +130,8 @@ class World:
     eoi_bid: Bid | None = None
     # Issue 16, EOI criteria: one on the two-stage round, nothing scored yet.
     eoi_criterion: EoiCriterion | None = None
+    # Issue 16, follow-ups: a call on the active award whose follow-up is due today.
+    contact: ContactLogEntry | None = None
 
 
 def _sections(rnd: Round, text: str) -> tuple[Section, Question, Question]:
@@ -230,6 +233,17 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
         new_planned_end=award.planned_end + timedelta(days=90),
     )
     offered = AwardFactory(round=rnd, lead=personas.lead_org, title=f"Offered {text}")
+    # Issue 17, follow-ups: written directly, so the world gains no audit record for it.
+    today = timezone.localdate()
+    contact = ContactLogEntry.objects.create(
+        award=award,
+        held_on=today - timedelta(days=7),
+        kind="phone",
+        participants=f"Jo Council {text}",
+        agreed=f"Send the revised plan {text}",
+        follow_up_by=today,
+        logged_by=pm,
+    )
 
     open_round = f.RoundFactory(programme=personas.programme, name=f"Open round {text}", slug="open-round")
     invite_bid = _start_bid(
@@ -300,6 +314,7 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
         eoi_bid=eoi_bid,
         eoi_criterion=eoi_criterion,  # Issue 16, EOI criteria
         join_request=_join_request(personas),
+        contact=contact,
     )
 
 

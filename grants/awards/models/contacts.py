@@ -22,6 +22,8 @@ class ContactLogEntry(models.Model):
     participants = models.CharField(max_length=500)
     agreed = models.TextField()
     follow_up_by = models.DateField(null=True, blank=True)
+    # When the follow-up was done (issue 17): a follow-up is due from `follow_up_by` until then.
+    followed_up_at = models.DateTimeField(null=True, blank=True)
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     logged_at = models.DateTimeField(auto_now_add=True)
 

@@ -19,7 +19,7 @@ from .awards import (
     returns_create,
 )
 from .common import AwardError, award_context, lead_officers, notify_people, programme_managers
-from .contacts import contact_log
+from .contacts import contact_followed_up, contact_log
 from .evidence import evidence_add, evidence_remove
 from .monitoring import (
     milestone_add,
@@ -95,4 +95,5 @@ __all__ = [
     "variation_decide",
     "variation_request",
     "contact_log",
+    "contact_followed_up",
 ]

@@ -62,3 +62,26 @@ def contact_log(
         data={"award_id": award.pk},
     )
     return entry
+
+
+@transaction.atomic
+def contact_followed_up(*, entry: ContactLogEntry, actor: User, now=None) -> ContactLogEntry:
+    """Mark a contact's follow-up done, so it leaves the follow-ups due. Only an entry with a
+    follow-up date, once: marking it twice (two tabs) changes nothing and says so."""
+    entry = ContactLogEntry.objects.select_for_update().select_related("award__round__programme").get(pk=entry.pk)
+    if not perms.can_log_contact(actor, entry.award):
+        raise AwardError("You cannot record follow-ups on this award")
+    if entry.follow_up_by is None:
+        raise AwardError("This contact has no follow-up to record")
+    if entry.followed_up_at is not None:
+        raise AwardError("This follow-up was already recorded as done")
+    entry.followed_up_at = now or timezone.now()
+    entry.save(update_fields=["followed_up_at"])
+    audit_record(
+        actor=actor,
+        action="contact.followed_up",
+        target=entry,
+        summary=f"Follow-up done for the {entry.get_kind_display().lower()} on award {entry.award.reference}",
+        data={"award_id": entry.award_id},
+    )
+    return entry
