@@ -24,6 +24,8 @@ from django.utils import timezone
 
 from grants.models import Organisation, Round, User
 
+from . import demo_conversation
+
 SLUG = "bi-phase-4"
 CRITERIA = [
     (
@@ -362,3 +364,4 @@ def seed(*, stdout=None, context: dict) -> None:
             k: Assignment.objects.filter(bid__round=rounds[k]).count() for k in rounds if k.startswith("bi-phase")
         }
         stdout.write(f"scoring: assignments {counts}\n")
+    demo_conversation.seed(stdout=stdout, context=context)  # Issue 16: triage, clarifications, bid notes
