@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from applications import demo_conditional
 from applications.models import Answer, Bid, BidStage, BidStatus, Clarification
-from applications.permissions import can_add_bid_note
+from applications.permissions import can_add_bid_note, can_edit_bid
 from applications.services import save_section_answers
 from applications.services.clarifications import answer_clarification, ask_clarification, default_reply_by
 from grants.models import Note, NoteVisibility, Round, User
@@ -108,7 +108,9 @@ def _full_bids(rnd: Round, birmingham: User | None) -> None:
     section = control.section
     invited = Bid.objects.filter(round=rnd, stage=BidStage.FULL, status=BidStatus.DRAFT)
     bir = invited.filter(lead__code="BIR").first()
-    if bir is not None and birmingham is not None and not bir.answers.filter(question__section=section).exists():
+    # A database seeded before Birmingham had a demo account has no editor for the bid: leave it.
+    started = bir is not None and bir.answers.filter(question__section=section).exists()
+    if bir is not None and birmingham is not None and can_edit_bid(birmingham, bir) and not started:
         by_text = {q.text: q for q in section.questions.all()}
         data = {by_text[text].pk: value for text, value in BIR_FULL.items() if text in by_text}
         save_section_answers(bid=bir, actor=birmingham, section=section, data=data)

@@ -102,8 +102,10 @@ def test_one_clarification_answered_and_one_open_on_the_bid_being_scored(demo, c
     assert answered.answered_by == demo["council.officer@birmingham.example.com"] and not answered.is_open
     assert answered.asked_at >= bid.round.closes_at and answered.answered_at > answered.asked_at
     assert still_open.is_open and still_open.reply_by >= timezone.localdate() and not still_open.answer
-    page = _page(client_for(demo["council.officer@birmingham.example.com"]), bid.get_absolute_url())
+    birmingham = client_for(demo["council.officer@birmingham.example.com"])
+    page = _page(birmingham, bid.get_absolute_url())
     assert answered.answer in page and still_open.question in page
+    assert f"Answer the programme's question by {still_open.reply_by:%-d %B %Y}" in _page(birmingham, reverse("home"))
 
 
 def test_notes_and_contact_log_for_staff_never_for_councils(demo, client_for):
