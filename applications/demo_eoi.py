@@ -1,7 +1,8 @@
-"""Issue 16 demo: two two-stage rounds. Productivity Experts is open for expressions of interest:
-five councils (Birmingham, Manchester, Sheffield, City of York, Gravesham) have sent one, Leeds has
-a draft, and Kent's officer can still send one. Cyber Security's expressions of interest closed
-yesterday: four councils' wait for the programme's triage. Idempotent: found by round and lead."""
+"""Issue 16 demo: two two-stage rounds. Productivity Experts' expressions of interest closed five
+days ago: six councils (Birmingham, Manchester, Sheffield, City of York, Gravesham, Leeds) sent one
+in time, and the programme's triage of them is scoring.demo_conversation's. Its full-bid section asks
+a conditional question (applications.demo_conditional). Cyber Security's expressions of interest
+closed yesterday: four councils' wait for the programme's triage. Idempotent: found by round and lead."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from grants.models import Organisation, Round
 
+from . import demo_conditional
 from .models import Bid, BidStage, BidStatus, Question, QuestionType, Section
 
 KEY = "px-eoi"
@@ -40,8 +42,9 @@ EOIS = [
     ("GRA", "Gravesham commercial waste", "30000", BidStatus.SUBMITTED,
      ["Growing the trade waste service to cover its costs.", "Trade waste collection.",
       "Two hundred more trade customers."]),
-    ("LDS", "Leeds advertising income", "20000", BidStatus.DRAFT,
-     ["Advertising on council land and vehicles.", "", ""]),
+    ("LDS", "Leeds advertising income", "20000", BidStatus.SUBMITTED,
+     ["Advertising on council land and vehicles.", "Roundabouts, bus shelters and refuse lorries.",
+      "A concession that brings in £150,000 a year."]),
 ]  # fmt: skip
 
 
@@ -85,6 +88,7 @@ def seed(*, stdout=None, context: dict) -> None:
         round = context.get("rounds", {}).get(key)
         if round is not None:
             _seed_round(round, _questions(round, eoi_questions, full_questions), eois, context, stdout)
+    demo_conditional.seed(context.get("rounds", {}).get(KEY))
 
 
 def _seed_round(round: Round, questions: list[Question], eois, context: dict, stdout) -> None:

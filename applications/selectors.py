@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from grants.core.audit import COUNCIL, actions_for
 from grants.core.upload_scan import ScanStatus
@@ -21,6 +22,7 @@ from .models import (
     BidPartner,
     BidStage,
     BidStatus,
+    Clarification,
     EvidenceFile,
     PartnerStatus,
     Question,
@@ -230,12 +232,15 @@ def bids_for_organisation(*, organisation_id: int) -> QuerySet[Bid]:
     )
     mine = BidPartner.objects.filter(bid=OuterRef("pk"), organisation_id=organisation_id).order_by()
     unconfirmed = BidPartner.objects.filter(bid=OuterRef("pk"), status=PartnerStatus.REQUESTED).order_by()
+    # The soonest reply-by date of an open clarification question (index clarification_open_idx).
+    asked = Clarification.objects.filter(bid=OuterRef("pk"), closed_at__isnull=True).order_by("reply_by")
     return (
         Bid.objects.filter(Q(lead_id=organisation_id) | Q(pk__in=partnered_ids))
         .select_related("round")
         .annotate(
             my_partner_status=Subquery(mine.values("status")[:1]),
             has_unconfirmed=Exists(unconfirmed),
+            question_reply_by=Subquery(asked.values("reply_by")[:1]),
             lead_name=Subquery(Organisation.objects.filter(pk=OuterRef("lead_id")).order_by().values("short_name")[:1]),
         )
         .order_by("-created_at", "-pk")
@@ -269,6 +274,9 @@ def next_action(bid: Bid, organisation_id: int, now=None) -> str:
         if bid.my_partner_status == PartnerStatus.REQUESTED and bid.is_editable_status and not closed:
             return PARTNER_ACTION
         return "No action needed"
+    reply_by = getattr(bid, "question_reply_by", None)
+    if reply_by and bid.status == BidStatus.SUBMITTED:  # the question is put to the lead council
+        return f"Answer the programme's question by {date_format(reply_by, 'j F Y')}"
     if closed:
         return CLOSED_ACTION
     if bid.round.two_stage:  # Issue 16: say which stage and what comes next.

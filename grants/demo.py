@@ -172,13 +172,14 @@ def _current_rounds(today: date) -> list[dict]:
 
 
 def _eoi_rounds(today: date, councils: dict) -> list[dict]:
-    """Issue 16: a two-stage round, open for expressions of interest for two more weeks, full bids
-    (by invitation) due two months from now. Several councils have sent one (applications.demo_eoi);
-    Kent can still send one."""
+    """Issue 16: a two-stage round whose expressions of interest closed five days ago; full bids (by
+    invitation) are due seven weeks from now. Seven councils sent one (applications.demo_eoi); the
+    programme has invited two, declined two and has two still to decide (scoring.demo_conversation).
+    It opened with the Cyber Security round below, so both are named for the same financial year."""
     eoi_open, eoi_close, full_close = (
-        _at(today - timedelta(days=21), 9),
-        _at(today + timedelta(days=14), 12),
-        _at(today + timedelta(days=60), 12),
+        _at(today - timedelta(days=35), 9),
+        _at(today - timedelta(days=5), 12),
+        _at(today + timedelta(days=50), 12),
     )
     year = financial_year(eoi_open.date())
     return [
@@ -200,8 +201,8 @@ def _eoi_rounds(today: date, councils: dict) -> list[dict]:
             **councils,
             "max_partners": 3,
             "prospectus": "A prospectus inviting expressions of interest: up to £50,000 each for about 19 councils "
-            "to bring in commercial expertise. Send a short expression of interest first; the programme invites "
-            "the strongest to send a full bid.",
+            "to bring in commercial expertise. Councils sent a short expression of interest first; the programme "
+            "is inviting the strongest to send a full bid.",
         },
         # Expressions of interest closed yesterday: ready for the programme's triage, so a newcomer
         # can take a two-stage round through invitation, full bid, scoring and decision. Early
@@ -370,6 +371,8 @@ PEOPLE = [
     ("signatory@kent.example.com", "David Okafor", "KEN", OrgRole.SIGNATORY, []),
     ("partner.officer@medway.example.com", "Sam Fletcher", "MDW", OrgRole.OFFICER, []),
     ("council.officer@leeds.example.com", "Ruth Bell", "LDS", OrgRole.OFFICER, []),
+    # Issue 16: invited to a full Productivity Experts bid, and answering the panel's questions in BI phase 6.
+    ("council.officer@birmingham.example.com", "Aisha Khan", "BIR", OrgRole.OFFICER, []),
     ("programme.manager@lga.example.com", "Alex Morgan", "LGA", "", ["pm:behavioural-insights", "pm:digital"]),
     (
         "cyber.manager@lga.example.com",

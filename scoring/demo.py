@@ -24,6 +24,8 @@ from django.utils import timezone
 
 from grants.models import Organisation, Round, User
 
+from . import demo_conversation
+
 SLUG = "bi-phase-4"
 CRITERIA = [
     (
@@ -364,3 +366,4 @@ def seed(*, stdout=None, context: dict) -> None:
         }
         stdout.write(f"scoring: assignments {counts}\n")
     seed_eoi_criteria(stdout=stdout, context=context)
+    demo_conversation.seed(stdout=stdout, context=context)  # Issue 16: triage, clarifications, bid notes
