@@ -66,6 +66,14 @@ def test_staff_list_figures_filters_search_and_pagination(personas, client_for):
     assert client.get(url, {"page": "999", "sort": "nonsense"}).status_code == 200
 
 
+def test_staff_list_under_budget_is_not_called_oversubscribed(personas, client_for):
+    """6 submitted x £25,000 = £150,000 against £500,000: the page must not say "oversubscribed"."""
+    _bids(personas.round, 6)
+    page = client_for(personas.programme_manager).get(f"/staff/rounds/{personas.round.slug}/bids/").content.decode()
+    assert "£150,000 against a budget of £500,000: not oversubscribed" in page
+    assert "oversubscribed 0." not in page
+
+
 def test_csv_and_xlsx_exports_hold_answers(personas, client_for):
     bid = _bids(personas.round, 1)
     question = QuestionFactory(section__round=personas.round, text="Why?", type=QuestionType.LONG_TEXT)
