@@ -362,3 +362,6 @@ def seed(*, stdout=None, context: dict) -> None:
             k: Assignment.objects.filter(bid__round=rounds[k]).count() for k in rounds if k.startswith("bi-phase")
         }
         stdout.write(f"scoring: assignments {counts}\n")
+    from . import demo_cyber_eoi  # issue 16: the two-stage Cyber Security round's criteria and panel
+
+    demo_cyber_eoi.seed(stdout=stdout, context=context)
