@@ -367,3 +367,6 @@ def seed(*, stdout=None, context: dict) -> None:
         stdout.write(f"scoring: assignments {counts}\n")
     seed_eoi_criteria(stdout=stdout, context=context)
     demo_conversation.seed(stdout=stdout, context=context)  # Issue 16: triage, clarifications, bid notes
+    from . import demo_cyber_eoi  # issue 16: the two-stage Cyber Security round's criteria and panel
+
+    demo_cyber_eoi.seed(stdout=stdout, context=context)

@@ -230,6 +230,9 @@ class Ranking:
     recommended_total: Decimal
     line_after: int | None  # rank of the last bid above the funding line
     committed: Decimal = Decimal("0.00")  # what the round had committed before the walk
+    # Whether a fundable bid below the line did not fit: when every bid fits, the line only
+    # marks the last bid counted, and the page must not say the budget ran out there.
+    budget_ran_out: bool = False
 
     @property
     def remaining(self) -> Decimal:
@@ -290,7 +293,14 @@ def funding_line(*, bids: list, budget: Decimal, committed: Decimal) -> Ranking:
                 decision,
             )
         )
-    return Ranking(rows=rows, budget=budget, recommended_total=total, line_after=line_after, committed=committed)
+    return Ranking(
+        rows=rows,
+        budget=budget,
+        recommended_total=total,
+        line_after=line_after,
+        committed=committed,
+        budget_ran_out=not line_open,
+    )
 
 
 def _has_decision(bid) -> bool:

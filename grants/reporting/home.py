@@ -28,6 +28,7 @@ from grants.selectors import round_eligibility, rounds_public
 from notifications.selectors import failed_emails
 from scoring.models import Assignment, Decision, DecisionStatus, PanelMember
 from scoring.selectors import assessor_queue, live_bids, moderation_for, queue_summary, submitted_eois, triage_open
+from scoring.services import assessment_open
 
 CLOSING_SOON = timedelta(days=14)
 LIST_LIMIT = 10
@@ -141,7 +142,7 @@ def panel_home(*, user) -> list[PanelRound]:
         conflicted = conflicted_bid_ids(user=user, round=r)
         summary = queue_summary(assessor_queue(user=user, round=r, exclude_bid_ids=conflicted))
         row = PanelRound(r, m.is_chair, has_declared(user, r), summary)
-        if m.is_chair and r.closes_at <= timezone.now():
+        if m.is_chair and assessment_open(r):  # a round assessed early is moderated early too
             row.moderation = len(moderation_for(user=user, round=r))
         rows.append(row)
     return rows
@@ -206,7 +207,15 @@ def manager_home(*, user, now: datetime) -> tuple[list[WorkItem], list[Round], l
         .order_by()
     )
     per_round("Assessments outstanding", _by_round(outstanding), "scoring:assignments")
-    in_assessment = [r for r in rounds if r.published and r.closes_at <= now and not r.decided_at]
+    # Closed rounds, and open ones assessed early once scoring has started (`assessment_open`).
+    in_assessment = [
+        r
+        for r in rounds
+        if r.published
+        and not r.decided_at
+        and assessment_open(r, now)
+        and (r.closes_at <= now or r.assessment_started_at)
+    ]
     for r in in_assessment:
         n = len(moderation_for(user=user, round=r, barred=barred))
         if n:

@@ -41,6 +41,19 @@ def assessment_open(round: Round, now: datetime | None = None) -> bool:
     return round.allow_early_assessment or (now or timezone.now()) >= round.closes_at
 
 
+def more_bids_may_arrive(round: Round, now: datetime | None = None) -> bool:
+    """Whether a full bid can still come in: the round is open (early assessment decides on the
+    bids already in; in a two-stage round, invited councils are still writing theirs) or a
+    council's extension runs past now.
+
+    Until none can, the round is not decided however many decisions are confirmed: deciding it
+    would refuse the scoring of every bid still to come (`scores._start`)."""
+    from applications.models import Extension
+
+    now = now or timezone.now()
+    return now < round.closes_at or Extension.objects.filter(round=round, new_deadline__gt=now).exists()
+
+
 def ensure_assessment_open(round: Round, *, doing: str, now: datetime | None = None) -> None:
     """Refuse `doing` ("Scoring", "Moderation", "Decisions") on a round still open for bids."""
     if not assessment_open(round, now):

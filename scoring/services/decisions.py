@@ -31,6 +31,7 @@ from .common import (
     assessments_complete,
     completed_assessments,
     ensure_assessment_open,
+    more_bids_may_arrive,
     required_assessments,
 )
 
@@ -253,7 +254,8 @@ def decisions_confirm(*, round: Round, bid_ids: list[int], actor: User) -> list[
                 to=decision.outcome,
                 actor=actor,
                 action=f"bid.{decision.outcome}",
-                reason=decision.feedback[:500],
+                reason=decision.feedback[:500],  # the audit row's summary holds 500 characters
+                fields={"status_reason": decision.feedback},  # the council's bid page shows it all
                 error=AssessmentError,
             )
         transition(
@@ -270,7 +272,7 @@ def decisions_confirm(*, round: Round, bid_ids: list[int], actor: User) -> list[
             _issue_award(decision=decision, actor=actor)
         _notify_outcome(decision=decision)
     undecided = live_bids(round).exclude(decision__status=DecisionStatus.CONFIRMED).exists()
-    if not undecided and not round.decided_at:
+    if not undecided and not round.decided_at and not more_bids_may_arrive(round, now):
         round.decided_at = now
         round.save(update_fields=["decided_at", "updated_at"])
         audit_record(actor=actor, action="round.decided", target=round)

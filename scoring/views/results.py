@@ -20,7 +20,7 @@ from grants.notes import notes_for
 from .. import exports, selectors, services
 from .. import permissions as perms
 from ..forms import DecisionForm
-from ..models import Criterion, Decision
+from ..models import Criterion, Decision, DecisionStatus
 from ..permissions import panel_for
 from .common import bid_in_round_or_404, downloads_for, managed_round, results_round, round_or_404
 
@@ -131,6 +131,8 @@ def ranking(request: HttpRequest, slug: str) -> HttpResponse:
             "ranking": result,
             "committed": committed,
             "can_decide": can_decide,
+            # The confirm button only when a row has a proposed decision to tick.
+            "to_confirm": any(r.decision and r.decision.status == DecisionStatus.PROPOSED for r in result.rows),
             "barred_count": barred_count,
             "uncommitted": round.budget - committed,
             "downloads": downloads_for(request, "assessment-ranking", round),
@@ -200,7 +202,8 @@ def decisions_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         total = sum((d.amount or Decimal(0) for d in done if d.outcome == "funded"), Decimal(0))
         n = len(done)
-        messages.success(request, f"{counted(n, 'decision')} confirmed ({pounds(total)} funded); councils will be told")
+        told = "the council" if n == 1 else "the councils"
+        messages.success(request, f"{counted(n, 'decision')} confirmed ({pounds(total)} funded); {told} will be told")
     return redirect("scoring:ranking", slug=round.slug)
 
 

@@ -98,6 +98,17 @@ def test_accept_page_only_lead_signatory(personas, client_for):
         assert client_for(user).get(url).status_code == (200 if who == "signatory" else 404), who
 
 
+def test_an_officer_is_told_their_signatory_accepts_the_offer(personas, client_for):
+    """The officer's home page says "Accept or decline the offer"; the award page tells them who
+    can, rather than offering a button that would refuse them."""
+    offered = AwardFactory(round=personas.round, lead=personas.lead_org)
+    url = reverse("awards:detail", args=[offered.pk])
+    officer = client_for(personas.lead_officer).get(url).content.decode()
+    assert 'data-testid="signatory-accepts"' in officer and "Review and accept the offer" not in officer
+    signatory = client_for(personas.signatory).get(url).content.decode()
+    assert 'data-testid="signatory-accepts"' not in signatory and "Review and accept the offer" in signatory
+
+
 def test_accept_form_errors_then_accepts(personas, client_for):
     offered = AwardFactory(round=personas.round, lead=personas.lead_org)
     c = client_for(personas.signatory)

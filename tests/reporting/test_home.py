@@ -231,3 +231,31 @@ def test_funded_bid_says_its_award_needs_the_offer_accepted(client_for, personas
     row = body[body.index("Kent funded bid") :]
     row = row[: row.index("</tr>")]
     assert "No action needed" not in row and "offer" in row.lower()
+
+
+def test_moderation_of_a_round_assessed_early_is_on_the_chair_and_manager_homes(client_for, personas):
+    """Early assessment (`scoring.services.assessment_open`): bids scored while the round is open
+    can need moderation before it closes, and the homes say so, as for a closed round."""
+    from scoring.models import Scale
+    from tests.scoring.factories import CriterionFactory, declare
+    from tests.scoring.helpers import assign_and_submit
+
+    p = personas
+    rnd = p.round
+    type(rnd).objects.filter(pk=rnd.pk).update(
+        opens_at=timezone.now() - timedelta(days=10), closes_at=timezone.now() + timedelta(days=20)
+    )
+    rnd.refresh_from_db()
+    quality = CriterionFactory(round=rnd, name="Quality", weight=1, scale=Scale.ZERO_FOUR)
+    bid = SubmittedBidFactory(round=rnd)
+    for user in (p.assessor, p.panel_chair):
+        declare(user, rnd)
+    type(rnd).objects.filter(pk=rnd.pk).update(allow_early_assessment=True)
+    rnd.refresh_from_db()
+    assign_and_submit(bid=bid, assessor=p.assessor, criteria=[quality], scores={quality: 4})
+    assign_and_submit(bid=bid, assessor=p.panel_chair, criteria=[quality], scores={quality: 0})  # 100 points apart
+
+    assert "Moderation waiting: 1" in _page(client_for, p.panel_chair)
+    home = client_for(p.programme_manager).get(HOME).context["home"]
+    items = {(i.label, i.detail): i for i in home.manager}
+    assert items[("Moderation needed", rnd.name)].count == 1

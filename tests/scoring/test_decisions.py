@@ -162,3 +162,15 @@ def test_assessment_messages_name_their_programme(personas, panel):
     notes = Notification.objects.filter(event__in=["outcome", "assessor_assigned"])
     assert set(notes.values_list("event", flat=True)) == {"outcome", "assessor_assigned"}
     assert set(notes.values_list("programme_id", flat=True)) == {rnd.programme_id}
+
+
+def test_the_council_reads_the_whole_feedback_on_its_bid(personas, panel):
+    """The bid keeps all the feedback (up to the form's 5,000 characters), not the 500 the audit
+    row's summary holds."""
+    rnd, *_, scored = panel
+    bid = scored()
+    feedback = "The panel's view, criterion by criterion. " * 40
+    assert len(feedback) > 500
+    services.decision_propose(bid=bid, actor=personas.programme_manager, outcome="not_funded", feedback=feedback)
+    services.decisions_confirm(round=rnd, bid_ids=[bid.pk], actor=personas.programme_manager)
+    assert Bid.objects.get(pk=bid.pk).status_reason == feedback.strip()

@@ -25,3 +25,24 @@ def test_demo_assessment_of_bi_phase_4_is_idempotent_and_ranks_the_eight_selecte
     assert result.line_after == 8 and all(r.above_line for r in result.rows[:8])
     assert any(r.bid.gateway_failed for r in result.rows)
     assert list(selectors.moderation_queue(rnd, rnd.panel.moderation_threshold))
+
+
+def test_demo_cyber_round_has_full_bid_criteria_and_a_panel_and_leaves_its_eois_for_triage():
+    """Issue 16: the two-stage Cyber Security round can take an invited full bid to a decision."""
+    from applications.models import Bid, BidStage, BidStatus
+    from scoring.demo_cyber_eoi import CRITERIA
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    rnd = Round.objects.get(name__startswith="Cyber Security", eoi_closes_at__isnull=False)
+    criteria = list(Criterion.objects.filter(round=rnd))
+    assert [c.name for c in criteria] == [name for name, *_ in CRITERIA]
+    assert sum(c.weight for c in criteria) == 100 and not any(c.is_gateway for c in criteria)
+    members = PanelMember.objects.filter(panel__round=rnd).select_related("user")
+    assert sorted((m.user.email, m.is_chair) for m in members) == [
+        ("panel.chair@lga.example.com", True),
+        ("panel.member@lga.example.com", False),
+    ]
+    assert not rnd.interest_declarations.exists()  # each member declares before scoring
+    eois = Bid.objects.filter(round=rnd)
+    assert eois.count() == 4 and all(b.stage == BidStage.EOI and b.status == BidStatus.SUBMITTED for b in eois)

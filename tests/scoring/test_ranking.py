@@ -46,6 +46,21 @@ def test_tie_break_gateway_then_score_then_smaller_request(scored):
     assert order == [top.pk, small.pk, big.pk, failed.pk]
 
 
+def test_the_funding_line_says_whether_the_budget_ran_out(scored, personas, client_for):
+    """Below the line the budget runs out only when a fundable bid did not fit; when every bid
+    fits, the line says what is left instead."""
+    rnd, _, _, bid = scored
+    bid((4, 4), "40000.00"), bid((3, 3), "40000.00")
+    url = reverse("scoring:ranking", args=[rnd.slug])
+    assert selectors.ranking_for_round(rnd).budget_ran_out is False
+    page = client_for(personas.programme_manager).get(url).content.decode()
+    assert "the bids above it fit the budget, with £20,000 left" in page and "runs out" not in page
+    bid((2, 2), "40000.00")  # £120,000 asked of £100,000
+    assert selectors.ranking_for_round(rnd).budget_ran_out is True
+    page = client_for(personas.programme_manager).get(url).content.decode()
+    assert "the budget runs out below this bid" in page
+
+
 def test_funding_line_moves_with_recommended_amounts_and_reserves(scored, personas):
     rnd, _, _, bid = scored
     a, b, c = bid((4, 4), "40000.00"), bid((3, 3), "40000.00"), bid((2, 2), "40000.00")
