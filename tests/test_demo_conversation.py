@@ -52,7 +52,13 @@ def test_two_stage_round_reads_truthfully_to_staff_and_councils(demo, client_for
     for name in ("Birmingham", "Manchester", "Leeds", "Gravesham", "York", "Sheffield"):
         assert name in staff_list
     home = _page(manager, reverse("home"))
-    assert re.search(r"Expressions of interest to triage</a></td> <td[^>]*>" + re.escape(rnd.name), home)
+    assert re.search(
+        r"Expressions of interest to triage<span[^>]*> in "
+        + re.escape(rnd.name)
+        + r"</span></a></td> <td[^>]*>"
+        + re.escape(rnd.name),
+        home,
+    )
 
     # Birmingham, invited: its home and bid say so, with the programme's feedback and the full bid started.
     birmingham = client_for(demo["council.officer@birmingham.example.com"])

@@ -17,6 +17,7 @@ from grants.awards.models import Award, AwardStatus, Milestone, MonitoringReturn
 from grants.core.audit import COUNCIL, actions_for
 from grants.core.forms import errors_onto_form, save_with_form
 from grants.models import AuditEvent
+from grants.people_selectors import council_signatories
 from grants.permissions import get_or_404
 
 from . import forms, notes_views, pdf, selectors, services
@@ -108,6 +109,11 @@ def detail(request: HttpRequest, pk: int, note_form=None) -> HttpResponse:
     history = AuditEvent.objects.filter(target_type="awards.award", target_id=str(award.pk)).order_by("-at")
     if not can_see_files:  # a partner council reads the award, not the names of the lead's files
         history = history.filter(action__in=actions_for(audience=COUNCIL))
+    is_lead = perms.can_edit(user, award)
+    can_accept = perms.can_accept(user, award) and award.status == AwardStatus.OFFERED
+    # An officer who cannot accept is sent to the signatory; a council without one is told how to get one.
+    waits_for_signatory = is_lead and not can_accept and award.status == AwardStatus.OFFERED
+    has_signatory = waits_for_signatory and council_signatories(organisation_ids=[award.lead_id]).exists()
     return render(
         request,
         "awards/detail.html",
@@ -115,8 +121,9 @@ def detail(request: HttpRequest, pk: int, note_form=None) -> HttpResponse:
             "award": award,
             "figures": selectors.figures(award),
             "today": timezone.localdate(),
-            "is_lead": perms.can_edit(user, award),
-            "can_accept": perms.can_accept(user, award) and award.status == AwardStatus.OFFERED,
+            "is_lead": is_lead,
+            "can_accept": can_accept,
+            "has_signatory": has_signatory,
             "acceptance_overdue": services.acceptance_overdue(award),
             "can_manage": can_manage,
             "can_set_terms": can_manage and award.status == AwardStatus.OFFERED,

@@ -105,7 +105,7 @@ def eoi_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(
             request,
             f"{counted(invited, 'invitation')} and {counted(len(done) - invited, 'decline')} confirmed; "
-            "councils will be told",
+            f"{'the council' if len(done) == 1 else 'the councils'} will be told",
         )
         for reason in skipped:
             messages.error(request, reason)

@@ -94,7 +94,7 @@ def test_home_counts_follow_ups_due_by_round_and_links_to_the_list(client_for, p
     _entry(world.award, personas.programme_manager, follow_up_by=timezone.localdate() - timedelta(days=2))
     home = manager.get("/").content.decode()
     link = f"{LIST}?round={world.round.slug}"
-    assert f'href="{link}">Follow-ups due</a>' in home
+    assert f'href="{link}">Follow-ups due<span class="govuk-visually-hidden"> in {world.round.name}</span></a>' in home
     listing = manager.get(link)
     rows = listing.content.decode()
     assert "2 follow-ups due" in rows and world.award.reference in rows and "Call back about the match funding" in rows

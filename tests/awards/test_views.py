@@ -107,6 +107,16 @@ def test_an_officer_is_told_their_signatory_accepts_the_offer(personas, client_f
     assert 'data-testid="signatory-accepts"' in officer and "Review and accept the offer" not in officer
     signatory = client_for(personas.signatory).get(url).content.decode()
     assert 'data-testid="signatory-accepts"' not in signatory and "Review and accept the offer" in signatory
+    assert "ask them to sign in" in officer and "nobody at your council is an authorised signatory" not in officer
+
+
+def test_an_officer_whose_council_has_no_signatory_is_told_how_to_get_one(personas, client_for):
+    """Without a signatory nobody could accept: the page says so and who to ask, not "ask them"."""
+    personas.signatory.org_role = personas.lead_officer.org_role
+    personas.signatory.save(update_fields=["org_role"])
+    offered = AwardFactory(round=personas.round, lead=personas.lead_org)
+    officer = client_for(personas.lead_officer).get(reverse("awards:detail", args=[offered.pk])).content.decode()
+    assert "nobody at your council is an authorised signatory" in officer and "ask them to sign in" not in officer
 
 
 def test_accept_form_errors_then_accepts(personas, client_for):
