@@ -276,6 +276,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.digests_send",
         "schedule": crontab(hour=7, minute=30),
     },
+    "scoring-rounds-mark-decided": {
+        "task": "scoring.tasks.rounds_mark_decided",
+        "schedule": crontab(minute=20),
+    },
     "reporting-exports-clean-up": {
         "task": "grants.reporting.tasks.exports_clean_up",
         "schedule": crontab(hour=3, minute=15),

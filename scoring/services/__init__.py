@@ -11,7 +11,7 @@ from .criteria import (
     has_criteria,
     panel_settings_save,
 )
-from .decisions import decision_propose, decisions_confirm, feedback_from_justifications
+from .decisions import decision_propose, decisions_confirm, feedback_from_justifications, round_mark_decided
 from .eoi import eoi_confirm_batch, eoi_propose
 from .eoi_criteria import eoi_criteria_locked, eoi_criterion_delete, eoi_criterion_save
 from .interests import conflict_declare, declaration_confirm, interest_add, interest_remove
@@ -40,6 +40,7 @@ __all__ = [
     "criterion_save",
     "decision_propose",
     "decisions_confirm",
+    "round_mark_decided",
     "declaration_confirm",
     "ensure_criteria_set",
     "ensure_criteria_unlocked",

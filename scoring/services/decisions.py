@@ -6,6 +6,7 @@ variations, historic awards, confirmed decisions) inside the transaction, so nei
 confirming at once nor a variation approved meanwhile can commit more than the budget.
 """
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -271,11 +272,7 @@ def decisions_confirm(*, round: Round, bid_ids: list[int], actor: User) -> list[
         if decision.outcome == Outcome.FUNDED:
             _issue_award(decision=decision, actor=actor)
         _notify_outcome(decision=decision)
-    undecided = live_bids(round).exclude(decision__status=DecisionStatus.CONFIRMED).exists()
-    if not undecided and not round.decided_at and not more_bids_may_arrive(round, now):
-        round.decided_at = now
-        round.save(update_fields=["decided_at", "updated_at"])
-        audit_record(actor=actor, action="round.decided", target=round)
+    round_mark_decided(round, actor=actor, now=now)
     audit_record(
         actor=actor,
         action="decision.confirmed",
@@ -302,3 +299,23 @@ def feedback_from_justifications(*, bid) -> str:
         if texts.get(c.pk):
             parts.append(f"{c.name}:\n" + "\n".join(f"- {t}" for t in texts[c.pk]))
     return "\n\n".join(parts)
+
+
+def round_mark_decided(round: Round, *, actor: User | None = None, now: datetime | None = None) -> bool:
+    """Mark the round decided once every live bid has a confirmed decision and no more can arrive.
+
+    Confirming decisions calls this; so does the daily `rounds_mark_decided` task, because a round
+    assessed early can have every bid decided before it closes, and nothing else would mark it
+    once it did. A round with no confirmed decision is left alone (nothing was decided)."""
+    now = now or timezone.now()
+    if round.decided_at or more_bids_may_arrive(round, now):
+        return False
+    bids = live_bids(round)
+    if bids.exclude(decision__status=DecisionStatus.CONFIRMED).exists():
+        return False
+    if not bids.filter(decision__status=DecisionStatus.CONFIRMED).exists():
+        return False
+    round.decided_at = now
+    round.save(update_fields=["decided_at", "updated_at"])
+    audit_record(actor=actor, action="round.decided", target=round)
+    return True

@@ -90,3 +90,45 @@ def test_the_round_is_decided_by_the_last_confirmation_once_no_more_bids_can_arr
     services.decisions_confirm(round=rnd, bid_ids=[bid.pk], actor=pm)
     rnd.refresh_from_db()
     assert rnd.decided_at is not None
+
+
+def test_a_round_decided_in_full_before_it_closed_is_marked_decided_once_it_closes(personas, early):
+    """Every bid decided while the round was open: no confirmation is left to mark it, so the
+    hourly task does once the round has closed and no extension runs (and only once)."""
+    from grants.models import AuditEvent
+    from scoring.tasks import rounds_mark_decided
+
+    rnd, quality = early
+    pm = personas.programme_manager
+    bid = _full_bid(rnd, personas.lead_org, personas.assessor, quality, 3)
+    services.decision_propose(bid=bid, actor=pm, outcome="funded")
+    services.decisions_confirm(round=rnd, bid_ids=[bid.pk], actor=pm)
+    assert rounds_mark_decided() == 0  # still open: more full bids may come
+    rnd.refresh_from_db()
+    assert rnd.decided_at is None
+
+    Round.objects.filter(pk=rnd.pk).update(closes_at=timezone.now() - timedelta(minutes=5))
+    ext = Extension.objects.create(
+        round=rnd,
+        organisation=personas.other_org,
+        new_deadline=timezone.now() + timedelta(days=2),
+        reason="Flooding",
+    )
+    assert rounds_mark_decided() == 0  # an extension runs on
+    ext.delete()
+    assert rounds_mark_decided() == 1
+    rnd.refresh_from_db()
+    assert rnd.decided_at is not None
+    assert rounds_mark_decided() == 0
+    assert AuditEvent.objects.filter(action="round.decided", target_id=str(rnd.pk)).count() == 1
+
+
+def test_a_closed_round_with_nothing_decided_is_not_marked_decided(personas, early):
+    from scoring.tasks import rounds_mark_decided
+
+    rnd, quality = early
+    _full_bid(rnd, personas.lead_org, personas.assessor, quality, 3)
+    Round.objects.filter(pk=rnd.pk).update(closes_at=timezone.now() - timedelta(minutes=5))
+    assert rounds_mark_decided() == 0
+    rnd.refresh_from_db()
+    assert rnd.decided_at is None
