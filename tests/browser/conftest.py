@@ -136,6 +136,27 @@ def sign_in(page, email: str, password: str) -> None:
     page.get_by_role("button", name="Sign In").click()
 
 
+def signed_in(browser, live_server, email: str, password: str, secret: str | None = None):
+    """A new browser context signed in as this person: password, then (given their two-factor
+    secret) a code from their authenticator app. Returns (context, page) on the page they land on."""
+    from tests.totp import current_code
+
+    context = new_context(browser, live_server)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    click_through(page.get_by_role("button", name="Sign in"))
+    if secret:
+        page.wait_for_url("**/2fa/authenticate/**")
+        check_a11y(page)
+        page.locator("input[name=code]").fill(current_code(secret))
+        click_through(page.locator("form button[type=submit]").first)
+    assert "/accounts/" not in page.url, page.url
+    check_a11y(page)
+    return context, page
+
+
 def click_through(locator) -> None:
     """Click a link or button and wait for the page it leads to. wait_for_load_state() after a
     click returns at once (the old page is loaded), so a check could read the page being left."""

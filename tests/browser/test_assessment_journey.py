@@ -13,27 +13,14 @@ from tests import factories as f
 from tests.conftest import enable_mfa
 from tests.scoring.factories import ClosedRoundFactory, CriterionFactory, SubmittedBidFactory, declare
 from tests.scoring.helpers import assign_and_submit
-from tests.totp import current_code
 
-from .conftest import check_a11y, new_context
+from .conftest import check_a11y, signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _signed_in(browser, live_server, user, secret):
-    context = new_context(browser, live_server)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(f.PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/2fa/authenticate/**")
-    check_a11y(page)
-    page.locator("input[name=code]").fill(current_code(secret))
-    page.locator("form button[type=submit]").first.click()
-    # Wait for the navigation itself: the page is already loaded when the click returns.
-    page.wait_for_url(lambda url: "/2fa/authenticate/" not in url)
-    return context, page
+    return signed_in(browser, live_server, user.email, f.PASSWORD, secret)
 
 
 def test_assess_moderate_and_decide(browser, live_server):

@@ -8,12 +8,12 @@ import pytest
 from django.core.management import call_command
 
 from grants.councils import councils_load
+from grants.demo import DEMO_PASSWORD
 from grants.models import User
 from scoring.models import EoiScore
 from tests.conftest import enable_mfa
 
-from .conftest import check_a11y, click_through
-from .test_two_stage_journey import _sign_in
+from .conftest import check_a11y, click_through, signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +22,7 @@ def test_the_manager_scores_an_eoi_and_the_list_puts_it_first(browser, live_serv
     councils_load()
     call_command("seed_demo")
     manager = User.objects.get(email="cyber.manager@lga.example.com")
-    context, page = _sign_in(browser, live_server, manager.email, enable_mfa(manager))
+    context, page = signed_in(browser, live_server, manager.email, DEMO_PASSWORD, enable_mfa(manager))
     # Productivity Experts has expressions of interest to triage too: take the Cyber Security round's link.
     click_through(page.get_by_role("link", name=re.compile(r"^Expressions of interest to triage in Cyber Security")))
     assert "Short score" in page.get_by_test_id("eois").inner_text()

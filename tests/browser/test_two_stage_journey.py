@@ -22,9 +22,8 @@ from grants.councils import councils_load
 from grants.demo import DEMO_PASSWORD
 from grants.models import Round, User
 from tests.conftest import enable_mfa
-from tests.totp import current_code
 
-from .conftest import check_a11y, click_through, new_context
+from .conftest import check_a11y, click_through, signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "two-stage"
@@ -36,19 +35,7 @@ def _shot(page, name: str) -> None:
 
 
 def _sign_in(browser, live_server, email: str, secret: str | None = None):
-    context = new_context(browser, live_server)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    click_through(page.get_by_role("button", name="Sign in"))
-    if secret:
-        page.wait_for_url("**/2fa/authenticate/**")
-        page.locator("input[name=code]").fill(current_code(secret))
-        click_through(page.locator("form button[type=submit]").first)
-    assert "/accounts/" not in page.url, page.url
-    check_a11y(page)
-    return context, page
+    return signed_in(browser, live_server, email, DEMO_PASSWORD, secret)
 
 
 def _propose(page, lead: str, outcome: str, note: str) -> None:
