@@ -116,8 +116,10 @@ def council_home(*, user, now: datetime) -> CouncilHome | None:
         if r.pk in existing:
             open_rounds.append((r, existing[r.pk], []))
             continue
-        if r.two_stage and now >= r.eoi_closes_at:
-            continue  # Issue 16: full bids are by invitation, and an invited council has its bid already
+        # Expressions of interest have closed (issue 16; scoring owns when): full bids are by
+        # invitation, and an invited council has its bid already.
+        if triage_open(r, now):
+            continue
         reasons = round_eligibility(round=r, organisation=organisation, now=now)
         opens_later = r.opens_at > now
         # An upcoming round's only reason is its opening date; any other reason means it is not for this council.
