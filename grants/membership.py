@@ -235,6 +235,12 @@ def can_decide(user: User, request: MembershipRequest) -> bool:
     return request.by_domain and is_council_signatory(user=user, organisation_id=request.organisation_id)
 
 
+def may_decide_requests(user: User) -> bool:
+    """Whether this person decides any requests at all (administrators, councils' signatories):
+    the home page asks before counting them, the signatories' list page before showing it."""
+    return is_administrator(user) or is_council_signatory(user=user, organisation_id=user.organisation_id)
+
+
 def requests_to_decide(*, user: User) -> QuerySet[MembershipRequest]:
     """Pending requests this person may decide, oldest first: every one for an administrator, the
     domain-matched ones to their own council for a signatory, none for anyone else."""

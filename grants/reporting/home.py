@@ -23,7 +23,7 @@ from grants import permissions as gperms
 from grants.awards.models import Award, AwardStatus, MonitoringReturn, PaymentTranche, ReturnStatus, TrancheStatus
 from grants.awards.selectors import awards_for_council, due_next, follow_ups_due
 from grants.models import Organisation, Round
-from grants.people_selectors import acting_council_id, is_council_signatory
+from grants.people_selectors import acting_council_id
 from grants.selectors import round_eligibility, rounds_public
 from notifications.selectors import failed_emails
 from scoring.models import Assignment, Decision, DecisionStatus, PanelMember
@@ -327,7 +327,7 @@ def _joining(home: Home, user) -> None:
         if home.joining is not None and home.joining.status == "pending":
             home.joining_to_signatory = membership.goes_to_signatory(home.joining)
         home.can_ask_to_join = not (gperms.is_staff_user(user) or gperms.is_panel_member(user))
-    if gperms.is_administrator(user) or is_council_signatory(user=user, organisation_id=user.organisation_id):
+    if membership.may_decide_requests(user):
         count = membership.requests_to_decide(user=user).count()
         if count:
             url = reverse("grants:staff_join_requests" if gperms.is_administrator(user) else "grants:join_requests")
