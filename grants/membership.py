@@ -87,6 +87,22 @@ def domain_clean(value: str) -> str:
     return domain
 
 
+def domains_clean(values: list[str]) -> tuple[list[str], list[str]]:
+    """Each domain checked by `domain_clean`, once each: the clean ones in order and the messages
+    for the rest (the staff form and `organisation_domains_set` both check a list this way)."""
+    cleaned: list[str] = []
+    errors: list[str] = []
+    for value in values:
+        try:
+            domain = domain_clean(value)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+            continue
+        if domain not in cleaned:
+            cleaned.append(domain)
+    return cleaned, errors
+
+
 def _after_at(value: str) -> str:
     return value.rsplit("@", 1)[-1] or "kent.gov.uk"
 
@@ -99,15 +115,7 @@ def _public(domain: str) -> bool:
 def organisation_domains_set(*, actor: User, organisation: Organisation, domains: list[str]) -> list[str]:
     """Make `domains` the organisation's email domains, each checked and owned by no other
     organisation; audited with the list before and after."""
-    cleaned, errors = [], []
-    for value in domains:
-        try:
-            domain = domain_clean(value)
-        except ValidationError as exc:
-            errors.extend(exc.messages)
-            continue
-        if domain not in cleaned:
-            cleaned.append(domain)
+    cleaned, errors = domains_clean(domains)
     taken = OrganisationDomain.objects.filter(domain__in=cleaned).exclude(organisation=organisation)
     errors += [
         f"{d.domain} already belongs to {d.organisation.short_name}" for d in taken.select_related("organisation")
@@ -233,6 +241,12 @@ def can_decide(user: User, request: MembershipRequest) -> bool:
     if is_administrator(user):
         return True
     return request.by_domain and is_council_signatory(user=user, organisation_id=request.organisation_id)
+
+
+def may_decide_requests(user: User) -> bool:
+    """Whether this person decides any requests at all (administrators, councils' signatories):
+    the home page asks before counting them, the signatories' list page before showing it."""
+    return is_administrator(user) or is_council_signatory(user=user, organisation_id=user.organisation_id)
 
 
 def requests_to_decide(*, user: User) -> QuerySet[MembershipRequest]:

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .forms import GovFormMixin
-from .membership import domain_clean
+from .membership import domains_clean
 
 
 class DomainsForm(GovFormMixin, forms.Form):
@@ -23,12 +23,7 @@ class DomainsForm(GovFormMixin, forms.Form):
 
     def clean_domains(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data.get("domains", "").splitlines() if line.strip()]
-        errors, cleaned = [], []
-        for line in lines:
-            try:
-                cleaned.append(domain_clean(line))
-            except ValidationError as exc:
-                errors.extend(exc.messages)
+        cleaned, errors = domains_clean(lines)
         if errors:
             raise ValidationError(errors)
         return cleaned

@@ -15,7 +15,6 @@ from . import permissions as perms
 from .decorators import role_required
 from .membership_forms import DecisionForm, DomainsForm, JoinSearchForm
 from .models import MembershipRequest, Organisation
-from .people_selectors import is_council_signatory
 from .selectors import organisation_search
 
 admin_required = role_required(perms.can_manage_people)
@@ -63,10 +62,6 @@ def _int(value: str | None) -> int:
         raise Http404 from None
 
 
-def _may_decide_any(user) -> bool:
-    return perms.is_administrator(user) or is_council_signatory(user=user, organisation_id=user.organisation_id)
-
-
 def _list(request: HttpRequest, *, staff: bool) -> HttpResponse:
     rows = list(membership.requests_to_decide(user=request.user))
     return render(request, "grants/join_requests.html", {"rows": rows, "staff": staff})
@@ -75,7 +70,7 @@ def _list(request: HttpRequest, *, staff: bool) -> HttpResponse:
 @login_required
 def join_requests(request: HttpRequest) -> HttpResponse:
     """A council's signatories: people asking to join their council from an address at its domain."""
-    if not _may_decide_any(request.user):
+    if not membership.may_decide_requests(request.user):
         raise Http404
     return _list(request, staff=False)
 

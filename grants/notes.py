@@ -7,11 +7,15 @@ offered only where the owning app says the panel reads notes (bids).
 """
 
 from django import forms
+from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from grants.core.audit import audit_record
+from grants.core.forms import errors_onto_form
 from grants.core.layout import Field, FormHelper, Layout, Size, Submit
 from grants.core.words import counted
 
@@ -84,7 +88,6 @@ class NoteForm(forms.Form):
 
     def __init__(self, *args, action: str, allow_panel: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.allow_panel = allow_panel
         fields: list = [Field("text")]
         if allow_panel:
             fields.append(Field("visibility"))
@@ -98,3 +101,28 @@ class NoteForm(forms.Form):
 
     def visibility_value(self) -> str:
         return self.cleaned_data.get("visibility") or NoteVisibility.STAFF
+
+
+def note_add_posted(
+    request: HttpRequest, *, target: models.Model, done: str, allow_panel: bool = False
+) -> NoteForm | HttpResponse:
+    """The "Add note" button of any page that shows notes, handled once: the note written and a
+    redirect to `done`'s notes, or the form with its errors and the text kept, for the owning view
+    to show its page again. That view has already answered 404 to whoever may not add notes."""
+    form = NoteForm(request.POST, action=request.path, allow_panel=allow_panel)
+    if form.is_valid():
+        try:
+            add_note(
+                target=target,
+                actor=request.user,
+                text=form.cleaned_data["text"],
+                visibility=form.visibility_value(),
+                may_add=True,
+                allow_panel=allow_panel,
+            )
+        except ValidationError as exc:
+            errors_onto_form(form, exc)
+        else:
+            messages.success(request, "Note added")
+            return redirect(done + "#notes-heading")
+    return form

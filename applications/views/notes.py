@@ -1,15 +1,12 @@
 """Internal notes on the staff's bid page: the list for programme staff and the form for managers.
 Councils never reach this: the bid page asks `notes_context` only for staff who may read notes."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from grants.core.forms import errors_onto_form
-from grants.notes import NoteForm, add_note, notes_for
+from grants.notes import NoteForm, note_add_posted, notes_for
 from grants.permissions import get_or_404
 
 from .. import permissions as perms
@@ -33,22 +30,10 @@ def bid_note_add(request, pk):
     """Add a note; bad input shows the bid page again with the error and the text kept."""
     bid = bid_for(request, pk)
     get_or_404(perms.can_add_bid_note(request.user, bid))
-    form = NoteForm(request.POST, action=request.path, allow_panel=True)
-    if form.is_valid():
-        try:
-            add_note(
-                target=bid,
-                actor=request.user,
-                text=form.cleaned_data["text"],
-                visibility=form.visibility_value(),
-                may_add=True,
-                allow_panel=True,
-            )
-        except ValidationError as exc:
-            errors_onto_form(form, exc)
-        else:
-            messages.success(request, "Note added")
-            return redirect(reverse("applications:bid_detail", args=[bid.pk]) + "#notes-heading")
+    done = reverse("applications:bid_detail", args=[bid.pk])
+    result = note_add_posted(request, target=bid, done=done, allow_panel=True)
+    if isinstance(result, HttpResponse):
+        return result
     from .council import bid_detail
 
-    return bid_detail(request, pk, note_form=form)
+    return bid_detail(request, pk, note_form=result)

@@ -4,9 +4,7 @@ Only programme staff reach any of this: councils' award pages get no notes in th
 every view here answers 404 to whoever may not read the award's notes.
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,9 +14,8 @@ from django.views.decorators.http import require_POST
 
 from grants.awards.models import Award, ContactLogEntry, MonitoringReturn
 from grants.core.downloads import query_with
-from grants.core.forms import errors_onto_form
 from grants.models import Round
-from grants.notes import NoteForm, add_note, notes_for
+from grants.notes import NoteForm, note_add_posted, notes_for
 from grants.permissions import get_or_404
 
 from . import forms, selectors, services, views
@@ -49,24 +46,11 @@ def contacts_context(user, award: Award) -> dict:
     }
 
 
-def _add(request: HttpRequest, award: Award, target, done: str) -> NoteForm | HttpResponse:
-    form = NoteForm(request.POST, action=request.path)
-    if form.is_valid():
-        try:
-            add_note(target=target, actor=request.user, text=form.cleaned_data["text"], may_add=True)
-        except ValidationError as exc:
-            errors_onto_form(form, exc)
-        else:
-            messages.success(request, "Note added")
-            return redirect(done + "#notes-heading")
-    return form
-
-
 @login_required
 @require_POST
 def award_note_add(request: HttpRequest, pk: int) -> HttpResponse:
     award = views.award_or_404(request, pk, check=perms.can_add_note)
-    result = _add(request, award, award, award.get_absolute_url())
+    result = note_add_posted(request, target=award, done=award.get_absolute_url())
     if isinstance(result, HttpResponse):
         return result
     return views.detail(request, pk, note_form=result)
@@ -77,7 +61,7 @@ def award_note_add(request: HttpRequest, pk: int) -> HttpResponse:
 def return_note_add(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     award = views.award_or_404(request, pk, check=perms.can_add_note)
     mreturn = get_object_or_404(MonitoringReturn, pk=rid, award=award)
-    result = _add(request, award, mreturn, reverse("awards:return", args=[award.pk, mreturn.pk]))
+    result = note_add_posted(request, target=mreturn, done=reverse("awards:return", args=[award.pk, mreturn.pk]))
     if isinstance(result, HttpResponse):
         return result
     return views.return_detail(request, pk, rid, note_form=result)

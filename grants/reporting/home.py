@@ -23,7 +23,7 @@ from grants import permissions as gperms
 from grants.awards.models import Award, AwardStatus, MonitoringReturn, PaymentTranche, ReturnStatus, TrancheStatus
 from grants.awards.selectors import awards_for_council, due_next, follow_ups_due
 from grants.models import Organisation, Round
-from grants.people_selectors import acting_council_id, is_council_signatory
+from grants.people_selectors import acting_council_id
 from grants.selectors import round_eligibility, rounds_public
 from notifications.selectors import failed_emails
 from scoring.models import Assignment, Decision, DecisionStatus, PanelMember
@@ -116,8 +116,10 @@ def council_home(*, user, now: datetime) -> CouncilHome | None:
         if r.pk in existing:
             open_rounds.append((r, existing[r.pk], []))
             continue
-        if r.two_stage and now >= r.eoi_closes_at:
-            continue  # Issue 16: full bids are by invitation, and an invited council has its bid already
+        # Expressions of interest have closed (issue 16; scoring owns when): full bids are by
+        # invitation, and an invited council has its bid already.
+        if triage_open(r, now):
+            continue
         reasons = round_eligibility(round=r, organisation=organisation, now=now)
         opens_later = r.opens_at > now
         # An upcoming round's only reason is its opening date; any other reason means it is not for this council.
@@ -325,7 +327,7 @@ def _joining(home: Home, user) -> None:
         if home.joining is not None and home.joining.status == "pending":
             home.joining_to_signatory = membership.goes_to_signatory(home.joining)
         home.can_ask_to_join = not (gperms.is_staff_user(user) or gperms.is_panel_member(user))
-    if gperms.is_administrator(user) or is_council_signatory(user=user, organisation_id=user.organisation_id):
+    if membership.may_decide_requests(user):
         count = membership.requests_to_decide(user=user).count()
         if count:
             url = reverse("grants:staff_join_requests" if gperms.is_administrator(user) else "grants:join_requests")
