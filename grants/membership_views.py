@@ -15,6 +15,7 @@ from . import permissions as perms
 from .decorators import role_required
 from .membership_forms import DecisionForm, DomainsForm, JoinSearchForm
 from .models import MembershipRequest, Organisation
+from .models.organisations import COUNCIL_KINDS
 from .selectors import organisation_search
 
 admin_required = role_required(perms.can_manage_people)
@@ -38,8 +39,10 @@ def join(request: HttpRequest) -> HttpResponse:
     pending = membership.pending_request(user) if user.organisation_id is None else None
     form = JoinSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    found = organisation_search(query=query, include_former=False) if query and not pending else []
-    results = [org for org in found if org.is_council]
+    # Councils only, filtered before the first 20 are taken, so police forces or fire services
+    # matching the same words never push a council off the list.
+    found = organisation_search(query=query, include_former=False, limit=None) if query and not pending else None
+    results = list(found.filter(kind__in=COUNCIL_KINDS)[:20]) if found is not None else []
     match = membership.domain_match(user.email) if user.organisation_id is None else None
     return render(
         request,

@@ -227,3 +227,14 @@ def test_domains_are_saved_lowercase_and_audited(client_for, personas):
     assert sorted(personas.lead_org.domains.values_list("domain", flat=True)) == ["kent.example.com", "kent.gov.uk"]
     assert AuditEvent.objects.filter(action="organisation.domains", target_id=str(personas.lead_org.pk)).exists()
     assert client_for(personas.programme_manager).get(url).status_code == 403
+
+
+def test_the_search_lists_councils_even_when_other_bodies_match_first(client_for, personas):
+    """Twenty-five police forces named like the council come first in the ranking; the council is
+    still offered, because other bodies are dropped before the list is cut to twenty."""
+    for n in range(25):
+        f.OrganisationFactory(name=f"Northshire Police {n}", short_name=f"Northshire P{n}", kind="police")
+    council = f.OrganisationFactory(name="Northshire Zeta Council", short_name="Northshire Zeta")
+    page = client_for(f.UserFactory(email="someone@example.net")).get(reverse("grants:join"), {"q": "Northshire"})
+    body = page.content.decode()
+    assert council.name in body and "Northshire Police" not in body
