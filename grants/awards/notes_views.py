@@ -17,6 +17,7 @@ from grants.core.downloads import query_with
 from grants.models import Round
 from grants.notes import NoteForm, note_add_posted, notes_for
 from grants.permissions import get_or_404
+from grants.selectors import programmes_for_user
 
 from . import forms, selectors, services, views
 from . import permissions as perms
@@ -104,7 +105,12 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
     user = request.user
     get_or_404(perms.can_view_portfolio(user))
     round_slug = str(request.GET.get("round", ""))[:100]
-    rnd = Round.objects.filter(slug=round_slug).first() if round_slug else None
+    # Named in the caption only when it is one of the rounds this person's portfolio covers.
+    rnd = (
+        Round.objects.filter(slug=round_slug, programme__in=programmes_for_user(user=user)).first()
+        if round_slug
+        else None
+    )
     due = selectors.follow_ups_for(user=user, today=timezone.localdate(), round_slug=round_slug)
     page = Paginator(due, FOLLOW_UPS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
