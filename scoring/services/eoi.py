@@ -69,15 +69,6 @@ def eoi_propose(
     return triage
 
 
-def pending_triages(round: Round, *, exclude_bid_ids=()):
-    return (
-        EoiTriage.objects.filter(round=round, confirmed_at__isnull=True, bid__in=submitted_eois(round))
-        .exclude(bid_id__in=exclude_bid_ids)
-        .select_related("bid", "bid__lead")
-        .order_by("bid__reference", "bid_id")
-    )
-
-
 def eoi_confirm_batch(*, round: Round, actor: User, bid_ids: list[int]) -> tuple[list, list[str]]:
     """Confirm the proposals for `bid_ids`: invite or decline each bid, one transaction a bid.
     Returns (confirmed triages, reasons some were skipped). A proposal another manager has
