@@ -55,14 +55,13 @@ def eoi_propose(
     triage, _ = EoiTriage.objects.select_for_update().update_or_create(
         bid=bid,
         defaults={
-            "round": round,
             "outcome": outcome,
             "note": note,
             "proposed_by": actor,
             "proposed_at": timezone.now(),
         },
     )
-    data = {"scores": eoi_scores_save(triage=triage, scores=scores)} if scores is not None else None
+    data = {"scores": eoi_scores_save(triage=triage, round=round, scores=scores)} if scores is not None else None
     audit_record(
         actor=actor, action="eoi.proposed", target=triage, summary=f"{triage.get_outcome_display()}: {bid}", data=data
     )
@@ -81,7 +80,7 @@ def eoi_confirm_batch(*, round: Round, actor: User, bid_ids: list[int]) -> tuple
         with transaction.atomic():
             triage = (
                 EoiTriage.objects.select_for_update()
-                .filter(round=round, bid_id=bid_id, confirmed_at__isnull=True)
+                .filter(bid__round=round, bid_id=bid_id, confirmed_at__isnull=True)
                 .select_related("bid")
                 .first()
             )

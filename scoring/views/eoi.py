@@ -36,7 +36,7 @@ def eoi_triage(request: HttpRequest, slug: str) -> HttpResponse:
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "score"
     bids = eoi_triage_rows(round, barred=barred, sort=sort)
     proposals = [b.eoi_triage for b in bids if getattr(b, "eoi_triage", None) and not b.eoi_triage.confirmed_at]
-    decided = EoiTriage.objects.filter(round=round, confirmed_at__isnull=False).exclude(bid_id__in=barred)
+    decided = EoiTriage.objects.filter(bid__round=round, confirmed_at__isnull=False).exclude(bid_id__in=barred)
     return render(
         request,
         "scoring/eoi_triage.html",
