@@ -16,7 +16,6 @@ from grants.core.words import counted
 
 from .. import permissions as perms
 from .. import selectors
-from ..eoi_selectors import SORTS, eoi_scale, eoi_triage_rows
 from ..forms import EoiTriageForm, eoi_score_field
 from ..models import EoiCriterion, EoiOutcome, EoiTriage
 from ..services import eoi as service
@@ -33,8 +32,8 @@ def _two_stage(round):
 def eoi_triage(request: HttpRequest, slug: str) -> HttpResponse:
     round = _two_stage(results_round(request, slug))
     barred = barred_bid_ids(request.user)
-    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "score"
-    bids = eoi_triage_rows(round, barred=barred, sort=sort)
+    sort = request.GET.get("sort") if request.GET.get("sort") in selectors.EOI_SORTS else "score"
+    bids = selectors.eoi_triage_rows(round, barred=barred, sort=sort)
     proposals = [b.eoi_triage for b in bids if getattr(b, "eoi_triage", None) and not b.eoi_triage.confirmed_at]
     decided = EoiTriage.objects.filter(bid__round=round, confirmed_at__isnull=False).exclude(bid_id__in=barred)
     return render(
@@ -50,7 +49,7 @@ def eoi_triage(request: HttpRequest, slug: str) -> HttpResponse:
             "declines": sum(1 for p in proposals if p.outcome == EoiOutcome.DECLINE),
             "proposals": proposals,
             "decided_count": decided.count(),
-            "scale": eoi_scale(round),
+            "scale": selectors.eoi_scale(round),
             "sort": sort,
         },
     )
