@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from applications.models import BidStage
 from applications.permissions import barred_bid_ids
 from grants.core.fields import valid_ids
 from grants.core.forms import save_with_form
@@ -19,18 +20,12 @@ from .. import selectors
 from ..forms import EoiTriageForm, eoi_score_field
 from ..models import EoiCriterion, EoiOutcome, EoiTriage
 from ..services import eoi as service
-from .common import managed_round, results_round
-
-
-def _two_stage(round):
-    if not round.two_stage:
-        raise Http404
-    return round
+from .common import managed_round, results_round, two_stage_or_404
 
 
 @login_required
 def eoi_triage(request: HttpRequest, slug: str) -> HttpResponse:
-    round = _two_stage(results_round(request, slug))
+    round = two_stage_or_404(results_round(request, slug))
     barred = barred_bid_ids(request.user)
     sort = request.GET.get("sort") if request.GET.get("sort") in selectors.EOI_SORTS else "score"
     bids = selectors.eoi_triage_rows(round, barred=barred, sort=sort)
@@ -57,7 +52,7 @@ def eoi_triage(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def eoi_propose(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    round = _two_stage(managed_round(request, slug))
+    round = two_stage_or_404(managed_round(request, slug))
     if pk in barred_bid_ids(request.user):
         raise Http404
     bid = get_object_or_404(selectors.submitted_eois(round).select_related("lead"), pk=pk)
@@ -78,7 +73,7 @@ def eoi_propose(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return redirect("scoring:eoi_triage", slug=round.slug)
 
     answers = (
-        bid.answers.filter(question__section__stage="eoi")
+        bid.answers.filter(question__section__stage=BidStage.EOI)
         .select_related("question")
         .order_by("question__section__order", "question__order", "pk")
     )
@@ -92,7 +87,7 @@ def eoi_propose(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def eoi_confirm(request: HttpRequest, slug: str) -> HttpResponse:
-    round = _two_stage(managed_round(request, slug))
+    round = two_stage_or_404(managed_round(request, slug))
     barred = barred_bid_ids(request.user)
     ids = [i for i in valid_ids(request.POST.getlist("bids")) if i not in barred]
     try:
