@@ -11,6 +11,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from applications.permissions import barred_bid_ids
 from applications.services import BidError, eoi_decline, eoi_invite
 from grants.core.audit import audit_record
 from grants.core.dates import govuk_when
@@ -71,12 +72,16 @@ def eoi_propose(
 def eoi_confirm_batch(*, round: Round, actor: User, bid_ids: list[int]) -> tuple[list, list[str]]:
     """Confirm the proposals for `bid_ids`: invite or decline each bid, one transaction a bid.
     Returns (confirmed triages, reasons some were skipped). A proposal another manager has
-    already confirmed is skipped silently: it was done once, which is what was asked."""
+    already confirmed is skipped silently: it was done once, which is what was asked; so is a bid
+    the actor is barred from (a conflicted manager confirms none of theirs)."""
     if not can_manage_round(actor, round):
         raise AssessmentError("Only the programme's managers confirm invitations")
     ensure_triage_open(round)
     done, skipped = [], []
+    barred = barred_bid_ids(actor)
     for bid_id in bid_ids:
+        if bid_id in barred:
+            continue
         with transaction.atomic():
             triage = (
                 EoiTriage.objects.select_for_update()

@@ -88,8 +88,7 @@ def eoi_propose(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def eoi_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     round = two_stage_or_404(managed_round(request, slug))
-    barred = barred_bid_ids(request.user)
-    ids = [i for i in valid_ids(request.POST.getlist("bids")) if i not in barred]
+    ids = valid_ids(request.POST.getlist("bids"))
     try:
         done, skipped = service.eoi_confirm_batch(round=round, actor=request.user, bid_ids=ids)
     except ValidationError as exc:
