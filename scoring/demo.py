@@ -116,11 +116,12 @@ def _score(criterion, quality: float, seat: int) -> int:
 
 @transaction.atomic
 def _panels_seed(context: dict) -> None:
-    """The demo panel member and chair sit on the Behavioural Insights phase 4 to 6 and Digital Inclusion panels."""
+    """The demo panel member and chair sit on the Behavioural Insights phase 4 to 6, Digital Inclusion
+    and two-stage Cyber Security (scoring.demo_cyber_eoi) panels."""
     from .models import Panel, PanelMember
 
     rounds, people = context.get("rounds", {}), context.get("people", {})
-    for key in ("bi-phase-4", "bi-phase-5", "bi-phase-6", "digital-inclusion"):
+    for key in ("bi-phase-4", "bi-phase-5", "bi-phase-6", "digital-inclusion", "cyber-eoi"):
         if key not in rounds:
             continue
         panel, _ = Panel.objects.get_or_create(round=rounds[key], defaults={"name": f"{rounds[key].name} panel"})
@@ -156,11 +157,13 @@ def _panel(rnd, people: dict) -> list[User]:
     return assessors
 
 
-def _criteria(rnd) -> list:
+def criteria_seed(rnd, rows=CRITERIA) -> list:
+    """The round's criteria from `rows` ((name, scale, weight, guidance, descriptors), in order),
+    found by round and name."""
     from .models import Criterion
 
     criteria = []
-    for order, (name, scale, weight, guidance, descriptors) in enumerate(CRITERIA):
+    for order, (name, scale, weight, guidance, descriptors) in enumerate(rows):
         c, _ = Criterion.objects.get_or_create(
             round=rnd,
             name=name,
@@ -242,7 +245,7 @@ def _phase_4(rnd, people: dict, manager: User) -> None:
     from .models import Assignment
 
     assessors = _panel(rnd, people)
-    criteria = _criteria(rnd)
+    criteria = criteria_seed(rnd)
     quality: dict[int, float] = {}
     for number, (short, title, amount, q) in enumerate(SELECTED + UNSUCCESSFUL, start=1):
         org = Organisation.objects.councils().filter(short_name=short).order_by("end_date").first()
@@ -273,7 +276,7 @@ def _phase_5(rnd, people: dict, manager: User) -> None:
     from .models import Assignment, Decision, DecisionStatus
 
     assessors = _panel(rnd, people)
-    criteria = _criteria(rnd)
+    criteria = criteria_seed(rnd)
     quality, outcomes = {}, {}
     for number, (code, partners, title, amount, q, outcome) in enumerate(PHASE_5, start=1):
         bid = _bid(rnd, Organisation.objects.get(code=code), number, title, amount, partners, people)
@@ -314,7 +317,7 @@ def _phase_6(rnd, people: dict, manager: User) -> None:
     from .models import Assignment
 
     _panel(rnd, people)
-    criteria = _criteria(rnd)
+    criteria = criteria_seed(rnd)
     bids, quality = [], {}
     for number, (code, title, amount, q) in enumerate(PHASE_6, start=1):
         bid = _bid(rnd, Organisation.objects.get(code=code), number, title, amount)

@@ -87,7 +87,7 @@ def seed(*, stdout=None, context: dict) -> None:
 
 def _triage(rnd: Round, manager: User) -> None:
     """Propose each outcome, then confirm all but York's in one batch, as the triage page does."""
-    if EoiTriage.objects.filter(round=rnd).exists():
+    if EoiTriage.objects.filter(bid__round=rnd).exists():
         return
     confirm = []
     for code, outcome, note, confirmed in TRIAGE:

@@ -5,10 +5,11 @@ the chair). Nobody is assigned and nobody has declared their interests: the mana
 full bid as it arrives, and each panel member declares before scoring.
 
 Full-bid criteria only: the short criteria for triaging the expressions of interest are separate.
-Idempotent: criteria are found by round and name, the panel by round, members by panel and person.
+The panel is seeded with the other demo panels (scoring.demo._panels_seed); the criteria through
+scoring.demo.criteria_seed, found by round and name.
 """
 
-from .models import Criterion, Panel, PanelMember
+from .demo import criteria_seed
 
 KEY = "cyber-eoi"
 # (name, scale, weight, guidance, descriptors)
@@ -42,28 +43,12 @@ CRITERIA = [
         {"0": "Ends with the grant", "2": "Partly sustained", "4": "Built into the council's plans"},
     ),
 ]
-PANEL = [("panel.member@lga.example.com", False), ("panel.chair@lga.example.com", True)]
 
 
 def seed(*, stdout=None, context: dict) -> None:
     round = context.get("rounds", {}).get(KEY)
-    people = context.get("people", {})
-    if round is None or not all(email in people for email, _ in PANEL):
+    if round is None:
         return
-    panel, _ = Panel.objects.get_or_create(round=round, defaults={"name": f"{round.name} panel"})
-    for email, is_chair in PANEL:
-        PanelMember.objects.get_or_create(panel=panel, user=people[email], defaults={"is_chair": is_chair})
-    for order, (name, scale, weight, guidance, descriptors) in enumerate(CRITERIA):
-        Criterion.objects.get_or_create(
-            round=round,
-            name=name,
-            defaults={
-                "scale": scale,
-                "weight": weight,
-                "guidance": guidance,
-                "descriptors": descriptors,
-                "order": order,
-            },
-        )
+    criteria_seed(round, CRITERIA)
     if stdout:
-        stdout.write(f"scoring: {len(CRITERIA)} full-bid criteria and a panel of {len(PANEL)} for {round.name}\n")
+        stdout.write(f"scoring: {len(CRITERIA)} full-bid criteria for {round.name}\n")

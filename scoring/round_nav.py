@@ -36,7 +36,7 @@ round_section(
 
 def _may_triage(user, round) -> bool:
     """Two-stage rounds only: the triage of their expressions of interest."""
-    return bool(round.eoi_closes_at) and can_view_results(user, round)
+    return round.two_stage and can_view_results(user, round)
 
 
 round_section(

@@ -53,6 +53,7 @@ from .models import (
     Criterion,
     Decision,
     DecisionStatus,
+    EoiCriterion,
     ModeratedScore,
     Outcome,
     Panel,
@@ -89,6 +90,38 @@ def submitted_eois(round: FundingRound | None = None, *, round_ids: Iterable[int
 def triage_open(round: FundingRound, now: datetime | None = None) -> bool:
     """Triage starts when expressions of interest close, so every council has had its full time."""
     return bool(round.eoi_closes_at) and (now or timezone.now()) >= round.eoi_closes_at
+
+
+EOI_SORTS = ("score", "reference")
+
+
+@dataclass(frozen=True)
+class EoiScale:
+    """The round's EOI criteria in sum: how many, and the highest total an EOI can reach."""
+
+    count: int
+    out_of: int
+
+
+def eoi_scale(round: FundingRound) -> EoiScale:
+    found = EoiCriterion.objects.filter(round=round).aggregate(count=Count("pk"), out_of=Sum("max_score"))
+    return EoiScale(count=found["count"], out_of=found["out_of"] or 0)
+
+
+def eoi_triage_rows(round: FundingRound, *, barred=(), sort: str = "score") -> list:
+    """The EOIs waiting for triage, less those the viewer is barred from, each with `eoi_total`
+    (None when unscored) and `eoi_scored` (how many criteria scored), computed in the database so
+    the page costs the same whatever the number of EOIs. Sorted by total, highest first and
+    unscored last, then by reference; or by reference alone."""
+    bids = (
+        submitted_eois(round)
+        .exclude(pk__in=barred)
+        .select_related("lead", "eoi_triage")
+        .prefetch_related("partners__organisation")
+        .annotate(eoi_total=Sum("eoi_triage__scores__score"), eoi_scored=Count("eoi_triage__scores"))
+    )
+    order = ["reference", "pk"] if sort == "reference" else [F("eoi_total").desc(nulls_last=True), "reference", "pk"]
+    return list(bids.order_by(*order))
 
 
 def weighted_denominator(round: FundingRound) -> int:

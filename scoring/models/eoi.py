@@ -13,16 +13,12 @@ class EoiOutcome(models.TextChoices):
 
 class EoiTriage(models.Model):
     bid = models.OneToOneField("applications.Bid", on_delete=models.CASCADE, related_name="eoi_triage")
-    round = models.ForeignKey("grants.Round", on_delete=models.CASCADE, related_name="eoi_triages")
     outcome = models.CharField(max_length=10, choices=EoiOutcome.choices)
     # Decline: the reason (required). Invite: feedback (optional). Either way the council reads it.
     note = models.TextField(blank=True)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["round", "confirmed_at"])]
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()}: {self.bid_id}"

@@ -304,7 +304,7 @@ def feedback_from_justifications(*, bid) -> str:
 def round_mark_decided(round: Round, *, actor: User | None = None, now: datetime | None = None) -> bool:
     """Mark the round decided once every live bid has a confirmed decision and no more can arrive.
 
-    Confirming decisions calls this; so does the daily `rounds_mark_decided` task, because a round
+    Confirming decisions calls this; so does the hourly `rounds_mark_decided` task, because a round
     assessed early can have every bid decided before it closes, and nothing else would mark it
     once it did. A round with no confirmed decision is left alone (nothing was decided)."""
     now = now or timezone.now()

@@ -11,6 +11,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from applications.permissions import barred_bid_ids
 from applications.services import BidError, eoi_decline, eoi_invite
 from grants.core.audit import audit_record
 from grants.core.dates import govuk_when
@@ -55,42 +56,36 @@ def eoi_propose(
     triage, _ = EoiTriage.objects.select_for_update().update_or_create(
         bid=bid,
         defaults={
-            "round": round,
             "outcome": outcome,
             "note": note,
             "proposed_by": actor,
             "proposed_at": timezone.now(),
         },
     )
-    data = {"scores": eoi_scores_save(triage=triage, scores=scores)} if scores is not None else None
+    data = {"scores": eoi_scores_save(triage=triage, round=round, scores=scores)} if scores is not None else None
     audit_record(
         actor=actor, action="eoi.proposed", target=triage, summary=f"{triage.get_outcome_display()}: {bid}", data=data
     )
     return triage
 
 
-def pending_triages(round: Round, *, exclude_bid_ids=()):
-    return (
-        EoiTriage.objects.filter(round=round, confirmed_at__isnull=True, bid__in=submitted_eois(round))
-        .exclude(bid_id__in=exclude_bid_ids)
-        .select_related("bid", "bid__lead")
-        .order_by("bid__reference", "bid_id")
-    )
-
-
 def eoi_confirm_batch(*, round: Round, actor: User, bid_ids: list[int]) -> tuple[list, list[str]]:
     """Confirm the proposals for `bid_ids`: invite or decline each bid, one transaction a bid.
     Returns (confirmed triages, reasons some were skipped). A proposal another manager has
-    already confirmed is skipped silently: it was done once, which is what was asked."""
+    already confirmed is skipped silently: it was done once, which is what was asked; so is a bid
+    the actor is barred from (a conflicted manager confirms none of theirs)."""
     if not can_manage_round(actor, round):
         raise AssessmentError("Only the programme's managers confirm invitations")
     ensure_triage_open(round)
     done, skipped = [], []
+    barred = barred_bid_ids(actor)
     for bid_id in bid_ids:
+        if bid_id in barred:
+            continue
         with transaction.atomic():
             triage = (
                 EoiTriage.objects.select_for_update()
-                .filter(round=round, bid_id=bid_id, confirmed_at__isnull=True)
+                .filter(bid__round=round, bid_id=bid_id, confirmed_at__isnull=True)
                 .select_related("bid")
                 .first()
             )

@@ -59,12 +59,12 @@ def eoi_criterion_delete(*, criterion: EoiCriterion, actor: User) -> None:
     criterion.delete()
 
 
-def eoi_scores_save(*, triage: EoiTriage, scores: dict[int, int | None]) -> dict[str, int]:
+def eoi_scores_save(*, triage: EoiTriage, round: Round, scores: dict[int, int | None]) -> dict[str, int]:
     """Replace the proposal's scores with `scores` ({criterion id: score, or None for not
     scored}); a criterion left out is not scored. Called inside eoi_propose's transaction, with
-    the round row locked, so no criterion changes between this check and the save. Returns
+    `round` (the bid's) locked, so no criterion changes between this check and the save. Returns
     {criterion name: score} for the audit record."""
-    criteria = {c.pk: c for c in EoiCriterion.objects.filter(round_id=triage.round_id)}
+    criteria = {c.pk: c for c in EoiCriterion.objects.filter(round=round)}
     errors = {}
     for pk, score in scores.items():
         criterion = criteria.get(pk)

@@ -32,6 +32,13 @@ def results_round(request, slug: str) -> Round:
     return round
 
 
+def two_stage_or_404(round: Round) -> Round:
+    """The pages about expressions of interest exist only in a two-stage round."""
+    if not round.two_stage:
+        raise Http404
+    return round
+
+
 def bid_in_round_or_404(round: Round, pk: int, *, live_only: bool = False):
     """`live_only`: drafts, withdrawn and ineligible bids are not assessed or decided (404)."""
     from applications.models import Bid

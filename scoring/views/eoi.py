@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from applications.models import BidStage
 from applications.permissions import barred_bid_ids
 from grants.core.fields import valid_ids
 from grants.core.forms import save_with_form
@@ -16,27 +17,20 @@ from grants.core.words import counted
 
 from .. import permissions as perms
 from .. import selectors
-from ..eoi_selectors import SORTS, eoi_scale, eoi_triage_rows
 from ..forms import EoiTriageForm, eoi_score_field
 from ..models import EoiCriterion, EoiOutcome, EoiTriage
 from ..services import eoi as service
-from .common import managed_round, results_round
-
-
-def _two_stage(round):
-    if not round.two_stage:
-        raise Http404
-    return round
+from .common import managed_round, results_round, two_stage_or_404
 
 
 @login_required
 def eoi_triage(request: HttpRequest, slug: str) -> HttpResponse:
-    round = _two_stage(results_round(request, slug))
+    round = two_stage_or_404(results_round(request, slug))
     barred = barred_bid_ids(request.user)
-    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "score"
-    bids = eoi_triage_rows(round, barred=barred, sort=sort)
+    sort = request.GET.get("sort") if request.GET.get("sort") in selectors.EOI_SORTS else "score"
+    bids = selectors.eoi_triage_rows(round, barred=barred, sort=sort)
     proposals = [b.eoi_triage for b in bids if getattr(b, "eoi_triage", None) and not b.eoi_triage.confirmed_at]
-    decided = EoiTriage.objects.filter(round=round, confirmed_at__isnull=False).exclude(bid_id__in=barred)
+    decided = EoiTriage.objects.filter(bid__round=round, confirmed_at__isnull=False).exclude(bid_id__in=barred)
     return render(
         request,
         "scoring/eoi_triage.html",
@@ -50,7 +44,7 @@ def eoi_triage(request: HttpRequest, slug: str) -> HttpResponse:
             "declines": sum(1 for p in proposals if p.outcome == EoiOutcome.DECLINE),
             "proposals": proposals,
             "decided_count": decided.count(),
-            "scale": eoi_scale(round),
+            "scale": selectors.eoi_scale(round),
             "sort": sort,
         },
     )
@@ -58,7 +52,7 @@ def eoi_triage(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def eoi_propose(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    round = _two_stage(managed_round(request, slug))
+    round = two_stage_or_404(managed_round(request, slug))
     if pk in barred_bid_ids(request.user):
         raise Http404
     bid = get_object_or_404(selectors.submitted_eois(round).select_related("lead"), pk=pk)
@@ -79,7 +73,7 @@ def eoi_propose(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return redirect("scoring:eoi_triage", slug=round.slug)
 
     answers = (
-        bid.answers.filter(question__section__stage="eoi")
+        bid.answers.filter(question__section__stage=BidStage.EOI)
         .select_related("question")
         .order_by("question__section__order", "question__order", "pk")
     )
@@ -93,9 +87,8 @@ def eoi_propose(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def eoi_confirm(request: HttpRequest, slug: str) -> HttpResponse:
-    round = _two_stage(managed_round(request, slug))
-    barred = barred_bid_ids(request.user)
-    ids = [i for i in valid_ids(request.POST.getlist("bids")) if i not in barred]
+    round = two_stage_or_404(managed_round(request, slug))
+    ids = valid_ids(request.POST.getlist("bids"))
     try:
         done, skipped = service.eoi_confirm_batch(round=round, actor=request.user, bid_ids=ids)
     except ValidationError as exc:

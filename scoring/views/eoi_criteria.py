@@ -3,7 +3,7 @@ until the first expression of interest is scored (scoring.services.eoi_criteria)
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,19 +13,12 @@ from .. import services
 from ..forms import EoiCriterionForm
 from ..models import EoiCriterion
 from ..services.eoi_criteria import EOI_CRITERIA_LOCKED
-from .common import managed_round, say_outcome
-
-
-def _eoi_round(request: HttpRequest, slug: str):
-    round = managed_round(request, slug)
-    if not round.two_stage:
-        raise Http404
-    return round
+from .common import managed_round, say_outcome, two_stage_or_404
 
 
 @login_required
 def eoi_criteria(request: HttpRequest, slug: str) -> HttpResponse:
-    round = _eoi_round(request, slug)
+    round = two_stage_or_404(managed_round(request, slug))
     return render(
         request,
         "scoring/eoi_criteria.html",
@@ -40,7 +33,7 @@ def eoi_criteria(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def eoi_criterion_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    round = _eoi_round(request, slug)
+    round = two_stage_or_404(managed_round(request, slug))
     criterion = get_object_or_404(EoiCriterion, pk=pk, round=round) if pk else None
     initial = {} if criterion else {"order": EoiCriterion.objects.filter(round=round).count() + 1}
     form = EoiCriterionForm(request.POST or None, instance=criterion, initial=initial)
@@ -63,7 +56,7 @@ def eoi_criterion_edit(request: HttpRequest, slug: str, pk: int | None = None) -
 @login_required
 @require_POST
 def eoi_criterion_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    round = _eoi_round(request, slug)
+    round = two_stage_or_404(managed_round(request, slug))
     criterion = get_object_or_404(EoiCriterion, pk=pk, round=round)
     say_outcome(
         request,

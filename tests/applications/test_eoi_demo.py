@@ -33,7 +33,7 @@ def test_demo_two_stage_round_has_eois_invited_declined_and_waiting():
     assert all(by_lead[c].status_reason for c in declined)
     assert all(by_lead[c].invited_at and by_lead[c].eoi_feedback for c in invited)
     # York's invitation is proposed, not confirmed; Sheffield's not looked at yet.
-    pending = EoiTriage.objects.filter(round=rnd, confirmed_at__isnull=True)
+    pending = EoiTriage.objects.filter(bid__round=rnd, confirmed_at__isnull=True)
     assert [t.bid.lead.code for t in pending] == ["YOR"]
     assert not EoiTriage.objects.filter(bid=by_lead["SHF"]).exists()
     # Full bids are by invitation now: Kent, which sent none, cannot start one.

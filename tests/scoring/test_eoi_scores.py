@@ -245,6 +245,19 @@ def test_a_conflicted_manager_neither_sees_nor_scores_the_eoi(personas, client):
     assert EoiScore.objects.get().score == 3
 
 
+def test_a_conflicted_manager_confirms_none_of_theirs_even_by_the_service(personas):
+    rnd = two_stage(personas.round)
+    pm = personas.programme_manager
+    theirs, other = eoi(rnd, personas.lead_org), eoi(rnd, personas.other_org)
+    for bid in (theirs, other):
+        eoi_propose(bid=bid, actor=personas.administrator, outcome=EoiOutcome.INVITE)
+    f.PanelMemberFactory(panel=rnd.panel, user=pm)
+    Interest.objects.create(round=rnd, user=pm, organisation=personas.lead_org, nature="I worked there")
+    done, skipped = eoi_confirm_batch(round=rnd, actor=pm, bid_ids=[theirs.pk, other.pk])
+    assert [t.bid_id for t in done] == [other.pk] and skipped == []
+    assert not EoiTriage.objects.get(bid=theirs).confirmed_at
+
+
 def test_the_council_reads_the_feedback_but_never_the_scores(personas, client):
     rnd = two_stage(personas.round)
     (risk,) = criteria(rnd, ("Risk addressed", 3))
