@@ -51,6 +51,9 @@ class QuestionRow:
 class SectionProgress:
     section: Section
     rows: list[QuestionRow]
+    # The council may still change it (`section_editable`): the task list and check-your-answers'
+    # change links read this rather than restating the rule.
+    editable: bool = True
 
     @property
     def missing(self) -> list[Question]:
@@ -106,6 +109,7 @@ def task_list(*, bid: Bid, sections: list[Section] | None = None) -> list[Sectio
         SectionProgress(
             section=s,
             rows=[QuestionRow(q, answers.get(q.pk), files.get(q.pk, [])) for q in s.questions.all() if q.pk in shown],
+            editable=section_editable(bid=bid, section=s),
         )
         for s in sections
     ]
