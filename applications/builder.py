@@ -21,7 +21,9 @@ LOCKED = "Bids have been submitted in this round, so {what}: their answers would
 @transaction.atomic
 def save_section(*, round: Round, actor: User, section: Section | None = None, **fields) -> Section:
     if section is not None and "stage" in fields and fields["stage"] != section.stage and questions_locked(round=round):
-        raise BidError(LOCKED.format(what="a section cannot move between the expression of interest and the full bid"))
+        raise BidError(
+            {"stage": LOCKED.format(what="a section cannot move between the expression of interest and the full bid")}
+        )
     section = section or Section(round=round)
     for key, value in fields.items():
         setattr(section, key, value)

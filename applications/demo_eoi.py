@@ -25,24 +25,24 @@ FULL_QUESTIONS = [
     ("How will you commission and manage the expert?", QuestionType.LONG_TEXT, 500),
     ("What will it cost, and what will you contribute?", QuestionType.LONG_TEXT, 300),
 ]
-# (lead code, title, amount, status, answers to the three EOI questions)
+# (lead code, title, amount, answers to the EOI questions): every one sent in time
 EOIS = [
-    ("BIR", "Birmingham commercial property review", "50000", BidStatus.SUBMITTED,
+    ("BIR", "Birmingham commercial property review", "50000",
      ["Income from our commercial estate has fallen for three years.", "Markets and the industrial estate.",
       "A plan that restores £400,000 a year of rent."]),
-    ("MAN", "Manchester trading company business case", "45000", BidStatus.SUBMITTED,
+    ("MAN", "Manchester trading company business case", "45000",
      ["We want to test whether a trading company could sell our building control service.", "Building control.",
       "A business case the cabinet can decide on."]),
-    ("SHF", "Sheffield energy income", "40000", BidStatus.SUBMITTED,
+    ("SHF", "Sheffield energy income", "40000",
      ["Selling surplus solar power from council buildings.", "Depots and leisure centres.",
       "A signed power purchase agreement."]),
-    ("YOR", "York parking and fees review", "25000", BidStatus.SUBMITTED,
+    ("YOR", "York parking and fees review", "25000",
      ["Our fees and charges have not been reviewed since 2015.", "Parking and bereavement services.",
       "A fees policy agreed by members."]),
-    ("GRA", "Gravesham commercial waste", "30000", BidStatus.SUBMITTED,
+    ("GRA", "Gravesham commercial waste", "30000",
      ["Growing the trade waste service to cover its costs.", "Trade waste collection.",
       "Two hundred more trade customers."]),
-    ("LDS", "Leeds advertising income", "20000", BidStatus.SUBMITTED,
+    ("LDS", "Leeds advertising income", "20000",
      ["Advertising on council land and vehicles.", "Roundabouts, bus shelters and refuse lorries.",
       "A concession that brings in £150,000 a year."]),
 ]  # fmt: skip
@@ -57,13 +57,13 @@ CYBER_FULL_QUESTIONS = [
     ("How will you know your council is more resilient?", QuestionType.LONG_TEXT, 300),
 ]
 CYBER_EOIS = [
-    ("NET", "Newcastle backup and recovery", "30000", BidStatus.SUBMITTED,
+    ("NET", "Newcastle backup and recovery", "30000",
      ["Ransomware: our backups are online and untested.", "Offline backups and a tested recovery plan."]),
-    ("BST", "Bristol phishing resilience", "20000", BidStatus.SUBMITTED,
+    ("BST", "Bristol phishing resilience", "20000",
      ["Phishing: one in five staff clicked in our last test.", "Training and a reporting button for all staff."]),
-    ("NFK", "Norfolk network segmentation", "30000", BidStatus.SUBMITTED,
+    ("NFK", "Norfolk network segmentation", "30000",
      ["A flat network joins our care systems to the office network.", "Separate the care systems' network."]),
-    ("LDS", "Leeds cyber incident exercise", "10000", BidStatus.SUBMITTED,
+    ("LDS", "Leeds cyber incident exercise", "10000",
      ["We have never rehearsed a cyber incident with members.", "A rehearsal with the LGA and the NCSC."]),
 ]  # fmt: skip
 ROUNDS = {
@@ -94,7 +94,7 @@ def seed(*, stdout=None, context: dict) -> None:
 def _seed_round(round: Round, questions: list[Question], eois, context: dict, stdout) -> None:
     people = context.get("people", {})
     made = sent = 0
-    for code, title, amount, status, answers in eois:
+    for code, title, amount, answers in eois:
         lead = Organisation.objects.filter(code=code).first()
         if lead is None:
             continue
@@ -108,19 +108,18 @@ def _seed_round(round: Round, questions: list[Question], eois, context: dict, st
             "stage": BidStage.EOI,
             "created_by": next((u for u in people.values() if u.organisation_id == lead.pk), None),
         }
-        if status == BidStatus.SUBMITTED:
-            sent += 1
-            at = min(timezone.now(), round.opens_at + timedelta(days=3 + sent))
-            fields.update(
-                status=status,
-                reference=f"{round.reference_prefix}-{sent:06d}",
-                reference_number=sent,
-                submission_count=1,
-                submitted_at=at,
-                eoi_submitted_at=at,
-                declaration_name="Chief Executive's office",
-                declaration_role="Director of Resources",
-            )
+        sent += 1
+        at = min(timezone.now(), round.opens_at + timedelta(days=3 + sent))
+        fields.update(
+            status=BidStatus.SUBMITTED,
+            reference=f"{round.reference_prefix}-{sent:06d}",
+            reference_number=sent,
+            submission_count=1,
+            submitted_at=at,
+            eoi_submitted_at=at,
+            declaration_name="Chief Executive's office",
+            declaration_role="Director of Resources",
+        )
         bid, created = Bid.objects.get_or_create(round=round, lead=lead, defaults=fields)
         if not created:
             continue

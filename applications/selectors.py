@@ -51,6 +51,9 @@ class QuestionRow:
 class SectionProgress:
     section: Section
     rows: list[QuestionRow]
+    # The council may still change it (`section_editable`): the task list and check-your-answers'
+    # change links read this rather than restating the rule.
+    editable: bool = True
 
     @property
     def missing(self) -> list[Question]:
@@ -106,6 +109,7 @@ def task_list(*, bid: Bid, sections: list[Section] | None = None) -> list[Sectio
         SectionProgress(
             section=s,
             rows=[QuestionRow(q, answers.get(q.pk), files.get(q.pk, [])) for q in s.questions.all() if q.pk in shown],
+            editable=section_editable(bid=bid, section=s),
         )
         for s in sections
     ]
@@ -411,14 +415,11 @@ def lead_colleagues(*, bid: Bid) -> QuerySet[User]:
 # Issue 16, clarifications.
 def bid_clarifications(*, bid):
     """A bid's questions, oldest first, with who asked and answered: two joins, one query."""
-    from .models import Clarification
-
     return list(Clarification.objects.filter(bid=bid).select_related("asked_by", "answered_by"))
 
 
 def round_open_clarifications(*, round, user):
     """The round's unanswered questions, less those on bids this person is barred from."""
-    from .models import Clarification
     from .permissions import barred_bid_ids
 
     rows = Clarification.objects.filter(bid__round=round, closed_at__isnull=True).select_related("bid", "bid__lead")
@@ -456,8 +457,6 @@ class StageQuestions:
 def round_question_stages(*, round: Round) -> list[StageQuestions]:
     """A round's form in order, for people to read before they start: two queries however many
     questions. A two-stage round's sections fall under its expression of interest, then the full bid."""
-    from .models import BidStage
-
     sections = round_sections(round=round)
     if not round.two_stage:
         return [StageQuestions("", sections)]

@@ -17,7 +17,7 @@ from ..models import (
     Question,
     Section,
 )
-from ..selectors import round_questions
+from ..selectors import round_questions, section_editable
 from .common import BidError
 from .eligibility import lock_editable
 
@@ -34,9 +34,7 @@ def save_section_answers(*, bid: Bid, actor: User, section: Section, data: dict[
     bid = lock_editable(bid, actor, now)
     if section.round_id != bid.round_id:
         raise BidError("That section is not part of this round.")
-    from .. import selectors
-
-    if not selectors.section_editable(bid=bid, section=section):
+    if not section_editable(bid=bid, section=section):
         raise BidError(f"{section.title} cannot be changed at this stage of the bid.")
     # The questions that applied as the page was shown are saved, blank or not. One that the new
     # answers reveal on this page is saved when it was given (the page may have revealed it).

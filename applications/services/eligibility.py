@@ -93,13 +93,10 @@ def _two_stage_reasons(*, round: Round, organisation: Organisation, live: Bid | 
         ]
     if live:
         return [f"{name} is invited to send a full bid ({live.reference or live.title}): continue it from your bids."]
-    if not closed and now >= round.eoi_closes_at:
-        return [eoi_closed_message(round)]
+    deadline = deadline_for(round=round, organisation_id=organisation.pk)  # expressions of interest close
+    if not closed and now >= deadline:
+        return [f"Expressions of interest closed on {govuk_when(deadline)}; full bids are by invitation."]
     return []
-
-
-def eoi_closed_message(round: Round) -> str:
-    return f"Expressions of interest closed on {govuk_when(round.eoi_closes_at)}; full bids are by invitation."
 
 
 NO_COUNCIL_ROLE = (

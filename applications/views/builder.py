@@ -15,7 +15,6 @@ from .. import builder, selectors
 from ..answers import CONDITION_TYPES
 from ..forms import CopyQuestionsForm, QuestionForm, SectionForm
 from ..models import Question, Section
-from ..services import BidError
 from .staff import staff_round
 
 
@@ -54,16 +53,16 @@ def staff_section_edit(request, slug, section_pk=None):
     round = staff_round(request, slug, manage=True)
     section = get_object_or_404(Section, pk=section_pk, round=round) if section_pk else None
     form = SectionForm(request.POST or None, instance=section, two_stage=round.two_stage)
-    if request.method == "POST" and form.is_valid():
-        try:
-            builder.save_section(round=round, actor=request.user, section=section, **form.cleaned_data)
-        except BidError as exc:
-            form.add_error("stage", exc.messages[0])
-        else:
-            messages.success(request, "Section saved")
-            return redirect("applications:staff_questions", slug=round.slug)
+
+    def save(cleaned):
+        builder.save_section(round=round, actor=request.user, section=section, **cleaned)
+        messages.success(request, "Section saved")
+        return redirect("applications:staff_questions", slug=round.slug)
+
     title = "Edit section" if section else "Add a section"
-    return render(request, "applications/staff_form.html", {"round": round, "form": form, "title": title})
+    return save_with_form(request, form, save) or render(
+        request, "applications/staff_form.html", {"round": round, "form": form, "title": title}
+    )
 
 
 @login_required

@@ -98,9 +98,8 @@ def bid_detail(request, pk, note_form=None):
         context["details_status"] = "Completed" if services.details_complete(bid) else "In progress"
         context["problems"] = services.submission_problems(bid=bid, now=arrived_at(request))
         # Issue 16: an invited full bid shows what its expression of interest sent, read-only.
-        editable = {s.section.pk for s in sections if selectors.section_editable(bid=bid, section=s.section)}
-        context["open_sections"] = [s for s in sections if s.section.pk in editable]
-        context["sent_sections"] = [s for s in sections if s.section.pk not in editable]
+        context["open_sections"] = [s for s in sections if s.editable]
+        context["sent_sections"] = [s for s in sections if not s.editable]
         context["details_hint"] = (
             "Title, summary, indicative amount, dates"
             if bid.stage == BidStage.EOI

@@ -107,6 +107,16 @@ def test_reordering_above_the_controlling_question_is_refused(personas, cond):
         builder.delete_section(section=cond["about"], actor=personas.programme_manager)
 
 
+def test_moving_a_section_below_a_question_that_depends_on_it_is_refused_on_the_page(personas, cond, client_for):
+    _condition(personas, cond["plan"], cond["partners"], ["yes"])
+    url = reverse("applications:staff_section_edit", args=[personas.round.slug, cond["about"].pk])
+    page = client_for(personas.programme_manager).post(url, {"title": "About", "description": "", "order": "5"})
+    assert page.status_code == 200
+    assert 'id="id_order_error"' in page.content.decode() and "must come before it" in page.content.decode()
+    cond["about"].refresh_from_db()
+    assert cond["about"].order == 1
+
+
 def test_conditions_are_set_on_the_builder_page_and_locked_once_bids_are_in(personas, cond, client_for):
     client = client_for(personas.programme_manager)
     url = reverse("applications:staff_question_edit", args=[personas.round.slug, cond["more"].pk, cond["plan"].pk])
