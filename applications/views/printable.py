@@ -48,6 +48,7 @@ def bid_pdf_context(bid) -> dict:
         "draft": bid.submitted_at is None,
         "sections": sections,
         "partners": list(bid.partners.select_related("organisation")),
+        "other_partners": list(bid.other_partners.all()),
         "files": [f for s in sections for r in s.rows for f in r.files],
         "printed_at": timezone.now(),
     }

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from applications import pdf, services
-from applications.models import Bid, BidStatus, PartnerStatus
+from applications.models import Bid, BidStatus, OtherPartner, PartnerStatus
 from applications.views.printable import bid_pdf_context
 from tests.conftest import enable_mfa
 from tests.factories import PanelMemberFactory
@@ -83,6 +83,13 @@ def test_submitted_bid_pdf_holds_everything_signed_off(personas, client_for, bid
         assert text in html, text
     assert "Draft — not submitted" not in html
     assert html.index("What is the aim?") < html.index("How many people?") < html.index("Project plan")
+
+
+def test_the_pdf_names_partners_beyond_councils(personas, bid):
+    """Police, health or voluntary partners are part of what the council signs off."""
+    OtherPartner.objects.create(bid=bid, name="Kent Police", kind="police", role="Shares the victims' data")
+    html = pdf.bid_html(bid_pdf_context(_submit(bid)))
+    assert "Kent Police (police): Shares the victims&#x27; data" in html
 
 
 def test_draft_pdf_is_marked_draft(personas, client_for, bid):
