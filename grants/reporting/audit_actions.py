@@ -11,3 +11,15 @@ declare_many(
     },
     audience=STAFF,
 )
+
+# Issue 17, item 5: a programme's commitments and deliverables.
+declare_many(
+    {
+        "commitment.added": "Commitment added",
+        "commitment.changed": "Commitment changed",
+        "commitment.removed": "Commitment removed",
+        "deliverable.added": "Deliverable added",
+        "deliverable.rag_set": "Deliverable RAG status set",
+    },
+    audience=STAFF,
+)

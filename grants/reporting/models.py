@@ -9,7 +9,18 @@ from django.db import models
 from grants.core.money import number, percent
 from grants.core.words import counted
 
-__all__ = ["BoardSummary", "ExportJob", "ExportStatus", "PublishedFile"]
+from .commitments import Commitment, CommitmentUnit, Deliverable, DeliverableRagChange  # issue 17, item 5
+
+__all__ = [
+    "BoardSummary",
+    "Commitment",
+    "CommitmentUnit",
+    "Deliverable",
+    "DeliverableRagChange",
+    "ExportJob",
+    "ExportStatus",
+    "PublishedFile",
+]
 
 
 class ExportStatus(models.TextChoices):

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import commitment_views as cv
 from . import views
 
 app_name = "reporting"
@@ -19,6 +20,14 @@ urlpatterns = [
     path("staff/open-data/<int:pk>/withdraw/", views.open_data_withdraw, name="open_data_withdraw"),
     path("staff/councils/", views.council_search, name="council_search"),
     path("staff/councils/<str:code>/", views.council_profile, name="council_profile"),
+    # Issue 17, item 5: a programme's commitments and deliverables.
+    path("staff/programmes/<slug:slug>/commitments/", cv.commitments, name="commitments"),
+    path("staff/programmes/<slug:slug>/commitments/new/", cv.commitment_add, name="commitment_add"),
+    path("staff/programmes/<slug:slug>/commitments/<int:pk>/edit/", cv.commitment_edit, name="commitment_edit"),
+    path("staff/programmes/<slug:slug>/commitments/<int:pk>/remove/", cv.commitment_remove, name="commitment_remove"),
+    path("staff/programmes/<slug:slug>/deliverables/<int:year>/", cv.deliverables, name="deliverables"),
+    path("staff/programmes/<slug:slug>/deliverables/<int:year>/new/", cv.deliverable_add, name="deliverable_add"),
+    path("staff/programmes/<slug:slug>/deliverable/<int:pk>/", cv.deliverable, name="deliverable"),
     path("open-data/", views.open_data_public, name="open_data"),
     path("open-data/<int:pk>/<str:filename>", views.open_data_file, name="open_data_file"),
 ]
