@@ -68,9 +68,8 @@ def commitment_progress(commitments: list[Commitment], as_at: date | None = None
     for c in commitments:
         if (m := MEASURES.get(c.measure)) is not None:
             needs[m.compute].add(((c.programme_id, c.financial_year), m.arg))
-    values: dict = {}
-    for compute, wanted in needs.items():
-        values.update(compute(wanted, as_at))
+    # Kept apart per measure: two measures may ask about the same scope (awards made and amount awarded).
+    values = {compute: compute(wanted, as_at) for compute, wanted in needs.items()}
     out = []
     for c in commitments:
         if c.is_manual:
@@ -78,7 +77,8 @@ def commitment_progress(commitments: list[Commitment], as_at: date | None = None
             out.append(Progress(c, c.manual_value if known else None))
         else:
             m = MEASURES.get(c.measure)
-            out.append(Progress(c, values.get(((c.programme_id, c.financial_year), m.arg)) if m else None))
+            scope = (c.programme_id, c.financial_year)
+            out.append(Progress(c, values[m.compute].get((scope, m.arg)) if m else None))
     return out
 
 

@@ -1,6 +1,8 @@
 """Writes for commitments and deliverables. Only the programme's managers make them, and each
 leaves an audit record; a deliverable's RAG also keeps its own history (who, when, why)."""
 
+from datetime import datetime
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -116,19 +118,24 @@ def deliverable_add(
     return obj
 
 
-def deliverable_rag_set(*, user: User, deliverable: Deliverable, rag: str, reason: str) -> DeliverableRagChange:
-    """The manager's RAG for a deliverable, with why; kept in its history and the audit trail."""
+def deliverable_rag_set(
+    *, user: User, deliverable: Deliverable, rag: str, reason: str, at: datetime | None = None
+) -> DeliverableRagChange:
+    """The manager's RAG for a deliverable, with why; kept in its history and the audit trail.
+    `at` records a historic assessment (the demo's 2017/18 year end); the board report as at a
+    date reads the RAG set by then."""
     _check_manager(user, deliverable.programme)
     if rag not in Rag.values:
         raise ReportingError({"rag": "Choose Green, Amber or Red"})
     if not reason.strip():
         raise ReportingError({"reason": "Enter why the deliverable has this RAG status"})
-    now = timezone.now()
+    now = at or timezone.now()
     with transaction.atomic():
         locked = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
         previous = locked.rag
-        locked.rag, locked.reason, locked.rag_set_by, locked.rag_set_at = rag, reason.strip(), user, now
-        locked.save(update_fields=["rag", "reason", "rag_set_by", "rag_set_at"])
+        if locked.rag_set_at is None or now >= locked.rag_set_at:  # a historic entry never hides a later one
+            locked.rag, locked.reason, locked.rag_set_by, locked.rag_set_at = rag, reason.strip(), user, now
+            locked.save(update_fields=["rag", "reason", "rag_set_by", "rag_set_at"])
         change = DeliverableRagChange.objects.create(
             deliverable=locked, rag=rag, reason=reason.strip(), set_by=user, set_at=now
         )

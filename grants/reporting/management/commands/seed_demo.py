@@ -9,6 +9,7 @@ from django.db import transaction
 from applications import demo as applications_demo
 from grants import demo
 from grants.awards import demo as awards_demo
+from grants.reporting import demo_commitments
 from grants.services import councils_load
 from notifications import demo as notifications_demo
 from scoring import demo as scoring_demo
@@ -16,6 +17,7 @@ from scoring import demo as scoring_demo
 # Scoring's demo decides BI phase 4, whose funded bids become awards; the awards demo then adds the
 # historic awards, and the notifications demo writes messages about all of them.
 SEEDS = [applications_demo, scoring_demo, awards_demo, notifications_demo]
+SEEDS.append(demo_commitments)  # issue 17, item 5: commitments and the 2017/18 deliverables
 
 
 class Command(BaseCommand):
