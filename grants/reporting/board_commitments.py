@@ -14,6 +14,8 @@ from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
 
+from grants.core.words import counted
+
 from .board_sections import BoardSection, Column
 from .charts import RAG_COLOURS, bar_chart
 from .commitment_selectors import RAG_NAMES, RAG_SET_ORDER, commitment_progress, computed_rags
@@ -106,7 +108,7 @@ def _year_sections(pid: int, ds: list[Deliverable], computed: dict[int, str]) ->
         computed_counts[computed[d.pk]] += 1
     names = {**RAG_NAMES, "": "Not set or not computed"}
     counts = [[names[k], set_counts[k], computed_counts[k]] for k in RAG_SET_ORDER]
-    summary = f"{len(ds)} deliverables: " + ", ".join(f"{set_counts[k]} {RAG_NAMES[k]}" for k in RAG_SET_ORDER[:3])
+    summary = f"{counted(len(ds), 'deliverable')}: " + ", ".join(f"{set_counts[k]} {RAG_NAMES[k]}" for k in RAG_SET_ORDER[:3])
     if set_counts[""]:
         summary += f", {set_counts['']} not set"
     chart = bar_chart(
