@@ -81,6 +81,8 @@ POSTED: dict[str, dict] = {
     "scoring:eoi_criterion_delete": posted(MANAGERS),
     # Issue 16, follow-ups: the programme's managers mark the world's due follow-up done.
     "awards:contact_followed_up": posted(MANAGERS),
+    # Issue 17, commitments: the programme's managers remove the world's commitment.
+    "reporting:commitment_remove": posted(MANAGERS),
 }
 # Must be here even if they gain a GET page (a confirmation step), as they destroy or end things.
 ALWAYS_POSTED = {
@@ -90,6 +92,7 @@ ALWAYS_POSTED = {
     "scoring:eoi_criterion_delete",
     "awards:close",
     "awards:evidence_remove",
+    "reporting:commitment_remove",  # Issue 17, commitments
 }
 
 

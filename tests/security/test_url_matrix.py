@@ -270,6 +270,15 @@ EXPECTED: dict[str, dict[str, int]] = {
     # marking one done is the programme managers' (POST only).
     "awards:follow_ups": allow(STAFF),
     "awards:contact_followed_up": post_only(),
+    # Issue 17, commitments and deliverables: staff who may read the programme read them; its
+    # managers change them (removing a commitment is POST only).
+    "reporting:commitments": allow(VIEWERS),
+    "reporting:commitment_add": allow(MANAGERS),
+    "reporting:commitment_edit": allow(MANAGERS),
+    "reporting:commitment_remove": post_only(anonymous=405),
+    "reporting:deliverables": allow(VIEWERS),
+    "reporting:deliverable_add": allow(MANAGERS),
+    "reporting:deliverable": allow(VIEWERS),
 }
 
 

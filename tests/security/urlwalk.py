@@ -89,6 +89,10 @@ PK_FOR = {
     "reporting:open_data_file": "published_file",
     # Issue 16, joining a council
     "grants:join_request": "join_request",
+    # Issue 17, commitments and deliverables
+    "reporting:commitment_edit": "commitment",
+    "reporting:commitment_remove": "commitment",
+    "reporting:deliverable": "deliverable",
 }
 PROGRAMME_SLUG = {
     "grants:staff_programme_detail",
@@ -97,6 +101,14 @@ PROGRAMME_SLUG = {
     "grants:staff_programme_manager_add",
     "grants:staff_programme_manager_remove",
     "reporting:board_summary",
+    # Issue 17, commitments and deliverables
+    "reporting:commitments",
+    "reporting:commitment_add",
+    "reporting:commitment_edit",
+    "reporting:commitment_remove",
+    "reporting:deliverables",
+    "reporting:deliverable_add",
+    "reporting:deliverable",
 }
 # Where a council may start a bid (it has none there yet), so the start form is on the page.
 OPEN_ROUND_PAGES = {"applications:bid_start"}
@@ -150,6 +162,8 @@ def _value(name: str, kwarg: str, world):
         "cpk": world.clarification.pk,
         # Issue 17, follow-ups.
         "cid": world.contact.pk,
+        # Issue 17, commitments: the world deliverable's financial year.
+        "year": world.deliverable.financial_year,
     }
     if kwarg in simple:
         return simple[kwarg]

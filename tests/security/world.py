@@ -132,6 +132,10 @@ class World:
     eoi_criterion: EoiCriterion | None = None
     # Issue 16, follow-ups: a call on the active award whose follow-up is due today.
     contact: ContactLogEntry | None = None
+    # Issue 17, commitments: one of the programme's, and a deliverable of 2018/19 naming the
+    # world's round, its RAG set with a reason.
+    commitment: Any = None
+    deliverable: Any = None
 
 
 def _sections(rnd: Round, text: str) -> tuple[Section, Question, Question]:
@@ -315,7 +319,23 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
         eoi_criterion=eoi_criterion,  # Issue 16, EOI criteria
         join_request=_join_request(personas),
         contact=contact,
+        **_commitments(personas, rnd, text),  # Issue 17, commitments
     )
+
+
+# Issue 17, commitments and deliverables
+def _commitments(personas, rnd: Round, text: str) -> dict:
+    from grants.reporting import commitment_services
+
+    pm, programme = personas.programme_manager, personas.programme
+    data = {"financial_year": None, "text": f"At least 25 councils {text}", "target": Decimal("25"),
+            "unit": "count", "measure": "awards_made", "manual_value": None, "manual_as_at": None}  # fmt: skip
+    commitment = commitment_services.commitment_save(user=pm, programme=programme, data=data)
+    deliverable = commitment_services.deliverable_add(
+        user=pm, programme=programme, financial_year=2018, title=f"Fund councils {text}", round=rnd
+    )
+    commitment_services.deliverable_rag_set(user=pm, deliverable=deliverable, rag="amber", reason=f"Late {text}")
+    return {"commitment": commitment, "deliverable": deliverable}
 
 
 # Issue 16, joining a council
