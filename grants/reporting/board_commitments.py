@@ -95,7 +95,7 @@ def board_deliverables(programme_ids: list[int], as_at: date) -> dict[int, list[
     for d in items:
         years[(d.programme_id, d.financial_year)].append(d)
     out: dict[int, list[BoardSection]] = defaultdict(list)
-    for (pid, year), ds in years.items():
+    for (pid, _year), ds in years.items():
         out[pid] += _year_sections(pid, ds, computed)
     return dict(out)
 
@@ -108,7 +108,9 @@ def _year_sections(pid: int, ds: list[Deliverable], computed: dict[int, str]) ->
         computed_counts[computed[d.pk]] += 1
     names = {**RAG_NAMES, "": "Not set or not computed"}
     counts = [[names[k], set_counts[k], computed_counts[k]] for k in RAG_SET_ORDER]
-    summary = f"{counted(len(ds), 'deliverable')}: " + ", ".join(f"{set_counts[k]} {RAG_NAMES[k]}" for k in RAG_SET_ORDER[:3])
+    summary = f"{counted(len(ds), 'deliverable')}: " + ", ".join(
+        f"{set_counts[k]} {RAG_NAMES[k]}" for k in RAG_SET_ORDER[:3]
+    )
     if set_counts[""]:
         summary += f", {set_counts['']} not set"
     chart = bar_chart(

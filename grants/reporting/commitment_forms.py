@@ -86,7 +86,10 @@ class DeliverableForm(forms.Form):
         label="Deliverable",
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Enter the deliverable", "max_length": "Deliverable must be 300 characters or fewer"},
+        error_messages={
+            "required": "Enter the deliverable",
+            "max_length": "Deliverable must be 300 characters or fewer",
+        },
     )
     round = forms.ChoiceField(
         label="Round (optional)",

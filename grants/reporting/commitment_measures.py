@@ -50,9 +50,7 @@ def _fold(rows: Iterable[tuple[int, int, str, Decimal]], needs: set[Need]) -> di
 
 def _awards(needs: set[Need], as_at: date):
     programmes = {scope[0] for scope, _ in needs}
-    return Award.objects.filter(
-        round__programme__in=programmes, status__in=STANDING, award_date__lte=as_at
-    ).order_by()
+    return Award.objects.filter(round__programme__in=programmes, status__in=STANDING, award_date__lte=as_at).order_by()
 
 
 def _awards_grouped(needs: set[Need], as_at: date, aggregate) -> dict[Need, Decimal]:

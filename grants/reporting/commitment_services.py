@@ -45,7 +45,9 @@ def commitment_errors(data: dict) -> dict[str, str]:
     return errors
 
 
-def commitment_save(*, user: User, programme: Programme, data: dict, commitment: Commitment | None = None) -> Commitment:
+def commitment_save(
+    *, user: User, programme: Programme, data: dict, commitment: Commitment | None = None
+) -> Commitment:
     """Add a commitment, or change one; a value entered by hand records who entered it."""
     _check_manager(user, programme)
     if commitment is not None and commitment.programme_id != programme.pk:
@@ -148,4 +150,3 @@ def deliverable_rag_set(
         )
     deliverable.refresh_from_db()
     return change
-

@@ -96,5 +96,8 @@ class DeliverableRagChange(models.Model):
     class Meta:
         ordering = ["-set_at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.rag} at {self.set_at:%Y-%m-%d %H:%M}"
+
 
 __all__ = ["MANUAL", "Commitment", "CommitmentUnit", "Deliverable", "DeliverableRagChange"]

@@ -77,7 +77,12 @@ def _world(personas, size: int):
         rf.make_award(rounds[i % 4], rf.AwardSpec(i % 4, "active", 1000, rag=("green", "amber", "red")[i % 3],
                                                   value=10))  # fmt: skip
     pm, other = personas.programme_manager, personas.other_programme_manager
-    measures = [("awards_made", "count"), ("amount_awarded", "pounds"), ("output:savings", "pounds"), ("manual", "count")]
+    measures = [
+        ("awards_made", "count"),
+        ("amount_awarded", "pounds"),
+        ("output:savings", "pounds"),
+        ("manual", "count"),
+    ]
     for i in range(size):
         programme = personas.programme if i % 2 else personas.other_programme
         measure, unit = measures[i % 4]

@@ -31,7 +31,9 @@ AS_AT = date(2018, 12, 31)  # quarter 2 of 2018/19 has been reported (October), 
 SPECS = [
     # Programme (rounds 0: 2018, 1: 2019); the other programme (rounds 2: 2018, 3: 2019).
     rf.AwardSpec(0, "active", 30000, rag="green", value=2000, later=[("amber", "submitted", 500)]),
-    rf.AwardSpec(0, "accepted", 20000, rag="red", value=100, later=[("green", "approved", 40), ("red", "submitted", 7)]),
+    rf.AwardSpec(
+        0, "accepted", 20000, rag="red", value=100, later=[("green", "approved", 40), ("red", "submitted", 7)]
+    ),
     rf.AwardSpec(0, "declined", 10000, rag="green", value=999),  # not standing: counts nowhere
     rf.AwardSpec(1, "completed", 50000, rag="green", value=3000),
     rf.AwardSpec(2, "active", 40000, rag="amber", value=4000),

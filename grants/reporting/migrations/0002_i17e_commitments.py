@@ -6,67 +6,148 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('grants', '0013_notes'),
-        ('reporting', '0001_initial'),
+        ("grants", "0013_notes"),
+        ("reporting", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Commitment',
+            name="Commitment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('financial_year', models.PositiveSmallIntegerField(blank=True, help_text='The year the financial year starts; empty for the whole programme', null=True)),
-                ('text', models.CharField(help_text="As the funder reads it, for example 'At least 25 councils'", max_length=300)),
-                ('target', models.DecimalField(decimal_places=2, max_digits=16)),
-                ('unit', models.CharField(choices=[('count', 'Number'), ('councils', 'Councils'), ('homes', 'Homes'), ('pounds', 'Pounds'), ('percent', 'Per cent')], max_length=10)),
-                ('measure', models.CharField(default='manual', help_text='How progress is computed', max_length=40)),
-                ('manual_value', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
-                ('manual_as_at', models.DateField(blank=True, help_text='When the value entered by hand was true', null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('manual_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='commitments', to='grants.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "financial_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="The year the financial year starts; empty for the whole programme",
+                        null=True,
+                    ),
+                ),
+                (
+                    "text",
+                    models.CharField(
+                        help_text="As the funder reads it, for example 'At least 25 councils'", max_length=300
+                    ),
+                ),
+                ("target", models.DecimalField(decimal_places=2, max_digits=16)),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[
+                            ("count", "Number"),
+                            ("councils", "Councils"),
+                            ("homes", "Homes"),
+                            ("pounds", "Pounds"),
+                            ("percent", "Per cent"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("measure", models.CharField(default="manual", help_text="How progress is computed", max_length=40)),
+                ("manual_value", models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
+                (
+                    "manual_as_at",
+                    models.DateField(blank=True, help_text="When the value entered by hand was true", null=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "manual_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="commitments", to="grants.programme"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['programme_id', models.OrderBy(models.F('financial_year'), nulls_first=True), 'pk'],
+                "ordering": ["programme_id", models.OrderBy(models.F("financial_year"), nulls_first=True), "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Deliverable',
+            name="Deliverable",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('financial_year', models.PositiveSmallIntegerField(help_text='The year the financial year starts')),
-                ('number', models.PositiveSmallIntegerField(help_text="Its number in the year's list")),
-                ('title', models.CharField(max_length=300)),
-                ('rag', models.CharField(blank=True, help_text='Set by the manager; empty until set', max_length=5)),
-                ('reason', models.TextField(blank=True, max_length=1000)),
-                ('rag_set_at', models.DateTimeField(blank=True, null=True)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliverables', to='grants.programme')),
-                ('rag_set_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('round', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='deliverables', to='grants.round')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("financial_year", models.PositiveSmallIntegerField(help_text="The year the financial year starts")),
+                ("number", models.PositiveSmallIntegerField(help_text="Its number in the year's list")),
+                ("title", models.CharField(max_length=300)),
+                ("rag", models.CharField(blank=True, help_text="Set by the manager; empty until set", max_length=5)),
+                ("reason", models.TextField(blank=True, max_length=1000)),
+                ("rag_set_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="deliverables", to="grants.programme"
+                    ),
+                ),
+                (
+                    "rag_set_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="deliverables",
+                        to="grants.round",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['programme_id', 'financial_year', 'number'],
+                "ordering": ["programme_id", "financial_year", "number"],
             },
         ),
         migrations.CreateModel(
-            name='DeliverableRagChange',
+            name="DeliverableRagChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rag', models.CharField(max_length=5)),
-                ('reason', models.TextField(max_length=1000)),
-                ('set_at', models.DateTimeField()),
-                ('deliverable', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rag_changes', to='reporting.deliverable')),
-                ('set_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("rag", models.CharField(max_length=5)),
+                ("reason", models.TextField(max_length=1000)),
+                ("set_at", models.DateTimeField()),
+                (
+                    "deliverable",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rag_changes",
+                        to="reporting.deliverable",
+                    ),
+                ),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-set_at', '-pk'],
+                "ordering": ["-set_at", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='deliverable',
-            constraint=models.UniqueConstraint(fields=('programme', 'financial_year', 'number'), name='deliverable_number_once'),
+            model_name="deliverable",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "financial_year", "number"), name="deliverable_number_once"
+            ),
         ),
     ]
