@@ -148,5 +148,5 @@ def deliverable_years(deliverables: QuerySet[Deliverable], as_at: date | None = 
 
 def programme_page(programme: Programme, as_at: date | None = None) -> tuple[list[Progress], list[DeliverableYear]]:
     """The commitments page: every commitment's progress and every year's deliverables."""
-    commitments = list(programme.commitments.all())
+    commitments = list(programme.commitments.select_related("manual_by"))
     return commitment_progress(commitments, as_at), deliverable_years(programme.deliverables.all(), as_at)

@@ -106,14 +106,17 @@ def test_pages_ask_a_fixed_number_of_queries(personas, client_for, django_assert
         deliverable_rag_set(user=pm, deliverable=d, rag="green", reason="Done")
         commitment_save(user=pm, programme=personas.programme,
                         data={**FORM, "text": f"C{i}", "target": 25, "financial_year": 2018 if i % 2 else None,
-                              "measure": ["awards_made", "amount_awarded", "output:homes"][i % 3],
-                              "unit": ["count", "pounds", "homes"][i % 3], "manual_value": None,
-                              "manual_as_at": None})  # fmt: skip
+                              "measure": ["awards_made", "amount_awarded", "output:homes", "manual"][i % 4],
+                              "unit": ["count", "pounds", "homes", "count"][i % 4],
+                              "manual_value": 5 if i % 4 == 3 else None,
+                              "manual_as_at": date(2019, 3, 31) if i % 4 == 3 else None})  # fmt: skip
     c = client_for(pm)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(15):
         assert c.get(_url("commitments", personas)).status_code == 200
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         assert c.get(_url("deliverables", personas, 2018)).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert c.get(_url("deliverable", personas, d.pk)).status_code == 200
 
 
 def test_the_programme_page_links_to_its_commitments(personas, client_for):
