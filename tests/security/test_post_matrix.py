@@ -82,6 +82,9 @@ POSTED: dict[str, dict] = {
     # Issue 16, follow-ups: the programme's managers mark the world's due follow-up done.
     "awards:contact_followed_up": posted(MANAGERS),
 }
+# Issue 17, outputs: awards:forecast and awards:rebaseline_new are form pages (GET and POST), so
+# the GET matrix holds them; their POSTs are checked by tests/awards/test_output_forecasts.py.
+
 # Must be here even if they gain a GET page (a confirmation step), as they destroy or end things.
 ALWAYS_POSTED = {
     "applications:evidence_delete",

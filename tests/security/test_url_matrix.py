@@ -270,6 +270,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     # marking one done is the programme managers' (POST only).
     "awards:follow_ups": allow(STAFF),
     "awards:contact_followed_up": post_only(),
+    # Issue 17, outputs: an output's forecast is recorded by the lead council and the programme's
+    # managers; a new baseline is a variation the lead council asks for.
+    "awards:forecast": allow(LEAD_COUNCIL | MANAGERS),
+    "awards:rebaseline_new": allow(LEAD_COUNCIL),
 }
 
 

@@ -150,6 +150,8 @@ def _value(name: str, kwarg: str, world):
         "cpk": world.clarification.pk,
         # Issue 17, follow-ups.
         "cid": world.contact.pk,
+        # Issue 17, outputs.
+        "otid": world.output_target.pk,
     }
     if kwarg in simple:
         return simple[kwarg]
