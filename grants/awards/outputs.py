@@ -152,7 +152,7 @@ def standings(targets: QuerySet[OutputTarget], as_at: date | None = None) -> lis
     """Every target's standing (award, then the round's order of outputs): four queries whatever
     the number. A target with no history yet (set before forecasts were kept) stands at its own
     baseline and forecast."""
-    rows = list(targets.select_related("output", "award").order_by("award__reference", "output__order", "pk"))
+    rows = list(targets.select_related("output", "award__round").order_by("award__reference", "output__order", "pk"))
     if not rows:
         return []
     history = forecast_history(targets.order_by().values("pk"), as_at)

@@ -2,7 +2,7 @@
 (chosen from the catalogue) and each award's targets."""
 
 from calendar import monthrange
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -227,11 +227,13 @@ def output_targets_set(
     targets: dict[int, Decimal],
     baselines: dict[int, Decimal] | None = None,
     tolerances: dict[int, Decimal | None] | None = None,
+    at: datetime | None = None,
 ) -> None:
     """Targets per round output for one award: {round_output_id: target}. A new target gets its
     inception baseline (`baselines`, else the target itself) as the first row of its forecast
     history; after that the baseline changes only through an approved variation. `tolerances`
-    overrides the round output's (None: use the round's again)."""
+    overrides the round output's (None: use the round's again). `at` dates the baseline, for
+    entering history from before the service (the demo); pages never pass it."""
     if not perms.can_manage(actor, award):
         raise AwardError("Only the programme's manager can set targets")
     baselines, tolerances = baselines or {}, tolerances or {}
@@ -254,7 +256,7 @@ def output_targets_set(
             row = OutputTarget.objects.create(
                 award=award, output_id=output_id, target=Decimal(target), baseline=baseline, tolerance=tolerance
             )
-            forecasts.baseline_start(target=row, actor=actor)
+            forecasts.baseline_start(target=row, actor=actor, at=at)
             continue
         if baseline is not None and baseline != row.baseline:
             raise AwardError(f"{name}: the baseline is set; it changes only through an approved variation")
