@@ -81,4 +81,3 @@ def board_outputs(programme_ids: list[int], as_at: date) -> dict[int, list[Board
         section.rows.append(_line(name, unit, standing))
     order = [key for key, _, _ in SECTIONS.values()]
     return {pid: sorted(by_key.values(), key=lambda s: order.index(s.key)) for pid, by_key in sections.items()}
-

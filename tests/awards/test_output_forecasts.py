@@ -198,6 +198,7 @@ def test_as_at_a_date_only_forecasts_recorded_by_then_count(personas, homes):
     (now,) = rules.standings(OutputTarget.objects.filter(pk=homes.pk))
     assert (now.forecast, now.previous, now.within) == (D("6900"), D("7445"), False)  # 5.2% down
 
+
 # Re-baselining ---------------------------------------------------------------------------------
 
 
@@ -280,7 +281,9 @@ def test_award_page_queries_do_not_grow_with_outputs(client_for, personas, live,
     for i in range(4):
         o = RoundOutputFactory(round=personas.round, kind="custom", label=f"Output {i}", unit="count")
         s.output_targets_set(award=live, actor=personas.programme_manager, targets={o.pk: D("10")})
-        s.forecast_record(target=OutputTarget.objects.get(output=o), actor=personas.lead_officer, value="12", reason="r")
+        s.forecast_record(
+            target=OutputTarget.objects.get(output=o), actor=personas.lead_officer, value="12", reason="r"
+        )
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
