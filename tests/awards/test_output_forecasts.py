@@ -293,3 +293,41 @@ def test_award_page_queries_do_not_grow_with_outputs(client_for, personas, live,
     s.output_targets_set(award=live, actor=personas.programme_manager, targets={o.pk: D("10")})
     with django_assert_max_num_queries(len(one)):
         c.get(url)
+
+
+def test_targets_page_sets_baseline_and_tolerance_then_fixes_the_baseline(client_for, personas, live):
+    output = RoundOutputFactory(round=personas.round, kind="homes", unit="count")
+    c = client_for(personas.programme_manager)
+    url = reverse("awards:targets", args=[live.pk])
+    f = f"output_{output.pk}"
+    assert c.post(url, {f: "7300", f"baseline_{output.pk}": "7280", f"tolerance_{output.pk}": "2.5"}).status_code == 302
+    target = OutputTarget.objects.get(award=live, output=output)
+    assert (target.target, target.baseline, target.tolerance) == (D("7300"), D("7280"), D("2.5"))
+    page = c.get(url).content.decode()
+    assert f"baseline_{output.pk}" not in page  # set once: a variation changes it now
+    c.post(url, {f: "7300", f"tolerance_{output.pk}": ""})
+    target.refresh_from_db()
+    assert target.tolerance is None  # back to the round's 5%
+    (o,) = rules.standings(OutputTarget.objects.filter(pk=target.pk))
+    assert o.tolerance == D("5")
+
+
+def test_round_output_takes_a_unit_and_tolerance(personas):
+    rnd = personas.round
+    outcome = s.round_output_add(
+        round=rnd, actor=personas.programme_manager, kind="custom", label="Sign-up", unit="percent", tolerance=D("10")
+    )
+    assert (outcome.unit, outcome.tolerance) == ("percent", D("10"))
+    catalogue = s.round_output_add(round=rnd, actor=personas.programme_manager, kind="take_up_increase")
+    assert (catalogue.unit, catalogue.tolerance) == ("percent", D("5"))  # declared once, in the catalogue
+    with pytest.raises(s.AwardError) as refused:
+        s.round_output_add(round=rnd, actor=personas.programme_manager, kind="custom", label="X", unit="")
+    assert "unit" in refused.value.message_dict
+
+
+def test_round_monitoring_page_shows_each_awards_standing(client_for, personas, live, homes):
+    s.forecast_record(target=homes, actor=personas.lead_officer, value="6900", reason="Site lost")
+    page = client_for(personas.board_viewer).get(reverse("awards:round_monitoring", args=[personas.round.slug]))
+    text = page.content.decode()
+    assert live.reference in text and "6,900" in text and "Outside tolerance" in text
+    assert "a decrease of 380 from 7,280" in text
