@@ -63,3 +63,6 @@ declare_many(
 
 # Issue 16, notes: a logged monitoring call or meeting, recorded against the entry itself; staff only.
 declare_many({"contact.log": "Contact logged", "contact.followed_up": "Follow-up done"}, audience=STAFF)
+
+# Issue 17, outputs: a new forecast of an output's final figure, read by all who read the award.
+declare_many({"output.forecast": "Output forecast changed"}, audience=COUNCIL)

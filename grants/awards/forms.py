@@ -396,7 +396,10 @@ class ReviewForm(GovForm):
 class VariationForm(GovForm):
     submit_label = "Send request"
     kind = forms.ChoiceField(
-        label="What do you want to change?", choices=VariationKind.choices, widget=forms.RadioSelect
+        label="What do you want to change?",
+        # A new baseline names its output: asked for from that output's forecast page.
+        choices=[c for c in VariationKind.choices if c[0] != VariationKind.REBASELINE],
+        widget=forms.RadioSelect,
     )
     reason = forms.CharField(label="Why do you need the change?", widget=forms.Textarea(attrs={"rows": 4}))
     new_planned_start = GovDateField(label="New start date (for a change of dates)", required=False)

@@ -4,8 +4,9 @@ targets. Kept apart from the council-facing award forms."""
 from django import forms
 
 from grants.awards.models import OutputKind, OutputUnit
-from grants.core.fields import GovDateField, MoneyField, NumberField
+from grants.core.fields import GovDateField, PercentField
 from grants.core.layout import Field
+from grants.core.money import percent
 
 from .forms import GovForm
 
@@ -30,28 +31,65 @@ class RoundOutputForm(GovForm):
     unit = forms.ChoiceField(
         label="Measured in (custom outputs only)", required=False, choices=[("", "Choose"), *OutputUnit.choices]
     )
+    tolerance = PercentField(
+        label="Tolerance",
+        required=False,
+        max_value=1000,
+        max_digits=6,
+        help_text="How far, as a percentage of the baseline, a forecast may move and still be within tolerance. "
+        "Leave empty for 5%",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.layout("kind", "label", "unit")
+        self.layout("kind", "label", "unit", Field.text("tolerance", field_width=4))
 
 
 class TargetsForm(GovForm):
+    """Per output: the target, its inception baseline (the target unless given; fixed once set,
+    then changed only by a variation) and its own tolerance (empty: the round output's)."""
+
     submit_label = "Save targets"
 
-    def __init__(self, *args, outputs=(), **kwargs):
+    def __init__(self, *args, outputs=(), fixed_baselines=(), **kwargs):
+        from .forecast_forms import figure_field
+
         super().__init__(*args, **kwargs)
         self.outputs = list(outputs)
+        fields = []
         for o in self.outputs:
-            label = o.name + (" (£)" if o.unit == "pounds" else "")
-            self.fields[f"output_{o.pk}"] = (MoneyField if o.unit == "pounds" else NumberField)(
-                label=label, required=False
+            self.fields[f"output_{o.pk}"] = figure_field(o.unit, o.name, required=False)
+            fields.append(Field.text(f"output_{o.pk}", field_width=10))
+            if o.pk not in fixed_baselines:
+                self.fields[f"baseline_{o.pk}"] = figure_field(
+                    o.unit,
+                    f"{o.name}: baseline at inception",
+                    required=False,
+                    help_text="Leave empty to use the target",
+                )
+                fields.append(Field.text(f"baseline_{o.pk}", field_width=10))
+            self.fields[f"tolerance_{o.pk}"] = PercentField(
+                label=f"{o.name}: tolerance",
+                required=False,
+                max_value=1000,
+                max_digits=6,
+                help_text=f"Leave empty for the round's {percent(o.tolerance, 2)}",
             )
-        self.layout(*[Field.text(f"output_{o.pk}", field_width=10) for o in self.outputs])
+            fields.append(Field.text(f"tolerance_{o.pk}", field_width=4))
+        self.layout(*fields)
+
+    def _each(self, prefix: str) -> dict:
+        return {
+            o.pk: self.cleaned_data[f"{prefix}_{o.pk}"]
+            for o in self.outputs
+            if self.cleaned_data.get(f"{prefix}_{o.pk}") is not None
+        }
 
     def targets(self) -> dict:
-        return {
-            o.pk: self.cleaned_data[f"output_{o.pk}"]
-            for o in self.outputs
-            if self.cleaned_data.get(f"output_{o.pk}") is not None
-        }
+        return self._each("output")
+
+    def baselines(self) -> dict:
+        return self._each("baseline")
+
+    def tolerances(self) -> dict:
+        return {o.pk: self.cleaned_data.get(f"tolerance_{o.pk}") for o in self.outputs if o.pk in self.targets()}

@@ -257,7 +257,10 @@ def award_detail(*, pk: int) -> Award:
             Prefetch("tranches", queryset=PaymentTranche.objects.select_related("milestone", "approved_by")),
             Prefetch("milestones", queryset=Milestone.objects.prefetch_related("evidence_files")),
             Prefetch("returns", queryset=MonitoringReturn.objects.select_related("period")),
-            Prefetch("variations", queryset=Variation.objects.select_related("requested_by", "decided_by")),
+            Prefetch(
+                "variations",
+                queryset=Variation.objects.select_related("requested_by", "decided_by", "output_target__output"),
+            ),
             "fund_returns",
             Prefetch("output_targets__output"),
         )

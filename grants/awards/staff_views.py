@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from grants.awards.models import AwardStatus, Milestone, PaymentTranche, Rag, ReturnPeriod, Variation
+from applications.permissions import barred_bid_ids
+from grants.awards.models import AwardStatus, Milestone, OutputTarget, PaymentTranche, Rag, ReturnPeriod, Variation
 from grants.core.downloads import download_links, query_with
 from grants.core.forms import save_with_form
 from grants.core.money import pounds
@@ -26,6 +27,7 @@ from grants.permissions import (
 )
 
 from . import forms, schedule_forms, selectors, services
+from . import outputs as output_rules
 from . import permissions as perms
 from .views import act, award_or_404, form_page, posted, save_form, service_form_view
 
@@ -302,11 +304,20 @@ def round_monitoring(request: HttpRequest, slug: str) -> HttpResponse:
             "periods": periods,
             "default_periods": [] if periods else services.default_schedule(rnd),
             "outputs": rnd.outputs.all(),
+            "standings": _round_standings(request.user, rnd),
             "period_form": period_form,
             "output_form": output_form,
             "can_edit": can_edit,
         },
     )
+
+
+def _round_standings(user, rnd: Round) -> list:
+    """Issue 17, outputs: every standing award's outputs in the round, less bids the user is barred from."""
+    targets = OutputTarget.objects.filter(award__round=rnd, award__status__in=selectors.STANDING)
+    if barred := barred_bid_ids(user):
+        targets = targets.exclude(award__bid_id__in=barred)
+    return output_rules.standings(targets)
 
 
 @login_required
@@ -343,12 +354,22 @@ def return_period_edit(request: HttpRequest, slug: str, period_pk: int) -> HttpR
 def targets(request: HttpRequest, pk: int) -> HttpResponse:
     award = award_or_404(request, pk, check=perms.can_manage)
     outputs = list(award.round.outputs.all())
-    current = {f"output_{t.output_id}": t.target for t in award.output_targets.all()}
-    form = schedule_forms.TargetsForm(posted(request), outputs=outputs, initial=current)
+    existing = list(award.output_targets.all())
+    current = {f"output_{t.output_id}": t.target for t in existing}
+    current |= {f"tolerance_{t.output_id}": t.tolerance for t in existing}
+    form = schedule_forms.TargetsForm(
+        posted(request), outputs=outputs, initial=current, fixed_baselines={t.output_id for t in existing}
+    )
     done = save_form(
         request,
         form,
-        lambda data: services.output_targets_set(award=award, actor=request.user, targets=form.targets()),
+        lambda data: services.output_targets_set(
+            award=award,
+            actor=request.user,
+            targets=form.targets(),
+            baselines=form.baselines(),
+            tolerances=form.tolerances(),
+        ),
         success="Targets saved",
         to=award,
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import evidence_views, notes_views, staff_views, views
+from . import evidence_views, forecast_views, notes_views, staff_views, views
 
 app_name = "awards"
 
@@ -48,4 +48,7 @@ urlpatterns = [
         name="contact_followed_up",
     ),
     path("staff/follow-ups/", notes_views.follow_ups, name="follow_ups"),
+    # Issue 17, outputs: an output's forecast (lead council and managers) and a new baseline (a variation).
+    path("awards/<int:pk>/outputs/<int:otid>/forecast/", forecast_views.forecast, name="forecast"),
+    path("awards/<int:pk>/outputs/<int:otid>/baseline/", forecast_views.rebaseline_new, name="rebaseline_new"),
 ]

@@ -21,6 +21,7 @@ from grants.people_selectors import council_signatories
 from grants.permissions import get_or_404
 
 from . import forms, notes_views, pdf, selectors, services
+from . import outputs as output_rules
 from . import permissions as perms
 from . import terms as offer_terms
 
@@ -131,6 +132,8 @@ def detail(request: HttpRequest, pk: int, note_form=None) -> HttpResponse:
             "can_record_returned": (perms.can_pay(user) or can_manage) and award.status in HAS_PAYMENTS,
             "is_live": award.status in Award.LIVE,
             "can_see_files": can_see_files,
+            "outputs": output_rules.standings(award.output_targets.all()),  # issue 17, outputs
+            "may_forecast": services.may_forecast(user, award) and award.status in Award.LIVE,
             "history": history[:50],
             **notes_views.notes_context(
                 user, award, None, note_form, reverse("awards:award_note_add", args=[award.pk])

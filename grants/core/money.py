@@ -72,3 +72,13 @@ def percent(value, places: int = 0) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return f"{text}%"
+
+
+def in_unit(value, unit: str) -> str:
+    """An output's figure in its unit: pounds "£42,000", percent "61%" or "2.3%", else a count
+    "7,253". The one formatter for outputs (pages, the board report, emails)."""
+    if unit == "pounds":
+        return pounds(value)
+    if unit == "percent":
+        return percent(value, places=2)
+    return number(value)

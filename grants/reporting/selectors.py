@@ -11,7 +11,8 @@ grouped queries whatever the number of awards.
 - Awards made: awards that stand (awards.selectors.STANDING: not declined or withdrawn).
 - RAG mix: the latest reported RAG of each live award (accepted or active); "none" if no return.
 - Outputs to date: values in reported returns (submitted, changes requested or approved) against
-  the targets of standing awards. As at a date (the board report), only returns for periods
+  the targets of standing awards; pounds and counts add up, a percentage is each award's latest
+  reported value (and across awards their mean): `grants.awards.outputs.to_date`. As at a date (the board report), only returns for periods
   ended and submitted by that date count, for the RAG as for the outputs.
 - The financial-year filter picks rounds by their financial year.
 """
@@ -20,12 +21,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from applications.models import Bid
 from applications.permissions import barred_bid_ids
 from grants import permissions as gperms
+from grants.awards import outputs as output_rules
 from grants.awards import selectors as award_selectors
 from grants.awards.models import (
     Award,
@@ -34,14 +36,14 @@ from grants.awards.models import (
     MonitoringReturn,
     OutputKind,
     OutputTarget,
-    OutputValue,
+    OutputUnit,
     PaymentTranche,
     Rag,
     ReturnPeriod,
     TrancheStatus,
 )
 from grants.awards.selectors import REPORTED, STANDING, ZERO, latest_rag_subquery, paid_and_returned
-from grants.core.money import number, pounds
+from grants.core.money import CENT, in_unit
 from grants.models import Organisation, OrgKind, Programme, Round
 from grants.reporting.models import BoardSummary
 
@@ -112,27 +114,30 @@ class OutputLine:
         return int(self.to_date * 100 / self.target) if self.target else None
 
     def show(self, value: Decimal) -> str:
-        """A value of this output as the board reads it, in its unit: "£42,000" or "7,253"."""
-        return pounds(value) if self.unit == "pounds" else number(value)
+        """A value of this output as the board reads it, in its unit: "£42,000", "7,253" or "61%"."""
+        return in_unit(value, self.unit)
+
+
+def _target_totals(targets: QuerySet[OutputTarget], keys: tuple[str, ...]):
+    """Targets per group: added up, or for a percentage their mean (`awards.outputs.combine`)."""
+    rows = targets.values(*keys).annotate(s=Sum("target"), a=Avg("target")).order_by()
+    for row in rows:
+        figure = row["a"] if row["output__unit"] == OutputUnit.PERCENT else row["s"]
+        yield tuple(row[k] for k in keys), Decimal(figure or ZERO).quantize(CENT)
 
 
 def outputs(*, awards: QuerySet[Award], as_at: date | None = None) -> list[OutputLine]:
-    """Outputs to date against targets over a set of awards: two grouped queries."""
+    """Outputs to date against targets over a set of awards: three grouped queries. The figure to
+    date per unit comes from its owner, `grants.awards.outputs.to_date`."""
     standing = awards.filter(status__in=STANDING).order_by().values("pk")
     lines: dict[tuple, OutputLine] = {}
     keys = ("output__kind", "output__label", "output__unit")
-    targets = OutputTarget.objects.filter(award__in=standing).values(*keys).annotate(s=Sum("target")).order_by()
-    for row in targets:
-        key = tuple(row[k] for k in keys)
-        lines.setdefault(key, OutputLine(_output_name(key[0], key[1]), key[2])).target = row["s"] or ZERO
-    values = OutputValue.objects.filter(monitoring_return__award__in=standing, monitoring_return__status__in=REPORTED)
-    if as_at is not None:
-        values = values.filter(
-            monitoring_return__period__period_end__lte=as_at, monitoring_return__submitted_at__date__lte=as_at
-        )
-    for row in values.values(*keys).annotate(s=Sum("value")).order_by():
-        key = tuple(row[k] for k in keys)
-        lines.setdefault(key, OutputLine(_output_name(key[0], key[1]), key[2])).to_date = row["s"] or ZERO
+    for key, target in _target_totals(OutputTarget.objects.filter(award__in=standing), keys):
+        lines.setdefault(key, OutputLine(_output_name(key[0], key[1]), key[2])).target = target
+    for key, figure in output_rules.to_date(
+        output_rules.reported_values(award_ids=standing, as_at=as_at), keys
+    ).items():
+        lines.setdefault(key, OutputLine(_output_name(key[0], key[1]), key[2])).to_date = figure
     return sorted(lines.values(), key=lambda line: line.name)
 
 
@@ -350,19 +355,12 @@ def _board_outputs(rows: dict[int, BoardRow], awards: QuerySet[Award], as_at: da
     standing = awards.filter(status__in=STANDING).values("pk")
     keys = ("award__round__programme", "output__kind", "output__label", "output__unit")
     lines: dict[tuple, OutputLine] = {}
-    for r in OutputTarget.objects.filter(award__in=standing).values(*keys).annotate(s=Sum("target")).order_by():
-        key = tuple(r[k] for k in keys)
-        lines.setdefault(key, OutputLine(_output_name(key[1], key[2]), key[3])).target = r["s"] or ZERO
+    for key, target in _target_totals(OutputTarget.objects.filter(award__in=standing), keys):
+        lines.setdefault(key, OutputLine(_output_name(key[1], key[2]), key[3])).target = target
     vkeys = ("monitoring_return__award__round__programme", "output__kind", "output__label", "output__unit")
-    values = OutputValue.objects.filter(
-        monitoring_return__award__in=standing,
-        monitoring_return__status__in=REPORTED,
-        monitoring_return__period__period_end__lte=as_at,
-        monitoring_return__submitted_at__date__lte=as_at,
-    )
-    for r in values.values(*vkeys).annotate(s=Sum("value")).order_by():
-        key = tuple(r[k] for k in vkeys)
-        lines.setdefault(key, OutputLine(_output_name(key[1], key[2]), key[3])).to_date = r["s"] or ZERO
+    values = output_rules.reported_values(award_ids=standing, as_at=as_at)
+    for key, figure in output_rules.to_date(values, vkeys).items():
+        lines.setdefault(key, OutputLine(_output_name(key[1], key[2]), key[3])).to_date = figure
     for key, line in sorted(lines.items(), key=lambda kv: kv[1].name):
         rows[key[0]].outputs.append(line)
 

@@ -24,3 +24,9 @@ def percent(value, places: int = 0) -> str:
 @register.filter
 def number(value) -> str:
     return money.number(value)
+
+
+@register.filter
+def in_unit(value, unit: str) -> str:
+    """An output's figure in its unit: `{{ value|in_unit:output.unit }}`."""
+    return money.in_unit(value, unit)

@@ -147,7 +147,14 @@ def test_board_report_for_a_past_quarter_and_the_latest_shows_what_was_reported(
     bi = past["BI"]
     assert (bi.awards, bi.green, bi.amber, bi.red, bi.not_reported) == (10, 10, 0, 0, 0)
     outputs = {o.name: o.to_date for o in bi.outputs}
-    assert outputs == {"Savings": Decimal("8500"), "Cost avoidance": Decimal("133000")}
+    assert outputs == {
+        "Savings": Decimal("8500"),
+        "Cost avoidance": Decimal("133000"),
+        # Issue 17: percentage outcomes, the latest reported figure (Worcestershire, Knowsley, Kent).
+        "Increase in direct-debit sign-up": Decimal("61"),
+        "Increase in referrals": Decimal("39"),
+        "Increase in victims taking up support": Decimal("2.3"),
+    }
     # Channel Shift: 23 funded, 16 live (green), 5 due later (amber), 2 returned their funding.
     dig = past["DIG"]
     assert (dig.awards, dig.green, dig.amber, dig.returned) == (23, 16, 5, Decimal("80000"))

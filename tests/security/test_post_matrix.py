@@ -84,6 +84,9 @@ POSTED: dict[str, dict] = {
     # Issue 17, commitments: the programme's managers remove the world's commitment.
     "reporting:commitment_remove": posted(MANAGERS),
 }
+# Issue 17, outputs: awards:forecast and awards:rebaseline_new are form pages (GET and POST), so
+# the GET matrix holds them; their POSTs are checked by tests/awards/test_output_forecasts.py.
+
 # Must be here even if they gain a GET page (a confirmation step), as they destroy or end things.
 ALWAYS_POSTED = {
     "applications:evidence_delete",

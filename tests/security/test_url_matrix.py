@@ -279,6 +279,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "reporting:deliverables": allow(VIEWERS),
     "reporting:deliverable_add": allow(MANAGERS),
     "reporting:deliverable": allow(VIEWERS),
+    # Issue 17, outputs: an output's forecast is recorded by the lead council and the programme's
+    # managers; a new baseline is a variation the lead council asks for.
+    "awards:forecast": allow(LEAD_COUNCIL | MANAGERS),
+    "awards:rebaseline_new": allow(LEAD_COUNCIL),
 }
 
 

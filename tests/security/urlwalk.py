@@ -164,6 +164,8 @@ def _value(name: str, kwarg: str, world):
         "cid": world.contact.pk,
         # Issue 17, commitments: the world deliverable's financial year.
         "year": world.deliverable.financial_year,
+        # Issue 17, outputs.
+        "otid": world.output_target.pk,
     }
     if kwarg in simple:
         return simple[kwarg]

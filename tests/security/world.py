@@ -136,6 +136,8 @@ class World:
     # world's round, its RAG set with a reason.
     commitment: Any = None
     deliverable: Any = None
+    # Issue 17, outputs: the active award's target for the round's output (its forecast page).
+    output_target: Any = None
 
 
 def _sections(rnd: Round, text: str) -> tuple[Section, Question, Question]:
@@ -219,7 +221,8 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
     # Awards: an active one with a tranche, milestone, return and variation; an offered one.
     award = AwardFactory(round=rnd, bid=bid, lead=personas.lead_org, status=AwardStatus.ACTIVE, title=f"Award {text}")
     award.partners.add(personas.partner_org)
-    RoundOutputFactory(round=rnd)
+    round_output = RoundOutputFactory(round=rnd)
+    award_services.output_targets_set(award=award, actor=pm, targets={round_output.pk: Decimal("40000")})
     ReturnPeriodFactory(round=rnd, title=f"Quarter 1 {text}")
     award_services.returns_create(award=award)
     milestone = MilestoneFactory(award=award, description=f"Milestone {text}")
@@ -320,6 +323,7 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
         join_request=_join_request(personas),
         contact=contact,
         **_commitments(personas, rnd, text),  # Issue 17, commitments
+        output_target=award.output_targets.get(),  # Issue 17, outputs
     )
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from grants.core.money import money, pounds
 
+from .forecasts import OutputForecast
 from .monitoring import (
     AwardEvidenceFile,
     MonitoringReturn,
@@ -34,6 +35,7 @@ __all__ = [
     "Milestone",
     "MilestoneStatus",
     "MonitoringReturn",
+    "OutputForecast",
     "OutputKind",
     "OutputTarget",
     "OutputUnit",
@@ -252,6 +254,8 @@ class VariationKind(models.TextChoices):
     DATES = "dates", "Change dates"
     AMOUNT = "amount", "Change the amount"
     SCOPE = "scope", "Change the scope"
+    # Asked for from the output's forecast page (it names the output), not the general form.
+    REBASELINE = "rebaseline", "Change an output's baseline"
 
 
 class VariationStatus(models.TextChoices):
@@ -277,6 +281,10 @@ class Variation(models.Model):
     new_planned_end = models.DateField(null=True, blank=True)
     new_amount = models.DecimalField(null=True, blank=True, **money)
     new_scope = models.TextField(blank=True)
+    output_target = models.ForeignKey(
+        "awards.OutputTarget", null=True, blank=True, on_delete=models.CASCADE, related_name="variations"
+    )
+    new_baseline = models.DecimalField(null=True, blank=True, **money)
     previous = models.JSONField(default=dict, blank=True, help_text="The values before an approved change")
     status = models.CharField(max_length=20, choices=VariationStatus.choices, default=VariationStatus.PENDING)
     requested_by = models.ForeignKey("grants.User", null=True, on_delete=models.SET_NULL, related_name="+")

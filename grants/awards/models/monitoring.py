@@ -1,11 +1,14 @@
 """Monitoring: a round's schedule of returns and outputs, and each award's returns.
 
-A round chooses its outputs from a catalogue (money in pounds or counts), each award gets a
-target per output, and every return reports a RAG status and the period's output values.
+A round chooses its outputs from a catalogue (money in pounds, counts or percentages), each award
+gets a target per output (with its baseline, latest forecast and tolerance: forecasts.py), and
+every return reports a RAG status and the period's output values.
 """
 
 from datetime import date, timedelta
+from decimal import Decimal
 
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from grants.core.money import money
@@ -15,6 +18,9 @@ from grants.core.uploads import StoredFile, random_key
 class OutputUnit(models.TextChoices):
     POUNDS = "pounds", "Pounds"
     COUNT = "count", "Count"
+    # An outcome such as "a 61 per cent increase": the latest reported value is the figure, never
+    # a sum of returns (grants.awards.outputs.to_date).
+    PERCENT = "percent", "Per cent"
 
 
 class OutputKind(models.TextChoices):
@@ -27,6 +33,7 @@ class OutputKind(models.TextChoices):
     HOMES = "homes", "Homes (land released for)"
     PEOPLE_REACHED = "people_reached", "People reached"
     PROJECTS_LIVE = "projects_live", "Projects live"
+    TAKE_UP_INCREASE = "take_up_increase", "Increase in take-up"
     CUSTOM = "custom", "Custom"
 
 
@@ -40,7 +47,9 @@ OUTPUT_UNITS = {
     OutputKind.HOMES: OutputUnit.COUNT,
     OutputKind.PEOPLE_REACHED: OutputUnit.COUNT,
     OutputKind.PROJECTS_LIVE: OutputUnit.COUNT,
+    OutputKind.TAKE_UP_INCREASE: OutputUnit.PERCENT,
 }
+DEFAULT_TOLERANCE = Decimal("5")  # per cent of the baseline, unless the round output says otherwise
 
 
 class Rag(models.TextChoices):
@@ -66,6 +75,14 @@ class RoundOutput(models.Model):
     label = models.CharField(max_length=120, blank=True, help_text="Needed for a custom output")
     unit = models.CharField(max_length=10, choices=OutputUnit.choices)
     order = models.PositiveSmallIntegerField(default=0)
+    tolerance = models.DecimalField(
+        "tolerance (per cent of the baseline)",
+        max_digits=5,
+        decimal_places=2,
+        default=DEFAULT_TOLERANCE,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="How far a forecast may move from the baseline and still be within tolerance",
+    )
 
     class Meta:
         db_table = "grants_roundoutput"  # kept from when it lived in the grants app
@@ -171,9 +188,24 @@ class MonitoringReturn(models.Model):
 
 
 class OutputTarget(models.Model):
+    """An award's target for one output, with the inception baseline (what was expected at the
+    start: the target unless given; changed only by an approved variation), the latest forecast of
+    the final figure and, when it differs from the round output's, its own tolerance. The history
+    of both is in OutputForecast; these two columns are its latest rows, kept by the services."""
+
     award = models.ForeignKey("awards.Award", on_delete=models.CASCADE, related_name="output_targets")
     output = models.ForeignKey(RoundOutput, on_delete=models.CASCADE, related_name="targets")
     target = models.DecimalField(**money)
+    baseline = models.DecimalField(null=True, blank=True, **money)
+    forecast = models.DecimalField(null=True, blank=True, **money)
+    tolerance = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Per cent of the baseline; empty to use the round output's",
+    )
 
     class Meta:
         db_table = "grants_outputtarget"  # kept from when it lived in the grants app
@@ -181,6 +213,14 @@ class OutputTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.output}: {self.target}"
+
+    def save(self, *args, **kwargs):
+        # A target written without a baseline (historic demo rows, factories) starts as its own.
+        if self.baseline is None:
+            self.baseline = self.target
+        if self.forecast is None:
+            self.forecast = self.baseline
+        super().save(*args, **kwargs)
 
 
 class OutputValue(models.Model):

@@ -21,6 +21,7 @@ from .awards import (
 from .common import AwardError, award_context, lead_officers, notify_people, programme_managers
 from .contacts import contact_followed_up, contact_log
 from .evidence import evidence_add, evidence_remove
+from .forecasts import forecast_record, may_forecast
 from .monitoring import (
     milestone_add,
     milestone_confirm,
@@ -66,8 +67,10 @@ __all__ = [
     "default_schedule",
     "evidence_add",
     "evidence_remove",
+    "forecast_record",
     "fund_return_record",
     "lead_officers",
+    "may_forecast",
     "milestone_add",
     "milestone_confirm",
     "milestone_update",

@@ -2,7 +2,7 @@
 (chosen from the catalogue) and each award's targets."""
 
 from calendar import monthrange
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -25,13 +25,17 @@ from grants.core.words import counted
 from grants.permissions import can_manage_programme
 
 from .. import permissions as perms
+from . import forecasts
 from .awards import returns_create
 from .common import AwardError
 
 
 @transaction.atomic
-def round_output_add(*, round, actor, kind: str, label: str = "", unit: str = "") -> RoundOutput:
-    """Add an output from the catalogue (or a custom one, with a label and a unit) to a round."""
+def round_output_add(
+    *, round, actor, kind: str, label: str = "", unit: str = "", tolerance: Decimal | None = None
+) -> RoundOutput:
+    """Add an output from the catalogue (or a custom one, with a label and a unit) to a round,
+    with its tolerance (per cent of the baseline; the default unless given)."""
     if not can_manage_programme(actor, round.programme):
         raise AwardError("Only the programme's manager can choose the outputs")
     if kind not in OutputKind.values:
@@ -41,13 +45,16 @@ def round_output_add(*, round, actor, kind: str, label: str = "", unit: str = ""
         if not label:
             raise AwardError({"label": "Enter a name for the custom output"})
         if unit not in OutputUnit.values:
-            raise AwardError({"unit": "Choose pounds or a count"})
+            raise AwardError({"unit": "Choose pounds, a count or per cent"})
     else:
         label, unit = "", OUTPUT_UNITS[kind]
     if RoundOutput.objects.filter(round=round, kind=kind, label=label).exists():
         raise AwardError({"kind": "This round already reports that output"})
+    if tolerance is not None and (tolerance < 0 or tolerance > 1000):
+        raise AwardError({"tolerance": "Enter a tolerance from 0 to 1,000 per cent"})
     order = RoundOutput.objects.filter(round=round).count()
-    output = RoundOutput.objects.create(round=round, kind=kind, label=label, unit=unit, order=order)
+    extra = {} if tolerance is None else {"tolerance": tolerance}
+    output = RoundOutput.objects.create(round=round, kind=kind, label=label, unit=unit, order=order, **extra)
     audit_record(actor=actor, action="round.output", target=round, summary=f"Output added: {output.name}")
     return output
 
@@ -213,15 +220,48 @@ def return_schedule_default(*, round, actor) -> list[ReturnPeriod]:
 
 
 @transaction.atomic
-def output_targets_set(*, award: Award, actor, targets: dict[int, Decimal]) -> None:
-    """Targets per round output for one award: {round_output_id: target}."""
+def output_targets_set(
+    *,
+    award: Award,
+    actor,
+    targets: dict[int, Decimal],
+    baselines: dict[int, Decimal] | None = None,
+    tolerances: dict[int, Decimal | None] | None = None,
+    at: datetime | None = None,
+) -> None:
+    """Targets per round output for one award: {round_output_id: target}. A new target gets its
+    inception baseline (`baselines`, else the target itself) as the first row of its forecast
+    history; after that the baseline changes only through an approved variation. `tolerances`
+    overrides the round output's (None: use the round's again). `at` dates the baseline, for
+    entering history from before the service (the demo); pages never pass it."""
     if not perms.can_manage(actor, award):
         raise AwardError("Only the programme's manager can set targets")
+    baselines, tolerances = baselines or {}, tolerances or {}
     outputs = {o.pk: o for o in RoundOutput.objects.filter(round_id=award.round_id)}
+    existing = {t.output_id: t for t in OutputTarget.objects.select_for_update().filter(award=award)}
     for output_id, target in targets.items():
         if output_id not in outputs:
             raise AwardError("That output is not reported in this round")
+        name = outputs[output_id].name
         if target is None or Decimal(target) < 0:
-            raise AwardError(f"{outputs[output_id].name}: enter a target of 0 or more")
-        OutputTarget.objects.update_or_create(award=award, output_id=output_id, defaults={"target": Decimal(target)})
+            raise AwardError(f"{name}: enter a target of 0 or more")
+        tolerance = tolerances.get(output_id)
+        if tolerance is not None and (tolerance < 0 or tolerance > 1000):
+            raise AwardError(f"{name}: enter a tolerance from 0 to 1,000 per cent")
+        baseline = baselines.get(output_id)
+        if baseline is not None and baseline < 0:
+            raise AwardError(f"{name}: enter a baseline of 0 or more")
+        row = existing.get(output_id)
+        if row is None:
+            row = OutputTarget.objects.create(
+                award=award, output_id=output_id, target=Decimal(target), baseline=baseline, tolerance=tolerance
+            )
+            forecasts.baseline_start(target=row, actor=actor, at=at)
+            continue
+        if baseline is not None and baseline != row.baseline:
+            raise AwardError(f"{name}: the baseline is set; it changes only through an approved variation")
+        row.target = Decimal(target)
+        if output_id in tolerances:
+            row.tolerance = tolerance
+        row.save(update_fields=["target", "tolerance"])
     audit_record(actor=actor, action="award.targets", target=award, summary=f"{len(targets)} target(s) set")

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from grants.awards.models import (
     Award,
+    OutputTarget,
     PaymentTranche,
     TrancheStatus,
     Variation,
@@ -19,13 +20,14 @@ from grants.awards.models import (
     VariationStatus,
 )
 from grants.core.audit import audit_record
-from grants.core.money import pounds
+from grants.core.money import in_unit, pounds
 from grants.core.transitions import transition
 from grants.services import round_lock
 
 from .. import permissions as perms
 from ..selectors import round_committed
 from .common import AwardError, lead_officers, notify_people, programme_managers
+from .forecasts import rebaseline_apply, rebaseline_check
 from .payments import paid_total
 
 
@@ -36,6 +38,9 @@ def _variation_summary(v: Variation) -> str:
         return "new " + " and ".join(parts)
     if v.kind == VariationKind.AMOUNT:
         return f"new amount {pounds(v.new_amount)}"
+    if v.kind == VariationKind.REBASELINE:
+        output = v.output_target.output
+        return f"new baseline for {output.name}: {in_unit(v.new_baseline, output.unit)}"
     return "new scope"
 
 
@@ -50,6 +55,8 @@ def variation_request(
     new_planned_end: date | None = None,
     new_amount: Decimal | None = None,
     new_scope: str = "",
+    output_target: OutputTarget | None = None,
+    new_baseline: Decimal | None = None,
 ) -> Variation:
     award = Award.objects.select_related("round", "lead").get(pk=award.pk)
     if not perms.can_edit(actor, award):
@@ -72,6 +79,9 @@ def variation_request(
         raise AwardError({"new_amount": "Enter the new amount, more than £0"})
     if kind == VariationKind.SCOPE and not new_scope.strip():
         raise AwardError({"new_scope": "Describe the new scope"})
+    rebaseline = kind == VariationKind.REBASELINE
+    if rebaseline:
+        new_baseline = rebaseline_check(award=award, target=output_target, new_baseline=new_baseline)
     dates = kind == VariationKind.DATES
     v = Variation.objects.create(
         award=award,
@@ -81,6 +91,8 @@ def variation_request(
         new_planned_end=new_planned_end if dates else None,
         new_amount=new_amount if kind == VariationKind.AMOUNT else None,
         new_scope=new_scope.strip() if kind == VariationKind.SCOPE else "",
+        output_target=output_target if rebaseline else None,
+        new_baseline=new_baseline if rebaseline else None,
         requested_by=actor,
     )
     audit_record(actor=actor, action="variation.request", target=award, summary=f"{v.get_kind_display()}: {v.reason}")
@@ -152,7 +164,9 @@ def _apply_amount(v: Variation, award: Award) -> dict:
     return previous
 
 
-def _apply_variation(v: Variation, award: Award) -> dict:
+def _apply_variation(v: Variation, award: Award, actor) -> dict:
+    if v.kind == VariationKind.REBASELINE:
+        return rebaseline_apply(variation=v, actor=actor)
     if v.kind == VariationKind.DATES:
         previous = _apply_dates(v, award)
     elif v.kind == VariationKind.SCOPE:
@@ -177,7 +191,7 @@ def variation_decide(*, variation: Variation, actor, approve: bool, reason: str 
         raise AwardError(f"The award is {award.get_status_display().lower()}: it can no longer change")
     if not approve and not reason.strip():
         raise AwardError({"decision_reason": "Enter why the variation is refused"})
-    previous = _apply_variation(v, award) if approve else v.previous
+    previous = _apply_variation(v, award, actor) if approve else v.previous
     to = VariationStatus.APPROVED if approve else VariationStatus.REFUSED
     removed = previous.get("removed_tranches") if approve else None
     transition(
