@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import evidence_views, notes_views, staff_views, views
+from . import benefits_views, evidence_views, notes_views, staff_views, views
 
 app_name = "awards"
 
@@ -48,4 +48,7 @@ urlpatterns = [
         name="contact_followed_up",
     ),
     path("staff/follow-ups/", notes_views.follow_ups, name="follow_ups"),
+    # Issue 17, benefits after closure
+    path("awards/<int:pk>/benefits/<int:brid>/", benefits_views.benefits_return, name="benefits_return"),
+    path("staff/awards/<int:pk>/benefits/", benefits_views.benefits_projection, name="benefits_projection"),
 ]

@@ -20,7 +20,7 @@ from grants.models import AuditEvent
 from grants.people_selectors import council_signatories
 from grants.permissions import get_or_404
 
-from . import forms, notes_views, pdf, selectors, services
+from . import benefits_selectors, forms, notes_views, pdf, selectors, services
 from . import permissions as perms
 from . import terms as offer_terms
 
@@ -132,6 +132,9 @@ def detail(request: HttpRequest, pk: int, note_form=None) -> HttpResponse:
             "is_live": award.status in Award.LIVE,
             "can_see_files": can_see_files,
             "history": history[:50],
+            # Issue 17, benefits after closure
+            "benefits": benefits_selectors.award_benefits(award=award),
+            "can_project": can_manage and award.round.benefits_years > 0 and award.status in services.PROJECTABLE,
             **notes_views.notes_context(
                 user, award, None, note_form, reverse("awards:award_note_add", args=[award.pk])
             ),

@@ -29,6 +29,7 @@ from grants.services import round_lock
 from .. import permissions as perms
 from .. import terms as offer_terms
 from ..selectors import HOLDING, round_committed
+from .benefits import benefits_schedule_create
 from .common import AwardError, lead_officers, notify_people, programme_managers
 
 A = AwardStatus
@@ -379,7 +380,8 @@ def closure_submit(*, award: Award, actor: User, closure_report: str, case_study
 
 @transaction.atomic
 def award_close(*, award: Award, actor: User) -> Award:
-    """The programme manager closes an award whose report is in: completed."""
+    """The programme manager closes an award whose report is in: completed. The one place an
+    award completes, so the one place its benefits returns are scheduled."""
     award = Award.objects.select_for_update().get(pk=award.pk)
     if not perms.can_manage(actor, award):
         raise AwardError("Only the programme's manager can close an award")
@@ -388,5 +390,6 @@ def award_close(*, award: Award, actor: User) -> Award:
     award_transition(award=award, to=A.COMPLETED, actor=actor, reason="Closed after the end-of-project report")
     award.closed_at = timezone.now()
     award.save(update_fields=["closed_at", "updated_at"])
+    benefits_schedule_create(award=award)  # the years of benefits returns the round asks for
     notify_people(people=lead_officers(award), event="award_closed", award=award, key=str(award.pk))
     return award
