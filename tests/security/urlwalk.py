@@ -89,6 +89,8 @@ PK_FOR = {
     "reporting:open_data_file": "published_file",
     # Issue 16, joining a council
     "grants:join_request": "join_request",
+    # Issue 17, benefits: a benefits return is the completed award's (the projection page is the active award's).
+    "awards:benefits_return": "completed_award",
 }
 PROGRAMME_SLUG = {
     "grants:staff_programme_detail",
@@ -150,6 +152,8 @@ def _value(name: str, kwarg: str, world):
         "cpk": world.clarification.pk,
         # Issue 17, follow-ups.
         "cid": world.contact.pk,
+        # Issue 17, benefits.
+        "brid": world.benefits_return.pk,
     }
     if kwarg in simple:
         return simple[kwarg]

@@ -42,6 +42,7 @@ from grants.awards.models import (
     Award,
     AwardEvidenceFile,
     AwardStatus,
+    BenefitsReturn,
     ContactLogEntry,
     Milestone,
     MonitoringReturn,
@@ -132,6 +133,11 @@ class World:
     eoi_criterion: EoiCriterion | None = None
     # Issue 16, follow-ups: a call on the active award whose follow-up is due today.
     contact: ContactLogEntry | None = None
+    # Issue 17, benefits: the round asks for two years of benefits returns; an award of the lead
+    # council (entered without a bid, the partner council on it) closed today, so its first
+    # benefits return is scheduled (not sendable until the year ends).
+    completed_award: Award | None = None
+    benefits_return: BenefitsReturn | None = None
 
 
 def _sections(rnd: Round, text: str) -> tuple[Section, Question, Question]:
@@ -245,6 +251,8 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
         logged_by=pm,
     )
 
+    completed_award, benefits_return = _benefits(personas, rnd, text)
+
     open_round = f.RoundFactory(programme=personas.programme, name=f"Open round {text}", slug="open-round")
     invite_bid = _start_bid(
         draft_round, personas.other_officer, f"Shared services {text}", "15000.00", text, [personas.partner_org]
@@ -315,7 +323,24 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
         eoi_criterion=eoi_criterion,  # Issue 16, EOI criteria
         join_request=_join_request(personas),
         contact=contact,
+        completed_award=completed_award,
+        benefits_return=benefits_return,
     )
+
+
+# Issue 17, benefits after closure
+def _benefits(personas, rnd: Round, text: str) -> tuple[Award, BenefitsReturn]:
+    Round.objects.filter(pk=rnd.pk).update(benefits_years=2)
+    rnd.benefits_years = 2
+    award = AwardFactory(
+        round=rnd, lead=personas.lead_org, status=AwardStatus.ACTIVE, title=f"Completed {text}", closure_report=text
+    )
+    award.partners.add(personas.partner_org)
+    award_services.award_close(award=award, actor=personas.programme_manager)
+    breturn = award.benefits_returns.get(year=1)
+    breturn.commentary = f"Benefits {text}"
+    breturn.save(update_fields=["commentary"])
+    return award, breturn
 
 
 # Issue 16, joining a council
