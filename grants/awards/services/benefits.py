@@ -77,8 +77,8 @@ def benefits_schedule_create(*, award: Award) -> int:
 @transaction.atomic
 def benefits_years_set(*, round: Round, actor, years) -> Round:
     """The programme manager sets how many years of benefits returns the round asks for. Awards
-    that have completed keep the schedule they were given."""
-    if not can_manage_programme(actor, round.programme):
+    that have completed keep the schedule they were given. `actor` None is the system (the demo seed)."""
+    if actor is not None and not can_manage_programme(actor, round.programme):
         raise AwardError("Only the programme's manager can change the round's benefits returns")
     if years is None or not 0 <= int(years) <= MAX_BENEFITS_YEARS:
         raise AwardError({"benefits_years": f"Enter a number of years from 0 to {MAX_BENEFITS_YEARS}"})
@@ -113,9 +113,10 @@ def _amounts(values: dict, *, required: bool) -> tuple[dict[str, Decimal | None]
 
 @transaction.atomic
 def benefits_projection_set(*, award: Award, actor, savings, income, costs_avoided) -> BenefitsProjection:
-    """The programme manager records the award's projected benefits over all its benefit years."""
+    """The programme manager records the award's projected benefits over all its benefit years.
+    `actor` None is the system (the demo seed)."""
     award = Award.objects.select_for_update().select_related("round__programme").get(pk=award.pk)
-    if not perms.can_manage(actor, award):
+    if actor is not None and not perms.can_manage(actor, award):
         raise AwardError("Only the programme's manager can set projected benefits")
     if award.status not in PROJECTABLE:
         raise AwardError("Projected benefits can only be set on an award that may still complete")
@@ -125,7 +126,12 @@ def benefits_projection_set(*, award: Award, actor, savings, income, costs_avoid
     if errors:
         raise AwardError(errors)
     projection, _ = BenefitsProjection.objects.update_or_create(
-        award=award, defaults={**amounts, "set_by": actor, "set_at": timezone.now()}
+        award=award,
+        defaults={
+            **amounts,
+            "set_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "set_at": timezone.now(),
+        },
     )
     audit_record(
         actor=actor,
