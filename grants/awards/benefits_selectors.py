@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, F, Func, IntegerField, Max, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from grants.awards.models import Award, AwardStatus, BenefitsProjection, BenefitsReturn
@@ -45,21 +45,6 @@ class Benefits:
         return bool(self.returns or self.has_projection)
 
 
-def _sums(prefix: str = "") -> dict:
-    reported = Q(**{f"{prefix}status__in": REPORTED})
-    return {k: Sum(f"{prefix}{k}", filter=reported) for k in BENEFIT_KINDS}
-
-
-def _counts(today: date, prefix: str = "") -> dict:
-    open_ = Q(**{f"{prefix}status__in": BenefitsReturn.OPEN})
-    return {
-        "returns": Count(f"{prefix}pk"),
-        "sent": Count(f"{prefix}pk", filter=Q(**{f"{prefix}status__in": REPORTED})),
-        "due": Count(f"{prefix}pk", filter=open_ & Q(**{f"{prefix}period_end__lt": today})),
-        "overdue": Count(f"{prefix}pk", filter=open_ & Q(**{f"{prefix}due_on__lt": today})),
-    }
-
-
 def _fill(b: Benefits, row: dict, projected: dict) -> Benefits:
     for k in BENEFIT_KINDS:
         b.realised[k] = row.get(k) or ZERO
@@ -70,14 +55,31 @@ def _fill(b: Benefits, row: dict, projected: dict) -> Benefits:
     return b
 
 
+def _scalar(qs: QuerySet, expression: str, function: str = "SUM") -> Subquery:
+    """One SQL aggregate over the rows as a scalar subquery (no GROUP BY: one row whatever the filter)."""
+    out = DecimalField(max_digits=16, decimal_places=2) if function == "SUM" else IntegerField()
+    return Subquery(qs.order_by().annotate(t=Func(F(expression), function=function)).values("t")[:1], output_field=out)
+
+
 def benefits_over(awards: QuerySet[Award], *, today: date | None = None) -> Benefits:
-    """Totals over a set of awards (a round, a portfolio filter): two queries."""
+    """Totals over a set of awards (a round, a portfolio filter) in one query: the returns' sums
+    and counts are uncorrelated subqueries, computed once (`selectors.summary` does the same)."""
     today = today or timezone.localdate()
     ids = awards.order_by().values("pk")
-    row = BenefitsReturn.objects.filter(award__in=ids).aggregate(**_sums(), **_counts(today))
-    projected = BenefitsProjection.objects.filter(award__in=ids).aggregate(
-        n=Count("pk"), **{k: Sum(k) for k in BENEFIT_KINDS}
+    rows = BenefitsReturn.objects.filter(award__in=ids)
+    sent = rows.filter(status__in=REPORTED)
+    open_ = rows.filter(status__in=BenefitsReturn.OPEN)
+    row = Award.objects.filter(pk__in=ids).aggregate(
+        n=Count("benefits_projection"),
+        **{f"p_{k}": Sum(f"benefits_projection__{k}") for k in BENEFIT_KINDS},
+        # One value repeated on every row: Max hands it through the aggregate.
+        **{k: Max(_scalar(sent, k)) for k in BENEFIT_KINDS},
+        returns=Max(_scalar(rows, "pk", "COUNT")),
+        sent=Max(_scalar(sent, "pk", "COUNT")),
+        due=Max(_scalar(open_.filter(period_end__lt=today), "pk", "COUNT")),
+        overdue=Max(_scalar(open_.filter(due_on__lt=today), "pk", "COUNT")),
     )
+    projected = {"n": row["n"], **{k: row[f"p_{k}"] for k in BENEFIT_KINDS}}
     return _fill(Benefits(), row, projected)
 
 

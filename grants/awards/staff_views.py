@@ -248,7 +248,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": [(a, selectors.figures(a)) for a in page.object_list],
             "totals": totals,
-            "benefits": benefits_selectors.benefits_over(awards),  # Issue 17: two queries
+            "benefits": benefits_selectors.benefits_over(awards),  # Issue 17: one query
             "rounds": rounds,
             "regions": REGIONS,
             "rags": Rag.choices,

@@ -99,7 +99,10 @@ def test_dates_across_a_leap_year():
     assert rows[0][3] == date(2025, 4, 25)  # eight weeks after 28 February 2025
     # A year that holds 29 February is a day longer, with no gap or overlap.
     rows = s.benefits_periods(completed_on=date(2023, 3, 31), years=2)
-    assert [(a, b) for _, a, b, _ in rows] == [(date(2023, 4, 1), date(2024, 3, 31)), (date(2024, 4, 1), date(2025, 3, 31))]
+    assert [(a, b) for _, a, b, _ in rows] == [
+        (date(2023, 4, 1), date(2024, 3, 31)),
+        (date(2024, 4, 1), date(2025, 3, 31)),
+    ]
     assert (rows[0][2] - rows[0][1]).days == 365
 
 
@@ -166,7 +169,10 @@ def test_reminders_go_once_per_stage(personas):
     b = award.benefits_returns.get()
     day_before = datetime.combine(b.due_on - timedelta(days=3), datetime.min.time(), LONDON).replace(hour=9)
     found = list(benefits_reminders(day_before))
-    assert {(r.recipient, r.event) for r in found} == {(personas.lead_officer, "return_due"), (personas.signatory, "return_due")}
+    assert {(r.recipient, r.event) for r in found} == {
+        (personas.lead_officer, "return_due"),
+        (personas.signatory, "return_due"),
+    }
     assert len({r.dedupe_key for r in found}) == 1  # same key for both: one each, unique per recipient
     assert list(benefits_reminders(day_before + timedelta(days=1))) == []
     late = list(benefits_reminders(day_before + timedelta(days=4)))
