@@ -6,7 +6,7 @@ from grants.awards.models.benefits import BENEFIT_KINDS, BENEFIT_LABELS
 from grants.core.fields import MoneyField, NumberField
 from grants.core.layout import Field
 
-from .forms import GovForm
+from .forms import ClosureForm, GovForm
 
 
 def _money_fields(form: forms.Form, hints: dict[str, str]) -> list:
@@ -56,3 +56,19 @@ class BenefitsYearsForm(GovForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.layout(Field.text("benefits_years", field_width=2))
+
+
+class BenefitsClosureForm(ClosureForm):
+    """The end-of-project report in a round that asks for benefits returns: the council also says
+    what benefits it expects over the years after the project (the programme manager may change them)."""
+
+    def __init__(self, *args, years: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        hint = f"In total over the {years} year{'s' if years != 1 else ''} after the project. Enter 0 if none"
+        fields = _money_fields(self, dict.fromkeys(BENEFIT_KINDS, hint))
+        for kind in BENEFIT_KINDS:
+            self.fields[kind].label = f"Expected {BENEFIT_LABELS[kind].lower()} (£)"
+        self.layout("closure_report", "case_study", *fields)
+
+    def projected(self) -> dict:
+        return {k: self.cleaned_data.get(k) for k in BENEFIT_KINDS}

@@ -229,3 +229,59 @@ def test_round_page_sets_years_with_errors_on_page(client, personas):
     assert client.post(url, {"set_benefits": "1", "benefits_years": "4"}).status_code == 302
     personas.round.refresh_from_db()
     assert personas.round.benefits_years == 4
+
+
+def test_home_pages_list_benefits_returns(client, personas):
+    from grants.reporting.home import home_for
+
+    award = _completed(personas, years=1, closed_on=date(2020, 3, 31))
+    b = award.benefits_returns.get()
+    council = home_for(user=personas.lead_officer).council
+    assert [i.what for i in council.due] == ["Benefits return: year 1"]
+    assert council.due[0].overdue and council.due[0].url == reverse("awards:benefits_return", args=[award.pk, b.pk])
+    assert home_for(user=personas.partner_officer).council.due == []  # partners read it, the lead sends it
+    s.benefits_return_submit(breturn=b, actor=personas.lead_officer, **_values())
+    items = {i.label: i for i in home_for(user=personas.programme_manager).manager}
+    assert items["Benefits returns to review"].count == 1
+    assert items["Benefits returns to review"].url.endswith("/monitoring/#benefits")
+    assert "Benefits returns to review" not in {
+        i.label for i in home_for(user=personas.other_programme_manager).manager or []
+    }
+    client.force_login(personas.programme_manager)
+    page = client.get(reverse("awards:round_monitoring", args=[personas.round.slug])).content.decode()
+    assert "Year 1" in page and "1 of 1 benefits return sent" in page
+
+
+def test_pages_show_realised_against_projected(client, personas):
+    award = _completed(personas, years=2, closed_on=date(2020, 3, 31))
+    s.benefits_projection_set(award=award, actor=personas.programme_manager, savings=9000, income=0, costs_avoided=0)
+    y1 = award.benefits_returns.get(year=1)
+    s.benefits_return_submit(breturn=y1, actor=personas.lead_officer, **_values(savings="4500"))
+    client.force_login(personas.programme_manager)
+    portfolio = client.get(reverse("awards:portfolio")).content.decode()
+    assert "Realised to date against projected" in portfolio and "£4,500" in portfolio and "£9,000" in portfolio
+    award.partners.add(personas.partner_org)
+    client.force_login(personas.partner_officer)
+    detail = client.get(reverse("awards:detail", args=[award.pk])).content.decode()
+    assert "£4,500" in detail and "£9,000" in detail and "Set projected benefits" not in detail
+
+
+def test_council_gives_expected_benefits_with_its_end_of_project_report(client, personas):
+    personas.round.benefits_years = 3
+    personas.round.save()
+    award = AwardFactory(round=personas.round, lead=personas.lead_org, status=AwardStatus.ACTIVE)
+    url = reverse("awards:closure", args=[award.pk])
+    client.force_login(personas.lead_officer)
+    bad = client.post(url, {"closure_report": "Our report", "savings": "12,000", "income": "", "costs_avoided": "0"})
+    body = bad.content.decode()
+    assert bad.status_code == 200 and "govuk-error-summary" in body and 'value="12,000"' in body
+    assert not award.closure_report and award_benefits(award=award).has_projection is False
+    good = {"closure_report": "Our report", "savings": "12,000", "income": "3000", "costs_avoided": "0"}
+    assert client.post(url, good).status_code == 302
+    b = award_benefits(award=award)
+    assert b.projected == {"savings": D("12000"), "income": D("3000"), "costs_avoided": D("0")}
+    assert AuditEvent.objects.filter(action="award.benefits_projected", summary__contains="end-of-project").exists()
+    # A round that asks for none keeps the report page as it was.
+    personas.round.benefits_years = 0
+    personas.round.save()
+    assert 'name="savings"' not in client.get(url).content.decode()

@@ -29,7 +29,7 @@ from grants.services import round_lock
 from .. import permissions as perms
 from .. import terms as offer_terms
 from ..selectors import HOLDING, round_committed
-from .benefits import benefits_schedule_create
+from .benefits import benefits_projection_record, benefits_schedule_create
 from .common import AwardError, lead_officers, notify_people, programme_managers
 
 A = AwardStatus
@@ -355,8 +355,11 @@ def _end_with_reason(
 
 
 @transaction.atomic
-def closure_submit(*, award: Award, actor: User, closure_report: str, case_study: str) -> Award:
-    """The lead council sends its end-of-project report and case study."""
+def closure_submit(
+    *, award: Award, actor: User, closure_report: str, case_study: str, projected: dict | None = None
+) -> Award:
+    """The lead council sends its end-of-project report and case study; in a round that asks for
+    benefits returns, with the benefits it expects (`projected`: savings, income, costs_avoided)."""
     award = Award.objects.select_for_update().get(pk=award.pk)
     if not perms.can_edit(actor, award):
         raise AwardError("Only the lead council can send the end-of-project report")
@@ -364,6 +367,8 @@ def closure_submit(*, award: Award, actor: User, closure_report: str, case_study
         raise AwardError("The end-of-project report can be sent once the award is active")
     if not closure_report.strip():
         raise AwardError("Enter the end-of-project report")
+    if projected is not None and award.round.benefits_years:
+        benefits_projection_record(award=award, actor=actor, **projected, source="the end-of-project report")
     award.closure_report = closure_report.strip()
     award.case_study = case_study.strip()
     award.closure_report_count += 1

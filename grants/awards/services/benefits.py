@@ -122,6 +122,16 @@ def benefits_projection_set(*, award: Award, actor, savings, income, costs_avoid
         raise AwardError("Projected benefits can only be set on an award that may still complete")
     if not award.round.benefits_years:
         raise AwardError("This round asks for no benefits returns: set its years of benefits first")
+    return benefits_projection_record(
+        award=award, actor=actor, savings=savings, income=income, costs_avoided=costs_avoided
+    )
+
+
+def benefits_projection_record(
+    *, award: Award, actor, savings, income, costs_avoided, source: str = ""
+) -> BenefitsProjection:
+    """Store the projection once the caller has checked who may give it (the manager, or the lead
+    council with its end-of-project report). Every kind is needed: 0 for none."""
     amounts, errors = _amounts({"savings": savings, "income": income, "costs_avoided": costs_avoided}, required=True)
     if errors:
         raise AwardError(errors)
@@ -137,7 +147,8 @@ def benefits_projection_set(*, award: Award, actor, savings, income, costs_avoid
         actor=actor,
         action="award.benefits_projected",
         target=award,
-        summary="Projected benefits: " + ", ".join(f"{BENEFIT_LABELS[k]} {pounds(amounts[k])}" for k in BENEFIT_KINDS),
+        summary=f"Projected benefits{' from ' + source if source else ''}: "
+        + ", ".join(f"{BENEFIT_LABELS[k]} {pounds(amounts[k])}" for k in BENEFIT_KINDS),
     )
     return projection
 
