@@ -285,3 +285,20 @@ def test_council_gives_expected_benefits_with_its_end_of_project_report(client, 
     personas.round.benefits_years = 0
     personas.round.save()
     assert 'name="savings"' not in client.get(url).content.decode()
+
+
+def test_manager_reviews_on_the_page(client, personas):
+    award = _completed(personas, years=1, closed_on=date(2020, 3, 31))
+    award.partners.add(personas.partner_org)
+    b = award.benefits_returns.get()
+    s.benefits_return_submit(breturn=b, actor=personas.lead_officer, **_values())
+    url = reverse("awards:benefits_return", args=[award.pk, b.pk])
+    client.force_login(personas.partner_officer)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"decision": "approve"}).status_code == 404  # reads it, decides nothing
+    client.force_login(personas.programme_manager)
+    missing = client.post(url, {"decision": "changes", "reason": ""})
+    assert missing.status_code == 200 and "Enter what the council needs to change" in missing.content.decode()
+    assert client.post(url, {"decision": "approve"}).status_code == 302
+    b.refresh_from_db()
+    assert b.status == ReturnStatus.APPROVED and b.reviewed_by == personas.programme_manager
