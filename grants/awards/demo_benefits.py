@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from grants.awards.models import Award, AwardStatus, BenefitsReturn, ReturnStatus
+from grants.awards.models import Award, AwardStatus, BenefitsReturn, Rag, ReturnPeriod, ReturnStatus
 from grants.models import Organisation, Round
 
 from . import demo as awards_demo  # its `_award` (a cycle: called at seed time, not import)
@@ -161,6 +161,17 @@ def _kent(rnd: Round) -> Award:
             closure_report="Assessments are online; 60% of new requests now arrive through the form.",
         )
         award.refresh_from_db()
+    # The project's own monitoring: one final return, green, sent three weeks after it ended.
+    period, _ = ReturnPeriod.objects.get_or_create(
+        round=rnd,
+        title="Final return",
+        defaults={
+            "period_start": award.planned_start,
+            "period_end": award.planned_end,
+            "due_on": award.planned_end + timedelta(days=28),
+        },
+    )
+    awards_demo._return(award, period, {}, {}, Rag.GREEN, "Project complete; assessments online.")
     benefits_projection_set(award=award, actor=None, savings=60000, income=15000, costs_avoided=90000)
     benefits_schedule_create(award=award)
     return award
