@@ -302,3 +302,26 @@ def test_manager_reviews_on_the_page(client, personas):
     assert client.post(url, {"decision": "approve"}).status_code == 302
     b.refresh_from_db()
     assert b.status == ReturnStatus.APPROVED and b.reviewed_by == personas.programme_manager
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_benefits_pages_cost_the_same_whatever_the_number_of_awards(client, personas):
+    _completed(personas, years=2, closed_on=date(2020, 3, 31))
+    client.force_login(personas.programme_manager)
+    pages = [reverse("awards:round_monitoring", args=[personas.round.slug]), reverse("awards:portfolio")]
+    few = [_queries(client, url) for url in pages]
+    for _ in range(6):
+        award = AwardFactory(
+            round=personas.round, lead=personas.lead_org, status=AwardStatus.ACTIVE, closure_report="x"
+        )
+        s.award_close(award=award, actor=personas.programme_manager)
+        s.benefits_projection_set(award=award, actor=personas.programme_manager, savings=1, income=1, costs_avoided=1)
+    assert [_queries(client, url) for url in pages] == few
