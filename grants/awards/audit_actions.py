@@ -37,6 +37,11 @@ declare_many(
         "return.submitted": "Return sent",
         "return.approved": "Return approved",
         "return.changes_requested": "Changes asked for on a return",
+        # Issue 17, benefits after closure
+        "award.benefits_projected": "Projected benefits set",
+        "benefits.submitted": "Benefits return sent",
+        "benefits.approved": "Benefits return approved",
+        "benefits.changes_requested": "Changes asked for on a benefits return",
     },
     audience=COUNCIL,
 )
@@ -57,6 +62,7 @@ declare_many(
         "round.return_period_change": "Return period changed",
         "round.return_period_remove": "Return period removed",
         "round.return_schedule_default": "Default return schedule set",
+        "round.benefits_years": "Years of benefits returns set",
     },
     audience=STAFF,
 )

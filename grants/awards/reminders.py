@@ -107,3 +107,35 @@ def award_reminders(now: datetime) -> Iterable[Reminder]:
             yield Reminder(
                 person, event, context, f"return:{r.pk}:{r.period.due_on}:{key}", url, r.award.round.programme_id
             )
+
+
+@provider
+def benefits_reminders(now: datetime) -> Iterable[Reminder]:
+    """Issue 17: benefits returns of completed awards, on the same stages as monitoring returns
+    (the same events, so the same emails); the dedupe key is the benefits return's own."""
+    from grants.awards.models import AwardStatus, BenefitsReturn
+
+    today = timezone.localdate(now)
+    horizon = today + timedelta(days=max(BEFORE))
+    returns = list(
+        BenefitsReturn.objects.filter(
+            award__status=AwardStatus.COMPLETED, status__in=BenefitsReturn.OPEN, due_on__lte=horizon
+        ).select_related("award__round", "award__bid")
+    )
+    officers = _officers({r.award.lead_id for r in returns})
+    barred = _barred([r.award for r in returns], officers)
+    for r in returns:
+        stage = _stage(r.due_on, today)
+        if not stage:
+            continue
+        kind, key, days = stage
+        event = "return_due" if kind == "due" else "overdue"
+        context = {
+            "reference": r.award.reference,
+            "title": f"Benefits return year {r.year}",
+            "due_on": f"{r.due_on:%-d %B %Y}",
+        }
+        context.update({"when": _when(days)} if kind == "due" else {"days_overdue": days})
+        url = f"/awards/{r.award_id}/benefits/{r.pk}/"
+        for person in _people(r.award, officers, barred):
+            yield Reminder(person, event, context, f"benefits:{r.pk}:{r.due_on}:{key}", url, r.award.round.programme_id)

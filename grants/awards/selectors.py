@@ -301,8 +301,8 @@ class DueItem:
 
 
 def due_next(*, awards: list[Award], user: User, today: date | None = None) -> list[DueItem]:
-    """What the council must do next, soonest first: acceptances, milestones, returns.
-    Two queries whatever the number of awards."""
+    """What the council must do next, soonest first: acceptances, milestones, returns, benefits
+    returns. Three queries at most whatever the number of awards."""
     today = today or timezone.localdate()
     by_pk = {a.pk: a for a in awards}
     items: list[DueItem] = []
@@ -322,6 +322,15 @@ def due_next(*, awards: list[Award], user: User, today: date | None = None) -> l
         url = f"/awards/{a.pk}/returns/{r.pk}/"
         label = "Resubmit return" if r.status == ReturnStatus.CHANGES_REQUESTED else "Return"
         items.append(DueItem(a, f"{label}: {r.period.title}", r.period.due_on, url, r.period.due_on < today))
+    # Issue 17: benefits returns, for the years after a completed award (one query more).
+    from .benefits_selectors import due_for_council
+
+    completed = [a.pk for a in awards if a.status == AwardStatus.COMPLETED and a.lead_id == user.organisation_id]
+    for b in due_for_council(award_ids=completed, today=today) if completed else ():
+        a = by_pk[b.award_id]
+        label = "Resend benefits return" if b.status == ReturnStatus.CHANGES_REQUESTED else "Benefits return"
+        url = f"/awards/{a.pk}/benefits/{b.pk}/"
+        items.append(DueItem(a, f"{label}: year {b.year}", b.due_on, url, b.due_on < today))
     return sorted(items, key=lambda i: (i.due_on or date.max, i.award.reference))
 
 

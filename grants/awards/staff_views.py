@@ -11,7 +11,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from applications.permissions import barred_bid_ids
-from grants.awards.models import AwardStatus, Milestone, OutputTarget, PaymentTranche, Rag, ReturnPeriod, Variation
+from grants.awards.models import (
+    Award,
+    AwardStatus,
+    Milestone,
+    OutputTarget,
+    PaymentTranche,
+    Rag,
+    ReturnPeriod,
+    Variation,
+)
 from grants.core.downloads import download_links, query_with
 from grants.core.forms import save_with_form
 from grants.core.money import pounds
@@ -26,7 +35,7 @@ from grants.permissions import (
     managed_programme_ids,
 )
 
-from . import forms, schedule_forms, selectors, services
+from . import benefits_forms, benefits_selectors, forms, schedule_forms, selectors, services
 from . import outputs as output_rules
 from . import permissions as perms
 from .views import act, award_or_404, form_page, posted, save_form, service_form_view
@@ -250,6 +259,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": [(a, selectors.figures(a)) for a in page.object_list],
             "totals": totals,
+            "benefits": benefits_selectors.benefits_over(awards),  # Issue 17: one query
             "rounds": rounds,
             "regions": REGIONS,
             "rags": Rag.choices,
@@ -276,10 +286,24 @@ def round_monitoring(request: HttpRequest, slug: str) -> HttpResponse:
     here = reverse("awards:round_monitoring", kwargs={"slug": rnd.slug})
     period_form = schedule_forms.ReturnPeriodForm(request.POST if "add_period" in request.POST else None, prefix="p")
     output_form = schedule_forms.RoundOutputForm(request.POST if "add_output" in request.POST else None, prefix="o")
+    # Issue 17: how many years of benefits returns the round asks for after each award completes.
+    benefits_form = benefits_forms.BenefitsYearsForm(
+        request.POST if "set_benefits" in request.POST else None, initial={"benefits_years": rnd.benefits_years}
+    )
     period_form.helper.form_tag = output_form.helper.form_tag = False  # the page wraps each in its own form
+    benefits_form.helper.form_tag = False
     done = None
     if request.method == "POST":
         get_or_404(can_edit)
+        if "set_benefits" in request.POST:
+            done = save_form(
+                request,
+                benefits_form,
+                lambda data: services.benefits_years_set(round=rnd, actor=request.user, years=data["benefits_years"]),
+                success="Benefits returns saved",
+                to=here,
+            )
+            return done or _round_monitoring_page(request, rnd, can_edit, period_form, output_form, benefits_form)
         if "set_default" in request.POST:
             act(
                 request,
@@ -295,8 +319,12 @@ def round_monitoring(request: HttpRequest, slug: str) -> HttpResponse:
         done = save_form(
             request, form, lambda data: action(round=rnd, actor=request.user, **data), success="Saved", to=here
         )
+    return done or _round_monitoring_page(request, rnd, can_edit, period_form, output_form, benefits_form)
+
+
+def _round_monitoring_page(request, rnd, can_edit, period_form, output_form, benefits_form) -> HttpResponse:
     periods = list(rnd.return_periods.all())
-    return done or render(
+    return render(
         request,
         "awards/round_monitoring.html",
         {
@@ -307,6 +335,10 @@ def round_monitoring(request: HttpRequest, slug: str) -> HttpResponse:
             "standings": _round_standings(request.user, rnd),
             "period_form": period_form,
             "output_form": output_form,
+            "benefits_form": benefits_form,
+            "benefits": benefits_selectors.benefits_over(Award.objects.filter(round=rnd)),
+            "benefit_returns": benefits_selectors.round_benefit_returns(round=rnd),
+            "today": timezone.localdate(),
             "can_edit": can_edit,
         },
     )

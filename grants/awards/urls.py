@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import evidence_views, forecast_views, notes_views, staff_views, views
+from . import benefits_views, evidence_views, forecast_views, notes_views, staff_views, views
 
 app_name = "awards"
 
@@ -51,4 +51,7 @@ urlpatterns = [
     # Issue 17, outputs: an output's forecast (lead council and managers) and a new baseline (a variation).
     path("awards/<int:pk>/outputs/<int:otid>/forecast/", forecast_views.forecast, name="forecast"),
     path("awards/<int:pk>/outputs/<int:otid>/baseline/", forecast_views.rebaseline_new, name="rebaseline_new"),
+    # Issue 17, benefits after closure
+    path("awards/<int:pk>/benefits/<int:brid>/", benefits_views.benefits_return, name="benefits_return"),
+    path("staff/awards/<int:pk>/benefits/", benefits_views.benefits_projection, name="benefits_projection"),
 ]

@@ -20,7 +20,7 @@ from grants.models import AuditEvent
 from grants.people_selectors import council_signatories
 from grants.permissions import get_or_404
 
-from . import forms, notes_views, pdf, selectors, services
+from . import benefits_selectors, forms, notes_views, pdf, selectors, services
 from . import outputs as output_rules
 from . import permissions as perms
 from . import terms as offer_terms
@@ -135,6 +135,9 @@ def detail(request: HttpRequest, pk: int, note_form=None) -> HttpResponse:
             "outputs": output_rules.standings(award.output_targets.all()),  # issue 17, outputs
             "may_forecast": services.may_forecast(user, award) and award.status in Award.LIVE,
             "history": history[:50],
+            # Issue 17, benefits after closure
+            "benefits": benefits_selectors.award_benefits(award=award),
+            "can_project": can_manage and award.round.benefits_years > 0 and award.status in services.PROJECTABLE,
             **notes_views.notes_context(
                 user, award, None, note_form, reverse("awards:award_note_add", args=[award.pk])
             ),
@@ -336,11 +339,35 @@ variation_new = service_form_view(
     success="Variation request sent to the programme manager",
     title="Ask for a variation",
 )
-closure = service_form_view(
-    forms.ClosureForm,
-    services.closure_submit,
-    check=perms.can_edit,
-    success="End-of-project report sent",
-    title="End-of-project report and case study",
-    initial=lambda award: {"closure_report": award.closure_report, "case_study": award.case_study},
-)
+
+
+@login_required
+def closure(request: HttpRequest, pk: int) -> HttpResponse:
+    """The end-of-project report and case study; in a round that asks for benefits returns, the
+    council's expected benefits too (issue 17)."""
+    award = award_or_404(request, pk, check=perms.can_edit)
+    initial = {"closure_report": award.closure_report, "case_study": award.case_study}
+    years = award.round.benefits_years
+    if years:
+        from .benefits_forms import BenefitsClosureForm
+        from .benefits_selectors import award_benefits
+
+        if (b := award_benefits(award=award)).has_projection:
+            initial.update(b.projected)
+        form = BenefitsClosureForm(posted(request), initial=initial, years=years)
+    else:
+        form = forms.ClosureForm(posted(request), initial=initial)
+    done = save_form(
+        request,
+        form,
+        lambda data: services.closure_submit(
+            award=award,
+            actor=request.user,
+            closure_report=data["closure_report"],
+            case_study=data["case_study"],
+            projected=form.projected() if years else None,
+        ),
+        success="End-of-project report sent",
+        to=award,
+    )
+    return done or form_page(request, award=award, form=form, title="End-of-project report and case study")

@@ -124,6 +124,13 @@ class Round(models.Model):
     contact_name = models.CharField(max_length=150, blank=True)
     contact_email = models.EmailField(blank=True)
     max_partners = models.PositiveSmallIntegerField(default=10)
+    # Issue 17, benefits: annual benefits returns asked of each award after it completes (0: none).
+    benefits_years = models.PositiveSmallIntegerField(
+        "years of benefits returns after completion",
+        default=0,
+        validators=[MaxValueValidator(10)],
+        help_text="Each award sends a benefits return for each year after it completes. 0 for none",
+    )
     # Lifecycle
     published = models.BooleanField(default=False, help_text="Unpublished rounds are drafts, seen only by staff")
     allow_early_assessment = models.BooleanField(

@@ -20,7 +20,15 @@ from applications.permissions import barred_bid_ids
 from applications.selectors import bids_for_council, next_action
 from grants import membership
 from grants import permissions as gperms
-from grants.awards.models import Award, AwardStatus, MonitoringReturn, PaymentTranche, ReturnStatus, TrancheStatus
+from grants.awards.models import (
+    Award,
+    AwardStatus,
+    BenefitsReturn,
+    MonitoringReturn,
+    PaymentTranche,
+    ReturnStatus,
+    TrancheStatus,
+)
 from grants.awards.selectors import awards_for_council, due_next, follow_ups_due
 from grants.models import Organisation, Round
 from grants.people_selectors import acting_council_id
@@ -264,6 +272,18 @@ def manager_home(*, user, now: datetime) -> tuple[list[WorkItem], list[Round], l
     if reviews:
         total = len(reviews) if len(reviews) < LIST_LIMIT else returns.count()
         items.append(WorkItem("Returns to review", total, "#returns-to-review"))
+    # Issue 17: benefits returns sent after closure, reviewed from the round's monitoring page.
+    benefits = (
+        BenefitsReturn.objects.filter(award__round_id__in=ids, status=ReturnStatus.SUBMITTED)
+        .exclude(award__bid_id__in=barred)
+        .values(round=F("award__round"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for round_id, n in _by_round(benefits).items():
+        r = by_pk[round_id]
+        url = reverse("awards:round_monitoring", args=[r.slug]) + "#benefits"
+        items.append(WorkItem("Benefits returns to review", n, url, r.name))
     due = payments_due(award_filter=Q(award__round_id__in=ids), barred=barred, today=today)
     if due.count:
         items.append(due)

@@ -283,6 +283,12 @@ EXPECTED: dict[str, dict[str, int]] = {
     # managers; a new baseline is a variation the lead council asks for.
     "awards:forecast": allow(LEAD_COUNCIL | MANAGERS),
     "awards:rebaseline_new": allow(LEAD_COUNCIL),
+    # Issue 17, benefits after closure: a completed award's benefits return is read by whoever
+    # reads the award (the lead council sends it, the managers review it); projected benefits are
+    # the managers'. The completed award was entered without a bid, so no panel conflict bars the
+    # lead and partner councils' officers who sit on the round's panel.
+    "awards:benefits_return": allow(AWARD_READERS | {"conflicted_lead_officer", "conflicted_partner_officer"}),
+    "awards:benefits_projection": allow(MANAGERS),
 }
 
 

@@ -93,6 +93,8 @@ PK_FOR = {
     "reporting:commitment_edit": "commitment",
     "reporting:commitment_remove": "commitment",
     "reporting:deliverable": "deliverable",
+    # Issue 17, benefits: a benefits return is the completed award's (the projection page is the active award's).
+    "awards:benefits_return": "completed_award",
 }
 PROGRAMME_SLUG = {
     "grants:staff_programme_detail",
@@ -166,6 +168,8 @@ def _value(name: str, kwarg: str, world):
         "year": world.deliverable.financial_year,
         # Issue 17, outputs.
         "otid": world.output_target.pk,
+        # Issue 17, benefits.
+        "brid": world.benefits_return.pk,
     }
     if kwarg in simple:
         return simple[kwarg]

@@ -42,6 +42,7 @@ from grants.awards.models import (
     Award,
     AwardEvidenceFile,
     AwardStatus,
+    BenefitsReturn,
     ContactLogEntry,
     Milestone,
     MonitoringReturn,
@@ -138,6 +139,11 @@ class World:
     deliverable: Any = None
     # Issue 17, outputs: the active award's target for the round's output (its forecast page).
     output_target: Any = None
+    # Issue 17, benefits: the round asks for two years of benefits returns; an award of the lead
+    # council (entered without a bid, the partner council on it) closed today, so its first
+    # benefits return is scheduled (not sendable until the year ends).
+    completed_award: Award | None = None
+    benefits_return: BenefitsReturn | None = None
 
 
 def _sections(rnd: Round, text: str) -> tuple[Section, Question, Question]:
@@ -252,6 +258,8 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
         logged_by=pm,
     )
 
+    completed_award, benefits_return = _benefits(personas, rnd, text)
+
     open_round = f.RoundFactory(programme=personas.programme, name=f"Open round {text}", slug="open-round")
     invite_bid = _start_bid(
         draft_round, personas.other_officer, f"Shared services {text}", "15000.00", text, [personas.partner_org]
@@ -324,6 +332,8 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
         contact=contact,
         **_commitments(personas, rnd, text),  # Issue 17, commitments
         output_target=award.output_targets.get(),  # Issue 17, outputs
+        completed_award=completed_award,
+        benefits_return=benefits_return,
     )
 
 
@@ -340,6 +350,21 @@ def _commitments(personas, rnd: Round, text: str) -> dict:
     )
     commitment_services.deliverable_rag_set(user=pm, deliverable=deliverable, rag="amber", reason=f"Late {text}")
     return {"commitment": commitment, "deliverable": deliverable}
+
+
+# Issue 17, benefits after closure
+def _benefits(personas, rnd: Round, text: str) -> tuple[Award, BenefitsReturn]:
+    Round.objects.filter(pk=rnd.pk).update(benefits_years=2)
+    rnd.benefits_years = 2
+    award = AwardFactory(
+        round=rnd, lead=personas.lead_org, status=AwardStatus.ACTIVE, title=f"Completed {text}", closure_report=text
+    )
+    award.partners.add(personas.partner_org)
+    award_services.award_close(award=award, actor=personas.programme_manager)
+    breturn = award.benefits_returns.get(year=1)
+    breturn.commentary = f"Benefits {text}"
+    breturn.save(update_fields=["commentary"])
+    return award, breturn
 
 
 # Issue 16, joining a council

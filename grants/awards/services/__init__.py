@@ -18,6 +18,17 @@ from .awards import (
     offer_terms_set,
     returns_create,
 )
+from .benefits import (
+    PROJECTABLE,
+    benefits_periods,
+    benefits_projection_set,
+    benefits_return_approve,
+    benefits_return_request_changes,
+    benefits_return_submit,
+    benefits_schedule_create,
+    benefits_send_refusal,
+    benefits_years_set,
+)
 from .common import AwardError, award_context, lead_officers, notify_people, programme_managers
 from .contacts import contact_followed_up, contact_log
 from .evidence import evidence_add, evidence_remove
@@ -53,6 +64,7 @@ from .schedule import (
 from .variations import variation_decide, variation_request
 
 __all__ = [
+    "PROJECTABLE",
     "AwardError",
     "acceptance_overdue",
     "award_accept",
@@ -63,6 +75,14 @@ __all__ = [
     "award_end",
     "award_issue",
     "award_transition",
+    "benefits_periods",
+    "benefits_projection_set",
+    "benefits_return_approve",
+    "benefits_return_request_changes",
+    "benefits_return_submit",
+    "benefits_schedule_create",
+    "benefits_send_refusal",
+    "benefits_years_set",
     "closure_submit",
     "default_schedule",
     "evidence_add",

@@ -29,6 +29,7 @@ from grants.services import round_lock
 from .. import permissions as perms
 from .. import terms as offer_terms
 from ..selectors import HOLDING, round_committed
+from .benefits import benefits_projection_record, benefits_schedule_create
 from .common import AwardError, lead_officers, notify_people, programme_managers
 
 A = AwardStatus
@@ -354,8 +355,11 @@ def _end_with_reason(
 
 
 @transaction.atomic
-def closure_submit(*, award: Award, actor: User, closure_report: str, case_study: str) -> Award:
-    """The lead council sends its end-of-project report and case study."""
+def closure_submit(
+    *, award: Award, actor: User, closure_report: str, case_study: str, projected: dict | None = None
+) -> Award:
+    """The lead council sends its end-of-project report and case study; in a round that asks for
+    benefits returns, with the benefits it expects (`projected`: savings, income, costs_avoided)."""
     award = Award.objects.select_for_update().get(pk=award.pk)
     if not perms.can_edit(actor, award):
         raise AwardError("Only the lead council can send the end-of-project report")
@@ -363,6 +367,8 @@ def closure_submit(*, award: Award, actor: User, closure_report: str, case_study
         raise AwardError("The end-of-project report can be sent once the award is active")
     if not closure_report.strip():
         raise AwardError("Enter the end-of-project report")
+    if projected is not None and award.round.benefits_years:
+        benefits_projection_record(award=award, actor=actor, **projected, source="the end-of-project report")
     award.closure_report = closure_report.strip()
     award.case_study = case_study.strip()
     award.closure_report_count += 1
@@ -379,7 +385,8 @@ def closure_submit(*, award: Award, actor: User, closure_report: str, case_study
 
 @transaction.atomic
 def award_close(*, award: Award, actor: User) -> Award:
-    """The programme manager closes an award whose report is in: completed."""
+    """The programme manager closes an award whose report is in: completed. The one place an
+    award completes, so the one place its benefits returns are scheduled."""
     award = Award.objects.select_for_update().get(pk=award.pk)
     if not perms.can_manage(actor, award):
         raise AwardError("Only the programme's manager can close an award")
@@ -388,5 +395,6 @@ def award_close(*, award: Award, actor: User) -> Award:
     award_transition(award=award, to=A.COMPLETED, actor=actor, reason="Closed after the end-of-project report")
     award.closed_at = timezone.now()
     award.save(update_fields=["closed_at", "updated_at"])
+    benefits_schedule_create(award=award)  # the years of benefits returns the round asks for
     notify_people(people=lead_officers(award), event="award_closed", award=award, key=str(award.pk))
     return award
