@@ -325,3 +325,19 @@ def test_benefits_pages_cost_the_same_whatever_the_number_of_awards(client, pers
         s.award_close(award=award, actor=personas.programme_manager)
         s.benefits_projection_set(award=award, actor=personas.programme_manager, savings=1, income=1, costs_avoided=1)
     assert [_queries(client, url) for url in pages] == few
+
+
+def test_setting_the_same_years_or_projection_again_records_nothing(db):
+    """Saving a form unchanged (or seeding the demo twice) must not add audit lines."""
+    from grants.awards.services.benefits import benefits_projection_set, benefits_years_set
+    from grants.models import AuditEvent
+
+    award = AwardFactory(status=AwardStatus.ACTIVE)
+    benefits_years_set(round=award.round, actor=None, years=2)
+    benefits_projection_set(award=award, actor=None, savings="100", income="0", costs_avoided="0")
+    before = AuditEvent.objects.count()
+    benefits_years_set(round=award.round, actor=None, years=2)
+    benefits_projection_set(award=award, actor=None, savings="100.00", income="0", costs_avoided="0")
+    assert AuditEvent.objects.count() == before
+    benefits_projection_set(award=award, actor=None, savings="200", income="0", costs_avoided="0")
+    assert AuditEvent.objects.count() == before + 1

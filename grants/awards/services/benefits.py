@@ -83,6 +83,8 @@ def benefits_years_set(*, round: Round, actor, years) -> Round:
     if years is None or not 0 <= int(years) <= MAX_BENEFITS_YEARS:
         raise AwardError({"benefits_years": f"Enter a number of years from 0 to {MAX_BENEFITS_YEARS}"})
     old = round.benefits_years
+    if old == int(years):
+        return round  # nothing changed: nothing to record (and the demo seed can run twice)
     Round.objects.filter(pk=round.pk).update(benefits_years=int(years))
     round.benefits_years = int(years)
     audit_record(
@@ -135,6 +137,9 @@ def benefits_projection_record(
     amounts, errors = _amounts({"savings": savings, "income": income, "costs_avoided": costs_avoided}, required=True)
     if errors:
         raise AwardError(errors)
+    current = BenefitsProjection.objects.filter(award=award).first()
+    if current and all(getattr(current, k) == amounts[k] for k in BENEFIT_KINDS):
+        return current  # the same figures again: nothing to record (and the demo seed can run twice)
     projection, _ = BenefitsProjection.objects.update_or_create(
         award=award,
         defaults={
