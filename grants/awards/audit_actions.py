@@ -63,3 +63,13 @@ declare_many(
 
 # Issue 16, notes: a logged monitoring call or meeting, recorded against the entry itself; staff only.
 declare_many({"contact.log": "Contact logged", "contact.followed_up": "Follow-up done"}, audience=STAFF)
+
+# Issue 17, standing partnerships (grants.awards.services.partnerships).
+declare_many({"award.partnership": "Awarded to a partnership"}, audience=COUNCIL)
+declare_many(
+    {
+        "partnership.created": "Partnership formed",
+        "partnership.member_added": "Council joined the partnership",
+        "partnership.member_left": "Council left the partnership",
+    }
+)

@@ -32,6 +32,12 @@ from .monitoring import (
     return_submit,
     return_validate,
 )
+from .partnerships import (
+    award_partnership_set,
+    partnership_create,
+    partnership_member_add,
+    partnership_member_leave,
+)
 from .payments import (
     fund_return_record,
     paid_total,
@@ -61,6 +67,7 @@ __all__ = [
     "award_decline",
     "award_end",
     "award_issue",
+    "award_partnership_set",
     "award_transition",
     "closure_submit",
     "default_schedule",
@@ -75,6 +82,9 @@ __all__ = [
     "offer_terms_set",
     "output_targets_set",
     "paid_total",
+    "partnership_create",
+    "partnership_member_add",
+    "partnership_member_leave",
     "payment_record",
     "programme_managers",
     "return_approve",
