@@ -141,3 +141,25 @@ def test_reach_is_a_fixed_number_of_queries(personas, django_assert_num_queries)
         _award(rnd, f.OrganisationFactory(), [f.OrganisationFactory()])
     with django_assert_num_queries(5):
         councils_reached([rnd.programme_id, personas.other_programme.pk], DAY)
+
+
+def test_board_reach_section(personas, django_assert_num_queries):
+    from grants.reporting.board_reach import board_reach
+
+    rnd = personas.round
+    p = _partnership(rnd.programme, personas.lead_org, [personas.partner_org])
+    services.award_partnership_set(award=_award(rnd, personas.lead_org), partnership=p, actor=None)
+    _award(rnd, personas.other_org, [personas.partner_org])
+    ids = [rnd.programme_id, personas.other_programme.pk]
+    with django_assert_num_queries(5):
+        sections = board_reach(ids, DAY)
+    assert list(sections) == [rnd.programme_id]  # the other programme reached nobody: left out
+    (section,) = sections[rnd.programme_id]
+    total = england_councils(DAY)
+    assert section.key == "reach"
+    assert section.rows == [[3, 1, total, (Decimal(300) / total).quantize(Decimal("0.1"))]]
+    for _ in range(20):
+        _award(rnd, f.OrganisationFactory(), [f.OrganisationFactory(), personas.lead_org])
+    with django_assert_num_queries(5):
+        sections = board_reach(ids, DAY)
+    assert sections[rnd.programme_id][0].rows[0][:2] == [43, 1]
