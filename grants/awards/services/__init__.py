@@ -34,6 +34,7 @@ from .monitoring import (
 )
 from .partnerships import (
     award_partnership_set,
+    partnership_awards_sync,
     partnership_create,
     partnership_member_add,
     partnership_member_leave,
@@ -82,6 +83,7 @@ __all__ = [
     "offer_terms_set",
     "output_targets_set",
     "paid_total",
+    "partnership_awards_sync",
     "partnership_create",
     "partnership_member_add",
     "partnership_member_leave",

@@ -2,7 +2,7 @@
 to one.
 
 An award to a partnership has the partnership's lead as its lead and the members on the award
-date as its partners. This module is the one writer of that pair (`_awards_sync`): linking an
+date as its partners. This module is the one writer of that pair (`partnership_awards_sync`): linking an
 award and every change of membership re-derive it, so a membership recorded late (a council
 that joined before an award was made, entered afterwards) still shows on the award, its offer
 letter and its open data.
@@ -26,7 +26,7 @@ def _check(actor, programme: Programme) -> None:
         raise AwardError("Only the programme's manager or an administrator can change its partnerships")
 
 
-def _awards_sync(partnership: Partnership) -> None:
+def partnership_awards_sync(partnership: Partnership) -> None:
     """Each of the partnership's awards: lead = the partnership's lead, partners = the other
     members on the award date."""
     members = list(partnership.members.values_list("organisation_id", "joined_on", "left_on"))
@@ -101,7 +101,7 @@ def partnership_member_add(
         summary=f"{organisation} joined on {joined_on:%-d %B %Y}",
         data={"organisation": organisation.pk, "joined_on": str(joined_on)},
     )
-    _awards_sync(partnership)
+    partnership_awards_sync(partnership)
     return member
 
 
@@ -128,7 +128,7 @@ def partnership_member_leave(*, member: PartnershipMember, left_on: date | None,
         summary=f"{member.organisation} left on {left_on:%-d %B %Y}",
         data={"organisation": member.organisation_id, "left_on": str(left_on)},
     )
-    _awards_sync(partnership)
+    partnership_awards_sync(partnership)
     return member
 
 
@@ -141,7 +141,7 @@ def award_partnership_set(*, award: Award, partnership: Partnership, actor) -> A
         raise AwardError({"partnership": f"{partnership} is a partnership of another programme"})
     award.partnership = partnership
     award.save(update_fields=["partnership", "updated_at"])
-    _awards_sync(partnership)
+    partnership_awards_sync(partnership)
     audit_record(actor=actor, action="award.partnership", target=award, summary=f"Awarded to {partnership}")
     award.refresh_from_db()
     return award
