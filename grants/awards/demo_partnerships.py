@@ -16,7 +16,16 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from grants.awards.models import Award, AwardStatus, PaymentTranche, TrancheStatus
+from grants.awards.models import (
+    Award,
+    AwardStatus,
+    MonitoringReturn,
+    PaymentTranche,
+    Rag,
+    ReturnPeriod,
+    ReturnStatus,
+    TrancheStatus,
+)
 from grants.models import Organisation, Partnership, Programme, Round
 
 from .services import (
@@ -124,11 +133,35 @@ def _phase_5_award(rnd: Round, reference: str, partnership: Partnership, amount:
     return award
 
 
+def _final_return(award: Award, period: ReturnPeriod) -> None:
+    """The phase 5 final return, sent three weeks after the year ended and approved a week later."""
+    sent = datetime(2018, 4, 20, 10, tzinfo=LONDON)
+    MonitoringReturn.objects.update_or_create(
+        award=award,
+        period=period,
+        defaults={
+            "status": ReturnStatus.APPROVED,
+            "rag": Rag.GREEN,
+            "commentary": "Feasibility work done; schemes carried into phase 7.",
+            "submitted_at": sent,
+            "submission_count": 1,
+            "reviewed_at": sent + timedelta(days=7),
+        },
+    )
+
+
 def seed(stdout=None, context=None) -> dict:
     programme = Programme.objects.get(slug="one-public-estate")
     partnerships = _partnerships(programme)
     rnd = _phase_5_round(programme)
+    period, _ = ReturnPeriod.objects.update_or_create(
+        round=rnd,
+        title="Final return 2017/18",
+        defaults={"period_start": PHASE_5_DATE, "period_end": date(2018, 3, 31), "due_on": date(2018, 4, 27)},
+    )
     awards = [(_phase_5_award(rnd, ref, partnerships[code], amount), code) for ref, code, amount in PHASE_5_AWARDS]
+    for award, _ in awards:
+        _final_return(award, period)
     awards += [(a, PHASE_7_AWARDS[a.reference]) for a in Award.objects.filter(reference__in=PHASE_7_AWARDS)]
     for award, code in awards:
         if award.partnership_id != partnerships[code].pk:
