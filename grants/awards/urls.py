@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import evidence_views, notes_views, staff_views, views
+from . import evidence_views, notes_views, partnership_views, staff_views, views
 
 app_name = "awards"
 
@@ -48,4 +48,13 @@ urlpatterns = [
         name="contact_followed_up",
     ),
     path("staff/follow-ups/", notes_views.follow_ups, name="follow_ups"),
+    # Issue 17, standing partnerships
+    path("staff/partnerships/", partnership_views.partnership_list, name="partnerships"),
+    path("partnerships/<int:pk>/", partnership_views.partnership_detail, name="partnership"),
+    path("staff/partnerships/<int:pk>/members/new/", partnership_views.member_add, name="partnership_member_add"),
+    path(
+        "staff/partnerships/<int:pk>/members/<int:mid>/left/",
+        partnership_views.member_leave,
+        name="partnership_member_leave",
+    ),
 ]

@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 
 class Partnership(models.Model):
@@ -25,6 +26,9 @@ class Partnership(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("awards:partnership", args=[self.pk])
 
 
 class MemberQuerySet(models.QuerySet):
