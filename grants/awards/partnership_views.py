@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from applications.permissions import barred_bid_ids
 from grants import permissions as gperms
 from grants.models import Partnership, PartnershipMember
 from grants.permissions import get_or_404
@@ -53,7 +54,8 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     members = list(partnership.members.select_related("organisation").order_by("joined_on", "organisation__name"))
     awards = (
-        partnership.awards.select_related("round")
+        partnership.awards.exclude(bid_id__in=barred_bid_ids(request.user))  # a conflict: listed nowhere
+        .select_related("round")
         .annotate(partner_count=Count("partners"))
         .order_by("award_date", "reference")
     )
@@ -90,7 +92,9 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def member_leave(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
     partnership = _partnership_or_404(request, pk, manage=True)
-    member = get_object_or_404(PartnershipMember.objects.select_related("organisation"), pk=mid, partnership=partnership)
+    member = get_object_or_404(
+        PartnershipMember.objects.select_related("organisation"), pk=mid, partnership=partnership
+    )
     form = forms.MemberLeaveForm(posted(request))
     done = save_form(
         request,

@@ -5,53 +5,91 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('grants', '0013_notes'),
+        ("grants", "0013_notes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Partnership',
+            name="Partnership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('code', models.CharField(blank=True, help_text="The funder's own code, for example OPE-KM", max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('lead', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partnerships_led', to='grants.organisation')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partnerships', to='grants.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "code",
+                    models.CharField(blank=True, help_text="The funder's own code, for example OPE-KM", max_length=20),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partnerships_led",
+                        to="grants.organisation",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="partnerships", to="grants.programme"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='PartnershipMember',
+            name="PartnershipMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('joined_on', models.DateField()),
-                ('left_on', models.DateField(blank=True, help_text='The first day the council is no longer a member', null=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partnership_memberships', to='grants.organisation')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='grants.partnership')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("joined_on", models.DateField()),
+                (
+                    "left_on",
+                    models.DateField(
+                        blank=True, help_text="The first day the council is no longer a member", null=True
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partnership_memberships",
+                        to="grants.organisation",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="members", to="grants.partnership"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['joined_on', 'pk'],
+                "ordering": ["joined_on", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.UniqueConstraint(fields=('programme', 'name'), name='partnership_name_unique'),
+            model_name="partnership",
+            constraint=models.UniqueConstraint(fields=("programme", "name"), name="partnership_name_unique"),
         ),
         migrations.AddIndex(
-            model_name='partnershipmember',
-            index=models.Index(fields=['partnership', 'joined_on'], name='grants_part_partner_678eca_idx'),
+            model_name="partnershipmember",
+            index=models.Index(fields=["partnership", "joined_on"], name="grants_part_partner_678eca_idx"),
         ),
         migrations.AddConstraint(
-            model_name='partnershipmember',
-            constraint=models.CheckConstraint(condition=models.Q(('left_on__isnull', True), ('left_on__gt', models.F('joined_on')), _connector='OR'), name='partnership_member_left_after_joined'),
+            model_name="partnershipmember",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("left_on__isnull", True), ("left_on__gt", models.F("joined_on")), _connector="OR"),
+                name="partnership_member_left_after_joined",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnershipmember',
-            constraint=models.UniqueConstraint(condition=models.Q(('left_on__isnull', True)), fields=('partnership', 'organisation'), name='partnership_member_one_open'),
+            model_name="partnershipmember",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("left_on__isnull", True)),
+                fields=("partnership", "organisation"),
+                name="partnership_member_one_open",
+            ),
         ),
     ]

@@ -10,6 +10,7 @@ change matters because a refusal can also be a redirect (302 with an error messa
 from collections.abc import Callable
 
 import pytest
+from django.utils import timezone
 
 from grants.models import AuditEvent
 from notifications.models import Notification
@@ -81,6 +82,10 @@ POSTED: dict[str, dict] = {
     "scoring:eoi_criterion_delete": posted(MANAGERS),
     # Issue 16, follow-ups: the programme's managers mark the world's due follow-up done.
     "awards:contact_followed_up": posted(MANAGERS),
+    # Issue 17, standing partnerships: the programme's managers record the partner council leaving
+    # and the other council joining; member councils read the partnership but change nothing.
+    "awards:partnership_member_add": posted(MANAGERS),
+    "awards:partnership_member_leave": posted(MANAGERS),
 }
 # Must be here even if they gain a GET page (a confirmation step), as they destroy or end things.
 ALWAYS_POSTED = {
@@ -90,6 +95,9 @@ ALWAYS_POSTED = {
     "scoring:eoi_criterion_delete",
     "awards:close",
     "awards:evidence_remove",
+    # Issue 17: forms with a page, POSTed by everyone too, as they change who counts in reach.
+    "awards:partnership_member_add",
+    "awards:partnership_member_leave",
 }
 
 
@@ -109,7 +117,17 @@ def _data(name: str, world) -> dict:
         "applications:bid_note_add": {"note-text": "Matrix note", "note-visibility": "panel"},
         "awards:award_note_add": {"note-text": "Matrix note"},
         "awards:return_note_add": {"note-text": "Matrix note"},
+        # Issue 17, standing partnerships
+        "awards:partnership_member_add": {
+            "organisation": world.personas.other_org.code,
+            **_day("joined_on", timezone.localdate()),
+        },
+        "awards:partnership_member_leave": _day("left_on", timezone.localdate()),
     }.get(name, {})
+
+
+def _day(field: str, day) -> dict:
+    return {f"{field}_0": day.day, f"{field}_1": day.month, f"{field}_2": day.year}
 
 
 def _snapshot(name: str, world) -> Callable[[], object]:

@@ -270,6 +270,14 @@ EXPECTED: dict[str, dict[str, int]] = {
     # marking one done is the programme managers' (POST only).
     "awards:follow_ups": allow(STAFF),
     "awards:contact_followed_up": post_only(),
+    # Issue 17, standing partnerships: staff list those of the programmes they see; the
+    # programme's staff and officers of member councils read one; its managers change members.
+    "awards:partnerships": allow(STAFF),
+    "awards:partnership": allow(
+        VIEWERS | LEAD_COUNCIL | {"partner_officer", "conflicted_lead_officer", "conflicted_partner_officer"}
+    ),
+    "awards:partnership_member_add": allow(MANAGERS),
+    "awards:partnership_member_leave": allow(MANAGERS),
 }
 
 

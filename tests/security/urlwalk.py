@@ -89,6 +89,10 @@ PK_FOR = {
     "reporting:open_data_file": "published_file",
     # Issue 16, joining a council
     "grants:join_request": "join_request",
+    # Issue 17, standing partnerships
+    "awards:partnership": "partnership",
+    "awards:partnership_member_add": "partnership",
+    "awards:partnership_member_leave": "partnership",
 }
 PROGRAMME_SLUG = {
     "grants:staff_programme_detail",
@@ -151,6 +155,8 @@ def _value(name: str, kwarg: str, world):
         # Issue 17, follow-ups.
         "cid": world.contact.pk,
     }
+    if name == "awards:partnership_member_leave" and kwarg == "mid":  # Issue 17, partnerships
+        return world.partnership_member.pk
     if kwarg in simple:
         return simple[kwarg]
     raise AssertionError(f"No value for kwarg {kwarg!r} of {name}: add it to tests/security/urlwalk.py")

@@ -132,6 +132,10 @@ class World:
     eoi_criterion: EoiCriterion | None = None
     # Issue 16, follow-ups: a call on the active award whose follow-up is due today.
     contact: ContactLogEntry | None = None
+    # Issue 17, standing partnerships: one of the programme's, led by the lead council with the
+    # partner council a member (`partnership_member`, whose leaving the managers may record).
+    partnership: Any = None
+    partnership_member: Any = None
 
 
 def _sections(rnd: Round, text: str) -> tuple[Section, Question, Question]:
@@ -315,7 +319,23 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
         eoi_criterion=eoi_criterion,  # Issue 16, EOI criteria
         join_request=_join_request(personas),
         contact=contact,
+        **_partnership(personas, text),
     )
+
+
+# Issue 17, standing partnerships
+def _partnership(personas, text: str) -> dict:
+    formed = timezone.localdate() - timedelta(days=400)
+    partnership = award_services.partnership_create(
+        programme=personas.programme,
+        name=f"Kent and Medway estate {text}",
+        lead=personas.lead_org,
+        formed_on=formed,
+        members=(personas.partner_org,),
+        actor=None,
+    )
+    member = partnership.members.get(organisation=personas.partner_org)
+    return {"partnership": partnership, "partnership_member": member}
 
 
 # Issue 16, joining a council

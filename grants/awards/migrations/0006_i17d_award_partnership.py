@@ -5,16 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('awards', '0005_h17d_contact_followed_up'),
-        ('grants', '0014_i17d_partnerships'),
+        ("awards", "0005_h17d_contact_followed_up"),
+        ("grants", "0014_i17d_partnerships"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='award',
-            name='partnership',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='awards', to='grants.partnership'),
+            model_name="award",
+            name="partnership",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="awards",
+                to="grants.partnership",
+            ),
         ),
     ]
