@@ -73,3 +73,17 @@ def test_open_data_lists_every_members_area(ope):
     assert len(names) == 5 and all(loc["geoCodeType"] for loc in g["beneficiaryLocation"])
     joint = grant(grants_queryset().get(reference="OPE7-000004"))
     assert len(joint["beneficiaryLocation"]) == 1  # a one-off joint bid: the lead's area, as before
+
+
+def test_the_open_data_file_with_partnership_awards_is_valid_and_the_stream_agrees(ope):
+    import json
+
+    from grants.reporting.threesixty import chunks
+    from tests.reporting.test_open_data import assert_valid
+
+    qs = grants_queryset(programme_slug="one-public-estate")
+    package = json.loads("".join(chunks(qs, "json")))
+    assert_valid(package)
+    by_id = {g["id"].rsplit("-", 2)[-2] + "-" + g["id"].rsplit("-", 1)[-1]: g for g in package["grants"]}
+    assert len(by_id["OPE5-000001"]["beneficiaryLocation"]) == 6  # lead and five members on its date
+    assert len(by_id["OPE7-000001"]["beneficiaryLocation"]) == 7  # East Cambridgeshire had joined
