@@ -6,7 +6,7 @@ from grants.core.fields import GovDateField
 from grants.core.layout import Field
 from grants.models import Organisation
 
-from .forms import GovForm, _council
+from .forms import GovForm, council_lookup
 
 
 class MemberAddForm(GovForm):
@@ -25,7 +25,7 @@ class MemberAddForm(GovForm):
         self.layout(Field.text("organisation", field_width=20), "joined_on")
 
     def clean_organisation(self) -> Organisation:
-        org, error = _council(self.cleaned_data["organisation"])
+        org, error = council_lookup(self.cleaned_data["organisation"])
         if error:
             raise forms.ValidationError(error)
         return org

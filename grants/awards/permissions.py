@@ -110,7 +110,8 @@ def can_log_contact(user: User, award: Award) -> bool:
 
 
 def can_list_partnerships(user: User) -> bool:
-    return user.is_authenticated and (gperms.has_global_staff_view(user) or gperms.is_programme_manager(user))
+    """Whoever sees the award portfolio: each the partnerships of the programmes they see."""
+    return can_view_portfolio(user)
 
 
 def can_view_partnership(user: User, partnership) -> bool:

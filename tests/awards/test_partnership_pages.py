@@ -37,6 +37,9 @@ def test_manager_lists_and_reads_a_partnership(client_for, personas, partnership
     page = r.content.decode()
     assert "Medway Council" in page and "Add a council that joined" in page and "Record that it left" in page
     assert partnership.awards.get().reference in page
+    assert reverse("awards:partnerships") in c.get(reverse("awards:portfolio")).content.decode()
+    award_page = c.get(partnership.awards.get().get_absolute_url()).content.decode()
+    assert f'href="{partnership.get_absolute_url()}"' in award_page
     # Another programme's manager sees neither the partnership nor it in their list.
     other = client_for(personas.other_programme_manager)
     assert "Kent and Medway estate" not in other.get(reverse("awards:partnerships")).content.decode()
@@ -95,3 +98,38 @@ def test_record_a_member_leaving(client_for, personas, partnership):
     )
     stray = stranger.members.get()
     assert c.get(reverse("awards:partnership_member_leave", args=[partnership.pk, stray.pk])).status_code == 404
+
+
+def test_a_historic_award_to_a_partnership_takes_its_lead_and_members(client_for, personas, partnership):
+    from grants.awards.models import Award
+
+    form = {
+        "round": str(personas.round.pk),
+        "partnership": str(partnership.pk),
+        "lead": "",
+        "partners": "",
+        "title": "Estate review",
+        "amount": "30,000",
+        "award_date_0": "1",
+        "award_date_1": "9",
+        "award_date_2": "2018",
+        "status": "completed",
+    }
+    c = client_for(personas.programme_manager)
+    r = c.post(reverse("awards:historic_new"), {**form, "partnership": ""})
+    assert "Enter the lead council" in r.content.decode()  # neither a partnership nor a lead
+    r = c.post(reverse("awards:historic_new"), form)
+    assert r.status_code == 302
+    award = Award.objects.get(title="Estate review")
+    assert award.partnership == partnership and award.lead == personas.lead_org
+    assert list(award.partners.all()) == [personas.partner_org]
+    # Another programme's partnership is not among the choices.
+    other = services.partnership_create(
+        programme=personas.other_programme,
+        name="Elsewhere",
+        lead=personas.other_org,
+        formed_on=date(2017, 1, 1),
+        actor=None,
+    )
+    r = c.post(reverse("awards:historic_new"), {**form, "partnership": str(other.pk), "title": "Stray"})
+    assert r.status_code == 200 and not Award.objects.filter(title="Stray").exists()
