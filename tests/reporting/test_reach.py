@@ -163,3 +163,20 @@ def test_board_reach_section(personas, django_assert_num_queries):
     with django_assert_num_queries(5):
         sections = board_reach(ids, DAY)
     assert sections[rnd.programme_id][0].rows[0][:2] == [43, 1]
+
+
+def test_the_dashboard_counts_members_and_partners_not_only_leads(personas, client_for):
+    from django.urls import reverse
+
+    from grants.reporting.selectors import dashboard
+
+    rnd = personas.round
+    late = f.OrganisationFactory()
+    p = _partnership(rnd.programme, personas.lead_org, [personas.partner_org])
+    services.award_partnership_set(award=_award(rnd, personas.lead_org), partnership=p, actor=None)
+    services.partnership_member_add(partnership=p, organisation=late, joined_on=date(2020, 1, 1), actor=None)
+    _award(rnd, personas.other_org, [personas.partner_org])
+    d = dashboard(user=personas.administrator, programme=rnd.programme)
+    assert (d.awards_made, d.councils_involved) == (2, 4)  # two leads, a partner, a member who joined later
+    page = client_for(personas.programme_manager).get(reverse("reporting:dashboard")).content.decode()
+    assert 'data-figure="councils">4 ' in page
