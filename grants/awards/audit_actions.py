@@ -72,3 +72,12 @@ declare_many({"contact.log": "Contact logged", "contact.followed_up": "Follow-up
 
 # Issue 17, outputs: a new forecast of an output's final figure, read by all who read the award.
 declare_many({"output.forecast": "Output forecast changed"}, audience=COUNCIL)
+# Issue 17, standing partnerships (grants.awards.services.partnerships).
+declare_many({"award.partnership": "Awarded to a partnership"}, audience=COUNCIL)
+declare_many(
+    {
+        "partnership.created": "Partnership formed",
+        "partnership.member_added": "Council joined the partnership",
+        "partnership.member_left": "Council left the partnership",
+    }
+)

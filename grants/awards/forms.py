@@ -68,7 +68,7 @@ class OfferTermsForm(GovForm):
         self.layout("conditions", Field.text("match_funding", field_width=10), "respond_by")
 
 
-def _council(text: str) -> tuple[Organisation | None, str]:
+def council_lookup(text: str) -> tuple[Organisation | None, str]:
     """One council from its three-letter code or its name, or why not."""
     term = text.strip()
     matches = list(organisation_search(query=term, limit=20)) if term else []
@@ -84,12 +84,16 @@ def _council(text: str) -> tuple[Organisation | None, str]:
 class HistoricAwardForm(GovForm):
     submit_label = "Enter the award"
     round = IdChoiceField(queryset=None, empty_label="Choose a round", error_messages={"required": "Choose the round"})
+    partnership = IdChoiceField(  # Issue 17: an award to a partnership takes its lead and partners from it
+        label="Partnership (optional)", queryset=None, required=False, empty_label="None: an award to a council",
+        help_text="Led by the partnership's lead council, with its members on the award date as partners",
+    )  # fmt: skip
     lead = forms.CharField(
         label="Lead council",
         max_length=200,
-        help_text="Its three-letter code or name, for example KEN",
+        required=False,
+        help_text="Its three-letter code or name, for example KEN. Leave it empty for a partnership's award",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        error_messages={"required": "Enter the lead council"},
     )
     partners = forms.CharField(
         label="Partner councils (optional)",
@@ -127,16 +131,19 @@ class HistoricAwardForm(GovForm):
     planned_start = GovDateField(label="Planned start", required=False)
     planned_end = GovDateField(label="Planned end", required=False)
 
-    def __init__(self, *args, rounds=None, **kwargs):
+    def __init__(self, *args, rounds=None, partnerships=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = rounds
+        self.fields["partnership"].queryset = partnerships
         self.layout(
-            "round", Field.text("lead", field_width=20), "partners", "title", Field.text("amount", field_width=10),
+            "round", "partnership", Field.text("lead", field_width=20), "partners", "title", Field.text("amount", field_width=10),
             Field.text("match_funding", field_width=10), "award_date", "status", "planned_start", "planned_end",
         )  # fmt: skip
 
-    def clean_lead(self) -> Organisation:
-        org, error = _council(self.cleaned_data["lead"])
+    def clean_lead(self) -> Organisation | None:
+        if not self.cleaned_data["lead"].strip():
+            return None  # a partnership's award needs none; clean() asks for it otherwise
+        org, error = council_lookup(self.cleaned_data["lead"])
         if error:
             raise forms.ValidationError(error)
         return org
@@ -144,7 +151,7 @@ class HistoricAwardForm(GovForm):
     def clean_partners(self) -> list[Organisation]:
         found, errors = [], []
         for term in [t for t in self.cleaned_data.get("partners", "").split(",") if t.strip()]:
-            org, error = _council(term)
+            org, error = council_lookup(term)
             if error:
                 errors.append(error)
             else:
@@ -158,6 +165,10 @@ class HistoricAwardForm(GovForm):
         start, end = data.get("planned_start"), data.get("planned_end")
         if start and end and end < start:
             self.add_error("planned_end", "The planned end must be the same as or after the planned start")
+        if data.get("partnership") is not None:
+            data["lead"] = data["partnership"].lead
+        elif data.get("lead") is None and "lead" not in self.errors:
+            self.add_error("lead", "Enter the lead council")
         return data
 
 

@@ -104,3 +104,25 @@ def can_add_note(user: User, award: Award) -> bool:
 def can_log_contact(user: User, award: Award) -> bool:
     """Monitoring calls and meetings are the programme manager's (and administrators')."""
     return can_manage(user, award)
+
+
+# Issue 17, standing partnerships ---------------------------------------------------------------
+
+
+def can_list_partnerships(user: User) -> bool:
+    """Whoever sees the award portfolio: each the partnerships of the programmes they see."""
+    return can_view_portfolio(user)
+
+
+def can_view_partnership(user: User, partnership) -> bool:
+    """The programme's staff, and (read only) the officers of a council that is or was a member."""
+    if not user.is_authenticated:
+        return False
+    if gperms.can_view_programme(user, partnership.programme):
+        return True
+    org = acting_council_id(user)
+    return org is not None and partnership.members.filter(organisation_id=org).exists()
+
+
+def can_manage_partnership(user: User, partnership) -> bool:
+    return gperms.can_manage_programme(user, partnership.programme)

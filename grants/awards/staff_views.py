@@ -24,7 +24,7 @@ from grants.awards.models import (
 from grants.core.downloads import download_links, query_with
 from grants.core.forms import save_with_form
 from grants.core.money import pounds
-from grants.models import Round
+from grants.models import Partnership, Round
 from grants.models.organisations import REGIONS
 from grants.permissions import (
     can_manage_programme,
@@ -158,7 +158,8 @@ def historic_new(request: HttpRequest) -> HttpResponse:
     rounds = Round.objects.select_related("programme").order_by("programme__name", "-opens_at")
     if not is_administrator(user):
         rounds = rounds.filter(programme_id__in=managed_programme_ids(user))
-    form = forms.HistoricAwardForm(posted(request), rounds=rounds)
+    partnerships = Partnership.objects.filter(programme__in=rounds.values("programme")).order_by("name")
+    form = forms.HistoricAwardForm(posted(request), rounds=rounds, partnerships=partnerships)
 
     def save(data: dict) -> HttpResponse:
         award = services.award_create_historic(actor=user, **data)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import benefits_views, evidence_views, forecast_views, notes_views, staff_views, views
+from . import benefits_views, evidence_views, forecast_views, notes_views, partnership_views, staff_views, views
 
 app_name = "awards"
 
@@ -54,4 +54,13 @@ urlpatterns = [
     # Issue 17, benefits after closure
     path("awards/<int:pk>/benefits/<int:brid>/", benefits_views.benefits_return, name="benefits_return"),
     path("staff/awards/<int:pk>/benefits/", benefits_views.benefits_projection, name="benefits_projection"),
+    # Issue 17, standing partnerships
+    path("staff/partnerships/", partnership_views.partnership_list, name="partnerships"),
+    path("partnerships/<int:pk>/", partnership_views.partnership_detail, name="partnership"),
+    path("staff/partnerships/<int:pk>/members/new/", partnership_views.member_add, name="partnership_member_add"),
+    path(
+        "staff/partnerships/<int:pk>/members/<int:mid>/left/",
+        partnership_views.member_leave,
+        name="partnership_member_leave",
+    ),
 ]

@@ -3,6 +3,7 @@ from .audit import AuditEvent
 from .membership import MembershipRequest, MembershipStatus, OrganisationDomain
 from .notes import Note, NoteVisibility
 from .organisations import Organisation, OrganisationAlias, OrgKind
+from .partnerships import Partnership, PartnershipMember
 from .programmes import Programme, Round, RoundStatus
 
 __all__ = [
@@ -16,6 +17,8 @@ __all__ = [
     "Organisation",
     "OrganisationAlias",
     "OrganisationDomain",
+    "Partnership",
+    "PartnershipMember",
     "Programme",
     "Round",
     "RoundStatus",

@@ -18,7 +18,10 @@ Choices (documented for publishers):
 - amountAppliedFor: the amount the bid asked for (left out for awards entered without a bid).
 - beneficiaryLocation: the lead council's area, with its GSS code and the geoCodeType that code
   is an instance of (E06 UA, E07 NMD, E08 MD, E09 LONB, E10 CTY: the ONS entity of the code, so
-  type and code always agree), and locationScope GLS050 (a local authority area).
+  type and code always agree), and locationScope GLS050 (a local authority area). An award to a
+  standing partnership lists every member's area after the lead's: the members on the award date,
+  its partners (grants.awards.services.partnerships keeps the two the same). The CSV has one set
+  of location columns, so it carries the lead's area.
 """
 
 import csv
@@ -75,7 +78,7 @@ VALUES = (
     "round__programme__code", "round__programme__name", "round__programme__funder__name",
     "round__programme__funder__code", "round__programme__funder__nation", "round__programme__funder__other_identifier",
     "lead_id", "lead__name", "lead__code", "lead__nation", "lead__other_identifier", "lead__gss_code",
-    "bid__amount_requested", "paid_amount", "returned_amount",
+    "bid__amount_requested", "paid_amount", "returned_amount", "partnership_id",
 )  # fmt: skip
 
 
@@ -91,6 +94,36 @@ def grants_queryset(*, programme_slug: str = "", round_slug: str = "", programme
     if round_slug:
         qs = qs.filter(round__slug=round_slug)
     return qs.annotate(**paid_and_returned()).order_by("pk").values(*VALUES)
+
+
+def _member_locations(award_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """The partners' (name, GSS code) of partnership awards, in one query for a chunk of grants."""
+    out: dict[int, list[tuple[str, str]]] = {pk: [] for pk in award_ids}
+    rows = (
+        Award.partners.through.objects.filter(award_id__in=award_ids)
+        .values_list("award_id", "organisation__name", "organisation__gss_code")
+        .order_by("award_id", "organisation__name")
+    )
+    for award_id, name, gss in rows:
+        out[award_id].append((name, gss))
+    return out
+
+
+def _with_members(rows: Iterator[dict]) -> Iterator[dict]:
+    """Rows with `member_locations` for partnership awards, looked up a chunk at a time."""
+    batch: list[dict] = []
+
+    def flush() -> Iterator[dict]:
+        found = _member_locations([r["pk"] for r in batch if r.get("partnership_id")])
+        for r in batch:
+            yield {**r, "member_locations": found.get(r["pk"], [])}
+        batch.clear()
+
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= CHUNK:
+            yield from flush()
+    yield from flush()
 
 
 def _amount(v: Decimal) -> int | float:
@@ -147,11 +180,17 @@ def grant(row: dict) -> dict:
     }
     if row["planned_start"] and row["planned_end"]:
         g["plannedDates"] = [{"startDate": row["planned_start"].isoformat(), "endDate": row["planned_end"].isoformat()}]
-    code_type = geocode_type(row["lead__gss_code"])
-    if code_type:
-        g["beneficiaryLocation"] = [
-            {"name": row["lead__name"], "geoCode": row["lead__gss_code"], "geoCodeType": code_type, "countryCode": "GB"}
-        ]
+    places = [(row["lead__name"], row["lead__gss_code"])]
+    if row.get("partnership_id"):
+        members = row.get("member_locations")
+        places += members if members is not None else _member_locations([row["pk"]])[row["pk"]]
+    locations = [
+        {"name": name, "geoCode": gss, "geoCodeType": geocode_type(gss), "countryCode": "GB"}
+        for name, gss in places
+        if geocode_type(gss)
+    ]
+    if locations:
+        g["beneficiaryLocation"] = locations
         g["locationScope"] = LOCAL_AUTHORITY_SCOPE
     return g
 
@@ -181,14 +220,14 @@ def chunks(qs: QuerySet[Award], fmt: str, progress: Callable[[int], None] | None
     if fmt == "csv":
         writer = csv.writer(_Line())
         yield writer.writerow(CSV_COLUMNS)
-        for award in qs.iterator(chunk_size=CHUNK):
+        for award in _with_members(qs.iterator(chunk_size=CHUNK)):
             yield writer.writerow(csv_row(grant(award)))
             done += 1
             if progress and done % CHUNK == 0:
                 progress(done)
     else:
         yield '{"grants": ['
-        for award in qs.iterator(chunk_size=CHUNK):
+        for award in _with_members(qs.iterator(chunk_size=CHUNK)):
             yield ("," if done else "") + "\n" + json.dumps(grant(award), ensure_ascii=False)
             done += 1
             if progress and done % CHUNK == 0:

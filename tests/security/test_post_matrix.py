@@ -10,6 +10,7 @@ change matters because a refusal can also be a redirect (302 with an error messa
 from collections.abc import Callable
 
 import pytest
+from django.utils import timezone
 
 from grants.models import AuditEvent
 from notifications.models import Notification
@@ -83,6 +84,10 @@ POSTED: dict[str, dict] = {
     "awards:contact_followed_up": posted(MANAGERS),
     # Issue 17, commitments: the programme's managers remove the world's commitment.
     "reporting:commitment_remove": posted(MANAGERS),
+    # Issue 17, standing partnerships: the programme's managers record the partner council leaving
+    # and the other council joining; member councils read the partnership but change nothing.
+    "awards:partnership_member_add": posted(MANAGERS),
+    "awards:partnership_member_leave": posted(MANAGERS),
 }
 # Issue 17, outputs: awards:forecast and awards:rebaseline_new are form pages (GET and POST), so
 # the GET matrix holds them; their POSTs are checked by tests/awards/test_output_forecasts.py.
@@ -96,6 +101,9 @@ ALWAYS_POSTED = {
     "awards:close",
     "awards:evidence_remove",
     "reporting:commitment_remove",  # Issue 17, commitments
+    # Issue 17: forms with a page, POSTed by everyone too, as they change who counts in reach.
+    "awards:partnership_member_add",
+    "awards:partnership_member_leave",
 }
 
 
@@ -115,7 +123,17 @@ def _data(name: str, world) -> dict:
         "applications:bid_note_add": {"note-text": "Matrix note", "note-visibility": "panel"},
         "awards:award_note_add": {"note-text": "Matrix note"},
         "awards:return_note_add": {"note-text": "Matrix note"},
+        # Issue 17, standing partnerships
+        "awards:partnership_member_add": {
+            "organisation": world.personas.other_org.code,
+            **_day("joined_on", timezone.localdate()),
+        },
+        "awards:partnership_member_leave": _day("left_on", timezone.localdate()),
     }.get(name, {})
+
+
+def _day(field: str, day) -> dict:
+    return {f"{field}_0": day.day, f"{field}_1": day.month, f"{field}_2": day.year}
 
 
 def _snapshot(name: str, world) -> Callable[[], object]:

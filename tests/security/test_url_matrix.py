@@ -289,6 +289,14 @@ EXPECTED: dict[str, dict[str, int]] = {
     # lead and partner councils' officers who sit on the round's panel.
     "awards:benefits_return": allow(AWARD_READERS | {"conflicted_lead_officer", "conflicted_partner_officer"}),
     "awards:benefits_projection": allow(MANAGERS),
+    # Issue 17, standing partnerships: staff list those of the programmes they see; the
+    # programme's staff and officers of member councils read one; its managers change members.
+    "awards:partnerships": allow(STAFF),
+    "awards:partnership": allow(
+        VIEWERS | LEAD_COUNCIL | {"partner_officer", "conflicted_lead_officer", "conflicted_partner_officer"}
+    ),
+    "awards:partnership_member_add": allow(MANAGERS),
+    "awards:partnership_member_leave": allow(MANAGERS),
 }
 
 

@@ -95,6 +95,10 @@ PK_FOR = {
     "reporting:deliverable": "deliverable",
     # Issue 17, benefits: a benefits return is the completed award's (the projection page is the active award's).
     "awards:benefits_return": "completed_award",
+    # Issue 17, standing partnerships
+    "awards:partnership": "partnership",
+    "awards:partnership_member_add": "partnership",
+    "awards:partnership_member_leave": "partnership",
 }
 PROGRAMME_SLUG = {
     "grants:staff_programme_detail",
@@ -171,6 +175,8 @@ def _value(name: str, kwarg: str, world):
         # Issue 17, benefits.
         "brid": world.benefits_return.pk,
     }
+    if name == "awards:partnership_member_leave" and kwarg == "mid":  # Issue 17, partnerships
+        return world.partnership_member.pk
     if kwarg in simple:
         return simple[kwarg]
     raise AssertionError(f"No value for kwarg {kwarg!r} of {name}: add it to tests/security/urlwalk.py")

@@ -144,6 +144,10 @@ class World:
     # benefits return is scheduled (not sendable until the year ends).
     completed_award: Award | None = None
     benefits_return: BenefitsReturn | None = None
+    # Issue 17, standing partnerships: one of the programme's, led by the lead council with the
+    # partner council a member (`partnership_member`, whose leaving the managers may record).
+    partnership: Any = None
+    partnership_member: Any = None
 
 
 def _sections(rnd: Round, text: str) -> tuple[Section, Question, Question]:
@@ -334,6 +338,7 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
         output_target=award.output_targets.get(),  # Issue 17, outputs
         completed_award=completed_award,
         benefits_return=benefits_return,
+        **_partnership(personas, text),  # Issue 17, standing partnerships
     )
 
 
@@ -365,6 +370,21 @@ def _benefits(personas, rnd: Round, text: str) -> tuple[Award, BenefitsReturn]:
     breturn.commentary = f"Benefits {text}"
     breturn.save(update_fields=["commentary"])
     return award, breturn
+
+
+# Issue 17, standing partnerships
+def _partnership(personas, text: str) -> dict:
+    formed = timezone.localdate() - timedelta(days=400)
+    partnership = award_services.partnership_create(
+        programme=personas.programme,
+        name=f"Kent and Medway estate {text}",
+        lead=personas.lead_org,
+        formed_on=formed,
+        members=(personas.partner_org,),
+        actor=None,
+    )
+    member = partnership.members.get(organisation=personas.partner_org)
+    return {"partnership": partnership, "partnership_member": member}
 
 
 # Issue 16, joining a council

@@ -95,6 +95,11 @@ class Award(models.Model):
     )
     lead = models.ForeignKey("grants.Organisation", on_delete=models.PROTECT, related_name="awards_led")
     partners = models.ManyToManyField("grants.Organisation", blank=True, related_name="awards_partnered")
+    # An award to a standing partnership: its lead is the partnership's lead and its partners the
+    # members on the award date, kept so by grants.awards.services.partnerships (the one writer).
+    partnership = models.ForeignKey(
+        "grants.Partnership", null=True, blank=True, on_delete=models.PROTECT, related_name="awards"
+    )
     title = models.CharField(max_length=200)
     scope = models.TextField(blank=True, help_text="What the project will do; a variation may change it")
     amount = models.DecimalField(**money)

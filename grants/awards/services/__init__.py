@@ -44,6 +44,13 @@ from .monitoring import (
     return_submit,
     return_validate,
 )
+from .partnerships import (
+    award_partnership_set,
+    partnership_awards_sync,
+    partnership_create,
+    partnership_member_add,
+    partnership_member_leave,
+)
 from .payments import (
     fund_return_record,
     paid_total,
@@ -74,6 +81,7 @@ __all__ = [
     "award_decline",
     "award_end",
     "award_issue",
+    "award_partnership_set",
     "award_transition",
     "benefits_periods",
     "benefits_projection_set",
@@ -98,6 +106,10 @@ __all__ = [
     "offer_terms_set",
     "output_targets_set",
     "paid_total",
+    "partnership_awards_sync",
+    "partnership_create",
+    "partnership_member_add",
+    "partnership_member_leave",
     "payment_record",
     "programme_managers",
     "return_approve",

@@ -31,6 +31,7 @@ from .. import terms as offer_terms
 from ..selectors import HOLDING, round_committed
 from .benefits import benefits_projection_record, benefits_schedule_create
 from .common import AwardError, lead_officers, notify_people, programme_managers
+from .partnerships import partnership_awards_sync
 
 A = AwardStatus
 RESPOND_WITHIN = timedelta(days=28)
@@ -111,8 +112,12 @@ def award_create_historic(
     planned_start: date | None = None,
     planned_end: date | None = None,
     match_funding: Decimal | None = None,
+    partnership=None,
 ) -> Award:
     """Enter an award made before the service existed (no bid). No notification: it is history.
+
+    An award to a standing `partnership` takes its lead and partners from the partnership (the
+    members on the award date), whatever `lead` and `partners` say.
 
     `actor` None is the system (the demo seed); a person must manage the round's programme.
     Returns are scheduled only for a live award: a completed one reported outside the service.
@@ -133,6 +138,10 @@ def award_create_historic(
         errors["status"] = "Choose the award's status"
     if planned_start and planned_end and planned_end < planned_start:
         errors["planned_end"] = "The planned end must be the same as or after the planned start"
+    if partnership is not None:
+        if partnership.programme_id != round.programme_id:
+            errors["partnership"] = f"{partnership} is a partnership of another programme"
+        lead, partners = partnership.lead, []
     partners = [p for p in partners if p.pk != lead.pk]
     if reference and Award.objects.filter(reference=reference).exists():
         errors["reference"] = f"An award with the reference {reference} already exists"
@@ -160,9 +169,12 @@ def award_create_historic(
         planned_start=planned_start,
         planned_end=planned_end,
         is_historic=True,
+        partnership=partnership,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     award.partners.set(partners)
+    if partnership is not None:
+        partnership_awards_sync(partnership)
     PaymentTranche.objects.create(award=award, number=1, amount=amount, due_on=planned_start or award_date)
     if status in Award.LIVE:
         returns_create(award=award)
