@@ -21,6 +21,7 @@ from django.db.models import Count, Sum
 from grants.awards.models import Award, OutputKind, OutputValue
 from grants.awards.models.monitoring import OUTPUT_UNITS, OutputUnit
 from grants.awards.selectors import REPORTED, STANDING, ZERO
+from grants.reporting.reach import councils_reached
 
 from .commitments import MANUAL, CommitmentUnit
 
@@ -80,16 +81,9 @@ def output_total(needs: set[Need], as_at: date) -> dict[Need, Decimal]:
     return _fold(((r[keys[0]], r[keys[1]], r["output__kind"], r["v"]) for r in rows), needs)
 
 
-# MERGE SLOT (issue 17): the lead sets this to helper d's `grants.reporting.reach.councils_reached`
-# (programme_ids, as_at) -> {programme id: Reach}, whose Reach.councils counts lead and partner
-# councils once. Until then "Councils involved" shows no progress ("not computed yet").
-COUNCILS_REACHED: Callable[[list[int], date], dict] | None = None
-
-
 def councils_involved(needs: set[Need], as_at: date) -> dict[Need, Decimal]:
-    if COUNCILS_REACHED is None:
-        return {}
-    reach = COUNCILS_REACHED(sorted({scope[0] for scope, _ in needs}), as_at)
+    """Councils involved, from the one owner of reach (partners and partnership members counted once)."""
+    reach = councils_reached(sorted({scope[0] for scope, _ in needs}), as_at)
     return {need: Decimal(reach[need[0][0]].councils) for need in needs if need[0][0] in reach}
 
 

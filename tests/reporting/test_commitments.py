@@ -2,7 +2,6 @@
 from the code under test), the rules on units, years and values entered by hand, and a
 deliverable's RAG set with a reason (history and audit) beside the RAG computed from returns."""
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -10,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from grants.models import AuditEvent
-from grants.reporting import commitment_measures
 from grants.reporting.commitment_selectors import commitment_progress, computed_rags
 from grants.reporting.commitment_services import (
     commitment_remove,
@@ -92,24 +90,20 @@ def test_a_value_entered_by_hand_counts_from_its_date_and_records_who(personas):
     assert (p.value, p.met, p.value_text, p.target_text) == (Decimal("42600000"), True, "£42,600,000", "£25,000,000")
 
 
-@dataclass
-class Reach:
-    councils: int
+def test_councils_involved_counts_each_council_once_from_reach(personas):
+    """The measure reads the one owner of reach: a partner on two awards and a lead who partners
+    another are each counted once, so 3 councils, not 5."""
+    from tests.awards.factories import AwardFactory
 
-
-def test_councils_involved_reads_the_reach_slot(personas, monkeypatch):
-    c = _save(personas, text="At least 25 councils", unit="councils", measure="councils_involved", target=Decimal(25))
-    monkeypatch.setattr(commitment_measures, "COUNCILS_REACHED", None)
-    assert commitment_progress([c], AS_AT)[0].value is None  # not computed until the lead fills the slot
-    asked = []
-
-    def fake(programme_ids, as_at):
-        asked.append((programme_ids, as_at))
-        return {personas.programme.pk: Reach(councils=26)}
-
-    monkeypatch.setattr(commitment_measures, "COUNCILS_REACHED", fake)
-    p = commitment_progress([c], AS_AT)[0]
-    assert (p.value, p.met, asked) == (26, True, [([personas.programme.pk], AS_AT)])
+    c = _save(personas, text="At least 3 councils", unit="councils", measure="councils_involved", target=Decimal(3))
+    rnd = personas.round
+    kent, medway, leeds = personas.lead_org, personas.partner_org, personas.other_org
+    for lead, partners in ((kent, [medway]), (leeds, [medway, kent])):
+        AwardFactory(round=rnd, lead=lead, award_date=date(2018, 10, 1), status="active").partners.set(partners)
+    before = commitment_progress([c], date(2018, 9, 30))[0]
+    after = commitment_progress([c], AS_AT)[0]
+    assert (before.value, before.met) == (0, False)
+    assert (after.value, after.met) == (3, True)
 
 
 @pytest.mark.parametrize(
