@@ -347,6 +347,15 @@ def _board_committed(rows: dict[int, BoardRow], as_at: date) -> None:
 
 
 def _board_outputs(rows: dict[int, BoardRow], awards: QuerySet[Award], as_at: date) -> None:
+    for pk, lines in board_outputs(awards, as_at).items():
+        rows[pk].outputs = lines
+
+
+def board_outputs(awards: QuerySet[Award] | list[int], as_at: date) -> dict[int, list[OutputLine]]:
+    """Each programme's outputs to date against targets, as at a date, in two grouped queries.
+    `awards`: the awards to count, or the ids of the programmes (all their awards made by then)."""
+    if not isinstance(awards, QuerySet):
+        awards = Award.objects.filter(round__programme__in=awards, award_date__lte=as_at).order_by()
     standing = awards.filter(status__in=STANDING).values("pk")
     keys = ("award__round__programme", "output__kind", "output__label", "output__unit")
     lines: dict[tuple, OutputLine] = {}
@@ -363,8 +372,10 @@ def _board_outputs(rows: dict[int, BoardRow], awards: QuerySet[Award], as_at: da
     for r in values.values(*vkeys).annotate(s=Sum("value")).order_by():
         key = tuple(r[k] for k in vkeys)
         lines.setdefault(key, OutputLine(_output_name(key[1], key[2]), key[3])).to_date = r["s"] or ZERO
+    found: dict[int, list[OutputLine]] = {}
     for key, line in sorted(lines.items(), key=lambda kv: kv[1].name):
-        rows[key[0]].outputs.append(line)
+        found.setdefault(key[0], []).append(line)
+    return found
 
 
 # The council profile ------------------------------------------------------------------------
