@@ -32,7 +32,6 @@ OVERVIEW = [
     ("Not reported", "count", lambda r: r.not_reported),
     ("Expressions of interest received", "count", lambda r: r.eois_received),
     ("Expressions of interest invited", "count", lambda r: r.eois_invited),
-    ("Outputs to date", "text", lambda r: r.outputs_text),
     ("Summary", "text", lambda r: r.summary),
 ]
 
