@@ -27,9 +27,7 @@ def outputs_to_date(programme_ids: list[int], as_at: date) -> dict[int, list[Boa
     always shown, as a section (two grouped queries, `selectors.board_outputs`)."""
     found = {}
     for pk, lines in selectors.board_outputs(programme_ids, as_at).items():
-        rows = [
-            [f"{o.name} (£)" if o.unit == "pounds" else o.name, o.to_date, o.target, o.percent] for o in lines
-        ]
+        rows = [[f"{o.name} (£)" if o.unit == "pounds" else o.name, o.to_date, o.target, o.percent] for o in lines]
         chart = charts.bar_chart(
             chart_id=f"board-outputs-{pk}",
             title="Outputs to date as a percentage of target",
@@ -155,7 +153,9 @@ def check(section: BoardSection, provider) -> None:
             raise ValueError(f"{name}: column {c.key!r} of {section.key!r} has unknown kind {c.kind!r}")
     for row in section.rows:
         if len(row) != len(section.columns):
-            raise ValueError(f"{name}: a row of {section.key!r} has {len(row)} values for {len(section.columns)} columns")
+            raise ValueError(
+                f"{name}: a row of {section.key!r} has {len(row)} values for {len(section.columns)} columns"
+            )
 
 
 def _check_chart_ids(sections: dict[int, list[BoardSection]]) -> None:

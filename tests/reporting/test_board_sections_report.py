@@ -77,7 +77,8 @@ def test_money_rag_and_outputs_agree_on_every_format(client_for, world, personas
 
     def value(section, row, measure):
         (found,) = [d for d in data if (d["Section"], d["Row"], d["Measure"]) == (section, row, measure)]
-        return (Decimal(found["Value"]) if found["Unit"] in ("pounds", "count", "percent") else found["Value"]), found["Unit"]
+        numeric = found["Unit"] in ("pounds", "count", "percent")
+        return (Decimal(found["Value"]) if numeric else found["Value"]), found["Unit"]
 
     assert value("Overview", "", "Awarded") == (50000, "pounds")
     assert value("Money", "Paid", "Amount") == (10000, "pounds")
@@ -113,7 +114,7 @@ def test_a_section_with_a_chart_shows_its_own_table_right_after_the_picture(clie
     figure = html.split(f'id="{chart_id}"', 1)[1].split("</figure>", 1)[0]
     svg_end = figure.index("</svg>")
     table = figure[svg_end:]
-    assert figure.index('<svg') < svg_end and f'data-chart="{chart_id}"' in table
+    assert figure.index("<svg") < svg_end and f'data-chart="{chart_id}"' in table
     for label in ("Awarded", "Committed", "Paid", "Returned", "Net paid"):
         assert f'<th scope="row" class="govuk-table__header">{label}</th>' in table
     assert 'aria-labelledby="board-money-' in figure
@@ -183,11 +184,11 @@ def test_names_are_escaped_in_the_page_svg_and_pdf(client_for, world, personas, 
 
 
 def test_text_in_the_csv_and_xlsx_cannot_run_as_a_formula(client_for, world, personas):
-    personas.programme.name = "=HYPERLINK(\"http://evil.example\")"
+    personas.programme.name = '=HYPERLINK("http://evil.example")'
     personas.programme.save()
     c = client_for(personas.administrator)
     names = {d["Programme"] for d in _csv(c)}
-    assert "'=HYPERLINK(\"http://evil.example\")" in names and personas.programme.name not in names
+    assert '\'=HYPERLINK("http://evil.example")' in names and personas.programme.name not in names
     wb = _xlsx(c)
     for ws in wb.worksheets:
         cells = [r[1].value for r in ws.iter_rows(min_row=2)]
@@ -207,7 +208,10 @@ def test_a_failing_provider_breaks_the_report_instead_of_hiding(client_for, worl
     "answer,error",
     [
         (lambda ids: {max(ids) + 999: []}, "which it was not asked about"),
-        (lambda ids: {ids[0]: [BoardSection("x", "X", [Column("a", "A")], [["one", "two"]])]}, "2 values for 1 columns"),
+        (
+            lambda ids: {ids[0]: [BoardSection("x", "X", [Column("a", "A")], [["one", "two"]])]},
+            "2 values for 1 columns",
+        ),
         (lambda ids: {ids[0]: [BoardSection("x", "X", [Column("a", "A", "money")], [])]}, "unknown kind 'money'"),
     ],
 )
