@@ -53,14 +53,19 @@ def csv_rows(report: board.BoardReport) -> list[list]:
         head = [report.as_at, r.reference, r.programme.name]
         out += [[*head, "Overview", "", label, value(r), unit] for label, unit, value in OVERVIEW]
         for s in p.sections:
-            label_col, *measures = s.columns
+            at = label_index(s.columns)
             for row in s.rows:
-                label = board.shown(row[0], label_col.kind)
-                if not measures:
-                    out.append([*head, s.title, label, label_col.label, _raw(row[0], label_col.kind), label_col.kind])
-                for c, v in zip(measures, row[1:], strict=True):
-                    out.append([*head, s.title, label, c.label, _raw(v, c.kind), c.kind])
+                label = board.shown(row[at], s.columns[at].kind) if at is not None else ""
+                for i, (c, v) in enumerate(zip(s.columns, row, strict=True)):
+                    if i != at or len(s.columns) == 1:
+                        out.append([*head, s.title, label, c.label, _raw(v, c.kind), c.kind])
     return out
+
+
+def label_index(columns) -> int | None:
+    """The column that names a row (the first text or RAG column: "Green", a deliverable), if any;
+    a section of figures only (reach: one row per programme) has none."""
+    return next((i for i, c in enumerate(columns) if c.kind in ("text", "rag")), None)
 
 
 def _excel(value, kind: str):
@@ -120,6 +125,6 @@ def _chart(section: BoardSection, columns) -> SheetChart | None:
     last = first
     while last + 1 < len(kinds) and kinds[last + 1] == kinds[first]:
         last += 1
-    label_cols = (2, 3) if first > 0 else (2, 2)
+    label_cols = (2, 3) if label_index(columns) == 0 else (2, 2)
     title = section.chart.title if section.chart else section.title
     return SheetChart(title, label_cols, (first + 3, last + 3))

@@ -243,3 +243,62 @@ def test_two_charts_with_one_id_are_refused(personas, world):
 )
 def test_values_are_shown_as_the_board_reads_them(value, kind, text):
     assert board.shown(value, kind) == text
+
+
+def test_background_export_writes_the_same_workbook(world, personas):
+    """An XLSX export run in the background has the Overview and section sheets, like the download."""
+    from django.core.files.storage import default_storage
+
+    from grants.reporting import services
+    from grants.reporting.models import ExportJob, ExportStatus
+
+    job = ExportJob.objects.create(
+        created_by=personas.administrator, table="board-report", fmt="xlsx", params={"as_at": AS_AT}
+    )
+    services.export_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ExportStatus.DONE
+    with default_storage.open(job.file.name, "rb") as fh:
+        wb = load_workbook(io.BytesIO(fh.read()))
+    assert wb.sheetnames[:3] == ["Overview", "Money", "RAG status of awards"]
+    (mine,) = [
+        r
+        for r in wb["Money"].iter_rows(min_row=2, values_only=True)
+        if r[0] == personas.programme.code and r[2] == "Awarded"
+    ]
+    assert mine[3] == 50000
+
+
+def test_long_csv_names_each_row_by_its_text_column(client_for, world, personas, monkeypatch):
+    """A section of figures only (reach) has no row name; a list (deliverables) is named by its
+    first text column even when a number comes first; every other column is a measure."""
+
+    def parts(programme_ids, as_at):
+        reach = BoardSection("reach", "Reach", [Column("councils", "Councils", "count"),
+                             Column("share", "Share", "percent")], [[249, 70]])  # fmt: skip
+        deliverables = BoardSection(
+            "deliverables", "Deliverables",
+            [Column("number", "Number", "count"), Column("name", "Deliverable"), Column("rag", "RAG set", "rag")],
+            [[1, "Land for 3,000 homes", "green"], [2, "Asset register", "amber"]],
+        )  # fmt: skip
+        return {personas.programme.pk: [reach, deliverables]}
+
+    monkeypatch.setattr(board, "PROVIDERS", [parts])
+    c = client_for(personas.administrator)
+    data = [(d["Section"], d["Row"], d["Measure"], d["Value"], d["Unit"]) for d in _csv(c)
+            if d["Section"] in ("Reach", "Deliverables")]  # fmt: skip
+    assert data == [
+        ("Reach", "", "Councils", "249", "count"),
+        ("Reach", "", "Share", "70", "percent"),
+        ("Deliverables", "Land for 3,000 homes", "Number", "1", "count"),
+        ("Deliverables", "Land for 3,000 homes", "RAG set", "Green", "rag"),
+        ("Deliverables", "Asset register", "Number", "2", "count"),
+        ("Deliverables", "Asset register", "RAG set", "Amber", "rag"),
+    ]
+    wb = _xlsx(c)
+    reach = list(wb["Reach"].iter_rows(values_only=True))
+    assert reach == [("Programme code", "Programme", "Councils", "Share"),
+                     (personas.programme.code, personas.programme.name, 249, pytest.approx(0.7))]  # fmt: skip
+    assert [r[3:] for r in wb["Deliverables"].iter_rows(min_row=2, values_only=True)] == [
+        ("Land for 3,000 homes", "Green"), ("Asset register", "Amber")
+    ]  # fmt: skip
