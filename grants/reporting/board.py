@@ -1,7 +1,8 @@
 """The board report assembled: the overview rows (one per programme) and each programme's sections.
 
 `PROVIDERS` is the one list of section providers (see `board_sections.SectionProvider`): the
-report asks each, in this order, for every programme the user may see. Adding a part of the
+report asks each, in this order, for every programme the user may see, after the overview's own
+sections (money, RAG, outputs to date), which come from the rows already read. Adding a part of the
 report is one line here. Nothing catches a provider's error: a broken provider breaks the
 report (and its tests) rather than leaving a section quietly out of what the board reads, and
 a provider that answers for a programme it was not asked about, or gives a row that does not
@@ -22,46 +23,49 @@ RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red", "": "Not reporte
 RAG_TAGS = {"green": "govuk-tag--green", "amber": "govuk-tag--orange", "red": "govuk-tag--red", "": "govuk-tag--grey"}
 
 
-def outputs_to_date(programme_ids: list[int], as_at: date) -> dict[int, list[BoardSection]]:
-    """Outputs reported to date against the awards' targets: the figures the overview has
-    always shown, as a section (two grouped queries, `selectors.board_outputs`)."""
-    found = {}
-    for pk, lines in selectors.board_outputs(programme_ids, as_at).items():
-        rows = [[f"{o.name} (£)" if o.unit == "pounds" else o.name, o.to_date, o.target, o.percent] for o in lines]
-        chart = charts.bar_chart(
+def _outputs_section(row: selectors.BoardRow) -> BoardSection | None:
+    """Outputs reported to date against the awards' targets: the overview's figures as a table."""
+    lines, pk = row.outputs, row.programme.pk
+    if not lines:
+        return None
+    return BoardSection(
+        key="outputs_to_date",
+        title="Outputs to date",
+        columns=[
+            Column("output", "Output"),
+            Column("to_date", "To date", "count"),
+            Column("target", "Target", "count"),
+            Column("percent", "Per cent of target", "percent"),
+        ],
+        rows=[[f"{o.name} (£)" if o.unit == "pounds" else o.name, o.to_date, o.target, o.percent] for o in lines],
+        chart=charts.bar_chart(
             chart_id=f"board-outputs-{pk}",
             title="Outputs to date as a percentage of target",
             desc="; ".join(f"{o.name}: {o.show(o.to_date)} of {o.show(o.target)}" for o in lines) + ".",
             columns=["Output", "Per cent of target"],
             rows=[[o.name, percent(o.percent) if o.percent is not None else "No target"] for o in lines],
             bars=[(o.name, Decimal(o.percent or 0), percent(o.percent or 0), charts.GREEN) for o in lines],
-        )
-        found[pk] = [
-            BoardSection(
-                key="outputs_to_date",
-                title="Outputs to date",
-                columns=[
-                    Column("output", "Output"),
-                    Column("to_date", "To date", "count"),
-                    Column("target", "Target", "count"),
-                    Column("percent", "Per cent of target", "percent"),
-                ],
-                rows=rows,
-                chart=chart,
-                note="Values in returns reported by the report date, against the targets of awards that stand.",
-            )
-        ]
-    return found
+        ),
+        note="Values in returns reported by the report date, against the targets of awards that stand.",
+    )
 
 
-# The registry: the lead adds each part's provider with one line, in the order the board reads.
-PROVIDERS: list[SectionProvider] = [
-    outputs_to_date,
-]
+# The registry: each part of the report the overview does not already hold, in the order the
+# board reads them. The lead adds a part with one line, for example `board_spend.board_spend,`.
+PROVIDERS: list[SectionProvider] = []
+
+
+def overview(rows: list[selectors.BoardRow]) -> SectionProvider:
+    """The first provider: money, RAG and outputs to date from the overview rows already read
+    (no more queries), through the same checks as every other provider."""
+
+    def overview(programme_ids: list[int], as_at: date) -> dict[int, list[BoardSection]]:
+        return {r.programme.pk: overview_sections(r) for r in rows}
+
+    return overview
 
 
 def overview_sections(row: selectors.BoardRow) -> list[BoardSection]:
-    """Money and RAG from the overview row already read (no more queries), as sections with charts."""
     pk = row.programme.pk
     money = [
         ("Awarded", row.awarded, charts.BLUE),
@@ -102,6 +106,7 @@ def overview_sections(row: selectors.BoardRow) -> list[BoardSection]:
             ),
             note=f"Programme RAG: {RAG_LABELS[row.rag]}. Each award's latest return for a period ended by the report date.",
         ),
+        *filter(None, [_outputs_section(row)]),
     ]
 
 
@@ -133,9 +138,9 @@ class BoardReport:
 def board_report(*, user, as_at: date, providers: list[SectionProvider] | None = None) -> BoardReport:
     """The whole report for the programmes the user may see: a fixed number of queries per provider."""
     rows = selectors.board_report(user=user, as_at=as_at)
-    sections = {r.programme.pk: overview_sections(r) for r in rows}
+    sections: dict[int, list[BoardSection]] = {r.programme.pk: [] for r in rows}
     ids = list(sections)
-    for provider in PROVIDERS if providers is None else providers:
+    for provider in [overview(rows), *(PROVIDERS if providers is None else providers)]:
         for pk, found in provider(ids, as_at).items():
             if pk not in sections:
                 raise ValueError(f"{provider.__name__} answered for programme {pk}, which it was not asked about")

@@ -351,11 +351,8 @@ def _board_outputs(rows: dict[int, BoardRow], awards: QuerySet[Award], as_at: da
         rows[pk].outputs = lines
 
 
-def board_outputs(awards: QuerySet[Award] | list[int], as_at: date) -> dict[int, list[OutputLine]]:
-    """Each programme's outputs to date against targets, as at a date, in two grouped queries.
-    `awards`: the awards to count, or the ids of the programmes (all their awards made by then)."""
-    if not isinstance(awards, QuerySet):
-        awards = Award.objects.filter(round__programme__in=awards, award_date__lte=as_at).order_by()
+def board_outputs(awards: QuerySet[Award], as_at: date) -> dict[int, list[OutputLine]]:
+    """Each programme's outputs to date against targets, as at a date, in two grouped queries."""
     standing = awards.filter(status__in=STANDING).values("pk")
     keys = ("award__round__programme", "output__kind", "output__label", "output__unit")
     lines: dict[tuple, OutputLine] = {}
