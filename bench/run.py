@@ -26,6 +26,7 @@ REQUIRED_PAGES = (
     "ranking",
     "programme_portfolio",
     "dashboard",
+    "board_report",
 )
 PAGE_KEYS = ("rows_small", "rows_full", "median_ms_small", "median_ms_full", "queries_small", "queries_full")
 REQUIRED_OPERATIONS = {

@@ -10,7 +10,7 @@ temporary file (write-only mode keeps memory flat) because a zip cannot be strea
 import csv
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -27,6 +27,27 @@ class Table:
     header: list[str]
     rows: Iterable[list]
     total: int | None = None  # for progress; None when cheap to skip
+    sheets: list["Sheet"] | None = None  # XLSX only: these sheets in place of header and rows
+
+
+@dataclass
+class SheetChart:
+    """A native bar chart on its sheet, drawn from the sheet's own cells (1-based columns)."""
+
+    title: str
+    categories: tuple[int, int]  # first and last column of the labels (two columns: two levels)
+    values: tuple[int, int]  # first and last column of the series, each headed by its name
+
+
+@dataclass
+class Sheet:
+    """One sheet of a workbook of several (a small report, not a streamed table)."""
+
+    title: str
+    header: list[str]
+    rows: list[list]
+    formats: dict[int, str] = field(default_factory=dict)  # 0-based column -> Excel number format
+    chart: SheetChart | None = None
 
 
 # A spreadsheet treats a cell starting with one of these as a formula (=HYPERLINK(...) in a bid
@@ -109,10 +130,16 @@ def _append_rows(append, rows: Iterable[list], cell, progress) -> int:
     return n
 
 
-def write_xlsx(fileobj, title: str, header: list[str], rows: Iterable[list], progress=None) -> int:
+def write_xlsx(fileobj, title: str, header: list[str], rows: Iterable[list], progress=None, sheets=None) -> int:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
+    if sheets:
+        n = _write_sheets(wb, sheets)
+        wb.save(fileobj)
+        if progress:
+            progress(n)
+        return n
     ws = wb.create_sheet(title=title[:31] or "Export")
     ws.append([_text(h) for h in header])
     n = _append_rows(ws.append, rows, _cell, progress)
@@ -120,6 +147,47 @@ def write_xlsx(fileobj, title: str, header: list[str], rows: Iterable[list], pro
     if progress:
         progress(n)
     return n
+
+
+def _write_sheets(wb, sheets: list[Sheet]) -> int:
+    from openpyxl.cell import WriteOnlyCell
+
+    n = 0
+    for sheet in sheets:
+        ws = wb.create_sheet(title=sheet.title[:31] or "Sheet")
+        ws.append([_text(h) for h in sheet.header])
+        for row in sheet.rows:
+            cells = []
+            for i, v in enumerate(row):
+                cell = WriteOnlyCell(ws, value=_cell(v))
+                if i in sheet.formats and isinstance(v, Decimal | int | float):
+                    cell.number_format = sheet.formats[i]
+                cells.append(cell)
+            ws.append(cells)
+            n += 1
+        if sheet.chart and sheet.rows:
+            ws.add_chart(_bar_chart(ws, sheet.chart, len(sheet.rows)), f"{_column_letter(len(sheet.header) + 2)}2")
+    return n
+
+
+def _column_letter(i: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(i)
+
+
+def _bar_chart(ws, spec: SheetChart, rows: int):
+    from openpyxl.chart import BarChart, Reference
+
+    chart = BarChart()
+    chart.type, chart.title = "bar", spec.title
+    chart.height, chart.width = max(7.5, 0.6 * rows + 3), 18
+    data = Reference(ws, min_col=spec.values[0], max_col=spec.values[1], min_row=1, max_row=rows + 1)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(
+        Reference(ws, min_col=spec.categories[0], max_col=spec.categories[1], min_row=2, max_row=rows + 1)
+    )
+    return chart
 
 
 def write_csv(textfile, header: list[str], rows: Iterable[list], progress=None) -> int:
@@ -135,7 +203,7 @@ def xlsx_response(filename: str, table: Table) -> FileResponse:
     """A zip cannot be written row by row to the socket, so the workbook goes to a temporary
     file first (write-only mode: flat memory) and is then streamed from it in blocks."""
     tmp = tempfile.TemporaryFile()
-    write_xlsx(tmp, table.title, table.header, table.rows)
+    write_xlsx(tmp, table.title, table.header, table.rows, sheets=table.sheets)
     tmp.seek(0)
     return FileResponse(tmp, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_TYPE)
 

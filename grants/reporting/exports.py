@@ -8,7 +8,7 @@ from grants.awards.models import AwardStatus
 from grants.core.exports import Table, table
 from grants.models import OrgKind
 
-from . import forms, selectors
+from . import board_export, forms, selectors
 
 
 def _dashboard(user, params) -> selectors.Dashboard:
@@ -93,19 +93,9 @@ def awards(user, params) -> Table:
 
 @table("board-report")
 def board_report(user, params) -> Table:
-    as_at = forms.board_as_at(params)
-    rows = [
-        [
-            r.reference, r.programme.name, as_at, r.awards, r.awarded, r.committed, r.paid, r.returned, r.net, r.green, r.amber,
-            r.red, r.not_reported, r.rag.capitalize() if r.rag else "Not reported", r.outputs_text, r.summary,
-        ]
-        for r in selectors.board_report(user=user, as_at=as_at)
-    ]  # fmt: skip
-    header = [
-        "Reference", "Programme", "As at", "Awards", "Awarded (£)", "Committed (£)", "Paid (£)", "Returned (£)", "Net paid (£)",
-        "Green", "Amber", "Red", "Not reported", "RAG", "Outputs to date", "Summary",
-    ]  # fmt: skip
-    return Table("Board report", header, rows, len(rows))
+    """The whole board report: a tidy long CSV (one value a line) and a workbook with an
+    Overview sheet and a sheet per section (`board_export`)."""
+    return board_export.board_table(user=user, as_at=forms.board_as_at(params))
 
 
 @table("council-awards")

@@ -357,6 +357,12 @@ def _board_committed(rows: dict[int, BoardRow], as_at: date) -> None:
 
 
 def _board_outputs(rows: dict[int, BoardRow], awards: QuerySet[Award], as_at: date) -> None:
+    for pk, lines in outputs_by_programme(awards, as_at).items():
+        rows[pk].outputs = lines
+
+
+def outputs_by_programme(awards: QuerySet[Award], as_at: date) -> dict[int, list[OutputLine]]:
+    """Each programme's outputs to date against targets, as at a date, in two grouped queries."""
     standing = awards.filter(status__in=STANDING).values("pk")
     keys = ("award__round__programme", "output__kind", "output__label", "output__unit")
     lines: dict[tuple, OutputLine] = {}
@@ -366,8 +372,10 @@ def _board_outputs(rows: dict[int, BoardRow], awards: QuerySet[Award], as_at: da
     values = output_rules.reported_values(award_ids=standing, as_at=as_at)
     for key, figure in output_rules.to_date(values, vkeys).items():
         lines.setdefault(key, OutputLine(_output_name(key[1], key[2]), key[3])).to_date = figure
+    found: dict[int, list[OutputLine]] = {}
     for key, line in sorted(lines.items(), key=lambda kv: kv[1].name):
-        rows[key[0]].outputs.append(line)
+        found.setdefault(key[0], []).append(line)
+    return found
 
 
 # The council profile ------------------------------------------------------------------------

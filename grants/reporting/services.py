@@ -131,7 +131,7 @@ def _write_job(job: ExportJob, progress) -> tuple[str, str]:
             table = exports.build(job.table, job.created_by, job.params)
             ExportJob.objects.filter(pk=job.pk).update(rows_total=table.total or 0)
             if job.fmt == "xlsx":
-                exports.write_xlsx(tmp, table.title, table.header, table.rows, progress)
+                exports.write_xlsx(tmp, table.title, table.header, table.rows, progress, sheets=table.sheets)
             else:
                 _write_text(tmp, lambda f: exports.write_csv(f, table.header, table.rows, progress))
             filename = f"{job.table}-{stamp}.{job.fmt}"

@@ -22,7 +22,7 @@ from grants.core.downloads import download_links
 from grants.models import Programme
 from grants.reporting.models import ExportJob, PublishedFile
 
-from . import charts, forms, selectors, services
+from . import board, charts, forms, selectors, services
 
 
 def staff_only(view):
@@ -135,13 +135,15 @@ def board_report(request: HttpRequest) -> HttpResponse:
     quarters = selectors.recent_quarter_ends(since=selectors.first_reported_period_end())
     if as_at not in quarters:
         quarters = sorted([*quarters, as_at], reverse=True)
-    rows = selectors.board_report(user=request.user, as_at=as_at)
+    report = board.board_report(user=request.user, as_at=as_at)
+    rows = report.rows
     at_quarter_end = selectors.is_quarter_end(as_at)  # summaries are written per quarter end
     editable = {
         r.programme.pk for r in rows if at_quarter_end and gperms.can_manage_programme(request.user, r.programme)
     }
     ctx = {
         "rows": [(r, r.programme.pk in editable) for r in rows],
+        "programmes": report.programmes,
         "as_at": as_at,
         "at_quarter_end": at_quarter_end,
         "quarters": quarters,
@@ -157,10 +159,15 @@ def board_report_pdf(request: HttpRequest) -> HttpResponse:
     from weasyprint import HTML  # loads Pango: only this download needs it
 
     as_at = forms.board_as_at(request.GET)
-    rows = selectors.board_report(user=request.user, as_at=as_at)
+    report = board.board_report(user=request.user, as_at=as_at)
     html = render_to_string(
         "reporting/board_report_pdf.html",
-        {"rows": rows, "as_at": as_at, "rag_definitions": [(k.label, v) for k, v in RAG_DEFINITIONS.items()]},
+        {
+            "rows": report.rows,
+            "programmes": report.programmes,
+            "as_at": as_at,
+            "rag_definitions": [(k.label, v) for k, v in RAG_DEFINITIONS.items()],
+        },
     )
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="board-report-{as_at.isoformat()}.pdf"'

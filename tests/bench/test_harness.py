@@ -72,6 +72,9 @@ def test_results_have_the_issues_shape(tmp_path, eager):
         assert page["queries_full"] > 0
     assert pages["staff_bid_list"]["rows_full"] == int(FULL["bids"] * TINY) // 4  # the big round
     assert pages["public_round_list"]["rows_full"] == OPEN_ROUNDS
+    # The board report reads every programme's sections in a fixed number of queries (issue 17).
+    assert pages["board_report"]["queries_small"] == pages["board_report"]["queries_full"]
+    assert pages["board_report"]["rows_full"] == pages["dashboard"]["rows_full"] > 0
     operations = {op["name"]: op for op in written["operations"]}
     for name, keys in run.REQUIRED_OPERATIONS.items():
         assert all(isinstance(operations[name][k], int | float) for k in keys), operations[name]

@@ -43,7 +43,14 @@ def test_reporting_journey(page, tmp_path):
     assert "South East" in open(dl.value.path(), encoding="utf-8").read()
 
     page.get_by_role("link", name="Board report").click()
-    check_a11y(page)
+    check_a11y(page)  # the overview, the contents list and every programme's sections with their charts
+    sections = page.locator("#sections-bi-test")
+    assert sections.locator("svg[role=img]").count() >= 3  # money, RAG, outputs to date
+    money = sections.locator("[data-section=money]")
+    assert money.get_by_role("img").count() == 1  # the picture, then its own table
+    assert "£50,000" in money.get_by_role("table").inner_text()
+    page.get_by_test_id("contents").get_by_role("link", name="Behavioural Insights test").click()
+    page.wait_for_url("**#sections-bi-test")
     page.get_by_text("Write the summary for Behavioural Insights test").click()
     page.get_by_label("Summary for the board: Behavioural Insights test").fill("Two councils live; one Amber.")
     page.get_by_role("button", name="Save summary").click()
