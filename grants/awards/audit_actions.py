@@ -57,9 +57,22 @@ declare_many(
         "round.return_period_change": "Return period changed",
         "round.return_period_remove": "Return period removed",
         "round.return_schedule_default": "Default return schedule set",
+        "round.spend_settings": "Spend and certification settings changed",  # issue 17
     },
     audience=STAFF,
 )
 
 # Issue 16, notes: a logged monitoring call or meeting, recorded against the entry itself; staff only.
 declare_many({"contact.log": "Contact logged", "contact.followed_up": "Follow-up done"}, audience=STAFF)
+
+# Issue 17, certification: the council's certifier confirms a return (the audit row keeps what
+# was certified) or sends it back to the officer. The snapshot holds evidence file names, which
+# partner councils do not see, so the lead council and staff read these.
+declare_many(
+    {
+        "return.to_certify": "Return sent for certification",
+        "return.certified": "Return certified",
+        "return.certification_declined": "Return sent back by the certifier",
+    },
+    audience=LEAD,
+)

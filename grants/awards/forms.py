@@ -328,10 +328,23 @@ class ReturnForm(GovForm):
     )
     evidence_files = EvidenceFilesField()
 
-    def __init__(self, *args, outputs: list[RoundOutput] = (), can_send=True, can_draft=False, draft=False, **kw):
+    def __init__(
+        self,
+        *args,
+        outputs: list[RoundOutput] = (),
+        can_send=True,
+        can_draft=False,
+        draft=False,
+        spend_required: tuple[str, ...] = (),
+        send_label: str = "",
+        **kw,
+    ):
         """Offers "Send return" once the period has ended (`can_send`), "Save draft" while it was
-        never sent (`can_draft`); a `draft` POST may leave the RAG status for later."""
+        never sent (`can_draft`); a `draft` POST may leave the RAG status and spend for later."""
+        from .spend_forms import add_spend_fields
+
         super().__init__(*args, **kw)
+        self.submit_label = send_label or self.submit_label
         names = []
         for o in outputs:
             name = f"output_{o.pk}"
@@ -344,8 +357,9 @@ class ReturnForm(GovForm):
         self.draft = draft
         if draft:
             self.fields["rag"].required = False
+        spend = add_spend_fields(self, required=() if draft else spend_required)
         with_evidence_files(self)
-        self.layout("rag", "commentary", *names, "evidence", EVIDENCE_LIST, "evidence_files")
+        self.layout("rag", "commentary", *names, *spend, "evidence", EVIDENCE_LIST, "evidence_files")
         buttons = [Submit("submit", self.submit_label)] if can_send else []
         if can_draft:
             buttons.append(
@@ -366,6 +380,11 @@ class ReturnForm(GovForm):
 
     def output_values(self) -> dict[int, object]:
         return {o.pk: self.cleaned_data.get(f"output_{o.pk}") for o in self.outputs}
+
+    def spend(self) -> dict[str, object]:
+        from grants.awards.models.monitoring import SPEND_FIELDS
+
+        return {f: self.cleaned_data.get(f) for f in SPEND_FIELDS}
 
 
 class ReviewForm(GovForm):

@@ -4,7 +4,7 @@ targets. Kept apart from the council-facing award forms."""
 from django import forms
 
 from grants.awards.models import OutputKind, OutputUnit
-from grants.core.fields import GovDateField, MoneyField, NumberField
+from grants.core.fields import GovDateField, MoneyField, NumberField, PercentField
 from grants.core.layout import Field
 
 from .forms import GovForm
@@ -55,3 +55,25 @@ class TargetsForm(GovForm):
             for o in self.outputs
             if self.cleaned_data.get(f"output_{o.pk}") is not None
         }
+
+
+class RoundSpendForm(GovForm):
+    """Issue 17: spend in the round's returns, its tolerance, and certification by the council."""
+
+    submit_label = "Save spend and certification"
+    returns_ask_spend = forms.BooleanField(
+        label="Returns must report spend this period and the forecast at completion", required=False
+    )
+    spend_tolerance_percent = PercentField(
+        label="Spend tolerance (%)",
+        help_text="A forecast under or over the award by more than this share is flagged, for example 10",
+    )
+    returns_need_certifying = forms.BooleanField(
+        label="Each return must be certified by the council's section 151 officer or delegate", required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.layout(
+            "returns_ask_spend", Field.text("spend_tolerance_percent", field_width=4), "returns_need_certifying"
+        )

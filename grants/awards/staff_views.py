@@ -27,6 +27,8 @@ from grants.permissions import (
 
 from . import forms, schedule_forms, selectors, services
 from . import permissions as perms
+from .selectors import STANDING
+from .spend_selectors import beyond_tolerance
 from .views import act, award_or_404, form_page, posted, save_form, service_form_view
 
 
@@ -259,6 +261,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     )
 
 
+SPEND_SETTINGS = ("returns_ask_spend", "spend_tolerance_percent", "returns_need_certifying")
+
+
 def _round_for_monitoring(request: HttpRequest, slug: str) -> Round:
     rnd = get_object_or_404(Round.objects.select_related("programme"), slug=slug)
     get_or_404(can_view_programme(request.user, rnd.programme))
@@ -274,7 +279,13 @@ def round_monitoring(request: HttpRequest, slug: str) -> HttpResponse:
     here = reverse("awards:round_monitoring", kwargs={"slug": rnd.slug})
     period_form = schedule_forms.ReturnPeriodForm(request.POST if "add_period" in request.POST else None, prefix="p")
     output_form = schedule_forms.RoundOutputForm(request.POST if "add_output" in request.POST else None, prefix="o")
+    spend_form = schedule_forms.RoundSpendForm(
+        request.POST if "set_spend" in request.POST else None,
+        prefix="s",
+        initial={f: getattr(rnd, f) for f in SPEND_SETTINGS},
+    )
     period_form.helper.form_tag = output_form.helper.form_tag = False  # the page wraps each in its own form
+    spend_form.helper.form_tag = False
     done = None
     if request.method == "POST":
         get_or_404(can_edit)
@@ -288,6 +299,8 @@ def round_monitoring(request: HttpRequest, slug: str) -> HttpResponse:
         form, action = (
             (period_form, services.return_period_add)
             if "add_period" in request.POST
+            else (spend_form, services.round_spend_settings_set)
+            if "set_spend" in request.POST
             else (output_form, services.round_output_add)
         )
         done = save_form(
@@ -304,6 +317,8 @@ def round_monitoring(request: HttpRequest, slug: str) -> HttpResponse:
             "outputs": rnd.outputs.all(),
             "period_form": period_form,
             "output_form": output_form,
+            "spend_form": spend_form,
+            "beyond_tolerance": beyond_tolerance(rnd.awards.filter(status__in=STANDING)),
             "can_edit": can_edit,
         },
     )

@@ -18,6 +18,7 @@ from .awards import (
     offer_terms_set,
     returns_create,
 )
+from .certification import certification_snapshot, fingerprint, return_certification_decline, return_certify
 from .common import AwardError, award_context, lead_officers, notify_people, programme_managers
 from .contacts import contact_followed_up, contact_log
 from .evidence import evidence_add, evidence_remove
@@ -49,6 +50,7 @@ from .schedule import (
     return_schedule_default,
     round_output_add,
 )
+from .spend import round_spend_settings_set, spend_parse, spend_required_fields
 from .variations import variation_decide, variation_request
 
 __all__ = [
@@ -96,4 +98,11 @@ __all__ = [
     "variation_request",
     "contact_log",
     "contact_followed_up",
+    "certification_snapshot",
+    "fingerprint",
+    "return_certify",
+    "return_certification_decline",
+    "round_spend_settings_set",
+    "spend_parse",
+    "spend_required_fields",
 ]
