@@ -7,7 +7,6 @@ from django.db import transaction
 
 from grants.awards.models import Award
 from grants.awards.models.monitoring import SPEND_FIELDS, MonitoringReturn
-
 from grants.core.audit import audit_record
 from grants.permissions import can_manage_programme
 
