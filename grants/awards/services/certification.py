@@ -112,7 +112,7 @@ def _certify_url(mreturn: MonitoringReturn) -> str:
 
 def _locked_for_certifier(mreturn: MonitoringReturn, actor) -> MonitoringReturn:
     mreturn = (
-        MonitoringReturn.objects.select_for_update()
+        MonitoringReturn.objects.select_for_update(of=("self",))
         .select_related("award__round", "award__lead", "period", "submitted_by")
         .get(pk=mreturn.pk)
     )
