@@ -31,7 +31,7 @@ from grants.awards.models import (
 from grants.awards.models.monitoring import OUTPUT_UNITS
 from grants.models import Organisation
 
-from . import demo_contacts
+from . import demo_contacts, demo_spend
 from . import terms as offer_terms
 from .demo_data import AWARDS, CHANNEL_SHIFT_AMOUNT, CHANNEL_SHIFT_CODES, OPE, PERIODS, ROUND_OUTPUTS, C, D
 from .services import award_create_historic, return_schedule_default, returns_create
@@ -333,6 +333,7 @@ def seed(stdout=None, context=None) -> dict:
         if rnd.published and rnd.closes_at > timezone.now():
             return_schedule_default(round=rnd, actor=None)
     demo_contacts.seed(context=context)  # Issue 16: notes and the contact log on Leeds's award
+    demo_spend.seed(context=context)  # Issue 17: spend in returns; a return awaiting certification
     if stdout:
         stdout.write(f"Awards demo: {Award.objects.filter(is_historic=True).count()} historic awards")
     return {"awards": made}

@@ -52,7 +52,7 @@ from grants.awards.models import (
     Variation,
 )
 from grants.models import User
-from grants.people_selectors import acting_council_id
+from grants.people_selectors import acting_council_id, is_council_certifier
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -311,13 +311,16 @@ def due_next(*, awards: list[Award], user: User, today: date | None = None) -> l
     for m in Milestone.objects.filter(award_id__in=live, status__in=OPEN_MILESTONE):
         a = by_pk[m.award_id]
         items.append(DueItem(a, f"Milestone: {m.description}", m.due_on, a.get_absolute_url(), m.due_on < today))
-    returns = MonitoringReturn.objects.filter(award_id__in=live, status__in=MonitoringReturn.OPEN).select_related(
-        "period"
-    )
+    # Issue 17: the council's certifier also has the returns waiting for them to certify.
+    certifier = is_council_certifier(user=user, organisation_id=user.organisation_id)
+    statuses = (*MonitoringReturn.OPEN, ReturnStatus.TO_CERTIFY) if certifier else MonitoringReturn.OPEN
+    returns = MonitoringReturn.objects.filter(award_id__in=live, status__in=statuses).select_related("period")
     for r in returns:
         a = by_pk[r.award_id]
         url = f"/awards/{a.pk}/returns/{r.pk}/"
         label = "Resubmit return" if r.status == ReturnStatus.CHANGES_REQUESTED else "Return"
+        if r.status == ReturnStatus.TO_CERTIFY:
+            label, url = "Certify return", f"{url}certify/"
         items.append(DueItem(a, f"{label}: {r.period.title}", r.period.due_on, url, r.period.due_on < today))
     return sorted(items, key=lambda i: (i.due_on or date.max, i.award.reference))
 
