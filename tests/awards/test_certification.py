@@ -95,6 +95,7 @@ def test_the_certifier_certifies_and_the_return_reaches_the_funder_with_a_snapsh
     mreturn.refresh_from_db()
     assert mreturn.status == ReturnStatus.SUBMITTED and mreturn.submission_count == 1
     assert mreturn.certified_by == certifier and mreturn.certified_at
+    assert mreturn.submitted_at == mreturn.certified_at  # reached the funder when certified (the board's as-at date)
     snap = mreturn.certified_snapshot
     assert snap["spend"]["spend_capital"] == "10000.00" and snap["outputs"][0]["value"] == "12.00"
     assert snap["commentary"] == "Contractor late; second contractor engaged" and snap["rag"] == "amber"
