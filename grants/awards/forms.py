@@ -19,6 +19,8 @@ from grants.core.layout import HTML, Button, Div, Field, FormHelper, Layout, Siz
 from grants.models import Organisation
 from grants.selectors import organisation_search
 
+from .spend_fields import add_spend_fields
+
 
 class GovForm(forms.Form):
     submit_label = "Save"
@@ -328,23 +330,12 @@ class ReturnForm(GovForm):
     )
     evidence_files = EvidenceFilesField()
 
-    def __init__(
-        self,
-        *args,
-        outputs: list[RoundOutput] = (),
-        can_send=True,
-        can_draft=False,
-        draft=False,
-        spend_required: tuple[str, ...] = (),
-        send_label: str = "",
-        **kw,
-    ):
-        """Offers "Send return" once the period has ended (`can_send`), "Save draft" while it was
-        never sent (`can_draft`); a `draft` POST may leave the RAG status and spend for later."""
-        from .spend_forms import add_spend_fields
-
+    def __init__(self, *args, outputs: list[RoundOutput] = (), can_send=True, can_draft=False, draft=False, **kw):
+        """Offers "Send return" (or `send_label`) once the period has ended (`can_send`), "Save
+        draft" while it was never sent (`can_draft`); a `draft` POST may leave the RAG status and
+        spend for later. `spend_required`: the spend boxes that must not be left empty."""
+        spend_required, self.submit_label = kw.pop("spend_required", ()), kw.pop("send_label", "") or self.submit_label
         super().__init__(*args, **kw)
-        self.submit_label = send_label or self.submit_label
         names = []
         for o in outputs:
             name = f"output_{o.pk}"
@@ -380,11 +371,6 @@ class ReturnForm(GovForm):
 
     def output_values(self) -> dict[int, object]:
         return {o.pk: self.cleaned_data.get(f"output_{o.pk}") for o in self.outputs}
-
-    def spend(self) -> dict[str, object]:
-        from grants.awards.models.monitoring import SPEND_FIELDS
-
-        return {f: self.cleaned_data.get(f) for f in SPEND_FIELDS}
 
 
 class ReviewForm(GovForm):

@@ -25,6 +25,7 @@ from grants.permissions import get_or_404
 from . import forms, notes_views, pdf, selectors, services
 from . import permissions as perms
 from . import terms as offer_terms
+from .spend_fields import spend_data
 
 # Statuses in which money may have been paid, so may come back.
 HAS_PAYMENTS = (*Award.LIVE, AwardStatus.COMPLETED, AwardStatus.TERMINATED)
@@ -305,7 +306,7 @@ def return_detail(request: HttpRequest, pk: int, rid: int, note_form=None) -> Ht
                 commentary=data["commentary"],
                 evidence=data["evidence"],
                 values=form.output_values(),
-                spend=form.spend(),
+                spend=spend_data(form),
             ),
             success=f"Draft saved: {mreturn.period.title}" if draft else sent,
             to=request.path if draft else award,

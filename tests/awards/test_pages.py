@@ -107,11 +107,12 @@ def test_return_page_query_count_is_fixed(personas, client_for, django_assert_ma
     outputs(0, 1)
     m.return_submit(mreturn=mreturn, actor=personas.lead_officer, rag=Rag.GREEN, commentary="", values={})
     c.get(url)
-    # 15: one of them lists the return's internal notes (issue 16), however many there are.
-    with django_assert_max_num_queries(15):
+    # 16: one of them lists the return's internal notes (issue 16), however many there are; one adds
+    # up its spend to date (issue 17).
+    with django_assert_max_num_queries(16):
         c.get(url)
     outputs(1, 15)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         body = c.get(url).content.decode()
     assert "Output 14" in body
 

@@ -23,7 +23,7 @@ from grants.people_selectors import council_certifiers
 from .. import permissions as perms
 from ..spend_selectors import spend_to_date
 from .common import AwardError, lead_officers, notify_people
-from .monitoring import _return_url, _values_store, notify_submitted
+from .monitoring import notify_submitted, return_url, values_store
 from .spend import spend_snapshot
 
 R = ReturnStatus
@@ -93,7 +93,7 @@ def send_for_certification(
         },
         error=AwardError,
     )
-    _values_store(mreturn, values)
+    values_store(mreturn, values)
     notify_people(
         people=certifiers,
         event="return_to_certify",
@@ -182,7 +182,7 @@ def return_certification_decline(*, mreturn: MonitoringReturn, actor, reason: st
         event="return_certification_declined",
         award=mreturn.award,
         key=f"{mreturn.pk}:{timezone.now().isoformat()}",
-        url=_return_url(mreturn),
+        url=return_url(mreturn),
         title=mreturn.period.title,
         reason=reason.strip(),
     )

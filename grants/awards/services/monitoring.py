@@ -154,7 +154,7 @@ def _parse_values(award: Award, values: dict[int, object]) -> dict[int, Decimal]
     return parsed
 
 
-def _values_store(mreturn: MonitoringReturn, parsed: dict[int, Decimal]) -> None:
+def values_store(mreturn: MonitoringReturn, parsed: dict[int, Decimal]) -> None:
     mreturn.values.exclude(output_id__in=parsed).delete()
     for output_id, value in parsed.items():
         OutputValue.objects.update_or_create(monitoring_return=mreturn, output_id=output_id, defaults={"value": value})
@@ -186,7 +186,7 @@ def return_save_draft(
     for field, amount in amounts.items():
         setattr(mreturn, field, amount)
     mreturn.save(update_fields=["rag", "commentary", "evidence", *amounts])
-    _values_store(mreturn, parsed)
+    values_store(mreturn, parsed)
     audit_record(actor=actor, action="return.draft", target=mreturn.award, summary=f"{mreturn.period}: draft saved")
     return mreturn
 
@@ -246,7 +246,7 @@ def return_submit(
         },
         error=AwardError,
     )
-    _values_store(mreturn, parsed)
+    values_store(mreturn, parsed)
     notify_submitted(mreturn)
     return mreturn
 
@@ -259,14 +259,14 @@ def notify_submitted(mreturn: MonitoringReturn) -> None:
         event="return_submitted",
         award=award,
         key=f"{mreturn.pk}:{mreturn.submission_count}",
-        url=_return_url(mreturn),
+        url=return_url(mreturn),
         title=mreturn.period.title,
         rag=mreturn.get_rag_display(),
         submission_count=mreturn.submission_count,
     )
 
 
-def _return_url(mreturn: MonitoringReturn) -> str:
+def return_url(mreturn: MonitoringReturn) -> str:
     return reverse("awards:return", args=[mreturn.award_id, mreturn.pk])
 
 
@@ -321,7 +321,7 @@ def _reviewed(
         event=event,
         award=mreturn.award,
         key=f"{mreturn.pk}:{mreturn.submission_count}",
-        url=_return_url(mreturn),
+        url=return_url(mreturn),
         title=mreturn.period.title,
         **({"reason": reason} if reason else {}),
     )
