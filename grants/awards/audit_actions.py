@@ -65,14 +65,15 @@ declare_many(
 # Issue 16, notes: a logged monitoring call or meeting, recorded against the entry itself; staff only.
 declare_many({"contact.log": "Contact logged", "contact.followed_up": "Follow-up done"}, audience=STAFF)
 
-# Issue 17, certification: the council's certifier confirms a return (the audit row keeps what
-# was certified) or sends it back to the officer. The snapshot holds evidence file names, which
-# partner councils do not see, so the lead council and staff read these.
+# Issue 17, certification: the council's certifier confirms a return (the audit row's data keeps
+# what was certified; its summary names no files) or sends it back to the officer. Like every
+# award action, the council reads them. `return.due` is the status a return sent back returns to.
 declare_many(
     {
         "return.to_certify": "Return sent for certification",
         "return.certified": "Return certified",
         "return.certification_declined": "Return sent back by the certifier",
+        "return.due": "Return sent back to the officer",
     },
-    audience=LEAD,
+    audience=COUNCIL,
 )
