@@ -112,7 +112,10 @@ def with_figures(qs: QuerySet[Award], today: date | None = None) -> QuerySet[Awa
         **paid_and_returned(),
         latest_rag=latest_rag_subquery(),
         overdue_returns=_count_subquery(
-            MonitoringReturn, status__in=MonitoringReturn.OPEN, period__due_on__lt=today, award__status__in=Award.LIVE
+            MonitoringReturn,
+            status__in=MonitoringReturn.NOT_RECEIVED,
+            period__due_on__lt=today,
+            award__status__in=Award.LIVE,
         ),
         overdue_milestones=_count_subquery(
             Milestone, status__in=OPEN_MILESTONE, due_on__lt=today, award__status__in=Award.LIVE

@@ -1,7 +1,7 @@
 """Issue 17, item 2: a round may require each return to be certified by the lead council's
 section 151 officer or delegate before it reaches the funder."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grants.awards import services as s
-from grants.awards.models import AwardStatus, MonitoringReturn, Rag, ReturnStatus
+from grants.awards.models import Award, AwardStatus, MonitoringReturn, Rag, ReturnStatus
 from grants.awards.selectors import REPORTED, latest_rag
 from grants.awards.spend_selectors import spend_to_date
 from grants.models import AuditEvent, OrgRole
@@ -250,3 +250,12 @@ def test_the_return_page_offers_the_certifier_the_certify_page(personas, client_
     _send(personas, mreturn)
     page = client_for(certifier).get(reverse("awards:return", args=[live.pk, mreturn.pk])).content.decode()
     assert _certify_url(mreturn) in page
+
+
+def test_a_return_awaiting_certification_past_its_due_date_is_overdue(personas, live, mreturn):
+    from grants.awards.selectors import with_figures
+
+    _send(personas, mreturn)
+    mreturn.period.due_on = timezone.localdate() - timedelta(days=1)
+    mreturn.period.save()
+    assert with_figures(Award.objects.filter(pk=live.pk)).get().overdue_returns == 1  # not received by the funder

@@ -143,7 +143,10 @@ class MonitoringReturn(models.Model):
         ReturnStatus.CHANGES_REQUESTED: (ReturnStatus.SUBMITTED, ReturnStatus.TO_CERTIFY),
         ReturnStatus.APPROVED: (),
     }
-    OPEN = (ReturnStatus.DUE, ReturnStatus.CHANGES_REQUESTED)
+    OPEN = (ReturnStatus.DUE, ReturnStatus.CHANGES_REQUESTED)  # the council officer's to do
+    # Not received by the funder (issue 17): open, or waiting for the council's certifier. Overdue
+    # counts use this: a return the certifier has not certified by its due date is late.
+    NOT_RECEIVED = (*OPEN, ReturnStatus.TO_CERTIFY)
 
     award = models.ForeignKey("awards.Award", on_delete=models.CASCADE, related_name="returns")
     period = models.ForeignKey(ReturnPeriod, on_delete=models.PROTECT, related_name="returns")
