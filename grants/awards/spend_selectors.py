@@ -97,6 +97,11 @@ class SpendPosition:
         return None if self.variance is None else abs(self.variance)
 
     @property
+    def variance_share(self) -> Decimal | None:
+        """How far under or over, as a positive percentage of the award."""
+        return None if self.variance_percent is None else abs(self.variance_percent)
+
+    @property
     def beyond_tolerance(self) -> bool:
         """Under or over the award by more than the round's tolerance (exactly at it is within)."""
         if self.variance is None:

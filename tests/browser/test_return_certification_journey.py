@@ -111,9 +111,23 @@ def test_return_certification_journey(browser, live_server):
     assert "Submitted" in page.get_by_test_id("returns").inner_text()
     assert page.get_by_test_id("spent").inner_text() == "£13,500.50"
     assert page.get_by_test_id("forecast").inner_text() == "£26,000"
+    assert "Forecast underspend" in page.get_by_test_id("spend").inner_text()
+    assert page.get_by_test_id("variance").get_by_text("Beyond tolerance").is_visible()
     click_through(page.get_by_role("link", name="Quarter 1"))
     check_a11y(page)
     _shot(page, "08-manager-return")
     assert page.get_by_test_id("return-status").inner_text() == "Submitted"
     assert "Priya Shah" in page.get_by_test_id("return-certified").inner_text()
+    # The round's monitoring page: spend and certification settings; £26,000 forecast against
+    # £30,000 is 13% under, beyond the 10% tolerance, so the award is flagged.
+    page.goto(f"/staff/awards/rounds/{rnd.slug}/monitoring/")
+    check_a11y(page)
+    assert "must be certified" in page.get_by_test_id("spend-settings").inner_text()
+    assert award.reference in page.get_by_test_id("beyond-tolerance").inner_text()
+    page.get_by_text("Change spend and certification").click()
+    page.get_by_label("Spend tolerance (%)").fill("")
+    click_through(page.get_by_role("button", name="Save spend and certification"))
+    check_a11y(page)
+    _shot(page, "09-manager-round-settings-error")
+    assert "Enter the spend tolerance" in page.locator(".govuk-error-summary").inner_text()
     context.close()
