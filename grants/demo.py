@@ -373,6 +373,11 @@ PEOPLE = [
     ("council.officer@leeds.example.com", "Ruth Bell", "LDS", OrgRole.OFFICER, []),
     # Issue 16: invited to a full Productivity Experts bid, and answering the panel's questions in BI phase 6.
     ("council.officer@birmingham.example.com", "Aisha Khan", "BIR", OrgRole.OFFICER, []),
+    # Issue 17: section 151 officers (or delegates) who certify returns in Behavioural Insights
+    # phase 5; Cornwall's officer has sent a return that waits for Cornwall's certifier.
+    ("s151@leeds.example.com", "Graham Holt", "LDS", OrgRole.CERTIFIER, []),
+    ("council.officer@cornwall.example.com", "Tamsin Pascoe", "CON", OrgRole.OFFICER, []),
+    ("s151@cornwall.example.com", "Morwenna Hicks", "CON", OrgRole.CERTIFIER, []),
     ("programme.manager@lga.example.com", "Alex Morgan", "LGA", "", ["pm:behavioural-insights", "pm:digital"]),
     (
         "cyber.manager@lga.example.com",

@@ -285,9 +285,12 @@ def _notify(request: MembershipRequest) -> Callable[[], None]:
 
 
 @transaction.atomic
-def decide(*, actor: User, request: MembershipRequest, approve: bool, reason: str = "") -> MembershipRequest:
-    """Approve (the person becomes an officer of the organisation) or decline with a reason the
-    person is sent. Refused to anyone who may not decide it, and once it has been decided."""
+def decide(
+    *, actor: User, request: MembershipRequest, approve: bool, reason: str = "", org_role: str = OrgRole.OFFICER
+) -> MembershipRequest:
+    """Approve (the person becomes an officer of the organisation, or its certifier of returns:
+    issue 17) or decline with a reason the person is sent. Refused to anyone who may not decide
+    it, and once it has been decided. Only an administrator makes a signatory."""
     request = MembershipRequest.objects.select_for_update().select_related("user", "organisation").get(pk=request.pk)
     if not can_decide(actor, request):
         raise MembershipError("You cannot decide this request")
@@ -296,11 +299,13 @@ def decide(*, actor: User, request: MembershipRequest, approve: bool, reason: st
         raise MembershipError({"reason": "Enter the reason, which we send to the person"})
     if request.status != MembershipStatus.PENDING:
         raise MembershipError("This request has already been decided")
+    if org_role not in (OrgRole.OFFICER, OrgRole.CERTIFIER):
+        raise MembershipError({"decision": "Choose a role an approval can give"})
     person = request.user
     if approve:
         if person.organisation_id is not None:
             raise MembershipError(f"{person.email} is already linked to an organisation")
-        people.user_update(actor=actor, user=person, organisation=request.organisation, org_role=OrgRole.OFFICER)
+        people.user_update(actor=actor, user=person, organisation=request.organisation, org_role=org_role)
     to = MembershipStatus.APPROVED if approve else MembershipStatus.DECLINED
     return transition(
         request,

@@ -38,7 +38,12 @@ class DecisionForm(GovFormMixin, forms.Form):
     nouns = {"decision": "whether to approve the request"}
     decision = forms.ChoiceField(
         label="Your decision",
-        choices=[("approve", "Approve: they become a council officer"), ("decline", "Decline")],
+        choices=[
+            ("approve", "Approve: they become a council officer"),
+            # Issue 17: the section 151 officer or their delegate certifies monitoring returns.
+            ("approve_certifier", "Approve as the section 151 officer or delegate, who certifies monitoring returns"),
+            ("decline", "Decline"),
+        ],
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(

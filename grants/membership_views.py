@@ -14,7 +14,7 @@ from . import membership
 from . import permissions as perms
 from .decorators import role_required
 from .membership_forms import DecisionForm, DomainsForm, JoinSearchForm
-from .models import MembershipRequest, Organisation
+from .models import MembershipRequest, Organisation, OrgRole
 from .models.organisations import COUNCIL_KINDS
 from .selectors import organisation_search
 
@@ -92,11 +92,13 @@ def join_request(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST or None)
 
     def save(data):
-        approve = data["decision"] == "approve"
-        membership.decide(actor=request.user, request=join, approve=approve, reason=data["reason"])
+        approve = data["decision"] in ("approve", "approve_certifier")
+        role = OrgRole.CERTIFIER if data["decision"] == "approve_certifier" else OrgRole.OFFICER
+        membership.decide(actor=request.user, request=join, approve=approve, reason=data["reason"], org_role=role)
         person = join.user.get_full_name()
         if approve:
-            messages.success(request, f"{person} is now a council officer of {join.organisation.short_name}")
+            what = "section 151 officer or delegate" if role == OrgRole.CERTIFIER else "council officer"
+            messages.success(request, f"{person} is now a {what} of {join.organisation.short_name}")
         else:
             messages.success(request, f"Request from {person} declined: we have emailed them the reason")
         return redirect(_back(request))

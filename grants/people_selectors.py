@@ -5,7 +5,7 @@ asks here, so a rule about who counts changes in one place. A guard test
 (tests/grants/test_people_owners.py) fails if app code filters on `org_role` or the programme
 manager role anywhere else.
 
-A council role is any `OrgRole` (officer or signatory today). Someone employed by a council
+A council role is any `OrgRole` (officer, signatory or certifier). Someone employed by a council
 without one, such as an assessor, acts for the funder, not for the council, so never hears
 about its bids or awards. A deactivated account hears nothing.
 """
@@ -35,6 +35,11 @@ def council_signatories(*, organisation_ids: Iterable[int] | QuerySet) -> QueryS
     return council_officers(organisation_ids=organisation_ids).filter(org_role=OrgRole.SIGNATORY)
 
 
+def council_certifiers(*, organisation_ids: Iterable[int] | QuerySet) -> QuerySet[User]:
+    """The section 151 officers (or delegates) who certify their council's monitoring returns."""
+    return council_officers(organisation_ids=organisation_ids).filter(org_role=OrgRole.CERTIFIER)
+
+
 def is_council_officer(*, user: User, organisation_id: int | None) -> bool:
     """`council_officers` for one signed-in user, without a query (permissions ask on every page)."""
     return organisation_id is not None and _holds_council_role(user) and user.organisation_id == organisation_id
@@ -49,6 +54,10 @@ def acting_council_id(user: User) -> int | None:
 
 def is_council_signatory(*, user: User, organisation_id: int | None) -> bool:
     return is_council_officer(user=user, organisation_id=organisation_id) and user.org_role == OrgRole.SIGNATORY
+
+
+def is_council_certifier(*, user: User, organisation_id: int | None) -> bool:
+    return is_council_officer(user=user, organisation_id=organisation_id) and user.org_role == OrgRole.CERTIFIER
 
 
 def programme_manager_roles(*, programme_id: int) -> QuerySet[StaffRole]:

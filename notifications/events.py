@@ -288,6 +288,23 @@ EVENTS: dict[str, Event] = {
             required=("reference", "title", "organisation_name"),
             optional=(*_AWARD, "rag", "submission_count"),
         ),
+        # Issue 17, certification.
+        Event(
+            "return_to_certify",
+            "Monitoring return to certify",
+            True,
+            "Return to certify for {{ reference }}: {{ title }}",
+            required=("reference", "title", "organisation_name"),
+            optional=(*_AWARD, "rag"),
+        ),
+        Event(
+            "return_certification_declined",
+            "Monitoring return sent back by the certifier",
+            True,
+            "Return for {{ reference }} sent back by your certifier",
+            required=("reference", "title", "reason"),
+            optional=_AWARD,
+        ),
         Event(
             "return_approved",
             "Monitoring return approved",

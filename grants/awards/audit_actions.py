@@ -63,6 +63,7 @@ declare_many(
         "round.return_period_remove": "Return period removed",
         "round.return_schedule_default": "Default return schedule set",
         "round.benefits_years": "Years of benefits returns set",
+        "round.spend_settings": "Spend and certification settings changed",  # issue 17
     },
     audience=STAFF,
 )
@@ -80,4 +81,16 @@ declare_many(
         "partnership.member_added": "Council joined the partnership",
         "partnership.member_left": "Council left the partnership",
     }
+)
+# Issue 17, certification: the council's certifier confirms a return (the audit row's data keeps
+# what was certified; its summary names no files) or sends it back to the officer. Like every
+# award action, the council reads them. `return.due` is the status a return sent back returns to.
+declare_many(
+    {
+        "return.to_certify": "Return sent for certification",
+        "return.certified": "Return certified",
+        "return.certification_declined": "Return sent back by the certifier",
+        "return.due": "Return sent back to the officer",
+    },
+    audience=COUNCIL,
 )

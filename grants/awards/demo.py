@@ -31,7 +31,7 @@ from grants.awards.models import (
 from grants.awards.models.monitoring import OUTPUT_UNITS
 from grants.models import Organisation
 
-from . import demo_benefits, demo_contacts, demo_outputs, demo_partnerships
+from . import demo_benefits, demo_contacts, demo_outputs, demo_partnerships, demo_spend
 from . import terms as offer_terms
 from .demo_data import AWARDS, CHANNEL_SHIFT_AMOUNT, CHANNEL_SHIFT_CODES, OPE, PERIODS, ROUND_OUTPUTS, C, D
 from .services import award_create_historic, return_schedule_default, returns_create
@@ -336,6 +336,7 @@ def seed(stdout=None, context=None) -> dict:
     made += demo_outputs.seed(context=context)  # Issue 17: forecasts against baselines, percentages
     demo_benefits.seed(context=context)  # Issue 17: benefits after closure (Productivity Experts, Kent)
     demo_partnerships.seed(context=context)  # Issue 17: One Public Estate's standing partnerships
+    demo_spend.seed(context=context)  # Issue 17: spend in returns; a return awaiting certification
     if stdout:
         stdout.write(f"Awards demo: {Award.objects.filter(is_historic=True).count()} historic awards")
     return {"awards": made}

@@ -19,6 +19,8 @@ from grants.core.layout import HTML, Button, Div, Field, FormHelper, Layout, Siz
 from grants.models import Organisation
 from grants.selectors import organisation_search
 
+from .spend_fields import add_spend_fields
+
 
 class GovForm(forms.Form):
     submit_label = "Save"
@@ -340,8 +342,10 @@ class ReturnForm(GovForm):
     evidence_files = EvidenceFilesField()
 
     def __init__(self, *args, outputs: list[RoundOutput] = (), can_send=True, can_draft=False, draft=False, **kw):
-        """Offers "Send return" once the period has ended (`can_send`), "Save draft" while it was
-        never sent (`can_draft`); a `draft` POST may leave the RAG status for later."""
+        """Offers "Send return" (or `send_label`) once the period has ended (`can_send`), "Save
+        draft" while it was never sent (`can_draft`); a `draft` POST may leave the RAG status and
+        spend for later. `spend_required`: the spend boxes that must not be left empty."""
+        spend_required, self.submit_label = kw.pop("spend_required", ()), kw.pop("send_label", "") or self.submit_label
         super().__init__(*args, **kw)
         names = []
         for o in outputs:
@@ -355,8 +359,9 @@ class ReturnForm(GovForm):
         self.draft = draft
         if draft:
             self.fields["rag"].required = False
+        spend = add_spend_fields(self, required=() if draft else spend_required)
         with_evidence_files(self)
-        self.layout("rag", "commentary", *names, "evidence", EVIDENCE_LIST, "evidence_files")
+        self.layout("rag", "commentary", *names, *spend, "evidence", EVIDENCE_LIST, "evidence_files")
         buttons = [Submit("submit", self.submit_label)] if can_send else []
         if can_draft:
             buttons.append(

@@ -16,7 +16,7 @@ from applications import permissions as bid_perms
 from grants import permissions as gperms
 from grants.awards.models import Award
 from grants.models import User
-from grants.people_selectors import acting_council_id, is_council_officer, is_council_signatory
+from grants.people_selectors import acting_council_id, is_council_certifier, is_council_officer, is_council_signatory
 
 
 def is_barred(user: User, award: Award) -> bool:
@@ -67,6 +67,11 @@ def can_see_evidence(user: User, award: Award) -> bool:
 
 def can_accept(user: User, award: Award) -> bool:
     return is_council_signatory(user=user, organisation_id=award.lead_id) and not is_barred(user, award)
+
+
+def can_certify(user: User, award: Award) -> bool:
+    """Issue 17: certify the lead council's returns: its section 151 officer or delegate only."""
+    return is_council_certifier(user=user, organisation_id=award.lead_id) and not is_barred(user, award)
 
 
 def can_manage(user: User, award: Award) -> bool:

@@ -93,3 +93,25 @@ class TargetsForm(GovForm):
 
     def tolerances(self) -> dict:
         return {o.pk: self.cleaned_data.get(f"tolerance_{o.pk}") for o in self.outputs if o.pk in self.targets()}
+
+
+class RoundSpendForm(GovForm):
+    """Issue 17: spend in the round's returns, its tolerance, and certification by the council."""
+
+    submit_label = "Save spend and certification"
+    returns_ask_spend = forms.BooleanField(
+        label="Returns must report spend this period and the forecast at completion", required=False
+    )
+    spend_tolerance_percent = PercentField(
+        label="Spend tolerance (%)",
+        help_text="A forecast under or over the award by more than this share is flagged, for example 10",
+    )
+    returns_need_certifying = forms.BooleanField(
+        label="Each return must be certified by the council's section 151 officer or delegate", required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.layout(
+            "returns_ask_spend", Field.text("spend_tolerance_percent", field_width=4), "returns_need_certifying"
+        )

@@ -52,7 +52,7 @@ from grants.awards.models import (
     Variation,
 )
 from grants.models import User
-from grants.people_selectors import acting_council_id
+from grants.people_selectors import acting_council_id, is_council_certifier
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -112,7 +112,10 @@ def with_figures(qs: QuerySet[Award], today: date | None = None) -> QuerySet[Awa
         **paid_and_returned(),
         latest_rag=latest_rag_subquery(),
         overdue_returns=_count_subquery(
-            MonitoringReturn, status__in=MonitoringReturn.OPEN, period__due_on__lt=today, award__status__in=Award.LIVE
+            MonitoringReturn,
+            status__in=MonitoringReturn.NOT_RECEIVED,
+            period__due_on__lt=today,
+            award__status__in=Award.LIVE,
         ),
         overdue_milestones=_count_subquery(
             Milestone, status__in=OPEN_MILESTONE, due_on__lt=today, award__status__in=Award.LIVE
@@ -314,13 +317,16 @@ def due_next(*, awards: list[Award], user: User, today: date | None = None) -> l
     for m in Milestone.objects.filter(award_id__in=live, status__in=OPEN_MILESTONE):
         a = by_pk[m.award_id]
         items.append(DueItem(a, f"Milestone: {m.description}", m.due_on, a.get_absolute_url(), m.due_on < today))
-    returns = MonitoringReturn.objects.filter(award_id__in=live, status__in=MonitoringReturn.OPEN).select_related(
-        "period"
-    )
+    # Issue 17: the council's certifier also has the returns waiting for them to certify.
+    certifier = is_council_certifier(user=user, organisation_id=user.organisation_id)
+    statuses = (*MonitoringReturn.OPEN, ReturnStatus.TO_CERTIFY) if certifier else MonitoringReturn.OPEN
+    returns = MonitoringReturn.objects.filter(award_id__in=live, status__in=statuses).select_related("period")
     for r in returns:
         a = by_pk[r.award_id]
         url = f"/awards/{a.pk}/returns/{r.pk}/"
         label = "Resubmit return" if r.status == ReturnStatus.CHANGES_REQUESTED else "Return"
+        if r.status == ReturnStatus.TO_CERTIFY:
+            label, url = "Certify return", f"{url}certify/"
         items.append(DueItem(a, f"{label}: {r.period.title}", r.period.due_on, url, r.period.due_on < today))
     # Issue 17: benefits returns, for the years after a completed award (one query more).
     from .benefits_selectors import due_for_council

@@ -38,6 +38,8 @@ from grants.permissions import (
 from . import benefits_forms, benefits_selectors, forms, schedule_forms, selectors, services
 from . import outputs as output_rules
 from . import permissions as perms
+from .selectors import STANDING
+from .spend_selectors import beyond_tolerance
 from .views import act, award_or_404, form_page, posted, save_form, service_form_view
 
 
@@ -272,6 +274,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     )
 
 
+SPEND_SETTINGS = ("returns_ask_spend", "spend_tolerance_percent", "returns_need_certifying")
+
+
 def _round_for_monitoring(request: HttpRequest, slug: str) -> Round:
     rnd = get_object_or_404(Round.objects.select_related("programme"), slug=slug)
     get_or_404(can_view_programme(request.user, rnd.programme))
@@ -293,6 +298,12 @@ def round_monitoring(request: HttpRequest, slug: str) -> HttpResponse:
     )
     period_form.helper.form_tag = output_form.helper.form_tag = False  # the page wraps each in its own form
     benefits_form.helper.form_tag = False
+    spend_form = schedule_forms.RoundSpendForm(
+        request.POST if "set_spend" in request.POST else None,
+        prefix="s",
+        initial={f: getattr(rnd, f) for f in SPEND_SETTINGS},
+    )
+    spend_form.helper.form_tag = False
     done = None
     if request.method == "POST":
         get_or_404(can_edit)
@@ -304,7 +315,9 @@ def round_monitoring(request: HttpRequest, slug: str) -> HttpResponse:
                 success="Benefits returns saved",
                 to=here,
             )
-            return done or _round_monitoring_page(request, rnd, can_edit, period_form, output_form, benefits_form)
+            return done or _round_monitoring_page(
+                request, rnd, can_edit, period_form, output_form, benefits_form, spend_form
+            )
         if "set_default" in request.POST:
             act(
                 request,
@@ -315,15 +328,17 @@ def round_monitoring(request: HttpRequest, slug: str) -> HttpResponse:
         form, action = (
             (period_form, services.return_period_add)
             if "add_period" in request.POST
+            else (spend_form, services.round_spend_settings_set)
+            if "set_spend" in request.POST
             else (output_form, services.round_output_add)
         )
         done = save_form(
             request, form, lambda data: action(round=rnd, actor=request.user, **data), success="Saved", to=here
         )
-    return done or _round_monitoring_page(request, rnd, can_edit, period_form, output_form, benefits_form)
+    return done or _round_monitoring_page(request, rnd, can_edit, period_form, output_form, benefits_form, spend_form)
 
 
-def _round_monitoring_page(request, rnd, can_edit, period_form, output_form, benefits_form) -> HttpResponse:
+def _round_monitoring_page(request, rnd, can_edit, period_form, output_form, benefits_form, spend_form) -> HttpResponse:
     periods = list(rnd.return_periods.all())
     return render(
         request,
@@ -340,6 +355,8 @@ def _round_monitoring_page(request, rnd, can_edit, period_form, output_form, ben
             "benefits": benefits_selectors.benefits_over(Award.objects.filter(round=rnd)),
             "benefit_returns": benefits_selectors.round_benefit_returns(round=rnd),
             "today": timezone.localdate(),
+            "spend_form": spend_form,
+            "beyond_tolerance": beyond_tolerance(rnd.awards.filter(status__in=STANDING)),
             "can_edit": can_edit,
         },
     )

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from . import benefits_views, evidence_views, forecast_views, notes_views, partnership_views, staff_views, views
+from . import (
+    benefits_views,
+    certify_views,
+    evidence_views,
+    forecast_views,
+    notes_views,
+    partnership_views,
+    staff_views,
+    views,
+)
 
 app_name = "awards"
 
@@ -13,6 +22,7 @@ urlpatterns = [
     path("awards/<int:pk>/decline/", views.decline, name="decline"),
     path("awards/<int:pk>/milestones/<int:mid>/", views.milestone_update, name="milestone_update"),
     path("awards/<int:pk>/returns/<int:rid>/", views.return_detail, name="return"),
+    path("awards/<int:pk>/returns/<int:rid>/certify/", certify_views.return_certify, name="return_certify"),
     path("awards/<int:pk>/evidence/<int:fid>/", evidence_views.evidence_download, name="evidence_download"),
     path("awards/<int:pk>/evidence/<int:fid>/remove/", evidence_views.evidence_remove, name="evidence_remove"),
     path("awards/<int:pk>/variations/new/", views.variation_new, name="variation_new"),

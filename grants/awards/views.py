@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grants.awards.models import Award, AwardStatus, Milestone, MonitoringReturn, ReturnStatus
+from grants.awards.models.monitoring import SPEND_FIELDS
+from grants.awards.spend_selectors import award_position, spend_to_date
 from grants.core.audit import COUNCIL, actions_for
 from grants.core.forms import errors_onto_form, save_with_form
 from grants.models import AuditEvent
@@ -24,6 +26,7 @@ from . import benefits_selectors, forms, notes_views, pdf, selectors, services
 from . import outputs as output_rules
 from . import permissions as perms
 from . import terms as offer_terms
+from .spend_fields import spend_data
 
 # Statuses in which money may have been paid, so may come back.
 HAS_PAYMENTS = (*Award.LIVE, AwardStatus.COMPLETED, AwardStatus.TERMINATED)
@@ -120,7 +123,8 @@ def detail(request: HttpRequest, pk: int, note_form=None) -> HttpResponse:
         "awards/detail.html",
         {
             "award": award,
-            "figures": selectors.figures(award),
+            "figures": (figures := selectors.figures(award)),
+            "spend": award_position(award, figures),
             "today": timezone.localdate(),
             "is_lead": is_lead,
             "can_accept": can_accept,
@@ -275,13 +279,27 @@ def return_detail(request: HttpRequest, pk: int, rid: int, note_form=None) -> Ht
     values = selectors.return_values(mreturn=mreturn, outputs=outputs)
     form = review = done = None
     not_yet = services.return_send_refusal(period=mreturn.period) if can_submit else ""
+    certifying = award.round.returns_need_certifying
     if can_submit:
         initial = {"rag": mreturn.rag, "commentary": mreturn.commentary, "evidence": mreturn.evidence}
         initial.update({f"output_{o.pk}": v for o, v, _ in values if v is not None})
+        initial.update({f: getattr(mreturn, f) for f in SPEND_FIELDS if getattr(mreturn, f) is not None})
         can_draft = mreturn.status == ReturnStatus.DUE
         draft = can_draft and data is not None and "save_draft" in data
         form = forms.ReturnForm(
-            data, outputs=outputs, initial=initial, can_send=not not_yet, can_draft=can_draft, draft=draft
+            data,
+            outputs=outputs,
+            initial=initial,
+            can_send=not not_yet,
+            can_draft=can_draft,
+            draft=draft,
+            spend_required=services.spend_required_fields(award),
+            send_label="Send for certification" if certifying else "",
+        )
+        sent = (
+            f"Return sent for certification: {mreturn.period.title}"
+            if certifying
+            else f"Return sent: {mreturn.period.title}"
         )
         service = services.return_save_draft if draft else services.return_submit
         done = attach_files(request, form, mreturn=mreturn) and save_form(
@@ -294,8 +312,9 @@ def return_detail(request: HttpRequest, pk: int, rid: int, note_form=None) -> Ht
                 commentary=data["commentary"],
                 evidence=data["evidence"],
                 values=form.output_values(),
+                spend=spend_data(form),
             ),
-            success=f"Draft saved: {mreturn.period.title}" if draft else f"Return sent: {mreturn.period.title}",
+            success=f"Draft saved: {mreturn.period.title}" if draft else sent,
             to=request.path if draft else award,
         )
     elif can_review:
@@ -325,6 +344,8 @@ def return_detail(request: HttpRequest, pk: int, rid: int, note_form=None) -> Ht
             "today": timezone.localdate(),
             "evidence_files": list(mreturn.evidence_files.all()) if can_see_files else [],
             "can_see_files": can_see_files,
+            "spend_to_date": spend_to_date(mreturn),
+            "can_certify": perms.can_certify(request.user, award) and mreturn.status == ReturnStatus.TO_CERTIFY,
             **notes_views.notes_context(
                 request.user, award, mreturn, note_form, reverse("awards:return_note_add", args=[award.pk, mreturn.pk])
             ),

@@ -29,6 +29,8 @@ class UserManager(BaseUserManager):
 class OrgRole(models.TextChoices):
     OFFICER = "officer", "Council officer"
     SIGNATORY = "signatory", "Authorised signatory"
+    # Issue 17: the s151 officer or their delegate, who certifies monitoring returns.
+    CERTIFIER = "certifier", "Section 151 officer or delegate (certifies returns)"
 
 
 class User(AbstractUser):

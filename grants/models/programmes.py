@@ -138,6 +138,25 @@ class Round(models.Model):
         default=False,
         help_text="Assessors may score, and managers decide on, bids already submitted while the round is open",
     )
+    # Issue 17, monitoring: spend in returns, its tolerance and certification by the council.
+    returns_ask_spend = models.BooleanField(
+        "returns must report spend",
+        default=False,
+        help_text="A return cannot be sent without this period's spend and the forecast at completion",
+    )
+    spend_tolerance_percent = models.DecimalField(
+        "spend tolerance (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="A forecast under or over the award by more than this share is flagged",
+    )
+    returns_need_certifying = models.BooleanField(
+        "returns must be certified",
+        default=False,
+        help_text="The council's section 151 officer or delegate certifies each return before it reaches the programme",
+    )
     assessment_started_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from grants.core.money import number, percent, pounds
 
-from . import board_benefits, board_commitments, board_outputs, board_reach, charts, selectors
+from . import board_benefits, board_commitments, board_outputs, board_reach, board_spend, charts, selectors
 from .board_sections import COLUMN_KINDS, BoardSection, Column, SectionProvider
 
 NUMERIC_KINDS = ("pounds", "count", "percent")
@@ -53,6 +53,7 @@ def _outputs_section(row: selectors.BoardRow) -> BoardSection | None:
 # The registry: each part of the report the overview does not already hold, in the order the
 # board reads them. The lead adds a part with one line, for example `board_spend.board_spend,`.
 PROVIDERS: list[SectionProvider] = [
+    board_spend.board_spend,
     board_outputs.board_outputs,
     board_benefits.board_benefits,
     board_commitments.board_commitments,

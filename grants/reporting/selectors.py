@@ -420,7 +420,7 @@ def council_profile(*, user, organisation: Organisation, today: date | None = No
     awards = award_selectors.with_figures(award_selectors.award_queryset().filter(pk__in=shown.values("pk")))
     returns = (
         MonitoringReturn.objects.filter(award__in=shown.values("pk"), award__status__in=Award.LIVE)
-        .filter(status__in=MonitoringReturn.OPEN)
+        .filter(status__in=MonitoringReturn.NOT_RECEIVED)
         .select_related("award", "period")
         .order_by("period__due_on", "pk")
     )

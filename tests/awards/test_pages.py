@@ -109,10 +109,11 @@ def test_return_page_query_count_is_fixed(personas, client_for, django_assert_ma
     c.get(url)
     # 15: one of them lists the return's internal notes (issue 16), however many there are;
     # 16: one more lists the links to the outputs' forecast pages (issue 17, outputs).
-    with django_assert_max_num_queries(16):
+    # 17: one more adds up its spend to date (issue 17, spend).
+    with django_assert_max_num_queries(17):
         c.get(url)
     outputs(1, 15)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         body = c.get(url).content.decode()
     assert "Output 14" in body
 

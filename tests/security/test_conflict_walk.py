@@ -40,6 +40,7 @@ CONFLICTED = (
 CONTROLS = (
     "lead_officer",
     "signatory",
+    "certifier",  # issue 17: the lead council's certifier, the only one to reach the certify page
     "partner_officer",
     "assessor",
     "programme_manager",

@@ -62,7 +62,7 @@ POSTED: dict[str, dict] = {
     "awards:close": posted(MANAGERS, changed=set()),
     "awards:accept": posted({"signatory"}),
     "awards:decline": posted({"signatory"}),
-    "awards:evidence_remove": posted({"lead_officer", "signatory"}),  # the world's return is still due
+    "awards:evidence_remove": posted({"lead_officer", "signatory", "certifier"}),  # the world's return is still due
     "reporting:export_new": posted(STAFF),
     # Finance and the board may read the report but not write its summary: redirected, unchanged.
     "reporting:board_summary": posted(MANAGERS | {"finance_officer", "board_viewer"}, changed=MANAGERS),

@@ -43,6 +43,8 @@ PERSONAS = (
     "lead_no_role",
     "conflicted_lead_officer",
     "conflicted_partner_officer",
+    # Issue 17: the lead council's certifier (section 151 officer or delegate).
+    "certifier",
 )
 COUNCILS = {"lead_officer", "partner_officer", "other_officer"}
 # Conflicted on the world's bid: the conftest's assessor (employed by the lead council, no
@@ -54,7 +56,7 @@ MANAGERS = {"programme_manager", "administrator"}  # may change this programme
 VIEWERS = MANAGERS | {"finance_officer", "board_viewer"}  # may read this programme
 # Acting for the lead council: its officer and signatory. Nobody linked to it without a council
 # role, and no conflicted officer, reads its bids and awards.
-LEAD_COUNCIL = {"lead_officer", "signatory"}
+LEAD_COUNCIL = {"lead_officer", "signatory", "certifier"}
 BID_READERS = LEAD_COUNCIL | {"partner_officer", "assessor", "panel_chair"} | VIEWERS
 AWARD_READERS = LEAD_COUNCIL | {"partner_officer"} | VIEWERS
 
@@ -194,12 +196,15 @@ EXPECTED: dict[str, dict[str, int]] = {
     "awards:offer_pdf": allow(AWARD_READERS),
     "awards:return": allow(AWARD_READERS),
     "awards:accept": allow({"signatory"}),
+    # Issue 17: the lead council's certifier only; the world's return is not awaiting
+    # certification, so the page sends them back to the return.
+    "awards:return_certify": {**allow(set()), "certifier": 302},
     "awards:decline": allow({"signatory"}),
-    "awards:milestone_update": allow({"lead_officer", "signatory"}),
-    "awards:variation_new": allow({"lead_officer", "signatory"}),
-    "awards:closure": allow({"lead_officer", "signatory"}),
+    "awards:milestone_update": allow(LEAD_COUNCIL),
+    "awards:variation_new": allow(LEAD_COUNCIL),
+    "awards:closure": allow(LEAD_COUNCIL),
     # Evidence files: the lead council's officers and the programme's staff, not partner councils.
-    "awards:evidence_download": allow({"lead_officer", "signatory"} | VIEWERS),
+    "awards:evidence_download": allow(LEAD_COUNCIL | VIEWERS),
     "awards:evidence_remove": post_only(anonymous=405),
     # Awards, staff side.
     "awards:offer_terms": allow(MANAGERS),  # on the offered award

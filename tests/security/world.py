@@ -72,6 +72,8 @@ EXTRA_PERSONAS = {
     # or partners, so barred from it and its award whatever their council role.
     "conflicted_lead_officer": ("panel.lead@example.com", "lead_org", OrgRole.OFFICER, True),
     "conflicted_partner_officer": ("panel.partner@example.com", "partner_org", OrgRole.OFFICER, True),
+    # Issue 17: the lead council's section 151 officer (or delegate), who certifies its returns.
+    "certifier": ("s151@example.com", "lead_org", OrgRole.CERTIFIER, False),
 }
 
 

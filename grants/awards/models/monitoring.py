@@ -134,6 +134,9 @@ class ReturnPeriod(models.Model):
 
 class ReturnStatus(models.TextChoices):
     DUE = "due", "Not submitted"
+    # Issue 17: sent by the officer, waiting for the council's certifier (s151 officer or
+    # delegate). Not with the funder: nothing that counts reported returns counts it.
+    TO_CERTIFY = "to_certify", "Awaiting certification"
     SUBMITTED = "submitted", "Submitted"
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
     APPROVED = "approved", "Approved"
@@ -141,6 +144,7 @@ class ReturnStatus(models.TextChoices):
 
 RETURN_STATUS_TAG = {
     ReturnStatus.DUE: "govuk-tag--grey",
+    ReturnStatus.TO_CERTIFY: "govuk-tag--purple",
     ReturnStatus.SUBMITTED: "govuk-tag--blue",
     ReturnStatus.CHANGES_REQUESTED: "govuk-tag--orange",
     ReturnStatus.APPROVED: "govuk-tag--green",
@@ -149,12 +153,17 @@ RETURN_STATUS_TAG = {
 
 class MonitoringReturn(models.Model):
     TRANSITIONS: dict[str, tuple[str, ...]] = {
-        ReturnStatus.DUE: (ReturnStatus.SUBMITTED,),
+        ReturnStatus.DUE: (ReturnStatus.SUBMITTED, ReturnStatus.TO_CERTIFY),
+        # Certified: with the funder. Sent back: to the officer, as it was before it was sent.
+        ReturnStatus.TO_CERTIFY: (ReturnStatus.SUBMITTED, ReturnStatus.DUE, ReturnStatus.CHANGES_REQUESTED),
         ReturnStatus.SUBMITTED: (ReturnStatus.APPROVED, ReturnStatus.CHANGES_REQUESTED),
-        ReturnStatus.CHANGES_REQUESTED: (ReturnStatus.SUBMITTED,),
+        ReturnStatus.CHANGES_REQUESTED: (ReturnStatus.SUBMITTED, ReturnStatus.TO_CERTIFY),
         ReturnStatus.APPROVED: (),
     }
-    OPEN = (ReturnStatus.DUE, ReturnStatus.CHANGES_REQUESTED)
+    OPEN = (ReturnStatus.DUE, ReturnStatus.CHANGES_REQUESTED)  # the council officer's to do
+    # Not received by the funder (issue 17): open, or waiting for the council's certifier. Overdue
+    # counts use this: a return the certifier has not certified by its due date is late.
+    NOT_RECEIVED = (*OPEN, ReturnStatus.TO_CERTIFY)
 
     award = models.ForeignKey("awards.Award", on_delete=models.CASCADE, related_name="returns")
     period = models.ForeignKey(ReturnPeriod, on_delete=models.PROTECT, related_name="returns")
@@ -168,6 +177,18 @@ class MonitoringReturn(models.Model):
     reviewed_by = models.ForeignKey("grants.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_reason = models.TextField(blank=True, help_text="Why changes were requested")
+    # Issue 17, spend in the period (pounds). Empty on returns sent before spend was asked for.
+    spend_capital = models.DecimalField("capital spent this period", null=True, blank=True, **money)
+    spend_revenue = models.DecimalField("revenue spent this period", null=True, blank=True, **money)
+    match_spent = models.DecimalField("match funding spent this period", null=True, blank=True, **money)
+    forecast_capital = models.DecimalField("forecast capital spend at completion", null=True, blank=True, **money)
+    forecast_revenue = models.DecimalField("forecast revenue spend at completion", null=True, blank=True, **money)
+    # Issue 17, certification: what the certifier saw and confirmed, frozen (SPEND_FIELDS, values,
+    # commentary, evidence), and why a certifier sent it back to the officer.
+    certified_by = models.ForeignKey("grants.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    certified_at = models.DateTimeField(null=True, blank=True)
+    certified_snapshot = models.JSONField(default=dict, blank=True)
+    certification_reason = models.TextField(blank=True, help_text="Why the certifier sent it back")
 
     class Meta:
         db_table = "grants_monitoringreturn"  # kept from when it lived in the grants app
@@ -185,6 +206,22 @@ class MonitoringReturn(models.Model):
     @property
     def rag_tag_class(self) -> str:
         return RAG_TAG.get(self.rag, "govuk-tag--grey")
+
+    @property
+    def spend_total(self):
+        """Grant spent this period, capital and revenue together (None when neither is reported)."""
+        if self.spend_capital is None and self.spend_revenue is None:
+            return None
+        return (self.spend_capital or 0) + (self.spend_revenue or 0)
+
+    @property
+    def forecast_total(self):
+        if self.forecast_capital is None and self.forecast_revenue is None:
+            return None
+        return (self.forecast_capital or 0) + (self.forecast_revenue or 0)
+
+
+SPEND_FIELDS = ("spend_capital", "spend_revenue", "match_spent", "forecast_capital", "forecast_revenue")
 
 
 class OutputTarget(models.Model):

@@ -29,6 +29,7 @@ from .benefits import (
     benefits_send_refusal,
     benefits_years_set,
 )
+from .certification import certification_snapshot, fingerprint, return_certification_decline, return_certify
 from .common import AwardError, award_context, lead_officers, notify_people, programme_managers
 from .contacts import contact_followed_up, contact_log
 from .evidence import evidence_add, evidence_remove
@@ -68,6 +69,7 @@ from .schedule import (
     return_schedule_default,
     round_output_add,
 )
+from .spend import round_spend_settings_set, spend_parse, spend_required_fields
 from .variations import variation_decide, variation_request
 
 __all__ = [
@@ -131,4 +133,11 @@ __all__ = [
     "variation_request",
     "contact_log",
     "contact_followed_up",
+    "certification_snapshot",
+    "fingerprint",
+    "return_certify",
+    "return_certification_decline",
+    "round_spend_settings_set",
+    "spend_parse",
+    "spend_required_fields",
 ]

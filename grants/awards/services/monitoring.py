@@ -29,6 +29,7 @@ from grants.core.upload_scan import ScanStatus
 
 from .. import permissions as perms
 from .common import AwardError, lead_officers, notify_people, programme_managers
+from .spend import spend_parse, spend_required_fields
 
 R = ReturnStatus
 LIVE_OR_OFFERED = (AwardStatus.OFFERED, *Award.LIVE)
@@ -153,7 +154,7 @@ def _parse_values(award: Award, values: dict[int, object]) -> dict[int, Decimal]
     return parsed
 
 
-def _values_store(mreturn: MonitoringReturn, parsed: dict[int, Decimal]) -> None:
+def values_store(mreturn: MonitoringReturn, parsed: dict[int, Decimal]) -> None:
     mreturn.values.exclude(output_id__in=parsed).delete()
     for output_id, value in parsed.items():
         OutputValue.objects.update_or_create(monitoring_return=mreturn, output_id=output_id, defaults={"value": value})
@@ -168,6 +169,7 @@ def return_save_draft(
     commentary: str = "",
     evidence: str = "",
     values: dict[int, object],
+    spend: dict | None = None,
 ) -> MonitoringReturn:
     """The lead council keeps what it has written so far without sending it, whatever the date:
     a return can be started before its period ends but sent only after. Only a return never sent
@@ -179,19 +181,30 @@ def return_save_draft(
     if rag and rag not in Rag.values:
         raise AwardError({"rag": "Choose a RAG status"})
     parsed = _parse_values(mreturn.award, values)
+    amounts = spend_parse(spend)
     mreturn.rag, mreturn.commentary, mreturn.evidence = rag, commentary.strip(), evidence.strip()
-    mreturn.save(update_fields=["rag", "commentary", "evidence"])
-    _values_store(mreturn, parsed)
+    for field, amount in amounts.items():
+        setattr(mreturn, field, amount)
+    mreturn.save(update_fields=["rag", "commentary", "evidence", *amounts])
+    values_store(mreturn, parsed)
     audit_record(actor=actor, action="return.draft", target=mreturn.award, summary=f"{mreturn.period}: draft saved")
     return mreturn
 
 
 @transaction.atomic
 def return_submit(
-    *, mreturn: MonitoringReturn, actor, rag: str, commentary: str, evidence: str = "", values: dict[int, object]
+    *,
+    mreturn: MonitoringReturn,
+    actor,
+    rag: str,
+    commentary: str,
+    evidence: str = "",
+    values: dict[int, object],
+    spend: dict | None = None,
 ) -> MonitoringReturn:
-    """The lead council sends (or resends) a return: RAG, commentary, evidence, output values.
-    Not before its period has ended (`return_send_refusal`)."""
+    """The lead council sends (or resends) a return: RAG, commentary, evidence, output values and
+    spend. Not before its period has ended (`return_send_refusal`). Where the round asks for
+    certification it goes to the council's certifier first (certification.py), not to the funder."""
     mreturn = _return_for_council(mreturn, actor, "send", "sent")
     award = mreturn.award
     refusal = return_send_refusal(period=mreturn.period)
@@ -201,6 +214,19 @@ def return_submit(
     if errors:
         raise AwardError(errors)
     parsed = _parse_values(award, values)
+    amounts = spend_parse(spend, required=spend_required_fields(award))
+    if award.round.returns_need_certifying:
+        from .certification import send_for_certification
+
+        return send_for_certification(
+            mreturn=mreturn,
+            actor=actor,
+            rag=rag,
+            commentary=commentary,
+            evidence=evidence,
+            values=parsed,
+            spend=amounts,
+        )
     transition(
         mreturn,
         to=R.SUBMITTED,
@@ -216,24 +242,31 @@ def return_submit(
             "submitted_by": actor,
             "submitted_at": timezone.now(),
             "submission_count": mreturn.submission_count + 1,
+            **amounts,
         },
         error=AwardError,
     )
-    _values_store(mreturn, parsed)
+    values_store(mreturn, parsed)
+    notify_submitted(mreturn)
+    return mreturn
+
+
+def notify_submitted(mreturn: MonitoringReturn) -> None:
+    """Tell the programme's managers a return has reached them (sent, or certified)."""
+    award = mreturn.award
     notify_people(
         people=programme_managers(award),
         event="return_submitted",
         award=award,
         key=f"{mreturn.pk}:{mreturn.submission_count}",
-        url=_return_url(mreturn),
+        url=return_url(mreturn),
         title=mreturn.period.title,
         rag=mreturn.get_rag_display(),
         submission_count=mreturn.submission_count,
     )
-    return mreturn
 
 
-def _return_url(mreturn: MonitoringReturn) -> str:
+def return_url(mreturn: MonitoringReturn) -> str:
     return reverse("awards:return", args=[mreturn.award_id, mreturn.pk])
 
 
@@ -288,7 +321,7 @@ def _reviewed(
         event=event,
         award=mreturn.award,
         key=f"{mreturn.pk}:{mreturn.submission_count}",
-        url=_return_url(mreturn),
+        url=return_url(mreturn),
         title=mreturn.period.title,
         **({"reason": reason} if reason else {}),
     )
