@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from grants.awards.models import Award, MonitoringReturn, ReturnStatus
 from grants.awards.models.monitoring import SPEND_FIELDS
+from grants.core.words import counted
 from grants.models import Round, User
 
 from .services import return_submit
@@ -108,5 +109,7 @@ def seed(stdout=None, context=None) -> dict:  # noqa: ARG001  (the demo chain's 
     awaiting = _certification(context["rounds"])
     done = _spend_in_sent_returns()
     if stdout:
-        stdout.write(f"Spend demo: spend added to {done} returns; {'one' if awaiting else 'no'} return to certify")
+        stdout.write(
+            f"Spend demo: spend added to {counted(done, 'return')}; {'one' if awaiting else 'no'} return to certify"
+        )
     return {"awaiting_certification": awaiting}

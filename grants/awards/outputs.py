@@ -160,6 +160,8 @@ def standings(targets: QuerySet[OutputTarget], as_at: date | None = None) -> lis
     actual = to_date(values, (f"{R}award_id", "output_id"))
     out = []
     for t in rows:
-        baseline, forecast, previous = history.get(t.pk, (t.baseline, t.forecast, None))
+        # A target written in bulk (bench data, imports) may carry neither: it stands at its target.
+        own = t.baseline if t.baseline is not None else t.target
+        baseline, forecast, previous = history.get(t.pk, (own, t.forecast if t.forecast is not None else own, None))
         out.append(OutputStanding(t, baseline, forecast, previous, actual.get((t.award_id, t.output_id), ZERO)))
     return out

@@ -6,7 +6,8 @@ from grants.core.fields import GovDateField
 from grants.core.layout import Field
 from grants.models import Organisation
 
-from .forms import GovForm, council_lookup
+from .forms import GovForm
+from .historic_forms import council_lookup
 
 
 class MemberAddForm(GovForm):

@@ -35,7 +35,7 @@ from grants.permissions import (
     managed_programme_ids,
 )
 
-from . import benefits_forms, benefits_selectors, forms, schedule_forms, selectors, services
+from . import benefits_forms, benefits_selectors, forms, historic_forms, schedule_forms, selectors, services
 from . import outputs as output_rules
 from . import permissions as perms
 from .selectors import STANDING
@@ -161,7 +161,7 @@ def historic_new(request: HttpRequest) -> HttpResponse:
     if not is_administrator(user):
         rounds = rounds.filter(programme_id__in=managed_programme_ids(user))
     partnerships = Partnership.objects.filter(programme__in=rounds.values("programme")).order_by("name")
-    form = forms.HistoricAwardForm(posted(request), rounds=rounds, partnerships=partnerships)
+    form = historic_forms.HistoricAwardForm(posted(request), rounds=rounds, partnerships=partnerships)
 
     def save(data: dict) -> HttpResponse:
         award = services.award_create_historic(actor=user, **data)

@@ -17,6 +17,7 @@ from grants.awards.models import Award
 from grants.awards.selectors import STANDING
 from grants.awards.spend_selectors import SpendPosition, with_spend
 from grants.core.money import ZERO
+from grants.core.words import counted
 
 from .board_sections import BoardSection, Column
 
@@ -104,12 +105,17 @@ def _sections(p: _Programme, as_at: date) -> list[BoardSection]:
             ["Awarded", None, None, p.awarded],
             ["Grant spent to date", p.spent_capital, p.spent_revenue, p.spent_capital + p.spent_revenue],
             ["Match funding spent to date", None, None, p.match_spent],
-            [f"Forecast at completion ({p.forecasts} awards)", p.forecast_capital, p.forecast_revenue, forecast],
+            [
+                f"Forecast at completion ({counted(p.forecasts, 'award')})",
+                p.forecast_capital,
+                p.forecast_revenue,
+                forecast,
+            ],
             ["Awarded to the awards with a forecast", None, None, p.forecast_awarded],
             ["Forecast variance (under is negative)", None, None, variance],
         ],
-        note=f"From returns the programme had received by {as_at:%-d %B %Y}. {len(p.beyond)} awards "
-        "forecast beyond their round's spend tolerance.",
+        note=f"From returns the programme had received by {as_at:%-d %B %Y}. "
+        f"{counted(len(p.beyond), 'award')} forecast beyond their round's spend tolerance.",
     )
     beyond = BoardSection(
         key="spend_tolerance",

@@ -44,6 +44,8 @@ COMPUTED = {
     # A confirmed decision moves its bid to the decision's outcome (scoring.services.decisions).
     "f'bid.{decision.outcome}'": ["bid.funded", "bid.not_funded", "bid.reserve"],
     "f'return.{to}'": [f"return.{s}" for s in _reachable(MonitoringReturn)],
+    # A benefits return is reviewed to approved or changes requested (grants.awards.services.benefits).
+    "f'benefits.{to}'": ["benefits.approved", "benefits.changes_requested"],
     "f'variation.{to}'": [f"variation.{s}" for s in (VariationStatus.APPROVED, VariationStatus.REFUSED)],
     "f'award.funds_{kind}'": [f"award.funds_{k}" for k in FundReturn.Kind.values],
     # award_transition(action=None) passes its own argument on; nobody gives one, so the default applies.

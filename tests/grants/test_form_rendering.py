@@ -17,7 +17,7 @@ from django.template import Context, Template
 from applications import forms as app_forms
 from grants import forms as grant_forms
 from grants.awards import forms as award_forms
-from grants.awards import schedule_forms
+from grants.awards import historic_forms, schedule_forms
 from grants.models import Round
 from grants.reporting import forms as report_forms
 from notifications import forms as note_forms
@@ -56,7 +56,7 @@ def _forms(db) -> dict:
         "OrganisationForm": grant_forms.OrganisationForm,
         "AcceptForm": award_forms.AcceptForm,
         "OfferTermsForm": award_forms.OfferTermsForm,
-        "HistoricAwardForm": lambda **kw: award_forms.HistoricAwardForm(rounds=Round.objects.all(), **kw),
+        "HistoricAwardForm": lambda **kw: historic_forms.HistoricAwardForm(rounds=Round.objects.all(), **kw),
         "DeclineForm": award_forms.DeclineForm,
         "awards.ReasonForm": award_forms.ReasonForm,
         "EndForm": award_forms.EndForm,

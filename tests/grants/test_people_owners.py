@@ -127,7 +127,12 @@ def _app_modules():
         for path in sorted((ROOT / app).rglob("*.py")):
             rel = path.relative_to(ROOT)
             parts = set(rel.parts)
-            if parts & {"migrations", "tests", "bench", "demo"} or rel.stem == "demo" or rel.stem.endswith("forms"):
+            if (
+                parts & {"migrations", "tests", "bench", "demo"}
+                or rel.stem == "demo"
+                or rel.stem.startswith("demo_")
+                or rel.stem.endswith("forms")
+            ):
                 continue
             if rel == OWNER or rel in ROLE_EDITORS:
                 continue

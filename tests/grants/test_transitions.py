@@ -6,6 +6,7 @@ is saved with exactly one audit row. A scan of the app code proves no status is 
 
 import ast
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from applications.models import Bid, BidPartner, BidStatus, PartnerStatus
 from grants.awards.models import (
     Award,
     AwardStatus,
+    BenefitsReturn,
     Milestone,
     MilestoneStatus,
     MonitoringReturn,
@@ -59,6 +61,14 @@ def _award(p, status):
 def _return(p, status):
     award = _award(p, AwardStatus.ACTIVE)
     return MonitoringReturn.objects.create(award=award, period=ReturnPeriodFactory(round=p.round), status=status)
+
+
+def _benefits(p, status):
+    award = _award(p, AwardStatus.COMPLETED)
+    day = date(2024, 4, 1)
+    return BenefitsReturn.objects.create(
+        award=award, year=1, period_start=day, period_end=date(2025, 3, 31), due_on=date(2025, 5, 26), status=status
+    )
 
 
 def _milestone(p, status, confirmed=False):
@@ -135,6 +145,13 @@ CASES = [
         on_award=True,
     ),
     Case(
+        "benefits return",
+        (lambda p: _benefits(p, ReturnStatus.DUE), ReturnStatus.APPROVED),
+        (lambda p: _benefits(p, ReturnStatus.SUBMITTED), ReturnStatus.APPROVED),
+        "benefits.approved",
+        on_award=True,
+    ),
+    Case(
         "milestone",
         (lambda p: _milestone(p, MilestoneStatus.COMPLETE, confirmed=True), MilestoneStatus.IN_PROGRESS),
         (lambda p: _milestone(p, MilestoneStatus.IN_PROGRESS), MilestoneStatus.COMPLETE),
@@ -175,6 +192,7 @@ MODELS = [
     Assessment,
     Award,
     MonitoringReturn,
+    BenefitsReturn,
     Milestone,
     Variation,
     PaymentTranche,

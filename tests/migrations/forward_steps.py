@@ -99,7 +99,16 @@ def _moved_tables() -> set[str]:
 
 
 # Tables the awards and reporting apps gained after the move: the old code never had them.
-ADDED_SINCE_THE_MOVE = {"awards_contactlogentry"}
+ADDED_SINCE_THE_MOVE = {
+    "awards_contactlogentry",
+    # Issue 17: output forecasts, benefits after closure, programme commitments and deliverables.
+    "awards_outputforecast",
+    "awards_benefitsprojection",
+    "awards_benefitsreturn",
+    "reporting_commitment",
+    "reporting_deliverable",
+    "reporting_deliverableragchange",
+}
 
 
 def old() -> dict:

@@ -8,6 +8,7 @@ from django.db import transaction
 from grants.awards.models import Award
 from grants.awards.models.monitoring import SPEND_FIELDS, MonitoringReturn
 from grants.core.audit import audit_record
+from grants.core.money import percent
 from grants.permissions import can_manage_programme
 
 from .common import AwardError
@@ -90,7 +91,7 @@ def round_spend_settings_set(
         action="round.spend_settings",
         target=round,
         summary=(
-            f"Spend {'required' if returns_ask_spend else 'optional'}, tolerance {spend_tolerance_percent}%, "
+            f"Spend {'required' if returns_ask_spend else 'optional'}, tolerance {percent(spend_tolerance_percent, places=2)}, "
             f"certification {'required' if returns_need_certifying else 'not required'}"
         ),
     )
