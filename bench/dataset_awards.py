@@ -154,7 +154,9 @@ def _awards_for(bid_ids: list[int], periods: dict, outputs: dict, totals: dict) 
             ),
         ]
         targets += [
-            OutputTarget(award=a, output=o, target=Decimal(random.randrange(10, 500_000))) for o in outputs[a.round_id]
+            OutputTarget(award=a, output=o, target=t, baseline=t, forecast=t)
+            for o in outputs[a.round_id]
+            for t in [Decimal(random.randrange(10, 500_000))]
         ]
         for p in periods[a.round_id]:
             rs = random.choice(RETURN_MIX) if live else "due"
@@ -168,6 +170,7 @@ def _awards_for(bid_ids: list[int], periods: dict, outputs: dict, totals: dict) 
                     commentary="Progress as planned." if reported else "",
                     submitted_at=now - timedelta(days=30) if reported else None,
                     submission_count=1 if reported else 0,
+                    **(_spend(a) if reported else {}),
                 )
             )
         if live and random.random() < 0.03:
@@ -196,3 +199,17 @@ def _awards_for(bid_ids: list[int], periods: dict, outputs: dict, totals: dict) 
     totals["tranches"] += len(tranches)
     totals["milestones"] += len(milestones)
     totals["output_values"] += len(values)
+
+
+def _spend(award) -> dict:
+    """Issue 17: a reported return's spend this period and its forecast at completion (a tenth
+    of the awards forecast beyond a 10% tolerance), as the board report's spend section reads it."""
+    part = (award.amount / 8).quantize(Decimal("0.01"))
+    forecast = award.amount * Decimal(random.choice(["1.00"] * 9 + ["0.85"]))
+    return {
+        "spend_capital": part / 2,
+        "spend_revenue": part / 2,
+        "match_spent": Decimal("0.00"),
+        "forecast_capital": (forecast / 2).quantize(Decimal("0.01")),
+        "forecast_revenue": (forecast / 2).quantize(Decimal("0.01")),
+    }

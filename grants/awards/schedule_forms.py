@@ -10,6 +10,9 @@ from grants.core.money import percent
 
 from .forms import GovForm
 
+# The most a tolerance may be: the column holds five digits, two after the point (999.99%).
+MAX_TOLERANCE = 999
+
 
 class ReturnPeriodForm(GovForm):
     submit_label = "Add return"
@@ -34,8 +37,7 @@ class RoundOutputForm(GovForm):
     tolerance = PercentField(
         label="Tolerance",
         required=False,
-        max_value=1000,
-        max_digits=6,
+        max_value=MAX_TOLERANCE,
         help_text="How far, as a percentage of the baseline, a forecast may move and still be within tolerance. "
         "Leave empty for 5%",
     )
@@ -71,8 +73,7 @@ class TargetsForm(GovForm):
             self.fields[f"tolerance_{o.pk}"] = PercentField(
                 label=f"{o.name}: tolerance",
                 required=False,
-                max_value=1000,
-                max_digits=6,
+                max_value=MAX_TOLERANCE,
                 help_text=f"Leave empty for the round's {percent(o.tolerance, 2)}",
             )
             fields.append(Field.text(f"tolerance_{o.pk}", field_width=4))

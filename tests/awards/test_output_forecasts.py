@@ -312,6 +312,17 @@ def test_targets_page_sets_baseline_and_tolerance_then_fixes_the_baseline(client
     assert o.tolerance == D("5")
 
 
+def test_a_tolerance_too_large_to_store_is_an_error_on_the_page(client_for, personas, live):
+    """The column holds 999.99%: 1,000% was a database error (a 500 on PostgreSQL) before the form's limit."""
+    output = RoundOutputFactory(round=personas.round, kind="homes", unit="count")
+    c = client_for(personas.programme_manager)
+    url = reverse("awards:targets", args=[live.pk])
+    r = c.post(url, {f"output_{output.pk}": "7300", f"tolerance_{output.pk}": "1000"})
+    assert r.status_code == 200 and "must be 999% or less" in r.content.decode()
+    assert 'value="7300"' in r.content.decode()  # what was typed is kept
+    assert not OutputTarget.objects.filter(award=live, output=output).exists()
+
+
 def test_round_output_takes_a_unit_and_tolerance(personas):
     rnd = personas.round
     outcome = s.round_output_add(
