@@ -1,16 +1,18 @@
-"""Standing partnerships (issue 17): the list, one partnership (members over time, awards across
-phases) and its members joining and leaving. Programme managers change them; the programme's
+"""Standing partnerships (issue 17): the list, forming one, one partnership (members over time,
+awards across phases) and its members joining and leaving. Programme managers change them; the programme's
 other staff, and the officers of member councils, read them."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from applications.permissions import barred_bid_ids
 from grants import permissions as gperms
-from grants.models import Partnership, PartnershipMember
+from grants.core.forms import save_with_form
+from grants.models import Partnership, PartnershipMember, Programme
 from grants.permissions import get_or_404
 
 from . import partnership_forms as forms
@@ -45,7 +47,25 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
         .order_by()
     )
     rows = [(p, awards.get(p.pk, 0)) for p in qs]
-    return render(request, "awards/partnerships.html", {"rows": rows})
+    return render(request, "awards/partnerships.html", {"rows": rows, "can_form": perms.can_form_partnership(user)})
+
+
+@login_required
+def partnership_new(request: HttpRequest) -> HttpResponse:
+    """Form a partnership for one of the programmes the person manages (any, for administrators)."""
+    user = request.user
+    get_or_404(perms.can_form_partnership(user))
+    programmes = Programme.objects.order_by("name")
+    if not gperms.is_administrator(user):
+        programmes = programmes.filter(pk__in=gperms.managed_programme_ids(user))
+    form = forms.PartnershipForm(posted(request), programmes=programmes)
+
+    def save(data: dict) -> HttpResponse:
+        partnership = services.partnership_create(actor=user, **data)
+        messages.success(request, f"{partnership.name} formed")
+        return redirect(partnership)
+
+    return save_with_form(request, form, save) or render(request, "awards/partnership_new.html", {"form": form})
 
 
 @login_required

@@ -131,3 +131,8 @@ def can_view_partnership(user: User, partnership) -> bool:
 
 def can_manage_partnership(user: User, partnership) -> bool:
     return gperms.can_manage_programme(user, partnership.programme)
+
+
+def can_form_partnership(user: User) -> bool:
+    """Form a partnership: administrators, and managers (for their programmes)."""
+    return user.is_authenticated and (gperms.is_administrator(user) or gperms.is_programme_manager(user))

@@ -66,6 +66,7 @@ urlpatterns = [
     path("staff/awards/<int:pk>/benefits/", benefits_views.benefits_projection, name="benefits_projection"),
     # Issue 17, standing partnerships
     path("staff/partnerships/", partnership_views.partnership_list, name="partnerships"),
+    path("staff/partnerships/new/", partnership_views.partnership_new, name="partnership_new"),
     path("partnerships/<int:pk>/", partnership_views.partnership_detail, name="partnership"),
     path("staff/partnerships/<int:pk>/members/new/", partnership_views.member_add, name="partnership_member_add"),
     path(

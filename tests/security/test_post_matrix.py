@@ -88,6 +88,12 @@ POSTED: dict[str, dict] = {
     # and the other council joining; member councils read the partnership but change nothing.
     "awards:partnership_member_add": posted(MANAGERS),
     "awards:partnership_member_leave": posted(MANAGERS),
+    # Forming one for the world's programme: its managers do; another programme's manager is shown
+    # the form again (the programme is not one of their choices) and nothing is formed.
+    "awards:partnership_new": {
+        "status": {**posted(MANAGERS)["status"], "other_programme_manager": 200},
+        "changed": MANAGERS,
+    },
 }
 # Issue 17, outputs: awards:forecast and awards:rebaseline_new are form pages (GET and POST), so
 # the GET matrix holds them; their POSTs are checked by tests/awards/test_output_forecasts.py.
@@ -104,6 +110,7 @@ ALWAYS_POSTED = {
     # Issue 17: forms with a page, POSTed by everyone too, as they change who counts in reach.
     "awards:partnership_member_add",
     "awards:partnership_member_leave",
+    "awards:partnership_new",
 }
 
 
@@ -129,6 +136,13 @@ def _data(name: str, world) -> dict:
             **_day("joined_on", timezone.localdate()),
         },
         "awards:partnership_member_leave": _day("left_on", timezone.localdate()),
+        "awards:partnership_new": {
+            "programme": world.personas.programme.pk,
+            "name": "Matrix partnership",
+            "lead": world.personas.lead_org.code,
+            "members": world.personas.other_org.code,
+            **_day("formed_on", timezone.localdate()),
+        },
     }.get(name, {})
 
 

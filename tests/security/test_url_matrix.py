@@ -300,6 +300,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "awards:partnership": allow(
         VIEWERS | LEAD_COUNCIL | {"partner_officer", "conflicted_lead_officer", "conflicted_partner_officer"}
     ),
+    # Whoever manages a programme forms a partnership (for the programmes they manage).
+    "awards:partnership_new": allow(MANAGERS | {"other_programme_manager"}),
     "awards:partnership_member_add": allow(MANAGERS),
     "awards:partnership_member_leave": allow(MANAGERS),
 }

@@ -63,6 +63,11 @@ def partnership_create(
         errors["name"] = f"{programme.name} already has a partnership called {name.strip()}"
     if not lead.is_council:
         errors["lead"] = "The lead must be a council"
+    others = [org.short_name for org in members if not org.is_council]
+    if others:
+        errors["members"] = (
+            f"Only a council can be a member: {', '.join(others)} {'is' if len(others) == 1 else 'are'} not"
+        )
     if errors:
         raise AwardError(errors)
     partnership = Partnership.objects.create(programme=programme, name=name.strip(), code=code.strip(), lead=lead)
