@@ -298,6 +298,14 @@ EVENTS: dict[str, Event] = {
             optional=(*_AWARD, "rag"),
         ),
         Event(
+            "return_certify_reminder",
+            "Reminder: a monitoring return to certify",
+            True,
+            "Reminder: return to certify for {{ reference }} {% if days_overdue %}is overdue{% else %}is due {{ when|default:'soon' }}{% endif %}",
+            required=("reference", "title", "due_on"),
+            optional=("award_title", "organisation_name", "when", "days_overdue"),
+        ),
+        Event(
             "return_certification_declined",
             "Monitoring return sent back by the certifier",
             True,

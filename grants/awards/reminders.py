@@ -1,4 +1,5 @@
 """Reminders for milestones and returns: 14 and 3 days before, then overdue the day after and weekly.
+Officers are chased for what they have to send; certifiers for returns awaiting their certification.
 
 Registered with `notifications.reminders.provider`; the hourly task calls it, and the dedupe key
 (one per item, stage and due date) makes each reminder go once even if found every hour.
@@ -106,6 +107,61 @@ def award_reminders(now: datetime) -> Iterable[Reminder]:
         for person in _people(r.award, officers, barred):
             yield Reminder(
                 person, event, context, f"return:{r.pk}:{r.period.due_on}:{key}", url, r.award.round.programme_id
+            )
+
+
+def _certifiers(org_ids: set[int]) -> dict[int, list]:
+    from grants.people_selectors import council_certifiers
+
+    out: dict[int, list] = {}
+    for u in council_certifiers(organisation_ids=org_ids):
+        out.setdefault(u.organisation_id, []).append(u)
+    return out
+
+
+@provider
+def certify_reminders(now: datetime) -> Iterable[Reminder]:
+    """Issue 17: a return awaiting certification is the lead council's certifiers' to do (the
+    officer has sent it, so their reminders stop: they ask for OPEN returns only). The same stages
+    as other returns; the key carries the send, so a return sent back and sent again is chased
+    again. A council with no active certifier reminds nobody: the return still shows overdue to
+    the programme (MonitoringReturn.NOT_RECEIVED)."""
+    from django.urls import reverse
+
+    from grants.awards.models import Award, MonitoringReturn, ReturnStatus
+
+    today = timezone.localdate(now)
+    horizon = today + timedelta(days=max(BEFORE))
+    returns = list(
+        MonitoringReturn.objects.filter(
+            award__status__in=Award.LIVE, status=ReturnStatus.TO_CERTIFY, period__due_on__lte=horizon
+        ).select_related("award__round", "award__bid", "award__lead", "period")
+    )
+    certifiers = _certifiers({r.award.lead_id for r in returns})
+    barred = _barred([r.award for r in returns], certifiers)
+    for r in returns:
+        stage = _stage(r.period.due_on, today)
+        if not stage:
+            continue
+        kind, key, days = stage
+        context = {
+            "reference": r.award.reference,
+            "award_title": r.award.title,
+            "organisation_name": r.award.lead.name,
+            "title": r.period.title,
+            "due_on": f"{r.period.due_on:%-d %B %Y}",
+        }
+        context.update({"when": _when(days)} if kind == "due" else {"days_overdue": days})
+        sent = r.submitted_at.isoformat() if r.submitted_at else ""
+        url = reverse("awards:return_certify", args=[r.award_id, r.pk])
+        for person in _people(r.award, certifiers, barred):
+            yield Reminder(
+                person,
+                "return_certify_reminder",
+                context,
+                f"certify:{r.pk}:{r.period.due_on}:{sent}:{key}",
+                url,
+                r.award.round.programme_id,
             )
 
 
