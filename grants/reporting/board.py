@@ -2,7 +2,7 @@
 
 `PROVIDERS` is the one list of section providers (see `board_sections.SectionProvider`): the
 report asks each, in this order, for every programme the user may see, after the overview's own
-sections (money, RAG, outputs to date), which come from the rows already read. Adding a part of the
+sections (money and RAG), which come from the rows already read. Adding a part of the
 report is one line here. Nothing catches a provider's error: a broken provider breaks the
 report (and its tests) rather than leaving a section quietly out of what the board reads, and
 a provider that answers for a programme it was not asked about, or gives a row that does not
@@ -21,33 +21,6 @@ from .board_sections import COLUMN_KINDS, BoardSection, Column, SectionProvider
 NUMERIC_KINDS = ("pounds", "count", "percent")
 RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red", "": "Not reported"}
 RAG_TAGS = {"green": "govuk-tag--green", "amber": "govuk-tag--orange", "red": "govuk-tag--red", "": "govuk-tag--grey"}
-
-
-def _outputs_section(row: selectors.BoardRow) -> BoardSection | None:
-    """Outputs reported to date against the awards' targets: the overview's figures as a table."""
-    lines, pk = row.outputs, row.programme.pk
-    if not lines:
-        return None
-    return BoardSection(
-        key="outputs_to_date",
-        title="Outputs to date",
-        columns=[
-            Column("output", "Output"),
-            Column("to_date", "To date", "count"),
-            Column("target", "Target", "count"),
-            Column("percent", "Per cent of target", "percent"),
-        ],
-        rows=[[f"{o.name} (£)" if o.unit == "pounds" else o.name, o.to_date, o.target, o.percent] for o in lines],
-        chart=charts.bar_chart(
-            chart_id=f"board-outputs-{pk}",
-            title="Outputs to date as a percentage of target",
-            desc="; ".join(f"{o.name}: {o.show(o.to_date)} of {o.show(o.target)}" for o in lines) + ".",
-            columns=["Output", "Per cent of target"],
-            rows=[[o.name, percent(o.percent) if o.percent is not None else "No target"] for o in lines],
-            bars=[(o.name, Decimal(o.percent or 0), percent(o.percent or 0), charts.GREEN) for o in lines],
-        ),
-        note="Values in returns reported by the report date, against the targets of awards that stand.",
-    )
 
 
 # The registry: each part of the report the overview does not already hold, in the order the
@@ -113,7 +86,6 @@ def overview_sections(row: selectors.BoardRow) -> list[BoardSection]:
             ),
             note=f"Programme RAG: {RAG_LABELS[row.rag]}. Each award's latest return for a period ended by the report date.",
         ),
-        *filter(None, [_outputs_section(row)]),
     ]
 
 

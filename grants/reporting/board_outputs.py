@@ -12,11 +12,14 @@ One section per unit, so every column keeps one type. Five queries whatever the 
 
 from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 
 from grants.awards import outputs as rules
 from grants.awards.models import Award, OutputTarget
 from grants.awards.selectors import STANDING
+from grants.core.money import percent
 
+from . import charts
 from .board_sections import BoardSection, Column
 
 SECTIONS = {
@@ -42,6 +45,7 @@ def _columns(kind: str) -> list[Column]:
         Column("tolerance", "Tolerance", "percent"),
         Column("status", "Tolerance status"),
         Column("outside", "Awards outside tolerance", "count"),
+        *([Column("share", "Actual as a share of the latest forecast", "percent")] if kind != "percent" else []),
     ]
 
 
@@ -52,17 +56,36 @@ def _line(name: str, unit: str, awards: list[rules.OutputStanding]) -> list:
     previous = rules.combine(unit, (o.forecast if o.previous is None else o.previous for o in awards))
     tolerance = min(o.tolerance for o in awards)
     within = rules.within_tolerance(baseline=baseline, forecast=latest, tolerance=tolerance)
+    actual = rules.combine(unit, (o.actual for o in awards))
+    share = [(actual * 100 / latest).quantize(Decimal("1")) if latest else None] if unit != rules.PERCENT else []
     return [
         name,
         baseline,
         previous if changed else None,
         latest,
         latest - previous if changed else None,
-        rules.combine(unit, (o.actual for o in awards)),
+        actual,
         tolerance,
         "Within tolerance" if within else "Outside tolerance",
         sum(not o.within for o in awards),
+        *share,
     ]
+
+
+def _chart(programme_id: int, section: BoardSection) -> charts.Chart | None:
+    """Pounds and counts: how far each output's actual has come towards its latest forecast."""
+    if section.key == "outputs-percent":
+        return None
+    lines = [(row[0], row[-1]) for row in section.rows]
+    return charts.bar_chart(
+        chart_id=f"board-{section.key}-{programme_id}",
+        title=f"{section.title}: actual to date as a share of the latest forecast",
+        desc="; ".join(f"{name}: {percent(share) if share is not None else 'no forecast'}" for name, share in lines)
+        + ".",
+        columns=["Output", "Actual as a share of the latest forecast"],
+        rows=[[name, percent(share) if share is not None else "No forecast"] for name, share in lines],
+        bars=[(name, Decimal(share or 0), percent(share or 0), charts.GREEN) for name, share in lines],
+    )
 
 
 def board_outputs(programme_ids: list[int], as_at: date) -> dict[int, list[BoardSection]]:
@@ -79,5 +102,8 @@ def board_outputs(programme_ids: list[int], as_at: date) -> dict[int, list[Board
         if section is None:
             section = sections[programme_id][key] = BoardSection(key, title, _columns(kind), note=NOTE)
         section.rows.append(_line(name, unit, standing))
+    for programme_id, by_key in sections.items():
+        for section in by_key.values():
+            section.chart = _chart(programme_id, section)
     order = [key for key, _, _ in SECTIONS.values()]
     return {pid: sorted(by_key.values(), key=lambda s: order.index(s.key)) for pid, by_key in sections.items()}

@@ -33,7 +33,7 @@ def _rows(slug: str, as_at: date) -> dict[str, list]:
 
 def test_land_release_fund_homes_within_tolerance_of_the_inception_baseline(seeded):
     homes = _rows("land-release-fund", date(2019, 3, 31))["Homes (land released for)"]
-    name, baseline, previous, latest, change, actual, tolerance, status, outside = homes
+    name, baseline, previous, latest, change, actual, tolerance, status, outside, share = homes
     assert (baseline, previous, latest, change) == (D("7280"), D("7445"), D("7253"), D("-192"))
     assert (status, outside) == ("Within tolerance", 0)
     # Before any forecast was recorded the line is the baseline alone.

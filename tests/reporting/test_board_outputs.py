@@ -55,7 +55,9 @@ def test_figures_per_programme_and_output(personas, outputs):
     (homes,) = count.rows
     assert homes == [
         "Homes (land released for)", D("200"), D("220"), D("193"), D("-27"), D("80"), D("5.00"), "Within tolerance", 0,
+        D("41"),  # 80 of the latest 193, the share the chart draws
     ]  # fmt: skip
+    assert count.chart.rows == [["Homes (land released for)", "41%"]] and percent.chart is None
     (take_up,) = percent.rows
     # Percentages: the mean of the awards' figures; no forecast beyond the baseline, so no change.
     assert take_up == ["Increase in take-up", D("50"), None, D("50"), None, D("35"), D("10.00"), "Within tolerance", 0]

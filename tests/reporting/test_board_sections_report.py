@@ -65,11 +65,11 @@ def test_money_rag_and_outputs_agree_on_every_format(client_for, world, personas
     part = html.split(f'id="sections-{personas.programme.slug}"', 1)[1].split("</section>", 1)[0]
     money = part.split('data-section="money"', 1)[1].split('data-section="rag"', 1)[0]
     assert ">£50,000<" in money and ">£10,000<" in money and "govuk-table__cell--numeric" in money
-    rag = part.split('data-section="rag"', 1)[1].split('data-section="outputs_to_date"', 1)[0]
+    rag = part.split('data-section="rag"', 1)[1].split('data-section="outputs-pounds"', 1)[0]
     assert '<strong class="govuk-tag govuk-tag--green">Green</strong>' in rag
     assert '<strong class="govuk-tag govuk-tag--red">Red</strong>' in rag
-    outputs = part.split('data-section="outputs_to_date"', 1)[1]
-    assert ">2,100<" in outputs and ">6,000<" in outputs and ">35%<" in outputs
+    outputs = part.split('data-section="outputs-pounds"', 1)[1]
+    assert ">£2,100<" in outputs and ">£6,000<" in outputs and ">35%<" in outputs
     assert f'href="#sections-{personas.programme.slug}"' in html  # the contents list
 
     data = [d for d in _csv(c) if d["Programme code"] == code]
@@ -84,28 +84,29 @@ def test_money_rag_and_outputs_agree_on_every_format(client_for, world, personas
     assert value("Money", "Paid", "Amount") == (10000, "pounds")
     assert value("RAG status of awards", "Green", "Awards") == (1, "count")
     assert value("RAG status of awards", "Not reported", "Awards") == (0, "count")
-    assert value("Outputs to date", "Savings (£)", "To date") == (2100, "count")
-    assert value("Outputs to date", "Savings (£)", "Per cent of target") == (35, "percent")
+    assert value("Outputs in pounds", "Savings", "Actual to date") == (2100, "pounds")
+    assert value("Outputs in pounds", "Savings", "Actual as a share of the latest forecast") == (35, "percent")
     assert not any("£" in d["Value"] for d in data if d["Measure"] != "Summary")
 
     wb = _xlsx(c)
-    assert wb.sheetnames[:4] == ["Overview", "Money", "RAG status of awards", "Outputs to date"]
+    assert wb.sheetnames[:4] == ["Overview", "Money", "RAG status of awards", "Outputs in pounds"]
     ov = wb["Overview"]
     head = [c.value for c in ov[1]]
     (mine,) = [r for r in ov.iter_rows(min_row=2) if r[0].value == code]
     assert mine[head.index("Awarded")].value == 50000 and mine[head.index("Awarded")].number_format == '"£"#,##0.00'
     assert mine[head.index("RAG")].value == "Red"
-    ws = wb["Outputs to date"]
+    ws = wb["Outputs in pounds"]
     (out,) = [r for r in ws.iter_rows(min_row=2) if r[0].value == code]
-    assert [c.value for c in out[:4]] == [code, name, "Savings (£)", 2100]
-    assert out[5].value == pytest.approx(0.35) and out[5].number_format == "0.0%"
+    assert [c.value for c in out[:4]] == [code, name, "Savings", 6000]
+    assert out[7].value == 2100 and out[7].number_format == '"£"#,##0.00'
+    assert out[-1].value == pytest.approx(0.35) and out[-1].number_format == "0.0%"
     assert len(ws._charts) == 1  # a native chart on the sheet of a section with a chart
     assert len(wb["Money"]._charts) == 1
 
     c.get(reverse("reporting:board_report_pdf"), {"as_at": AS_AT})
     (source,) = pdf_source
     pdf_part = source.split(f"{code} {name}</h2>", 1)[1].split('<div class="programme">', 1)[0]
-    assert ">£50,000<" in pdf_part and ">35%<" in pdf_part and ">2,100<" in pdf_part and "<svg" in pdf_part
+    assert ">£50,000<" in pdf_part and ">35%<" in pdf_part and ">£2,100<" in pdf_part and "<svg" in pdf_part
 
 
 def test_a_section_with_a_chart_shows_its_own_table_right_after_the_picture(client_for, world, personas):
