@@ -92,9 +92,8 @@ def board_outputs(programme_ids: list[int], as_at: date) -> dict[int, list[Board
     awards = Award.objects.filter(round__programme_id__in=programme_ids, award_date__lte=as_at, status__in=STANDING)
     targets = OutputTarget.objects.filter(award__in=awards.order_by().values("pk"))
     groups: dict[tuple, list[rules.OutputStanding]] = defaultdict(list)
-    for o in rules.standings(targets, as_at):
-        output = o.target.output
-        groups[(o.target.award.round.programme_id, output.unit, o.name)].append(o)
+    for o in rules.standings(targets, as_at, plain=True):
+        groups[(o.target.programme_id, o.unit, o.name)].append(o)
     sections: dict[int, dict[str, BoardSection]] = defaultdict(dict)
     for (programme_id, unit, name), standing in sorted(groups.items()):
         key, title, kind = SECTIONS.get(unit, SECTIONS["count"])

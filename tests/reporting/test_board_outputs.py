@@ -86,3 +86,21 @@ def test_queries_are_fixed(personas, outputs, size, django_assert_num_queries):
     with django_assert_num_queries(4):
         found = board_outputs([personas.programme.pk, personas.other_programme.pk], AS_AT)
     assert len(found[personas.programme.pk][0].rows) == 1
+
+
+def test_plain_figures_read_the_same_as_the_models(personas, outputs):
+    """The board reads targets as plain figures (speed); pages read models: both stand the same."""
+    from grants.awards import outputs as rules
+    from grants.awards.models import OutputTarget
+
+    _awards(personas, 2, *outputs)
+    targets = OutputTarget.objects.all()
+
+    def seen(standings):
+        return sorted(
+            (o.target.pk, o.name, o.unit, o.tolerance, o.baseline, o.forecast, o.previous, o.actual, o.within)
+            for o in standings
+        )
+
+    models = seen(rules.standings(targets, AS_AT))
+    assert models and models == seen(rules.standings(targets, AS_AT, plain=True))
