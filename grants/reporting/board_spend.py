@@ -16,12 +16,15 @@ from decimal import Decimal
 from grants.awards.models import Award
 from grants.awards.selectors import STANDING
 from grants.awards.spend_selectors import SpendPosition, with_spend
-from grants.core.money import ZERO
+from grants.core.money import ZERO, number
 from grants.core.words import counted
 
 from .board_sections import BoardSection, Column
 
 HUNDRED = Decimal("100")
+
+
+BOARD_ROWS = 20  # awards beyond tolerance listed per programme
 
 
 @dataclass
@@ -117,6 +120,8 @@ def _sections(p: _Programme, as_at: date) -> list[BoardSection]:
         note=f"From returns the programme had received by {as_at:%-d %B %Y}. "
         f"{counted(len(p.beyond), 'award')} forecast beyond their round's spend tolerance.",
     )
+    # The board reads the worst few, not a page of hundreds (10% of 10,000 awards would be 1,000 rows).
+    worst = sorted(p.beyond, key=lambda rp: (-abs(rp[1].variance_percent or 0), rp[0]["reference"]))[:BOARD_ROWS]
     beyond = BoardSection(
         key="spend_tolerance",
         title="Awards forecast beyond spend tolerance",
@@ -139,8 +144,14 @@ def _sections(p: _Programme, as_at: date) -> list[BoardSection]:
                 pos.variance_percent,
                 pos.tolerance_percent,
             ]
-            for row, pos in p.beyond
+            for row, pos in worst
         ],
-        note="Under or over the award by more than the round's tolerance, in the latest forecast received.",
+        note="Under or over the award by more than the round's tolerance, in the latest forecast received."
+        + (
+            f" The {counted(len(worst), 'largest variance')} of {number(len(p.beyond))}, by share of the award; "
+            "each round's monitoring page lists them all."
+            if len(worst) < len(p.beyond)
+            else ""
+        ),
     )
     return [spend, beyond] if p.beyond else [spend]

@@ -112,3 +112,17 @@ def test_fixed_queries_whatever_the_number_of_awards(programme, django_assert_nu
         sections = board_spend([rnd.programme_id, other.programme_id], date(2026, 4, 30))
     assert set(sections) == {rnd.programme_id, other.programme_id}
     assert len(_rows(sections[rnd.programme_id], "spend_tolerance")) == n  # all 50% under
+
+
+def test_the_board_lists_the_largest_variances_not_every_award(programme, monkeypatch):
+    """At 10,000 awards a tenth beyond tolerance would be 1,000 rows: the board reads the worst few."""
+    from grants.reporting import board_spend as module
+
+    rnd, q1, _ = programme
+    monkeypatch.setattr(module, "BOARD_ROWS", 2)
+    _many(rnd, q1, 2)  # 50% under
+    worst = _award(rnd)
+    _sent(worst, q1, on=date(2026, 4, 20), spend_revenue="1000", forecast_revenue="10000")  # 90% under
+    (_, beyond) = board_spend([rnd.programme_id], date(2026, 4, 30))[rnd.programme_id]
+    assert len(beyond.rows) == 2 and beyond.rows[0][0] == worst.reference
+    assert "The 2 largest variances of 3, by share of the award" in beyond.note
