@@ -25,6 +25,21 @@ def council_lookup(text: str) -> tuple[Organisation | None, str]:
     return None, f"More than one council matches '{term}': enter its three-letter code"
 
 
+def councils_lookup(text: str) -> list[Organisation]:
+    """Councils from a box of codes or names separated by commas; every one that cannot be found
+    is an error on that box (a partnership's members, an award's partners)."""
+    found, errors = [], []
+    for term in [t for t in text.split(",") if t.strip()]:
+        org, error = council_lookup(term)
+        if error:
+            errors.append(error)
+        else:
+            found.append(org)
+    if errors:
+        raise forms.ValidationError(errors)
+    return found
+
+
 class HistoricAwardForm(GovForm):
     submit_label = "Enter the award"
     round = IdChoiceField(queryset=None, empty_label="Choose a round", error_messages={"required": "Choose the round"})
@@ -93,16 +108,7 @@ class HistoricAwardForm(GovForm):
         return org
 
     def clean_partners(self) -> list[Organisation]:
-        found, errors = [], []
-        for term in [t for t in self.cleaned_data.get("partners", "").split(",") if t.strip()]:
-            org, error = council_lookup(term)
-            if error:
-                errors.append(error)
-            else:
-                found.append(org)
-        if errors:
-            raise forms.ValidationError(errors)
-        return found
+        return councils_lookup(self.cleaned_data.get("partners", ""))
 
     def clean(self):
         data = super().clean()

@@ -7,7 +7,7 @@ from grants.core.layout import Field
 from grants.models import Organisation
 
 from .forms import GovForm
-from .historic_forms import council_lookup
+from .historic_forms import council_lookup, councils_lookup
 
 
 class PartnershipForm(GovForm):
@@ -62,16 +62,7 @@ class PartnershipForm(GovForm):
         return org
 
     def clean_members(self) -> tuple[Organisation, ...]:
-        found, errors = [], []
-        for term in [t for t in self.cleaned_data.get("members", "").split(",") if t.strip()]:
-            org, error = council_lookup(term)
-            if error:
-                errors.append(error)
-            else:
-                found.append(org)
-        if errors:
-            raise forms.ValidationError(errors)
-        return tuple(found)
+        return tuple(councils_lookup(self.cleaned_data.get("members", "")))
 
 
 class MemberAddForm(GovForm):
