@@ -92,22 +92,24 @@ def award_reminders(now: datetime) -> Iterable[Reminder]:
                 programme_id=m.award.round.programme_id,
             )
     for r in returns:
-        stage = _stage(r.period.due_on, today)
-        if not stage:
-            continue
-        kind, key, days = stage
-        event = "return_due" if kind == "due" else "overdue"
-        context = {
-            "reference": r.award.reference,
-            "title": f"Return {r.period.title}",
-            "due_on": f"{r.period.due_on:%-d %B %Y}",
-        }
-        context.update({"when": _when(days)} if kind == "due" else {"days_overdue": days})
-        url = f"/awards/{r.award_id}/returns/{r.pk}/"
-        for person in _people(r.award, officers, barred):
-            yield Reminder(
-                person, event, context, f"return:{r.pk}:{r.period.due_on}:{key}", url, r.award.round.programme_id
-            )
+        yield from _due_or_overdue(
+            r.award, r.period.due_on, f"Return {r.period.title}", f"/awards/{r.award_id}/returns/{r.pk}/",
+            f"return:{r.pk}", today, officers, barred,
+        )  # fmt: skip
+
+
+def _due_or_overdue(award, due_on, title: str, url: str, key: str, today, officers, barred) -> Iterable[Reminder]:
+    """The lead council's officers reminded of a return (monitoring or benefits) at its stages:
+    the same events and wording for both, each stage once (`key` names the return)."""
+    stage = _stage(due_on, today)
+    if not stage:
+        return
+    kind, stage_key, days = stage
+    event = "return_due" if kind == "due" else "overdue"
+    context = {"reference": award.reference, "title": title, "due_on": f"{due_on:%-d %B %Y}"}
+    context.update({"when": _when(days)} if kind == "due" else {"days_overdue": days})
+    for person in _people(award, officers, barred):
+        yield Reminder(person, event, context, f"{key}:{due_on}:{stage_key}", url, award.round.programme_id)
 
 
 def _certifiers(org_ids: set[int]) -> dict[int, list]:
@@ -181,17 +183,7 @@ def benefits_reminders(now: datetime) -> Iterable[Reminder]:
     officers = _officers({r.award.lead_id for r in returns})
     barred = _barred([r.award for r in returns], officers)
     for r in returns:
-        stage = _stage(r.due_on, today)
-        if not stage:
-            continue
-        kind, key, days = stage
-        event = "return_due" if kind == "due" else "overdue"
-        context = {
-            "reference": r.award.reference,
-            "title": f"Benefits return year {r.year}",
-            "due_on": f"{r.due_on:%-d %B %Y}",
-        }
-        context.update({"when": _when(days)} if kind == "due" else {"days_overdue": days})
-        url = f"/awards/{r.award_id}/benefits/{r.pk}/"
-        for person in _people(r.award, officers, barred):
-            yield Reminder(person, event, context, f"benefits:{r.pk}:{r.due_on}:{key}", url, r.award.round.programme_id)
+        yield from _due_or_overdue(
+            r.award, r.due_on, f"Benefits return year {r.year}", f"/awards/{r.award_id}/benefits/{r.pk}/",
+            f"benefits:{r.pk}", today, officers, barred,
+        )  # fmt: skip
