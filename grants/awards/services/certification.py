@@ -23,7 +23,7 @@ from grants.people_selectors import council_certifiers
 from .. import permissions as perms
 from ..spend_selectors import spend_to_date
 from .common import AwardError, lead_officers, notify_people
-from .monitoring import notify_submitted, return_url, values_store
+from .monitoring import notify_submitted, return_url, sent_fields, values_store
 from .spend import spend_snapshot
 
 R = ReturnStatus
@@ -80,16 +80,11 @@ def send_for_certification(
         summary=f"{mreturn.period}: sent for certification",
         data={"return": mreturn.pk},
         fields={
-            "rag": rag,
-            "commentary": commentary.strip(),
-            "evidence": evidence.strip(),
-            "submitted_by": actor,
-            "submitted_at": timezone.now(),
+            **sent_fields(actor, rag, commentary, evidence, spend),
             "certified_by": None,
             "certified_at": None,
             "certified_snapshot": {},
             "certification_reason": "",
-            **spend,
         },
         error=AwardError,
     )

@@ -236,19 +236,27 @@ def return_submit(
         summary=f"{mreturn.period}: {rag}",
         data={"return": mreturn.pk},
         fields={
-            "rag": rag,
-            "commentary": commentary.strip(),
-            "evidence": evidence.strip(),
-            "submitted_by": actor,
-            "submitted_at": timezone.now(),
+            **sent_fields(actor, rag, commentary, evidence, amounts),
             "submission_count": mreturn.submission_count + 1,
-            **amounts,
         },
         error=AwardError,
     )
     values_store(mreturn, parsed)
     notify_submitted(mreturn)
     return mreturn
+
+
+def sent_fields(actor, rag: str, commentary: str, evidence: str, spend: dict) -> dict:
+    """What the council's send writes on the return, whether it goes to the funder or first to the
+    council's certifier."""
+    return {
+        "rag": rag,
+        "commentary": commentary.strip(),
+        "evidence": evidence.strip(),
+        "submitted_by": actor,
+        "submitted_at": timezone.now(),
+        **spend,
+    }
 
 
 def notify_submitted(mreturn: MonitoringReturn) -> None:
