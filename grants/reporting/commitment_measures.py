@@ -18,9 +18,10 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
-from grants.awards.models import Award, OutputKind, OutputValue
+from grants.awards import outputs as output_rules
+from grants.awards.models import Award, OutputKind
 from grants.awards.models.monitoring import OUTPUT_UNITS, OutputUnit
-from grants.awards.selectors import REPORTED, STANDING, ZERO
+from grants.awards.selectors import STANDING, ZERO
 from grants.reporting.reach import councils_reached
 
 from .commitments import MANUAL, CommitmentUnit
@@ -69,12 +70,8 @@ def amount_awarded(needs: set[Need], as_at: date) -> dict[Need, Decimal]:
 
 def output_total(needs: set[Need], as_at: date) -> dict[Need, Decimal]:
     """Every output kind asked for, reported to date, in one grouped query."""
-    values = OutputValue.objects.filter(
-        monitoring_return__award__in=_awards(needs, as_at).values("pk"),
-        monitoring_return__status__in=REPORTED,
-        monitoring_return__period__period_end__lte=as_at,
-        monitoring_return__submitted_at__date__lte=as_at,
-        output__kind__in={arg for _, arg in needs},
+    values = output_rules.reported_values(award_ids=_awards(needs, as_at).values("pk"), as_at=as_at).filter(
+        output__kind__in={arg for _, arg in needs}
     )
     keys = ("monitoring_return__award__round__programme", "monitoring_return__award__round__financial_year")
     rows = values.values(*keys, "output__kind").annotate(v=Sum("value")).order_by()
