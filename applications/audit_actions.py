@@ -24,6 +24,7 @@ declare_many(
         "bid.evidence_deleted": "Evidence deleted",
         "bid.evidence_refused": "Evidence refused by the virus check",
         "bid.extension_granted": "Deadline extended",
+        "bid.abandoned_deleted": "Draft deleted: never submitted, its round long closed",
         # Status moves (transition(): bid.<status>).
         "bid.submitted": "Bid submitted",
         "bid.returned": "Bid returned for changes",

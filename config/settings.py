@@ -280,8 +280,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scoring.tasks.rounds_mark_decided",
         "schedule": crontab(minute=20),
     },
-    "reporting-exports-clean-up": {
-        "task": "grants.reporting.tasks.exports_clean_up",
+    # Every retention rule (grants.core.personal_data), export files included.
+    "grants-retention-apply": {
+        "task": "grants.tasks.retention_apply",
         "schedule": crontab(hour=3, minute=15),
     },
 }
@@ -461,7 +462,17 @@ GRANTBENCH_ACCESSIBILITY_REVIEWED = os.environ.get("GRANTBENCH_ACCESSIBILITY_REV
 # How long records are kept, in years after the grant or round they belong to ends (the privacy
 # notice states them). Audit trail and awards: the funder's grant records retention.
 GRANTBENCH_RETENTION_YEARS = int(os.environ.get("GRANTBENCH_RETENTION_YEARS", "7"))
-# Export files (CSV, spreadsheets) hold personal data and are deleted this many days after they
-# were made (grants.reporting.services.exports_clean_up, daily).
-GRANTBENCH_EXPORT_RETENTION_DAYS = int(os.environ.get("GRANTBENCH_EXPORT_RETENTION_DAYS", "7"))
+# Issue 18 item 5: the retention schedule, applied daily by grants.tasks.retention_apply (each rule
+# a service registered in an app's personal_data.py) and stated in the privacy notice. In days:
+# - email_bodies: what a sent message was rendered from (its context) is blanked; the row stays;
+# - abandoned_drafts: bids never submitted are deleted, with their files, after their round closed;
+# - closed_accounts: inactive accounts are erased (anonymised) after they were last used;
+# - export_files: export files (CSV, spreadsheets) hold personal data and are deleted after they
+#   were made (grants.reporting.services.exports_clean_up).
+GRANTBENCH_RETENTION = {
+    "email_bodies_days": int(os.environ.get("GRANTBENCH_EMAIL_BODIES_DAYS", "90")),
+    "abandoned_drafts_days": int(os.environ.get("GRANTBENCH_ABANDONED_DRAFTS_DAYS", "180")),
+    "closed_accounts_days": int(os.environ.get("GRANTBENCH_CLOSED_ACCOUNTS_DAYS", "365")),
+    "export_files_days": int(os.environ.get("GRANTBENCH_EXPORT_RETENTION_DAYS", "7")),
+}
 # ---------------------------------------------------------------------------------------------

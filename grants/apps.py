@@ -23,3 +23,8 @@ class GrantsConfig(AppConfig):
         from .core import checks  # noqa: F401
 
         autodiscover_modules("metrics")
+        # Every app's personal_data.py declares what personal data its models hold, and registers
+        # the retention rules it owns (grants.core.personal_data): the record of processing, the
+        # privacy notice, the subject-access export and erasure all read it.
+        autodiscover_modules("personal_data")
+        from . import tasks  # noqa: F401  register the retention task with the worker

@@ -23,6 +23,9 @@ declare_many(
         "membership.declined": "Request to join declined",
         # Issue 16, notes: recorded against the note itself, so no bid or award history lists it.
         "note.add": "Internal note added",
+        # Issue 18, personal data: a subject-access export and an erasure, each with its reason.
+        "user.data_exported": "Person's data exported (subject access)",
+        "user.erased": "Person erased (anonymised)",
     },
     audience=STAFF,
 )

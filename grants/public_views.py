@@ -11,25 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .contacts import contact_for, service_contact
+from .core.dates import duration_words
+from .core.personal_data import notice_rows, retention_table
 from .models import Programme
 
-
-def _plural(count: int, unit: str) -> str:
-    return f"{count} {unit}{'' if count == 1 else 's'}"
-
-
-def _duration(seconds: int) -> str:
-    """How long a cookie or session lasts, in words: '8 hours', '1 year' (Django's 52 weeks)."""
-    days = seconds // 86400
-    if days >= 364:
-        return _plural(max(round(days / 365), 1), "year")
-    if days >= 7 and seconds % (7 * 86400) == 0:
-        return _plural(days // 7, "week")
-    if days >= 1 and seconds % 86400 == 0:
-        return _plural(days, "day")
-    if seconds >= 3600:
-        return _plural(round(seconds / 3600), "hour")
-    return _plural(max(round(seconds / 60), 1), "minute")
+_duration = duration_words
 
 
 def cookie_table() -> list[dict[str, str]]:
@@ -82,8 +68,8 @@ def privacy(request: HttpRequest) -> HttpResponse:
             "contact": service_contact(),
             "controller": settings.GRANTBENCH_CONTROLLER_NAME,
             "dpo_email": settings.GRANTBENCH_DPO_EMAIL,
-            "retention_years": settings.GRANTBENCH_RETENTION_YEARS,
-            "export_retention_days": settings.GRANTBENCH_EXPORT_RETENTION_DAYS,
+            "record": notice_rows(),
+            "retention": retention_table(),
             "session_length": _duration(settings.SESSION_COOKIE_AGE),
         },
     )

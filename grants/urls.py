@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import membership_views, people_views, views
+from . import membership_views, people_views, privacy_views, views
 
 app_name = "grants"
 
@@ -29,6 +29,13 @@ urlpatterns = [
     path("staff/organisations/<int:org_pk>/edit/", views.organisation_edit, name="staff_organisation_edit"),
     path("staff/users/", people_views.user_list, name="staff_users"),
     path("staff/users/<int:user_pk>/", people_views.user_detail, name="staff_user"),
+    # Issue 18, personal data: subject access and erasure (administrators).
+    path(
+        "staff/users/<int:user_pk>/personal-data/",
+        privacy_views.personal_data_export,
+        name="staff_user_personal_data",
+    ),
+    path("staff/users/<int:user_pk>/erase/", privacy_views.person_erase, name="staff_user_erase"),
     path("organisations/search.json", views.organisation_search_json, name="organisation_search_json"),
     # Issue 16, joining a council
     path("join/", membership_views.join, name="join"),

@@ -48,3 +48,21 @@ def govuk_time_exact(value: datetime) -> str:
 def govuk_when_exact(value: datetime) -> str:
     """For receipts: '4 December 2026 at 11:59:58am (UK time)'."""
     return f"{date_format(_local(value), 'j F Y')} at {govuk_time_exact(value)} (UK time)"
+
+
+def _plural(count: int, unit: str) -> str:
+    return f"{count} {unit}{'' if count == 1 else 's'}"
+
+
+def duration_words(seconds: int) -> str:
+    """How long something lasts, in words: '8 hours', '1 year' (Django's 52 weeks is a year)."""
+    days = seconds // 86400
+    if days >= 364:
+        return _plural(max(round(days / 365), 1), "year")
+    if days >= 7 and seconds % (7 * 86400) == 0:
+        return _plural(days // 7, "week")
+    if days >= 1 and seconds % 86400 == 0:
+        return _plural(days, "day")
+    if seconds >= 3600:
+        return _plural(round(seconds / 3600), "hour")
+    return _plural(max(round(seconds / 60), 1), "minute")

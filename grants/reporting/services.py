@@ -10,7 +10,6 @@ import logging
 import tempfile
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -22,6 +21,7 @@ from django.utils import timezone
 
 from grants.core import exports
 from grants.core.audit import audit_record
+from grants.core.personal_data import retention_days
 from grants.models import Programme, Round, User
 from grants.permissions import can_manage_programme, is_staff_user
 from grants.reporting.models import BoardSummary, ExportJob, ExportStatus, PublishedFile
@@ -140,14 +140,11 @@ def _write_job(job: ExportJob, progress) -> tuple[str, str]:
     return name, filename
 
 
-EXPORT_RETENTION_DAYS = 7
-
-
 def exports_clean_up(*, days: int | None = None, now: datetime | None = None) -> int:
     """Delete export files (and their jobs) older than the retention period: they hold personal
     and financial data and were only ever meant for a download. Returns how many jobs went.
     The audit trail keeps who asked for what."""
-    days = days if days is not None else getattr(settings, "GRANTBENCH_EXPORT_RETENTION_DAYS", EXPORT_RETENTION_DAYS)
+    days = days if days is not None else retention_days("export_files")
     cutoff = (now or timezone.now()) - timedelta(days=days)
     removed = 0
     for job in ExportJob.objects.filter(created_at__lt=cutoff).only("pk", "file").iterator():

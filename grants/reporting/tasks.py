@@ -8,11 +8,3 @@ def export_run(job_id: int) -> None:
     from . import services
 
     services.export_run(job_id=job_id)
-
-
-@shared_task
-def exports_clean_up() -> int:
-    """Daily (config/settings.py CELERY_BEAT_SCHEDULE): delete exports past their retention."""
-    from . import services
-
-    return services.exports_clean_up()

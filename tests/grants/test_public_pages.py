@@ -101,7 +101,7 @@ def test_the_accessibility_statement_has_what_the_regulations_require(client, se
 
 def test_the_privacy_notice_states_the_retention_periods_the_service_applies(client, settings):
     settings.GRANTBENCH_RETENTION_YEARS = 9
-    settings.GRANTBENCH_EXPORT_RETENTION_DAYS = 11
+    settings.GRANTBENCH_RETENTION = {**settings.GRANTBENCH_RETENTION, "export_files_days": 11}
     settings.SESSION_COOKIE_AGE = 2 * 60 * 60
     settings.GRANTBENCH_DPO_EMAIL = "dpo@lga.example.gov.uk"
     text = _text(client.get(reverse("privacy")))

@@ -239,7 +239,7 @@ def test_old_export_files_are_cleaned_up_daily(personas, settings):
     from django.utils import timezone
 
     from config.celery import app
-    from grants.reporting import tasks
+    from grants import tasks
 
     def job(age_days: int) -> ExportJob:
         j = ExportJob.objects.create(created_by=personas.administrator, table="awards", fmt="csv", status="done")
@@ -249,13 +249,13 @@ def test_old_export_files_are_cleaned_up_daily(personas, settings):
         return j
 
     old, recent = job(8), job(6)
-    settings.GRANTBENCH_EXPORT_RETENTION_DAYS = 7
-    assert tasks.exports_clean_up() == 1
+    settings.GRANTBENCH_RETENTION = {**settings.GRANTBENCH_RETENTION, "export_files_days": 7}
+    assert tasks.retention_apply()["export_files"] == 1
     assert list(ExportJob.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not default_storage.exists(old.file.name) and default_storage.exists(recent.file.name)
     assert services.exports_clean_up(days=1) == 1 and not default_storage.exists(recent.file.name)
-    entry = settings.CELERY_BEAT_SCHEDULE["reporting-exports-clean-up"]
-    assert entry["task"] == tasks.exports_clean_up.name and entry["task"] in app.tasks
+    entry = settings.CELERY_BEAT_SCHEDULE["grants-retention-apply"]
+    assert entry["task"] == tasks.retention_apply.name and entry["task"] in app.tasks
 
 
 def test_large_csv_downloads_stream_in_pieces(client_for, personas, monkeypatch):
