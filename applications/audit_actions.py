@@ -24,7 +24,6 @@ declare_many(
         "bid.evidence_deleted": "Evidence deleted",
         "bid.evidence_refused": "Evidence refused by the virus check",
         "bid.extension_granted": "Deadline extended",
-        "bid.abandoned_deleted": "Draft deleted: never submitted, its round long closed",
         # Status moves (transition(): bid.<status>).
         "bid.submitted": "Bid submitted",
         "bid.returned": "Bid returned for changes",
@@ -53,6 +52,8 @@ declare_many(
         "round.question_saved": "Question saved",
         "round.question_deleted": "Question deleted",
         "round.questions_copied": "Questions copied from another round",
+        # Issue 18, retention: the bid is gone, so only the programme team reads this.
+        "bid.abandoned_deleted": "Draft deleted: never submitted, its round long closed",
     },
     audience=STAFF,
 )

@@ -9,25 +9,29 @@ they appear in text: a bid's declaration, an audit summary ("Changed alice@...")
 
 Why rewrite audit text rather than keep it: the audit trail's job is who did what and when, and
 that survives, because rows are neither deleted nor re-dated and the actor is still a foreign key
-to the same row. The trail keeps no hash chain a rewrite would break; the erasure itself is an
-audit record (who erased whom, why, how many rows were rewritten), so the rewrite is visible.
-Keeping the old name in the trail would mean the person was not erased.
+to the same row. The trail is append-only on PostgreSQL (a trigger, grants migration 0008); migration 0017 lets
+an erasure, and only inside its own transaction, change an audit row's summary and data but never
+its time, actor, action or target, and never delete one. The erasure itself is an audit record
+(who erased whom, why, how many rows were rewritten), so the rewrite is visible. Keeping the old
+name in the trail would mean the person was not erased.
 """
 
+import json
 import re
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Q, TextField
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from .core.audit import audit_record
 from .core.personal_data import holdings, retention_days
-from .models import StaffRole, User
+from .models import AuditEvent, StaffRole, User
 
 ERASED_DOMAIN = "erased.invalid"
 
@@ -79,6 +83,11 @@ def _tokens(person: User) -> dict[str, str]:
     email_model = apps.get_model("account", "EmailAddress")
     emails = {person.email, *email_model.objects.filter(user=person).values_list("email", flat=True)}
     names = {person.full_name.strip(), f"{person.first_name} {person.last_name}".strip()}
+    # Names they had before (grants.people.user_update records each change as [before, after]).
+    for data in AuditEvent.objects.filter(
+        action="user.update", target_type="grants.user", target_id=str(person.pk)
+    ).values_list("data", flat=True):
+        names |= {str(n).strip() for n in (data or {}).get("changes", {}).get("full_name", [])}
     out = {e: erased_email(person) for e in emails if len(e) >= 3}
     out |= {n: erased_name(person) for n in names if len(n) >= 3}
     return dict(sorted(out.items(), key=lambda kv: -len(kv[0])))
@@ -129,8 +138,6 @@ def text_rewrite(tokens: dict[str, str]) -> int:
 
 
 def _json_escaped(text: str) -> str:
-    import json
-
     return json.dumps(text)[1:-1]
 
 
@@ -164,7 +171,8 @@ def person_erase(*, actor: User | None, person: User, reason: str) -> dict[str, 
             organisation=None,
             last_login=None,
         )
-        done["rewritten"] = text_rewrite(tokens)
+        with _audit_text_rewritable():
+            done["rewritten"] = text_rewrite(tokens)
         audit_record(
             actor=actor,
             action="user.erased",
@@ -173,6 +181,23 @@ def person_erase(*, actor: User | None, person: User, reason: str) -> dict[str, 
             data={k: v for k, v in done.items() if v},
         )
     return done
+
+
+@contextmanager
+def _audit_text_rewritable():
+    """On PostgreSQL the audit trail is append-only (grants migrations 0008 and 0017): this lets
+    the statements inside it change an audit row's summary and data, never its time, actor, action
+    or target, for this transaction only. SQLite has no trigger."""
+    guarded = connection.vendor == "postgresql"
+    if guarded:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('grantbench.erasure', 'on', true)")
+    try:
+        yield
+    finally:
+        if guarded:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('grantbench.erasure', 'off', true)")
 
 
 def _unusable_password() -> str:

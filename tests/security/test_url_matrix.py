@@ -115,6 +115,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     ),
     "grants:staff_users": allow({"administrator"}, denied=403),
     "grants:staff_user": allow({"administrator"}, denied=403),
+    # Issue 18, personal data: subject-access export and erasure, administrators only (the forms;
+    # test_subject_access.py and test_erasure.py POST them as other personas).
+    "grants:staff_user_personal_data": allow({"administrator"}, denied=403),
+    "grants:staff_user_erase": allow({"administrator"}, denied=403),
     "grants:staff_programme_manager_add": {**allow(set(), denied=403), "administrator": 405},
     "grants:staff_programme_manager_remove": {**allow(set(), denied=403), "administrator": 405},
     "grants:staff_programme_detail": foundation_staff(VIEWERS),
