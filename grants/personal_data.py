@@ -27,6 +27,7 @@ declare(
     retention="account",
     person=["pk"],
     secret=["password"],
+    labels={"org_role": "role at the council", "last_login": "when you last signed in"},
 )
 declare(
     "grants.StaffRole",
@@ -46,6 +47,7 @@ declare(
     about=["everyone"],
     retention="grant_records",
     person=[_audit_about],
+    labels={"actor": "who did it", "summary": "what they did", "data": "details of the change"},
 )
 declare(
     "grants.MembershipRequest",
@@ -83,6 +85,7 @@ declare(
     about=["staff"],
     retention="grant_records",
     person=["user"],
+    labels={"object_repr": "the record changed", "change_message": "what changed"},
 )
 declare(
     "sessions.Session",
@@ -94,6 +97,7 @@ declare(
     person=[_sessions],
     secret=["session_key", "session_data"],
     on_erasure="delete",
+    labels={"session_data": "which account is signed in"},
 )
 declare(
     "account.EmailAddress",
@@ -115,6 +119,7 @@ declare(
     person=["email_address__user"],
     secret=["key"],
     on_erasure="delete",
+    labels={"key": "the link's code"},
 )
 declare(
     "mfa.Authenticator",
@@ -126,6 +131,7 @@ declare(
     person=["user"],
     secret=["data"],
     on_erasure="delete",
+    labels={"type": "kind of authenticator", "data": "its secret and recovery codes"},
 )
 not_personal("grants.Organisation", ["name", "short_name"], "a council's name")
 not_personal("grants.OrganisationAlias", ["name"], "another name of a council")

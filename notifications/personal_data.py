@@ -14,6 +14,7 @@ declare(
     person=["recipient"],
     on_erasure="blank",
     blank={"context": {}},
+    labels={"context": "what the message said", "url": "the page it links to"},
 )
 declare(
     "notifications.Preference",
@@ -24,6 +25,7 @@ declare(
     retention="account",
     person=["user"],
     on_erasure="delete",
+    labels={"emails_off": "emails you turned off"},
 )
 
 

@@ -21,6 +21,7 @@ for model, fields, person in (
         about=["assessor", "staff"],
         retention="grant_records",
         person=person,
+        labels={k: "the panel member" for k in ("assignment", "assessment") if k in fields},
     )
 for model in ("scoring.Declaration", "scoring.Interest"):
     declare(

@@ -109,6 +109,7 @@ class Holding:
     secret: tuple[str, ...] = ()
     on_erasure: str = "keep"
     blank: dict[str, object] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # plainer words than a field's verbose name
 
     @property
     def model_class(self) -> type[models.Model]:
@@ -182,7 +183,7 @@ def notice_rows() -> list[dict]:
     texts = _retention_texts()
     for h in holdings():
         model = h.model_class
-        labels = [str(model._meta.get_field(f).verbose_name) for f in h.fields]
+        labels = [h.labels.get(f) or str(model._meta.get_field(f).verbose_name) for f in h.fields]
         row = rows.setdefault(
             (h.purpose, h.basis),
             {"purpose": h.purpose, "basis": LAWFUL_BASES[h.basis], "what": [], "about": set(), "kept": set()},

@@ -4,6 +4,8 @@ from datetime import datetime
 
 from grants.core.personal_data import declare, retention_rule
 
+LABELS = {"manual_by": "who set a figure by hand", "rag_set_by": "who set a status", "set_by": "who set a status"}
+
 for model, fields in (
     ("reporting.Commitment", ["manual_by"]),
     ("reporting.Deliverable", ["rag_set_by"]),
@@ -19,6 +21,7 @@ for model, fields in (
         about=["staff"],
         retention="grant_records",
         person=fields,
+        labels={k: v for k, v in LABELS.items() if k in fields},
     )
 declare(
     "reporting.ExportJob",

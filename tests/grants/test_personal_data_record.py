@@ -53,7 +53,7 @@ def test_the_record_covers_django_and_allauth_models():
 def test_every_declaration_names_real_fields_a_basis_and_a_rule():
     for h in holdings():
         model = h.model_class
-        for name in (*h.fields, *h.files, *h.secret, *h.blank):
+        for name in (*h.fields, *h.files, *h.secret, *h.blank, *h.labels):
             try:
                 model._meta.get_field(name)
             except FieldDoesNotExist:
