@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from .core.audit import audit_record
 from .core.personal_data import holdings, retention_days
+from .core.words import counted
 from .models import AuditEvent, StaffRole, User
 
 ERASED_DOMAIN = "erased.invalid"
@@ -225,6 +226,6 @@ def closed_accounts_erase(*, now: datetime) -> int:
     for person in closed_accounts(now=now):
         if erasure_refusal(actor=None, person=person):
             continue
-        person_erase(actor=None, person=person, reason=f"Account closed and unused for over {days} days")
+        person_erase(actor=None, person=person, reason=f"Account closed and unused for over {counted(days, 'day')}")
         erased += 1
     return erased

@@ -25,6 +25,7 @@ from django.db import models
 from django.db.models import Q
 
 from .dates import duration_words
+from .words import counted
 
 # UK GDPR Article 6(1): the bases this service relies on, as the notice words them.
 LAWFUL_BASES = {
@@ -51,13 +52,13 @@ def retention_days(key: str) -> int:
 
 
 def _days(n: int) -> str:
-    return f"{n} day{'' if n == 1 else 's'}"
+    return counted(n, "day")
 
 
 def _retention_texts() -> dict[str, str]:
     years = settings.GRANTBENCH_RETENTION_YEARS
     return {
-        "grant_records": f"{years} year{'' if years == 1 else 's'} after the grant or the funding round ends",
+        "grant_records": f"{counted(years, 'year')} after the grant or the funding round ends",
         "account": f"While your account is open; erased {_days(retention_days('closed_accounts'))} after it is closed",
         "email_bodies": f"The content of each message for {_days(retention_days('email_bodies'))}; "
         "the record of who was sent what, and when, with the grant records",
