@@ -165,9 +165,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 
     def save(data):
         partners, co_funders = data.pop("partner_bodies"), data.pop("co_funders")
-        programme = services.programme_save(
-            actor=request.user, partner_bodies=partners, co_funders=co_funders, **data
-        )
+        programme = services.programme_save(actor=request.user, partner_bodies=partners, co_funders=co_funders, **data)
         messages.success(request, f"Programme {programme.name} created")
         return redirect(programme)
 

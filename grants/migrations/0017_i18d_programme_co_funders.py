@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('grants', '0016_i17a_round_spend'),
+        ("grants", "0016_i17a_round_spend"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='programme',
-            name='co_funders',
-            field=models.ManyToManyField(blank=True, related_name='programmes_cofunded', to='grants.organisation'),
+            model_name="programme",
+            name="co_funders",
+            field=models.ManyToManyField(blank=True, related_name="programmes_cofunded", to="grants.organisation"),
         ),
     ]

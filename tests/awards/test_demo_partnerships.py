@@ -75,7 +75,8 @@ def test_open_data_lists_every_members_area(ope):
     joint = grant(grants_queryset().get(reference="OPE7-000004"))
     # A one-off joint bid: its partners are beneficiaries too (issue 18, item 4), lead first.
     assert [loc["name"] for loc in joint["beneficiaryLocation"]] == [
-        joint_award.lead.name, *joint_award.partners.order_by("name").values_list("name", flat=True)
+        joint_award.lead.name,
+        *joint_award.partners.order_by("name").values_list("name", flat=True),
     ]
     assert len(joint["beneficiaryLocation"]) == 2
 
