@@ -96,7 +96,7 @@ class ProgrammeForm(GovFormMixin, forms.ModelForm):
             "contact_email": "Shown on the programme's round pages and in emails about them. Leave empty to use "
             "the service's contact",
             "co_funders": "Bodies whose money is in this programme's grants alongside the funder's. Open data "
-            "names them after the funder",
+            "names them after the funder, by the identifier on their organisation page",
         }
         error_messages = {
             "name": {"unique": "A programme with this name already exists"},

@@ -60,6 +60,13 @@ def organisation_update(
     changes = _changed(org, fields)
     for name, value in fields.items():
         setattr(org, name, value)
+    if not org.org_id_360 and (cofunded := list(org.programmes_cofunded.order_by("name")[:1])):
+        raise ValidationError(
+            {
+                "other_identifier": f"Enter the identifier: {org.short_name} co-funds {cofunded[0].name}, "
+                "and open data names every funder by its identifier"
+            }
+        )
     if org.is_council:
         raise ValidationError({"kind": "Councils come from the register: choose another type of organisation"})
     org.full_clean()

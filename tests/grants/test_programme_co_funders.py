@@ -75,3 +75,25 @@ def test_the_service_refuses_what_the_form_refuses(personas):
     assert "Design Council has no organisation identifier" in str(caught.value.message_dict["co_funders"])
     assert not personas.programme.co_funders.exists()
     assert co_funder_errors(funder=personas.programme.funder, co_funders=[]) == ""
+
+
+def test_a_co_funders_identifier_cannot_be_emptied_on_its_organisation_page(personas, client_for):
+    cabinet = f.FunderFactory(name="Cabinet Office", short_name="Cabinet Office", other_identifier="GB-GOR-D2")
+    personas.programme.co_funders.add(cabinet)
+    data = {
+        "name": "Cabinet Office", "short_name": "Cabinet Office", "kind": "other", "region": "",
+        "other_identifier": "", "gss_code": "", "aliases": "",
+    }  # fmt: skip
+    url = reverse("grants:staff_organisation_edit", args=[cabinet.pk])
+    r = client_for(personas.administrator).post(url, data)
+    assert r.status_code == 200
+    assert (
+        f"Enter the identifier: Cabinet Office co-funds {personas.programme.name}, and open data names every "
+        "funder by its identifier"
+    ) in r.content.decode()
+    cabinet.refresh_from_db()
+    assert cabinet.other_identifier == "GB-GOR-D2"
+    r = client_for(personas.administrator).post(url, data | {"other_identifier": "GB-GOR-D2X"})
+    assert r.status_code == 302
+    cabinet.refresh_from_db()
+    assert cabinet.other_identifier == "GB-GOR-D2X"
