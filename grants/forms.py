@@ -20,6 +20,7 @@ from grants.core.forms import gov_helper
 from grants.core.layout import Field, Fieldset, Size
 from grants.core.words import counted
 
+from . import services
 from .models import Organisation, Programme, Round
 from .models.organisations import COUNCIL_KINDS, REGIONS, OrgKind
 
@@ -66,17 +67,26 @@ class ProgrammeForm(GovFormMixin, forms.ModelForm):
         "description": "a description",
         "funder": "the funder",
         "partner_bodies": "partner bodies",
+        "co_funders": "co-funders",
         "contact_name": "the contact name",
         "contact_email": "the contact email address",
     }
 
     class Meta:
         model = Programme
-        fields = ["name", "slug", "code", "description", "funder", "partner_bodies", "contact_name", "contact_email"]
-        field_classes = {"funder": IdChoiceField, "partner_bodies": IdMultipleChoiceField}
+        fields = [
+            "name", "slug", "code", "description", "funder", "partner_bodies", "co_funders", "contact_name",
+            "contact_email",
+        ]  # fmt: skip
+        field_classes = {
+            "funder": IdChoiceField,
+            "partner_bodies": IdMultipleChoiceField,
+            "co_funders": IdMultipleChoiceField,
+        }
         labels = {
             "slug": "Web address",
             "code": "Programme code",
+            "co_funders": "Co-funders (optional)",
             "contact_name": "Contact name (optional)",
             "contact_email": "Contact email address (optional)",
         }
@@ -85,6 +95,8 @@ class ProgrammeForm(GovFormMixin, forms.ModelForm):
             "contact_name": "The team councils and panel members ask, for example Digital programme team",
             "contact_email": "Shown on the programme's round pages and in emails about them. Leave empty to use "
             "the service's contact",
+            "co_funders": "Bodies whose money is in this programme's grants alongside the funder's. Open data "
+            "names them after the funder, by the identifier on their organisation page",
         }
         error_messages = {
             "name": {"unique": "A programme with this name already exists"},
@@ -99,6 +111,9 @@ class ProgrammeForm(GovFormMixin, forms.ModelForm):
         self.fields["partner_bodies"].queryset = bodies
         self.fields["partner_bodies"].widget = forms.CheckboxSelectMultiple()
         self.fields["partner_bodies"].choices = [(o.pk, o.short_name) for o in bodies]
+        self.fields["co_funders"].queryset = bodies
+        self.fields["co_funders"].widget = forms.CheckboxSelectMultiple()
+        self.fields["co_funders"].choices = [(o.pk, o.short_name) for o in bodies]
         self._messages()
         self._helper(
             "name",
@@ -107,8 +122,18 @@ class ProgrammeForm(GovFormMixin, forms.ModelForm):
             Field.textarea("description", rows=4),
             "funder",
             "partner_bodies",
+            "co_funders",
             Fieldset("contact_name", "contact_email", legend="Contact", legend_size=Size.MEDIUM),
         )
+
+    def clean(self):
+        """Co-funders as `grants.services.co_funder_errors` allows them, shown against the field."""
+        data = super().clean()
+        if data.get("co_funders") and (
+            error := services.co_funder_errors(funder=data.get("funder"), co_funders=data["co_funders"])
+        ):
+            self.add_error("co_funders", error)
+        return data
 
 
 class RoundForm(GovFormMixin, forms.ModelForm):

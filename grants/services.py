@@ -60,6 +60,13 @@ def organisation_update(
     changes = _changed(org, fields)
     for name, value in fields.items():
         setattr(org, name, value)
+    if not org.org_id_360 and (cofunded := list(org.programmes_cofunded.order_by("name")[:1])):
+        raise ValidationError(
+            {
+                "other_identifier": f"Enter the identifier: {org.short_name} co-funds {cofunded[0].name}, "
+                "and open data names every funder by its identifier"
+            }
+        )
     if org.is_council:
         raise ValidationError({"kind": "Councils come from the register: choose another type of organisation"})
     org.full_clean()
@@ -121,17 +128,42 @@ def _save_audited(*, actor: User, instance: Model, noun: str, fields: dict[str, 
     return instance
 
 
+def co_funder_errors(*, funder: Organisation | None, co_funders) -> str:
+    """Why these bodies cannot be declared as co-funders ('' when they can). 360Giving names every
+    funding organisation by an organisation id, so each needs one (a council's code, or another
+    body's org-id.guide identifier, set on its organisation page); the funder is declared first
+    already, so it is not its own co-funder."""
+    for org in co_funders:
+        if funder is not None and org.pk == funder.pk:
+            return f"{org.short_name} is the funder: choose only the bodies that fund the grants with it"
+        if org.is_council:
+            return f"{org.short_name} is a council: co-funders are other public bodies"
+        if not org.org_id_360:
+            return (
+                f"{org.short_name} has no organisation identifier: add one on its organisation page "
+                "(for example GB-GOR-D2 for the Cabinet Office) before choosing it as a co-funder"
+            )
+    return ""
+
+
 @transaction.atomic
-def programme_save(*, actor: User, programme: Programme | None = None, partner_bodies=None, **fields: Any) -> Programme:
+def programme_save(
+    *, actor: User, programme: Programme | None = None, partner_bodies=None, co_funders=None, **fields: Any
+) -> Programme:
     """Create or change a programme. A programme manager who creates one manages it from then on
-    (administrators manage every programme already, so they are not added)."""
+    (administrators manage every programme already, so they are not added). Co-funders are checked
+    by `co_funder_errors` (None leaves them as they are)."""
     creating = programme is None
+    if co_funders is not None:
+        funder = fields.get("funder") or (programme.funder if programme is not None else None)
+        if error := co_funder_errors(funder=funder, co_funders=co_funders):
+            raise ValidationError({"co_funders": error})
     programme = _save_audited(
         actor=actor,
         instance=programme or Programme(),
         noun="programme",
         fields=fields,
-        m2m={"partner_bodies": partner_bodies},
+        m2m={"partner_bodies": partner_bodies, "co_funders": co_funders},
     )
     if creating and actor is not None and actor.is_authenticated and not is_administrator(actor):
         from .people import staff_role_grant

@@ -148,6 +148,7 @@ def programme_detail_page(request: HttpRequest, programme: Programme, manager_fo
         {
             "programme": programme,
             "partners": list(programme.partner_bodies.order_by("short_name")),
+            "co_funders": list(programme.co_funders.order_by("short_name")),
             "rounds": rounds,
             "managers": managers,
             "history": history,
@@ -163,8 +164,8 @@ def programme_create(request: HttpRequest) -> HttpResponse:
     form = ProgrammeForm(request.POST or None)
 
     def save(data):
-        partners = data.pop("partner_bodies")
-        programme = services.programme_save(actor=request.user, partner_bodies=partners, **data)
+        partners, co_funders = data.pop("partner_bodies"), data.pop("co_funders")
+        programme = services.programme_save(actor=request.user, partner_bodies=partners, co_funders=co_funders, **data)
         messages.success(request, f"Programme {programme.name} created")
         return redirect(programme)
 
@@ -181,9 +182,13 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = ProgrammeForm(request.POST or None, instance=programme)
 
     def save(data):
-        partners = data.pop("partner_bodies")
+        partners, co_funders = data.pop("partner_bodies"), data.pop("co_funders")
         services.programme_save(
-            actor=request.user, programme=Programme.objects.get(pk=programme.pk), partner_bodies=partners, **data
+            actor=request.user,
+            programme=Programme.objects.get(pk=programme.pk),
+            partner_bodies=partners,
+            co_funders=co_funders,
+            **data,
         )
         messages.success(request, "Programme saved")
         return redirect("grants:staff_programme_detail", slug=data["slug"])

@@ -93,6 +93,28 @@ def paid_and_returned() -> dict[str, Coalesce]:
     }
 
 
+def award_councils(award_ids: Iterable[int]) -> dict[int, list[tuple[str, str]]]:
+    """The councils of each award as (name, GSS code): its lead first, then its partners by name.
+    An award's partners are the partners of its joint bid or, for an award to a standing
+    partnership, the members on the award date (`grants.awards.services.partnerships` keeps them
+    so), so this one list serves both. A partner that is not a council (a police force) is listed
+    with its empty GSS code, for the caller to leave out where only areas count. Two queries for
+    any number of awards: 360Giving's beneficiary locations (JSON and CSV) read it."""
+    ids = list(award_ids)
+    out: dict[int, list[tuple[str, str]]] = {
+        pk: [(name, gss)]
+        for pk, name, gss in Award.objects.filter(pk__in=ids).values_list("pk", "lead__name", "lead__gss_code")
+    }
+    partners = (
+        Award.partners.through.objects.filter(award_id__in=ids)
+        .values_list("award_id", "organisation__name", "organisation__gss_code")
+        .order_by("award_id", "organisation__name")
+    )
+    for award_id, name, gss in partners:
+        out[award_id].append((name, gss))
+    return out
+
+
 def latest_rag_subquery() -> Subquery:
     """The RAG of each award's latest reported return, as an annotation: the one definition of
     "latest RAG" (award pages, exports, the dashboard and `latest_rag` ask it)."""

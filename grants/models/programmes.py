@@ -22,6 +22,10 @@ class Programme(models.Model):
     description = models.TextField(blank=True)
     funder = models.ForeignKey("grants.Organisation", on_delete=models.PROTECT, related_name="programmes_funded")
     partner_bodies = models.ManyToManyField("grants.Organisation", blank=True, related_name="programmes_partnered")
+    # Bodies whose money is in the programme's grants alongside the funder's (the Cabinet Office's
+    # National Cyber Security Programme in Cyber Security): declared after the funder in 360Giving's
+    # fundingOrganization. Each needs an organisation id (grants.services.co_funder_errors).
+    co_funders = models.ManyToManyField("grants.Organisation", blank=True, related_name="programmes_cofunded")
     # Who councils and panel members ask about this programme: shown on its rounds' pages and in
     # every email about them (grants.selectors.contact_for). Empty: the service-wide contact.
     contact_name = models.CharField(max_length=150, blank=True, help_text="For example, Digital programme team")

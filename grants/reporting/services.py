@@ -47,7 +47,7 @@ def export_request(*, user: User, table: str, fmt: str, params: dict) -> ExportJ
             raise ReportingError("Choose JSON or CSV")
         if not _open_data_qs(user, params).exists():  # a 360Giving package needs at least one grant
             raise ReportingError(
-                "There are no accepted, active or completed awards to publish for the programme and round you chose"
+                "There are no grants to publish for the programme and round you chose. A grant is published once the council accepts it"
             )
     elif table not in exports.TABLES or fmt not in exports.FORMATS:
         raise ReportingError("That export does not exist")
@@ -123,7 +123,7 @@ def _write_job(job: ExportJob, progress) -> tuple[str, str]:
             qs = _open_data_qs(job.created_by, job.params)
             total = qs.count()
             if not total:
-                raise ReportingError("No accepted, active or completed awards match any more, so there is no file")
+                raise ReportingError("No grants match any more, so there is no file")
             ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
             _write_text(tmp, lambda f: threesixty.write(f, qs, job.fmt, progress))
             filename = f"360giving-{stamp}.{job.fmt}"
@@ -217,7 +217,7 @@ def open_data_publish(*, user: User, fmt: str) -> PublishedFile:
         raise ReportingError("Choose JSON or CSV")
     qs = threesixty.grants_queryset()
     if not qs.exists():
-        raise ReportingError("There are no accepted awards to publish yet")
+        raise ReportingError("There are no grants to publish yet. A grant is published once the council accepts it")
     filename = f"grantbench-360giving-{timezone.localtime():%Y-%m-%d-%H%M%S}.{fmt}"
     with tempfile.TemporaryFile() as tmp:
         counted = [0]

@@ -3,8 +3,15 @@ standard's column titles. Both are produced as a stream of text chunks from a qu
 `.iterator(chunk_size=...)`, so 100,000 grants cost the memory of a few thousand.
 
 Choices (documented for publishers):
-- Published: awards the council accepted, and those that went on to be active or completed.
-  Offers not yet accepted, declined, withdrawn and terminated awards are not published.
+- Published: every grant the funder made, whether it came from a bid or was entered from history
+  or imported (`is_historic`): awards the council accepted, including those that went on to be
+  active, completed or terminated. A terminated award (ended early, some or all of its money
+  returned: the two Channel Shift councils that could not proceed) was still a grant made, so it
+  keeps its amount awarded and shows in amountDisbursed what the council kept. A withdrawn award
+  is published only if money moved (paid or returned): then the grant had been made. Not
+  published: offers not yet accepted (not yet a grant: the council may decline), declined offers
+  (never a grant), and withdrawn offers or awards withdrawn before any money moved (the promise
+  was taken back before anything was granted). `grants_made` is the rule.
 - Not published: grants from targeted rounds (open only to a named list of councils, such as
   those rated Red or Amber-Red in the cyber stocktake). Every recipient is on the list, and the
   funder gives each council its place there in confidence, so publishing the grants would publish
@@ -13,15 +20,25 @@ Choices (documented for publishers):
 - amountDisbursed: paid minus money returned or clawed back (what the council kept), never
   below zero, so it equals the sum of what the recipient holds.
 - recipientOrganization id: `GB-LAE-<code>` for English councils, else the body's org-id.
-- fundingOrganization id: the funder's own org-id if it has one, else the GRANTBENCH_FUNDER_ORG_ID
-  setting (environment variable of the same name).
+- fundingOrganization: the funder first (its own org-id if it has one, else the
+  GRANTBENCH_FUNDER_ORG_ID setting, environment variable of the same name), then the programme's
+  co-funders by name (Programme.co_funders: the Cabinet Office in Cyber Security), each with its
+  org-id (a body without one, which the programme page refuses, falls back to
+  `360G-<prefix>-ORG-<pk>`, as recipients do). The schema makes fundingOrganization an array and
+  360Giving's tools take its first item as the grant's funder.
 - amountAppliedFor: the amount the bid asked for (left out for awards entered without a bid).
-- beneficiaryLocation: the lead council's area, with its GSS code and the geoCodeType that code
-  is an instance of (E06 UA, E07 NMD, E08 MD, E09 LONB, E10 CTY: the ONS entity of the code, so
-  type and code always agree), and locationScope GLS050 (a local authority area). An award to a
-  standing partnership lists every member's area after the lead's: the members on the award date,
-  its partners (grants.awards.services.partnerships keeps the two the same). The CSV has one set
-  of location columns, so it carries the lead's area.
+- beneficiaryLocation: the area of every council of the grant (`grants.awards.selectors.
+  award_councils`: the lead, then the partners of a joint bid or the members of a standing
+  partnership on the award date), each with its GSS code and the geoCodeType that code is an
+  instance of (E06 UA, E07 NMD, E08 MD, E09 LONB, E10 CTY: the ONS entity of the code, so type and
+  code always agree), and locationScope GLS050 (a local authority area). Partners with no council
+  area (a police force) have no location.
+- CSV: the standard's column titles. Lists that can hold several items in one grant (Funding Org,
+  Beneficiary Location) are numbered from 0 in the main sheet, as 360Giving's guidance on several
+  locations shows ("Beneficiary Location:0:Name", "Beneficiary Location:1:Name"...; "Funding
+  Org:1:Identifier" for the first co-funder); the file has as many numbered sets as the grant
+  with the most needs, and a grant with fewer leaves the rest empty. Lists of one item
+  (Recipient Org, Grant Programme, Planned Dates) keep their plain titles.
 """
 
 import csv
@@ -30,43 +47,28 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from grants.awards.models import Award, AwardStatus
-from grants.awards.selectors import ZERO, paid_and_returned
+from grants.awards.selectors import ZERO, award_councils, paid_and_returned
 from grants.core.money import pounds
-from grants.models import Round
+from grants.models import Programme, Round
 
-PUBLISHED = (AwardStatus.ACCEPTED, AwardStatus.ACTIVE, AwardStatus.COMPLETED)
+# Awards that are grants made whatever money moved; withdrawn ones count only if money moved.
+GRANT_STATUSES = (AwardStatus.ACCEPTED, AwardStatus.ACTIVE, AwardStatus.COMPLETED, AwardStatus.TERMINATED)
+PUBLISHED = GRANT_STATUSES  # the name bench/ops_reporting.py tops its open-data awards up with
 TARGETED_LEFT_OUT = (
     "{round} is open only to invited councils, so its grants are not published as open data: "
     "they would show which councils were invited"
 )
 CHUNK = 2000
-CSV_COLUMNS = [
-    "Identifier",
-    "Title",
-    "Description",
-    "Currency",
-    "Amount Applied For",
-    "Amount Awarded",
-    "Amount Disbursed",
-    "Award Date",
-    "Recipient Org:Identifier",
-    "Recipient Org:Name",
-    "Funding Org:Identifier",
-    "Funding Org:Name",
-    "Grant Programme:Code",
-    "Grant Programme:Title",
-    "Planned Dates:Start Date",
-    "Planned Dates:End Date",
-    "Beneficiary Location:Name",
-    "Beneficiary Location:Country Code",
-    "Beneficiary Location:Geographic Code",
-    "Beneficiary Location:Geographic Code Type",
-    "Location Scope",
-    "Last Modified",
+LOCATION_FIELDS = [
+    ("Name", "name"),
+    ("Country Code", "countryCode"),
+    ("Geographic Code", "geoCode"),
+    ("Geographic Code Type", "geoCodeType"),
 ]
+FUNDER_FIELDS = [("Identifier", "id"), ("Name", "name")]
 # The ONS entity of an English (or Welsh) council's GSS code, as the standard's geoCodeType
 # codelist gives it.
 GSS_ENTITY_TO_GEOCODE_TYPE = {"E06": "UA", "W06": "UA", "E07": "NMD", "E08": "MD", "E09": "LONB", "E10": "CTY"}
@@ -75,48 +77,69 @@ LOCAL_AUTHORITY_SCOPE = "GLS050"
 
 VALUES = (
     "pk", "reference", "title", "scope", "amount", "match_funding", "award_date", "planned_start", "planned_end", "updated_at",
-    "round__programme__code", "round__programme__name", "round__programme__funder__name",
-    "round__programme__funder__code", "round__programme__funder__nation", "round__programme__funder__other_identifier",
+    "round__programme_id", "round__programme__code", "round__programme__name", "round__programme__funder_id",
+    "round__programme__funder__name", "round__programme__funder__code", "round__programme__funder__nation",
+    "round__programme__funder__other_identifier",
     "lead_id", "lead__name", "lead__code", "lead__nation", "lead__other_identifier", "lead__gss_code",
     "bid__amount_requested", "paid_amount", "returned_amount", "partnership_id",
 )  # fmt: skip
 
 
+def grants_made() -> Q:
+    """Which awards are grants the funder made (on a queryset annotated with `paid_and_returned`):
+    accepted, active, completed or terminated, historic or not; withdrawn only if money was paid
+    or returned. See the module's notes for why."""
+    moved = Q(paid_amount__gt=0) | Q(returned_amount__gt=0)
+    return Q(status__in=GRANT_STATUSES) | (Q(status=AwardStatus.WITHDRAWN) & moved)
+
+
 def grants_queryset(*, programme_slug: str = "", round_slug: str = "", programmes=None) -> QuerySet:
-    """Published awards as plain rows (no model instances: five per grant would cost more than
+    """Published grants as plain rows (no model instances: five per grant would cost more than
     the JSON), with paid and returned amounts, oldest first (stable order for diffs)."""
     targeted = Round.eligible_organisations.through.objects.filter(round_id=OuterRef("round_id"))
-    qs = Award.objects.filter(status__in=PUBLISHED).exclude(Exists(targeted))
+    qs = Award.objects.annotate(**paid_and_returned()).filter(grants_made()).exclude(Exists(targeted))
     if programmes is not None:
         qs = qs.filter(round__programme__in=programmes)
     if programme_slug:
         qs = qs.filter(round__programme__slug=programme_slug)
     if round_slug:
         qs = qs.filter(round__slug=round_slug)
-    return qs.annotate(**paid_and_returned()).order_by("pk").values(*VALUES)
+    return qs.order_by("pk").values(*VALUES)
 
 
-def _member_locations(award_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
-    """The partners' (name, GSS code) of partnership awards, in one query for a chunk of grants."""
-    out: dict[int, list[tuple[str, str]]] = {pk: [] for pk in award_ids}
+def _org_id(code: str | None, nation: str, other: str) -> str:
+    """As Organisation.org_id_360: GB-LAE-<code> for English councils, else the body's org-id."""
+    return f"GB-LAE-{code}" if code and nation == "England" else other
+
+
+def co_funders(programme_ids: list[int]) -> dict[int, list[dict]]:
+    """Each programme's co-funders as 360Giving organisations (id, name), by name, in one query."""
+    out: dict[int, list[dict]] = {pk: [] for pk in programme_ids}
     rows = (
-        Award.partners.through.objects.filter(award_id__in=award_ids)
-        .values_list("award_id", "organisation__name", "organisation__gss_code")
-        .order_by("award_id", "organisation__name")
-    )
-    for award_id, name, gss in rows:
-        out[award_id].append((name, gss))
+        Programme.co_funders.through.objects.filter(programme_id__in=programme_ids)
+        .values_list(
+            "programme_id", "organisation_id", "organisation__name", "organisation__code",
+            "organisation__nation", "organisation__other_identifier",
+        )
+        .order_by("programme_id", "organisation__name")
+    )  # fmt: skip
+    prefix = settings.GRANTBENCH_360_PREFIX
+    for programme_id, org_pk, name, code, nation, other in rows:
+        org_id = _org_id(code, nation, other) or f"360G-{prefix}-ORG-{org_pk}"
+        out[programme_id].append({"id": org_id, "name": name, "pk": org_pk})
     return out
 
 
-def _with_members(rows: Iterator[dict]) -> Iterator[dict]:
-    """Rows with `member_locations` for partnership awards, looked up a chunk at a time."""
+def _enriched(rows: Iterator[dict]) -> Iterator[dict]:
+    """Rows with the grant's councils and its programme's co-funders, looked up a chunk at a time
+    (four queries per chunk, whatever its size)."""
     batch: list[dict] = []
 
     def flush() -> Iterator[dict]:
-        found = _member_locations([r["pk"] for r in batch if r.get("partnership_id")])
+        councils = award_councils([r["pk"] for r in batch])
+        funders = co_funders(sorted({r["round__programme_id"] for r in batch}))
         for r in batch:
-            yield {**r, "member_locations": found.get(r["pk"], [])}
+            yield {**r, "councils": councils[r["pk"]], "co_funders": funders[r["round__programme_id"]]}
         batch.clear()
 
     for row in rows:
@@ -130,11 +153,6 @@ def _amount(v: Decimal) -> int | float:
     """JSON numbers: whole pounds as integers, pence kept (the standard wants a number)."""
     v = Decimal(v).quantize(Decimal("0.01"))
     return int(v) if v == v.to_integral_value() else float(v)
-
-
-def _org_id(code: str | None, nation: str, other: str) -> str:
-    """As Organisation.org_id_360: GB-LAE-<code> for English councils, else the body's org-id."""
-    return f"GB-LAE-{code}" if code and nation == "England" else other
 
 
 def geocode_type(gss_code: str | None) -> str:
@@ -151,16 +169,30 @@ def _description(row: dict) -> str:
     return text
 
 
-def grant(row: dict) -> dict:
-    """One award (a row of grants_queryset) as a 360Giving grant."""
-    prefix = settings.GRANTBENCH_360_PREFIX
-    paid = row["paid_amount"] or ZERO
-    returned = row["returned_amount"] or ZERO
+def _funding_organisations(row: dict) -> list[dict]:
+    """The funder first, then the programme's co-funders (never the funder twice)."""
     funder_id = _org_id(
         row["round__programme__funder__code"],
         row["round__programme__funder__nation"],
         row["round__programme__funder__other_identifier"],
     )
+    out = [{"id": funder_id or settings.GRANTBENCH_FUNDER_ORG_ID, "name": row["round__programme__funder__name"]}]
+    extra = row.get("co_funders")
+    if extra is None:
+        extra = co_funders([row["round__programme_id"]])[row["round__programme_id"]]
+    seen = {out[0]["id"]}
+    for body in extra:
+        if body["pk"] != row["round__programme__funder_id"] and body["id"] not in seen:
+            seen.add(body["id"])
+            out.append({"id": body["id"], "name": body["name"]})
+    return out
+
+
+def grant(row: dict) -> dict:
+    """One award (a row of grants_queryset) as a 360Giving grant."""
+    prefix = settings.GRANTBENCH_360_PREFIX
+    paid = row["paid_amount"] or ZERO
+    returned = row["returned_amount"] or ZERO
     lead_id = _org_id(row["lead__code"], row["lead__nation"], row["lead__other_identifier"])
     g = {
         "id": f"360G-{prefix}-{row['reference']}",
@@ -172,18 +204,15 @@ def grant(row: dict) -> dict:
         "amountDisbursed": _amount(max(paid - returned, ZERO)),
         "awardDate": row["award_date"].isoformat(),
         "recipientOrganization": [{"id": lead_id or f"360G-{prefix}-ORG-{row['lead_id']}", "name": row["lead__name"]}],
-        "fundingOrganization": [
-            {"id": funder_id or settings.GRANTBENCH_FUNDER_ORG_ID, "name": row["round__programme__funder__name"]}
-        ],
+        "fundingOrganization": _funding_organisations(row),
         "grantProgramme": [{"code": row["round__programme__code"], "title": row["round__programme__name"]}],
         "dateModified": row["updated_at"].isoformat(),
     }
     if row["planned_start"] and row["planned_end"]:
         g["plannedDates"] = [{"startDate": row["planned_start"].isoformat(), "endDate": row["planned_end"].isoformat()}]
-    places = [(row["lead__name"], row["lead__gss_code"])]
-    if row.get("partnership_id"):
-        members = row.get("member_locations")
-        places += members if members is not None else _member_locations([row["pk"]])[row["pk"]]
+    places = row.get("councils")
+    if places is None:
+        places = award_councils([row["pk"]])[row["pk"]]
     locations = [
         {"name": name, "geoCode": gss, "geoCodeType": geocode_type(gss), "countryCode": "GB"}
         for name, gss in places
@@ -195,18 +224,53 @@ def grant(row: dict) -> dict:
     return g
 
 
-def csv_row(g: dict) -> list:
-    """The CSV row for a grant dict, so JSON and CSV always agree."""
+def csv_columns(*, funders: int = 1, locations: int = 1) -> list[str]:
+    """The CSV's column titles with room for `funders` funding organisations and `locations`
+    beneficiary locations (numbered from 0, as the standard's guidance numbers several)."""
+    return [
+        "Identifier", "Title", "Description", "Currency", "Amount Applied For", "Amount Awarded",
+        "Amount Disbursed", "Award Date", "Recipient Org:Identifier", "Recipient Org:Name",
+        *(f"Funding Org:{i}:{title}" for i in range(funders) for title, _ in FUNDER_FIELDS),
+        "Grant Programme:Code", "Grant Programme:Title", "Planned Dates:Start Date", "Planned Dates:End Date",
+        *(f"Beneficiary Location:{i}:{title}" for i in range(locations) for title, _ in LOCATION_FIELDS),
+        "Location Scope", "Last Modified",
+    ]  # fmt: skip
+
+
+def _numbered(items: list[dict], width: int, fields: list[tuple[str, str]]) -> list:
+    cells = []
+    for i in range(width):
+        item = items[i] if i < len(items) else {}
+        cells += [item.get(key, "") for _, key in fields]
+    return cells
+
+
+def csv_row(g: dict, *, funders: int = 1, locations: int = 1) -> list:
+    """The CSV row for a grant dict, so JSON and CSV always agree (columns as `csv_columns`)."""
     planned = (g.get("plannedDates") or [{}])[0]
-    loc = (g.get("beneficiaryLocation") or [{}])[0]
-    rec, fun, prog = g["recipientOrganization"][0], g["fundingOrganization"][0], g["grantProgramme"][0]
+    rec, prog = g["recipientOrganization"][0], g["grantProgramme"][0]
     return [
         g["id"], g["title"], g["description"], g["currency"], g.get("amountAppliedFor", ""), g["amountAwarded"],
-        g["amountDisbursed"], g["awardDate"], rec["id"], rec["name"], fun["id"], fun["name"], prog["code"],
-        prog["title"], planned.get("startDate", ""), planned.get("endDate", ""), loc.get("name", ""),
-        loc.get("countryCode", ""), loc.get("geoCode", ""), loc.get("geoCodeType", ""), g.get("locationScope", ""),
-        g["dateModified"],
+        g["amountDisbursed"], g["awardDate"], rec["id"], rec["name"],
+        *_numbered(g["fundingOrganization"], funders, FUNDER_FIELDS),
+        prog["code"], prog["title"], planned.get("startDate", ""), planned.get("endDate", ""),
+        *_numbered(g.get("beneficiaryLocation", []), locations, LOCATION_FIELDS),
+        g.get("locationScope", ""), g["dateModified"],
     ]  # fmt: skip
+
+
+def csv_widths(qs: QuerySet) -> dict[str, int]:
+    """How many numbered funder and location sets the CSV needs for these grants: the most any
+    one grant can have (its councils; the funder and its programme's co-funders), in two queries."""
+    awards = Award.objects.filter(pk__in=qs.values("pk"))
+    partners = awards.annotate(n=Count("partners")).aggregate(m=Max("n"))["m"] or 0
+    cofunded = (
+        Programme.co_funders.through.objects.filter(programme_id__in=qs.values("round__programme_id"))
+        .values("programme_id")
+        .annotate(n=Count("pk"))
+        .aggregate(m=Max("n"))["m"]
+    )
+    return {"funders": 1 + (cofunded or 0), "locations": 1 + partners}
 
 
 class _Line:
@@ -219,15 +283,16 @@ def chunks(qs: QuerySet[Award], fmt: str, progress: Callable[[int], None] | None
     done = 0
     if fmt == "csv":
         writer = csv.writer(_Line())
-        yield writer.writerow(CSV_COLUMNS)
-        for award in _with_members(qs.iterator(chunk_size=CHUNK)):
-            yield writer.writerow(csv_row(grant(award)))
+        widths = csv_widths(qs)
+        yield writer.writerow(csv_columns(**widths))
+        for award in _enriched(qs.iterator(chunk_size=CHUNK)):
+            yield writer.writerow(csv_row(grant(award), **widths))
             done += 1
             if progress and done % CHUNK == 0:
                 progress(done)
     else:
         yield '{"grants": ['
-        for award in _with_members(qs.iterator(chunk_size=CHUNK)):
+        for award in _enriched(qs.iterator(chunk_size=CHUNK)):
             yield ("," if done else "") + "\n" + json.dumps(grant(award), ensure_ascii=False)
             done += 1
             if progress and done % CHUNK == 0:

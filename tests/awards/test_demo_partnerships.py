@@ -71,8 +71,14 @@ def test_open_data_lists_every_members_area(ope):
     assert names[0] == award.lead.name
     assert sorted(names[1:]) == sorted(award.partners.values_list("name", flat=True))
     assert len(names) == 5 and all(loc["geoCodeType"] for loc in g["beneficiaryLocation"])
+    joint_award = Award.objects.get(reference="OPE7-000004")
     joint = grant(grants_queryset().get(reference="OPE7-000004"))
-    assert len(joint["beneficiaryLocation"]) == 1  # a one-off joint bid: the lead's area, as before
+    # A one-off joint bid: its partners are beneficiaries too (issue 18, item 4), lead first.
+    assert [loc["name"] for loc in joint["beneficiaryLocation"]] == [
+        joint_award.lead.name,
+        *joint_award.partners.order_by("name").values_list("name", flat=True),
+    ]
+    assert len(joint["beneficiaryLocation"]) == 2
 
 
 def test_the_open_data_file_with_partnership_awards_is_valid_and_the_stream_agrees(ope):

@@ -1,4 +1,4 @@
-"""Write published awards as 360Giving open data.
+"""Write the grants made (published awards) as 360Giving open data.
 
     python manage.py export_360giving --out FILE [--format json|csv] [--programme SLUG] [--round SLUG]
 
@@ -19,7 +19,7 @@ from grants.selectors import round_is_targeted
 
 
 class Command(BaseCommand):
-    help = "Export accepted, active and completed awards in the 360Giving Data Standard (JSON or CSV)."
+    help = "Export every grant made (accepted, active, completed or terminated awards) in the 360Giving Data Standard (JSON or CSV)."
 
     def add_arguments(self, parser):
         parser.add_argument("--out", required=True, help="The file to write ('-' for standard output)")
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             raise CommandError(threesixty.TARGETED_LEFT_OUT.format(round=rnd.name))
         qs = threesixty.grants_queryset(programme_slug=programme, round_slug=round)
         if not qs.exists():
-            raise CommandError("No accepted awards match: a 360Giving file needs at least one grant")
+            raise CommandError("No grants match: a 360Giving file needs at least one grant")
         if out == "-":
             count = threesixty.write(sys.stdout, qs, fmt)
         else:

@@ -9,7 +9,7 @@ from django.db import transaction
 from applications import demo as applications_demo
 from grants import demo
 from grants.awards import demo as awards_demo
-from grants.reporting import demo_commitments
+from grants.reporting import demo_cofunders, demo_commitments
 from grants.services import councils_load
 from notifications import demo as notifications_demo
 from scoring import demo as scoring_demo
@@ -18,6 +18,7 @@ from scoring import demo as scoring_demo
 # historic awards, and the notifications demo writes messages about all of them.
 SEEDS = [applications_demo, scoring_demo, awards_demo, notifications_demo]
 SEEDS.append(demo_commitments)  # issue 17, item 5: commitments and the 2017/18 deliverables
+SEEDS.append(demo_cofunders)  # issue 18, item 4: the programmes' co-funders in 360Giving
 
 
 class Command(BaseCommand):
