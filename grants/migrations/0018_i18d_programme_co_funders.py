@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("grants", "0016_i17a_round_spend"),
+        ("grants", "0017_i18e_audit_erasure"),
     ]
 
     operations = [
