@@ -6,7 +6,18 @@ from openpyxl import Workbook
 
 from grants.models import Organisation
 
-AWARD_HEADINGS = ["Reference", "Programme", "Round", "Lead", "Partners", "Title", "Amount", "Award date", "Status", "Source"]
+AWARD_HEADINGS = [
+    "Reference",
+    "Programme",
+    "Round",
+    "Lead",
+    "Partners",
+    "Title",
+    "Amount",
+    "Award date",
+    "Status",
+    "Source",
+]
 
 
 def award_row(personas, reference="CS1-000001", lead="KEX", amount="£20,000", **extra) -> list:

@@ -50,12 +50,22 @@ def test_confirm_saves_everything_then_reimport_changes_nothing(personas):
     assert list(award.partners.all()) == [personas.partner_org]
     assert round_committed(round=personas.round) == Decimal("40000.00")
     paid, planned = award.tranches.all()
-    assert (paid.status, paid.paid_on, paid.payment_reference, planned.status) == ("paid", date(2019, 5, 3), "BACS-1", "planned")
+    assert (paid.status, paid.paid_on, paid.payment_reference, planned.status) == (
+        "paid",
+        date(2019, 5, 3),
+        "BACS-1",
+        "planned",
+    )
     mreturn = MonitoringReturn.objects.get(award=award, period__title="2019/20 Q1")
     assert (mreturn.status, mreturn.rag, mreturn.values.get().value) == ("approved", "green", Decimal("12.00"))
     assert FundReturn.objects.get(award=award).amount == Decimal("1000.00")
     actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"award.historic", "award.historic_payment", "award.historic_return", "award.historic_funds_returned"} <= actions
+    assert {
+        "award.historic",
+        "award.historic_payment",
+        "award.historic_return",
+        "award.historic_funds_returned",
+    } <= actions
     audits, awards = AuditEvent.objects.count(), Award.objects.count()
     again = _import(personas, _full_book(personas), actor=personas.programme_manager)
     assert again.saved and (again.created, again.updated, again.unchanged) == (0, 0, 6)

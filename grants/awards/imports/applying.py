@@ -69,7 +69,11 @@ def apply_all(sheets: dict[str, Sheet], *, actor, result: ImportResult, progress
         done += 1
         progress(done)
     writers = {"payments": _payment, "returns": _return, "returnedfunds": _fund_return}
-    readers = {"payments": matching.payment_row, "returns": matching.return_row, "returnedfunds": matching.fund_return_row}
+    readers = {
+        "payments": matching.payment_row,
+        "returns": matching.return_row,
+        "returnedfunds": matching.fund_return_row,
+    }
     for key, write in writers.items():
         sheet = sheets.get(key)
         for number, row in sheet.rows if sheet else ():
@@ -98,9 +102,13 @@ def _award(data: dict, actor, known: dict[str, Award], new: set[int]) -> str:
         return CREATED
     known[existing.reference.lower()] = existing
     if not existing.is_historic:
-        raise AwardError({"reference": f"{existing.reference} was awarded through the service, so an import cannot change it"})
+        raise AwardError(
+            {"reference": f"{existing.reference} was awarded through the service, so an import cannot change it"}
+        )
     if existing.round_id != data["round"].pk:
-        raise AwardError({"reference": f"{existing.reference} is an award in {existing.round.name}; an import cannot move it"})
+        raise AwardError(
+            {"reference": f"{existing.reference} is an award in {existing.round.name}; an import cannot move it"}
+        )
     values = {k: v for k, v in data.items() if k not in ("reference", "round", "partners")}
     return award_update_historic(award=existing, actor=actor, partners=data["partners"], **values)
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from grants.awards.models import AwardStatus, Rag
+from grants.core.words import counted
 
 
 class CellError(ValueError):
@@ -79,5 +80,5 @@ def text(value, *, limit: int = 0) -> str:
     if isinstance(value, float) and value.is_integer():
         out = str(int(value))
     if limit and len(out) > limit:
-        raise CellError(f"is longer than {limit} characters")
+        raise CellError(f"is longer than {counted(limit, 'character')}")
     return out

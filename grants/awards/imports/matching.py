@@ -9,7 +9,7 @@ from grants.permissions import can_manage_programme
 from grants.selectors import council_find
 
 from . import cells
-from .reading import OUTPUT_PREFIX, _title
+from .reading import OUTPUT_PREFIX, column_title
 from .result import RowResult
 
 
@@ -55,12 +55,12 @@ def read(result: RowResult, row: dict, column: str, convert, *, required: bool =
     value = row.get(column)
     if value in (None, ""):
         if required:
-            result.error(_title(column), f"enter the {_title(column)}")
+            result.error(column_title(column), f"enter the {column_title(column)}")
         return default
     try:
         return convert(value)
     except cells.CellError as exc:
-        result.error(_title(column), str(exc))
+        result.error(column_title(column), str(exc))
         return default
 
 

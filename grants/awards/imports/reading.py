@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 
 from grants.core.uploads import check_upload, size_label
+from grants.core.words import counted
 
 MAX_BYTES = 20 * 1024 * 1024  # a decade of awards, payments and returns is a few megabytes
 MAX_ROWS = 100_000
@@ -96,7 +97,9 @@ def _xlsx_sheets(data: bytes, filename: str) -> dict[str, Sheet]:
     except ValidationError as exc:
         if "smaller than" in " ".join(exc.messages):
             raise ImportFileError(f"The selected file must be smaller than {size_label(MAX_BYTES)}") from exc
-        raise ImportFileError(f"The selected file is not an Excel workbook that can be imported. {' '.join(exc.messages)}") from exc
+        raise ImportFileError(
+            f"The selected file is not an Excel workbook that can be imported. {' '.join(exc.messages)}"
+        ) from exc
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
@@ -139,12 +142,12 @@ def _sheet(key: str, rows) -> Sheet:
         columns.append(k)
     missing = [c for c in required if c not in headings]
     if missing:
-        names = ", ".join(f"'{_title(c)}'" for c in missing)
+        names = ", ".join(f"'{column_title(c)}'" for c in missing)
         raise ImportFileError(f"The '{title}' sheet has no {names} column" + ("s" if len(missing) > 1 else ""))
     sheet = Sheet(title=title, headings=headings)
     for number, values in enumerate(iterator, start=2):
         if number > MAX_ROWS + 1:
-            raise ImportFileError(f"The '{title}' sheet has more than {MAX_ROWS:,} rows: split the file")
+            raise ImportFileError(f"The '{title}' sheet has more than {counted(MAX_ROWS, 'row')}: split the file")
         row = {c: v for c, v in zip(columns, values, strict=False) if c and v not in (None, "")}
         row = {c: v.strip() if isinstance(v, str) else v for c, v in row.items()}
         if any(v not in (None, "") for v in row.values()):
@@ -168,8 +171,8 @@ TITLES = {
 }
 
 
-def _title(key: str) -> str:
+def column_title(key: str) -> str:
     """A column as the format names it, for messages."""
     if key.startswith(OUTPUT_PREFIX):
-        return f"output: {key[len(OUTPUT_PREFIX):]}"
+        return f"output: {key[len(OUTPUT_PREFIX) :]}"
     return TITLES.get(key, key)

@@ -70,7 +70,7 @@ class ImportResult:
 
     @property
     def summary(self) -> str:
-        """"23 to create, 2 to update, 1 unchanged, 1 error" (before saving) or what was done."""
+        """ "23 to create, 2 to update, 1 unchanged, 1 error" (before saving) or what was done."""
         if self.file_errors:
             return "The file could not be read"
         verbs = ("created", "updated") if self.saved else ("to create", "to update")

@@ -32,7 +32,17 @@ from ..selectors import HOLDING, round_committed
 from .common import AwardError
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
-AWARD_FIELDS = ("lead", "title", "amount", "match_funding", "award_date", "status", "planned_start", "planned_end", "scope")
+AWARD_FIELDS = (
+    "lead",
+    "title",
+    "amount",
+    "match_funding",
+    "award_date",
+    "status",
+    "planned_start",
+    "planned_end",
+    "scope",
+)
 
 
 def _check(actor, award: Award) -> None:
@@ -96,7 +106,8 @@ def award_update_historic(*, award: Award, actor, partners=None, **values) -> st
         actor=actor,
         action="award.historic_updated",
         target=award,
-        summary="Historic award corrected: " + ", ".join(f"{k} {a or '(none)'} to {b or '(none)'}" for k, (a, b) in changed.items()),
+        summary="Historic award corrected: "
+        + ", ".join(f"{k} {a or '(none)'} to {b or '(none)'}" for k, (a, b) in changed.items()),
         data={k: [str(a), str(b)] for k, (a, b) in changed.items()},
     )
     return UPDATED
