@@ -57,6 +57,7 @@ def apply_all(sheets: dict[str, Sheet], *, actor, result: ImportResult, progress
     new: set[int] = set()  # awards this file creates: their first tranche and returns are new too
     done = 0
     seen: set[str] = set()
+    known.update(_saved_awards(sheets["awards"]))
     for number, row in sheets["awards"].rows:
         line = RowResult(sheet="Awards", row=number)
         result.rows.append(line)
@@ -87,6 +88,18 @@ def apply_all(sheets: dict[str, Sheet], *, actor, result: ImportResult, progress
             progress(done)
 
 
+def _saved_awards(sheet: Sheet) -> dict[str, Award]:
+    """The awards already saved under the file's references, in one query per thousand rows
+    rather than one per row."""
+    refs = [str(row["reference"]).strip() for _, row in sheet.rows if row.get("reference")]
+    found: dict[str, Award] = {}
+    for start in range(0, len(refs), 1000):
+        chunk = {r.upper() for r in refs[start : start + 1000]} | set(refs[start : start + 1000])
+        for award in Award.objects.filter(reference__in=chunk).select_related("round__programme"):
+            found[award.reference.lower()] = award
+    return found
+
+
 def _fresh(award: Award, outcome: str, new: set[int]) -> str:
     """Filling in what creating the award scheduled (its first tranche, its due returns) is, to
     the person reading the preview, creating that row."""
@@ -94,7 +107,7 @@ def _fresh(award: Award, outcome: str, new: set[int]) -> str:
 
 
 def _award(data: dict, actor, known: dict[str, Award], new: set[int]) -> str:
-    existing = Award.objects.filter(reference__iexact=data["reference"]).select_related("round__programme").first()
+    existing = known.get(data["reference"].lower())
     if existing is None:
         award = award_create_historic(actor=actor, **data)
         known[award.reference.lower()] = award

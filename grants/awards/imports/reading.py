@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 
@@ -51,7 +52,7 @@ def heading_key(text: object) -> str:
 
 def read_file(fileobj, *, filename: str) -> dict[str, Sheet]:
     """The sheets of an .xlsx or .csv history file, by format key ("awards", ...)."""
-    data = fileobj.read() if hasattr(fileobj, "read") else open(fileobj, "rb").read()  # noqa: SIM115
+    data = fileobj.read() if hasattr(fileobj, "read") else Path(fileobj).read_bytes()
     if not data:
         raise ImportFileError("The selected file is empty")
     if len(data) > MAX_BYTES:

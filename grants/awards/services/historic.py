@@ -26,9 +26,11 @@ from grants.awards.models import (
 )
 from grants.core.audit import audit_record
 from grants.core.money import pounds, to_pounds
+from grants.core.transitions import transition
 from grants.services import round_lock
 
 from ..selectors import HOLDING, round_committed
+from .awards import award_transition
 from .common import AwardError
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -64,6 +66,9 @@ def award_update_historic(*, award: Award, actor, partners=None, **values) -> st
     _check(actor, award)
     award = Award.objects.select_for_update().get(pk=award.pk)
     changed = {}
+    status = values.pop("status", None) or award.status  # moves through award_transition, below
+    if status != award.status:
+        changed["status"] = (award.status, status)
     for name, value in values.items():
         if name not in AWARD_FIELDS:
             raise AwardError(f"{name} cannot be changed here")
@@ -88,7 +93,7 @@ def award_update_historic(*, award: Award, actor, partners=None, **values) -> st
         locked = round_lock(award.round_id)
         before = Award.objects.get(pk=award.pk)
         held_before = before.amount if before.status in HOLDING else Decimal("0.00")
-        held_after = award.amount if award.status in HOLDING else Decimal("0.00")
+        held_after = award.amount if status in HOLDING else Decimal("0.00")
         committed = round_committed(round=locked)
         if held_after > held_before and committed - held_before + held_after > locked.budget:
             raise AwardError(
@@ -97,11 +102,16 @@ def award_update_historic(*, award: Award, actor, partners=None, **values) -> st
                     f"{locked.name}, more than its budget of {pounds(locked.budget)}"
                 }
             )
-    if "status" in changed:
-        award.status_changed_at = timezone.now()
     award.save()
     if partners is not None:
         award.partners.set([p for p in partners if p.pk != award.lead_id])
+    if "status" in changed:
+        try:
+            award_transition(award=award, to=status, actor=actor, reason="Corrected by the history import")
+        except AwardError as exc:
+            raise AwardError({"status": exc.messages}) from exc
+        if len(changed) == 1:
+            return UPDATED  # the move's own audit row says it all
     audit_record(
         actor=actor,
         action="award.historic_updated",
@@ -125,32 +135,37 @@ def historic_tranche_put(
         raise AwardError({"amount": "Enter an amount more than £0"})
     if paid_on and paid_on > timezone.localdate():
         raise AwardError({"paid_on": "The payment date cannot be in the future"})
-    want = {
-        "amount": amount,
-        "due_on": due_on,
-        "paid_on": paid_on,
-        "payment_reference": payment_reference.strip()[:60],
-        "status": TrancheStatus.PAID if paid_on else TrancheStatus.PLANNED,
-    }
+    paid = TrancheStatus.PAID if paid_on else TrancheStatus.PLANNED
+    want = {"amount": amount, "due_on": due_on, "paid_on": paid_on, "payment_reference": payment_reference.strip()[:60]}
     tranche = PaymentTranche.objects.select_for_update().filter(award=award, number=number).first()
-    outcome = CREATED if tranche is None else UPDATED
+    summary = f"Tranche {number} recorded from history: {pounds(amount)}" + (
+        f", paid on {paid_on} ({want['payment_reference'] or 'no reference'})" if paid_on else ""
+    )
     if tranche is None:
-        tranche = PaymentTranche(award=award, number=number)
+        PaymentTranche.objects.create(award=award, number=number, status=paid, **want)
+        audit_record(
+            actor=actor, action="award.historic_payment", target=award, summary=summary, data={"tranche": number}
+        )
+        return CREATED
     changed = {k: (_shown(getattr(tranche, k)), _shown(v)) for k, v in want.items() if getattr(tranche, k) != v}
-    if outcome == UPDATED and not changed:
+    if tranche.status == paid and not changed:
         return UNCHANGED
+    if tranche.status == TrancheStatus.PAID and paid != TrancheStatus.PAID:
+        raise AwardError({"paid_on": f"tranche {number} is recorded as paid; an import cannot undo a payment"})
+    data = {"tranche": number, "changed": {k: [a, b] for k, (a, b) in changed.items()}}
+    if tranche.status != paid:  # planned to paid: the tranche's own move, audited once
+        fields = {k: v for k, v in want.items() if k in ("paid_on", "payment_reference")}
+        for k in ("amount", "due_on"):
+            setattr(tranche, k, want[k])
+        tranche.save(update_fields=["amount", "due_on"])
+        transition(tranche, to=paid, actor=actor, action="award.historic_payment", target=award, summary=summary,
+                   data=data, fields=fields, error=AwardError)  # fmt: skip
+        return UPDATED
     for k, v in want.items():
         setattr(tranche, k, v)
-    tranche.save()
-    paid = f", paid on {paid_on} ({want['payment_reference'] or 'no reference'})" if paid_on else ""
-    audit_record(
-        actor=actor,
-        action="award.historic_payment",
-        target=award,
-        summary=f"Tranche {number} recorded from history: {pounds(amount)}{paid}",
-        data={"tranche": number, "changed": {k: [a, b] for k, (a, b) in changed.items()}},
-    )
-    return outcome
+    tranche.save(update_fields=list(want))
+    audit_record(actor=actor, action="award.historic_payment", target=award, summary=summary, data=data)
+    return UPDATED
 
 
 @transaction.atomic
@@ -174,34 +189,52 @@ def historic_return_put(
             due_on=due_on or period_end + timedelta(days=30),
         )  # fmt: skip
     mreturn = MonitoringReturn.objects.select_for_update().filter(award=award, period=rperiod).first()
-    created = mreturn is None
-    if created:
-        mreturn = MonitoringReturn(award=award, period=rperiod)
     sent_at = timezone.make_aware(datetime.combine(sent_on, time(12))) if sent_on else None
-    want = {"status": ReturnStatus.APPROVED, "rag": rag, "commentary": commentary.strip(), "submitted_at": sent_at}
-    changed = {k: (_shown(getattr(mreturn, k)), _shown(v)) for k, v in want.items() if getattr(mreturn, k) != v}
-    have = {} if created else {v.output.kind: v.value for v in mreturn.values.select_related("output")}
+    want = {"rag": rag, "commentary": commentary.strip(), "submitted_at": sent_at}
     wanted = {k: to_pounds(v) for k, v in values.items()}
+    summary = f"Return for {period} recorded from history ({rag or 'no RAG'})"
+    if mreturn is None:  # approved history from the start
+        mreturn = MonitoringReturn.objects.create(
+            award=award, period=rperiod, status=ReturnStatus.APPROVED, submission_count=1, **want
+        )
+        _values_put(mreturn, wanted, outputs)
+        audit_record(
+            actor=actor, action="award.historic_return", target=award, summary=summary, data={"period": period}
+        )
+        return CREATED
+    changed = {k: (_shown(getattr(mreturn, k)), _shown(v)) for k, v in want.items() if getattr(mreturn, k) != v}
+    have = {v.output.kind: v.value for v in mreturn.values.select_related("output")}
     for kind, value in wanted.items():
         if have.get(kind) != value:
             changed[f"output: {kind}"] = (_shown(have.get(kind)), _shown(value))
-    if not created and not changed:
+    if mreturn.status == ReturnStatus.APPROVED and not changed:
         return UNCHANGED
     for k, v in want.items():
         setattr(mreturn, k, v)
-    if created or "submitted_at" in changed:
-        mreturn.submission_count = max(mreturn.submission_count, 1)
-    mreturn.save()
+    mreturn.submission_count = max(mreturn.submission_count, 1)
+    mreturn.save(update_fields=[*want, "submission_count"])
+    _values_put(mreturn, wanted, outputs)
+    for to in (ReturnStatus.SUBMITTED, ReturnStatus.APPROVED):  # a due return moves as a sent one would
+        if mreturn.status != ReturnStatus.APPROVED and mreturn.status != to:
+            transition(
+                mreturn,
+                to=to,
+                actor=actor,
+                target=award,
+                action=f"return.{to}",
+                reason="Recorded from history",
+                error=AwardError,
+            )
+    audit_record(
+        actor=actor, action="award.historic_return", target=award, summary=summary,
+        data={"period": period, "changed": {k: [a, b] for k, (a, b) in changed.items()}},
+    )  # fmt: skip
+    return UPDATED
+
+
+def _values_put(mreturn: MonitoringReturn, wanted: dict[str, Decimal], outputs: dict[str, RoundOutput]) -> None:
     for kind, value in wanted.items():
         OutputValue.objects.update_or_create(monitoring_return=mreturn, output=outputs[kind], defaults={"value": value})
-    audit_record(
-        actor=actor,
-        action="award.historic_return",
-        target=award,
-        summary=f"Return for {period} recorded from history ({rag or 'no RAG'})",
-        data={"period": period, "changed": {k: [a, b] for k, (a, b) in changed.items()}},
-    )
-    return CREATED if created else UPDATED
 
 
 @transaction.atomic
