@@ -219,7 +219,7 @@ def council_find(text: str, *, fuzzy: bool = False) -> CouncilMatch:
         found = list(Organisation.objects.filter(condition).distinct()[:10])
         current = [o for o in found if o.end_date is None] or found
         if len(current) > 1:
-            return CouncilMatch(error=f"More than one council matches '{term}': use its three-letter code", text=term)
+            return CouncilMatch(error=f"More than one council matches '{term}': enter its three-letter code", text=term)
         if current:
             return _current(current[0], term, former)
     if fuzzy:
