@@ -4,7 +4,7 @@ from celery import shared_task
 
 
 @shared_task(acks_late=True)
-def import_job_run(job_id: int, confirm: bool) -> None:
+def import_job_run(job_id: int, confirm: bool, actor_id: int | None = None) -> None:
     from .imports.jobs import job_run
 
-    job_run(job_id=job_id, confirm=confirm)
+    job_run(job_id=job_id, confirm=confirm, actor_id=actor_id)

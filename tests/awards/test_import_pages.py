@@ -84,3 +84,10 @@ def test_the_portfolio_and_historic_page_link_to_it(personas, client_for):
     client = client_for(personas.programme_manager)
     for url in ("/staff/portfolio/", "/staff/awards/historic/new/"):
         assert f'href="{START}"' in client.get(url).content.decode(), url
+
+
+def test_an_administrator_confirms_as_themselves(personas, client_for):
+    _upload(client_for(personas.programme_manager), awards_book(personas, award_row(personas)))
+    job = ImportJob.objects.get()
+    client_for(personas.administrator).post(f"/staff/awards/import/{job.pk}/confirm/")
+    assert Award.objects.get().created_by == personas.administrator

@@ -49,3 +49,8 @@ def test_a_due_return_is_approved_and_a_planned_tranche_paid(personas):
     audits = AuditEvent.objects.count()
     book.seek(0)
     assert _import(book).unchanged == 3 and AuditEvent.objects.count() == audits
+
+
+def test_an_excel_day_number_is_a_date(personas):
+    result = _import(awards_book(personas, award_row(personas, "CS1-1", **{"Award date": 43556})))
+    assert result.saved and Award.objects.get().award_date == date(2019, 4, 1)

@@ -40,6 +40,10 @@ def day(value) -> date:
         return value.date()
     if isinstance(value, date):
         return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
+        from openpyxl.utils.datetime import from_excel
+
+        return from_excel(value).date()  # a date cell saved without a date format: Excel's day number
     text = str(value).strip()
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d %H:%M:%S"):
         try:

@@ -50,29 +50,35 @@ def job_start(*, upload, user) -> ImportJob:
     return job
 
 
-def job_confirm(*, job: ImportJob) -> ImportJob:
-    """Save a previewed file: refused (nothing happens) while the preview has errors."""
+def job_confirm(*, job: ImportJob, user) -> ImportJob:
+    """Save a previewed file as `user` (the uploader, or an administrator): refused (nothing
+    happens) while the preview has errors."""
     if job.status != ImportStatus.PREVIEWED or ImportResult.from_json(job.result).errors:
         return job
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.SAVING, rows_done=0)
     job.refresh_from_db()
-    _dispatch(job, confirm=True)
+    _dispatch(job, confirm=True, user=user)
     return job
 
 
-def _dispatch(job: ImportJob, *, confirm: bool) -> None:
+def _dispatch(job: ImportJob, *, confirm: bool, user=None) -> None:
+    actor_id = (user or job.created_by).pk
     if job.rows_total <= BACKGROUND_ROWS:
-        job_run(job_id=job.pk, confirm=confirm)
+        job_run(job_id=job.pk, confirm=confirm, actor_id=actor_id)
         return
     from grants.awards.tasks import import_job_run
 
-    transaction.on_commit(lambda: import_job_run.delay(job.pk, confirm))
+    transaction.on_commit(lambda: import_job_run.delay(job.pk, confirm, actor_id))
 
 
-def job_run(*, job_id: int, confirm: bool) -> ImportJob:
-    """Preview or save the job's file. Never raises for a failure of the import itself: the job
-    records it, so the page stops refreshing and says what happened."""
+def job_run(*, job_id: int, confirm: bool, actor_id: int | None = None) -> ImportJob:
+    """Preview or save the job's file, as the person who asked (`actor_id`; the uploader when
+    not given). Never raises for a failure of the import itself: the job records it, so the page
+    stops refreshing and says what happened."""
+    from grants.models import User
+
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    actor = User.objects.get(pk=actor_id) if actor_id else job.created_by
     key = _progress_key(job.pk)
 
     def tell(done: int, total: int) -> None:
@@ -81,7 +87,7 @@ def job_run(*, job_id: int, confirm: bool) -> ImportJob:
 
     try:
         with job.file.open("rb") as handle:
-            result = import_file(handle, filename=job.filename, actor=job.created_by, confirm=confirm, progress=tell)
+            result = import_file(handle, filename=job.filename, actor=actor, confirm=confirm, progress=tell)
     except Exception:
         logger.exception("Import job %s failed", job.pk)
         job.status, job.error = (

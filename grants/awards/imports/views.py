@@ -79,7 +79,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if ImportResult.from_json(job.result).errors:
         messages.error(request, "Correct the errors in the file and upload it again: nothing has been saved")
         return redirect(job)
-    job = jobs.job_confirm(job=job)
+    job = jobs.job_confirm(job=job, user=request.user)
     return redirect(job)
 
 
