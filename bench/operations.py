@@ -5,7 +5,7 @@ from bench.dataset import Dataset
 
 def run_all(ds: Dataset, repeat: int) -> list[dict]:
     results = []
-    for module in ("bench.ops_scoring", "bench.ops_reporting", "bench.ops_notifications"):
+    for module in ("bench.ops_scoring", "bench.ops_reporting", "bench.ops_notifications", "bench.ops_imports"):
         try:
             mod = __import__(module, fromlist=["run"])
         except ModuleNotFoundError as exc:

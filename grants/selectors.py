@@ -176,3 +176,68 @@ def council_eligibility(*, round: Round, organisation: Organisation) -> list[str
     if _BID_ELIGIBILITY:
         return _BID_ELIGIBILITY[0](round=round, organisation=organisation)
     return round_eligibility(round=round, organisation=organisation)
+
+
+class CouncilMatch:
+    """What `council_find` made of a typed council: the council, whether the text was a former
+    name or code (the importer asks a person to confirm those), and why not when there is none."""
+
+    def __init__(self, org: Organisation | None = None, *, former: bool = False, error: str = "", text: str = ""):
+        self.org, self.former, self.error, self.text = org, former, error, text
+
+    @property
+    def warning(self) -> str:
+        if not (self.org and self.former):
+            return ""
+        return f"'{self.text}' is now {self.org.short_name} ({self.org.code}); confirm"
+
+
+def _is_variant(text: str, org: Organisation) -> bool:
+    """An alias that only dresses up the council's own name ("Folkestone and Hythe District
+    Council") is not a former name worth confirming; "Shepway" is."""
+    lowered = text.lower()
+    return org.short_name.lower() in lowered or org.name.lower() in lowered
+
+
+def council_find(text: str, *, fuzzy: bool = False) -> CouncilMatch:
+    """The one owner of "find a council from what a person typed": its three-letter code, its GSS
+    code (current or former), its name or one of its other names (OrganisationAlias). A council
+    that has ended answers with the council that replaced it, marked former, as does a former
+    code or name. `fuzzy` (the typed form) also takes a single partial match."""
+    term = search_term(text)
+    if not term:
+        return CouncilMatch(error="Enter a council", text=term)
+    tiers = [
+        (Q(code__iexact=term) | Q(gss_code__iexact=term), False),
+        (Q(former_gss_codes__icontains=term.upper()) if GSS_CODE.match(term) else None, True),
+        (Q(short_name__iexact=term) | Q(name__iexact=term), False),
+        (Q(aliases__name__iexact=term), None),
+    ]
+    for condition, former in tiers:
+        if condition is None:
+            continue
+        found = list(Organisation.objects.filter(condition).distinct()[:10])
+        current = [o for o in found if o.end_date is None] or found
+        if len(current) > 1:
+            return CouncilMatch(error=f"More than one council matches '{term}': enter its three-letter code", text=term)
+        if current:
+            return _current(current[0], term, former)
+    if fuzzy:
+        matches = list(organisation_search(query=term, limit=2))
+        if len(matches) == 1:
+            return _current(matches[0], term, False)
+        if matches:
+            return CouncilMatch(error=f"More than one council matches '{term}': enter its three-letter code", text=term)
+    return CouncilMatch(error=f"No council matches '{term}'", text=term)
+
+
+def _current(org: Organisation, term: str, former: bool | None) -> CouncilMatch:
+    if former is None:  # an other name: former unless it is the council's own name dressed up
+        former = not _is_variant(term, org)
+    hops = 0
+    while org.end_date is not None and org.replaced_by and hops < 5:  # ended: the council that took over
+        successor = Organisation.objects.filter(code=org.replaced_by).first()
+        if successor is None:
+            break
+        org, former, hops = successor, True, hops + 1
+    return CouncilMatch(org, former=former, text=term)

@@ -12,6 +12,11 @@ declare_many(
     {
         "award.offered": "Grant offered",
         "award.historic": "Earlier award recorded",
+        # Issue 18: history imported from spreadsheets (grants.awards.services.historic)
+        "award.historic_updated": "Earlier award corrected",
+        "award.historic_payment": "Earlier payment recorded",
+        "award.historic_return": "Earlier return recorded",
+        "award.historic_funds_returned": "Earlier returned money recorded",
         "award.offer_terms": "Offer terms set",
         "award.targets": "Output targets set",
         "award.tranches_set": "Payment schedule set",

@@ -7,22 +7,16 @@ from grants.awards.models import AwardStatus
 from grants.core.fields import GovDateField, IdChoiceField, MoneyField
 from grants.core.layout import Field
 from grants.models import Organisation, Partnership
-from grants.selectors import organisation_search
+from grants.selectors import council_find
 
 from .forms import GovForm
 
 
 def council_lookup(text: str) -> tuple[Organisation | None, str]:
-    """One council from its three-letter code or its name, or why not."""
-    term = text.strip()
-    matches = list(organisation_search(query=term, limit=20)) if term else []
-    exact = [o for o in matches if term.lower() in ((o.code or "").lower(), o.short_name.lower(), o.name.lower())]
-    choice = exact or matches
-    if len(choice) == 1:
-        return choice[0], ""
-    if not choice:
-        return None, f"No council matches '{term}'"
-    return None, f"More than one council matches '{term}': enter its three-letter code"
+    """One council from its three-letter code, GSS code or name, or why not (grants.selectors.council_find
+    owns the matching; the form also takes a single partial match)."""
+    match = council_find(text, fuzzy=True)
+    return match.org, match.error
 
 
 def councils_lookup(text: str) -> list[Organisation]:

@@ -10,6 +10,7 @@ from . import (
     staff_views,
     views,
 )
+from .imports import views as import_views
 
 app_name = "awards"
 
@@ -28,6 +29,10 @@ urlpatterns = [
     path("awards/<int:pk>/variations/new/", views.variation_new, name="variation_new"),
     path("awards/<int:pk>/closure/", views.closure, name="closure"),
     path("staff/awards/historic/new/", staff_views.historic_new, name="historic_new"),
+    path("staff/awards/import/", import_views.start, name="import_start"),
+    path("staff/awards/import/template.xlsx", import_views.template, name="import_template"),
+    path("staff/awards/import/<int:pk>/", import_views.detail, name="import_detail"),
+    path("staff/awards/import/<int:pk>/confirm/", import_views.confirm, name="import_confirm"),
     path("staff/awards/<int:pk>/offer-terms/", staff_views.offer_terms, name="offer_terms"),
     path("staff/awards/<int:pk>/tranches/", staff_views.tranches_plan, name="tranches"),
     path("staff/awards/<int:pk>/tranches/<int:tid>/pay/", staff_views.payment, name="payment"),

@@ -204,6 +204,7 @@ MODELS = [
 QUEUES = {
     "notifications.notification": "notifications/services.py",  # the outbox: queued, sent, failed
     "reporting.exportjob": "grants/reporting/services.py",  # a download: queued, running, done, failed
+    "awards.importjob": "grants/awards/imports/jobs.py",  # Issue 18: a history file checked, then saved
 }
 
 

@@ -95,6 +95,8 @@ POSTED: dict[str, dict] = {
         "changed": MANAGERS,
     },
 }
+# Issue 18: confirming the programme manager's checked import saves its award (audited).
+POSTED["awards:import_confirm"] = posted(MANAGERS)
 # Issue 17, outputs: awards:forecast and awards:rebaseline_new are form pages (GET and POST), so
 # the GET matrix holds them; their POSTs are checked by tests/awards/test_output_forecasts.py.
 

@@ -213,6 +213,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     # Awards, staff side.
     "awards:offer_terms": allow(MANAGERS),  # on the offered award
     "awards:historic_new": allow(MANAGERS | {"other_programme_manager"}),  # for their own programmes' rounds
+    # Issue 18, import of history: managers upload; a job is its uploader's (and administrators').
+    "awards:import_start": allow(MANAGERS | {"other_programme_manager"}),
+    "awards:import_template": allow(MANAGERS | {"other_programme_manager"}),
+    "awards:import_detail": allow(MANAGERS),
+    "awards:import_confirm": post_only(),
     "awards:tranches": allow(MANAGERS),
     "awards:payment": allow({"finance_officer"}),
     "awards:milestone_add": allow(MANAGERS),

@@ -83,6 +83,8 @@ PK_FOR = {
     "awards:offer_terms": "offered_award",
     "applications:partner_respond": "invite_bid",
     "reporting:export_detail": "export_job",
+    "awards:import_detail": "import_job",  # Issue 18, import of history
+    "awards:import_confirm": "import_job",
     "reporting:export_file": "export_job",
     "reporting:export_status": "export_job",
     "reporting:open_data_withdraw": "published_file",

@@ -150,6 +150,7 @@ class World:
     # partner council a member (`partnership_member`, whose leaving the managers may record).
     partnership: Any = None
     partnership_member: Any = None
+    import_job: Any = None  # Issue 18: the programme manager's checked history file, ready to confirm
 
 
 def _sections(rnd: Round, text: str) -> tuple[Section, Question, Question]:
@@ -341,6 +342,7 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
         completed_award=completed_award,
         benefits_return=benefits_return,
         **_partnership(personas, text),  # Issue 17, standing partnerships
+        import_job=_import_job(personas, rnd),
     )
 
 
@@ -396,3 +398,15 @@ def _join_request(personas) -> MembershipRequest:
     return MembershipRequest.objects.create(
         user=joiner, organisation=personas.lead_org, matched_domain="kent.example.org"
     )
+
+
+def _import_job(personas, rnd):
+    """Issue 18: a history file of one award in the world's round, checked and ready to confirm."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from grants.awards.imports.jobs import job_start
+    from tests.awards.importing import AWARD_HEADINGS, workbook
+
+    row = ["HIST-1", rnd.programme.slug, rnd.slug, personas.lead_org.code, "", "History", "1000", "2019-04-01", "", ""]
+    book = workbook({"Awards": [AWARD_HEADINGS, row]})
+    return job_start(upload=SimpleUploadedFile("history.xlsx", book.getvalue()), user=personas.programme_manager)

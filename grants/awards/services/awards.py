@@ -172,7 +172,8 @@ def award_create_historic(
         partnership=partnership,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    award.partners.set(partners)
+    if partners:  # a new award has none to remove: no query when there are none to add
+        award.partners.set(partners)
     if partnership is not None:
         partnership_awards_sync(partnership)
     PaymentTranche.objects.create(award=award, number=1, amount=amount, due_on=planned_start or award_date)
