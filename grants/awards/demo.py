@@ -255,7 +255,7 @@ def _history_extras(rounds: dict) -> list[Award]:
     cs = rounds["channel-shift"]
     savings = RoundOutput.objects.get(round=cs, kind="savings", label="")
     for award in historic.filter(round=cs):
-        if award.status == AwardStatus.WITHDRAWN:
+        if award.status == AwardStatus.TERMINATED:
             if not award.status_reason:
                 Award.objects.filter(pk=award.pk).update(status_reason=RETURNED)
             continue
