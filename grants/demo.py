@@ -1,8 +1,8 @@
 """Demo programmes, rounds and people from the productivity-programme reports (shared/domain.md).
 
 Idempotent: every row is found by a natural key and updated, so `seed_demo` runs twice safely.
-Dates of historic rounds are real; three rounds are placed around today (`_current_rounds`), named
-for the financial year they open in.
+Dates of historic rounds (grants.demo_rounds) are real where the reports give them; three rounds are
+placed around today (`_current_rounds`), named for the financial year they open in.
 """
 
 from datetime import date, datetime, timedelta
@@ -10,8 +10,10 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
+from django.db.models import Q
 from django.utils import timezone
 
+from . import demo_rounds
 from .models import Organisation, OrganisationDomain, OrgKind, OrgRole, Programme, Round, StaffRole, User
 
 LONDON = ZoneInfo("Europe/London")
@@ -39,7 +41,7 @@ PROGRAMMES = [
         "slug": "digital",
         "name": "Digital",
         "code": "DIG",
-        "partners": ["MHCLG"],
+        "partners": ["MHCLG", "NHS Digital"],
         "description": "Council-led projects putting services online and getting residents and businesses online.",
     },
     {
@@ -63,11 +65,29 @@ PROGRAMMES = [
         "partners": [],
         "description": "A grant for a council to commission an expert from the productivity pool.",
     },
+    # Issue 18: programmes of the funder's history (grants/awards/history/).
+    {
+        "slug": "land-release-fund",
+        "name": "Land Release Fund",
+        "code": "LRF",
+        "partners": ["MHCLG"],
+        "description": "Remediation and small infrastructure on council land, to release it for homes.",
+    },
+    {
+        "slug": "design-in-the-public-sector",
+        "name": "Design in the Public Sector",
+        "code": "DPS",
+        "partners": ["Design Council"],
+        "description": "Design support for councils' public-health prevention projects, with the Design Council.",
+    },
+    {
+        "slug": "housing-tenancy-fraud",
+        "name": "Housing Tenancy Fraud",
+        "code": "HTF",
+        "partners": ["MHCLG"],
+        "description": "Joint working between councils against social housing tenancy fraud.",
+    },
 ]
-
-
-def _dt(y: int, m: int, d: int, h: int = 12, minute: int = 0) -> datetime:
-    return datetime(y, m, d, h, minute, tzinfo=LONDON)
 
 
 def financial_year(day: date) -> int:
@@ -232,137 +252,7 @@ def _eoi_rounds(today: date, councils: dict) -> list[dict]:
 
 
 def _rounds(now: datetime) -> list[dict]:
-    councils = {"eligible_kinds": []}
-    return _current_rounds(timezone.localdate(now)) + [
-        {
-            "programme": "behavioural-insights",
-            "slug": "bi-phase-1",
-            "name": "Behavioural Insights phase 1",
-            "reference_prefix": "BI1",
-            "financial_year": 2015,
-            "budget": "150000",
-            "min_award": "10000",
-            "max_award": "50000",
-            "opens_at": _dt(2015, 6, 1),
-            "closes_at": _dt(2015, 7, 31),
-            "decided_at": _dt(2015, 9, 30),
-            **councils,
-        },
-        {
-            "programme": "behavioural-insights",
-            "slug": "bi-phase-2",
-            "name": "Behavioural Insights phase 2",
-            "reference_prefix": "BI2",
-            "financial_year": 2016,
-            "budget": "120000",
-            "min_award": "10000",
-            "max_award": "30000",
-            "match_funding_percent": "100",
-            "opens_at": _dt(2016, 5, 3),
-            "closes_at": _dt(2016, 6, 30),
-            "decided_at": _dt(2016, 8, 31),
-            **councils,
-            "prospectus": "Each award of £30,000 must be matched by the council.",
-        },
-        {
-            "programme": "behavioural-insights",
-            "slug": "bi-phase-3",
-            "name": "Behavioural Insights phase 3",
-            "reference_prefix": "BI3",
-            "financial_year": 2017,
-            "budget": "210000",
-            "min_award": "10000",
-            "max_award": "30000",
-            "opens_at": _dt(2017, 5, 2),
-            "closes_at": _dt(2017, 6, 30),
-            "decided_at": _dt(2017, 9, 1),
-            "eligible_kinds": list(OrgKind.values)[:6] + [OrgKind.FIRE_RESCUE],
-        },
-        {
-            "programme": "behavioural-insights",
-            "slug": "bi-phase-4",
-            "name": "Behavioural Insights phase 4, 2018/19",
-            "reference_prefix": "BI4",
-            "financial_year": 2018,
-            "budget": "400000",
-            "min_award": "10000",
-            "max_award": "50000",
-            "opens_at": _dt(2018, 5, 1),
-            "closes_at": _dt(2018, 6, 29, 17),
-            "assessment_deadline": _dt(2018, 7, 27, 17),
-            "decision_date": date(2018, 8, 31),
-            **councils,
-            "prospectus": "Awards of up to £50,000 for projects that use behavioural insights to manage demand. "
-            "The round was tremendously oversubscribed and eight councils were selected.",
-        },
-        {
-            "programme": "digital",
-            "slug": "channel-shift",
-            "name": "Digital Channel Shift",
-            "reference_prefix": "DCS",
-            "financial_year": 2016,
-            "budget": "920000",  # 23 illustrative awards of £40,000 (awards.demo) must fit the budget
-            "min_award": "10000",
-            "max_award": "50000",
-            "opens_at": _dt(2016, 11, 1),
-            "closes_at": _dt(2016, 12, 16),
-            "decided_at": _dt(2017, 2, 1),
-            **councils,
-            "prospectus": "Funding for councils to move transactions online. 23 councils were funded.",
-        },
-        {
-            "programme": "cyber-security",
-            "slug": "cyber-phase-1",
-            "name": "Cyber Security phase 1",
-            "reference_prefix": "CYB1",
-            "financial_year": 2018,
-            "budget": "1000000",
-            "min_award": "1000",
-            "max_award": "15000",
-            "opens_at": _dt(2018, 11, 1),
-            "closes_at": _dt(2018, 12, 14),
-            "decided_at": _dt(2019, 2, 1),
-            **councils,
-            "joint_bids_allowed": False,
-            "max_partners": 0,
-            "eligibility_note": "councils rated Red or Amber-Red in the cyber stocktake",
-            "prospectus": "Grants for cyber security issues a council can fix quickly. The programme invites "
-            "councils to bid and tells each invited council; councils not invited cannot apply.",
-        },
-        {
-            "programme": "one-public-estate",
-            "slug": "ope-phase-7",
-            "name": "One Public Estate phase 7",
-            "reference_prefix": "OPE7",
-            "financial_year": 2019,
-            "budget": "15000000",
-            "min_award": "50000",
-            "max_award": "500000",
-            "opens_at": _dt(2019, 1, 14),
-            "closes_at": _dt(2019, 3, 1),
-            "decided_at": _dt(2019, 4, 15),
-            **councils,
-            "max_partners": 20,
-            "prospectus": "Funding for partnerships of councils and public bodies to release land and property.",
-        },
-        {
-            "programme": "productivity-experts",
-            "slug": "productivity-experts-2018-19",
-            "name": "Productivity Experts 2018/19",
-            "reference_prefix": "PEX19",
-            "financial_year": 2018,
-            "budget": "252000",
-            "min_award": "6000",
-            "max_award": "6000",
-            "opens_at": _dt(2018, 4, 3),
-            "closes_at": _dt(2019, 1, 31),
-            "decided_at": _dt(2019, 3, 1),
-            **councils,
-            "joint_bids_allowed": False,
-            "max_partners": 0,
-            "prospectus": "A £6,000 grant to commission an expert from the productivity pool.",
-        },
-    ]
+    return _current_rounds(timezone.localdate(now)) + demo_rounds.HISTORIC
 
 
 # Who gets which role. (email, name, council code or body short name, org role, staff roles)
@@ -378,13 +268,19 @@ PEOPLE = [
     ("s151@leeds.example.com", "Graham Holt", "LDS", OrgRole.CERTIFIER, []),
     ("council.officer@cornwall.example.com", "Tamsin Pascoe", "CON", OrgRole.OFFICER, []),
     ("s151@cornwall.example.com", "Morwenna Hicks", "CON", OrgRole.CERTIFIER, []),
-    ("programme.manager@lga.example.com", "Alex Morgan", "LGA", "", ["pm:behavioural-insights", "pm:digital"]),
+    (
+        "programme.manager@lga.example.com",
+        "Alex Morgan",
+        "LGA",
+        "",
+        ["pm:behavioural-insights", "pm:digital", "pm:design-in-the-public-sector", "pm:housing-tenancy-fraud"],
+    ),
     (
         "cyber.manager@lga.example.com",
         "Jo Patel",
         "LGA",
         "",
-        ["pm:cyber-security", "pm:one-public-estate", "pm:productivity-experts"],
+        ["pm:cyber-security", "pm:one-public-estate", "pm:productivity-experts", "pm:land-release-fund"],
     ),
     ("panel.member@lga.example.com", "Chris Evans", "LGA", "", []),
     ("panel.chair@lga.example.com", "Morag Reid", "LGA", "", []),
@@ -399,9 +295,12 @@ DEMO_DOMAINS = {"KEN": "kent.example.com", "MDW": "medway.example.com", "LDS": "
 
 
 # An illustrative named list for the targeted cyber round: the real stocktake ratings are not
-# public, so the demo takes every other current council in code order: 116 of them.
+# public, so the demo takes every other current council that existed on the award date, in code
+# order: 116 of them, the councils history/cyber-security.xlsx funds.
 def _cyber_named_list() -> list[Organisation]:
-    return list(Organisation.objects.councils().current().order_by("code"))[::2][:116]
+    on = demo_rounds.CYBER_AWARD_DATE
+    existed = Q(start_date__isnull=True) | Q(start_date__lte=on)
+    return list(Organisation.objects.councils().current().filter(existed).order_by("code"))[::2][:116]
 
 
 def seed(stdout=None, now: datetime | None = None) -> dict[str, object]:
@@ -430,7 +329,8 @@ def seed(stdout=None, now: datetime | None = None) -> dict[str, object]:
         programmes[prog.slug] = prog
     rounds = {}
     # Issue 16: the two-stage round is seeded last, so no existing round moves.
-    for spec in _rounds(now) + _eoi_rounds(timezone.localdate(now), {"eligible_kinds": []}):
+    # Issue 18: the history's added rounds after those, for the same reason.
+    for spec in _rounds(now) + _eoi_rounds(timezone.localdate(now), {"eligible_kinds": []}) + demo_rounds.ADDED:
         spec = dict(spec)
         prog = programmes[spec.pop("programme")]
         key = spec.pop("key", spec["slug"])

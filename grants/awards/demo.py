@@ -1,15 +1,15 @@
-"""Historic awards from the productivity-programme reports, with returns carrying their outputs,
-each return sent in its own period (after the period ended, by its due date), so the board report
-for any past quarter shows what was reported by then; and the live awards of Behavioural Insights
-phase 5 (decided by scoring.demo), with returns to send, a return to review and payments due.
+"""The awards demo. The funder's historic awards, their paid tranches, returns (each sent in its
+own period, after it ended, so the board report for any past quarter shows what was reported by
+then) and returned funds come from the history workbooks (grants.awards.demo_history, issue 18);
+this module adds what the workbooks cannot carry, keyed on their references, and the live awards
+of Behavioural Insights phase 5 (decided by scoring.demo), with returns to send, a return to
+review and payments due.
 
 Idempotent: awards are found by reference, returns by (award, period), values by output.
-Amounts and outputs the reports quote are used as quoted; where a report gives none (the
-Channel Shift councils and amounts, BI phase 3 amounts, the OPE phase 7 partnerships) the
-figures below are illustrative and say so in the award's scope.
 """
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -17,7 +17,6 @@ from django.utils import timezone
 from grants.awards.models import (
     Award,
     AwardStatus,
-    FundReturn,
     MonitoringReturn,
     OutputTarget,
     OutputValue,
@@ -31,33 +30,28 @@ from grants.awards.models import (
 from grants.awards.models.monitoring import OUTPUT_UNITS
 from grants.models import Organisation
 
-from . import demo_benefits, demo_contacts, demo_outputs, demo_partnerships, demo_spend
+from . import demo_benefits, demo_contacts, demo_history, demo_outputs, demo_partnerships, demo_spend
 from . import terms as offer_terms
-from .demo_data import AWARDS, CHANNEL_SHIFT_AMOUNT, CHANNEL_SHIFT_CODES, OPE, PERIODS, ROUND_OUTPUTS, C, D
 from .services import award_create_historic, return_schedule_default, returns_create
 
+D = Decimal
+C = AwardStatus.COMPLETED
 LONDON = ZoneInfo("Europe/London")
 SENT_AFTER = timedelta(days=20)  # a return goes in about three weeks after its period ends
-BI2_MATCH_FUNDING = D("30000")  # "each 30,000 match-funded": the council matches the grant
+CLOSURE = "Project completed; see the final return."
+CS_SAVINGS_TARGET = D("43478")  # each Channel Shift council's share of the projected £1m, to the pound
+RETURNED = "Funding returned: the council could not proceed"
+# One Public Estate phase 7: the named partnerships' targets (each of their three returns reports a quarter).
+OPE7_TARGETS = {
+    "OPE7-000001": {"capital_receipts": "8400000", "running_cost_savings": "1300000", "jobs_created": "240", "homes": "620"},
+    "OPE7-000002": {"capital_receipts": "5200000", "running_cost_savings": "840000", "jobs_created": "170", "homes": "380"},
+    "OPE7-000003": {"capital_receipts": "6200000", "running_cost_savings": "760000", "jobs_created": "120", "homes": "480"},
+    "OPE7-000004": {"capital_receipts": "3000000", "running_cost_savings": "420000", "jobs_created": "80", "homes": "300"},
+}  # fmt: skip
 
 
 def _org(code: str) -> Organisation:
     return Organisation.objects.get(code=code)
-
-
-def _setup_round(rnd) -> tuple[dict[str, RoundOutput], list[ReturnPeriod]]:
-    outputs = {}
-    for i, kind in enumerate(ROUND_OUTPUTS[rnd.slug]):
-        outputs[kind], _ = RoundOutput.objects.get_or_create(
-            round=rnd, kind=kind, label="", defaults={"unit": OUTPUT_UNITS[kind], "order": i}
-        )
-    periods = []
-    for title, start, end, due in PERIODS[rnd.slug]:
-        p, _ = ReturnPeriod.objects.update_or_create(
-            round=rnd, title=title, defaults={"period_start": start, "period_end": end, "due_on": due}
-        )
-        periods.append(p)
-    return outputs, periods
 
 
 def _award(rnd, reference, lead, partners, title, amount, status, award_date, scope="", end=None, match=None):
@@ -252,79 +246,31 @@ def _open_round_schedule(rnd) -> None:
         )
 
 
+def _history_extras(rounds: dict) -> list[Award]:
+    """What the history workbooks cannot carry, keyed on their references: closure reports of
+    completed awards, Channel Shift's savings targets and the reason two councils gave their
+    money back, and One Public Estate phase 7's targets."""
+    historic = Award.objects.filter(is_historic=True, bid__isnull=True)
+    historic.filter(status=C, closure_report="").update(closure_report=CLOSURE)
+    cs = rounds["channel-shift"]
+    savings = RoundOutput.objects.get(round=cs, kind="savings", label="")
+    for award in historic.filter(round=cs):
+        if award.status == AwardStatus.TERMINATED:
+            if not award.status_reason:
+                Award.objects.filter(pk=award.pk).update(status_reason=RETURNED)
+            continue
+        OutputTarget.objects.update_or_create(award=award, output=savings, defaults={"target": CS_SAVINGS_TARGET})
+    for award in historic.filter(reference__in=OPE7_TARGETS):
+        for kind, target in OPE7_TARGETS[award.reference].items():
+            output = RoundOutput.objects.get(round=award.round, kind=kind, label="")
+            OutputTarget.objects.update_or_create(award=award, output=output, defaults={"target": D(target)})
+    return list(historic.order_by("pk"))
+
+
 def seed(stdout=None, context=None) -> dict:
     rounds = context["rounds"]
-    setups = {slug: _setup_round(rounds[slug]) for slug in ROUND_OUTPUTS}
-    made = []
-    for slug, ref, lead, partners, title, amount, status, values, rag, commentary in AWARDS:
-        rnd = rounds[slug]
-        outputs, periods = setups[slug]
-        award_date = periods[0].period_start
-        match = BI2_MATCH_FUNDING if slug == "bi-phase-2" else None
-        award = _award(rnd, ref, lead, partners, title, amount, status, award_date, match=match)
-        _return(award, periods[-1], outputs, values, rag, commentary)
-        made.append(award)
-    # Channel Shift
-    rnd = rounds["channel-shift"]
-    outputs, periods = setups["channel-shift"]
-    for i, code in enumerate(CHANNEL_SHIFT_CODES, start=1):
-        returned = i > 21
-        due_later = 16 < i <= 21
-        # Today all 21 that went ahead are complete; the 2017/18 return shows 16 live, 5 due later.
-        status = AwardStatus.TERMINATED if returned else C
-        award = _award(
-            rnd,
-            f"CS-{i:06d}",
-            code,
-            [],
-            "Channel shift: services online",
-            CHANNEL_SHIFT_AMOUNT,
-            status,
-            date(2017, 2, 20),
-            scope="Illustrative: the report names no councils or amounts for Channel Shift.",
-        )
-        OutputTarget.objects.update_or_create(award=award, output=outputs["savings"], defaults={"target": D("43478")})
-        if returned:
-            FundReturn.objects.update_or_create(
-                award=award,
-                defaults={
-                    "amount": award.amount,
-                    "returned_on": date(2017, 9, 29),
-                    "reason": "The council could not proceed with the project and returned its funding.",
-                },
-            )
-            award.status_reason = "Funding returned: the council could not proceed"
-            award.save(update_fields=["status_reason"])
-            continue
-        commentary = "Going live later than planned; supplier engaged and new date agreed." if due_later else ""
-        first = {"projects_live": "0" if due_later else "1", "savings": "0" if due_later else "62500"}
-        _return(award, periods[0], outputs, first, Rag.AMBER if due_later else Rag.GREEN, commentary)
-        final = {"projects_live": "1" if due_later else "0", "savings": "20000"}
-        _return(award, periods[1], outputs, final, Rag.GREEN, "Live; project closed." if due_later else "")
-        made.append(award)
-    # One Public Estate phase 7
-    rnd = rounds["ope-phase-7"]
-    outputs, periods = setups["ope-phase-7"]
-    for ref, lead, partners, title, amount, values in OPE:
-        award = _award(
-            rnd,
-            ref,
-            lead,
-            partners,
-            title,
-            amount,
-            C,
-            date(2019, 4, 15),
-            end=date(2022, 3, 31),
-            scope="Illustrative partnership: the reports give phase 7 totals only (15m to 59 partnerships).",
-        )
-        for kind, value in values.items():
-            OutputTarget.objects.update_or_create(award=award, output=outputs[kind], defaults={"target": D(value) * 2})
-        half = {k: str((D(v) / 2).to_integral_value()) for k, v in values.items()}
-        _return(award, periods[0], outputs, half, Rag.GREEN, "")
-        _return(award, periods[1], outputs, half, Rag.AMBER, "Two disposals slipped a quarter; buyers confirmed.")
-        _return(award, periods[2], outputs, half, Rag.GREEN, "Disposals complete; the partnership continues unfunded.")
-        made.append(award)
+    demo_history.seed(stdout=stdout, context=context)  # once per run: seed_demo may have imported it already
+    made = _history_extras(rounds)
     made += _phase_5(rounds.get("bi-phase-5"))
     _open_round_schedule(rounds.get("digital-inclusion"))
     # The demo publishes rounds directly, not through round_save: give the rounds still to close the

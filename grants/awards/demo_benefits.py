@@ -5,15 +5,16 @@
   returns; every award completed on 31 March 2020, and its four returns (years to 31 March 2021 to
   2024) were sent three weeks after each year ended and approved a week later. The report gives only
   the total: the councils (the first 42 current English councils by code, outside the demo's live
-  councils), the split across them, across the years and between savings and income are illustrative
-  and say so in each award's scope. Realised and projected both total exactly £42,600,000.
+  councils: history/productivity-experts.xlsx), the split across them, across the years and between
+  savings and income are illustrative and say so in each award's scope. Realised and projected both
+  total exactly £42,600,000.
 - A Digital Transformation round two years ago asking for two years of benefits, where Kent's
   award completed a little over a year ago: its first benefits return can be sent now and is due
   in a few weeks, so the council officer can try the journey (council.officer@kent.example.com)
   and the Digital programme manager can review it.
 
-Through the services: awards by `award_create_historic` (via the awards demo's `_award`), the
-round's years by `benefits_years_set`, projections by `benefits_projection_set`, the schedule by
+Through the services: the 2018/19 awards by the history import, Kent's by `award_create_historic`
+(via the awards demo's `_award`), the round's years by `benefits_years_set`, projections by `benefits_projection_set`, the schedule by
 `benefits_schedule_create`. The historic returns are written with their historic dates, as the
 awards demo writes monitoring returns. Idempotent: found by reference, year and slug.
 """
@@ -25,7 +26,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from grants.awards.models import Award, AwardStatus, BenefitsReturn, Rag, ReturnPeriod, ReturnStatus
-from grants.models import Organisation, Round
+from grants.models import Round
 
 from . import demo as awards_demo  # its `_award` (a cycle: called at seed time, not import)
 from .services import benefits_projection_set, benefits_schedule_create, benefits_years_set
@@ -38,7 +39,6 @@ PX_COUNT = 42
 PX_COMPLETED = date(2020, 3, 31)
 YEAR_SHARES = (15, 22, 28, 35)  # illustrative: benefits grow as the changes bed in (per cent)
 SAVINGS_SHARE = 70  # illustrative: the rest is income
-LIVE_COUNCILS = {"KEN", "MDW", "LDS", "BIR"}
 ILLUSTRATIVE = "Illustrative: the report gives the programme's total benefits only (£42.6m over four years)."
 
 
@@ -62,11 +62,6 @@ def px_figures() -> list[list[tuple[int, int]]]:
     return out
 
 
-def _councils() -> list[Organisation]:
-    councils = Organisation.objects.councils().current().exclude(code__in=LIVE_COUNCILS).order_by("code")
-    return list(councils[:PX_COUNT])
-
-
 def _sent(award: Award, year: int, values: tuple[int, int]) -> None:
     b = BenefitsReturn.objects.get(award=award, year=year)
     sent = b.period_end + timedelta(days=21)
@@ -85,19 +80,8 @@ def _sent(award: Award, year: int, values: tuple[int, int]) -> None:
 def _productivity_experts(rnd: Round) -> list[Award]:
     benefits_years_set(round=rnd, actor=None, years=4)
     made = []
-    for i, (council, years) in enumerate(zip(_councils(), px_figures(), strict=True), start=1):
-        award = awards_demo._award(
-            rnd,
-            f"PEX19-{i:06d}",
-            council.code,
-            [],
-            "Commissioning an expert from the productivity pool",
-            "6000",
-            AwardStatus.COMPLETED,
-            date(2019, 3, 1),
-            scope=ILLUSTRATIVE,
-            end=PX_COMPLETED,
-        )
+    for i, years in enumerate(px_figures(), start=1):
+        award = Award.objects.get(round=rnd, reference=f"PEX19-{i:06d}")  # from history/productivity-experts.xlsx
         if award.closed_at is None:
             Award.objects.filter(pk=award.pk).update(closed_at=_at(PX_COMPLETED, 17))
             award.refresh_from_db()

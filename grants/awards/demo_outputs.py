@@ -3,9 +3,9 @@ through the services (targets and baselines, forecasts with their reasons) on to
 demo. Idempotent: a target already set keeps its history; a forecast already recorded (same
 reason) is not recorded again.
 
-- Land Release Fund (a programme of its own here, so its line is the fund's alone): land for
+- Land Release Fund (a programme of its own, so its line is the fund's alone): land for
   7,280 homes expected at inception, 7,445 reported later, 7,253 now, within tolerance. The fund
-  had 79 programmes; three illustrative awards carry the totals.
+  had 79 programmes (history/land-release-fund.xlsx); three illustrative awards carry the homes.
 - Behavioural Insights: Worcestershire's 61% increase in direct-debit sign-up (phase 3), Knowsley's
   39% increase in referrals (phase 3) and Kent's 2.3% more victims taking up support (phase 2),
   each a custom percentage output of its round; the reports give outcomes, not targets, so each
@@ -18,24 +18,23 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from grants.awards.models import Award, AwardStatus, MonitoringReturn, OutputTarget, OutputValue, RoundOutput
-from grants.models import Organisation, Programme, Round, StaffRole, User
+from grants.awards.models import Award, MonitoringReturn, OutputTarget, OutputValue, RoundOutput
+from grants.models import Round, User
 
-from .services import award_create_historic, forecast_record, output_targets_set, round_output_add
+from .services import forecast_record, output_targets_set, round_output_add
 
 D = Decimal
 LONDON = ZoneInfo("Europe/London")
 LRF_MANAGER = "cyber.manager@lga.example.com"  # manages One Public Estate, whose fund this is
 BI_MANAGER = "programme.manager@lga.example.com"
 INCEPTION = date(2017, 12, 1)
-# (reference, lead council, title, homes at inception, forecast reported 2018, forecast 2019, reason)
+# (reference, homes at inception, forecast reported 2018, forecast 2019, reason): the awards come
+# from history/land-release-fund.xlsx (Manchester, Birmingham, Cornwall; £1.5m each).
 LRF_AWARDS = [
-    ("LRF-000001", "MAN", "Brownfield remediation, north", "3000", "3100", "2980",
-     "One site's density reduced at planning"),
-    ("LRF-000002", "BIR", "Small infrastructure for council land", "2480", "2545", "2473",
-     "Access road redesigned; two plots lost"),
-    ("LRF-000003", "CON", "Remediation of former depots", "1800", "", "", ""),
-]  # fmt: skip
+    ("LRF-000001", "3000", "3100", "2980", "One site's density reduced at planning"),
+    ("LRF-000002", "2480", "2545", "2473", "Access road redesigned; two plots lost"),
+    ("LRF-000003", "1800", "", "", ""),
+]
 LRF_FIRST = (datetime(2018, 10, 15, 10, tzinfo=LONDON), "Two schemes expanded after site surveys")
 LRF_LATEST_ON = datetime(2019, 3, 15, 10, tzinfo=LONDON)
 # (round slug, award reference, the round's custom percentage output, value in the final return):
@@ -49,39 +48,9 @@ WARRINGTON = ("BI3-000001", {"savings": "42000", "cost_avoidance": "380000"})
 
 
 def _land_release_fund(context) -> tuple[User, Round]:
-    bodies = context["bodies"]
-    programme, _ = Programme.objects.get_or_create(
-        slug="land-release-fund",
-        defaults={
-            "name": "Land Release Fund",
-            "code": "LRF",
-            "description": "Remediation and small infrastructure on council land, to release it for homes.",
-            "funder": bodies["LGA"],
-            "contact_name": "Land Release Fund programme team",
-            "contact_email": "land-release-fund@lga.example.com",
-        },
-    )
-    programme.partner_bodies.add(bodies["MHCLG"])
-    manager = context["people"][LRF_MANAGER]
-    StaffRole.objects.get_or_create(user=manager, role="programme_manager", programme=programme)
-    manager = User.objects.get(pk=manager.pk)  # afresh: roles are remembered on the object
-    rnd, _ = Round.objects.get_or_create(
-        slug="land-release-fund-2017-18",
-        defaults={
-            "programme": programme,
-            "name": "Land Release Fund 2017/18",
-            "reference_prefix": "LRF",
-            "financial_year": 2017,
-            "budget": D("45000000"),
-            "min_award": D("100000"),
-            "max_award": D("5000000"),
-            "opens_at": datetime(2017, 9, 1, 9, tzinfo=LONDON),
-            "closes_at": datetime(2017, 10, 31, 12, tzinfo=LONDON),
-            "published": True,
-            "prospectus": "£45m for remediation and small infrastructure on council land, releasing it for homes.",
-        },
-    )
-    return manager, rnd
+    """The fund's round (grants.demo) and its manager (who manages One Public Estate too)."""
+    manager = User.objects.get(email=LRF_MANAGER)  # afresh: roles are remembered on the object
+    return manager, context["rounds"]["land-release-fund-2017-18"]
 
 
 def _homes_output(rnd: Round, manager) -> RoundOutput:
@@ -110,20 +79,8 @@ def _seed_lrf(context) -> list[Award]:
     manager, rnd = _land_release_fund(context)
     homes = _homes_output(rnd, manager)
     made = []
-    for ref, lead, title, baseline, first, latest, reason in LRF_AWARDS:
-        award = Award.objects.filter(reference=ref).first() or award_create_historic(
-            actor=None,
-            round=rnd,
-            lead=Organisation.objects.get(code=lead),
-            reference=ref,
-            title=title,
-            scope="Illustrative: the reports give the fund's totals (79 programmes), not each award's.",
-            amount=D("1500000"),
-            award_date=INCEPTION,
-            planned_start=INCEPTION,
-            planned_end=date(2020, 3, 31),
-            status=AwardStatus.ACTIVE,
-        )
+    for ref, baseline, first, latest, reason in LRF_AWARDS:
+        award = Award.objects.get(reference=ref, round=rnd)  # from history/land-release-fund.xlsx
         target = _target(award, homes, manager, baseline, INCEPTION)
         _forecast(target, manager, first, LRF_FIRST[1], LRF_FIRST[0])
         _forecast(target, manager, latest, reason, LRF_LATEST_ON)

@@ -28,13 +28,18 @@ def test_demo_awards_are_idempotent_and_carry_the_reported_figures():
         v.output.kind: v.value for v in OutputValue.objects.filter(monitoring_return__award__reference="BI3-000001")
     }
     assert warrington["savings"] == Decimal("8500") and warrington["cost_avoidance"] == Decimal("133000")
+    # Channel Shift: 23 councils, 2 of which returned their funding (history/digital.xlsx).
     cs = Award.objects.filter(round__slug="channel-shift")
     assert cs.count() == 23 and cs.filter(status=AwardStatus.TERMINATED).count() == 2
     totals = round_totals(round=cs.first().round)
     assert totals["returned"] == Decimal("80000.00") and totals["net"] == totals["paid"] - Decimal("80000.00")
     returned = cs.filter(status=AwardStatus.TERMINATED).first()
     assert award_totals(award=returned)["net"] == Decimal("0.00")
-    assert Award.objects.filter(round__slug="ope-phase-7", status=AwardStatus.COMPLETED).count() == 4
+    assert returned.status_reason == "Funding returned: the council could not proceed"
+    ope7 = Award.objects.filter(round__slug="ope-phase-7", status=AwardStatus.COMPLETED)
+    assert ope7.count() == 59 and sum(a.amount for a in ope7) == Decimal("15000000.00")
+    # Every award of the history workbooks is in, once (and Kent's Digital Transformation award, made in Python).
+    assert Award.objects.filter(is_historic=True).exclude(reference="DTR-000001").count() == 477
     # BI phase 2 was match funded: each council matched its £30,000.
     assert {a.match_funding for a in phase2} == {Decimal("30000.00")}
     assert not Award.objects.exclude(round__slug="bi-phase-2").exclude(match_funding=0).exists()

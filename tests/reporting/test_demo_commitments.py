@@ -65,7 +65,7 @@ def test_the_demo_commitments_carry_targets_and_live_progress():
         Decimal(0),
     )
     assert homes > 0
-    assert ope["Land released for at least 3,000 homes"][2:5] == ["3,000", f"{homes:,.0f}", "Not yet"]
+    assert ope["Land released for at least 25,000 homes"][2:5] == ["25,000", f"{homes:,.0f}", "Not yet"]
     pex = {row[0]: row for row in got[programmes["productivity-experts"].pk][0].rows}
     assert pex["At least £25m savings or income over four years"][2:5] == ["£25,000,000", "£42,600,000", "Met"]
     cyber = {row[0] for row in got[programmes["cyber-security"].pk][0].rows}

@@ -143,9 +143,9 @@ def _rows(board, as_at):
 def test_board_report_for_a_past_quarter_and_the_latest_shows_what_was_reported(demo, client_for):
     board = demo["board@lga.example.com"]
     past = _rows(board, PAST_QUARTER)
-    # Behavioural Insights: phases 1 to 3 (10 awards) had reported, all green; Warrington's figures.
+    # Behavioural Insights: phases 1 to 3 (14 awards) had reported, all green; Warrington's figures.
     bi = past["BI"]
-    assert (bi.awards, bi.green, bi.amber, bi.red, bi.not_reported) == (10, 10, 0, 0, 0)
+    assert (bi.awards, bi.green, bi.amber, bi.red, bi.not_reported) == (14, 14, 0, 0, 0)
     outputs = {o.name: o.to_date for o in bi.outputs}
     assert outputs == {
         "Savings": Decimal("8500"),
@@ -155,9 +155,10 @@ def test_board_report_for_a_past_quarter_and_the_latest_shows_what_was_reported(
         "Increase in referrals": Decimal("39"),
         "Increase in victims taking up support": Decimal("2.3"),
     }
-    # Channel Shift: 23 funded, 16 live (green), 5 due later (amber), 2 returned their funding.
+    # Digital: Digital Experts (27) and Digital Transformation (16), all green; Channel Shift: 23
+    # funded, 16 live (green), 5 due later (amber), 2 returned their funding.
     dig = past["DIG"]
-    assert (dig.awards, dig.green, dig.amber, dig.returned) == (23, 16, 5, Decimal("80000"))
+    assert (dig.awards, dig.green, dig.amber, dig.returned) == (27 + 16 + 23, 27 + 16 + 16, 5, Decimal("80000"))
     assert {o.name: o.to_date for o in dig.outputs}["Projects live"] == 16
     latest = _rows(board, selectors.quarter_end(timezone.localdate()))
     for code in ("BI", "DIG", "OPE"):
@@ -165,7 +166,7 @@ def test_board_report_for_a_past_quarter_and_the_latest_shows_what_was_reported(
         assert row.green + row.amber + row.red > 0 and row.not_reported == 0, code
         assert all(o.to_date > 0 for o in row.outputs) and row.outputs, code
     page = _staff_client(client_for, board).get(reverse("reporting:board_report"), {"as_at": PAST_QUARTER.isoformat()})
-    assert "16 green, 5 amber, 0 red, 0 not reported" in page.content.decode()
+    assert "59 green, 5 amber, 0 red, 0 not reported" in page.content.decode()
 
 
 def test_match_funding_shows_on_the_award_page_exports_open_data_and_offer(demo, client_for):

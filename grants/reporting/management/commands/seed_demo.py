@@ -9,14 +9,16 @@ from django.db import transaction
 from applications import demo as applications_demo
 from grants import demo
 from grants.awards import demo as awards_demo
+from grants.awards import demo_history
 from grants.reporting import demo_cofunders, demo_commitments
 from grants.services import councils_load
 from notifications import demo as notifications_demo
 from scoring import demo as scoring_demo
 
-# Scoring's demo decides BI phase 4, whose funded bids become awards; the awards demo then adds the
-# historic awards, and the notifications demo writes messages about all of them.
-SEEDS = [applications_demo, scoring_demo, awards_demo, notifications_demo]
+# Scoring's demo decides BI phase 4, whose funded bids become awards; the funder's history is then
+# imported from its workbooks (issue 18: grants/awards/history/), the awards demo adds to those awards
+# what the workbooks cannot carry, and the notifications demo writes messages about all of them.
+SEEDS = [applications_demo, scoring_demo, demo_history, awards_demo, notifications_demo]
 SEEDS.append(demo_commitments)  # issue 17, item 5: commitments and the 2017/18 deliverables
 SEEDS.append(demo_cofunders)  # issue 18, item 4: the programmes' co-funders in 360Giving
 
