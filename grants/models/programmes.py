@@ -27,6 +27,8 @@ class Programme(models.Model):
     contact_name = models.CharField(max_length=150, blank=True, help_text="For example, Digital programme team")
     contact_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Issue 18: the API's `updated_since` filter.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["name"]

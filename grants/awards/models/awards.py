@@ -238,6 +238,7 @@ class PaymentTranche(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     paid_on = models.DateField(null=True, blank=True)
     payment_reference = models.CharField(max_length=60, blank=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # issue 18: the API's `updated_since`
 
     class Meta:
         db_table = "grants_paymenttranche"  # kept from when it lived in the grants app

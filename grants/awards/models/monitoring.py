@@ -189,6 +189,7 @@ class MonitoringReturn(models.Model):
     certified_at = models.DateTimeField(null=True, blank=True)
     certified_snapshot = models.JSONField(default=dict, blank=True)
     certification_reason = models.TextField(blank=True, help_text="Why the certifier sent it back")
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # issue 18: the API's `updated_since`
 
     class Meta:
         db_table = "grants_monitoringreturn"  # kept from when it lived in the grants app
