@@ -34,7 +34,7 @@ class ValidationErrorOut(Schema):
 
 class Organisation(Schema):
     id: int
-    code: str
+    code: str | None = Field(description="Three-letter code; none for a funder or public body without one")
     name: str
 
 

@@ -13,7 +13,7 @@ from grants.models import User
 
 from .models import MAX_LIFETIME, PREFIX_LENGTH, ApiToken
 
-SECRET_START = "gb_"
+SECRET_START = "gb_"  # noqa: S105 (the start every token shares, not a secret)
 # last_used_at is written at most this often per token, so a busy client costs no write per request.
 LAST_USED_EVERY = timedelta(minutes=1)
 
