@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from applications.models import Bid, BidPartner, PartnerStatus
-from grants.awards.models import ReturnPeriod, Award, MonitoringReturn, OutputValue, PaymentTranche
+from grants.awards.models import Award, MonitoringReturn, OutputValue, PaymentTranche, ReturnPeriod
 from grants.models import StaffRole
 from tests import factories as f
 from tests.awards.factories import AwardFactory, FundedBidFactory, ReturnPeriodFactory, RoundOutputFactory
@@ -49,7 +49,10 @@ def _queries(api: ApiClient, path: str) -> int:
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("path", ["/api/v1/awards", "/api/v1/bids", "/api/v1/payments", "/api/v1/returns", "/api/v1/rounds", "/api/v1/programmes"])
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/awards", "/api/v1/bids", "/api/v1/payments", "/api/v1/returns", "/api/v1/rounds", "/api/v1/programmes"],
+)
 def test_a_page_costs_the_same_queries_at_two_sizes(manager, path):
     user, rnd = manager
     api = ApiClient(token_for(user))
@@ -79,7 +82,9 @@ def test_pages_run_in_id_order_without_gaps_or_repeats(manager):
     api = ApiClient(token_for(user))
     first = api.get("/api/v1/awards", page_size=3).json()
     assert first["count"] == 7 and first["page"] == 1 and len(first["results"]) == 3
-    ids = [row["id"] for page in (1, 2, 3) for row in api.get("/api/v1/awards", page_size=3, page=page).json()["results"]]
+    ids = [
+        row["id"] for page in (1, 2, 3) for row in api.get("/api/v1/awards", page_size=3, page=page).json()["results"]
+    ]
     assert ids == sorted(Award.objects.values_list("pk", flat=True))
     assert api.get("/api/v1/awards", page=9).json()["results"] == []
     assert api.get("/api/v1/awards", page_size=101).status_code == 422

@@ -33,6 +33,8 @@ def posted(ok: set, *, changed: set | None = None, status: int = 302, denied: in
 
 MANAGERS = {"programme_manager", "administrator"}
 POSTED: dict[str, dict] = {
+    # Issue 18: a token is revoked by its owner alone; anyone else's POST is a 404.
+    "api:token_revoke": posted({"lead_officer"}),
     "applications:evidence_delete": posted({"lead_officer"}),
     # The section holds a submitted bid's answers, so it stays (refused with a message).
     "applications:staff_delete": posted(MANAGERS, changed=set()),
