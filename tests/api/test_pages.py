@@ -117,3 +117,24 @@ def test_an_award_carries_its_money_as_strings_of_pounds(manager):
     assert returned["outputs"][0]["value"] == "12.50"
     assert returned["period"]["due_on"]
     assert Bid.objects.count() == 1
+
+
+def test_a_partial_save_moves_updated_at(manager):
+    """Services save with update_fields (transition() does): the change must still show in
+    updated_since, so updated_at is always written (grants.core.updated)."""
+    user, rnd = manager
+    _grow(rnd, 1)
+    award = Award.objects.get()
+    tranche = PaymentTranche.objects.get()
+    old = timezone.now() - timedelta(days=1)
+    Award.objects.update(updated_at=old)
+    PaymentTranche.objects.update(updated_at=old)
+    since = (timezone.now() - timedelta(seconds=5)).isoformat()
+    api = ApiClient(token_for(user))
+    assert api.get("/api/v1/awards", updated_since=since).json()["count"] == 0
+    award.status_reason = "Changed"
+    award.save(update_fields=["status_reason"])
+    tranche.payment_reference = "REF-1"
+    tranche.save(update_fields=["payment_reference"])
+    assert [row["id"] for row in api.get("/api/v1/awards", updated_since=since).json()["results"]] == [award.pk]
+    assert api.get("/api/v1/payments", updated_since=since).json()["count"] == 1
