@@ -315,6 +315,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     # token page is every signed-in person's own (two-factor asked for on the page).
     **{name: dict.fromkeys(PERSONAS, 401) for name in API_OPERATIONS},
     "api_v1:openapi-json": public(),
+    "api_v1:api-root": dict.fromkeys(PERSONAS, 404),  # django-ninja's root of /api/v1/: no page
     "api:docs": public(),
     "api:tokens": signed_in(),
     "api:token_revoke": post_only(),
