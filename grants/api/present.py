@@ -104,7 +104,7 @@ def mreturn(r) -> dict:
         "rag": r.rag,
         "submitted_at": r.submitted_at,
         "outputs": [
-            {"output_id": v.output_id, "name": v.output.name, "unit": v.output.unit, "value": money(v.value).amount}
+            {"output_id": v.output_id, "name": v.output.name, "unit": v.output.unit, "value": money(v.value)["amount"]}
             for v in r.values.all()
         ],
         "updated_at": r.updated_at,

@@ -18,10 +18,11 @@ class Money(Schema):
     currency: str = Field("GBP", pattern="^GBP$")
 
 
-def money(value: Decimal | None) -> Money | None:
+def money(value: Decimal | None) -> dict | None:
+    """{"amount": "50000.00", "currency": "GBP"}: a plain dict, validated once with the answer."""
     if value is None:
         return None
-    return Money(amount=f"{Decimal(value).quantize(Decimal('0.01')):f}", currency="GBP")
+    return {"amount": f"{Decimal(value).quantize(Decimal('0.01')):f}", "currency": "GBP"}
 
 
 class Error(Schema):
