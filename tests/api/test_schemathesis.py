@@ -22,7 +22,22 @@ pytestmark = pytest.mark.django_db(transaction=False)
 EXAMPLES = 6
 
 
-def test_every_operation_keeps_to_its_schema(personas, settings):
+@pytest.fixture
+def connection_kept():
+    """The WSGI app is called directly, not through Django's test client, so keep the test's
+    connection open across requests as the client does (request_started and request_finished
+    would close it: inside the test's transaction it looks unusable, on PostgreSQL at least)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_every_operation_keeps_to_its_schema(personas, settings, connection_kept):
     settings.API_RATE_LIMIT = "100000/m"  # every answer checked is a real one, not a 429
     build_world(personas)
     secret = token_for(personas.programme_manager)
