@@ -70,3 +70,8 @@ def test_revoke_stops_the_token_and_another_persons_token_is_404(client):
     assert ApiClient(secret).get("/api/v1/me").status_code == 401
     assert "Revoked" in client.get(URL).content.decode()
     assert AuditEvent.objects.filter(action="api_token.revoke", target_id=str(token.pk)).exists()
+
+
+def test_the_security_page_links_to_the_tokens(client):
+    client.force_login(f.UserFactory())
+    assert URL in client.get("/accounts/2fa/").content.decode()
