@@ -264,6 +264,24 @@ def bids_for_council(*, user: User) -> QuerySet[Bid]:
     return bids.exclude(pk__in=barred) if barred else bids
 
 
+def bids_for_user(*, user: User) -> QuerySet[Bid]:
+    """Every bid this person may list, unordered and unannotated: their council's, as the
+    dashboard lists them (`bids_for_council`: lead or partner), and, for staff, every bid of the
+    programmes they may view (`grants.selectors.programmes_for_user`, as `is_staff_viewer`);
+    never one they are barred from. Panel members' assigned bids are scoring's to list."""
+    from grants.selectors import programmes_for_user
+
+    from .permissions import barred_bid_ids
+
+    if not user.is_authenticated:
+        return Bid.objects.none()
+    council = bids_for_council(user=user).order_by().values("pk")
+    staff = programmes_for_user(user=user).order_by().values("pk")
+    bids = Bid.objects.filter(Q(pk__in=council) | Q(round__programme__in=staff))
+    barred = barred_bid_ids(user)
+    return bids.exclude(pk__in=barred) if barred else bids
+
+
 CLOSED_ACTION = "The round has closed; contact the programme team"
 PARTNER_ACTION = "Confirm or decline being a partner"
 

@@ -14,6 +14,8 @@ class Page:
     persona: str
     url: Callable[[Dataset], str]
     rows: Callable[[Dataset], int]
+    # How to make the persona's client, when a session is not it (the API's token: bench/pages_api.py).
+    client: Callable[[Dataset, str], object] | None = None
 
 
 def _round_slug(ds: Dataset, pk: int) -> str:
@@ -56,7 +58,7 @@ PAGES = [
 def optional_pages() -> list[Page]:
     """Pages of later features, added when their modules provide them."""
     pages = []
-    for module in ("bench.pages_scoring", "bench.pages_awards", "bench.pages_reporting"):
+    for module in ("bench.pages_scoring", "bench.pages_awards", "bench.pages_reporting", "bench.pages_api"):
         try:
             mod = __import__(module, fromlist=["PAGES"])
         except ModuleNotFoundError as exc:

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "grants.awards",
     "scoring",
     "grants.reporting",
+    "grants.api",  # issue 18: the read-only JSON API, above everything it reads
 ]
 
 MIDDLEWARE = [
@@ -476,3 +477,8 @@ GRANTBENCH_RETENTION = {
     "export_files_days": int(os.environ.get("GRANTBENCH_EXPORT_RETENTION_DAYS", "7")),
 }
 # ---------------------------------------------------------------------------------------------
+
+# Issue 18, the JSON API (grants/api): requests per token (ninja's throttle, in the cache above)
+# and how long a new token lasts unless its owner picks otherwise (at most a year).
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/m")
+API_TOKEN_DEFAULT_DAYS = 90

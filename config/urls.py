@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from grants import public_views
 from grants import views as grants_views
+from grants.api.urls import api_urls
 from grants.core.readiness import ReadyView
 from grants.reporting import home_views
 
@@ -24,4 +25,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("grants.awards.urls")),
     path("", include("grants.reporting.urls")),
+    # Issue 18: the token page, the docs page, then the JSON API itself (django-ninja).
+    path("", include("grants.api.urls")),
+    path("api/v1/", api_urls),
 ]

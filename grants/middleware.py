@@ -13,6 +13,9 @@ from .permissions import mfa_enabled, requires_mfa
 OPEN_PREFIXES = ("/accounts/", "/static/", "/rounds/", "/open-data/", "/healthz", "/readyz", "/accessibility/")
 # The pages a public service owes (grants/public_views.py): help, privacy and cookies.
 OPEN_PREFIXES += ("/privacy/", "/cookies/", "/help/")
+# The JSON API reads no session (a token, grants/api/auth.py), so a session's MFA state is not its
+# business: its docs and schema are public, and its calls answer 401 without a token.
+OPEN_PREFIXES += ("/api/v1/",)
 
 
 class RequireStaffMFAMiddleware:

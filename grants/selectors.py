@@ -64,6 +64,13 @@ def programmes_for_user(*, user: User) -> QuerySet[Programme]:
     return qs.filter(pk__in=managed_programme_ids(user))
 
 
+def rounds_for_user(*, user: User) -> QuerySet[Round]:
+    """Every round this person may read: published rounds (their public pages) and, for staff,
+    every round of the programmes they may view, drafts included. The round page and the API
+    both ask here."""
+    return Round.objects.filter(Q(published=True) | Q(programme__in=programmes_for_user(user=user).values("pk")))
+
+
 def acting_council(user: User) -> Organisation | None:
     """The council this person bids for: their organisation when they hold a council role there.
 

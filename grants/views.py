@@ -46,10 +46,8 @@ def round_list(request: HttpRequest, home=None) -> HttpResponse:
 
 
 def _round_visible(request: HttpRequest, slug: str) -> Round:
-    round = get_object_or_404(Round.objects.select_related("programme", "programme__funder"), slug=slug)
-    if not round.published and not perms.can_view_programme(request.user, round.programme):
-        raise Http404
-    return round
+    visible = selectors.rounds_for_user(user=request.user).select_related("programme", "programme__funder")
+    return get_object_or_404(visible, slug=slug)
 
 
 def round_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -39,6 +39,7 @@ def test_our_apps_are_found():
         "awards",
         "scoring",
         "reporting",
+        "api",
     }
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from grants.core.money import money
 from grants.core.transitions import can_transition
+from grants.core.updated import SavesUpdatedAt
 from grants.models.organisations import COUNCIL_KINDS, OrgKind
 
 from .stages import BidStage
@@ -72,7 +73,7 @@ class BidQuerySet(models.QuerySet):
         return self.exclude(status__in=DEAD_STATUSES)
 
 
-class Bid(models.Model):
+class Bid(SavesUpdatedAt, models.Model):
     TRANSITIONS: dict[str, tuple[str, ...]] = {
         S.DRAFT: (S.SUBMITTED, S.WITHDRAWN),
         S.RETURNED: (S.SUBMITTED, S.WITHDRAWN, S.INELIGIBLE),

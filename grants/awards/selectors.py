@@ -51,6 +51,7 @@ from grants.awards.models import (
     TrancheStatus,
     Variation,
 )
+from grants.awards.permissions import can_view_portfolio
 from grants.models import User
 from grants.people_selectors import acting_council_id, is_council_certifier
 
@@ -314,6 +315,22 @@ def awards_for_council(*, user: User) -> QuerySet[Award]:
     if barred := barred_bid_ids(user):
         awards = awards.exclude(bid_id__in=barred)
     return with_figures(awards)
+
+
+def awards_for_user(*, user: User) -> QuerySet[Award]:
+    """Every award this person may read, unordered and without figures: their council's
+    (`awards_for_council`: lead or partner) and, for staff, the portfolio's (`portfolio`: their
+    programmes, or all for global staff); never one of a bid they are barred from, as `can_view`."""
+    if not user.is_authenticated:
+        return Award.objects.none()
+    council = awards_for_council(user=user).order_by().values("pk")
+    reach = Q(pk__in=council)
+    if can_view_portfolio(user):
+        reach |= Q(pk__in=portfolio(user=user).order_by().values("pk"))
+    awards = Award.objects.filter(reach)
+    if barred := barred_bid_ids(user):
+        awards = awards.exclude(bid_id__in=barred)
+    return awards
 
 
 @dataclass

@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grants.core.money import money
+from grants.core.updated import SavesUpdatedAt
 
 from .organisations import OrgKind
 
 
-class Programme(models.Model):
+class Programme(SavesUpdatedAt, models.Model):
     name = models.CharField(max_length=150, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     code = models.CharField(
@@ -31,6 +32,8 @@ class Programme(models.Model):
     contact_name = models.CharField(max_length=150, blank=True, help_text="For example, Digital programme team")
     contact_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Issue 18: the API's `updated_since` filter.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["name"]
@@ -74,7 +77,7 @@ class RoundQuerySet(models.QuerySet):
         return self.published().filter(closes_at__gt=now)
 
 
-class Round(models.Model):
+class Round(SavesUpdatedAt, models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="rounds")
     name = models.CharField(max_length=150, help_text="For example Behavioural Insights phase 4")
     slug = models.SlugField(max_length=80, unique=True)

@@ -16,7 +16,7 @@ from grants.models import AuditEvent
 from notifications.models import Notification
 
 from .observe import clients, isolated_change
-from .test_url_matrix import EXPECTED, PERSONAS, STAFF
+from .test_url_matrix import API_OPERATIONS, EXPECTED, PERSONAS, STAFF
 from .urlwalk import patterns, url_for
 from .world import build_world
 
@@ -33,6 +33,8 @@ def posted(ok: set, *, changed: set | None = None, status: int = 302, denied: in
 
 MANAGERS = {"programme_manager", "administrator"}
 POSTED: dict[str, dict] = {
+    # Issue 18: a token is revoked by its owner alone; anyone else's POST is a 404.
+    "api:token_revoke": posted({"lead_officer"}),
     "applications:evidence_delete": posted({"lead_officer"}),
     # The section holds a submitted bid's answers, so it stays (refused with a message).
     "applications:staff_delete": posted(MANAGERS, changed=set()),
@@ -197,7 +199,11 @@ def test_posted_has_no_stale_rows():
 
 # Rows that no persona of the matrix can use, each with the reason. A row that answers 404 to
 # everyone proves nothing: the world lacks the object, or the URL is filled wrongly.
-NOBODY_CAN_USE: dict[str, str] = {}
+NOBODY_CAN_USE: dict[str, str] = {
+    # Issue 18: a session opens no API call; tests/security/test_api_matrix.py walks each with tokens.
+    **dict.fromkeys(API_OPERATIONS, "tokens only: tests/security/test_api_matrix.py"),
+    "api_v1:api-root": "django-ninja's root of /api/v1/, no page: 404 to everyone",
+}
 
 
 def test_every_row_lets_someone_in():

@@ -24,6 +24,7 @@ OPEN_PREFIXES = (
     "/privacy/",
     "/cookies/",
     "/help/",
+    "/api/v1/",  # issue 18: reads no session (a bearer token); its docs and schema are public
 )
 MUST_SET_UP = ("assessor", "panel_chair", "programme_manager", "finance_officer", "board_viewer", "administrator")
 

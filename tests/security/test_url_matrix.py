@@ -87,6 +87,12 @@ def foundation_staff(ok: set, *, denied_staff: int = 404) -> dict[str, int]:
     return table
 
 
+API_OPERATIONS = [
+    f"api_v1:{name}"
+    for name in ("me", "programmes", "programme", "rounds", "round", "bids", "bid", "awards", "award",
+                 "payments", "payment", "returns", "return")
+]  # fmt: skip
+
 EXPECTED: dict[str, dict[str, int]] = {
     # Public pages.
     "home": public(),
@@ -313,6 +319,15 @@ EXPECTED: dict[str, dict[str, int]] = {
     "awards:partnership_new": allow(MANAGERS | {"other_programme_manager"}),
     "awards:partnership_member_add": allow(MANAGERS),
     "awards:partnership_member_leave": allow(MANAGERS),
+    # Issue 18, the API. A session opens no API call (tokens only: tests/security/test_api_matrix.py
+    # walks each operation with every persona's token); its schema and docs are public; the
+    # token page is every signed-in person's own (two-factor asked for on the page).
+    **{name: dict.fromkeys(PERSONAS, 401) for name in API_OPERATIONS},
+    "api_v1:openapi-json": public(),
+    "api_v1:api-root": dict.fromkeys(PERSONAS, 404),  # django-ninja's root of /api/v1/: no page
+    "api:docs": public(),
+    "api:tokens": signed_in(),
+    "api:token_revoke": post_only(),
 }
 
 

@@ -101,6 +101,14 @@ PK_FOR = {
     "awards:partnership": "partnership",
     "awards:partnership_member_add": "partnership",
     "awards:partnership_member_leave": "partnership",
+    # Issue 18, the API: each operation's own object; the token page's revoke, the lead officer's token.
+    "api_v1:bid": "bid",
+    "api_v1:award": "award",
+    "api_v1:payment": "tranche",
+    "api_v1:return": "mreturn",
+    "api_v1:round": "round",
+    "api_v1:programme": "round",  # its programme's, below
+    "api:token_revoke": "api_token",
 }
 PROGRAMME_SLUG = {
     "grants:staff_programme_detail",
@@ -141,6 +149,8 @@ def _value(name: str, kwarg: str, world):
             return world.open_round.slug
         return world.draft_round.slug if draft else world.round.slug
     if kwarg == "pk":
+        if name == "api_v1:programme":
+            return world.round.programme_id
         if name in PK_FOR:
             return getattr(world, PK_FOR[name]).pk
         if name.startswith("awards:"):

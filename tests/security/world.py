@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from applications import services as bid_services
 from applications.models import Bid, BidStage, BidStatus, EvidenceFile, PartnerStatus, Question, QuestionType, Section
+from grants.api.services import create_token
 from grants.awards import services as award_evidence
 from grants.awards import services as award_services
 from grants.awards import services as monitoring
@@ -125,6 +126,8 @@ class World:
     published_file: PublishedFile
     # Issue 16, clarifications.
     clarification: Any = None
+    # Issue 18: the lead officer's API token (the token page's revoke button).
+    api_token: Any = None
     # Issue 16, joining a council: someone at the lead council's domain waiting to join it.
     join_request: MembershipRequest | None = None
     # Issue 16, EOI triage: a two-stage round whose expressions of interest have closed, with one
@@ -343,6 +346,7 @@ def build_world(personas, text: str = SAFE_TEXT) -> World:
         benefits_return=benefits_return,
         **_partnership(personas, text),  # Issue 17, standing partnerships
         import_job=_import_job(personas, rnd),
+        api_token=create_token(user=personas.lead_officer, name=f"Token {text}", lifetime=timedelta(days=30))[0],
     )
 
 

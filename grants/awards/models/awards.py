@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 
 from grants.core.money import money, pounds
+from grants.core.updated import SavesUpdatedAt
 
 from .forecasts import OutputForecast
 from .monitoring import (
@@ -74,7 +75,7 @@ AWARD_STATUS_TAG = {
 }
 
 
-class Award(models.Model):
+class Award(SavesUpdatedAt, models.Model):
     # Offered: the council accepts or declines, or the funder withdraws the offer.
     # Accepted becomes active with the first payment (or by the programme manager).
     TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -218,7 +219,7 @@ class Milestone(models.Model):
         return self.status == MilestoneStatus.COMPLETE and self.confirmed_at is not None
 
 
-class PaymentTranche(models.Model):
+class PaymentTranche(SavesUpdatedAt, models.Model):
     """A slice of the award, paid on a date or once a milestone is confirmed."""
 
     # Re-planning deletes and recreates planned tranches; a paid one never changes.
@@ -238,6 +239,7 @@ class PaymentTranche(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     paid_on = models.DateField(null=True, blank=True)
     payment_reference = models.CharField(max_length=60, blank=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # issue 18: the API's `updated_since`
 
     class Meta:
         db_table = "grants_paymenttranche"  # kept from when it lived in the grants app

@@ -12,6 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from grants.core.money import money
+from grants.core.updated import SavesUpdatedAt
 from grants.core.uploads import StoredFile, random_key
 
 
@@ -151,7 +152,7 @@ RETURN_STATUS_TAG = {
 }
 
 
-class MonitoringReturn(models.Model):
+class MonitoringReturn(SavesUpdatedAt, models.Model):
     TRANSITIONS: dict[str, tuple[str, ...]] = {
         ReturnStatus.DUE: (ReturnStatus.SUBMITTED, ReturnStatus.TO_CERTIFY),
         # Certified: with the funder. Sent back: to the officer, as it was before it was sent.
@@ -189,6 +190,7 @@ class MonitoringReturn(models.Model):
     certified_at = models.DateTimeField(null=True, blank=True)
     certified_snapshot = models.JSONField(default=dict, blank=True)
     certification_reason = models.TextField(blank=True, help_text="Why the certifier sent it back")
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # issue 18: the API's `updated_since`
 
     class Meta:
         db_table = "grants_monitoringreturn"  # kept from when it lived in the grants app
