@@ -14,6 +14,7 @@ with part of the history missing.
 
 from pathlib import Path
 
+from .imports import import_file
 from .models import RoundOutput
 from .models.monitoring import OUTPUT_UNITS
 
@@ -46,7 +47,7 @@ class HistoryNotImported(Exception):
     """A history workbook the importer did not save: the demo stops rather than load part of it."""
 
 
-def _catalogues(rounds: dict) -> None:
+def catalogues(rounds: dict) -> None:
     for slug, kinds in ROUND_OUTPUTS.items():
         for i, kind in enumerate(kinds):
             RoundOutput.objects.get_or_create(
@@ -59,9 +60,7 @@ def seed(stdout=None, context=None) -> dict:
     which needs the awards, does not import them again in the same run."""
     if "history" in context:
         return {"history": context["history"]}
-    from .imports import import_file  # here, so the workbooks' tests read this module's lists without the importer
-
-    _catalogues(context["rounds"])
+    catalogues(context["rounds"])
     results = {}
     for name in WORKBOOKS:
         result = import_file(HISTORY / name, filename=name, actor=None, confirm=True)

@@ -108,6 +108,8 @@ ADDED_SINCE_THE_MOVE = {
     "reporting_commitment",
     "reporting_deliverable",
     "reporting_deliverableragchange",
+    # Issue 18: the history import's jobs.
+    "awards_importjob",
 }
 
 
