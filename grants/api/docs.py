@@ -37,7 +37,14 @@ def context() -> dict:
     operations = []
     for path, methods in document["paths"].items():
         for method, op in methods.items():
-            ok = op["responses"].get("200", {}).get("content", {}).get("application/json", {}).get("schema", {})
+            responses = op["responses"]
+            # ninja keys responses by the number until the document is written out as JSON
+            ok = (
+                (responses.get(200) or responses.get("200") or {})
+                .get("content", {})
+                .get("application/json", {})
+                .get("schema", {})
+            )
             fields = _fields(ok, components)
             if fields == ["count", "page", "page_size", "results"]:
                 item = _fields(components[ok["$ref"].rsplit("/", 1)[-1]]["properties"]["results"]["items"], components)

@@ -93,3 +93,8 @@ def test_the_schema_and_docs_are_public(client):
     text = docs.content.decode()
     for needle in ("/api/v1/awards", "updated_since", "Retry-After", "Bearer", "page_size"):
         assert needle in text
+    # Every operation lists the fields it answers with, read from the schema (never an empty list).
+    operations = docs.context["operations"]
+    assert operations and all(op["fields"] for op in operations), [op["path"] for op in operations if not op["fields"]]
+    awards = next(op for op in operations if op["path"] == "/api/v1/awards")
+    assert "results[].reference" in awards["fields"] and "<code>results[].amount</code>" in text

@@ -30,6 +30,7 @@ def test_csv_holds_the_awards_sheet(personas):
     ("data", "filename", "words"),
     [
         (b"%PDF-1.4 not a sheet", "history.xlsx", "not an Excel workbook"),
+        (b"hello", "history.xlsx", "not an Excel workbook"),
         (b"hello", "history.txt", "must be an Excel workbook"),
         (b"", "history.csv", "empty"),
         (b"Reference,Programme\nA,B\n", "history.csv", "no 'round'"),
@@ -40,6 +41,8 @@ def test_bad_files_say_why(personas, data, filename, words):
     result = import_file(io.BytesIO(data), filename=filename, actor=None, confirm=True)
     assert not result.saved and result.rows == []
     assert words in result.errors[0]
+    # Never the upload check's list of other kinds of file this page does not take.
+    assert "PDF, DOCX" not in " ".join(result.errors)
 
 
 def test_workbook_without_an_awards_sheet(personas):

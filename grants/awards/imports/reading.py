@@ -98,8 +98,11 @@ def _xlsx_sheets(data: bytes, filename: str) -> dict[str, Sheet]:
     except ValidationError as exc:
         if "smaller than" in " ".join(exc.messages):
             raise ImportFileError(f"The selected file must be smaller than {size_label(MAX_BYTES)}") from exc
+        # The upload check's list of every type it accepts elsewhere (PDF, DOCX...) would contradict
+        # this page; keep only the reasons about this file (macros, a zip bomb).
+        reasons = [m for m in exc.messages if "must be a" not in m]
         raise ImportFileError(
-            f"The selected file is not an Excel workbook that can be imported. {' '.join(exc.messages)}"
+            " ".join(["The selected file is not an Excel workbook that can be imported.", *reasons])
         ) from exc
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
