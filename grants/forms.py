@@ -32,8 +32,10 @@ class GovFormMixin:
     # field name -> the noun after 'Enter' or 'Select' ('the round name').
     nouns: dict[str, str] = {}
 
+    warning = False  # a form whose button destroys something (erasing a person)
+
     def _helper(self, *layout) -> None:
-        self.helper = gov_helper(*layout, submit=self.submit_label, checkboxes_small=True)
+        self.helper = gov_helper(*layout, submit=self.submit_label, checkboxes_small=True, warning=self.warning)
 
     def _messages(self) -> None:
         """GOV.UK messages for what Django would otherwise say ('This field is required.')."""

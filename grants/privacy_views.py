@@ -40,6 +40,7 @@ class ReasonForm(GovFormMixin, forms.Form):
 class EraseForm(ReasonForm):
     nouns = {"reason": "the reason", "confirm": "that you understand erasure cannot be undone"}
     confirm = forms.BooleanField(label="I understand this cannot be undone")
+    warning = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

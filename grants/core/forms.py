@@ -9,14 +9,16 @@ from django.http import HttpResponse
 from .layout import FormHelper, Layout, Size, Submit
 
 
-def gov_helper(*layout, submit: str, checkboxes_small: bool = False) -> FormHelper:
-    """Small labels and legends and one submit button at the end: every form looks alike."""
+def gov_helper(*layout, submit: str, checkboxes_small: bool = False, warning: bool = False) -> FormHelper:
+    """Small labels and legends and one submit button at the end: every form looks alike. A button
+    that destroys something (`warning`) is GOV.UK's red warning button."""
     helper = FormHelper()
     helper.label_size = Size.SMALL
     helper.legend_size = Size.SMALL
     if checkboxes_small:
         helper.checkboxes_small = True
-    helper.layout = Layout(*layout, Submit("submit", submit))
+    button = Submit("submit", submit, css_class="govuk-button--warning") if warning else Submit("submit", submit)
+    helper.layout = Layout(*layout, button)
     return helper
 
 

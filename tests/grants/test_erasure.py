@@ -124,6 +124,7 @@ def test_a_reason_and_a_confirmation_are_required(personas, client_for, person):
     page = admin.post(reverse("grants:staff_user_erase", args=[zeb.pk]), {"reason": "Asked by phone"})
     text = page.content.decode()
     assert "Confirm that you understand erasure cannot be undone" in text and "Asked by phone" in text
+    assert 'class="govuk-button govuk-button--warning"' in text  # GOV.UK's red button for what cannot be undone
     page = admin.post(reverse("grants:staff_user_erase", args=[zeb.pk]), {"reason": "", "confirm": "on"})
     assert "Enter the reason" in page.content.decode()
     assert User.objects.get(pk=zeb.pk).email == EMAIL
