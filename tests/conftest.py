@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 
@@ -22,6 +23,14 @@ from . import factories as f
 hypothesis_settings.register_profile("ci", derandomize=True, database=None)
 hypothesis_settings.register_profile("explore", max_examples=300, database=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# `make test` runs the suite on pytest-xdist workers (pyproject addopts), each in its own process
+# with its own test database. On Redis (CI's second pass) the cache would still be shared, and
+# every test's cache.clear() below would wipe the rate-limit counters another worker's test is
+# counting: each worker gets its own key prefix (PrefixedRedisCache clears "<prefix>:*" only).
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+if _XDIST_WORKER and django_settings.CACHES["default"].get("KEY_PREFIX"):
+    django_settings.CACHES["default"]["KEY_PREFIX"] += f"-{_XDIST_WORKER}"
 
 
 @pytest.fixture(autouse=True)
