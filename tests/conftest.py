@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 
@@ -22,6 +23,14 @@ from . import factories as f
 hypothesis_settings.register_profile("ci", derandomize=True, database=None)
 hypothesis_settings.register_profile("explore", max_examples=300, database=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# `make test` runs the suite on pytest-xdist workers (pyproject addopts), each in its own process
+# with its own test database. On Redis (CI's second pass) the cache would still be shared, and
+# every test's cache.clear() below would wipe the rate-limit counters another worker's test is
+# counting: each worker gets its own key prefix (PrefixedRedisCache clears "<prefix>:*" only).
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+if _XDIST_WORKER and django_settings.CACHES["default"].get("KEY_PREFIX"):
+    django_settings.CACHES["default"]["KEY_PREFIX"] += f"-{_XDIST_WORKER}"
 
 
 @pytest.fixture(autouse=True)
@@ -161,3 +170,67 @@ def _celery_eager(request):
     app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager = previous
+
+
+def _local_storages(location) -> dict:
+    return {
+        **django_settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location)},
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def demo_seeded_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """seed_demo run once for a whole module of tests that read the demo (seeding takes seconds,
+    and was most of each such test's time). The seed is left open in a transaction of the
+    module's own; every test then runs in a savepoint inside it (pytest-django's `db`), rolled
+    back after the test, so each test meets the demo exactly as seeded, whatever the one before
+    it changed. The module's transaction is rolled back once its last test is done.
+
+    Only for modules whose every test uses the demo (a test that did not ask for it would still
+    see it), and that look at no email the seed sends (those are sent once, before any test).
+    Seeding runs with the settings `_fast_and_isolated` gives each test, and tasks eager."""
+    import io
+
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    from config.celery import app
+
+    media = tmp_path_factory.mktemp("demo-media")
+    local = {} if django_settings.AWS_STORAGE_BUCKET_NAME else {"STORAGES": _local_storages(media)}
+    eager = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    with (
+        override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            **local,
+        ),
+        django_db_blocker.unblock(),
+    ):
+        seeded = transaction.atomic()
+        seeded.__enter__()
+        try:
+            call_command("seed_demo", stdout=io.StringIO())
+        except BaseException:
+            transaction.set_rollback(True)
+            seeded.__exit__(None, None, None)
+            raise
+        finally:
+            app.conf.task_always_eager, app.conf.task_eager_propagates = eager
+    yield media
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        seeded.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo_once(demo_seeded_once, db, settings):
+    """The demo from `demo_seeded_once`, with this test's file storage where the seed wrote."""
+    if not settings.AWS_STORAGE_BUCKET_NAME:
+        settings.STORAGES = _local_storages(demo_seeded_once)

@@ -3,11 +3,9 @@
 (one answered, one open), and internal notes and a contact log that no council page shows."""
 
 import html
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
-    call_command("seed_demo", stdout=io.StringIO())
+def demo(demo_once):
+    """The demo, seeded once for this module (tests/conftest.py); every test here uses it."""
     return {u.email: u for u in User.objects.filter(email__endswith=".example.com")}
 
 

@@ -104,13 +104,22 @@ JPEG = (
 )
 
 
+def _entry(name: str) -> zipfile.ZipInfo:
+    """An entry stamped with a fixed time, not the clock's: these bytes appear in test ids, which
+    every pytest-xdist worker must collect identically (`make test` fails its collection if a
+    second ticks between two workers' imports)."""
+    info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+    info.external_attr = 0o600 << 16  # as writestr() gives an entry named by a string
+    return info
+
+
 def zip_bytes(entries: dict[str, str], first: str | None = None) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
         if first:
-            z.writestr(first, entries.pop(first), compress_type=zipfile.ZIP_STORED)
+            z.writestr(_entry(first), entries.pop(first), compress_type=zipfile.ZIP_STORED)
         for name, body in entries.items():
-            z.writestr(name, body)
+            z.writestr(_entry(name), body, compress_type=z.compression)
     return out.getvalue()
 
 

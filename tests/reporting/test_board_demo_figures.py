@@ -7,7 +7,6 @@ from datetime import date
 
 import lxml.html
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from grants.models import User
@@ -17,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def board(client_for):
-    call_command("seed_demo", stdout=io.StringIO())
+def board(demo_once, client_for):
+    """The board viewer's client on the demo, seeded once for this module (tests/conftest.py)."""
     viewer = User.objects.get(email="board@lga.example.com")
     enable_mfa(viewer)
     return client_for(viewer)

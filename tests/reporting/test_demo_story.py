@@ -9,7 +9,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,8 +29,8 @@ PAST_QUARTER = date(2018, 6, 30)  # BI phases 1 to 3 and Channel Shift had all s
 
 
 @pytest.fixture
-def demo():
-    call_command("seed_demo", stdout=io.StringIO())
+def demo(demo_once):
+    """The demo, seeded once for this module (tests/conftest.py); every test here uses it."""
     return {u.email: u for u in User.objects.filter(email__endswith=".example.com")}
 
 
