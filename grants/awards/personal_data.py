@@ -51,3 +51,13 @@ declare(
     retention="grant_records",
     person=["logged_by"],
 )
+declare(
+    "awards.ImportJob",
+    fields=["created_by", "file"],
+    purpose=AWARDS + ": the history spreadsheets staff import, kept with the grants they created",
+    basis="public_task",
+    about=["staff"],
+    retention="grant_records",
+    person=["created_by"],
+    files=["file"],
+)

@@ -182,3 +182,18 @@ def test_erasure_may_rewrite_only_the_text_of_audit_rows(personas):
     assert rows.get().summary == "Erased person"
     with pytest.raises(IntegrityError), transaction.atomic():
         rows.update(summary="Again")  # the flag is off again
+
+
+def test_erasure_deletes_the_persons_api_tokens(personas, person):
+    """A token would let a system go on reading as the erased person: the record says delete."""
+    from datetime import timedelta
+
+    from grants.api.models import ApiToken
+    from grants.api.services import create_token, token_for_secret
+
+    zeb = person[0]
+    _, secret = create_token(user=zeb, name="Finance system", lifetime=timedelta(days=30))
+    kept, _ = create_token(user=personas.lead_officer, name="Colleague's export", lifetime=timedelta(days=30))
+    person_erase(actor=personas.administrator, person=zeb, reason="Subject asked, ticket 9")
+    assert not ApiToken.objects.filter(user=zeb).exists() and token_for_secret(secret) is None
+    assert ApiToken.objects.filter(pk=kept.pk).exists()

@@ -22,7 +22,7 @@ from PIL import Image
 
 from applications.models import Answer, EvidenceFile, QuestionType
 from grants.awards import services as award_services
-from grants.awards.models import AwardEvidenceFile, AwardStatus, MilestoneStatus
+from grants.awards.models import AwardEvidenceFile, AwardStatus, ImportJob, MilestoneStatus
 from grants.core import upload_office, upload_pdf
 from grants.core.uploads import check_upload
 from tests.applications.factories import PDF, QuestionFactory, SectionFactory, pdf_bytes, upload
@@ -319,6 +319,23 @@ def test_the_prospectus_document_refuses_every_attack_and_keeps_the_round(person
     assert not rnd.prospectus_document and rnd.name != "Renamed round" and not _stored_files(settings)
 
 
+def test_the_history_import_refuses_every_attack_and_keeps_nothing(personas, client_for, settings):
+    """The import takes only workbooks (and CSV): every attack, under its own name and renamed to
+    .xlsx, comes back on the form saying it is not a workbook that can be imported, and no job or
+    file is kept."""
+    client = client_for(personas.programme_manager)
+    url = reverse("awards:import_start")
+    missed = []
+    for payload in PAYLOADS:
+        for name in (payload.name, "history.xlsx"):
+            page = client.post(url, {"file": upload(name, payload.content())})
+            text = page.content.decode()
+            if page.status_code != 200 or "govuk-error-summary" not in text or "Excel workbook" not in text:
+                missed.append(f"{payload.what} as {name}: {page.status_code}")
+    assert not missed
+    assert not ImportJob.objects.exists() and not _stored_files(settings)
+
+
 # Every place the code takes a file: the views reading request.FILES and the forms with a file
 # field. An entrance added without an attack above fails here.
 ENTRANCES = {
@@ -327,6 +344,8 @@ ENTRANCES = {
     "grants/views.py": "round prospectus",
     "grants/forms.py": "round prospectus",
     "grants/awards/forms.py": "milestone and return evidence",
+    "grants/awards/imports/forms.py": "history import",
+    "grants/awards/imports/views.py": "history import",
 }
 
 
