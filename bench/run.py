@@ -34,6 +34,7 @@ REQUIRED_OPERATIONS = {
     "ranking_2000_bids": ("median_ms", "queries"),
     "export_360giving_100k": ("seconds", "peak_mb"),
     "reminder_fanout_10k": ("per_second",),
+    "import_history_10k": ("seconds", "peak_mb"),  # issue 18
 }
 
 
