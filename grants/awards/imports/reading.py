@@ -1,4 +1,4 @@
-"""Reading a history file (docs: HISTORY_FORMAT in the hand-off; the template's "Read me" sheet)
+"""Reading a history file (the format: FORMAT.md beside this module; the template's "Read me" sheet)
 into plain rows: sheets found by name, headings matched loosely, every cell a Python value.
 A file that cannot be read at all raises ImportFileError with a message a person can act on."""
 
