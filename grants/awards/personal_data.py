@@ -50,6 +50,9 @@ declare(
     about=["officer", "staff"],
     retention="grant_records",
     person=["logged_by"],
+    # The staff's own name for it stays on staff pages (tests/grants/test_notes.py walks every page
+    # as a council for it); the public notice says what it is.
+    title="record of a monitoring call or meeting",
 )
 declare(
     "awards.ImportJob",

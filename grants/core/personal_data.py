@@ -111,6 +111,7 @@ class Holding:
     on_erasure: str = "keep"
     blank: dict[str, object] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # plainer words than a field's verbose name
+    title: str = ""  # plainer words than the model's verbose name, for the privacy notice
 
     @property
     def model_class(self) -> type[models.Model]:
@@ -189,7 +190,7 @@ def notice_rows() -> list[dict]:
             (h.purpose, h.basis),
             {"purpose": h.purpose, "basis": LAWFUL_BASES[h.basis], "what": [], "about": set(), "kept": set()},
         )
-        row["what"].append(f"{model._meta.verbose_name}: {', '.join(labels)}")
+        row["what"].append(f"{h.title or model._meta.verbose_name}: {', '.join(labels)}")
         row["about"] |= {SUBJECTS[a] for a in h.about}
         row["kept"].add(texts[h.retention])
     return [
