@@ -43,7 +43,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale-full", type=float, default=1.0, help="fraction of the full size for 'full'")
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--out", type=Path, default=OUT, help="where to write the results (JSON)")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated page names: measure only these (no operations) and replace them in the "
+        "results file, keeping its other figures (a new page measured without a whole run)",
+    )
     args = parser.parse_args(argv)
+    only = [name for name in args.only.split(",") if name]
 
     import django
 
@@ -55,9 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     setup_test_environment(debug=False)  # no query logging overhead, as in production
     old = setup_databases(verbosity=0, interactive=False)
     try:
-        results = measure(scales={k: v * args.scale_full for k, v in SIZES.items()}, repeat=args.repeat)
+        results = measure(scales={k: v * args.scale_full for k, v in SIZES.items()}, repeat=args.repeat, only=only)
     finally:
         teardown_databases(old, verbosity=0)
+    if only:
+        results = merged(json.loads(args.out.read_text()), results)
     write(results, args.out)
     print_table(results)
     print(f"\nWrote {args.out}")
@@ -67,9 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if problems else 0
 
 
-def measure(*, scales: dict[str, float], repeat: int) -> dict:
+def measure(*, scales: dict[str, float], repeat: int, only: list[str] | None = None) -> dict:
     """Build each size on the current database (emptied first) and measure it; operations run on
-    the last ("full") size only."""
+    the last ("full") size only, and not at all when `only` names the pages to measure."""
     from django.core.management import call_command
     from django.db import connection
 
@@ -78,7 +87,7 @@ def measure(*, scales: dict[str, float], repeat: int) -> dict:
     from bench.measure import client_for, measure_page
     from bench.pages import PAGES, optional_pages, resolve
 
-    pages = PAGES + optional_pages()
+    pages = [p for p in PAGES + optional_pages() if not only or p.name in only]
     results: dict = {"database": connection.vendor, "pages": [], "baseline_ms": 0.0, "operations": []}
     figures: dict[str, dict] = {}
     for size, scale in scales.items():
@@ -98,11 +107,20 @@ def measure(*, scales: dict[str, float], repeat: int) -> dict:
                 {f"rows_{size}": page.rows(ds), f"median_ms_{size}": fig.median_ms, f"queries_{size}": fig.queries}
             )
             print(f"  {page.name}: {fig.median_ms} ms, {fig.queries} queries, {page.rows(ds)} rows", flush=True)
-        if size == "full":
+        if size == "full" and not only:
             results["operations"] = operations.run_all(ds, repeat=repeat)
     results["baseline_ms"] = figures.pop("baseline", {}).get("median_ms_full", 0.0)
     results["pages"] = list(figures.values())
     return results
+
+
+def merged(previous: dict, partial: dict) -> dict:
+    """`previous` with the pages `partial` measured put in place of theirs (same database only)."""
+    if previous.get("database") != partial["database"]:
+        raise SystemExit(f"The results file is from {previous.get('database')}, not {partial['database']}: run it all")
+    names = {p["name"] for p in partial["pages"]}
+    pages = [p for p in previous["pages"] if p["name"] not in names] + partial["pages"]
+    return {**previous, "pages": pages}
 
 
 def missing(results: dict) -> list[str]:

@@ -88,3 +88,21 @@ def test_missing_names_what_is_absent():
     assert any("ranking" in p and "median_ms_small" in p for p in problems)
     assert any(p.startswith("operation ranking_2000_bids: no median_ms, queries") for p in problems)
     assert any(p.startswith("operation reminder_fanout_10k") for p in problems)
+
+
+def test_only_replaces_the_pages_it_measured_and_keeps_the_rest():
+    """`make bench` with --only: a new page lands in results.json without losing the others' figures."""
+    previous = {
+        "database": "postgresql",
+        "baseline_ms": 0.9,
+        "pages": [{"name": "ranking", "median_ms_full": 291.0}, {"name": "api_awards_10k", "median_ms_full": 1.0}],
+        "operations": [{"name": "ranking_2000_bids", "median_ms": 54.0}],
+    }
+    partial = {"database": "postgresql", "baseline_ms": 0.0, "operations": [],
+               "pages": [{"name": "api_awards_10k", "median_ms_full": 218.8}]}  # fmt: skip
+    out = run.merged(previous, partial)
+    pages = {p["name"]: p["median_ms_full"] for p in out["pages"]}
+    assert pages == {"ranking": 291.0, "api_awards_10k": 218.8}
+    assert out["operations"] == previous["operations"] and out["baseline_ms"] == 0.9
+    with pytest.raises(SystemExit):
+        run.merged({**previous, "database": "sqlite"}, partial)
