@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection
     from django.test.utils import setup_databases, setup_test_environment, teardown_databases
 
-    from bench.run import OUT
+    from bench.run import OUT, write
 
     setup_test_environment(debug=False)
     old = setup_databases(verbosity=0, interactive=False)
@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         results["operations"] = [op for op in results["operations"] if not op["name"].startswith("import_history")] + [
             {**f, "database": vendor} for f in figures
         ]
-        OUT.write_text(json.dumps(results, indent=2) + "\n")
+        write(results, OUT)
     return 0
 
 
