@@ -20,7 +20,7 @@ TARGET = 100_000
 
 def _top_up(ds: Dataset) -> list[int]:
     from grants.awards.models import Award, PaymentTranche
-    from grants.reporting.threesixty import PUBLISHED
+    from grants.reporting.threesixty import GRANT_STATUSES as PUBLISHED
 
     have = Award.objects.filter(status__in=PUBLISHED).count()
     need = max(0, int(TARGET * ds.scale) - have)

@@ -56,7 +56,6 @@ from grants.models import Programme, Round
 
 # Awards that are grants made whatever money moved; withdrawn ones count only if money moved.
 GRANT_STATUSES = (AwardStatus.ACCEPTED, AwardStatus.ACTIVE, AwardStatus.COMPLETED, AwardStatus.TERMINATED)
-PUBLISHED = GRANT_STATUSES  # the name bench/ops_reporting.py tops its open-data awards up with
 TARGETED_LEFT_OUT = (
     "{round} is open only to invited councils, so its grants are not published as open data: "
     "they would show which councils were invited"
