@@ -2,10 +2,8 @@
 council name to confirm and an error, fixes the file, uploads it again, confirms and sees the
 awards. axe runs on every page.
 
-WORKBOOK is the one file the journey imports: None makes a small one for the round the test sets
-up. Pointed at another workbook (the repository's history workbooks), its programmes and rounds
-must exist and the manager must manage them; the journey breaks a copy of it (an unknown lead
-council on the first award) to see the error, then imports the file itself."""
+The repository's own history workbooks go through the same pages in
+test_import_repository_history_journey.py."""
 
 import io
 import shutil
@@ -23,8 +21,6 @@ from .conftest import check_a11y, click_through
 from .test_award_journey import sign_in_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-WORKBOOK: Path | None = None
 
 
 def _small_workbook(path: Path, rnd) -> Path:
@@ -60,7 +56,7 @@ def test_import_history_journey(page, tmp_path):
     pm = f.UserFactory(email="pm.import@lga.example.com")
     StaffRole.objects.create(user=pm, role=StaffRole.Role.PROGRAMME_MANAGER, programme=rnd.programme)
     enable_mfa(pm)
-    good = WORKBOOK or _small_workbook(tmp_path / "history.xlsx", rnd)
+    good = _small_workbook(tmp_path / "history.xlsx", rnd)
     broken = _broken_copy(good, tmp_path / "history-broken.xlsx")
 
     sign_in_staff(page, pm)
@@ -77,8 +73,7 @@ def test_import_history_journey(page, tmp_path):
     check_a11y(page)
     rows = page.get_by_test_id("rows")
     assert "column 'lead': No council matches 'Atlantis'" in rows.inner_text()
-    if WORKBOOK is None:
-        assert "'Shepway' is now Folkestone and Hythe (SHE); confirm" in rows.inner_text()
+    assert "'Shepway' is now Folkestone and Hythe (SHE); confirm" in rows.inner_text()
     assert page.get_by_test_id("confirm").count() == 0
     assert not Award.objects.exists()
 
@@ -94,5 +89,4 @@ def test_import_history_journey(page, tmp_path):
     assert created >= 2 and Award.objects.filter(is_historic=True).count() == created
     click_through(page.get_by_test_id("to-awards"))
     check_a11y(page)
-    if WORKBOOK is None:
-        assert "Beach huts online" in page.content() or Award.objects.filter(lead=folk).exists()
+    assert "Beach huts online" in page.content() or Award.objects.filter(lead=folk).exists()
