@@ -106,7 +106,7 @@ def check_govuk_frontend_started(page) -> None:
     """The page's scripts ran under its policy: the body is marked for GOV.UK Frontend (a static
     file at the top of <body>) and its components are initialised (a module loaded at the end)."""
     page.wait_for_function(
-        "() => document.body.classList.contains('govuk-frontend-supported')"
+        "() => document.body !== null && document.body.classList.contains('govuk-frontend-supported')"
         " && document.querySelector('[data-govuk-skip-link-init]') !== null",
         timeout=5000,
     )

@@ -4,6 +4,7 @@ moderates; the programme manager decides. axe checks every page."""
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from applications.models import Bid, BidStatus
 from grants.models import StaffRole
@@ -67,7 +68,7 @@ def test_assess_moderate_and_decide(browser, live_server):
     check_a11y(page)
     page.get_by_label("4", exact=True).check()
     page.get_by_role("button", name="Submit assessment").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     check_a11y(page)
     page.get_by_label("Pass").check()
     page.get_by_label("Justification for Quality of the plan").fill("A randomised trial with a clear baseline.")
@@ -90,7 +91,8 @@ def test_assess_moderate_and_decide(browser, live_server):
     page.get_by_label("Moderated score for Eligible").select_option("1")
     page.get_by_role("button", name="Record moderated scores").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible() and "Eligible: give a reason for the moderated score" in summary.inner_text()
+    expect(summary).to_be_visible()
+    assert "Eligible: give a reason for the moderated score" in summary.inner_text()
     assert not ModeratedScore.objects.filter(bid=bid).exists()
     check_a11y(page)
     summary.get_by_role("link", name="Eligible: give a reason for the moderated score").click()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from grants.awards.models import AwardStatus, ReturnStatus, TrancheStatus
 from grants.models import OrgKind, OrgRole, StaffRole
@@ -90,7 +91,7 @@ def test_award_journey(page):
     page.get_by_label("Your job title").fill("Chief Executive")
     page.get_by_role("button", name="Accept the offer").click()
     check_a11y(page)  # error summary: terms not confirmed
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     page.get_by_label("I confirm that I am authorised").check()
     page.get_by_role("button", name="Accept the offer").click()
     assert page.get_by_test_id("award-status").inner_text() == "Accepted"

@@ -4,6 +4,7 @@ answers and submits; the partner confirms in between. axe runs on every page."""
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from applications.models import Bid, BidStatus, QuestionType
 from grants.models import OrgKind, OrgRole
@@ -41,7 +42,7 @@ def test_joint_bid_journey(page, tmp_path: Path):
     page.get_by_label("Match funding offered (£)").fill("0")
     page.get_by_label("Partner councils (optional)").fill("MWX")
     page.get_by_role("button", name="Start bid").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     check_a11y(page)
     assert page.get_by_label("Title").input_value() == "Digital champions in libraries"
     page.get_by_label("Amount requested (£)").fill("20000")
@@ -54,7 +55,7 @@ def test_joint_bid_journey(page, tmp_path: Path):
     end.get_by_label("Month").fill("3")
     end.get_by_label("Year").fill("2027")
     page.get_by_role("button", name="Start bid").click()
-    assert page.get_by_test_id("task-list").is_visible()
+    expect(page.get_by_test_id("task-list")).to_be_visible()
     assert page.locator("#task-details-status").inner_text() == "Completed"
     check_a11y(page)
 
@@ -87,7 +88,7 @@ def test_joint_bid_journey(page, tmp_path: Path):
     page.get_by_label("Project plan").set_input_files(str(plan))
     page.get_by_role("button", name="Upload file").click()
     check_a11y(page)
-    assert page.get_by_role("link", name="project-plan.pdf").is_visible()
+    expect(page.get_by_role("link", name="project-plan.pdf")).to_be_visible()
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("link", name="Check your answers and submit").click()
     check_a11y(page)
@@ -97,7 +98,7 @@ def test_joint_bid_journey(page, tmp_path: Path):
     check_a11y(page)
     page.get_by_label("What is the aim?").fill("Get two thousand residents online")
     page.get_by_role("button", name="Save and continue").click()
-    assert page.get_by_role("heading", name="Check your answers before submitting your bid").is_visible()
+    expect(page.get_by_role("heading", name="Check your answers before submitting your bid")).to_be_visible()
     assert "Get two thousand residents online" in page.locator("main").inner_text()
     page.get_by_label("Name of the senior officer who approved this bid").fill("Jo Chief")
     page.get_by_label("Their job title").fill("Chief Executive")

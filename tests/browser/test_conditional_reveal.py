@@ -3,6 +3,7 @@ conditional reveal way (aria-controls and aria-expanded on the controlling radio
 the council then hid again is kept but never shown on check your answers."""
 
 import pytest
+from playwright.sync_api import expect
 
 from applications import services
 from applications.models import Answer, QuestionType
@@ -53,7 +54,7 @@ def test_follow_up_question_is_revealed_and_a_hidden_answer_stays_off_check_your
     check_reveal_a11y(page)
     follow_up = page.get_by_label("Which partners?")
     yes = page.get_by_role("radio", name="Yes")
-    assert not follow_up.is_visible()
+    expect(follow_up).to_be_hidden()
     assert yes.get_attribute("aria-controls") == f"q_{which.pk}-conditional"
     assert yes.get_attribute("aria-expanded") == "false"
 
@@ -66,7 +67,8 @@ def test_follow_up_question_is_revealed_and_a_hidden_answer_stays_off_check_your
     assert Answer.objects.get(bid=bid, question=which).value == "Kent Police"
 
     page.goto(f"/bids/{bid.pk}/sections/{about.pk}/")
-    assert follow_up.is_visible() and follow_up.input_value() == "Kent Police"
+    expect(follow_up).to_be_visible()
+    assert follow_up.input_value() == "Kent Police"
     page.get_by_role("radio", name="No").check()
     follow_up.wait_for(state="hidden")
     assert yes.get_attribute("aria-expanded") == "false"

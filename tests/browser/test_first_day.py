@@ -21,6 +21,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.core.management import call_command
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from grants.councils import councils_load
 from grants.demo import DEMO_PASSWORD
@@ -54,7 +55,7 @@ def _follow(page, camera, name, heading, shot: str) -> None:
 
 def manager_goes_home(page, camera) -> None:
     click_through(page.get_by_role("link", name="Your work").first)
-    assert page.get_by_role("heading", name="Your work").is_visible()
+    expect(page.get_by_role("heading", name="Your work")).to_be_visible()
     camera.check("home")
 
 

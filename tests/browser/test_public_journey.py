@@ -1,6 +1,7 @@
 """A visitor opens the round list and a round page, then a council officer signs in."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories as f
 
@@ -15,7 +16,7 @@ def test_round_list_round_page_and_sign_in(page):
 
     page.goto("/")
     check_a11y(page)
-    assert page.get_by_role("heading", name="Open and upcoming rounds").is_visible()
+    expect(page.get_by_role("heading", name="Open and upcoming rounds")).to_be_visible()
     page.get_by_role("link", name="Digital Inclusion 2019/20").click()
     check_a11y(page)
     assert page.get_by_test_id("round-status").inner_text() == "Open"
@@ -27,7 +28,7 @@ def test_round_list_round_page_and_sign_in(page):
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url("**/")
     check_a11y(page)
-    assert page.get_by_role("link", name="Sign out").is_visible()
+    expect(page.get_by_role("link", name="Sign out")).to_be_visible()
 
     page.goto(rnd.get_absolute_url())
     assert officer.organisation.short_name in page.get_by_test_id("eligibility").inner_text()
@@ -36,5 +37,5 @@ def test_round_list_round_page_and_sign_in(page):
 
 def test_failed_sign_in_shows_an_error_summary(page, db):
     sign_in(page, "nobody@example.com", "wrong-password-123")
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     check_a11y(page)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from grants.awards import services
 from grants.awards.models import AwardStatus, ReturnStatus
@@ -112,7 +113,7 @@ def test_return_certification_journey(browser, live_server):
     assert page.get_by_test_id("spent").inner_text() == "£13,500.50"
     assert page.get_by_test_id("forecast").inner_text() == "£26,000"
     assert "Forecast underspend" in page.get_by_test_id("spend").inner_text()
-    assert page.get_by_test_id("variance").get_by_text("Beyond tolerance").is_visible()
+    expect(page.get_by_test_id("variance").get_by_text("Beyond tolerance")).to_be_visible()
     click_through(page.get_by_role("link", name="Quarter 1"))
     check_a11y(page)
     _shot(page, "08-manager-return")

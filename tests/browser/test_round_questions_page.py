@@ -2,6 +2,7 @@
 with a print button that JavaScript shows."""
 
 import pytest
+from playwright.sync_api import expect
 
 from applications.models import QuestionType
 from tests import factories as f
@@ -23,6 +24,6 @@ def test_questions_page_from_the_round_page(page):
     page.get_by_role("link", name="Read the questions before you start").click()
     page.wait_for_url("**/questions/")
     check_a11y(page)
-    assert page.get_by_role("heading", name="Read the questions before you start").is_visible()
+    expect(page.get_by_role("heading", name="Read the questions before you start")).to_be_visible()
     assert "Long text, up to 500 words" in page.get_by_test_id("question").inner_text()
-    assert page.get_by_role("button", name="Print this page").is_visible()
+    expect(page.get_by_role("button", name="Print this page")).to_be_visible()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from applications.models import Bid, BidStage, BidStatus
 from grants.councils import councils_load
@@ -134,7 +135,7 @@ def _decide(page, bid) -> None:
     assert "1 bid" in ranking.locator("caption").inner_text()
     assert "76.25%" in page.get_by_test_id("rank-1").inner_text()
     assert "the bids above it fit the budget, with £290,000 left" in page.get_by_test_id("funding-line").inner_text()
-    assert page.get_by_test_id("still-open").is_visible()  # more invited full bids may come
+    expect(page.get_by_test_id("still-open")).to_be_visible()  # more invited full bids may come
     _shot(page, "10-ranking")
     click_through(page.get_by_role("link", name=f"Decide on {bid.reference}"))
     check_a11y(page)
