@@ -57,7 +57,7 @@ REQUIRED_OPERATIONS = {
 SMOKE_SCALE = 0.005  # full = 100 bids, 50 awards, 500 notifications; small a tenth of that
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale-full", type=float, default=1.0, help="fraction of the full size for 'full'")
     parser.add_argument("--repeat", type=int, default=7)
@@ -82,6 +82,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.out.resolve() == OUT:
             args.out = Path(tempfile.mkdtemp(prefix="bench-smoke-")) / "results.json"
         args.scale_full, args.repeat = SMOKE_SCALE, 1
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    only = [name for name in args.only.split(",") if name]
 
     import django
 
