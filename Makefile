@@ -89,8 +89,12 @@ test: install chromium lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
+# `make bench BENCH_ARGS=--smoke` (CI): every page and operation at a tiny size, one timed run each,
+# into a temporary file, never bench/results.json; exits 1 if anything is missing. BENCH_ARGS passes
+# any bench.run option, e.g. BENCH_ARGS="--only ranking" or "--scale-full 0.1".
+BENCH_ARGS ?=
 bench: install
-	$(PY) -m bench.run
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 # nginx is the trusted edge in front of gunicorn in the load test: it stamps each request's arrival.
 nginx:

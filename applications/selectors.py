@@ -403,13 +403,18 @@ def staff_bids(
     return qs.order_by(*STAFF_SORTS.get(sort, STAFF_SORTS["reference"]))
 
 
+NOT_LIVE = (BidStatus.DRAFT, BidStatus.WITHDRAWN, BidStatus.INELIGIBLE)
+
+
 def round_bid_figures(*, round: Round) -> dict:
-    """Counts by status and total requested by live bids against the budget, in one query each."""
-    counts = dict(Bid.objects.filter(round=round).values_list("status").annotate(n=Count("pk")).order_by())
+    """Counts by status, and the total requested by live bids against the budget: one pass over
+    the round's bids (count and sum per status), not one for the counts and another for the sum."""
+    rows = Bid.objects.filter(round=round).values_list("status").annotate(n=Count("pk"), asked=Sum("amount_requested"))
+    counts, sums = {}, {}
+    for status, n, asked in rows.order_by():
+        counts[status], sums[status] = n, asked or Decimal("0.00")
     by_status = [(s, s.label, counts.get(s.value, 0)) for s in BidStatus]
-    requested = Bid.objects.filter(round=round).exclude(
-        status__in=[BidStatus.DRAFT, BidStatus.WITHDRAWN, BidStatus.INELIGIBLE]
-    ).aggregate(total=Sum("amount_requested"))["total"] or Decimal("0.00")
+    requested = sum((v for k, v in sums.items() if k not in NOT_LIVE), Decimal("0.00"))
     ratio = (requested / round.budget).quantize(Decimal("0.01")) if round.budget else None
     return {"by_status": by_status, "total": sum(counts.values()), "requested": requested, "ratio": ratio}
 

@@ -1,4 +1,5 @@
-"""The pages `make bench` measures. A page whose URL name does not exist yet is reported as such."""
+"""The pages `make bench` measures, and each persona's baseline: the trivial page a page is
+compared with. A page whose URL name does not exist yet is reported as such."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,8 +43,19 @@ def _public_rounds(ds: Dataset) -> int:
     return rounds_public().count()
 
 
+def _statement(persona: str) -> Page:
+    """The accessibility statement (a template and no query of its own) for `persona`: signed in,
+    it pays what every page of theirs pays: session (read and saved), user, roles, the header's
+    menu and unread count, the whole middleware stack and the base template."""
+    name = "baseline" if persona == "anonymous" else f"baseline_{persona}"
+    return Page(name, persona, lambda ds: reverse("accessibility"), lambda ds: 0)
+
+
+# Persona -> its trivial page. "baseline" (anonymous) is also the old `baseline_ms`; the API
+# token's baseline (api_me) comes with the API's pages (bench/pages_api.py).
+BASELINES = {p: _statement(p) for p in ("anonymous", "council_officer", "assessor", "programme_manager")}
+
 PAGES = [
-    Page("baseline", "anonymous", lambda ds: reverse("accessibility"), lambda ds: 0),
     Page("public_round_list", "anonymous", lambda ds: reverse("grants:round_list"), _public_rounds),
     Page("council_dashboard", "council_officer", lambda ds: reverse("applications:bid_dashboard"), _council_bids),
     Page(
@@ -55,18 +67,31 @@ PAGES = [
 ]
 
 
-def optional_pages() -> list[Page]:
-    """Pages of later features, added when their modules provide them."""
-    pages = []
-    for module in ("bench.pages_scoring", "bench.pages_awards", "bench.pages_reporting", "bench.pages_api"):
+MODULES = ("bench.pages_scoring", "bench.pages_awards", "bench.pages_reporting", "bench.pages_api")
+
+
+def _modules() -> list:
+    found = []
+    for module in MODULES:
         try:
-            mod = __import__(module, fromlist=["PAGES"])
+            found.append(__import__(module, fromlist=["PAGES"]))
         except ModuleNotFoundError as exc:
             if exc.name != module:
                 raise
-            continue
-        pages.extend(mod.PAGES)
-    return pages
+    return found
+
+
+def optional_pages() -> list[Page]:
+    """Pages of later features, added when their modules provide them."""
+    return [page for mod in _modules() for page in mod.PAGES]
+
+
+def baselines() -> dict[str, Page]:
+    """Each persona's trivial page: ours, and those a module adds for a persona of its own."""
+    found = dict(BASELINES)
+    for mod in _modules():
+        found.update(getattr(mod, "BASELINES", {}))
+    return found
 
 
 def resolve(page: Page, ds: Dataset) -> str | None:

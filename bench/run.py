@@ -1,15 +1,23 @@
 """`make bench`: build the synthetic dataset at a tenth and at full size, measure each key page
 and operation in-process and warm, print a table and write bench/results.json.
 
+Each page is also divided by its persona's baseline, measured in the same run at the same size:
+a trivial page served to that persona the same way (bench/pages.py BASELINES), so the ratio is
+what the page costs above the floor every page of theirs pays, not above an anonymous page.
+
 Runs in a throwaway test database (test_<name>), on PostgreSQL when DATABASE_URL is set and on
 in-memory SQLite otherwise, so it never touches the data `make run` serves. Exits 1 (after
 writing what it has) if a page or operation the results must hold is missing.
+
+`--smoke` runs every page and operation at a tiny size, once each, into a temporary file (never
+bench/results.json): a check that the bench still runs end to end (CI), not figures.
 """
 
 import argparse
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -29,16 +37,27 @@ REQUIRED_PAGES = (
     "board_report",
     "api_awards_10k",  # issue 18, with api_me (same token) as its baseline
 )
-PAGE_KEYS = ("rows_small", "rows_full", "median_ms_small", "median_ms_full", "queries_small", "queries_full")
+PAGE_KEYS = (
+    "persona",
+    "rows_small",
+    "rows_full",
+    "median_ms_small",
+    "median_ms_full",
+    "queries_small",
+    "queries_full",
+    "x_baseline_small",
+    "x_baseline_full",
+)
 REQUIRED_OPERATIONS = {
     "ranking_2000_bids": ("median_ms", "queries"),
     "export_360giving_100k": ("seconds", "peak_mb"),
     "reminder_fanout_10k": ("per_second",),
     "import_history_10k": ("seconds", "peak_mb"),  # issue 18
 }
+SMOKE_SCALE = 0.005  # full = 100 bids, 50 awards, 500 notifications; small a tenth of that
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale-full", type=float, default=1.0, help="fraction of the full size for 'full'")
     parser.add_argument("--repeat", type=int, default=7)
@@ -49,7 +68,25 @@ def main(argv: list[str] | None = None) -> int:
         help="comma-separated page names: measure only these (no operations) and replace them in the "
         "results file, keeping its other figures (a new page measured without a whole run)",
     )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help=f"everything at a tiny size (full = {SMOKE_SCALE:g}), one timed run each, written to a temporary "
+        "file unless --out names another (never bench/results.json); exits 1 if anything is missing",
+    )
     args = parser.parse_args(argv)
+    only = [name for name in args.only.split(",") if name]
+    if args.smoke:
+        if only:
+            parser.error("--smoke runs everything: it cannot be combined with --only")
+        if args.out.resolve() == OUT:
+            args.out = Path(tempfile.mkdtemp(prefix="bench-smoke-")) / "results.json"
+        args.scale_full, args.repeat = SMOKE_SCALE, 1
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
     only = [name for name in args.only.split(",") if name]
 
     import django
@@ -78,59 +115,104 @@ def main(argv: list[str] | None = None) -> int:
 
 def measure(*, scales: dict[str, float], repeat: int, only: list[str] | None = None) -> dict:
     """Build each size on the current database (emptied first) and measure it; operations run on
-    the last ("full") size only, and not at all when `only` names the pages to measure."""
+    the last ("full") size only, and not at all when `only` names the pages to measure. At each
+    size every persona's baseline is measured first (with `only`, those of the pages named), and
+    each page is divided by its persona's."""
     from django.core.management import call_command
     from django.db import connection
 
     from bench import operations
     from bench.dataset import build
-    from bench.measure import client_for, measure_page
-    from bench.pages import PAGES, optional_pages, resolve
+    from bench.pages import PAGES, baselines, optional_pages
 
     pages = [p for p in PAGES + optional_pages() if not only or p.name in only]
+    floors = baselines()
+    personas = {p.persona for p in pages} if only else set(floors)
     results: dict = {"database": connection.vendor, "pages": [], "baseline_ms": 0.0, "operations": []}
     figures: dict[str, dict] = {}
+    base: dict[str, dict[str, float]] = {}
     for size, scale in scales.items():
         call_command("flush", interactive=False, verbosity=0)
         print(f"Building the {size} dataset (scale {scale:g})...", flush=True)
         ds = build(scale)
         print(f"  {ds.counts}", flush=True)
-        for page in pages:
-            url = resolve(page, ds)
-            if url is None:
-                print(f"  {page.name}: not available yet (no URL)", flush=True)
+        measured = {}
+        for persona in sorted(personas):
+            fig = _measure(floors[persona], ds, repeat)
+            if fig is None:
                 continue
-            client = page.client(ds, page.persona) if page.client else client_for(ds.people[page.persona])
-            fig = measure_page(client, url, repeat)
-            entry = figures.setdefault(page.name, {"name": page.name})
+            measured[floors[persona].name] = fig
+            base.setdefault(persona, {})[size] = fig.median_ms
+            print(f"  baseline for {persona}: {fig.median_ms} ms, {fig.queries} queries", flush=True)
+        for page in pages:
+            fig = measured.get(page.name) or _measure(page, ds, repeat)
+            if fig is None:
+                continue
+            entry = figures.setdefault(page.name, {"name": page.name, "persona": page.persona})
             entry.update(
                 {f"rows_{size}": page.rows(ds), f"median_ms_{size}": fig.median_ms, f"queries_{size}": fig.queries}
             )
-            print(f"  {page.name}: {fig.median_ms} ms, {fig.queries} queries, {page.rows(ds)} rows", flush=True)
+            floor = base.get(page.persona, {}).get(size)
+            ratio = round(fig.median_ms / floor, 2) if floor else None  # no baseline: missing() says so
+            if ratio is not None:
+                entry[f"x_baseline_{size}"] = ratio
+            print(
+                f"  {page.name}: {fig.median_ms} ms (x{ratio} {page.persona}'s baseline), {fig.queries} queries, "
+                f"{page.rows(ds)} rows",
+                flush=True,
+            )
         if size == "full" and not only:
             results["operations"] = operations.run_all(ds, repeat=repeat)
-    results["baseline_ms"] = figures.pop("baseline", {}).get("median_ms_full", 0.0)
+    results["baselines"] = {persona: sizes["full"] for persona, sizes in sorted(base.items()) if "full" in sizes}
+    results["baselines_small"] = {p: sizes["small"] for p, sizes in sorted(base.items()) if "small" in sizes}
+    results["baseline_ms"] = results["baselines"].get("anonymous", 0.0)
     results["pages"] = list(figures.values())
     return results
 
 
+def _measure(page, ds, repeat: int):
+    """The page's figure for its persona, or None (said) when its URL does not exist yet."""
+    from bench.measure import client_for, measure_page
+    from bench.pages import resolve
+
+    url = resolve(page, ds)
+    if url is None:
+        print(f"  {page.name}: not available yet (no URL)", flush=True)
+        return None
+    client = page.client(ds, page.persona) if page.client else client_for(ds.people[page.persona])
+    return measure_page(client, url, repeat)
+
+
 def merged(previous: dict, partial: dict) -> dict:
-    """`previous` with the pages `partial` measured put in place of theirs (same database only)."""
+    """`previous` with the pages `partial` measured put in place of theirs (same database only),
+    and the baselines it re-measured (those of its pages' personas). Each page keeps the ratios
+    of its own run: a page and its baseline are always measured side by side."""
     if previous.get("database") != partial["database"]:
         raise SystemExit(f"The results file is from {previous.get('database')}, not {partial['database']}: run it all")
     names = {p["name"] for p in partial["pages"]}
     pages = [p for p in previous["pages"] if p["name"] not in names] + partial["pages"]
-    return {**previous, "pages": pages}
+    out = {**previous, "pages": pages}
+    for key in ("baselines", "baselines_small"):
+        out[key] = {**previous.get(key, {}), **partial.get(key, {})}
+    if "anonymous" in partial.get("baselines", {}):
+        out["baseline_ms"] = partial["baseline_ms"]
+    return out
 
 
 def missing(results: dict) -> list[str]:
     """Pages, operations or figures the results should hold and do not."""
     problems = []
+    if not results.get("baseline_ms"):
+        problems.append("no baseline_ms (the anonymous page)")
     pages = {p["name"]: p for p in results["pages"]}
+    baselines = results.get("baselines", {})
     for name in REQUIRED_PAGES:
-        absent = [k for k in PAGE_KEYS if k not in pages.get(name, {})]
+        page = pages.get(name, {})
+        absent = [k for k in PAGE_KEYS if k not in page]
         if absent:
             problems.append(f"page {name}: no {', '.join(absent)}")
+        if "persona" in page and not baselines.get(page["persona"]):
+            problems.append(f"baselines: no {page['persona']} (the persona of {name})")
     operations = {op["name"]: op for op in results["operations"]}
     for name, keys in REQUIRED_OPERATIONS.items():
         absent = [k for k in keys if k not in operations.get(name, {})]
@@ -144,15 +226,21 @@ def write(results: dict, out: Path) -> None:
 
 
 def print_table(results: dict) -> None:
-    print(f"\nDatabase: {results['database']}; baseline page {results['baseline_ms']} ms")
-    head = f"{'page':<24}{'rows small':>11}{'ms':>9}{'queries':>9}{'rows full':>11}{'ms':>9}{'queries':>9}"
+    print(f"\nDatabase: {results['database']}; anonymous baseline page {results['baseline_ms']} ms")
+    small = results.get("baselines_small", {})
+    for persona, ms in results.get("baselines", {}).items():
+        print(f"  baseline for {persona}: {small.get(persona, '')} ms small, {ms} ms full")
+    head = (
+        f"{'page':<24}{'persona':<18}{'rows small':>11}{'ms':>9}{'queries':>8}{'x base':>8}"
+        f"{'rows full':>11}{'ms':>9}{'queries':>8}{'x base':>8}"
+    )
     print(head)
     print("-" * len(head))
     for p in results["pages"]:
         print(
-            f"{p['name']:<24}{p.get('rows_small', ''):>11}{p.get('median_ms_small', ''):>9}"
-            f"{p.get('queries_small', ''):>9}{p.get('rows_full', ''):>11}{p.get('median_ms_full', ''):>9}"
-            f"{p.get('queries_full', ''):>9}"
+            f"{p['name']:<24}{p.get('persona', ''):<18}{p.get('rows_small', ''):>11}{p.get('median_ms_small', ''):>9}"
+            f"{p.get('queries_small', ''):>8}{p.get('x_baseline_small', ''):>8}{p.get('rows_full', ''):>11}"
+            f"{p.get('median_ms_full', ''):>9}{p.get('queries_full', ''):>8}{p.get('x_baseline_full', ''):>8}"
         )
     for op in results["operations"]:
         print("  ".join(f"{k}={v}" for k, v in op.items()))

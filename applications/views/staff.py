@@ -34,7 +34,13 @@ def staff_bid_list(request, slug):
     filters, sort = exports.staff_filters(request.GET)
     bids = selectors.staff_bids(round=round, sort=sort, **filters)
     bids, barred_count = perms.without_barred(bids, request.user, round=round)
-    page = Paginator(bids, PAGE_SIZE).get_page(request.GET.get("page"))
+    figures = selectors.round_bid_figures(round=round)  # barred bids still count here
+    paginator = Paginator(bids, PAGE_SIZE)
+    if not any(filters.values()):
+        # Unfiltered, the list is the round's bids less those this person is barred from, both
+        # counted already: no second pass over the round to count them again.
+        paginator.count = figures["total"] - barred_count
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -46,7 +52,7 @@ def staff_bid_list(request, slug):
             "filters": filters,
             "sort": sort,
             "query": query.urlencode(),
-            "figures": selectors.round_bid_figures(round=round),  # barred bids still count here
+            "figures": figures,
             "barred_count": barred_count,
             "open_clarifications": selectors.round_open_clarifications(round=round, user=request.user),
             "statuses": BidStatus.choices,

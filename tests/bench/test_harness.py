@@ -60,9 +60,15 @@ def test_results_have_the_issues_shape(tmp_path, eager):
     written = json.loads(out.read_text())
 
     assert run.missing(written) == []
-    assert set(written) == {"database", "pages", "baseline_ms", "operations"}
+    assert set(written) == {"database", "pages", "baseline_ms", "baselines", "baselines_small", "operations"}
     assert written["database"] in ("sqlite", "postgresql")
     assert isinstance(written["baseline_ms"], float) and written["baseline_ms"] > 0
+    # One baseline per persona, at both sizes: the three signed-in people, the API token, anonymous.
+    personas = {"anonymous", "council_officer", "assessor", "programme_manager", "api_token"}
+    for key in ("baselines", "baselines_small"):
+        assert set(written[key]) == personas, written[key]
+        assert all(isinstance(ms, float) and ms > 0 for ms in written[key].values())
+    assert written["baseline_ms"] == written["baselines"]["anonymous"]
     pages = {p["name"]: p for p in written["pages"]}
     assert set(run.REQUIRED_PAGES) <= set(pages)
     for page in pages.values():
@@ -70,6 +76,17 @@ def test_results_have_the_issues_shape(tmp_path, eager):
         assert all(isinstance(page[k], int) for k in ("rows_small", "rows_full", "queries_small", "queries_full"))
         assert all(isinstance(page[k], float) for k in ("median_ms_small", "median_ms_full"))
         assert page["queries_full"] > 0
+        for size in ("small", "full"):  # each page over its own persona's baseline at the same size
+            baseline = written["baselines_small" if size == "small" else "baselines"][page["persona"]]
+            assert page[f"x_baseline_{size}"] == round(page[f"median_ms_{size}"] / baseline, 2), page
+    assert {p["persona"] for p in pages.values()} == personas
+    assert pages["council_dashboard"]["persona"] == "council_officer"
+    assert pages["assessor_queue"]["persona"] == "assessor"
+    assert pages["staff_bid_list"]["persona"] == pages["ranking"]["persona"] == "programme_manager"
+    assert pages["public_round_list"]["persona"] == "anonymous"
+    # The token's pages are compared with api_me, which is its baseline (so exactly 1).
+    assert pages["api_awards_10k"]["persona"] == pages["api_me"]["persona"] == "api_token"
+    assert pages["api_me"]["x_baseline_full"] == pages["api_me"]["x_baseline_small"] == 1.0
     assert pages["staff_bid_list"]["rows_full"] == int(FULL["bids"] * TINY) // 4  # the big round
     assert pages["public_round_list"]["rows_full"] == OPEN_ROUNDS
     # The board report reads every programme's sections in a fixed number of queries (issue 17).
@@ -84,10 +101,34 @@ def test_missing_names_what_is_absent():
     """The check that makes `make bench` fail when a figure is missing can itself fail."""
     results = {"pages": [{"name": "ranking", "rows_small": 1}], "operations": [{"name": "ranking_2000_bids"}]}
     problems = run.missing(results)
+    assert "no baseline_ms (the anonymous page)" in problems
     assert any(p.startswith("page dashboard") for p in problems)
     assert any("ranking" in p and "median_ms_small" in p for p in problems)
+    assert any(p.startswith("page ranking: no persona") and "x_baseline_full" in p for p in problems)
     assert any(p.startswith("operation ranking_2000_bids: no median_ms, queries") for p in problems)
     assert any(p.startswith("operation reminder_fanout_10k") for p in problems)
+
+
+def test_missing_wants_every_pages_baseline():
+    """A results file from before fair baselines (no persona, ratios or baselines) fails; so does
+    one whose page names a persona with no baseline measured."""
+    full = {k: 1.0 for k in run.PAGE_KEYS if k != "persona"}
+    old = {
+        "baseline_ms": 0.4,
+        "pages": [{"name": n, **{k: v for k, v in full.items() if not k.startswith("x_")}} for n in run.REQUIRED_PAGES],
+        "operations": [],
+    }
+    problems = run.missing(old)
+    assert all(f"page {n}: no persona, x_baseline_small, x_baseline_full" in problems for n in run.REQUIRED_PAGES)
+    new = {
+        "baseline_ms": 0.4,
+        "baselines": {"council_officer": 5.0},
+        "pages": [{"name": n, "persona": "council_officer", **full} for n in run.REQUIRED_PAGES],
+        "operations": [],
+    }
+    assert not [p for p in run.missing(new) if p.startswith(("page", "baselines"))]
+    new["pages"][0]["persona"] = "assessor"
+    assert f"baselines: no assessor (the persona of {run.REQUIRED_PAGES[0]})" in run.missing(new)
 
 
 def test_only_replaces_the_pages_it_measured_and_keeps_the_rest():
@@ -95,14 +136,37 @@ def test_only_replaces_the_pages_it_measured_and_keeps_the_rest():
     previous = {
         "database": "postgresql",
         "baseline_ms": 0.9,
+        "baselines": {"anonymous": 0.9, "programme_manager": 6.0, "api_token": 2.0},
+        "baselines_small": {"anonymous": 0.8, "programme_manager": 5.0, "api_token": 1.5},
         "pages": [{"name": "ranking", "median_ms_full": 291.0}, {"name": "api_awards_10k", "median_ms_full": 1.0}],
         "operations": [{"name": "ranking_2000_bids", "median_ms": 54.0}],
     }
     partial = {"database": "postgresql", "baseline_ms": 0.0, "operations": [],
+               "baselines": {"api_token": 2.5}, "baselines_small": {"api_token": 2.1},
                "pages": [{"name": "api_awards_10k", "median_ms_full": 218.8}]}  # fmt: skip
     out = run.merged(previous, partial)
     pages = {p["name"]: p["median_ms_full"] for p in out["pages"]}
     assert pages == {"ranking": 291.0, "api_awards_10k": 218.8}
     assert out["operations"] == previous["operations"] and out["baseline_ms"] == 0.9
+    # The token's baseline was measured again beside its page; the others stay as they were.
+    assert out["baselines"] == {"anonymous": 0.9, "programme_manager": 6.0, "api_token": 2.5}
+    assert out["baselines_small"] == {"anonymous": 0.8, "programme_manager": 5.0, "api_token": 2.1}
+    # A public page measured again brings the anonymous baseline, which is also baseline_ms.
+    public = {**partial, "baseline_ms": 1.1, "baselines": {"anonymous": 1.1}, "baselines_small": {"anonymous": 1.0}}
+    assert run.merged(previous, public)["baseline_ms"] == 1.1
     with pytest.raises(SystemExit):
         run.merged({**previous, "database": "sqlite"}, partial)
+
+
+def test_smoke_runs_everything_tiny_and_never_into_results_json(tmp_path):
+    """CI's `make bench BENCH_ARGS=--smoke`: every page and operation (no --only), at a tiny size,
+    once each, into a temporary file even when bench/results.json is named."""
+    for argv in (["--smoke"], ["--smoke", "--out", str(run.OUT)]):
+        args = run.parse(argv)
+        assert args.out.resolve() != run.OUT and args.out.parent.is_dir() and not args.out.exists()
+        assert (args.scale_full, args.repeat, args.only) == (run.SMOKE_SCALE, 1, "")
+        args.out.parent.rmdir()
+    assert run.parse(["--smoke", "--out", str(tmp_path / "r.json")]).out == tmp_path / "r.json"
+    assert run.parse([]).out == run.OUT and run.parse([]).scale_full == 1.0
+    with pytest.raises(SystemExit):
+        run.parse(["--smoke", "--only", "ranking"])
