@@ -26,6 +26,7 @@ from django.db.models.functions import RowNumber
 
 from grants.awards.models import OutputForecast, OutputKind, OutputTarget, OutputUnit, OutputValue
 from grants.awards.selectors import REPORTED
+from grants.core.dates import end_of_day
 from grants.core.money import CENT, ZERO, in_unit, number
 
 PERCENT = OutputUnit.PERCENT
@@ -62,7 +63,7 @@ def reported_values(*, award_ids, as_at: date | None = None) -> QuerySet[OutputV
     returns for periods ended and sent by then."""
     values = OutputValue.objects.filter(**{f"{R}award__in": award_ids, f"{R}status__in": REPORTED})
     if as_at is not None:
-        values = values.filter(**{f"{R}period__period_end__lte": as_at, f"{R}submitted_at__date__lte": as_at})
+        values = values.filter(**{f"{R}period__period_end__lte": as_at, f"{R}submitted_at__lt": end_of_day(as_at)})
     return values
 
 
