@@ -19,12 +19,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
 from grants.awards.models import OutputForecast, OutputKind, OutputTarget, OutputUnit, OutputValue
 from grants.awards.selectors import REPORTED
+from grants.core.dates import end_of_day
 from grants.core.money import CENT, ZERO, in_unit, number
 
 PERCENT = OutputUnit.PERCENT
@@ -61,7 +63,7 @@ def reported_values(*, award_ids, as_at: date | None = None) -> QuerySet[OutputV
     returns for periods ended and sent by then."""
     values = OutputValue.objects.filter(**{f"{R}award__in": award_ids, f"{R}status__in": REPORTED})
     if as_at is not None:
-        values = values.filter(**{f"{R}period__period_end__lte": as_at, f"{R}submitted_at__date__lte": as_at})
+        values = values.filter(**{f"{R}period__period_end__lte": as_at, f"{R}submitted_at__lt": end_of_day(as_at)})
     return values
 
 
@@ -157,11 +159,12 @@ class OutputFigures:
     tolerance: Decimal
 
 
-@dataclass(frozen=True)
-class TargetFigures:
+class TargetFigures(NamedTuple):
     """A target as plain figures, for reports over every award (`standings(..., plain=True)`):
     building tens of thousands of model instances (target, output, award, round) cost the board
-    report seconds at 10,000 awards, for the handful of fields it reads."""
+    report seconds at 10,000 awards, for the handful of fields it reads. A named tuple, not a
+    frozen dataclass: a frozen dataclass sets each field through `object.__setattr__`, which
+    was a quarter of the board's outputs section at 20,000 targets (issue 19's profile)."""
 
     pk: int
     award_id: int
@@ -180,19 +183,19 @@ PLAIN_FIELDS = ("pk", "award_id", "output_id", "award__round__programme_id", "ta
 
 def _plain(targets: QuerySet[OutputTarget]) -> list[TargetFigures]:
     kinds = dict(OutputKind.choices)
+    outputs: dict[tuple, OutputFigures] = {}  # one per output, shared by its targets
+
+    def output(kind: str, label: str, unit: str, default: Decimal) -> OutputFigures:
+        key = (kind, label, unit, default)
+        if key not in outputs:
+            outputs[key] = OutputFigures(label or kinds.get(kind, kind), unit, default)
+        return outputs[key]
+
     return [
         TargetFigures(
-            pk,
-            award,
-            output,
-            programme,
-            target,
-            baseline,
-            forecast,
-            tolerance,
-            OutputFigures(label or kinds.get(kind, kind), unit, default),
+            pk, award, output_id, programme, target, baseline, forecast, tolerance, output(kind, label, unit, default)
         )  # fmt: skip
-        for pk, award, output, programme, target, baseline, forecast, tolerance, kind, label, unit, default in (
+        for pk, award, output_id, programme, target, baseline, forecast, tolerance, kind, label, unit, default in (
             targets.order_by("award_id", "output__order", "pk").values_list(*PLAIN_FIELDS)
         )
     ]

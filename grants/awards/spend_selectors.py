@@ -16,6 +16,7 @@ from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum,
 from django.db.models.functions import Coalesce
 
 from grants.awards.models import Award, MonitoringReturn
+from grants.core.dates import end_of_day
 from grants.core.money import ZERO, to_pounds
 
 from .selectors import REPORTED
@@ -28,7 +29,7 @@ def counted_returns(as_at: date | None = None) -> QuerySet[MonitoringReturn]:
     """Returns whose spend counts: with the funder (by `as_at`, when given)."""
     qs = MonitoringReturn.objects.filter(status__in=REPORTED)
     if as_at is not None:
-        qs = qs.filter(period__period_end__lte=as_at, submitted_at__date__lte=as_at)
+        qs = qs.filter(period__period_end__lte=as_at, submitted_at__lt=end_of_day(as_at))
     return qs
 
 

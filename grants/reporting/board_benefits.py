@@ -16,6 +16,7 @@ from django.db.models import Count, F, Q, Sum
 from grants.awards.models import AwardStatus, BenefitsProjection, BenefitsReturn
 from grants.awards.models.benefits import BENEFIT_KINDS, BENEFIT_LABELS
 from grants.awards.selectors import REPORTED
+from grants.core.dates import end_of_day
 
 from .board_sections import BoardSection, Column
 
@@ -50,9 +51,9 @@ def board_benefits(programme_ids: list[int], as_at: date) -> dict[int, list[Boar
         .annotate(**{k: Sum(k) for k in BENEFIT_KINDS})
         .order_by()
     )
-    counted = Q(status__in=REPORTED, period_end__lt=as_at, submitted_at__date__lte=as_at)
+    counted = Q(status__in=REPORTED, period_end__lt=as_at, submitted_at__lt=end_of_day(as_at))
     due = Q(due_on__lte=as_at)
-    unsent = Q(submitted_at__isnull=True) | Q(submitted_at__date__gt=as_at)
+    unsent = Q(submitted_at__isnull=True) | Q(submitted_at__gte=end_of_day(as_at))
     returns = (
         BenefitsReturn.objects.filter(award__round__programme_id__in=programme_ids, period_start__lte=as_at)
         .values(p=F("award__round__programme_id"), r=F("award__round_id"), name=F("award__round__name"))

@@ -6,16 +6,19 @@ As at a date, an award counts once made by then (and standing: not declined or w
 spend and forecasts come only from returns the programme had received by then: submitted (or, in
 a round that asks for it, certified) on or before the date, for a period that had ended. The
 rules are `grants.awards.spend_selectors`' (one owner), so the board, the award page and the round's
-monitoring page agree. One query whatever the number of awards.
+monitoring page agree. Four grouped queries whatever the number of awards.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Count, Exists, ExpressionWrapper, F, OuterRef, Q, Sum, Value
+from django.db.models.functions import Abs, Coalesce
+
 from grants.awards.models import Award
 from grants.awards.selectors import STANDING
-from grants.awards.spend_selectors import SpendPosition, with_spend
+from grants.awards.spend_selectors import MONEY, SpendPosition, counted_returns
 from grants.core.money import ZERO, number
 from grants.core.words import counted
 
@@ -44,51 +47,56 @@ class _Programme:
         return bool(self.forecasts or self.spent_capital or self.spent_revenue or self.match_spent)
 
 
-def _rows(programme_ids: list[int], as_at: date):
-    awards = Award.objects.filter(round__programme_id__in=programme_ids, award_date__lte=as_at, status__in=STANDING)
-    return (
-        with_spend(awards.order_by(), as_at)
-        .values(
-            "reference",
-            "amount",
-            "lead__name",
-            "round__programme_id",
-            "round__spend_tolerance_percent",
-            "spent_capital",
-            "spent_revenue",
-            "match_spent_total",
-            "latest_forecast_capital",
-            "latest_forecast_revenue",
-        )
-        .order_by("reference")
+def _made(programme_ids: list[int], as_at: date):
+    return Award.objects.filter(round__programme_id__in=programme_ids, award_date__lte=as_at, status__in=STANDING)
+
+
+def _latest_forecasts(made, as_at: date):
+    """Each award's latest counted return that gave a forecast (the owner's `latest_forecast`,
+    `grants.awards.spend_selectors`), as "a forecast with no later forecast": an anti-join the
+    database runs once over the returns, instead of a subquery per award and per field."""
+    given = Q(forecast_capital__isnull=False) | Q(forecast_revenue__isnull=False)
+    forecasts = counted_returns(as_at).filter(given)
+    later = forecasts.filter(award_id=OuterRef("award_id")).filter(
+        Q(period__due_on__gt=OuterRef("period__due_on"))
+        | Q(period__due_on=OuterRef("period__due_on"), pk__gt=OuterRef("pk"))
     )
+    return forecasts.filter(award__in=made.order_by().values("pk")).filter(~Exists(later)).order_by()
+
+
+def _beyond_candidates(latest):
+    """The latest forecasts beyond their round's tolerance, picked in the database (a tenth of the
+    awards, not all of them); `SpendPosition.beyond_tolerance` still decides each one."""
+    total = Coalesce("forecast_capital", Value(ZERO)) + Coalesce("forecast_revenue", Value(ZERO))
+    variance = ExpressionWrapper(Abs(total - F("award__amount")) * HUNDRED, output_field=MONEY)
+    limit = ExpressionWrapper(F("award__amount") * F("award__round__spend_tolerance_percent"), output_field=MONEY)
+    return latest.alias(v=variance, limit=limit).filter(v__gt=F("limit"))
 
 
 def board_spend(programme_ids: list[int], as_at: date) -> dict[int, list[BoardSection]]:
-    """Spend sections per programme (a programme with no spend or forecast reported is left out)."""
+    """Spend sections per programme (a programme with no spend or forecast reported is left out):
+    totals grouped in the database, four queries whatever the number of awards."""
+    made = _made(programme_ids, as_at).order_by()
     totals: dict[int, _Programme] = {}
-    for row in _rows(programme_ids, as_at):
-        p = totals.setdefault(row["round__programme_id"], _Programme())
-        position = SpendPosition(
-            amount=row["amount"],
-            tolerance_percent=row["round__spend_tolerance_percent"],
-            spent_capital=row["spent_capital"],
-            spent_revenue=row["spent_revenue"],
-            match_spent=row["match_spent_total"],
-            forecast_capital=row["latest_forecast_capital"],
-            forecast_revenue=row["latest_forecast_revenue"],
-        )
-        p.awarded += row["amount"]
-        p.spent_capital += position.spent_capital
-        p.spent_revenue += position.spent_revenue
-        p.match_spent += position.match_spent
-        if position.forecast is not None:
-            p.forecasts += 1
-            p.forecast_capital += position.forecast_capital or ZERO
-            p.forecast_revenue += position.forecast_revenue or ZERO
-            p.forecast_awarded += row["amount"]
+    for r in made.values(p=F("round__programme_id")).annotate(s=Sum("amount")):
+        totals[r["p"]] = _Programme(awarded=r["s"] or ZERO)
+    spent = counted_returns(as_at).filter(award__in=made.values("pk")).order_by()
+    sums = {"c": Sum("spend_capital"), "r": Sum("spend_revenue"), "m": Sum("match_spent")}
+    for r in spent.values(p=F("award__round__programme_id")).annotate(**sums):
+        t = totals[r["p"]]
+        t.spent_capital, t.spent_revenue, t.match_spent = (r[k] or ZERO for k in ("c", "r", "m"))
+    latest = _latest_forecasts(made, as_at)
+    forecast = {"n": Count("pk"), "c": Sum("forecast_capital"), "r": Sum("forecast_revenue"), "a": Sum("award__amount")}
+    for r in latest.values(p=F("award__round__programme_id")).annotate(**forecast):
+        t = totals[r["p"]]
+        t.forecasts, t.forecast_awarded = r["n"], r["a"] or ZERO
+        t.forecast_capital, t.forecast_revenue = r["c"] or ZERO, r["r"] or ZERO
+    fields = ("award__reference", "award__amount", "award__lead__name", "award__round__programme_id",
+              "award__round__spend_tolerance_percent", "forecast_capital", "forecast_revenue")  # fmt: skip
+    for ref, amount, lead, pid, tolerance, capital, revenue in _beyond_candidates(latest).values_list(*fields):
+        position = SpendPosition(amount, tolerance, ZERO, ZERO, ZERO, capital, revenue)
         if position.beyond_tolerance:
-            p.beyond.append((row, position))
+            totals[pid].beyond.append(({"reference": ref, "lead__name": lead}, position))
     return {pid: _sections(p, as_at) for pid, p in totals.items() if p.reported}
 
 

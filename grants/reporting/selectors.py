@@ -45,6 +45,7 @@ from grants.awards.models import (
     TrancheStatus,
 )
 from grants.awards.selectors import REPORTED, STANDING, ZERO, latest_rag_subquery, paid_and_returned
+from grants.core.dates import end_of_day
 from grants.core.money import CENT, in_unit
 from grants.models import Organisation, OrgKind, Programme, Round
 from grants.reporting import reach
@@ -94,7 +95,7 @@ def latest_reported_returns(awards: QuerySet[Award], as_at: date | None = None) 
     over 10,000 awards, and grouped counts stay in the database."""
     counted = MonitoringReturn.objects.filter(status__in=REPORTED)
     if as_at is not None:
-        counted = counted.filter(period__period_end__lte=as_at, submitted_at__date__lte=as_at)
+        counted = counted.filter(period__period_end__lte=as_at, submitted_at__lt=end_of_day(as_at))
     later = counted.filter(award_id=OuterRef("award_id")).filter(
         Q(period__due_on__gt=OuterRef("period__due_on"))
         | Q(period__due_on=OuterRef("period__due_on"), pk__gt=OuterRef("pk"))
