@@ -72,20 +72,17 @@ def _fanout(ds: Dataset, worker_pid: int | None) -> dict:
     closes = timezone.now() + timedelta(days=3)
 
     def bench_deadlines(now):
-        """What a deadline provider does: read the recipients, yield one reminder per bid and officer."""
+        """What a deadline provider does: read the recipients, yield one reminder per bid and officer
+        (the round's deadline worded once, as a provider words it once per round, not per bid)."""
         from grants.models import User
 
         people = list(User.objects.filter(email__startswith="bench.officer", is_active=True).order_by("pk"))
+        closes_at, when = govuk_when(closes), reminders.when_words(closes, now)
         for i in range(count):
             yield reminders.Reminder(
                 recipient=people[i % len(people)],
                 event="deadline_approaching",
-                context={
-                    "round_name": "Bench round",
-                    "closes_at": govuk_when(closes),
-                    "when": reminders.when_words(closes, now),
-                    "reference": "",
-                },
+                context={"round_name": "Bench round", "closes_at": closes_at, "when": when, "reference": ""},
                 dedupe_key=f"{key}:{i}",
                 url="/bids/",
                 programme_id=None,
