@@ -25,7 +25,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .models import Channel, Notification, Status
-from .services import _record_failure, _send, open_quietly, render_email
+from .services import open_quietly, record_failure, render_email, send_message
 
 
 def chunk_size() -> int:
@@ -77,9 +77,9 @@ def _send_locked(rows: list[Notification], connection, contacts: dict) -> dict[i
             if not n.recipient.email:
                 raise ValueError("The recipient has no email address")
             subject, text, html = render_email(n, contacts=contacts)
-            _send(to=n.recipient.email, subject=subject, text=text, html=html, connection=connection)
+            send_message(to=n.recipient.email, subject=subject, text=text, html=html, connection=connection)
         except Exception as exc:  # any failure of the backend is recorded and retried
-            outcomes[n.pk] = _record_failure(n.pk, exc, attempts=n.attempts + 1)
+            outcomes[n.pk] = record_failure(n.pk, exc, attempts=n.attempts + 1)
             connection.close()  # a failed send can leave the session unusable
             open_quietly(connection)
             continue

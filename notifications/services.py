@@ -237,7 +237,7 @@ def render_email(notification: Notification, *, contacts: dict | None = None) ->
     return notification.subject, text, html
 
 
-def _send(*, to: str, subject: str, text: str, html: str, connection=None) -> None:
+def send_message(*, to: str, subject: str, text: str, html: str, connection=None) -> None:
     message = EmailMultiAlternatives(subject=subject, body=text, to=[to], connection=connection)
     message.attach_alternative(html, "text/html")
     message.send(fail_silently=False)
@@ -266,13 +266,13 @@ def deliver(*, notification_id: int, connection=None, row: Notification | None =
             if not n.recipient.email:
                 raise ValueError("The recipient has no email address")
             subject, text, html = render_email(n)
-            _send(to=n.recipient.email, subject=subject, text=text, html=html, connection=connection)
+            send_message(to=n.recipient.email, subject=subject, text=text, html=html, connection=connection)
         except Exception as exc:  # any failure of the backend is recorded and retried
-            return _record_failure(n.pk, exc)
+            return record_failure(n.pk, exc)
         return "sent", None
 
 
-def _record_failure(pk: int, exc: Exception, *, attempts: int | None = None) -> tuple[str, int | None]:
+def record_failure(pk: int, exc: Exception, *, attempts: int | None = None) -> tuple[str, int | None]:
     """Write a failed send as queued for a retry, or failed at the limit. `attempts`: the count
     including this try, when the caller has not already written it (a batch's locked row)."""
     error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -388,7 +388,7 @@ def digest_send(*, user_id: int, now: datetime | None = None) -> int:
         subject = f"Your daily summary: {len(items)} update{'s' if len(items) != 1 else ''}"
         ids = [r.pk for r in rows]
         try:
-            _send(
+            send_message(
                 to=recipient.email,
                 subject=subject,
                 text=render_to_string("notifications/email/digest.txt", context),
