@@ -48,7 +48,7 @@ def run(ds: Dataset, repeat: int) -> list[dict]:
             settings.NOTIFICATIONS_QUEUE = queue
         else:
             app.conf.task_always_eager = True
-        result = _fanout(ds)
+        result = _fanout(ds, worker.pid if worker is not None else None)
         result["worker"] = f"celery ({_concurrency()} processes)" if real else "eager"
     finally:
         settings.NOTIFICATIONS_QUEUE = old_queue
@@ -61,7 +61,7 @@ def run(ds: Dataset, repeat: int) -> list[dict]:
     return [{"name": "reminder_fanout_10k", **result}]
 
 
-def _fanout(ds: Dataset) -> dict:
+def _fanout(ds: Dataset, worker_pid: int | None) -> dict:
     from django.core import mail
 
     from notifications import reminders
@@ -72,20 +72,17 @@ def _fanout(ds: Dataset) -> dict:
     closes = timezone.now() + timedelta(days=3)
 
     def bench_deadlines(now):
-        """What a deadline provider does: read the recipients, yield one reminder per bid and officer."""
+        """What a deadline provider does: read the recipients, yield one reminder per bid and officer
+        (the round's deadline worded once, as a provider words it once per round, not per bid)."""
         from grants.models import User
 
         people = list(User.objects.filter(email__startswith="bench.officer", is_active=True).order_by("pk"))
+        closes_at, when = govuk_when(closes), reminders.when_words(closes, now)
         for i in range(count):
             yield reminders.Reminder(
                 recipient=people[i % len(people)],
                 event="deadline_approaching",
-                context={
-                    "round_name": "Bench round",
-                    "closes_at": govuk_when(closes),
-                    "when": reminders.when_words(closes, now),
-                    "reference": "",
-                },
+                context={"round_name": "Bench round", "closes_at": closes_at, "when": when, "reference": ""},
                 dedupe_key=f"{key}:{i}",
                 url="/bids/",
                 programme_id=None,
@@ -95,10 +92,11 @@ def _fanout(ds: Dataset) -> dict:
     reminders._PROVIDERS = {}
     try:
         reminders.provider(bench_deadlines)
-        start = time.perf_counter()
+        worker_cpu = _cpu_seconds(worker_pid)
+        start, cpu = time.perf_counter(), time.process_time()
         started_at = timezone.now()
         written = sum(reminders.send_due().values())
-        queued_s = time.perf_counter() - start
+        queued_s, queue_cpu = time.perf_counter() - start, time.process_time() - cpu
     finally:
         reminders._PROVIDERS = registered
     emails = Notification.objects.filter(channel=Channel.EMAIL, dedupe_key__startswith=key)
@@ -109,6 +107,7 @@ def _fanout(ds: Dataset) -> dict:
             break
         time.sleep(0.5)
     wall_s = time.perf_counter() - start
+    worker_cpu = _cpu_seconds(worker_pid) - worker_cpu if worker_pid else None
     sent = emails.filter(status=Status.SENT)
     last = max((s for s in sent.values_list("sent_at", flat=True)), default=None)
     seconds = (last - started_at).total_seconds() if last else wall_s
@@ -121,7 +120,29 @@ def _fanout(ds: Dataset) -> dict:
         "emails_failed": emails.filter(status=Status.FAILED).count(),
         "queue_seconds": round(queued_s, 2),
         "seconds_to_last_sent": round(seconds, 2),
+        # CPU seconds per 1,000 reminders: on a shared, loaded machine the rate above moves with
+        # the neighbours; these say what the fan-out itself costs. The queueing side is the bench
+        # process (provider, outbox writes, queueing); the worker side, the worker and its pool
+        # (None when delivery ran eagerly in-process, inside the queueing side).
+        "queue_cpu_s_per_1000": round(queue_cpu * 1000 / max(written, 1), 3),
+        "worker_cpu_s_per_1000": round(worker_cpu * 1000 / max(n_sent, 1), 3) if worker_cpu is not None else None,
     }
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """User and system CPU of a process and its children (the worker's pool), from /proc."""
+    if pid is None or not Path("/proc").is_dir():
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a process that ended while we looked
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):  # fields[1]: the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
 
 
 def _concurrency() -> int:

@@ -9,13 +9,12 @@ checks its status before sending (a task run twice sends once).
 import json
 import logging
 import re
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -212,9 +211,17 @@ def notify(
     return rows[-1]
 
 
-def render_email(notification: Notification) -> tuple[str, str, str]:
-    """(subject, plain text, HTML) for one email row."""
+def render_email(notification: Notification, *, contacts: dict | None = None) -> tuple[str, str, str]:
+    """(subject, plain text, HTML) for one email row. `contacts`: a dict a batch passes to every
+    email, so the contact of a programme and round is read once per batch, not once per email."""
     ev = get_event(notification.event)
+    where = (notification.programme_id, str(notification.context.get("round_name") or ""))
+    if contacts is None or where not in contacts:
+        contact = contact_for_message(programme_id=where[0], round_name=where[1])
+        if contacts is not None:
+            contacts[where] = contact
+    else:
+        contact = contacts[where]
     context = {
         **notification.context,
         "recipient_name": greeting_name(notification.recipient),
@@ -223,16 +230,14 @@ def render_email(notification: Notification) -> tuple[str, str, str]:
         "subject": notification.subject,
         # "Questions? Contact ...": the round's contact when the message names a round, else the
         # programme's, else the service's (templates/notifications/email/_contact.*).
-        "contact": contact_for_message(
-            programme_id=notification.programme_id, round_name=str(notification.context.get("round_name") or "")
-        ),
+        "contact": contact,
     }
     text = re.sub(r"\n\s*\n(\s*\n)+", "\n\n", render_to_string(ev.template_txt, context)).strip() + "\n"
     html = re.sub(r"<p[^>]*>\s*</p>\s*", "", render_to_string(ev.template_html, context))
     return notification.subject, text, html
 
 
-def _send(*, to: str, subject: str, text: str, html: str, connection=None) -> None:
+def send_message(*, to: str, subject: str, text: str, html: str, connection=None) -> None:
     message = EmailMultiAlternatives(subject=subject, body=text, to=[to], connection=connection)
     message.attach_alternative(html, "text/html")
     message.send(fail_silently=False)
@@ -261,57 +266,33 @@ def deliver(*, notification_id: int, connection=None, row: Notification | None =
             if not n.recipient.email:
                 raise ValueError("The recipient has no email address")
             subject, text, html = render_email(n)
-            _send(to=n.recipient.email, subject=subject, text=text, html=html, connection=connection)
+            send_message(to=n.recipient.email, subject=subject, text=text, html=html, connection=connection)
         except Exception as exc:  # any failure of the backend is recorded and retried
-            return _record_failure(n.pk, exc)
+            return record_failure(n.pk, exc)
         return "sent", None
 
 
-def _record_failure(pk: int, exc: Exception) -> tuple[str, int | None]:
+def record_failure(pk: int, exc: Exception, *, attempts: int | None = None) -> tuple[str, int | None]:
+    """Write a failed send as queued for a retry, or failed at the limit. `attempts`: the count
+    including this try, when the caller has not already written it (a batch's locked row)."""
     error = f"{type(exc).__name__}: {exc}"[:2000]
-    attempts = Notification.objects.filter(pk=pk).values_list("attempts", flat=True).get()
+    counted = attempts is not None
+    if attempts is None:
+        attempts = Notification.objects.filter(pk=pk).values_list("attempts", flat=True).get()
     if attempts >= max_attempts():
         status, next_at, delay = Status.FAILED, None, None
         logger.error("Notification %s failed for good: %s", pk, error)
     else:
         delay = retry_delay(attempts)
         status, next_at = Status.QUEUED, timezone.now() + timedelta(seconds=delay)
-    Notification.objects.filter(pk=pk).update(status=status, sent_at=None, next_attempt_at=next_at, last_error=error)
+    extra = {"attempts": attempts} if counted else {}
+    Notification.objects.filter(pk=pk).update(
+        status=status, sent_at=None, next_attempt_at=next_at, last_error=error, **extra
+    )
     return ("failed" if delay is None else "retry"), delay
 
 
-def deliver_many(*, notification_ids: Iterable[int]) -> list[tuple[int, str, int | None]]:
-    """Send a batch of queued emails over one connection to the mail server (one SMTP login,
-    not one per email), reading the batch's rows in one query. Each row is still claimed,
-    checked and committed on its own (`deliver`), so a batch run twice, or overlapping a single
-    delivery of the same row, sends each email once. Returns (id, outcome, retry delay) per row."""
-    ids = list(notification_ids)
-    rows = {
-        n.pk: n
-        for n in Notification.objects.select_related("recipient").filter(
-            pk__in=ids, channel=Channel.EMAIL, status=Status.QUEUED
-        )
-    }
-    connection = get_connection()
-    results = []
-    try:
-        if rows:
-            _open(connection)
-        for pk in ids:
-            if pk not in rows:  # sent, failed or gone already: no transaction needed
-                results.append((pk, "skipped", None))
-                continue
-            outcome, delay = deliver(notification_id=pk, connection=connection, row=rows[pk])
-            if outcome in ("retry", "failed"):  # a failed send can leave the session unusable
-                connection.close()
-                _open(connection)
-            results.append((pk, outcome, delay))
-    finally:
-        connection.close()
-    return results
-
-
-def _open(connection) -> None:
+def open_quietly(connection) -> None:
     try:
         connection.open()
     except Exception:  # the next send opens it again and records its own failure for retry
@@ -407,7 +388,7 @@ def digest_send(*, user_id: int, now: datetime | None = None) -> int:
         subject = f"Your daily summary: {len(items)} update{'s' if len(items) != 1 else ''}"
         ids = [r.pk for r in rows]
         try:
-            _send(
+            send_message(
                 to=recipient.email,
                 subject=subject,
                 text=render_to_string("notifications/email/digest.txt", context),

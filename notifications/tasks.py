@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from . import reminders, services
+from . import reminders, sending, services
 from .models import Channel, Notification, Status
 
 
@@ -22,11 +22,12 @@ def notification_deliver(self, notification_id: int) -> str:
 def notifications_deliver_batch(notification_ids: list[int]) -> dict[str, int]:
     """Send a batch of queued emails over one connection (the reminder fan-out queues these).
 
-    Each row is locked and checked on its own, so a batch redelivered after a lost worker sends
-    only what is still queued. A failed email continues on its own with the usual backoff.
+    Rows are locked in chunks and sent only while still queued (`notifications.sending`), so a
+    batch redelivered after a lost worker, or run by two workers, sends each email once. A failed
+    email continues on its own with the usual backoff.
     """
     counts: dict[str, int] = {}
-    for pk, outcome, delay in services.deliver_many(notification_ids=notification_ids):
+    for pk, outcome, delay in sending.deliver_many(notification_ids=notification_ids):
         counts[outcome] = counts.get(outcome, 0) + 1
         if outcome == "retry":
             notification_deliver.apply_async(args=[pk], countdown=delay, **services.queue_options())

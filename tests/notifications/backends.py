@@ -72,3 +72,13 @@ class CountingBackend(LocmemBackend):
         finally:
             if created:
                 self.close()
+
+
+class BriefDelayBackend(LocmemBackend):
+    """A few milliseconds per email: two workers sending many overlapping chunks interleave."""
+
+    def send_messages(self, messages):
+        import time
+
+        time.sleep(0.02)
+        return super().send_messages(messages)

@@ -104,7 +104,7 @@ def test_two_workers_delivering_the_same_row_send_once(settings, monkeypatch):
 
 
 def test_two_workers_delivering_the_same_batch_send_each_email_once(settings, monkeypatch):
-    from notifications.services import deliver_many
+    from notifications.sending import deliver_many
 
     settings.EMAIL_BACKEND = "tests.notifications.backends.SlowBackend"
     monkeypatch.setattr("notifications.services._enqueue_on_commit", lambda pk: None)
@@ -120,4 +120,38 @@ def test_two_workers_delivering_the_same_batch_send_each_email_once(settings, mo
     outcomes = _in_threads(lambda: [o for _, o, _ in deliver_many(notification_ids=ids)])
     assert sorted(o for run in outcomes for o in run) == ["sent"] * 3 + ["skipped"] * 3
     assert len(mail.outbox) == 3
+    assert set(Notification.objects.filter(pk__in=ids).values_list("status", "attempts")) == {(Status.SENT, 1)}
+
+
+def test_two_workers_with_overlapping_batches_in_chunks_send_each_email_once(settings, monkeypatch):
+    """Batches in opposite orders and small chunks: the workers claim chunks as they go (skipping
+    rows the other has locked), so between them each email goes once and every one goes."""
+    from notifications.sending import deliver_many
+
+    settings.EMAIL_BACKEND = "tests.notifications.backends.BriefDelayBackend"
+    settings.NOTIFICATIONS_SEND_CHUNK = 3
+    monkeypatch.setattr("notifications.services._enqueue_on_commit", lambda pk: None)
+    ids = [
+        notify(
+            recipient=officer,
+            event="outcome",
+            context={"reference": "X", "round_name": "Round 1", "outcome": "not_funded"},
+            dedupe_key="o",
+        ).pk
+        for officer in CouncilOfficerFactory.create_batch(24)
+    ]
+    orders = iter([ids, ids[::-1]])
+    lock = threading.Lock()
+
+    def worker():
+        with lock:
+            mine = next(orders)
+        return [pk for pk, outcome, _ in deliver_many(notification_ids=mine) if outcome == "sent"]
+
+    sent = _in_threads(worker)
+    assert sorted(sent[0] + sent[1]) == sorted(ids)  # each once, none left
+    assert sent[0] and sent[1]  # both really worked
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        Notification.objects.filter(pk__in=ids).values_list("recipient__email", flat=True)
+    )
     assert set(Notification.objects.filter(pk__in=ids).values_list("status", "attempts")) == {(Status.SENT, 1)}

@@ -4,7 +4,8 @@ import pytest
 from django.core import mail
 
 from notifications.models import Channel, Notification, Status
-from notifications.services import deliver_many, enqueue_many, notify
+from notifications.sending import deliver_many
+from notifications.services import enqueue_many, notify
 from notifications.tasks import notifications_deliver_batch
 
 from ..factories import CouncilOfficerFactory
