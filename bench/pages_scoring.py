@@ -1,5 +1,7 @@
 """Assessment pages `make bench` measures: the assessor's queue (2,000 bids at full size) and the
-ranking with its funding line (a round of 2,000 bids, three assessments of eight criteria each)."""
+ranking with its funding line (a round of 2,000 bids, three assessments of eight criteria each).
+The ranking's first page shows 100 rows, but ranks every bid and walks the funding line over all
+of them, so `rows` stays the round's bids."""
 
 from django.urls import reverse
 

@@ -182,8 +182,10 @@ def panel_pack_context(*, round: Round, barred: set[int] = frozenset()) -> dict:
     by_bid: dict[str, list] = {}
     for row in score_rows(round=round, barred=barred):
         by_bid.setdefault(row[0], []).append(row)
+    summaries = selectors.bid_summaries(r.bid.pk for r in result.rows)
     for r in result.rows:
         r.score_lines = by_bid.get(r.bid.reference, [])
+        r.summary = summaries[r.bid.pk]
     return {
         "round": round,
         "ranking": result,
