@@ -150,8 +150,8 @@ def _leads(qs: QuerySet) -> dict[int, dict]:
 def _enriched(qs: QuerySet) -> Iterator[dict]:
     """The rows of `qs` (grants_queryset) as `grant` reads them, with their councils and their
     programme's co-funders: the grants are read in chunks and their partners merged in step
-    (`award_councils_in_step`), so the queries are the same six for 10 grants or 100,000 and the
-    memory is a chunk's."""
+    (`award_councils_in_step`), so the queries are the same five for 10 grants or 100,000 (the
+    CSV adds two for its widths) and the memory is a chunk's."""
     programmes, leads = _programmes(qs), _leads(qs)
     funders = co_funders(sorted(programmes))
     rows = qs.values(*ROW).iterator(chunk_size=CHUNK)
