@@ -8,10 +8,11 @@ Money totals (all Decimal pounds):
   live awards.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db.models import (
     BooleanField,
@@ -56,6 +57,7 @@ from grants.models import User
 from grants.people_selectors import acting_council_id, is_council_certifier
 
 ZERO = Decimal("0.00")
+A = TypeVar("A")  # whatever a stream of awards carries (award_councils_in_step)
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 STANDING = (
     AwardStatus.OFFERED,
@@ -100,20 +102,37 @@ def award_councils(award_ids: Iterable[int]) -> dict[int, list[tuple[str, str]]]
     partnership, the members on the award date (`grants.awards.services.partnerships` keeps them
     so), so this one list serves both. A partner that is not a council (a police force) is listed
     with its empty GSS code, for the caller to leave out where only areas count. Two queries for
-    any number of awards: 360Giving's beneficiary locations (JSON and CSV) read it."""
+    any number of awards; `award_councils_in_step` is the same list for a stream of awards."""
     ids = list(award_ids)
-    out: dict[int, list[tuple[str, str]]] = {
-        pk: [(name, gss)]
-        for pk, name, gss in Award.objects.filter(pk__in=ids).values_list("pk", "lead__name", "lead__gss_code")
-    }
-    partners = (
-        Award.partners.through.objects.filter(award_id__in=ids)
-        .values_list("award_id", "organisation__name", "organisation__gss_code")
+    leads = Award.objects.filter(pk__in=ids).order_by("pk").values_list("pk", "lead__name", "lead__gss_code")
+    partners = Award.partners.through.objects.filter(award_id__in=ids)
+    return {lead[0]: councils for lead, councils in award_councils_in_step(leads, partners, lambda lead: lead)}
+
+
+def award_councils_in_step(
+    awards: Iterable[A], partners: QuerySet, lead: Callable[[A], tuple[int, str, str]], chunk_size: int = 2000
+) -> Iterator[tuple[A, list[tuple[str, str]]]]:
+    """`award_councils` for awards read as a stream: each item of `awards` (in ascending pk
+    order; `lead(item)` gives its pk, lead name and lead GSS code) with its councils. `partners`
+    is the award-partner rows filtered to the same awards; they are read in one query, in award
+    order, and merged in step, so a 100,000-grant export holds a chunk in memory and costs two
+    queries, not two per chunk."""
+    rows = (
+        partners.values_list("award_id", "organisation__name", "organisation__gss_code")
         .order_by("award_id", "organisation__name")
+        .iterator(chunk_size=chunk_size)
     )
-    for award_id, name, gss in partners:
-        out[award_id].append((name, gss))
-    return out
+    pending = None
+    for item in awards:
+        pk, name, gss = lead(item)
+        if pending is None:
+            pending = next(rows, False)  # the partners' query runs once there is an award
+        councils = [(name, gss)]
+        while pending and pending[0] <= pk:
+            if pending[0] == pk:
+                councils.append((pending[1], pending[2]))
+            pending = next(rows, False)
+        yield item, councils
 
 
 def latest_rag_subquery() -> Subquery:

@@ -42,17 +42,19 @@ Choices (documented for publishers):
 """
 
 import csv
+import io
 import json
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from itertools import islice
 
 from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from grants.awards.models import Award, AwardStatus
-from grants.awards.selectors import ZERO, award_councils, paid_and_returned
+from grants.awards.selectors import ZERO, award_councils, award_councils_in_step, paid_and_returned
 from grants.core.money import pounds
-from grants.models import Programme, Round
+from grants.models import Organisation, Programme, Round
 
 # Awards that are grants made whatever money moved; withdrawn ones count only if money moved.
 GRANT_STATUSES = (AwardStatus.ACCEPTED, AwardStatus.ACTIVE, AwardStatus.COMPLETED, AwardStatus.TERMINATED)
@@ -61,6 +63,7 @@ TARGETED_LEFT_OUT = (
     "they would show which councils were invited"
 )
 CHUNK = 2000
+CENT = Decimal("0.01")
 LOCATION_FIELDS = [
     ("Name", "name"),
     ("Country Code", "countryCode"),
@@ -74,14 +77,17 @@ GSS_ENTITY_TO_GEOCODE_TYPE = {"E06": "UA", "W06": "UA", "E07": "NMD", "E08": "MD
 LOCAL_AUTHORITY_SCOPE = "GLS050"
 
 
-VALUES = (
-    "pk", "reference", "title", "scope", "amount", "match_funding", "award_date", "planned_start", "planned_end", "updated_at",
-    "round__programme_id", "round__programme__code", "round__programme__name", "round__programme__funder_id",
-    "round__programme__funder__name", "round__programme__funder__code", "round__programme__funder__nation",
-    "round__programme__funder__other_identifier",
-    "lead_id", "lead__name", "lead__code", "lead__nation", "lead__other_identifier", "lead__gss_code",
-    "bid__amount_requested", "paid_amount", "returned_amount", "partnership_id",
+# A grant's own columns; its programme (with the funder) and its lead are the same for thousands
+# of grants, so the export reads them once (`_programmes`, `_leads`) instead of on every row, and
+# `grants_queryset` rows carry them all (`grant` reads either).
+ROW = (
+    "pk", "reference", "title", "scope", "amount", "match_funding", "award_date", "planned_start", "planned_end",
+    "updated_at", "round__programme_id", "lead_id", "bid__amount_requested", "paid_amount", "returned_amount",
+    "partnership_id",
 )  # fmt: skip
+PROGRAMME = ("code", "name", "funder_id", "funder__name", "funder__code", "funder__nation", "funder__other_identifier")
+LEAD = ("name", "code", "nation", "other_identifier", "gss_code")
+VALUES = (*ROW, *(f"round__programme__{f}" for f in PROGRAMME), *(f"lead__{f}" for f in LEAD))
 
 
 def grants_made() -> Q:
@@ -129,28 +135,51 @@ def co_funders(programme_ids: list[int]) -> dict[int, list[dict]]:
     return out
 
 
-def _enriched(rows: Iterator[dict]) -> Iterator[dict]:
-    """Rows with the grant's councils and its programme's co-funders, looked up a chunk at a time
-    (four queries per chunk, whatever its size)."""
-    batch: list[dict] = []
+def _programmes(qs: QuerySet) -> dict[int, dict]:
+    """The programme (and funder) columns of a grant row, for every programme of `qs`, by pk."""
+    rows = Programme.objects.filter(pk__in=qs.values("round__programme_id")).values("pk", *PROGRAMME)
+    return {row.pop("pk"): {f"round__programme__{k}": v for k, v in row.items()} for row in rows}
 
-    def flush() -> Iterator[dict]:
-        councils = award_councils([r["pk"] for r in batch])
-        funders = co_funders(sorted({r["round__programme_id"] for r in batch}))
-        for r in batch:
-            yield {**r, "councils": councils[r["pk"]], "co_funders": funders[r["round__programme_id"]]}
-        batch.clear()
 
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= CHUNK:
-            yield from flush()
-    yield from flush()
+def _leads(qs: QuerySet) -> dict[int, dict]:
+    """The lead columns of a grant row, for every lead of `qs` (a few hundred councils), by pk."""
+    rows = Organisation.objects.filter(pk__in=qs.values("lead_id")).values("pk", *LEAD)
+    return {row.pop("pk"): {f"lead__{k}": v for k, v in row.items()} for row in rows}
+
+
+def _enriched(qs: QuerySet) -> Iterator[dict]:
+    """The rows of `qs` (grants_queryset) as `grant` reads them, with their councils and their
+    programme's co-funders: the grants are read in chunks and their partners merged in step
+    (`award_councils_in_step`), so the queries are the same five for 10 grants or 100,000 (the
+    CSV adds two for its widths) and the memory is a chunk's."""
+    programmes, leads = _programmes(qs), _leads(qs)
+    funders = co_funders(sorted(programmes))
+    rows = qs.values(*ROW).iterator(chunk_size=CHUNK)
+    partners = Award.partners.through.objects.filter(award_id__in=qs.values("pk"))
+
+    def lead(row: dict) -> tuple[int, str, str]:
+        org = leads[row["lead_id"]]
+        return row["pk"], org["lead__name"], org["lead__gss_code"]
+
+    # Each programme's funding organisations are the same list for all its grants: built once.
+    funding = {
+        pk: _funding_organisations({**columns, "round__programme_id": pk, "co_funders": funders[pk]})
+        for pk, columns in programmes.items()
+    }
+    for row, councils in award_councils_in_step(rows, partners, lead, CHUNK):
+        programme = row["round__programme_id"]
+        yield {
+            **row,
+            **programmes[programme],
+            **leads[row["lead_id"]],
+            "councils": councils,
+            "funding_organisations": funding[programme],
+        }
 
 
 def _amount(v: Decimal) -> int | float:
     """JSON numbers: whole pounds as integers, pence kept (the standard wants a number)."""
-    v = Decimal(v).quantize(Decimal("0.01"))
+    v = (v if isinstance(v, Decimal) else Decimal(v)).quantize(CENT)
     return int(v) if v == v.to_integral_value() else float(v)
 
 
@@ -187,9 +216,10 @@ def _funding_organisations(row: dict) -> list[dict]:
     return out
 
 
-def grant(row: dict) -> dict:
-    """One award (a row of grants_queryset) as a 360Giving grant."""
-    prefix = settings.GRANTBENCH_360_PREFIX
+def grant(row: dict, *, prefix: str = "") -> dict:
+    """One award (a row of grants_queryset) as a 360Giving grant. The export passes the
+    GRANTBENCH_360_PREFIX setting (`prefix`) and the row's funding organisations, read once."""
+    prefix = prefix or settings.GRANTBENCH_360_PREFIX
     paid = row["paid_amount"] or ZERO
     returned = row["returned_amount"] or ZERO
     lead_id = _org_id(row["lead__code"], row["lead__nation"], row["lead__other_identifier"])
@@ -203,7 +233,7 @@ def grant(row: dict) -> dict:
         "amountDisbursed": _amount(max(paid - returned, ZERO)),
         "awardDate": row["award_date"].isoformat(),
         "recipientOrganization": [{"id": lead_id or f"360G-{prefix}-ORG-{row['lead_id']}", "name": row["lead__name"]}],
-        "fundingOrganization": _funding_organisations(row),
+        "fundingOrganization": row.get("funding_organisations") or _funding_organisations(row),
         "grantProgramme": [{"code": row["round__programme__code"], "title": row["round__programme__name"]}],
         "dateModified": row["updated_at"].isoformat(),
     }
@@ -212,11 +242,10 @@ def grant(row: dict) -> dict:
     places = row.get("councils")
     if places is None:
         places = award_councils([row["pk"]])[row["pk"]]
-    locations = [
-        {"name": name, "geoCode": gss, "geoCodeType": geocode_type(gss), "countryCode": "GB"}
-        for name, gss in places
-        if geocode_type(gss)
-    ]
+    locations = []
+    for name, gss in places:
+        if code_type := geocode_type(gss):
+            locations.append({"name": name, "geoCode": gss, "geoCodeType": code_type, "countryCode": "GB"})
     if locations:
         g["beneficiaryLocation"] = locations
         g["locationScope"] = LOCAL_AUTHORITY_SCOPE
@@ -272,29 +301,41 @@ def csv_widths(qs: QuerySet) -> dict[str, int]:
     return {"funders": 1 + (cofunded or 0), "locations": 1 + partners}
 
 
-class _Line:
-    def write(self, value: str) -> str:
-        return value
+# What json.dumps(grant, ensure_ascii=False) uses, built once rather than for each grant.
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
+def _grants(qs: QuerySet) -> Iterator[list[dict]]:
+    """The grants of `qs` as 360Giving dicts, CHUNK at a time."""
+    stream, prefix = _enriched(qs), settings.GRANTBENCH_360_PREFIX
+    while batch := [grant(row, prefix=prefix) for row in islice(stream, CHUNK)]:
+        yield batch
 
 
 def chunks(qs: QuerySet[Award], fmt: str, progress: Callable[[int], None] | None = None) -> Iterator[str]:
-    """The file as text chunks. `progress(n)` is told how many grants are done every CHUNK."""
+    """The file as text chunks of CHUNK grants each (a few hundred kilobytes: few writes, flat
+    memory). `progress(n)` is told how many grants are done after each."""
     done = 0
     if fmt == "csv":
-        writer = csv.writer(_Line())
         widths = csv_widths(qs)
-        yield writer.writerow(csv_columns(**widths))
-        for award in _enriched(qs.iterator(chunk_size=CHUNK)):
-            yield writer.writerow(csv_row(grant(award), **widths))
-            done += 1
-            if progress and done % CHUNK == 0:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(csv_columns(**widths))
+        yield buffer.getvalue()
+        for batch in _grants(qs):
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerows(csv_row(g, **widths) for g in batch)
+            yield buffer.getvalue()
+            done += len(batch)
+            if progress:
                 progress(done)
     else:
         yield '{"grants": ['
-        for award in _enriched(qs.iterator(chunk_size=CHUNK)):
-            yield ("," if done else "") + "\n" + json.dumps(grant(award), ensure_ascii=False)
-            done += 1
-            if progress and done % CHUNK == 0:
+        for batch in _grants(qs):
+            yield ("," if done else "") + "\n" + ",\n".join(map(_JSON.encode, batch))
+            done += len(batch)
+            if progress:
                 progress(done)
         yield "\n]}\n"
     if progress:
