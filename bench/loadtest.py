@@ -15,8 +15,8 @@ worker on Redis writing emails to an outbox folder; and drives them all at once 
 (bench/loadtest_checks.py), writes LOADTEST_OUT (bench/loadtest.json) and exits 1 naming each
 broken one. Everything it started is always stopped at the end.
 
-LOADTEST_SMOKE=1 is the CI size (20 officers, 3 panel members, 1 manager, the deadline 25 s in,
-45 s of load: about a minute and a half with the migration), written to a temporary file
+LOADTEST_SMOKE=1 is the CI size (20 officers, 3 panel members, 1 manager, the deadline 30 s in,
+50 s of load: about two minutes with the migration), written to a temporary file
 unless LOADTEST_OUT says where.
 """
 
@@ -46,8 +46,8 @@ USERS = _setting("LOADTEST_USERS", 317, 20)  # council officers: one per current
 PANEL = _setting("LOADTEST_PANEL", 30, 3)
 MANAGERS = _setting("LOADTEST_MANAGERS", 5, 1)
 LOGIN_USERS = _setting("LOADTEST_LOGIN_USERS", 20, 3)  # officers who sign in through the form
-CLOSE_AFTER = _setting("LOADTEST_CLOSE_AFTER", 100, 25)  # seconds after the load starts
-RUN_TIME = _setting("LOADTEST_RUN_TIME", 160, 45)
+CLOSE_AFTER = _setting("LOADTEST_CLOSE_AFTER", 100, 30)  # seconds after the load starts
+RUN_TIME = _setting("LOADTEST_RUN_TIME", 160, 50)
 SPAWN_RATE = 50  # users a second: sessions are ready, so spawning costs the server nothing
 LATE_SHARE = 0.1  # officers who leave it until after the close, and must be refused
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/grantbench_load"
@@ -58,6 +58,7 @@ WORKERS = 4  # gunicorn processes, as the issue asks
 WORKER_CLASS = os.environ.get("LOADTEST_WORKER_CLASS", "sync")
 THREADS = int(os.environ.get("LOADTEST_THREADS", "1"))
 BUCKET = "grantbench-loadtest"
+P95_GOAL_MS = 300  # per request type (issue 19); reported, not enforced: it depends on the machine
 
 
 def out_path() -> Path:
@@ -246,6 +247,8 @@ def result(out: dict, plan: dict, stored: dict, files: dict, mail: dict, edge: l
         "p99_ms": checks.percentile(times, 99),
         "max_ms": round(max(times, default=0.0), 1),
         "p95_ms_by_type": {name: checks.percentile(ms, 95) for name, ms in sorted(by_type.items())},
+        "p95_goal_ms": P95_GOAL_MS,
+        "p95_over_goal": sorted(n for n, ms in by_type.items() if checks.percentile(ms, 95) > P95_GOAL_MS),
         "requests_by_type": {name: len(ms) for name, ms in sorted(by_type.items())},
         "errors_5xx": sum(1 for s in statuses if s >= 500),
         "errors_5xx_by_type": dict(
