@@ -110,7 +110,7 @@ def seed_all() -> dict:
     from bench.loadtest_seed import seed
     from bench.loadtest_seed_panel import seed_panel
 
-    officers = seed(users=USERS, login_users=LOGIN_USERS, password=PASSWORD)
+    officers = seed(users=USERS, login_users=LOGIN_USERS, password=PASSWORD, evidence=True)
     panel = seed_panel(programme_id=officers["programme_id"], panel=PANEL, managers=MANAGERS)
     print(f"Seeded {USERS} officers with draft bids, {PANEL} panel members, {MANAGERS} managers", flush=True)
     return {"officers": officers, "panel": panel}
@@ -299,6 +299,22 @@ def server() -> str:
         f"nginx (arrival stamp) in front of gunicorn {kind}, PostgreSQL, Redis, 1 Celery worker (2 processes), "
         "S3 API (moto server), loopback"
     )
+
+
+# The names `make loadtest-ha` (bench/loadtest_ha.py) imported before the building blocks moved to
+# bench/loadtest_procs.py and bench/loadtest_checks.py; the same functions, nothing else.
+ROOT, BIN, LOOPBACK = procs.ROOT, procs.BIN, procs.LOOPBACK
+_free_port, _recreate_database, _manage = procs.free_port, procs.recreate_database, procs.manage
+_start, _stop, _wait_http, _drop_queue = procs.start, procs.stop, procs.wait_http, procs.drop_queue
+_percentile, failures = checks.percentile, checks.failures
+
+
+def _gunicorn_cmd(port: int) -> list[str]:
+    return procs.gunicorn_cmd(port, workers=WORKERS, worker_class=WORKER_CLASS, threads=THREADS)
+
+
+def _worker_cmd() -> list[str]:
+    return procs.worker_cmd(f"loadtest-{os.getpid()}")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """Data for `make loadtest`, in bulk: the councils' round and their officers.
 
 One open round with three sections of three required questions, the first section also asking
-for a supporting document (a required file question, so no bid can be submitted without its
-file); `users` council officers, one per current English council from the council register, each
+(with `evidence`, as make loadtest seeds it) for a supporting document: a required file
+question, so no bid can be submitted without its file. `users` council officers, one per current English council from the council register, each
 with a verified email address and one draft bid whose details are complete (only the answers and
 the upload are left to do). Most people get a session made in advance in the database session
 store; `login_users` officers sign in through the form with `password`. The panel and the
@@ -77,7 +77,10 @@ def evidence_pdf(bid_id: int) -> bytes:
 
 
 @transaction.atomic
-def seed(*, users: int, login_users: int, password: str) -> dict:
+def seed(*, users: int, login_users: int, password: str, evidence: bool = False) -> dict:
+    """The round and its officers; with `evidence`, the first section also asks for a file
+    (make loadtest's shape; off by default so a caller whose users upload nothing still gets
+    bids it can complete)."""
     from allauth.account.models import EmailAddress
     from django.contrib.auth.hashers import make_password
 
@@ -104,7 +107,7 @@ def seed(*, users: int, login_users: int, password: str) -> dict:
         max_partners=5,
     )
     sections = [Section.objects.create(round=rnd, title=f"Part {n + 1}", order=n) for n in range(SECTIONS)]
-    kinds = {s.pk: TYPES + (["file_upload"] if n == 0 else []) for n, s in enumerate(sections)}
+    kinds = {s.pk: TYPES + (["file_upload"] if evidence and n == 0 else []) for n, s in enumerate(sections)}
     questions = Question.objects.bulk_create(
         [
             Question(
