@@ -103,7 +103,7 @@ nginx:
 loadtest: install nginx
 	$(PY) -m bench.loadtest
 
-# CI's size (20 / 3 / 1, the deadline 30 s in, 50 s of load): the same promises checked, the
+# CI's size (20 / 3 / 1, the deadline 45 s in, 65 s of load): the same promises checked, the
 # figures written to a temporary file (LOADTEST_OUT to choose), non-zero on any broken promise.
 loadtest-smoke: install nginx
 	LOADTEST_SMOKE=1 $(PY) -m bench.loadtest
