@@ -111,15 +111,16 @@ def test_check_deploy_is_clean_with_the_production_environment():
     assert "System check identified no issues" in result.stdout
 
 
-def test_the_load_test_runs_on_one_host_by_saying_so():
-    """`make loadtest` serves local files from one machine: its settings opt out of E002 by name,
-    and nothing else is waived (no grantbench error; the warnings are its plain-HTTP loopback)."""
-    env = {k: v for k, v in PRODUCTION_ENV.items() if k not in ("AWS_STORAGE_BUCKET_NAME", "REDIS_URL")}
-    result = run(
-        ["manage.py", "check", "--deploy"],
-        **env,
-        DJANGO_SETTINGS_MODULE="bench.loadtest_settings",
-        DJANGO_SECURE_SSL_REDIRECT="0",
-    )
+def test_the_load_test_waives_no_guard():
+    """`make loadtest` stores uploads through the S3 API (moto's server) as production does, so its
+    settings waive nothing: with a bucket no grantbench error (the warnings are its plain-HTTP
+    loopback), and without one the local-files guard still fires."""
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "REDIS_URL"}
+    loadtest = {"DJANGO_SETTINGS_MODULE": "bench.loadtest_settings", "DJANGO_SECURE_SSL_REDIRECT": "0"}
+    result = run(["manage.py", "check", "--deploy"], **env, **loadtest)
     assert result.returncode == 0, result.stderr
     assert "grantbench." not in result.stdout + result.stderr
+    env.pop("AWS_STORAGE_BUCKET_NAME")
+    result = run(["manage.py", "check", "--deploy"], **env, **loadtest)
+    assert result.returncode != 0
+    assert "grantbench.E002" in result.stderr
