@@ -17,14 +17,22 @@ from .test_open_data import validator
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo_export(tmp_path):
-    call_command("seed_demo", stdout=io.StringIO())
-    call_command("export_360giving", "--out", str(tmp_path / "demo.json"), stderr=io.StringIO())
-    call_command("export_360giving", "--out", str(tmp_path / "demo.csv"), stderr=io.StringIO())
-    grants = json.loads((tmp_path / "demo.json").read_text(encoding="utf-8"))["grants"]
-    rows = list(csv.DictReader(io.StringIO((tmp_path / "demo.csv").read_text(encoding="utf-8"))))
+@pytest.fixture(scope="module")
+def _exported(demo_seeded_once, django_db_blocker, tmp_path_factory):
+    """The demo's file in both formats, exported once for the module from the module's seed (the
+    seed and the two exports were nearly all of each test's time). The tests only read them."""
+    out = tmp_path_factory.mktemp("demo-export")
+    with django_db_blocker.unblock():
+        call_command("export_360giving", "--out", str(out / "demo.json"), stderr=io.StringIO())
+        call_command("export_360giving", "--out", str(out / "demo.csv"), stderr=io.StringIO())
+    grants = json.loads((out / "demo.json").read_text(encoding="utf-8"))["grants"]
+    rows = list(csv.DictReader(io.StringIO((out / "demo.csv").read_text(encoding="utf-8"))))
     return grants, rows
+
+
+@pytest.fixture
+def demo_export(_exported, demo_once):
+    return _exported
 
 
 def _numbered(row: dict, title: str, field: str) -> list[str]:
