@@ -9,12 +9,16 @@ PORT ?= 8000
 # Links in emails open on the service that sent them (config/settings.py); set it to override.
 GRANTBENCH_BASE_URL ?= http://$(HOST):$(PORT)
 # `make test` spreads the suite over pytest-xdist workers, one per core (2 on CI's machine).
-# --dist load hands out tests in collection order, so each worker still runs pytest-django's
-# order (database tests, then transactional ones, whose flush empties the councils the
-# migrations load); --dist loadfile would send a file's transactional tests mid-run and fail
-# every later test that needs the councils. PYTEST_ARGS comes after, so it adds to or overrides
-# this: `make test PYTEST_ARGS="-n 0"` runs in one process, `PYTEST_XDIST=` drops it.
-PYTEST_XDIST ?= -n auto --dist load
+# --dist loadgroup hands out tests one at a time, in collection order, to whichever worker is free,
+# so each worker still runs pytest-django's order (database tests, then transactional ones, whose
+# flush empties the councils the migrations load); --dist load sent them in chunks of up to a
+# quarter of what was left, and the browser journeys went to one worker together while the other
+# ran out of work; --dist loadfile would send a file's transactional tests mid-run and fail every
+# later test that needs the councils. The groups are the modules that share a module-scoped seed
+# (tests/conftest.py), each run whole on one worker so it is seeded once. PYTEST_ARGS comes after,
+# so it adds to or overrides this: `make test PYTEST_ARGS="-n 0"` runs in one process,
+# `PYTEST_XDIST=` drops it.
+PYTEST_XDIST ?= -n auto --dist loadgroup
 PYTEST_ARGS ?=
 # requirements.txt and requirements-dev.txt are the lists people edit; requirements.lock and
 # requirements-dev.lock pin every package they pull in, with hashes, and are what gets installed.

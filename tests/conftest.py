@@ -5,6 +5,7 @@ the programme manager runs. Staff and panel personas have TOTP set up, as the se
 """
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -182,26 +183,23 @@ def _local_storages(location) -> dict:
     }
 
 
-@pytest.fixture(scope="module")
-def demo_seeded_once(django_db_setup, django_db_blocker, tmp_path_factory):
-    """seed_demo run once for a whole module of tests that read the demo (seeding takes seconds,
-    and was most of each such test's time). The seed is left open in a transaction of the
-    module's own; every test then runs in a savepoint inside it (pytest-django's `db`), rolled
-    back after the test, so each test meets the demo exactly as seeded, whatever the one before
-    it changed. The module's transaction is rolled back once its last test is done.
+@contextmanager
+def seeded_for_module(django_db_blocker, media, seed):
+    """Run `seed()` once and keep what it wrote for a whole module of tests: the rows are left
+    open in a transaction of the module's own, every test runs in a savepoint inside it
+    (pytest-django's `db`), rolled back after the test, so each test meets the data exactly as
+    seeded, whatever the one before it changed; the module's transaction is rolled back once its
+    last test is done. Yields what `seed()` returned.
 
-    Only for modules whose every test uses the demo (a test that did not ask for it would still
-    see it), and that look at no email the seed sends (those are sent once, before any test).
-    Seeding runs with the settings `_fast_and_isolated` gives each test, and tasks eager."""
-    import io
-
-    from django.core.management import call_command
+    Seeding runs with the settings `_fast_and_isolated` gives each test (files in `media` unless
+    S3 is under test), and tasks eager. Only for modules whose every database test uses the seed
+    (a test that did not ask for it would still see it), and that look at no email the seed
+    sends (those are sent once, before any test)."""
     from django.db import transaction
     from django.test.utils import override_settings
 
     from config.celery import app
 
-    media = tmp_path_factory.mktemp("demo-media")
     local = {} if django_settings.AWS_STORAGE_BUCKET_NAME else {"STORAGES": _local_storages(media)}
     eager = app.conf.task_always_eager, app.conf.task_eager_propagates
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
@@ -216,17 +214,33 @@ def demo_seeded_once(django_db_setup, django_db_blocker, tmp_path_factory):
         seeded = transaction.atomic()
         seeded.__enter__()
         try:
-            call_command("seed_demo", stdout=io.StringIO())
+            result = seed()
         except BaseException:
             transaction.set_rollback(True)
             seeded.__exit__(None, None, None)
             raise
         finally:
             app.conf.task_always_eager, app.conf.task_eager_propagates = eager
-    yield media
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        seeded.__exit__(None, None, None)
+    try:
+        yield result
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            seeded.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def demo_seeded_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """seed_demo run once for a whole module of tests that read the demo (seeding takes seconds,
+    and was most of each such test's time): see `seeded_for_module`. Yields the folder the seed's
+    files are in."""
+    import io
+
+    from django.core.management import call_command
+
+    media = tmp_path_factory.mktemp("demo-media")
+    with seeded_for_module(django_db_blocker, media, lambda: call_command("seed_demo", stdout=io.StringIO())):
+        yield media
 
 
 @pytest.fixture
@@ -234,3 +248,35 @@ def demo_once(demo_seeded_once, db, settings):
     """The demo from `demo_seeded_once`, with this test's file storage where the seed wrote."""
     if not settings.AWS_STORAGE_BUCKET_NAME:
         settings.STORAGES = _local_storages(demo_seeded_once)
+
+
+def _transactional(item: pytest.Item) -> bool:
+    """pytest-django's own test: the test flushes the database when it ends."""
+    marker = item.get_closest_marker("django_db")
+    flagged = marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    names = getattr(item, "fixturenames", ())
+    return bool(flagged or "transactional_db" in names or "live_server" in names)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """How `make test` shares the suite between its xdist workers (`--dist loadgroup`, Makefile).
+
+    Each test is handed to whichever worker is free, one at a time, in pytest-django's order
+    (database tests, then the transactional ones that flush the councils, then the rest), so the
+    long browser journeys no longer go to one worker in a single chunk while the other finishes.
+    A module whose tests share a module-scoped fixture (`demo_once` and its kind: a seed held open
+    for the module) is one group, run whole on one worker, so it is seeded once, not once per worker;
+    xdist starts the largest groups first. Transactional tests are never grouped: a group runs
+    where its first test stands, and one that flushed there would empty the councils under the
+    database tests after it. Browser journeys (the longest tests) go first among the transactional
+    ones (this runs before pytest-django's sort, which keeps the order within each kind), so the
+    last tests handed out are short ones."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None or _transactional(item):
+            continue
+        shared = any(d.scope == "module" for defs in info.name2fixturedefs.values() for d in defs)
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))

@@ -1,6 +1,9 @@
 """The demo's Productivity Experts two-stage round: expressions of interest closed five days ago;
 six sent in time; the programme has invited two, declined two with reasons, and has two still to
-decide (one proposed, one not looked at). Full bids are open to the invited councils only."""
+decide (one proposed, one not looked at). Full bids are open to the invited councils only. And the
+demo's Digital Inclusion bids, added once however often the demo is seeded.
+
+The module's tests share one seed (`demo_once`, seeded once for the module)."""
 
 import pytest
 from django.core.management import call_command
@@ -11,11 +14,10 @@ from applications.models import Bid, BidStage, BidStatus
 from grants.models import Round, User
 from scoring.models import EoiTriage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_once")]
 
 
 def test_demo_two_stage_round_has_eois_invited_declined_and_waiting():
-    call_command("seed_demo")
     rnd = Round.objects.get(slug__startswith="productivity-experts-eoi-")
     now = timezone.now()
     assert rnd.name.endswith(": expressions of interest") and rnd.programme.slug == "productivity-experts"
@@ -39,3 +41,12 @@ def test_demo_two_stage_round_has_eois_invited_declined_and_waiting():
     # Full bids are by invitation now: Kent, which sent none, cannot start one.
     kent = User.objects.get(email="council.officer@kent.example.com")
     assert services.start_eligibility(round=rnd, user=kent)
+
+
+def test_seed_demo_adds_bids_idempotently():
+    call_command("seed_demo")  # the second run: the module's seed was the first
+    bids = Bid.objects.filter(round=Round.objects.get(name__startswith="Digital Inclusion"))
+    assert bids.count() == 3 and not bids.filter(lead__code="KEN").exists()  # Kent has one to start
+    joint = bids.get(lead__code="GRA")
+    assert joint.status == BidStatus.DRAFT and joint.partners.get().organisation.code == "MDW"
+    assert bids.filter(status=BidStatus.SUBMITTED).exists()

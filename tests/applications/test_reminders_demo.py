@@ -1,12 +1,11 @@
-"""Deadline reminders (7 days and 1 day before, once each) and idempotent demo bids."""
+"""Deadline reminders (7 days and 1 day before, once each). The demo's bids are in test_eoi_demo.py."""
 
 from datetime import timedelta
 
 import time_machine
-from django.core.management import call_command
 from django.utils import timezone
 
-from applications.models import Bid, BidStatus
+from applications.models import BidStatus
 from grants.models import Round
 from notifications.models import Notification
 from notifications.reminders import send_due
@@ -40,13 +39,3 @@ def test_draft_gets_7_day_and_1_day_reminders_once(personas):
     assert len(notes) == 2 and notes[-1].context["when"] == "tomorrow"
     assert notes[-1].url == f"/bids/{bid.pk}/"
     assert _reminders(personas.other_officer) == []  # submitted bids need no reminder
-
-
-def test_seed_demo_adds_bids_idempotently(db):
-    call_command("seed_demo")
-    call_command("seed_demo")
-    bids = Bid.objects.filter(round=Round.objects.get(name__startswith="Digital Inclusion"))
-    assert bids.count() == 3 and not bids.filter(lead__code="KEN").exists()  # Kent has one to start
-    joint = bids.get(lead__code="GRA")
-    assert joint.status == BidStatus.DRAFT and joint.partners.get().organisation.code == "MDW"
-    assert bids.filter(status=BidStatus.SUBMITTED).exists()

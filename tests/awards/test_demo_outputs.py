@@ -12,17 +12,30 @@ from grants.awards import outputs as rules
 from grants.awards.models import Award, OutputForecast, OutputTarget
 from grants.models import Programme
 from grants.reporting.board_outputs import board_outputs
+from tests.conftest import seeded_for_module
 
 pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-@pytest.fixture
-def seeded():
+def _seed_twice() -> None:
     demo.seed(context=grants_demo.seed())
     counts = (Award.objects.count(), OutputTarget.objects.count(), OutputForecast.objects.count())
     demo.seed(context=grants_demo.seed())
     assert (Award.objects.count(), OutputTarget.objects.count(), OutputForecast.objects.count()) == counts
+
+
+@pytest.fixture(scope="module")
+def _seeded_once_for_module(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Both seeds run once for the module (they were nearly all of each test's time); each test
+    meets the data as seeded, in a savepoint rolled back after it (tests/conftest.py)."""
+    with seeded_for_module(django_db_blocker, tmp_path_factory.mktemp("media"), _seed_twice):
+        yield
+
+
+@pytest.fixture
+def seeded(_seeded_once_for_module, db):
+    pass
 
 
 def _rows(slug: str, as_at: date) -> dict[str, list]:

@@ -12,13 +12,23 @@ from grants.models import AuditEvent, Partnership, PartnershipMember, Programme
 from grants.reporting.board_reach import board_reach
 from grants.reporting.reach import councils_reached
 from grants.reporting.threesixty import grant, grants_queryset
+from tests.conftest import seeded_for_module
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def _seeded_once_for_module(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The grants and awards seeds run once for the module (they were nearly all of each test's
+    time); each test meets the data as seeded, in a savepoint rolled back after it."""
+    with seeded_for_module(
+        django_db_blocker, tmp_path_factory.mktemp("media"), lambda: demo.seed(context=grants_demo.seed())
+    ):
+        yield
+
+
 @pytest.fixture
-def ope():
-    demo.seed(context=grants_demo.seed())
+def ope(_seeded_once_for_module, db):
     return Programme.objects.get(slug="one-public-estate")
 
 

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
-    call_command("seed_demo", stdout=io.StringIO())
+def demo(demo_once):
+    """The demo, seeded once for the module (`demo_once`); each test meets it as seeded."""
 
 
 def _spend_state():

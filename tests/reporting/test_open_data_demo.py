@@ -11,20 +11,35 @@ from django.conf import settings
 from django.core.management import call_command
 
 from grants.awards.models import Award
+from tests.conftest import seeded_for_module
 
 from .test_open_data import validator
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def _exported(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo seeded and its file exported in both formats once for the module (the seed and
+    the two exports were nearly all of each test's time), with each test's settings and tasks
+    eager (tests/conftest.py `seeded_for_module`); the tests only read them."""
+    out = tmp_path_factory.mktemp("demo-export")
+
+    def seed_and_export():
+        call_command("seed_demo", stdout=io.StringIO())
+        call_command("export_360giving", "--out", str(out / "demo.json"), stderr=io.StringIO())
+        call_command("export_360giving", "--out", str(out / "demo.csv"), stderr=io.StringIO())
+        grants = json.loads((out / "demo.json").read_text(encoding="utf-8"))["grants"]
+        rows = list(csv.DictReader(io.StringIO((out / "demo.csv").read_text(encoding="utf-8"))))
+        return grants, rows
+
+    with seeded_for_module(django_db_blocker, out / "media", seed_and_export) as exported:
+        yield exported
+
+
 @pytest.fixture
-def demo_export(tmp_path):
-    call_command("seed_demo", stdout=io.StringIO())
-    call_command("export_360giving", "--out", str(tmp_path / "demo.json"), stderr=io.StringIO())
-    call_command("export_360giving", "--out", str(tmp_path / "demo.csv"), stderr=io.StringIO())
-    grants = json.loads((tmp_path / "demo.json").read_text(encoding="utf-8"))["grants"]
-    rows = list(csv.DictReader(io.StringIO((tmp_path / "demo.csv").read_text(encoding="utf-8"))))
-    return grants, rows
+def demo_export(_exported, db):
+    return _exported
 
 
 def _numbered(row: dict, title: str, field: str) -> list[str]:
