@@ -103,6 +103,10 @@ def submit_bid(
     if not is_bid_editor(actor, bid):
         raise BidError("Only the officers working on this bid can submit it.")
     if _repeat_of_a_submission(bid, seen_submissions):
+        from notifications.services import requeue_queued
+
+        # The first may have committed on a server that died before queuing the receipt's task.
+        requeue_queued(dedupe_prefix=f"{_receipt_key(bid)}:")  # bid_notify adds ":<recipient>"
         return bid
     errors = {}
     if not declaration_name.strip():
@@ -148,10 +152,15 @@ def submit_bid(
             "submitted_at": govuk_when_exact(now),
             "is_eoi": bid.stage == BidStage.EOI,
         },
-        dedupe_key=f"bid_submitted:{bid.pk}:{bid.submission_count}",
+        dedupe_key=_receipt_key(bid),
         url=bid_url(bid),
     )
     return bid
+
+
+def _receipt_key(bid: Bid) -> str:
+    """The receipt's dedupe key: one receipt per submission of the bid."""
+    return f"bid_submitted:{bid.pk}:{bid.submission_count}"
 
 
 def _require_reason(reason: str, what: str) -> str:

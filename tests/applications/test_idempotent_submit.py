@@ -136,3 +136,25 @@ def test_concurrent_duplicate_submits_make_one_submission(personas, form):
     assert stored.submission_count == 1 and Bid.objects.exclude(reference=None).count() == 1
     receipts = _receipts(stored)
     assert receipts and len(receipts) == len(set(receipts))
+
+
+@pytest.mark.django_db
+def test_a_retry_sends_the_receipt_whose_task_died_with_the_server(
+    personas, form, client_for, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The first submit committed, and its server died before queuing the receipt's delivery
+    (on-commit callbacks never run here: the task is lost). The retry queues it again, and the
+    officers get it once each; a second retry sends nothing more."""
+    bid = _ready_bid(personas, form)
+    client = client_for(personas.lead_officer)
+    client.post(f"/bids/{bid.pk}/check/", {**DECLARATION, "seen_submissions": "0"})  # callbacks dropped
+    bid.refresh_from_db()
+    queued = Notification.objects.filter(event="bid_submitted", channel="email", status="queued")
+    officers = sorted(queued.values_list("recipient__email", flat=True))
+    assert officers and mailoutbox == []
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            retry = client.post(f"/bids/{bid.pk}/check/", {**DECLARATION, "seen_submissions": "0"})
+        assert retry.status_code == 302
+    assert not queued.exists()
+    assert sorted(to for m in mailoutbox if bid.reference in m.subject for to in m.to) == officers  # once each
