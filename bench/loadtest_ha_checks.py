@@ -11,8 +11,10 @@ from email import message_from_bytes
 from pathlib import Path
 
 OUTBOX_SEPARATOR = b"-" * 79  # Django's file email backend writes this line after each message
-# HAProxy's log line (bench/loadtest_ha.py `haproxy_conf`): arrival, ms, method, path, status, server, state.
-LOG_FORMAT = "%Ts.%ms %Ta %HM %HPO %ST %s %tsc"
+# HAProxy's log line (bench/loadtest_ha.py `haproxy_conf`): the connection's accept time, the
+# handshake and idle times before the request (so a request on a kept-alive connection gets its
+# own arrival, not the connection's), ms active, method, path, status, server, termination state.
+LOG_FORMAT = "%Ts.%ms %Th %Ti %Ta %HM %HPO %ST %s %tsc"
 
 
 def edge_log(log: Path) -> list[dict]:
@@ -20,15 +22,15 @@ def edge_log(log: Path) -> list[dict]:
     rows = []
     for line in log.read_text(errors="replace").splitlines() if log.exists() else []:
         parts = line.split()
-        if len(parts) != 7 or not parts[4].lstrip("-").isdigit() or parts[3] == "/healthz":
+        if len(parts) != 9 or not parts[6].lstrip("-").isdigit() or parts[5] == "/healthz":
             continue  # not a request line, or the run's own probes while the servers start
         try:
-            arrived = float(parts[0])
+            accepted, waited = float(parts[0]), max(int(parts[1]), 0) + max(int(parts[2]), 0)
         except ValueError:
             continue
         rows.append(
-            {"arrived": arrived, "ms": int(parts[1]), "method": parts[2], "path": parts[3],
-             "status": int(parts[4]), "server": parts[5], "state": parts[6]}
+            {"arrived": accepted + waited / 1000, "ms": int(parts[3]), "method": parts[4], "path": parts[5],
+             "status": int(parts[6]), "server": parts[7], "state": parts[8]}
         )  # fmt: skip
     return rows
 

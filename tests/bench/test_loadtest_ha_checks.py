@@ -15,12 +15,12 @@ from .test_loadtest_checks import GOOD
 KILLED_AT = 1_800_000_030.0
 LOG = """\
 [WARNING]  (1) : Server app/app1 is DOWN, reason: Layer4 connection problem
-1800000000.100 0 GET /healthz 503 <NOSRV> SC--
-1800000029.500 600 POST /bids/7/check/ 502 app1 SH--
-1800000029.900 100 GET /bids/ 502 app1 SD--
-1800000029.950 80 POST /bids/8/check/ 302 app2 ----
-1800000031.000 1 GET /bids/ 503 <NOSRV> SC--
-1800000032.000 1 GET /bids/ 502 app1 SH--
+1800000000.100 0 0 0 GET /healthz 503 <NOSRV> SC--
+1800000029.500 0 0 600 POST /bids/7/check/ 502 app1 SH--
+1800000029.900 0 0 100 GET /bids/ 502 app1 SD--
+1800000020.950 0 9000 80 POST /bids/8/check/ 302 app2 ----
+1800000031.000 0 0 1 GET /bids/ 503 <NOSRV> SC--
+1800000032.000 -1 -1 1 GET /bids/ 502 app1 SH--
 """
 
 
@@ -40,6 +40,7 @@ def test_only_requests_the_dead_server_had_count_as_in_flight(tmp_path):
     assert [r["path"] for r in rows] == ["/bids/7/check/", "/bids/", "/bids/8/check/", "/bids/", "/bids/"]
     in_flight = checks.in_flight_on(rows, "app1", KILLED_AT)
     assert [(r["path"], r["status"]) for r in in_flight] == [("/bids/7/check/", 502), ("/bids/", 502)]
+    # a request on a kept-alive connection arrives after the connection's idle time, not at its accept
     assert checks.edge_submits(rows) == [(1800000029.5, 502), (1800000029.95, 302)]
 
 
