@@ -27,7 +27,7 @@ LOCK_ARGS ?=
 LOCK := $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
 	--custom-compile-command "make lock" $(LOCK_ARGS)
 
-.PHONY: run test install lint lock css bench loadtest loadtest-smoke nginx chromium pango system-packages clean
+.PHONY: run test install lint lock css bench loadtest loadtest-smoke loadtest-ha nginx haproxy chromium pango system-packages clean
 
 $(VENV)/.installed: requirements.lock requirements-dev.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -115,6 +115,16 @@ loadtest: install nginx
 # figures written to a temporary file (LOADTEST_OUT to choose), non-zero on any broken promise.
 loadtest-smoke: install nginx
 	LOADTEST_SMOKE=1 $(PY) -m bench.loadtest
+# HAProxy is the load balancer (and the trusted edge) in front of two app servers in loadtest-ha.
+haproxy:
+	@[ -x /usr/sbin/haproxy ] || { echo "Installing Debian's haproxy"; \
+		if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q haproxy; }
+
+# Two app servers behind HAProxy, one killed 30 s before the deadline, a Celery worker killed
+# mid-send (bench/loadtest_ha.py). LOADTEST_HA_SMOKE=1 for the one-minute CI size.
+loadtest-ha: install haproxy
+	$(PY) -m bench.loadtest_ha
 
 clean:
 	rm -rf $(VENV) node_modules static/govuk staticfiles db.sqlite3

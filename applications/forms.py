@@ -187,10 +187,17 @@ class DeclarationForm(GovForm, forms.Form):
         label="I confirm the information in this bid is correct and the senior officer named has approved it",
         error_messages={"required": "Confirm the declaration to submit the bid"},
     )
+    # How many times the bid had been submitted when this page was shown: the submission's
+    # idempotency key. A retried POST carries the same number, so submit_bid can tell a repeat of a
+    # submission that already went through from a new one (applications.services.lifecycle).
+    seen_submissions = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._helper(Field.text("declaration_name"), Field.text("declaration_role"), "confirm", submit="Submit bid")
+        self._helper(
+            Field.text("declaration_name"), Field.text("declaration_role"), "confirm", "seen_submissions",
+            submit="Submit bid",
+        )  # fmt: skip
 
 
 class ReasonForm(GovForm, forms.Form):

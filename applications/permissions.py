@@ -164,6 +164,13 @@ def can_edit_bid(user: User, bid: Bid) -> bool:
     return bid.is_editable_status and is_bid_editor(user, bid)
 
 
+def can_submit_bid(user: User, bid: Bid) -> bool:
+    """Editors submit a draft or a returned bid. A submitted bid may be posted again too, but only
+    as a repeat of its submission (a double click, or a retry after a dropped connection), which
+    submit_bid answers with the same reference and receipt instead of an error page."""
+    return (bid.is_editable_status or bid.status == "submitted") and is_bid_editor(user, bid)
+
+
 def can_withdraw_bid(user: User, bid: Bid) -> bool:
     return is_bid_editor(user, bid) and bid.can_transition("withdrawn")
 

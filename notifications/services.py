@@ -299,6 +299,23 @@ def open_quietly(connection) -> None:
         logger.warning("Could not open the email connection for a batch", exc_info=True)
 
 
+def requeue_queued(*, dedupe_prefix: str) -> int:
+    """Queue delivery again, after the commit, for the emails still queued whose dedupe key starts
+    with `dedupe_prefix` (one act's emails: callers suffix each recipient's key). For a
+    request repeated because its answer was lost: the process that wrote the emails may have died
+    between its commit and queuing their task (an app server killed mid-request), and the
+    repeat is the first to know; without it they wait for the sweep (`requeue_stale`, up to an
+    hour and a quarter). Safe to call any number of times: delivery claims each row, so an
+    email queued twice still goes once."""
+    ids = list(
+        Notification.objects.filter(
+            channel=Channel.EMAIL, status=Status.QUEUED, dedupe_key__startswith=dedupe_prefix
+        ).values_list("pk", flat=True)
+    )
+    enqueue_many_on_commit(ids)
+    return len(ids)
+
+
 def requeue_stale(*, now: datetime | None = None, grace: timedelta = timedelta(minutes=15)) -> int:
     """Queue again emails whose task was lost (broker down at commit, worker killed)."""
     now = now or timezone.now()

@@ -69,8 +69,32 @@ def _allocate_reference(bid: Bid) -> None:
     bid.reference = f"{bid.round.reference_prefix}-{bid.reference_number:06d}"
 
 
+def _repeat_of_a_submission(bid: Bid, seen_submissions: int | None) -> bool:
+    """Whether this submit repeats one that already went through: a double click, two tabs, or a
+    browser or load balancer retrying after the connection dropped before the confirmation came
+    back (on deadline day, an app server lost mid-request). Judged on the locked, fresh bid, so
+    of two submits racing only the first submits. A repeat is answered with the bid as it is: the
+    same reference and receipt, no second email, and no deadline check (the first was judged when
+    it arrived). `seen_submissions` is the form's idempotency key (the bid's submission count
+    when the page was shown): if the bid was submitted since and is no longer submitted (returned
+    for changes meanwhile), the page is stale and is refused rather than submitting what it did not show."""
+    if bid.status == S.SUBMITTED:
+        return True
+    if seen_submissions is not None and bid.submission_count > seen_submissions:
+        raise BidError("This bid has changed since this page was opened. Check your answers and submit again.")
+    return False
+
+
 @transaction.atomic
-def submit_bid(*, bid: Bid, actor: User, declaration_name: str, declaration_role: str, now=None) -> Bid:
+def submit_bid(
+    *,
+    bid: Bid,
+    actor: User,
+    declaration_name: str,
+    declaration_role: str,
+    now=None,
+    seen_submissions: int | None = None,
+) -> Bid:
     now = now or timezone.now()
     Bid.objects.select_for_update().filter(pk=bid.pk).first()  # one submitter at a time for this bid
     bid.refresh_from_db()
@@ -78,6 +102,12 @@ def submit_bid(*, bid: Bid, actor: User, declaration_name: str, declaration_role
 
     if not is_bid_editor(actor, bid):
         raise BidError("Only the officers working on this bid can submit it.")
+    if _repeat_of_a_submission(bid, seen_submissions):
+        from notifications.services import requeue_queued
+
+        # The first may have committed on a server that died before queuing the receipt's task.
+        requeue_queued(dedupe_prefix=f"{_receipt_key(bid)}:")  # bid_notify adds ":<recipient>"
+        return bid
     errors = {}
     if not declaration_name.strip():
         errors["declaration_name"] = "Enter the name of the senior officer who approved this bid"
@@ -122,10 +152,15 @@ def submit_bid(*, bid: Bid, actor: User, declaration_name: str, declaration_role
             "submitted_at": govuk_when_exact(now),
             "is_eoi": bid.stage == BidStage.EOI,
         },
-        dedupe_key=f"bid_submitted:{bid.pk}:{bid.submission_count}",
+        dedupe_key=_receipt_key(bid),
         url=bid_url(bid),
     )
     return bid
+
+
+def _receipt_key(bid: Bid) -> str:
+    """The receipt's dedupe key: one receipt per submission of the bid."""
+    return f"bid_submitted:{bid.pk}:{bid.submission_count}"
 
 
 def _require_reason(reason: str, what: str) -> str:

@@ -263,11 +263,15 @@ def bid_collaborators(request, pk):
 @login_required
 def bid_check(request, pk):
     """Check your answers, then the declaration and submission."""
-    bid = bid_for(request, pk, perms.can_edit_bid)
+    bid = bid_for(request, pk, perms.can_submit_bid if request.method == "POST" else perms.can_edit_bid)
     now = arrived_at(request)  # the deadline is judged when the request arrived, for the submission and the page alike
     form = DeclarationForm(
         request.POST or None,
-        initial={"declaration_name": bid.declaration_name, "declaration_role": bid.declaration_role},
+        initial={
+            "declaration_name": bid.declaration_name,
+            "declaration_role": bid.declaration_role,
+            "seen_submissions": bid.submission_count,
+        },
     )
 
     def submit(data):  # submit_bid checks the problems itself, so a successful submit builds no task list
@@ -277,11 +281,17 @@ def bid_check(request, pk):
             declaration_name=data["declaration_name"],
             declaration_role=data["declaration_role"],
             now=now,
+            seen_submissions=data.get("seen_submissions"),
         )
         return redirect("applications:bid_submitted", pk=bid.pk)
 
     if submitted := save_with_form(request, form, submit):
         return submitted
+    if not bid.is_editable_status:  # posted to a bid submitted already, and the form invalid
+        return redirect("applications:bid_submitted", pk=bid.pk)
+    if form.is_bound:  # shown again, refused: a submit from here now is for the bid as it is now
+        form.data = form.data.copy()
+        form.data["seen_submissions"] = bid.submission_count
     sections = selectors.task_list(bid=bid)
     problems = services.submission_problems(bid=bid, now=now)
     partners = list(bid.partners.select_related("organisation"))

@@ -15,7 +15,11 @@ def end_of_day(day: date) -> datetime:
     """The aware moment `day` ends here (the next midnight, UK time): `sent_at__lt=end_of_day(d)`
     means what `sent_at__date__lte=d` means, but the database compares the stored timestamps
     as they are instead of converting every row to UK time first (issue 19: a third of the board
-    report's as-at queries over 40,000 returns went on that conversion)."""
+    report's as-at queries over 40,000 returns went on that conversion). The last day there is
+    has no next midnight: its end is the last moment a datetime can hold (a report as at
+    31 December 9999 is typed, and must not fail)."""
+    if day >= date.max:
+        return timezone.make_aware(datetime.combine(date.max, time.max))
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time()))
 
 

@@ -28,6 +28,13 @@ def test_end_of_day_is_the_next_uk_midnight(day):
     assert end_of_day(day) > datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=LONDON)
 
 
+def test_the_last_day_there_is_ends_without_overflowing():
+    """The fuzz test's board report as at 31 December 9999 failed with OverflowError (a 500)."""
+    end = end_of_day(date.max)
+    assert end.astimezone(LONDON).date() == date.max
+    assert end > datetime(9999, 12, 31, 23, 59, 59, tzinfo=LONDON)
+
+
 @pytest.mark.parametrize("day", [date(2026, 6, 30), date(2026, 12, 31)])  # summer time, winter time
 def test_sent_at_the_last_second_counts_and_at_midnight_does_not(day):
     rnd = f.RoundFactory()
