@@ -122,7 +122,8 @@ haproxy:
 		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q haproxy; }
 
 # Two app servers behind HAProxy, one killed 30 s before the deadline, a Celery worker killed
-# mid-send (bench/loadtest_ha.py). LOADTEST_HA_SMOKE=1 for the one-minute CI size.
+# mid-send (bench/loadtest_ha.py). LOADTEST_HA_SMOKE=1 for CI's size (loadtest-smoke's people and
+# deadline, the server killed 10 s before it), written to a temporary file unless LOADTEST_OUT says.
 loadtest-ha: install haproxy
 	$(PY) -m bench.loadtest_ha
 

@@ -37,7 +37,8 @@ from bench import loadtest_checks as checks
 from bench import loadtest_procs as procs
 
 HERE = Path(__file__).resolve().parent
-SMOKE = os.environ.get("LOADTEST_SMOKE", "") not in ("", "0")
+# make loadtest-ha's smoke (LOADTEST_HA_SMOKE) is the same size, for the same reasons.
+SMOKE = any(os.environ.get(v, "") not in ("", "0") for v in ("LOADTEST_SMOKE", "LOADTEST_HA_SMOKE"))
 
 
 def _setting(name: str, full: int, smoke: int) -> int:
@@ -301,22 +302,6 @@ def server() -> str:
         f"nginx (arrival stamp) in front of gunicorn {kind}, PostgreSQL, Redis, 1 Celery worker (2 processes), "
         "S3 API (moto server), loopback"
     )
-
-
-# The names `make loadtest-ha` (bench/loadtest_ha.py) imported before the building blocks moved to
-# bench/loadtest_procs.py and bench/loadtest_checks.py; the same functions, nothing else.
-ROOT, BIN, LOOPBACK = procs.ROOT, procs.BIN, procs.LOOPBACK
-_free_port, _recreate_database, _manage = procs.free_port, procs.recreate_database, procs.manage
-_start, _stop, _wait_http, _drop_queue = procs.start, procs.stop, procs.wait_http, procs.drop_queue
-_percentile, failures = checks.percentile, checks.failures
-
-
-def _gunicorn_cmd(port: int) -> list[str]:
-    return procs.gunicorn_cmd(port, workers=WORKERS, worker_class=WORKER_CLASS, threads=THREADS)
-
-
-def _worker_cmd() -> list[str]:
-    return procs.worker_cmd(f"loadtest-{os.getpid()}")
 
 
 if __name__ == "__main__":

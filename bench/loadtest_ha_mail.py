@@ -3,7 +3,7 @@
 Each message is written (one file per connection, Django's format) only after LOADTEST_HA_SMTP_MS
 milliseconds (60 by default), as an SMTP server accepts a message at the end of the conversation.
 So a worker killed mid-send has sent nothing, and what is on disk is exactly what went out, to
-be counted by recipient and subject afterwards (bench/loadtest_ha.py `outbox_counts`).
+be counted by recipient afterwards (bench/loadtest_checks.py `outbox_recipients`).
 """
 
 import os

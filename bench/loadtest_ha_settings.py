@@ -4,7 +4,7 @@
   share storage, so this is not a single-host install.
 - Receipts go to a slow outbox (bench/loadtest_ha_mail.py): each email takes as long as a mail
   server's answer, so a Celery worker killed "while sending" is really mid-send, and every email
-  that went out is on disk to be counted.
+  that went out is on disk to be counted (in LOADTEST_OUTBOX, as for `make loadtest`).
 - The broker hands a dead worker's unacknowledged tasks to another after `visibility_timeout`
   seconds. kombu's default is an hour (and it only looks every 100 s), which keeps a killed
   worker's receipts back for an hour; here it is LOADTEST_HA_VISIBILITY seconds (20), checked
@@ -20,7 +20,6 @@ from bench.loadtest_settings import *  # noqa: F403
 
 GRANTBENCH_SINGLE_HOST = False
 EMAIL_BACKEND = "bench.loadtest_ha_mail.SlowOutbox"
-EMAIL_FILE_PATH = os.environ.get("LOADTEST_HA_OUTBOX", "")
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(os.environ.get("LOADTEST_HA_VISIBILITY", "20")),
     "unacked_restore_interval": 2,

@@ -1,4 +1,4 @@
-"""Locust users for `make loadtest-ha`: the officers of bench/locustfile.py, retrying as browsers do.
+"""Locust users for `make loadtest-ha`: the people of bench/locustfile.py, retrying as browsers do.
 
 When an app server dies under a request, the load balancer answers 502 (or the connection drops);
 a person presses submit (or save) again, and a browser or proxy may retry by itself. Each user
@@ -7,8 +7,9 @@ a second apart, with the same form data, and the retry is counted. A submit repe
 hidden idempotency key (`seen_submissions`, read from the check page as a browser would post it),
 so the service answers a submit that already went through with the same reference.
 
-The journey itself, the timings and the outcomes are bench/locustfile.py's (imported as a module,
-so locust runs only the classes defined here); retries are written beside its output.
+The officers, panel members and managers, their journeys, timings and outcomes are
+bench/locustfile.py's (imported as a module, so locust runs only the classes named here, each a
+retrying subclass of its own); retries are written beside its output.
 """
 
 import json
@@ -32,7 +33,10 @@ def _write_retries(environment, **kwargs):
         json.dump(RETRIED, f)
 
 
-class RetryingOfficer(base.CouncilOfficer):
+class Retrying:
+    """Wraps the user's client so each request is sent again on RETRY_ON; mixed in before the
+    bench/locustfile.py class whose journey it runs."""
+
     def on_start(self):
         self._seen: dict[str, str] = {}
         send = self.client.request
@@ -56,3 +60,15 @@ class RetryingOfficer(base.CouncilOfficer):
 
         self.client.request = request
         super().on_start()
+
+
+class RetryingOfficer(Retrying, base.CouncilOfficer):
+    pass
+
+
+class RetryingPanelMember(Retrying, base.PanelMember):
+    pass
+
+
+class RetryingManager(Retrying, base.ProgrammeManager):
+    pass
