@@ -21,11 +21,9 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
 from .models import Channel, Notification, Status
-from .services import open_quietly, record_failure, render_email, send_message
+from .services import mark_sent, open_quietly, record_failure, render_email, send_message
 
 
 def chunk_size() -> int:
@@ -86,8 +84,5 @@ def _send_locked(rows: list[Notification], connection, contacts: dict) -> dict[i
         sent.append(n.pk)
         outcomes[n.pk] = ("sent", None)
     if sent:
-        # The time the chunk's last email went: the outbox never says sent before it was.
-        Notification.objects.filter(pk__in=sent).update(
-            status=Status.SENT, sent_at=timezone.now(), next_attempt_at=None, attempts=F("attempts") + 1
-        )
+        mark_sent(sent)
     return outcomes

@@ -272,6 +272,15 @@ def deliver(*, notification_id: int, connection=None, row: Notification | None =
         return "sent", None
 
 
+def mark_sent(pks: list[int]) -> None:
+    """A chunk's emails marked sent in one UPDATE, by the app that owns the outbox's statuses
+    (`tests/grants/test_transitions.py`). Its time is when the chunk's last email went, so the
+    outbox never says sent before it was."""
+    Notification.objects.filter(pk__in=pks).update(
+        status=Status.SENT, sent_at=timezone.now(), next_attempt_at=None, attempts=F("attempts") + 1
+    )
+
+
 def record_failure(pk: int, exc: Exception, *, attempts: int | None = None) -> tuple[str, int | None]:
     """Write a failed send as queued for a retry, or failed at the limit. `attempts`: the count
     including this try, when the caller has not already written it (a batch's locked row)."""
