@@ -77,7 +77,7 @@ MIDDLEWARE = [
     # CSRF, so it sees the cookies they set (headers block at the end of this file).
     "grants.core.headers.PrivateCacheMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "grants.core.sessions.RenewingSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -267,6 +267,10 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# With acks_late, a task a dead worker held goes back to the queue only after Redis's visibility
+# timeout (kombu's default: an hour). Beyond one machine (README), set it longer than the slowest
+# task; the outbox's claims make a task handed out twice send each email once.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "notifications-reminders": {
@@ -324,7 +328,9 @@ GRANTBENCH_FUNDER_ORG_ID = os.environ.get("GRANTBENCH_FUNDER_ORG_ID", f"360G-{GR
 
 # Sessions expire: two weeks if idle is too long for staff data, so 8 hours, renewed on use.
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_COOKIE_AGE", str(8 * 60 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+# Renewed on use at most once a minute (grants/core/sessions.py), not saved on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 

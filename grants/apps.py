@@ -27,4 +27,10 @@ class GrantsConfig(AppConfig):
         # the retention rules it owns (grants.core.personal_data): the record of processing, the
         # privacy notice, the subject-access export and erasure all read it.
         autodiscover_modules("personal_data")
+        from django.contrib.auth.signals import user_logged_in
+
         from . import tasks  # noqa: F401  register the retention task with the worker
+        from .core.sessions import stamp_on_sign_in
+
+        # A sign-in counts as a session renewal (grants.core.sessions).
+        user_logged_in.connect(stamp_on_sign_in, dispatch_uid="grants-session-renewed-on-sign-in")

@@ -39,6 +39,10 @@ def _fast_and_isolated(settings, tmp_path):
     """Fast hashing, email kept in memory, local files in a temporary folder unless S3 is under test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # A session is renewed at most once a minute (grants/core/sessions.py): an hour here, so a
+    # slow test's pages never differ by a renewal in their query counts; tests/grants/
+    # test_session_renewal.py sets the real minute.
+    settings.SESSION_RENEW_SECONDS = 3600
     if not settings.AWS_STORAGE_BUCKET_NAME:
         settings.STORAGES = {
             **settings.STORAGES,
