@@ -14,7 +14,7 @@ from grants.models import Organisation, Round, User
 from grants.people_selectors import council_officers, programme_managers
 
 from .. import selectors
-from ..models import Bid, BidStage, BidStatus, Extension, PartnerStatus
+from ..models import Bid, BidPartner, BidStage, BidStatus, Extension, OtherPartner, PartnerStatus
 from .bids import details_errors
 from .common import BidError, bid_facts, bid_notify, bid_url, officers_of
 from .eligibility import ensure_before_deadline, partner_problems
@@ -24,8 +24,22 @@ S = BidStatus
 # -- Submission and afterwards ---------------------------------------------------------------------
 
 
-def submission_problems(*, bid: Bid, now=None) -> list[str]:
-    """Everything that stops this bid being submitted now, in plain words."""
+def submission_problems(
+    *,
+    bid: Bid,
+    now=None,
+    tasks: list[selectors.SectionProgress] | None = None,
+    partners: list[BidPartner] | None = None,
+    other_partners: list[OtherPartner] | None = None,
+) -> list[str]:
+    """Everything that stops this bid being submitted now, in plain words.
+
+    A page showing the bid has already read its task list (`selectors.task_list(bid=bid)`), its
+    partners (with their organisations) and its other partners, and passes them in so they are
+    not read again. Whatever acts on the answer (submit_bid, under the bid's lock) passes none:
+    what it judges is read here, fresh."""
+    if partners is None:
+        partners = list(bid.partners.select_related("organisation"))
     problems = []
     try:
         ensure_before_deadline(bid, now)
@@ -41,7 +55,7 @@ def submission_problems(*, bid: Bid, now=None) -> list[str]:
     problems += list(errors.values())
     if not bid.planned_start or not bid.planned_end:
         problems.append("Enter the planned start and end dates in the bid details")
-    for partner in bid.partners.select_related("organisation"):
+    for partner in partners:
         if partner.status == PartnerStatus.REQUESTED:
             problems.append(
                 f"{partner.organisation.short_name} has not yet confirmed it is a partner: wait, or remove it"
@@ -51,10 +65,10 @@ def submission_problems(*, bid: Bid, now=None) -> list[str]:
     problems += partner_problems(
         round=bid.round,
         lead_id=bid.lead_id,
-        organisations=[p.organisation for p in bid.partners.all()],
-        others=bid.other_partners.count(),
+        organisations=[p.organisation for p in partners],
+        others=bid.other_partners.count() if other_partners is None else len(other_partners),
     )
-    for section in selectors.task_list(bid=bid):
+    for section in selectors.task_list(bid=bid) if tasks is None else tasks:
         for question in section.missing:
             problems.append(f"Answer '{question.text}' in {section.section.title}")
     return problems

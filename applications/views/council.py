@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -96,7 +97,7 @@ def bid_detail(request, pk, note_form=None):
     if context["can_edit"]:
         context.update(_partner_task(bid, partners))
         context["details_status"] = "Completed" if services.details_complete(bid) else "In progress"
-        context["problems"] = services.submission_problems(bid=bid, now=arrived_at(request))
+        context["problems"] = _problems(context, arrived_at(request))
         # Issue 16: an invited full bid shows what its expression of interest sent, read-only.
         context["open_sections"] = [s for s in sections if s.editable]
         context["sent_sections"] = [s for s in sections if not s.editable]
@@ -113,13 +114,28 @@ def bid_detail(request, pk, note_form=None):
 
 def _answers_context(bid) -> dict:
     """What templates/applications/_answers.html reads: the bid, its sections with their answers
-    and files, and its partners. The read-only bid page and the partner's confirmation page both
-    show the bid through it."""
+    and files, its partners, and its other partners (prefetched onto the bid, where the template
+    and `_partner_task` read them). The task list, the read-only bid page, check your answers and
+    the partner's confirmation page all show the bid through it, each reading these once."""
+    prefetch_related_objects([bid], "other_partners")
     return {
         "bid": bid,
         "sections": selectors.task_list(bid=bid),
         "partners": list(bid.partners.select_related("organisation", "confirmed_by")),
     }
+
+
+def _problems(context: dict, now) -> list[str]:
+    """What stops the bid being submitted, judged on what `_answers_context` has read for the
+    page, not read again. Only for showing a page: submit_bid judges afresh under its lock."""
+    bid = context["bid"]
+    return services.submission_problems(
+        bid=bid,
+        now=now,
+        tasks=context["sections"],
+        partners=context["partners"],
+        other_partners=list(bid.other_partners.all()),
+    )
 
 
 def _partner_task(bid, partners) -> dict:
@@ -292,14 +308,9 @@ def bid_check(request, pk):
     if form.is_bound:  # shown again, refused: a submit from here now is for the bid as it is now
         form.data = form.data.copy()
         form.data["seen_submissions"] = bid.submission_count
-    sections = selectors.task_list(bid=bid)
-    problems = services.submission_problems(bid=bid, now=now)
-    partners = list(bid.partners.select_related("organisation"))
-    return render(
-        request,
-        "applications/check.html",
-        {"bid": bid, "sections": sections, "form": form, "problems": problems, "partners": partners},
-    )
+    context = _answers_context(bid)
+    context |= {"form": form, "problems": _problems(context, now)}
+    return render(request, "applications/check.html", context)
 
 
 @login_required
