@@ -56,8 +56,8 @@ LATE_SHARE = 0.1  # officers who leave it until after the close, and must be ref
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/grantbench_load"
 PASSWORD = "deadline-day-" + "load-test"
 # gunicorn processes per app server: four a core, as README's production section advises. A page
-# spends about 40% of its time waiting on PostgreSQL (py-spy), so two a core left the cores idle:
-# 4 workers served 70 of 285 on-time officers before the close, 8 served all 285.
+# spends about 40% of its time waiting on PostgreSQL (py-spy): with 4 workers 23 and 70 of 285
+# on-time officers submitted before the close, with 8 workers 83, 155 and 285 (two cores, saturated).
 WORKERS = int(os.environ.get("LOADTEST_WORKERS", "8"))
 # Sync workers: on a quiet machine 4 x 4 gthread threads measured slower at every percentile
 # (README). LOADTEST_WORKER_CLASS=gthread LOADTEST_THREADS=4 to compare.
