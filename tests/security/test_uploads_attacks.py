@@ -29,7 +29,8 @@ from tests.applications.factories import PDF, QuestionFactory, SectionFactory, p
 from tests.applications.test_services import start
 from tests.awards.factories import AwardFactory, MilestoneFactory, ReturnPeriodFactory
 
-from .uploads_payloads import CONTENT_TYPES, DOCUMENT, PAYLOADS, Part, build, docx, js_open_action, odt, raw_zip
+from .uploads_payloads import PAYLOADS, build, js_open_action
+from .uploads_payloads_office import CONTENT_TYPES, DOCUMENT, Part, docx, odt, raw_zip
 
 ROOT = Path(__file__).resolve().parents[2]
 
