@@ -117,7 +117,7 @@ def _env(db_url: str, broker: str, port: int, work: Path) -> dict:
         **base.base_env(db_url, broker, port, work / "outbox"),
         "REDIS_URL": os.environ.get("REDIS_URL") or broker,
         "DJANGO_SETTINGS_MODULE": "bench.loadtest_ha_settings",
-        "LOADTEST_HA_VISIBILITY": str(VISIBILITY),
+        "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY),  # the production setting (config/settings.py)
     }
 
 
