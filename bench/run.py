@@ -65,8 +65,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated page names: measure only these (no operations) and replace them in the "
-        "results file, keeping its other figures (a new page measured without a whole run)",
+        help="comma-separated page or operation names: measure only these (operations at full size only) and "
+        "replace them in the results file, keeping its other figures (a change measured without a whole run)",
     )
     parser.add_argument(
         "--smoke",
@@ -115,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def measure(*, scales: dict[str, float], repeat: int, only: list[str] | None = None) -> dict:
     """Build each size on the current database (emptied first) and measure it; operations run on
-    the last ("full") size only, and not at all when `only` names the pages to measure. At each
+    the last ("full") size only, and with `only` just those it names (no small size is built when
+    it names no page). At each
     size every persona's baseline is measured first (with `only`, those of the pages named), and
     each page is divided by its persona's."""
     from django.core.management import call_command
@@ -126,12 +127,15 @@ def measure(*, scales: dict[str, float], repeat: int, only: list[str] | None = N
     from bench.pages import PAGES, baselines, optional_pages
 
     pages = [p for p in PAGES + optional_pages() if not only or p.name in only]
+    ops_only = [name for name in only or [] if name in operations.NAMES]
     floors = baselines()
     personas = {p.persona for p in pages} if only else set(floors)
     results: dict = {"database": connection.vendor, "pages": [], "baseline_ms": 0.0, "operations": []}
     figures: dict[str, dict] = {}
     base: dict[str, dict[str, float]] = {}
     for size, scale in scales.items():
+        if only and not pages and size != "full":
+            continue
         call_command("flush", interactive=False, verbosity=0)
         print(f"Building the {size} dataset (scale {scale:g})...", flush=True)
         ds = build(scale)
@@ -161,8 +165,8 @@ def measure(*, scales: dict[str, float], repeat: int, only: list[str] | None = N
                 f"{page.rows(ds)} rows",
                 flush=True,
             )
-        if size == "full" and not only:
-            results["operations"] = operations.run_all(ds, repeat=repeat)
+        if size == "full" and (not only or ops_only):
+            results["operations"] = operations.run_all(ds, repeat=repeat, only=ops_only)
     results["baselines"] = {persona: sizes["full"] for persona, sizes in sorted(base.items()) if "full" in sizes}
     results["baselines_small"] = {p: sizes["small"] for p, sizes in sorted(base.items()) if "small" in sizes}
     results["baseline_ms"] = results["baselines"].get("anonymous", 0.0)
@@ -191,7 +195,9 @@ def merged(previous: dict, partial: dict) -> dict:
         raise SystemExit(f"The results file is from {previous.get('database')}, not {partial['database']}: run it all")
     names = {p["name"] for p in partial["pages"]}
     pages = [p for p in previous["pages"] if p["name"] not in names] + partial["pages"]
-    out = {**previous, "pages": pages}
+    done = {op["name"] for op in partial["operations"]}
+    ops = [op for op in previous.get("operations", []) if op["name"] not in done] + partial["operations"]
+    out = {**previous, "pages": pages, "operations": ops}
     for key in ("baselines", "baselines_small"):
         out[key] = {**previous.get(key, {}), **partial.get(key, {})}
     if "anonymous" in partial.get("baselines", {}):

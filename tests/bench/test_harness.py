@@ -158,6 +158,24 @@ def test_only_replaces_the_pages_it_measured_and_keeps_the_rest():
         run.merged({**previous, "database": "sqlite"}, partial)
 
 
+def test_only_replaces_the_operations_it_measured_and_keeps_the_rest():
+    """`--only ranking_2000_bids` runs that operation's module and puts its figure in place."""
+    from bench import operations
+
+    previous = {
+        "database": "postgresql", "baseline_ms": 0.9, "baselines": {}, "pages": [{"name": "ranking"}],
+        "operations": [{"name": "ranking_2000_bids", "median_ms": 107.0}, {"name": "reminder_fanout_10k"}],
+    }  # fmt: skip
+    partial = {"database": "postgresql", "baseline_ms": 0.0, "pages": [],
+               "operations": [{"name": "ranking_2000_bids", "median_ms": 31.0}]}  # fmt: skip
+    out = run.merged(previous, partial)
+    assert {op["name"]: op.get("median_ms") for op in out["operations"]} == {
+        "reminder_fanout_10k": None, "ranking_2000_bids": 31.0,
+    }  # fmt: skip
+    assert out["pages"] == [{"name": "ranking"}]
+    assert set(run.REQUIRED_OPERATIONS) <= operations.NAMES
+
+
 def test_smoke_runs_everything_tiny_and_never_into_results_json(tmp_path):
     """CI's `make bench BENCH_ARGS=--smoke`: every page and operation (no --only), at a tiny size,
     once each, into a temporary file even when bench/results.json is named."""
