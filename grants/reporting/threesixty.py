@@ -46,15 +46,18 @@ import io
 import json
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from functools import lru_cache
 from itertools import islice
 
 from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
-from grants.awards.models import Award, AwardStatus
+from grants.awards.models import Award, AwardStatus, FundReturn
 from grants.awards.selectors import ZERO, award_councils, award_councils_in_step, paid_and_returned
 from grants.core.money import pounds
 from grants.models import Organisation, Programme, Round
+
+from .isotext import IsoDate, IsoDateTimeUTC
 
 # Awards that are grants made whatever money moved; withdrawn ones count only if money moved.
 GRANT_STATUSES = (AwardStatus.ACCEPTED, AwardStatus.ACTIVE, AwardStatus.COMPLETED, AwardStatus.TERMINATED)
@@ -77,17 +80,24 @@ GSS_ENTITY_TO_GEOCODE_TYPE = {"E06": "UA", "W06": "UA", "E07": "NMD", "E08": "MD
 LOCAL_AUTHORITY_SCOPE = "GLS050"
 
 
-# A grant's own columns; its programme (with the funder) and its lead are the same for thousands
-# of grants, so the export reads them once (`_programmes`, `_leads`) instead of on every row, and
-# `grants_queryset` rows carry them all (`grant` reads either).
+# A grant's own columns, its dates as the text the file carries (`isotext`). Its programme (with
+# the funder) and its lead are the same for thousands of grants, so they are read apart, once
+# (`_programmes`, `_leads`), not joined into every row: the joins cost the database more than
+# the lookups.
 ROW = (
-    "pk", "reference", "title", "scope", "amount", "match_funding", "award_date", "planned_start", "planned_end",
-    "updated_at", "round__programme_id", "lead_id", "bid__amount_requested", "paid_amount", "returned_amount",
-    "partnership_id",
+    "pk", "reference", "title", "scope", "amount", "match_funding", "award_on", "start_on", "end_on", "modified",
+    "round__programme_id", "lead_id", "bid__amount_requested", "paid_amount", "returned_amount", "partnership_id",
 )  # fmt: skip
+# What the export streams: ROW as tuples, less what it reads once for the lot (returned_amount).
+STREAM = ROW[:14]
 PROGRAMME = ("code", "name", "funder_id", "funder__name", "funder__code", "funder__nation", "funder__other_identifier")
 LEAD = ("name", "code", "nation", "other_identifier", "gss_code")
-VALUES = (*ROW, *(f"round__programme__{f}" for f in PROGRAMME), *(f"lead__{f}" for f in LEAD))
+ISO_TEXT = {
+    "award_on": lambda: IsoDate("award_date"),
+    "start_on": lambda: IsoDate("planned_start"),
+    "end_on": lambda: IsoDate("planned_end"),
+    "modified": lambda: IsoDateTimeUTC("updated_at"),
+}
 
 
 def grants_made() -> Q:
@@ -102,14 +112,18 @@ def grants_queryset(*, programme_slug: str = "", round_slug: str = "", programme
     """Published grants as plain rows (no model instances: five per grant would cost more than
     the JSON), with paid and returned amounts, oldest first (stable order for diffs)."""
     targeted = Round.eligible_organisations.through.objects.filter(round_id=OuterRef("round_id"))
-    qs = Award.objects.annotate(**paid_and_returned()).filter(grants_made()).exclude(Exists(targeted))
+    qs = (
+        Award.objects.annotate(**paid_and_returned(), **{name: make() for name, make in ISO_TEXT.items()})
+        .filter(grants_made())
+        .exclude(Exists(targeted))
+    )
     if programmes is not None:
         qs = qs.filter(round__programme__in=programmes)
     if programme_slug:
         qs = qs.filter(round__programme__slug=programme_slug)
     if round_slug:
         qs = qs.filter(round__slug=round_slug)
-    return qs.order_by("pk").values(*VALUES)
+    return qs.order_by("pk").values(*ROW)
 
 
 def _org_id(code: str | None, nation: str, other: str) -> str:
@@ -135,52 +149,76 @@ def co_funders(programme_ids: list[int]) -> dict[int, list[dict]]:
     return out
 
 
-def _programmes(qs: QuerySet) -> dict[int, dict]:
-    """The programme (and funder) columns of a grant row, for every programme of `qs`, by pk."""
-    rows = Programme.objects.filter(pk__in=qs.values("round__programme_id")).values("pk", *PROGRAMME)
-    return {row.pop("pk"): {f"round__programme__{k}": v for k, v in row.items()} for row in rows}
-
-
-def _leads(qs: QuerySet) -> dict[int, dict]:
-    """The lead columns of a grant row, for every lead of `qs` (a few hundred councils), by pk."""
-    rows = Organisation.objects.filter(pk__in=qs.values("lead_id")).values("pk", *LEAD)
-    return {row.pop("pk"): {f"lead__{k}": v for k, v in row.items()} for row in rows}
-
-
-def _enriched(qs: QuerySet) -> Iterator[dict]:
-    """The rows of `qs` (grants_queryset) as `grant` reads them, with their councils and their
-    programme's co-funders: the grants are read in chunks and their partners merged in step
-    (`award_councils_in_step`), so the queries are the same five for 10 grants or 100,000 (the
-    CSV adds two for its widths) and the memory is a chunk's."""
-    programmes, leads = _programmes(qs), _leads(qs)
+def _programmes(ids: QuerySet | list[int]) -> dict[int, tuple[list[dict], list[dict]]]:
+    """Each programme as its grants carry it (fundingOrganization, grantProgramme), by pk: the
+    same two lists for all its grants, so built once (co-funders in one query)."""
+    rows = Programme.objects.filter(pk__in=ids).values("pk", *PROGRAMME)
+    programmes = {row.pop("pk"): {f"round__programme__{k}": v for k, v in row.items()} for row in rows}
     funders = co_funders(sorted(programmes))
-    rows = qs.values(*ROW).iterator(chunk_size=CHUNK)
-    partners = Award.partners.through.objects.filter(award_id__in=qs.values("pk"))
-
-    def lead(row: dict) -> tuple[int, str, str]:
-        org = leads[row["lead_id"]]
-        return row["pk"], org["lead__name"], org["lead__gss_code"]
-
-    # Each programme's funding organisations are the same list for all its grants: built once.
-    funding = {
-        pk: _funding_organisations({**columns, "round__programme_id": pk, "co_funders": funders[pk]})
+    return {
+        pk: (
+            _funding_organisations({**columns, "round__programme_id": pk, "co_funders": funders[pk]}),
+            _grant_programme(columns),
+        )
         for pk, columns in programmes.items()
     }
-    for row, councils in award_councils_in_step(rows, partners, lead, CHUNK):
-        programme = row["round__programme_id"]
-        yield {
-            **row,
-            **programmes[programme],
-            **leads[row["lead_id"]],
-            "councils": councils,
-            "funding_organisations": funding[programme],
-        }
 
 
+def _leads(ids: QuerySet | list[int], prefix: str) -> dict[int, tuple[str, str, list[dict]]]:
+    """Each lead (a few hundred councils for 100,000 grants) as (name, GSS code,
+    recipientOrganization), by pk: built once, not for each of its grants."""
+    rows = Organisation.objects.filter(pk__in=ids).values_list("pk", *LEAD)
+    return {pk: (name, gss, _recipient(prefix, pk, name, *org)) for pk, name, *org, gss in rows}
+
+
+def _returned(qs: QuerySet) -> dict[int, Decimal]:
+    """Money returned by each award of `qs` that returned any, from the shared annotation.
+
+    Read once rather than as a column of the stream: fund returns are few (a few hundred for
+    100,000 awards), so PostgreSQL plans the per-award subquery as a scan of the whole table,
+    and repeated 100,000 times that was most of the database's time. Every other award
+    returned nothing, as the annotation's Coalesce says (ZERO)."""
+    any_returned = Exists(FundReturn.objects.filter(award_id=OuterRef("pk")))
+    awards = Award.objects.annotate(**paid_and_returned()).filter(any_returned, pk__in=qs.values("pk"))
+    return dict(awards.order_by().values_list("pk", "returned_amount"))
+
+
+def _stream(qs: QuerySet) -> Iterator[dict]:
+    """The grants of `qs` (grants_queryset), as `grant` builds them, read as tuples in chunks
+    with their partners merged in step (`award_councils_in_step`), so the queries are the same
+    six for 10 grants or 100,000 (the CSV adds two for its widths) and the memory is a
+    chunk's. The fragments grants share (programme, funders, lead, places) are built once."""
+    prefix = settings.GRANTBENCH_360_PREFIX
+    programmes, leads = _programmes(qs.values("round__programme_id")), _leads(qs.values("lead_id"), prefix)
+    returned = _returned(qs)
+    rows = qs.values_list(*STREAM).iterator(chunk_size=CHUNK)
+    partners = Award.partners.through.objects.filter(award_id__in=qs.values("pk"))
+    places = _Places()
+    for row, councils in award_councils_in_step(rows, partners, lambda r: (r[0], *leads[r[11]][:2]), CHUNK):
+        pk, reference, title, scope, amount, match, award_on, start_on, end_on, modified, prog, lead, applied, paid = (
+            row
+        )
+        funding, programme = programmes[prog]
+        yield _grant(
+            prefix, reference, title, _description(scope, title, match), applied, amount,
+            _disbursed(paid, returned.get(pk, ZERO)), award_on, leads[lead][2], funding, programme, modified,
+            start_on, end_on, places.of(councils),
+        )  # fmt: skip
+
+
+@lru_cache(maxsize=8192)
 def _amount(v: Decimal) -> int | float:
-    """JSON numbers: whole pounds as integers, pence kept (the standard wants a number)."""
+    """JSON numbers: whole pounds as integers, pence kept (the standard wants a number).
+    Cached: grants repeat the same few thousand amounts, and quantizing each again cost more
+    than looking it up."""
     v = (v if isinstance(v, Decimal) else Decimal(v)).quantize(CENT)
     return int(v) if v == v.to_integral_value() else float(v)
+
+
+def _disbursed(paid: Decimal | None, returned: Decimal | None) -> int | float:
+    """What the council kept: paid less returned, never below zero (most returned nothing)."""
+    kept = (paid or ZERO) - returned if returned else (paid or ZERO)
+    return _amount(kept) if kept > ZERO else 0
 
 
 def geocode_type(gss_code: str | None) -> str:
@@ -188,12 +226,35 @@ def geocode_type(gss_code: str | None) -> str:
     return GSS_ENTITY_TO_GEOCODE_TYPE.get((gss_code or "")[:3], "")
 
 
-def _description(row: dict) -> str:
+class _Places:
+    """The beneficiaryLocation items of councils (name, GSS code), each built once: a few
+    hundred councils recur across 100,000 grants. A council with no area has none."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str], dict | None] = {}
+
+    def _location(self, council: tuple[str, str]) -> dict | None:
+        name, gss = council
+        if code_type := geocode_type(gss):
+            return {"name": name, "geoCode": gss, "geoCodeType": code_type, "countryCode": "GB"}
+        return None
+
+    def of(self, councils: list[tuple[str, str]]) -> list[dict]:
+        out = []
+        for council in councils:
+            if council not in self._seen:
+                self._seen[council] = self._location(council)
+            if (location := self._seen[council]) is not None:
+                out.append(location)
+        return out
+
+
+def _description(scope: str, title: str, match_funding: Decimal | None) -> str:
     """The award's scope (or title), with its match funding, if any, as a last sentence."""
-    text = (row["scope"] or row["title"]).rstrip()
-    if row["match_funding"]:
+    text = (scope or title).rstrip()
+    if match_funding:
         stop = "" if text.endswith((".", "!", "?")) else "."
-        text = f"{text}{stop} Match funded: the recipient adds {pounds(row['match_funding'])}."
+        text = f"{text}{stop} Match funded: the recipient adds {pounds(match_funding)}."
     return text
 
 
@@ -205,51 +266,61 @@ def _funding_organisations(row: dict) -> list[dict]:
         row["round__programme__funder__other_identifier"],
     )
     out = [{"id": funder_id or settings.GRANTBENCH_FUNDER_ORG_ID, "name": row["round__programme__funder__name"]}]
-    extra = row.get("co_funders")
-    if extra is None:
-        extra = co_funders([row["round__programme_id"]])[row["round__programme_id"]]
     seen = {out[0]["id"]}
-    for body in extra:
+    for body in row["co_funders"]:
         if body["pk"] != row["round__programme__funder_id"] and body["id"] not in seen:
             seen.add(body["id"])
             out.append({"id": body["id"], "name": body["name"]})
     return out
 
 
-def grant(row: dict, *, prefix: str = "") -> dict:
-    """One award (a row of grants_queryset) as a 360Giving grant. The export passes the
-    GRANTBENCH_360_PREFIX setting (`prefix`) and the row's funding organisations, read once."""
-    prefix = prefix or settings.GRANTBENCH_360_PREFIX
-    paid = row["paid_amount"] or ZERO
-    returned = row["returned_amount"] or ZERO
-    lead_id = _org_id(row["lead__code"], row["lead__nation"], row["lead__other_identifier"])
-    g = {
-        "id": f"360G-{prefix}-{row['reference']}",
-        "title": row["title"],
-        "description": _description(row),
-        "currency": "GBP",
-        **({"amountAppliedFor": _amount(row["bid__amount_requested"])} if row["bid__amount_requested"] else {}),
-        "amountAwarded": _amount(row["amount"]),
-        "amountDisbursed": _amount(max(paid - returned, ZERO)),
-        "awardDate": row["award_date"].isoformat(),
-        "recipientOrganization": [{"id": lead_id or f"360G-{prefix}-ORG-{row['lead_id']}", "name": row["lead__name"]}],
-        "fundingOrganization": row.get("funding_organisations") or _funding_organisations(row),
-        "grantProgramme": [{"code": row["round__programme__code"], "title": row["round__programme__name"]}],
-        "dateModified": row["updated_at"].isoformat(),
-    }
-    if row["planned_start"] and row["planned_end"]:
-        g["plannedDates"] = [{"startDate": row["planned_start"].isoformat(), "endDate": row["planned_end"].isoformat()}]
-    places = row.get("councils")
-    if places is None:
-        places = award_councils([row["pk"]])[row["pk"]]
-    locations = []
-    for name, gss in places:
-        if code_type := geocode_type(gss):
-            locations.append({"name": name, "geoCode": gss, "geoCodeType": code_type, "countryCode": "GB"})
+def _grant_programme(row: dict) -> list[dict]:
+    return [{"code": row["round__programme__code"], "title": row["round__programme__name"]}]
+
+
+def _recipient(prefix: str, pk: int, name: str, code: str | None, nation: str, other: str) -> list[dict]:
+    return [{"id": _org_id(code, nation, other) or f"360G-{prefix}-ORG-{pk}", "name": name}]
+
+
+def _grant(
+    prefix: str, reference: str, title: str, description: str, applied: Decimal | None, amount: Decimal,
+    disbursed: int | float, award_on: str, recipient: list[dict], funding: list[dict], programme: list[dict],
+    modified: str, start_on: str | None, end_on: str | None, locations: list[dict],
+) -> dict:  # fmt: skip
+    """The one place a grant's shape is written, for `grant` and for the stream alike (key
+    order included: the file's bytes depend on it). Positional: it runs 100,000 times."""
+    g = {"id": f"360G-{prefix}-{reference}", "title": title, "description": description, "currency": "GBP"}
+    if applied:
+        g["amountAppliedFor"] = _amount(applied)
+    g["amountAwarded"] = _amount(amount)
+    g["amountDisbursed"] = disbursed
+    g["awardDate"] = award_on
+    g["recipientOrganization"] = recipient
+    g["fundingOrganization"] = funding
+    g["grantProgramme"] = programme
+    g["dateModified"] = modified
+    if start_on and end_on:
+        g["plannedDates"] = [{"startDate": start_on, "endDate": end_on}]
     if locations:
         g["beneficiaryLocation"] = locations
         g["locationScope"] = LOCAL_AUTHORITY_SCOPE
     return g
+
+
+def grant(row: dict, *, prefix: str = "") -> dict:
+    """One award (a row of grants_queryset) as a 360Giving grant, its programme, lead, councils
+    and co-funders looked up for it: for one grant or a few. The export streams them
+    (`_stream`), through the same `_grant`."""
+    prefix = prefix or settings.GRANTBENCH_360_PREFIX
+    funding, programme = _programmes([row["round__programme_id"]])[row["round__programme_id"]]
+    recipient = _leads([row["lead_id"]], prefix)[row["lead_id"]][2]
+    councils = award_councils([row["pk"]])[row["pk"]]
+    return _grant(
+        prefix, row["reference"], row["title"], _description(row["scope"], row["title"], row["match_funding"]),
+        row["bid__amount_requested"], row["amount"], _disbursed(row["paid_amount"], row["returned_amount"]),
+        row["award_on"], recipient, funding, programme, row["modified"], row["start_on"], row["end_on"],
+        _Places().of(councils),
+    )  # fmt: skip
 
 
 def csv_columns(*, funders: int = 1, locations: int = 1) -> list[str]:
@@ -301,14 +372,16 @@ def csv_widths(qs: QuerySet) -> dict[str, int]:
     return {"funders": 1 + (cofunded or 0), "locations": 1 + partners}
 
 
-# What json.dumps(grant, ensure_ascii=False) uses, built once rather than for each grant.
-_JSON = json.JSONEncoder(ensure_ascii=False)
+# What json.dumps(grant, ensure_ascii=False) writes, built once rather than for each grant. The
+# grants share their programme's, lead's and places' lists but never contain themselves, so the
+# check for cycles (a tenth of the encoding time) is left out; the bytes are the same.
+_JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 
 
 def _grants(qs: QuerySet) -> Iterator[list[dict]]:
     """The grants of `qs` as 360Giving dicts, CHUNK at a time."""
-    stream, prefix = _enriched(qs), settings.GRANTBENCH_360_PREFIX
-    while batch := [grant(row, prefix=prefix) for row in islice(stream, CHUNK)]:
+    stream = _stream(qs)
+    while batch := list(islice(stream, CHUNK)):
         yield batch
 
 
