@@ -93,10 +93,10 @@ STREAM = ROW[:14]
 PROGRAMME = ("code", "name", "funder_id", "funder__name", "funder__code", "funder__nation", "funder__other_identifier")
 LEAD = ("name", "code", "nation", "other_identifier", "gss_code")
 ISO_TEXT = {
-    "award_on": lambda: IsoDate("award_date"),
-    "start_on": lambda: IsoDate("planned_start"),
-    "end_on": lambda: IsoDate("planned_end"),
-    "modified": lambda: IsoDateTimeUTC("updated_at"),
+    "award_on": IsoDate("award_date"),
+    "start_on": IsoDate("planned_start"),
+    "end_on": IsoDate("planned_end"),
+    "modified": IsoDateTimeUTC("updated_at"),
 }
 
 
@@ -110,13 +110,10 @@ def grants_made() -> Q:
 
 def grants_queryset(*, programme_slug: str = "", round_slug: str = "", programmes=None) -> QuerySet:
     """Published grants as plain rows (no model instances: five per grant would cost more than
-    the JSON), with paid and returned amounts, oldest first (stable order for diffs)."""
+    the JSON), with paid and returned amounts and their dates as the file writes them, oldest
+    first (stable order for diffs)."""
     targeted = Round.eligible_organisations.through.objects.filter(round_id=OuterRef("round_id"))
-    qs = (
-        Award.objects.annotate(**paid_and_returned(), **{name: make() for name, make in ISO_TEXT.items()})
-        .filter(grants_made())
-        .exclude(Exists(targeted))
-    )
+    qs = Award.objects.annotate(**paid_and_returned(), **ISO_TEXT).filter(grants_made()).exclude(Exists(targeted))
     if programmes is not None:
         qs = qs.filter(round__programme__in=programmes)
     if programme_slug:
