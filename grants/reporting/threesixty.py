@@ -89,7 +89,8 @@ ROW = (
     "round__programme_id", "lead_id", "bid__amount_requested", "paid_amount", "returned_amount", "partnership_id",
 )  # fmt: skip
 # What the export streams: ROW as tuples, less what it reads once for the lot (returned_amount).
-STREAM = ROW[:14]
+STREAM = ROW[: ROW.index("returned_amount")]
+LEAD_AT = STREAM.index("lead_id")
 PROGRAMME = ("code", "name", "funder_id", "funder__name", "funder__code", "funder__nation", "funder__other_identifier")
 LEAD = ("name", "code", "nation", "other_identifier", "gss_code")
 ISO_TEXT = {
@@ -191,7 +192,7 @@ def _stream(qs: QuerySet) -> Iterator[dict]:
     rows = qs.values_list(*STREAM).iterator(chunk_size=CHUNK)
     partners = Award.partners.through.objects.filter(award_id__in=qs.values("pk"))
     places = _Places()
-    for row, councils in award_councils_in_step(rows, partners, lambda r: (r[0], *leads[r[11]][:2]), CHUNK):
+    for row, councils in award_councils_in_step(rows, partners, lambda r: (r[0], *leads[r[LEAD_AT]][:2]), CHUNK):
         pk, reference, title, scope, amount, match, award_on, start_on, end_on, modified, prog, lead, applied, paid = (
             row
         )
