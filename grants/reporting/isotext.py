@@ -5,7 +5,7 @@ them straight back into text: for 100,000 grants that was about a third of its P
 (Django's timestamptz loader is pure Python, and `isoformat` is not free). These expressions
 select the finished text instead, and they are the only formula the export has for it: `grant`
 reads what they give on every path (one grant or a stream), and tests/reporting/
-test_open_data_isotext.py proves on SQLite and PostgreSQL that they give exactly what
+test_open_data_previous.py proves on SQLite and PostgreSQL that they give exactly what
 `date.isoformat()` and `datetime.isoformat()` of the values Django loads give.
 """
 
