@@ -4,7 +4,7 @@ a preview runs exactly this and rolls back, so what it promises is what saving d
 
 from collections.abc import Callable
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 
 from grants.awards.models import Award
 from grants.awards.services import AwardError, award_create_historic
@@ -41,9 +41,10 @@ def refused(result: RowResult, exc: AwardError) -> None:
 
 
 def _run(result: RowResult, write: Callable[[], str]) -> None:
+    """One row through a service. Every service is atomic (its own savepoint here), so a refused
+    row leaves nothing behind without a second savepoint around it."""
     try:
-        with transaction.atomic():
-            result.done(write())
+        result.done(write())
     except AwardError as exc:
         refused(result, exc)
     except DatabaseError:

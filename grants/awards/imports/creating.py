@@ -18,17 +18,17 @@ from decimal import Decimal
 
 from django.db import DatabaseError, transaction
 
-from grants.awards.models import Award, MonitoringReturn, OutputValue, PaymentTranche, RoundOutput
+from grants.awards.models import Award, MonitoringReturn, OutputValue, PaymentTranche, ReturnPeriod, RoundOutput
 from grants.awards.selectors import round_committed
 from grants.awards.services import AwardError
 from grants.awards.services.awards import (
     budget_refusal,
+    due_returns,
     historic_award_audit,
     historic_award_new,
     historic_award_refusals,
     historic_first_tranche,
     historic_holds,
-    returns_create,
 )
 from grants.awards.services.historic import (
     CREATED,
@@ -133,9 +133,11 @@ class Awards(Batch):
             [through(award_id=i["award"].pk, organisation_id=p.pk) for i in items for p in i["partners"]]
         )
         PaymentTranche.objects.bulk_create([historic_first_tranche(a) for a in awards])
-        for award in awards:
-            if award.status in Award.LIVE:
-                returns_create(award=award)
+        live = [a for a in awards if a.status in Award.LIVE]
+        schedules = {r: list(ReturnPeriod.objects.filter(round_id=r)) for r in {a.round_id for a in live}}
+        MonitoringReturn.objects.bulk_create(
+            [m for a in live for m in due_returns(award=a, periods=schedules[a.round_id])]
+        )
         AuditEvent.objects.bulk_create([audit_event(**historic_award_audit(a)) for a in awards])
         for award in awards:
             self.known[award.reference.lower()] = award

@@ -255,9 +255,15 @@ def _refuse_pending_variations(*, award: Award, actor, status: str) -> None:
 def returns_create(*, award: Award) -> int:
     """Give a live award one return per period in its round's schedule (idempotent)."""
     have = set(award.returns.values_list("period_id", flat=True))
-    rows = [MonitoringReturn(award=award, period=p) for p in award.round.return_periods.all() if p.pk not in have]
+    rows = due_returns(award=award, periods=award.round.return_periods.all(), have=have)
     MonitoringReturn.objects.bulk_create(rows)
     return len(rows)
+
+
+def due_returns(*, award: Award, periods, have=frozenset()) -> list[MonitoringReturn]:
+    """The returns (unsaved) a live award is owed for `periods` (its round's schedule), but for
+    those it `have`s (period ids): returns_create's rows, and the history import's for many awards."""
+    return [MonitoringReturn(award=award, period=p) for p in periods if p.pk not in have]
 
 
 def acceptance_overdue(award: Award, today: date | None = None) -> bool:
