@@ -39,7 +39,6 @@ from grants.awards.services.historic import (
     historic_return_period,
     historic_return_wanted,
 )
-from grants.core.audit import audit_event
 from grants.core.money import to_pounds
 from grants.models import AuditEvent
 from grants.services import round_lock
@@ -138,7 +137,7 @@ class Awards(Batch):
         MonitoringReturn.objects.bulk_create(
             [m for a in live for m in due_returns(award=a, periods=schedules[a.round_id])]
         )
-        AuditEvent.objects.bulk_create([audit_event(**historic_award_audit(a)) for a in awards])
+        AuditEvent.objects.bulk_create([historic_award_audit(a) for a in awards])
         for award in awards:
             self.known[award.reference.lower()] = award
             self.new.add(award.pk)
@@ -204,10 +203,8 @@ class Returns(Batch):
         )
         AuditEvent.objects.bulk_create(
             [
-                audit_event(
-                    **historic_return_audit(
-                        award=i["award"], actor=self.actor, period=i["data"]["period"], rag=i["data"]["rag"]
-                    )
+                historic_return_audit(
+                    award=i["award"], actor=self.actor, period=i["data"]["period"], rag=i["data"]["rag"]
                 )
                 for i in items
             ]

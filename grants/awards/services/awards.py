@@ -20,7 +20,7 @@ from grants.awards.models import (
     Variation,
     VariationStatus,
 )
-from grants.core.audit import audit_record
+from grants.core.audit import audit_event, audit_record
 from grants.core.money import pounds, to_pounds
 from grants.core.transitions import transition
 from grants.models import User
@@ -154,7 +154,7 @@ def award_create_historic(
     historic_first_tranche(award).save(force_insert=True)
     if status in Award.LIVE:
         returns_create(award=award)
-    audit_record(**historic_award_audit(award))
+    historic_award_audit(award).save(force_insert=True)
     return award
 
 
@@ -213,16 +213,16 @@ def historic_first_tranche(award: Award) -> PaymentTranche:
     return PaymentTranche(award=award, number=1, amount=award.amount, due_on=award.planned_start or award.award_date)
 
 
-def historic_award_audit(award: Award) -> dict:
-    """audit_record's arguments for a new historic award (saved)."""
-    return {
-        "actor": award.created_by,
-        "action": "award.historic",
-        "target": award,
-        "summary": f"Entered historic award {award.reference}: {pounds(award.amount)}, "
+def historic_award_audit(award: Award):
+    """The audit row (unsaved, `audit_event`) of a new historic award (saved)."""
+    return audit_event(
+        actor=award.created_by,
+        action="award.historic",
+        target=award,
+        summary=f"Entered historic award {award.reference}: {pounds(award.amount)}, "
         f"{award.get_status_display().lower()}",
-        "data": {"status": award.status, "amount": str(award.amount), "award_date": str(award.award_date)},
-    }
+        data={"status": award.status, "amount": str(award.amount), "award_date": str(award.award_date)},
+    )
 
 
 def award_transition(*, award: Award, to: str, actor, reason: str = "", action: str | None = None) -> Award:

@@ -24,7 +24,7 @@ from grants.awards.models import (
     RoundOutput,
     TrancheStatus,
 )
-from grants.core.audit import audit_record
+from grants.core.audit import audit_event, audit_record
 from grants.core.money import pounds, to_pounds
 from grants.core.transitions import transition
 from grants.services import round_lock
@@ -188,7 +188,7 @@ def historic_return_put(
         mreturn = historic_return_new(award=award, rperiod=rperiod, want=want)
         mreturn.save(force_insert=True)
         OutputValue.objects.bulk_create(historic_output_values(mreturn, wanted, outputs))
-        audit_record(**historic_return_audit(award=award, actor=actor, period=period, rag=rag))
+        historic_return_audit(award=award, actor=actor, period=period, rag=rag).save(force_insert=True)
         return CREATED
     summary = f"Return for {period} recorded from history ({rag or 'no RAG'})"
     changed = {k: (_shown(getattr(mreturn, k)), _shown(v)) for k, v in want.items() if getattr(mreturn, k) != v}
@@ -261,11 +261,12 @@ def historic_output_values(mreturn: MonitoringReturn, wanted: dict[str, Decimal]
     return [OutputValue(monitoring_return=mreturn, output=outputs[kind], value=v) for kind, v in wanted.items()]
 
 
-def historic_return_audit(*, award: Award, actor, period: str, rag: str) -> dict:
-    """audit_record's arguments for a new historic return."""
-    summary = f"Return for {period} recorded from history ({rag or 'no RAG'})"
-    return {"actor": actor, "action": "award.historic_return", "target": award, "summary": summary,
-            "data": {"period": period}}  # fmt: skip
+def historic_return_audit(*, award: Award, actor, period: str, rag: str):
+    """The audit row (unsaved, `audit_event`) of a new historic return."""
+    return audit_event(
+        actor=actor, action="award.historic_return", target=award,
+        summary=f"Return for {period} recorded from history ({rag or 'no RAG'})", data={"period": period},
+    )  # fmt: skip
 
 
 def _values_put(mreturn: MonitoringReturn, wanted: dict[str, Decimal], outputs: dict[str, RoundOutput]) -> None:
