@@ -1,6 +1,8 @@
-"""Rows through the same services as a typed award, each in a savepoint so one refused row (a
-budget, a duplicate) leaves the others standing. The caller decides whether the whole lot is kept:
-a preview runs exactly this and rolls back, so what it promises is what saving does."""
+"""Rows through the same services as a typed award, each refused row (a budget, a duplicate)
+leaving the others standing: new awards and their new returns through the services' rules in
+bulk (creating.py), every other row through a service, in its savepoint. The caller decides
+whether the whole lot is kept: a preview runs exactly this and rolls back, so what it promises is
+what saving does."""
 
 from collections.abc import Callable
 
