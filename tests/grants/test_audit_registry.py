@@ -57,8 +57,9 @@ COMPUTED = {
 DEFAULT_NAMED = {"bid": Bid, "decision.bid": Bid}
 # award_transition() with no action records `award.<status>`.
 DEFAULT_NAMED_CALLS = {"award_transition": Award}
-# The calls that write an audit row (others take an `action` too: allauth's rate limits).
-RECORDERS = {"audit_record", "transition", "award_transition"}
+# The calls that write an audit row (others take an `action` too: allauth's rate limits);
+# audit_event builds the row for a writer that saves many at once (bulk_create).
+RECORDERS = {"audit_record", "audit_event", "transition", "award_transition"}
 # The mechanism itself (grants/core), not a caller.
 SKIP = {"action or f'{obj._meta.model_name}.{to}'"}
 

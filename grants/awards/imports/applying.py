@@ -1,10 +1,12 @@
-"""Rows through the same services as a typed award, each in a savepoint so one refused row (a
-budget, a duplicate) leaves the others standing. The caller decides whether the whole lot is kept:
-a preview runs exactly this and rolls back, so what it promises is what saving does."""
+"""Rows through the same services as a typed award, each refused row (a budget, a duplicate)
+leaving the others standing: new awards and their new returns through the services' rules in
+bulk (creating.py), every other row through a service, in its savepoint. The caller decides
+whether the whole lot is kept: a preview runs exactly this and rolls back, so what it promises is
+what saving does."""
 
 from collections.abc import Callable
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 
 from grants.awards.models import Award
 from grants.awards.services import AwardError, award_create_historic
@@ -17,7 +19,7 @@ from grants.awards.services.historic import (
     historic_tranche_put,
 )
 
-from . import matching
+from . import creating, matching
 from .reading import Sheet
 from .result import ImportResult, RowResult
 
@@ -41,9 +43,10 @@ def refused(result: RowResult, exc: AwardError) -> None:
 
 
 def _run(result: RowResult, write: Callable[[], str]) -> None:
+    """One row through a service. Every service is atomic (its own savepoint here), so a refused
+    row leaves nothing behind without a second savepoint around it."""
     try:
-        with transaction.atomic():
-            result.done(write())
+        result.done(write())
     except AwardError as exc:
         refused(result, exc)
     except DatabaseError:
@@ -51,24 +54,41 @@ def _run(result: RowResult, write: Callable[[], str]) -> None:
 
 
 def apply_all(sheets: dict[str, Sheet], *, actor, result: ImportResult, progress: Callable[[int], None]) -> None:
-    """Every row of every sheet, awards first (the other sheets refer to them)."""
+    """Every row of every sheet, awards first (the other sheets refer to them). New awards and
+    their new returns go the bulk path (creating.py: the services' rules, saved many at a time);
+    every other row goes through the services one by one, after the rows queued before it are
+    saved, so each row sees what it would have seen row by row."""
     finder = matching.Finder(actor)
     known: dict[str, Award] = {}
     new: set[int] = set()  # awards this file creates: their first tranche and returns are new too
     done = 0
     seen: set[str] = set()
     known.update(_saved_awards(sheets["awards"]))
+    awards = creating.Awards(
+        actor, lambda line, item: _run(line, lambda: _award(item["data"], actor, known, new)), known=known, new=new
+    )
     for number, row in sheets["awards"].rows:
         line = RowResult(sheet="Awards", row=number)
         result.rows.append(line)
         data = matching.award_row(line, row, finder)
         if data is not None and data["reference"].lower() in seen:
             line.error("reference", f"'{data['reference']}' is on an earlier row of this file")
+        elif data is not None and data["reference"].lower() not in known:
+            seen.add(data["reference"].lower())
+            if (refusal := awards.check(line, data)) is not None:
+                refused(line, refusal)
         elif data is not None:
             seen.add(data["reference"].lower())
+            awards.flush()
             _run(line, lambda data=data: _award(data, actor, known, new))
+            awards.forget(data["round"].pk)
         done += 1
         progress(done)
+    awards.flush()
+    returns = creating.Returns(
+        actor,
+        lambda line, item: _run(line, lambda: _fresh(item["award"], _return(item["award"], item["data"], actor), new)),
+    )
     writers = {"payments": _payment, "returns": _return, "returnedfunds": _fund_return}
     readers = {
         "payments": matching.payment_row,
@@ -83,9 +103,17 @@ def apply_all(sheets: dict[str, Sheet], *, actor, result: ImportResult, progress
             award = matching.award_for(line, row, finder, known)
             data = readers[key](line, row)
             if award is not None and not line.errors:
-                _run(line, lambda award=award, data=data, write=write: _fresh(award, write(award, data, actor), new))
+                if key == "returns" and returns.fresh(award, data, new):
+                    if (refusal := returns.check(line, award, data)) is not None:
+                        refused(line, refusal)
+                else:
+                    returns.flush()
+                    _run(
+                        line, lambda award=award, data=data, write=write: _fresh(award, write(award, data, actor), new)
+                    )
             done += 1
             progress(done)
+        returns.flush()
 
 
 def _saved_awards(sheet: Sheet) -> dict[str, Award]:
@@ -110,6 +138,7 @@ def _award(data: dict, actor, known: dict[str, Award], new: set[int]) -> str:
     existing = known.get(data["reference"].lower())
     if existing is None:
         award = award_create_historic(actor=actor, **data)
+        award.round = data["round"]  # the file's round, its programme read once for the file
         known[award.reference.lower()] = award
         new.add(award.pk)
         return CREATED

@@ -20,7 +20,7 @@ from grants.awards.models import (
     Variation,
     VariationStatus,
 )
-from grants.core.audit import audit_record
+from grants.core.audit import audit_event, audit_record
 from grants.core.money import pounds, to_pounds
 from grants.core.transitions import transition
 from grants.models import User
@@ -125,68 +125,104 @@ def award_create_historic(
     """
     if actor is not None and not gperms.can_manage_programme(actor, round.programme):
         raise AwardError("Only the programme's manager or an administrator can enter an award")
+    amount, match_funding = to_pounds(amount), to_pounds(match_funding or 0)
+    if partnership is not None:
+        lead, partners = partnership.lead, []
+    partners = [p for p in partners if p.pk != lead.pk]
+    errors = historic_award_refusals(
+        round=round, title=title, amount=amount, match_funding=match_funding, status=status,
+        planned_start=planned_start, planned_end=planned_end, partnership=partnership,
+    )  # fmt: skip
+    if reference and Award.objects.filter(reference=reference).exists():
+        errors["reference"] = f"An award with the reference {reference} already exists"
+    round = round_lock(round.pk)  # one writer of committed money at a time per round
+    holds = historic_holds(amount, status)
+    if "amount" not in errors and (refusal := budget_refusal(round, round_committed(round=round), holds)):
+        errors["amount"] = refusal
+    if errors:
+        raise AwardError(errors)
+    award = historic_award_new(
+        round=round, lead=lead, title=title, scope=scope, amount=amount, match_funding=match_funding, status=status,
+        award_date=award_date, planned_start=planned_start, planned_end=planned_end, partnership=partnership,
+        actor=actor, reference=reference or _next_historic_reference(),
+    )  # fmt: skip
+    award.save(force_insert=True)
+    if partners:  # a new award has none to remove: no query when there are none to add
+        award.partners.set(partners)
+    if partnership is not None:
+        partnership_awards_sync(partnership)
+    historic_first_tranche(award).save(force_insert=True)
+    if status in Award.LIVE:
+        returns_create(award=award)
+    historic_award_audit(award).save(force_insert=True)
+    return award
+
+
+# The rules of a historic award, shared by award_create_historic (one award) and the history
+# import's bulk path (grants.awards.imports.creating), so the two can never disagree.
+
+
+def historic_award_refusals(
+    *, round, title: str, amount: Decimal, match_funding: Decimal, status: str, planned_start, planned_end, partnership
+) -> dict[str, str]:
+    """What is wrong with a historic award's own values (amounts in pounds), by field: the checks
+    that need no query. The reference and the budget are checked by the caller."""
     errors = {}
-    amount = to_pounds(amount)
     if amount <= 0:
         errors["amount"] = "The award amount must be more than £0"
     if not title.strip():
         errors["title"] = "Enter the project title"
-    match_funding = to_pounds(match_funding or 0)
     if match_funding < 0:
         errors["match_funding"] = "Match funding must be £0 or more"
     if status not in AwardStatus.values:
         errors["status"] = "Choose the award's status"
     if planned_start and planned_end and planned_end < planned_start:
         errors["planned_end"] = "The planned end must be the same as or after the planned start"
-    if partnership is not None:
-        if partnership.programme_id != round.programme_id:
-            errors["partnership"] = f"{partnership} is a partnership of another programme"
-        lead, partners = partnership.lead, []
-    partners = [p for p in partners if p.pk != lead.pk]
-    if reference and Award.objects.filter(reference=reference).exists():
-        errors["reference"] = f"An award with the reference {reference} already exists"
-    round = round_lock(round.pk)  # one writer of committed money at a time per round
-    holds = amount if status in HOLDING else Decimal("0.00")  # terminated: nothing paid yet, so nothing kept
-    committed = round_committed(round=round)
-    if "amount" not in errors and holds and committed + holds > round.budget:
-        errors["amount"] = (
+    if partnership is not None and partnership.programme_id != round.programme_id:
+        errors["partnership"] = f"{partnership} is a partnership of another programme"
+    return errors
+
+
+def historic_holds(amount: Decimal, status: str) -> Decimal:
+    """What a new historic award commits: its amount while it stands; terminated: nothing paid yet,
+    so nothing kept."""
+    return amount if status in HOLDING else Decimal("0.00")
+
+
+def budget_refusal(round, committed: Decimal, holds: Decimal) -> str:
+    """Why adding `holds` to the round's `committed` money (read under the round lock) is refused,
+    or "" when the budget allows it."""
+    if holds and committed + holds > round.budget:
+        return (
             f"This award would commit {pounds(committed + holds)} in {round.name}, more than its budget of "
             f"{pounds(round.budget)} ({pounds(committed)} is already committed)"
         )
-    if errors:
-        raise AwardError(errors)
-    award = Award.objects.create(
-        reference=reference or _next_historic_reference(),
-        round=round,
-        lead=lead,
-        title=title.strip(),
-        scope=scope,
-        amount=amount,
-        match_funding=match_funding,
-        status=status,
-        status_changed_at=timezone.now(),
-        award_date=award_date,
-        planned_start=planned_start,
-        planned_end=planned_end,
-        is_historic=True,
-        partnership=partnership,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    if partners:  # a new award has none to remove: no query when there are none to add
-        award.partners.set(partners)
-    if partnership is not None:
-        partnership_awards_sync(partnership)
-    PaymentTranche.objects.create(award=award, number=1, amount=amount, due_on=planned_start or award_date)
-    if status in Award.LIVE:
-        returns_create(award=award)
-    audit_record(
-        actor=actor,
+    return ""
+
+
+def historic_award_new(*, round, lead, title: str, actor, status: str, **values) -> Award:
+    """The historic award to save (unsaved), the values checked."""
+    return Award(
+        round=round, lead=lead, title=title.strip(), status=status, status_changed_at=timezone.now(),
+        is_historic=True, created_by=actor if getattr(actor, "is_authenticated", False) else None, **values,
+    )  # fmt: skip
+
+
+def historic_first_tranche(award: Award) -> PaymentTranche:
+    """A new historic award's one tranche for its whole amount (unsaved)."""
+    return PaymentTranche(award=award, number=1, amount=award.amount, due_on=award.planned_start or award.award_date)
+
+
+def historic_award_audit(award: Award):
+    """The audit row (unsaved, `audit_event`) of a new historic award (saved)."""
+    return audit_event(
+        actor=award.created_by,
         action="award.historic",
         target=award,
-        summary=f"Entered historic award {award.reference}: {pounds(amount)}, {award.get_status_display().lower()}",
-        data={"status": status, "amount": str(amount), "award_date": str(award_date)},
+        summary=f"Entered historic award {award.reference}: {pounds(award.amount)}, "
+        f"{award.get_status_display().lower()}",
+        data={"status": award.status, "amount": str(award.amount), "award_date": str(award.award_date)},
     )
-    return award
 
 
 def award_transition(*, award: Award, to: str, actor, reason: str = "", action: str | None = None) -> Award:
@@ -219,9 +255,15 @@ def _refuse_pending_variations(*, award: Award, actor, status: str) -> None:
 def returns_create(*, award: Award) -> int:
     """Give a live award one return per period in its round's schedule (idempotent)."""
     have = set(award.returns.values_list("period_id", flat=True))
-    rows = [MonitoringReturn(award=award, period=p) for p in award.round.return_periods.all() if p.pk not in have]
+    rows = due_returns(award=award, periods=award.round.return_periods.all(), have=have)
     MonitoringReturn.objects.bulk_create(rows)
     return len(rows)
+
+
+def due_returns(*, award: Award, periods, have=frozenset()) -> list[MonitoringReturn]:
+    """The returns (unsaved) a live award is owed for `periods` (its round's schedule), but for
+    those it `have`s (period ids): returns_create's rows, and the history import's for many awards."""
+    return [MonitoringReturn(award=award, period=p) for p in periods if p.pk not in have]
 
 
 def acceptance_overdue(award: Award, today: date | None = None) -> bool:

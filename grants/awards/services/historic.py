@@ -24,7 +24,7 @@ from grants.awards.models import (
     RoundOutput,
     TrancheStatus,
 )
-from grants.core.audit import audit_record
+from grants.core.audit import audit_event, audit_record
 from grants.core.money import pounds, to_pounds
 from grants.core.transitions import transition
 from grants.services import round_lock
@@ -176,32 +176,21 @@ def historic_return_put(
     """A past monitoring return, approved history: the round's period of that title (made when the
     round has none), its RAG, commentary and the figures (`values` by output kind)."""
     _check(actor, award)
-    if period_end < period_start:
-        raise AwardError({"period_end": "The period end must be on or after its start"})
     outputs = {o.kind: o for o in RoundOutput.objects.filter(round_id=award.round_id)}
-    unknown = sorted(set(values) - set(outputs))
-    if unknown:
-        raise AwardError({"outputs": f"The round has no output '{unknown[0]}'"})
-    rperiod = ReturnPeriod.objects.filter(round_id=award.round_id, title=period).first()
-    if rperiod is None:
-        rperiod = ReturnPeriod.objects.create(
-            round_id=award.round_id, title=period, period_start=period_start, period_end=period_end,
-            due_on=due_on or period_end + timedelta(days=30),
-        )  # fmt: skip
+    historic_return_check(period_start=period_start, period_end=period_end, values=values, outputs=outputs)
+    rperiod = historic_return_period(
+        round_id=award.round_id, period=period, period_start=period_start, period_end=period_end, due_on=due_on
+    )
     mreturn = MonitoringReturn.objects.select_for_update().filter(award=award, period=rperiod).first()
-    sent_at = timezone.make_aware(datetime.combine(sent_on, time(12))) if sent_on else None
-    want = {"rag": rag, "commentary": commentary.strip(), "submitted_at": sent_at}
+    want = historic_return_wanted(sent_on=sent_on, rag=rag, commentary=commentary)
     wanted = {k: to_pounds(v) for k, v in values.items()}
-    summary = f"Return for {period} recorded from history ({rag or 'no RAG'})"
     if mreturn is None:  # approved history from the start
-        mreturn = MonitoringReturn.objects.create(
-            award=award, period=rperiod, status=ReturnStatus.APPROVED, submission_count=1, **want
-        )
-        _values_put(mreturn, wanted, outputs)
-        audit_record(
-            actor=actor, action="award.historic_return", target=award, summary=summary, data={"period": period}
-        )
+        mreturn = historic_return_new(award=award, rperiod=rperiod, want=want)
+        mreturn.save(force_insert=True)
+        OutputValue.objects.bulk_create(historic_output_values(mreturn, wanted, outputs))
+        historic_return_audit(award=award, actor=actor, period=period, rag=rag).save(force_insert=True)
         return CREATED
+    summary = f"Return for {period} recorded from history ({rag or 'no RAG'})"
     changed = {k: (_shown(getattr(mreturn, k)), _shown(v)) for k, v in want.items() if getattr(mreturn, k) != v}
     have = {v.output.kind: v.value for v in mreturn.values.select_related("output")}
     for kind, value in wanted.items():
@@ -230,6 +219,54 @@ def historic_return_put(
         data={"period": period, "changed": {k: [a, b] for k, (a, b) in changed.items()}},
     )  # fmt: skip
     return UPDATED
+
+
+# The rules of a new historic return, shared by historic_return_put (one return) and the history
+# import's bulk path (grants.awards.imports.creating), so the two can never disagree.
+
+
+def historic_return_check(*, period_start: date, period_end: date, values: dict, outputs: dict) -> None:
+    """Refuse a return whose period ends before it starts, or with a figure for an output the
+    round does not have (`outputs`: the round's outputs by kind)."""
+    if period_end < period_start:
+        raise AwardError({"period_end": "The period end must be on or after its start"})
+    unknown = sorted(set(values) - set(outputs))
+    if unknown:
+        raise AwardError({"outputs": f"The round has no output '{unknown[0]}'"})
+
+
+def historic_return_period(*, round_id: int, period: str, period_start: date, period_end: date, due_on) -> ReturnPeriod:
+    """The round's return period of that title, made when the round has none."""
+    rperiod = ReturnPeriod.objects.filter(round_id=round_id, title=period).first()
+    if rperiod is None:
+        rperiod = ReturnPeriod.objects.create(
+            round_id=round_id, title=period, period_start=period_start, period_end=period_end,
+            due_on=due_on or period_end + timedelta(days=30),
+        )  # fmt: skip
+    return rperiod
+
+
+def historic_return_wanted(*, sent_on: date | None, rag: str, commentary: str) -> dict:
+    sent_at = timezone.make_aware(datetime.combine(sent_on, time(12))) if sent_on else None
+    return {"rag": rag, "commentary": commentary.strip(), "submitted_at": sent_at}
+
+
+def historic_return_new(*, award: Award, rperiod: ReturnPeriod, want: dict) -> MonitoringReturn:
+    """A return the award does not have yet, approved history from the start (unsaved)."""
+    return MonitoringReturn(award=award, period=rperiod, status=ReturnStatus.APPROVED, submission_count=1, **want)
+
+
+def historic_output_values(mreturn: MonitoringReturn, wanted: dict[str, Decimal], outputs: dict) -> list[OutputValue]:
+    """A new return's figures (unsaved)."""
+    return [OutputValue(monitoring_return=mreturn, output=outputs[kind], value=v) for kind, v in wanted.items()]
+
+
+def historic_return_audit(*, award: Award, actor, period: str, rag: str):
+    """The audit row (unsaved, `audit_event`) of a new historic return."""
+    return audit_event(
+        actor=actor, action="award.historic_return", target=award,
+        summary=f"Return for {period} recorded from history ({rag or 'no RAG'})", data={"period": period},
+    )  # fmt: skip
 
 
 def _values_put(mreturn: MonitoringReturn, wanted: dict[str, Decimal], outputs: dict[str, RoundOutput]) -> None:
