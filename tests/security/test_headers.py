@@ -2,7 +2,8 @@
 anything that belongs to one person.
 
 Every URL of the access matrix (tests/security/urlwalk.py) is asked by every persona, whatever
-the answer (a 200, a redirect to sign in, a 404 page), and so are allauth's pages and the admin's:
+the answer (a 200, a redirect to sign in, a 404 page), and so are allauth's pages and the admin's
+(the walk of the matrix's URLs is test_url_matrix.py's, which checks each response with `Report`):
 - every response carries the policy: script-src and style-src without 'unsafe-inline' (nor
   anything else that lets injected code run), frame-ancestors and object-src 'none', base-uri and
   form-action 'self';
@@ -22,8 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests import factories as f
 from tests.conftest import enable_mfa
 
-from .observe import clients, isolated
-from .urlwalk import patterns, url_for
+from .observe import isolated
 from .world import build_world
 
 # Sources that let an attacker's inline or injected code run under script-src or style-src.
@@ -151,20 +151,6 @@ class Report:
 
     def assert_clean(self) -> None:
         assert not self.problems, f"{len(self.problems)} problems:\n" + "\n".join(self.problems[:200])
-
-
-def test_every_url_for_every_persona(personas):
-    world = build_world(personas)
-    by_persona = clients(personas)
-    report = Report()
-    for pattern in patterns():
-        url = url_for(pattern, world)
-        for who, client in by_persona.items():
-            report.check(pattern.name, url, who, isolated(client, "get", url))
-    report.assert_clean()
-    # The walk really read the pages and fetched the files (361 HTML pages when this was written).
-    assert report.html_pages > 300, report.html_pages
-    assert DOWNLOADS <= report.downloads, sorted(DOWNLOADS - report.downloads)
 
 
 def _library_pages() -> list[str]:

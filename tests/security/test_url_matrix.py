@@ -20,6 +20,7 @@ Conventions of the service (from the developers' guide and the foundation):
 import pytest
 
 from .observe import clients, isolated, people
+from .test_headers import DOWNLOADS, Report
 from .urlwalk import patterns, url_for
 from .world import build_world
 
@@ -337,11 +338,18 @@ def world(personas):
 
 
 def test_every_url_for_every_persona(personas, world):
+    """The access matrix, and on the same responses the headers' promises (test_headers.py's
+    Report): one walk of every URL as every persona serves both, as it is most of their time."""
     by_persona = clients(personas)
     missing, mismatches = [], []
+    headers = Report()
     for pattern in patterns():
         url = url_for(pattern, world)
-        got = {who: isolated(by_persona[who], "get", url).status_code for who in PERSONAS}
+        got = {}
+        for who in PERSONAS:
+            response = isolated(by_persona[who], "get", url)
+            headers.check(pattern.name, url, who, response)
+            got[who] = response.status_code
         if pattern.name not in EXPECTED:
             missing.append(f"{pattern.name} {url} (answers now: {got})")
             continue
@@ -356,6 +364,10 @@ def test_every_url_for_every_persona(personas, world):
     if mismatches:
         report += ["Access differs from the matrix:", *mismatches]
     assert not report, "\n".join(report)
+    headers.assert_clean()
+    # The walk really read the pages and fetched the files (361 HTML pages when this was written).
+    assert headers.html_pages > 300, headers.html_pages
+    assert DOWNLOADS <= headers.downloads, sorted(DOWNLOADS - headers.downloads)
 
 
 def test_matrix_has_no_stale_rows():
