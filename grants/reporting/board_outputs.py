@@ -92,7 +92,10 @@ def board_outputs(programme_ids: list[int], as_at: date) -> dict[int, list[Board
     awards = Award.objects.filter(round__programme_id__in=programme_ids, award_date__lte=as_at, status__in=STANDING)
     targets = OutputTarget.objects.filter(award__in=awards.order_by().values("pk"))
     groups: dict[tuple, list[rules.OutputStanding]] = defaultdict(list)
-    for o in rules.standings(targets, as_at, plain=True):
+    # The figures to date come from the read the overview made (`rules.read_once`), per award.
+    by_award = rules.to_date_as_at(programme_ids=programme_ids, as_at=as_at)
+    actual = {(k[1], k[2]): figure for k, figure in by_award.items()}
+    for o in rules.standings(targets, as_at, plain=True, actual=actual):
         groups[(o.target.programme_id, o.unit, o.name)].append(o)
     sections: dict[int, dict[str, BoardSection]] = defaultdict(dict)
     for (programme_id, unit, name), standing in sorted(groups.items()):

@@ -252,9 +252,14 @@ def recent_quarter_ends(today: date | None = None, count: int = 8, since: date |
 
 
 def first_reported_period_end() -> date | None:
-    """The end of the earliest period any award has sent a return for (historic awards included)."""
+    """The end of the earliest period any award has sent a return for (historic awards included).
+
+    Asked per period ("has it a reported return?", one index probe each) rather than by joining
+    every return to its period: the board report pays for this on every view, and there are a
+    few hundred periods but tens of thousands of returns."""
+    reported = MonitoringReturn.objects.filter(period=OuterRef("pk"), status__in=REPORTED)
     return (
-        ReturnPeriod.objects.filter(returns__status__in=REPORTED)
+        ReturnPeriod.objects.filter(Exists(reported))
         .order_by("period_end")
         .values_list("period_end", flat=True)
         .first()
@@ -358,20 +363,24 @@ def _board_committed(rows: dict[int, BoardRow], as_at: date) -> None:
 
 
 def _board_outputs(rows: dict[int, BoardRow], awards: QuerySet[Award], as_at: date) -> None:
-    for pk, lines in outputs_by_programme(awards, as_at).items():
+    for pk, lines in outputs_by_programme(awards, as_at, programme_ids=list(rows)).items():
         rows[pk].outputs = lines
 
 
-def outputs_by_programme(awards: QuerySet[Award], as_at: date) -> dict[int, list[OutputLine]]:
-    """Each programme's outputs to date against targets, as at a date, in two grouped queries."""
+def outputs_by_programme(
+    awards: QuerySet[Award], as_at: date, *, programme_ids: list[int]
+) -> dict[int, list[OutputLine]]:
+    """Each programme's outputs to date against targets, as at a date: one grouped query for the
+    targets, and the figures to date per award (`output_rules.to_date_as_at`, shared with the
+    report's outputs section) added up per programme. `awards` are those programmes' awards made
+    by the date."""
     standing = awards.filter(status__in=STANDING).values("pk")
     keys = ("award__round__programme", "output__kind", "output__label", "output__unit")
     lines: dict[tuple, OutputLine] = {}
     for key, target in _target_totals(OutputTarget.objects.filter(award__in=standing), keys):
         lines.setdefault(key, OutputLine(_output_name(key[1], key[2]), key[3])).target = target
-    vkeys = ("monitoring_return__award__round__programme", "output__kind", "output__label", "output__unit")
-    values = output_rules.reported_values(award_ids=standing, as_at=as_at)
-    for key, figure in output_rules.to_date(values, vkeys).items():
+    by_award = output_rules.to_date_as_at(programme_ids=programme_ids, as_at=as_at)
+    for key, figure in output_rules.regroup(by_award, lambda k: (k[0], *k[3:])).items():
         lines.setdefault(key, OutputLine(_output_name(key[1], key[2]), key[3])).to_date = figure
     found: dict[int, list[OutputLine]] = {}
     for key, line in sorted(lines.items(), key=lambda kv: kv[1].name):
