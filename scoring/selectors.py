@@ -150,11 +150,12 @@ class Lead:
     short_name: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class RankedBid:
     """What the ranking, its downloads and the panel pack show of a bid. Not a model instance:
     making a Bid and its lead's Organisation for each of 2,000 bids was 60% of the ranking's
-    time once the totals were stored (issue 19). A decision, where there is one, is a Decision."""
+    time once the totals were stored (issue 19). A decision, where there is one, is a Decision.
+    It is the bid as far as identity goes: equal to the Bid (or ranked bid) with its primary key."""
 
     pk: int
     reference: str
@@ -167,6 +168,14 @@ class RankedBid:
     gateway_failed: bool
     has_moderation: bool
     decision: Decision | None
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, RankedBid | Bid):
+            return self.pk == other.pk
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.pk)
 
 
 RANKED_COLUMNS = (
