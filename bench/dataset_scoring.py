@@ -90,6 +90,7 @@ def _assess(pairs: list, criteria: list, closes_at, totals: dict) -> None:
     from datetime import timedelta
 
     from scoring.models import Assessment, AssessmentStatus, Assignment, Score
+    from scoring.services import bid_totals_refresh
 
     assignments = Assignment.objects.bulk_create(
         [Assignment(bid_id=bid_id, assessor=u) for bid_id, u in pairs], batch_size=BATCH
@@ -130,12 +131,16 @@ def _assess(pairs: list, criteria: list, closes_at, totals: dict) -> None:
     )
     totals["assessments"] += len(assessments)
     totals["scores"] += len(assessments) * len(criteria)
+    # Bulk rows bypass the services, so the bids' stored totals (what the ranking reads) are
+    # worked out here, by the same function.
+    bid_totals_refresh({bid_id for bid_id, _ in pairs})
 
 
 def _moderate(ds: Dataset, criteria: list) -> None:
     """One bid in fifty of the ranking round has its first criterion moderated."""
     from applications.models import Bid
     from scoring.models import ModeratedScore
+    from scoring.services import bid_totals_refresh
 
     if not criteria:
         return
@@ -146,4 +151,5 @@ def _moderate(ds: Dataset, criteria: list) -> None:
             for b in bids
         ]
     )
+    bid_totals_refresh(bids)
     ds.counts["moderated_bids"] = len(bids)

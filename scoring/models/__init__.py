@@ -8,11 +8,13 @@ from .eoi_criteria import EoiCriterion, EoiScore
 from .interests import Declaration, Interest
 from .moderation import ModeratedScore
 from .panels import Assignment, Panel, PanelMember
+from .totals import BidTotals
 
 __all__ = [
     "Assessment",
     "AssessmentStatus",
     "Assignment",
+    "BidTotals",
     "Criterion",
     "Decision",
     "DecisionStatus",

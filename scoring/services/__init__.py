@@ -18,6 +18,7 @@ from .interests import conflict_declare, declaration_confirm, interest_add, inte
 from .moderation import moderated_score_record, moderated_scores_record
 from .panels import panel_chair_set, panel_member_add, panel_member_remove
 from .scores import assessment_save_draft, assessment_submit, percentage_for
+from .totals import bid_totals_refresh, round_totals_refresh
 
 __all__ = [
     "eoi_confirm_batch",
@@ -31,6 +32,7 @@ __all__ = [
     "assessment_save_draft",
     "assessment_submit",
     "assign",
+    "bid_totals_refresh",
     "assignment_auto",
     "assignment_withdraw",
     "assignments_bulk",
@@ -55,4 +57,5 @@ __all__ = [
     "panel_member_remove",
     "panel_settings_save",
     "percentage_for",
+    "round_totals_refresh",
 ]

@@ -17,6 +17,7 @@ from ..permissions import conflicted_bid_ids, is_conflicted, panel_for
 from ..selectors import live_bids
 from .common import AssessmentError
 from .criteria import ensure_criteria_set
+from .totals import bid_totals_refresh
 
 
 def _notify_assigned(*, round: Round, created: list[Assignment]) -> None:
@@ -141,4 +142,5 @@ def assignment_withdraw(*, assignment: Assignment, actor: User, reason: str) -> 
     assignment.needs_reassignment = True
     assignment.save(update_fields=["withdrawn_at", "withdrawn_reason", "needs_reassignment"])
     audit_record(actor=actor, action="assignment.withdrawn", target=assignment, summary=reason[:500])
+    bid_totals_refresh([assignment.bid_id])
     return assignment

@@ -7,6 +7,7 @@ from grants.models import Round, User
 
 from ..models import Criterion, Panel
 from .common import AssessmentError
+from .totals import round_totals_refresh
 
 CRITERION_FIELDS = ("name", "guidance", "weight", "scale", "descriptors", "order")
 
@@ -68,6 +69,7 @@ def criterion_save(*, round: Round, actor: User, criterion: Criterion | None = N
         target=criterion,
         summary=f"{criterion.name} ({criterion.get_scale_display()}, weight {criterion.weight})",
     )
+    round_totals_refresh(round)  # a moderated bid's final score reads the weights and scales
     return criterion
 
 
@@ -77,6 +79,7 @@ def criterion_delete(*, criterion: Criterion, actor: User) -> None:
     ensure_criteria_unlocked(round)
     audit_record(actor=actor, action="criterion.deleted", target=criterion, summary=criterion.name)
     criterion.delete()
+    round_totals_refresh(round)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from grants.models import Organisation, Round, User
 from ..models import Assignment, Declaration, Interest, PanelMember
 from ..permissions import conflicted_bid_ids
 from .common import AssessmentError, round_managers
+from .totals import bid_totals_refresh
 
 
 def _ensure_member(user: User, round: Round) -> None:
@@ -52,6 +53,7 @@ def _withdraw_conflicted(*, user: User, round: Round, reason: str) -> list[Assig
         row.save(update_fields=["withdrawn_at", "withdrawn_reason", "needs_reassignment"])
         audit_record(actor=user, action="assignment.withdrawn_conflict", target=row, summary=reason)
         _notify_conflict(bid=row.bid, user=user, reason=reason)
+    bid_totals_refresh(row.bid_id for row in rows)
     return rows
 
 

@@ -11,6 +11,7 @@ from grants.models import Round, User
 from ..models import Criterion, ModeratedScore
 from ..permissions import can_moderate_bid
 from .common import AssessmentError, confirmed_outcome, ensure_assessment_open
+from .totals import bid_totals_refresh
 
 
 def _check_bid(*, bid, actor: User) -> None:
@@ -81,7 +82,9 @@ def moderated_scores_record(*, bid, criteria: list[Criterion], posted: dict, act
         raise AssessmentError(errors)
     if not entries:
         raise AssessmentError("Choose a moderated score for at least one criterion")
-    return [_record(bid=bid, criterion=c, score=s, reason=r, actor=actor) for c, s, r in entries]
+    rows = [_record(bid=bid, criterion=c, score=s, reason=r, actor=actor) for c, s, r in entries]
+    bid_totals_refresh([bid.pk])
+    return rows
 
 
 def moderated_score_record(*, bid, criterion: Criterion, score: int, reason: str, actor: User) -> ModeratedScore:

@@ -15,6 +15,7 @@ from grants.models import Round, User
 from ..models import Assessment, AssessmentStatus, Assignment, Criterion, Score
 from ..permissions import assessor_can_view_bid
 from .common import AssessmentError, confirmed_outcome, ensure_assessment_open
+from .totals import bid_totals_refresh
 
 HUNDRED = Decimal(100)
 TWO_PLACES = Decimal("0.01")
@@ -152,4 +153,5 @@ def assessment_submit(*, assignment: Assignment, user: User, data: dict, now: da
         },
         error=AssessmentError,
     )
+    bid_totals_refresh([assessment.bid_id])
     return assessment

@@ -24,6 +24,7 @@ from ..forms import DecisionForm
 from ..models import Criterion, Decision, DecisionStatus
 from ..permissions import panel_for
 from .common import bid_in_round_or_404, downloads_for, managed_round, results_round, round_or_404
+from .ranking_rows import row_html
 
 RANKING_PAGE_SIZE = 100  # rows of the ranking on a page; the totals and the line count every bid
 
@@ -127,11 +128,14 @@ def ranking(request: HttpRequest, slug: str) -> HttpResponse:
     rows = result.rows
     page = Paginator(rows, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
     can_decide = perms.can_manage_round(request.user, round)
+    is_open = services.assessment_open(round)
     if can_decide:  # one reverse() for the page, not one per row
         tail = "0/decision/"
         prefix = reverse("scoring:decision_edit", args=[round.slug, 0]).removesuffix(tail)
         for r in page:
             r.decide_url = f"{prefix}{r.bid.pk}/decision/"
+    for r in page:
+        r.html = row_html(r, can_decide=can_decide, assessment_open=is_open)
     return render(
         request,
         "scoring/ranking.html",
@@ -149,7 +153,7 @@ def ranking(request: HttpRequest, slug: str) -> HttpResponse:
             "barred_count": barred_count,
             "uncommitted": round.budget - committed,
             "downloads": downloads_for(request, "assessment-ranking", round),
-            "assessment_open": services.assessment_open(round),
+            "assessment_open": is_open,
         },
     )
 
