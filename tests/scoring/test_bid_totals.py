@@ -11,10 +11,9 @@ from django.apps import apps
 from scoring import selectors, services
 from scoring.models import Assignment, BidTotals, Scale
 from scoring.totals import FIELDS, NOTHING, Totals, totals_for
-from tests import factories as f
 
-from .factories import CriterionFactory, SubmittedBidFactory, declare
-from .helpers import assign_and_submit
+from .factories import CriterionFactory, SubmittedBidFactory
+from .helpers import assign_and_submit, weighted_panel
 
 pytestmark = pytest.mark.django_db
 
@@ -37,16 +36,7 @@ def panel(personas):
     """Quality (0-4, weight 3), Impact (1-5, weight 2), Eligible (gateway); three declared
     assessors; two bids each scored by the first two."""
     rnd = personas.round
-    criteria = [
-        CriterionFactory(round=rnd, name="Quality", weight=3, scale=Scale.ZERO_FOUR),
-        CriterionFactory(round=rnd, name="Impact", weight=2, scale=Scale.ONE_FIVE),
-        CriterionFactory(round=rnd, name="Eligible", scale=Scale.GATEWAY),
-    ]
-    third = f.UserFactory()
-    f.PanelMemberFactory(panel=rnd.panel, user=third)
-    people = [personas.assessor, personas.panel_chair, third]
-    for person in people:
-        declare(person, rnd)
+    criteria, people = weighted_panel(rnd, [personas.assessor, personas.panel_chair], impact_scale=Scale.ONE_FIVE)
     bids = [SubmittedBidFactory(round=rnd), SubmittedBidFactory(round=rnd, lead=personas.other_org)]
     quality, impact, gate = criteria
     for bid in bids:

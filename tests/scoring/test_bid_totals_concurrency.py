@@ -14,8 +14,8 @@ from scoring.models import BidTotals, Scale
 from scoring.totals import FIELDS, Totals, totals_for
 from tests import factories as f
 
-from .factories import CriterionFactory, SubmittedBidFactory, declare
-from .helpers import assign_and_submit
+from .factories import SubmittedBidFactory
+from .helpers import assign_and_submit, weighted_panel
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,16 +25,7 @@ def bid(personas):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers itself; row locks are exercised on PostgreSQL")
     rnd = personas.round
-    criteria = [
-        CriterionFactory(round=rnd, name="Quality", weight=3, scale=Scale.ZERO_FOUR),
-        CriterionFactory(round=rnd, name="Impact", weight=2, scale=Scale.ZERO_FOUR),
-        CriterionFactory(round=rnd, name="Eligible", scale=Scale.GATEWAY),
-    ]
-    second = f.UserFactory()
-    f.PanelMemberFactory(panel=rnd.panel, user=second)
-    people = [personas.assessor, second]
-    for person in people:
-        declare(person, rnd)
+    criteria, people = weighted_panel(rnd, [personas.assessor], impact_scale=Scale.ZERO_FOUR)
     return SubmittedBidFactory(round=rnd), criteria, people
 
 
