@@ -259,6 +259,11 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
+# Figures added up over every award (dashboard, board report, portfolio, ranking) are kept in the
+# cache under the database's data version (grants/core/datacache.py). Off: always computed afresh
+# (tests that count what computing a page costs turn it off).
+DATA_CACHE = os.environ.get("GRANTBENCH_DATA_CACHE", "on") != "off"
+
 # Celery: eager in-process by default; a real broker and worker with CELERY_BROKER_URL.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
 CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_BROKER_URL")

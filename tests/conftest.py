@@ -54,6 +54,14 @@ def _fast_and_isolated(settings, tmp_path):
     cache.clear()
 
 
+@pytest.fixture
+def data_cache_off(settings):
+    """Every page computes its figures afresh (grants.core.datacache), for the tests that count
+    what computing a page costs: with the cache on, a repeated view costs a few queries whatever
+    the size, which would hide a count that grows."""
+    settings.DATA_CACHE = False
+
+
 def enable_mfa(user: User) -> str:
     secret = generate_totp_secret()
     TOTP.activate(user, secret)

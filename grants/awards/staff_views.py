@@ -3,7 +3,6 @@ ending and closing awards, and the programme portfolio."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,6 +37,7 @@ from grants.permissions import (
 from . import benefits_forms, benefits_selectors, forms, historic_forms, schedule_forms, selectors, services
 from . import outputs as output_rules
 from . import permissions as perms
+from .portfolio_page import portfolio_page
 from .selectors import STANDING
 from .spend_selectors import beyond_tolerance
 from .views import act, award_or_404, form_page, posted, save_form, service_form_view
@@ -237,9 +237,6 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(award)
 
 
-PORTFOLIO_PAGE_SIZE = 50
-
-
 @login_required
 def portfolio(request: HttpRequest) -> HttpResponse:
     """Every award the manager may see, a page at a time, with latest RAG, overdue items, paid
@@ -247,11 +244,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     user = request.user
     get_or_404(perms.can_view_portfolio(user))
     selected = selectors.portfolio_filters(request.GET)
-    awards = selectors.portfolio(user=user, **selected)
-    totals = selectors.summary(awards)  # the count comes with the totals: no COUNT query
-    page = Paginator(selectors.PortfolioRows(awards, totals["count"]), PORTFOLIO_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    shown = portfolio_page(user=user, selected=selected, page=request.GET.get("page"))
     rounds = Round.objects.select_related("programme").order_by("programme__name", "-opens_at")
     if not has_global_staff_view(user):
         rounds = rounds.filter(programme_id__in=managed_programme_ids(user))
@@ -259,10 +252,10 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         request,
         "awards/portfolio.html",
         {
-            "page": page,
-            "rows": [(a, selectors.figures(a)) for a in page.object_list],
-            "totals": totals,
-            "benefits": benefits_selectors.benefits_over(awards),  # Issue 17: one query
+            "page": shown.page(),
+            "rows": shown.rows,
+            "totals": shown.totals,
+            "benefits": shown.benefits,
             "rounds": rounds,
             "regions": REGIONS,
             "rags": Rag.choices,

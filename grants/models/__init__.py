@@ -1,5 +1,6 @@
 from .accounts import OrgRole, StaffRole, User
 from .audit import AuditEvent
+from .dataversion import DataVersion
 from .membership import MembershipRequest, MembershipStatus, OrganisationDomain
 from .notes import Note, NoteVisibility
 from .organisations import Organisation, OrganisationAlias, OrgKind
@@ -8,6 +9,7 @@ from .programmes import Programme, Round, RoundStatus
 
 __all__ = [
     "AuditEvent",
+    "DataVersion",
     "MembershipRequest",
     "MembershipStatus",
     "Note",

@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from grants.awards import outputs as output_rules
+from grants.core import datacache
 from grants.core.money import number, percent, pounds
 
 from . import board_benefits, board_commitments, board_outputs, board_reach, board_spend, charts, selectors
@@ -124,7 +127,31 @@ class BoardReport:
 
 
 def board_report(*, user, as_at: date, providers: list[SectionProvider] | None = None) -> BoardReport:
-    """The whole report for the programmes the user may see: a fixed number of queries per provider."""
+    """The whole report for the programmes the user may see: a fixed number of queries per
+    provider, kept until the data changes (`grants.core.datacache`; a report from providers
+    named by the caller is never kept). The page, the PDF and the downloads share it."""
+    if providers is not None:
+        return _assemble(user=user, as_at=as_at, providers=providers)
+    return datacache.cached("board_report", _parts(user, as_at), lambda: _assemble(user=user, as_at=as_at))
+
+
+def board_page(*, user, as_at: date) -> tuple[BoardReport, SafeString]:
+    """The report with its programmes' sections rendered as the page shows them (some 4,000
+    cells at ten programmes), kept together: HTML kept apart from the figures it was made from
+    could be of older data than the key it is kept under."""
+
+    def build() -> tuple[BoardReport, SafeString]:
+        report = _assemble(user=user, as_at=as_at)
+        return report, render_to_string("reporting/_board_programmes.html", {"programmes": report.programmes})
+
+    return datacache.cached("board_page", _parts(user, as_at), build)
+
+
+def _parts(user, as_at: date) -> tuple:
+    return (user.pk, as_at, timezone.localdate())
+
+
+def _assemble(*, user, as_at: date, providers: list[SectionProvider] | None = None) -> BoardReport:
     with output_rules.read_once():  # the overview and the outputs section share one read of the values
         rows = selectors.board_report(user=user, as_at=as_at)
         sections: dict[int, list[BoardSection]] = {r.programme.pk: [] for r in rows}

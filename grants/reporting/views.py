@@ -11,13 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from grants import permissions as gperms
 from grants.awards.models.monitoring import RAG_DEFINITIONS
-from grants.core import exports
+from grants.core import datacache, exports
 from grants.core.downloads import download_links
 from grants.models import Programme
 from grants.reporting.models import ExportJob, PublishedFile
@@ -39,8 +41,7 @@ def staff_only(view):
 def dashboard(request: HttpRequest) -> HttpResponse:
     form = forms.DashboardFilterForm(request.GET or None, user=request.user)
     filters, applied = form.filters(), form.applied()
-    d = selectors.dashboard(user=request.user, **filters)
-    chart_list = charts.dashboard_charts(d)
+    d, chart_list = _dashboard_figures(request.user, filters)
     tables = {
         "chart-money": "dashboard-summary",
         "chart-rag": "dashboard-rag",
@@ -55,10 +56,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "form": form,
             "filters": filters,
             "d": d,
-            "charts": [(c, download_links(request, tables[c.id], params=applied)) for c in chart_list],
+            "charts": [(c, html, download_links(request, tables[c.id], params=applied)) for c, html in chart_list],
             "awards_download": download_links(request, "awards", params=applied),
         },
     )
+
+
+def _dashboard_figures(user, filters: dict) -> tuple[selectors.Dashboard, list[tuple[charts.Chart, str]]]:
+    """The figures and each chart drawn with its table, kept until the data changes
+    (`grants.core.datacache`): every figure adds up every award in reach, so without it the
+    page's cost grew with the programme on every view."""
+
+    def build():
+        d = selectors.dashboard(user=user, **filters)
+        return d, [(c, render_to_string("reporting/_chart.html", {"chart": c})) for c in charts.dashboard_charts(d)]
+
+    parts = (user.pk, timezone.localdate(), sorted((k, getattr(v, "pk", v)) for k, v in filters.items()))
+    return datacache.cached("dashboard", parts, build)
 
 
 @staff_only
@@ -135,7 +149,7 @@ def board_report(request: HttpRequest) -> HttpResponse:
     quarters = selectors.recent_quarter_ends(since=selectors.first_reported_period_end())
     if as_at not in quarters:
         quarters = sorted([*quarters, as_at], reverse=True)
-    report = board.board_report(user=request.user, as_at=as_at)
+    report, sections_html = board.board_page(user=request.user, as_at=as_at)
     rows = report.rows
     at_quarter_end = selectors.is_quarter_end(as_at)  # summaries are written per quarter end
     editable = {
@@ -144,6 +158,7 @@ def board_report(request: HttpRequest) -> HttpResponse:
     ctx = {
         "rows": [(r, r.programme.pk in editable) for r in rows],
         "programmes": report.programmes,
+        "sections_html": sections_html,
         "as_at": as_at,
         "at_quarter_end": at_quarter_end,
         "quarters": quarters,
@@ -155,7 +170,6 @@ def board_report(request: HttpRequest) -> HttpResponse:
 
 @staff_only
 def board_report_pdf(request: HttpRequest) -> HttpResponse:
-    from django.template.loader import render_to_string
     from weasyprint import HTML  # loads Pango: only this download needs it
 
     as_at = forms.board_as_at(request.GET)

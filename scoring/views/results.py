@@ -5,10 +5,8 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from applications.permissions import barred_bid_ids
@@ -21,12 +19,10 @@ from grants.notes import notes_for
 from .. import exports, selectors, services
 from .. import permissions as perms
 from ..forms import DecisionForm
-from ..models import Criterion, Decision, DecisionStatus
+from ..models import Criterion, Decision
 from ..permissions import panel_for
 from .common import bid_in_round_or_404, downloads_for, managed_round, results_round, round_or_404
-from .ranking_rows import row_html
-
-RANKING_PAGE_SIZE = 100  # rows of the ranking on a page; the totals and the line count every bid
+from .ranking_page import ranking_page
 
 
 def _moderation_round(request: HttpRequest, slug: str):
@@ -121,53 +117,30 @@ def ranking(request: HttpRequest, slug: str) -> HttpResponse:
     confirm are the round's; only the rows shown are paged (rendering 2,000 rows was 60% of the
     page's time at 2,000 bids). The page that holds the funding line is linked from every page."""
     round = results_round(request, slug)
-    result = selectors.ranking_for_round(round)
-    committed = result.committed  # the owner's figure, the one decision confirmation checks
-    # The funding line and totals count every bid; the rows leave out any the viewer is barred from.
-    result.rows, barred_count = selectors.leave_out(result.rows, barred_bid_ids(request.user), _row_bid)
-    rows = result.rows
-    page = Paginator(rows, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
     can_decide = perms.can_manage_round(request.user, round)
     is_open = services.assessment_open(round)
-    if can_decide:  # one reverse() for the page, not one per row
-        tail = "0/decision/"
-        prefix = reverse("scoring:decision_edit", args=[round.slug, 0]).removesuffix(tail)
-        for r in page:
-            r.decide_url = f"{prefix}{r.bid.pk}/decision/"
-    for r in page:
-        r.html = row_html(r, can_decide=can_decide, assessment_open=is_open)
+    shown = ranking_page(
+        round=round, user=request.user, page=request.GET.get("page"), can_decide=can_decide, assessment_open=is_open
+    )
     return render(
         request,
         "scoring/ranking.html",
         {
             "round": round,
-            "ranking": result,
-            "page": page,
-            "shown": len(rows),
-            "line_page": _line_page(rows, result.line_after),
-            "committed": committed,
+            "ranking": shown.ranking,
+            "page": shown.page(),
+            "shown": shown.count,
+            "line_page": shown.line_page,
+            "committed": shown.committed,  # the owner's figure, the one decision confirmation checks
             "can_decide": can_decide,
-            "proposed": sum(1 for r in rows if _proposed(r)),
-            # The confirm button only when a row on this page has a proposed decision to tick.
-            "to_confirm": any(_proposed(r) for r in page),
-            "barred_count": barred_count,
-            "uncommitted": round.budget - committed,
+            "proposed": shown.proposed,
+            "to_confirm": shown.to_confirm,
+            "barred_count": shown.barred_count,
+            "uncommitted": round.budget - shown.committed,
             "downloads": downloads_for(request, "assessment-ranking", round),
             "assessment_open": is_open,
         },
     )
-
-
-def _proposed(row) -> bool:
-    return bool(row.decision and row.decision.status == DecisionStatus.PROPOSED)
-
-
-def _line_page(rows: list, line_after: int | None) -> int | None:
-    """The page whose last shown bid above the funding line is (None without a line)."""
-    if line_after is None:
-        return None
-    above = sum(1 for r in rows if r.rank <= line_after)
-    return max(above - 1, 0) // RANKING_PAGE_SIZE + 1
 
 
 @login_required
@@ -251,7 +224,3 @@ def panel_pack(request: HttpRequest, slug: str) -> HttpResponse:
     round = results_round(request, slug)
     context = exports.panel_pack_context(round=round, barred=barred_bid_ids(request.user))
     return render(request, "scoring/panel_pack.html", context)
-
-
-def _row_bid(row) -> int:
-    return row.bid.pk

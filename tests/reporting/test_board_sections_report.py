@@ -142,7 +142,7 @@ def _grow(personas, n: int) -> None:
     ],
 )
 def test_query_count_is_the_same_at_two_sizes(
-    client_for, world, personas, django_assert_num_queries, pdf_source, url, params
+    client_for, world, personas, django_assert_num_queries, pdf_source, url, params, data_cache_off
 ):
     c = client_for(personas.administrator)
     path = reverse(url, **params)

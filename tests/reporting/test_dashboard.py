@@ -124,7 +124,7 @@ def test_download_links_carry_the_filters_applied_not_bad_input(client_for, worl
     c = client_for(personas.administrator)
     r = c.get(reverse("reporting:dashboard"), {"year": "abc", "programme": personas.programme.slug})
     assert r.status_code == 200 and "Select a valid choice" in r.content.decode()
-    links = [r.context["awards_download"]] + [dl for _, dl in r.context["charts"]]
+    links = [r.context["awards_download"]] + [dl for _, _, dl in r.context["charts"]]
     for dl in links:
         assert dl["query"] == "" and dl["back"] == r.wsgi_request.get_full_path()
         assert c.get(dl["csv"]).status_code == 200, dl["csv"]

@@ -46,7 +46,9 @@ def grow(personas):
 
 
 @pytest.mark.parametrize("page", ["assignments", "moderation", "interests", "panel_pack", "ranking"])
-def test_page_queries_do_not_grow_with_rows(personas, grow, client_for, django_assert_max_num_queries, page):
+def test_page_queries_do_not_grow_with_rows(
+    personas, grow, client_for, django_assert_max_num_queries, page, data_cache_off
+):
     rnd, add = grow
     client = client_for(personas.programme_manager)
     url = reverse(f"scoring:{page}", args=[rnd.slug])

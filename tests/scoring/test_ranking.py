@@ -234,7 +234,9 @@ def test_two_managers_confirming_at_once_cannot_over_commit(personas):
     assert Bid.objects.filter(round=rnd, status=BidStatus.FUNDED).count() == 1
 
 
-def test_ranking_page_costs_a_fixed_number_of_queries(scored, personas, client_for, django_assert_max_num_queries):
+def test_ranking_page_costs_a_fixed_number_of_queries(
+    scored, personas, client_for, django_assert_max_num_queries, data_cache_off
+):
     rnd, _, _, bid = scored
     client = client_for(personas.programme_manager)
     bid((4, 4))

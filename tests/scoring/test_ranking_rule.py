@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from scoring import selectors, services
 from scoring.models import Assessment, Criterion, ModeratedScore, Scale, Score
-from scoring.views import results
+from scoring.views import ranking_page
 from tests import factories as f
 
 from .factories import CriterionFactory, SubmittedBidFactory, declare
@@ -142,10 +142,10 @@ def test_the_moderation_table_agrees_with_the_ranking(awkward):
 
 
 def test_the_ranking_page_shows_every_bid_a_page_at_a_time(
-    awkward, personas, client_for, monkeypatch, django_assert_max_num_queries
+    awkward, personas, client_for, monkeypatch, django_assert_max_num_queries, data_cache_off
 ):
     rnd, bid = awkward
-    monkeypatch.setattr(results, "RANKING_PAGE_SIZE", 5)
+    monkeypatch.setattr(ranking_page, "RANKING_PAGE_SIZE", 5)
     result = selectors.ranking_for_round(rnd)
     client = client_for(personas.programme_manager)
     url = reverse("scoring:ranking", args=[rnd.slug])
