@@ -5,7 +5,6 @@ from django.db import migrations
 
 from grants.core import datacache_sql
 
-
 # datacache_sql.UNWATCHED as it stood for this migration.
 UNWATCHED = (
     "grants_auditevent",
