@@ -35,6 +35,7 @@ def test_upload_preview_confirm(personas, client_for):
     assert response.status_code == 302 and Award.objects.count() == 2
     page = client.get(f"/staff/awards/import/{job.pk}/").content.decode()
     assert "History imported" in page and 'href="/staff/portfolio/"' in page
+    assert "2 created, 0 updated, 0 unchanged, 1 warning confirmed, 0 errors" in page
 
 
 def test_errors_first_and_confirm_refused(personas, client_for):

@@ -76,7 +76,8 @@ class ImportResult:
         verbs = ("created", "updated") if self.saved else ("to create", "to update")
         parts = [f"{self.created} {verbs[0]}", f"{self.updated} {verbs[1]}", f"{self.unchanged} unchanged"]
         if self.warnings:
-            parts.append(f"{self.warnings} warning{'s' if self.warnings != 1 else ''} to confirm")
+            confirm = "confirmed" if self.saved else "to confirm"  # saving confirmed them
+            parts.append(f"{self.warnings} warning{'s' if self.warnings != 1 else ''} {confirm}")
         parts.append(f"{self.error_rows} error{'s' if self.error_rows != 1 else ''}")
         return ", ".join(parts)
 
