@@ -5,7 +5,7 @@ Ranking every bid and walking the funding line costs what the round holds (2,000
 model instances). So what is kept is what one person's page shows: the round's totals and line,
 that page's rows already written out, and the counts taken over every row they may see."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
@@ -24,21 +24,20 @@ RANKING_PAGE_SIZE = 100
 
 @dataclass
 class RankingPage:
-    ranking: selectors.Ranking  # the round's figures and line; `rows` holds only this page's
+    ranking: selectors.Ranking  # the round's figures and line; its `rows` are only this page's
     count: int  # rows the person may see, over every page
     number: int
     line_page: int | None
     proposed: int
     to_confirm: bool
     barred_count: int
-    rows: list = field(default_factory=list)
 
     @property
     def committed(self) -> Decimal:
         return self.ranking.committed
 
     def page(self) -> Page:
-        return page_of(self.rows, count=self.count, per_page=RANKING_PAGE_SIZE, number=self.number)
+        return page_of(self.ranking.rows, count=self.count, per_page=RANKING_PAGE_SIZE, number=self.number)
 
 
 def ranking_page(*, round, user, page: str | None, can_decide: bool, assessment_open: bool) -> RankingPage:
@@ -63,7 +62,6 @@ def ranking_page(*, round, user, page: str | None, can_decide: bool, assessment_
             # The confirm button only when a row on this page has a proposed decision to tick.
             to_confirm=any(_proposed(r) for r in shown),
             barred_count=barred_count,
-            rows=list(shown),
         )
 
     parts = (round.pk, user.pk, page, can_decide, assessment_open)
