@@ -19,6 +19,7 @@ from .. import exports, selectors, services
 from .. import permissions as perms
 from ..forms import ExtensionForm, ReasonForm
 from ..models import BidStage, BidStatus, Extension
+from . import bid_list_rows
 from .common import bid_for
 
 PAGE_SIZE = 50
@@ -32,7 +33,7 @@ def staff_round(request, slug, manage: bool = False) -> Round:
 def staff_bid_list(request, slug):
     round = staff_round(request, slug)
     filters, sort = exports.staff_filters(request.GET)
-    bids = selectors.staff_bids(round=round, sort=sort, **filters)
+    bids = selectors.staff_bid_list_rows(selectors.staff_bids(round=round, sort=sort, **filters))
     bids, barred_count = perms.without_barred(bids, request.user, round=round)
     figures = selectors.round_bid_figures(round=round)  # barred bids still count here
     paginator = Paginator(bids, PAGE_SIZE)
@@ -41,6 +42,8 @@ def staff_bid_list(request, slug):
         # counted already: no second pass over the round to count them again.
         paginator.count = figures["total"] - barred_count
     page = paginator.get_page(request.GET.get("page"))
+    prefix = bid_list_rows.detail_url_prefix()
+    partners = selectors.partner_names([bid.pk for bid in page])
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -49,6 +52,7 @@ def staff_bid_list(request, slug):
         {
             "round": round,
             "page": page,
+            "rows": [bid_list_rows.row_html(b, url_prefix=prefix, partners=partners.get(b.pk, [])) for b in page],
             "filters": filters,
             "sort": sort,
             "query": query.urlencode(),

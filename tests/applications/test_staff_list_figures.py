@@ -42,7 +42,8 @@ def test_figures_count_every_status_and_sum_only_live_bids(personas):
     assert round_bid_figures(round=empty)["requested"] == Decimal("0.00")
 
 
-def test_the_unfiltered_list_is_counted_once_and_says_the_true_count(personas, client_for):
+def test_the_unfiltered_list_is_counted_once_and_says_the_true_count(personas, client_for, data_cache_off):
+    """With nothing kept (`data_cache_off`): what working the figures out costs."""
     rnd = personas.round
     for _ in range(PAGE_SIZE + 3):
         _bid(rnd, BidStatus.SUBMITTED, Decimal("100.00"))

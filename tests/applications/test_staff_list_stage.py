@@ -39,7 +39,10 @@ def test_stage_column_and_filter(personas, client_for):
     assert eoi.reference in page and full.reference not in page
 
 
-def test_staff_bid_list_is_flat_in_queries_with_eois(personas, client_for, django_assert_max_num_queries):
+def test_staff_bid_list_is_flat_in_queries_with_eois(
+    personas, client_for, django_assert_max_num_queries, data_cache_off
+):
+    """With nothing kept (`data_cache_off`): what working the figures out costs."""
     rnd = _two_stage(personas.round)
     client = client_for(personas.programme_manager)
     url = reverse("applications:staff_bid_list", args=[rnd.slug])

@@ -57,3 +57,20 @@ def test_each_person_sees_their_own_reach_not_the_figures_kept_for_another(perso
     mine = client_for(personas.programme_manager).get(url).content.decode()
     assert pounds(Decimal("117000")) in everyone
     assert pounds(Decimal("40000")) in mine and pounds(Decimal("117000")) not in mine
+
+
+def test_the_staff_bid_lists_kept_figures_show_a_bulk_change_on_the_next_view(personas, client_for):
+    """The round's counts by status and requested total are kept (issue 19); a bid withdrawn by
+    a bulk update, which no service sees, leaves both at once."""
+    from applications.models import Bid, BidStatus
+    from tests.scoring.factories import SubmittedBidFactory
+
+    bid = SubmittedBidFactory(round=personas.round, amount_requested=Decimal("43210.00"))
+    c = client_for(personas.programme_manager)
+    url = reverse("applications:staff_bid_list", args=[personas.round.slug])
+    c.get(url)
+    assert c.get(url).context["figures"]["requested"] == Decimal("43210.00")  # kept
+    Bid.objects.filter(pk=bid.pk).update(status=BidStatus.WITHDRAWN)
+    figures = c.get(url).context["figures"]
+    assert figures["requested"] == Decimal("0.00")
+    assert dict((s, n) for s, _, n in figures["by_status"])[BidStatus.WITHDRAWN] == 1
