@@ -1,16 +1,21 @@
 """Public round pages and staff pages for programmes, rounds and organisations."""
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from grants.core import datacache
 from grants.core import metrics as core_metrics
 from grants.core.forms import save_with_form
 
@@ -41,8 +46,18 @@ def metrics(request: HttpRequest) -> HttpResponse:
 def round_list(request: HttpRequest, home=None) -> HttpResponse:
     """The open rounds; on the home page of someone with no role yet, `home` also says where
     their request to join a council stands (grants.reporting.home)."""
-    rounds = list(selectors.rounds_public())
-    return render(request, "grants/round_list.html", {"rounds": rounds, "home": home})
+    html, _ = datacache.cached("public_rounds", (), _rounds_table, until=lambda kept: kept[1])
+    return render(request, "grants/round_list.html", {"rounds_table": html, "home": home})
+
+
+def _rounds_table() -> tuple[str, datetime | None]:
+    """The table of open and upcoming rounds, and the moment the clock next changes it (a round
+    opens or closes). It is the same for everyone, so it is kept until then or until the data
+    changes: the public list cost four times the anonymous page to work out (issue 19)."""
+    now = timezone.now()
+    rounds = list(selectors.rounds_public(now=now))
+    changes = [r.opens_at if r.opens_at > now else r.closes_at for r in rounds]
+    return render_to_string("grants/_round_table.html", {"rounds": rounds}), min(changes, default=None)
 
 
 def _round_visible(request: HttpRequest, slug: str) -> Round:

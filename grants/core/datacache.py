@@ -23,11 +23,13 @@ date when "today" matters. Entries expire after a day.
 
 import hashlib
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
 
 T = TypeVar("T")
 
@@ -60,16 +62,20 @@ def key(name: str, version: str, parts: Iterable) -> str:
     return f"data:{SCHEMA}:{name}:{version}:{digest}"
 
 
-def cached(name: str, parts: Iterable, compute: Callable[[], T]) -> T:
+def cached(
+    name: str, parts: Iterable, compute: Callable[[], T], until: Callable[[T], datetime | None] | None = None
+) -> T:
     """`compute()`, or what it returned for the same `name` and `parts` on the same data.
-    `parts` must name everything besides the data that the result depends on."""
+    `parts` must name everything besides the data that the result depends on. Where the clock
+    changes the result too (a round opens or closes), `until(result)` gives the moment it stops
+    being true (None: not before the data changes); from then it is worked out afresh."""
     version = data_version() if settings.DATA_CACHE else None
     if version is None:
         return compute()
     k = key(name, version, parts)
     found = cache.get(k)
-    if found is not None:
+    if found is not None and (len(found) == 1 or found[1] is None or timezone.now() < found[1]):
         return found[0]
     value = compute()
-    cache.set(k, (value,), TIMEOUT)
+    cache.set(k, (value,) if until is None else (value, until(value)), TIMEOUT)
     return value

@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
 
 from grants.models import OrgKind, RoundStatus
 from grants.selectors import round_eligibility, rounds_public
@@ -173,3 +175,28 @@ class TestEligibility:
             assert round_eligibility(round=rnd, organisation=org) == []
         with time_machine.travel(datetime(2026, 3, 29, 12, 0, 0, tzinfo=LONDON)):
             assert round_eligibility(round=rnd, organisation=org) == ["This round is not open for bids."]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_kept_round_list_changes_when_the_clock_passes_a_rounds_opening_or_deadline(client):
+    """The public list is kept until the data changes or, by the clock, until the next round
+    opens or closes (issue 19): a kept list must not go on saying "Open now" after a deadline,
+    nor "opens" once a round has opened, nor miss a round published since."""
+    now = timezone.now()
+    f.RoundFactory(name="Closing round", closes_at=now + timedelta(hours=1))
+    opening = f.RoundFactory(
+        name="Opening round", opens_at=now + timedelta(minutes=30), closes_at=now + timedelta(days=9)
+    )
+    url = reverse("grants:round_list")
+    with time_machine.travel(now, tick=False):
+        client.get(url)
+        page = client.get(url).content.decode()  # kept
+    assert "Closing round" in page and page.count("Open now") == 1
+    with time_machine.travel(now + timedelta(minutes=31), tick=False):
+        assert client.get(url).content.decode().count("Open now") == 2  # the opening round has opened
+    with time_machine.travel(now + timedelta(minutes=61), tick=False):
+        page = client.get(url).content.decode()
+    assert "Closing round" not in page and opening.name in page
+    f.RoundFactory(name="Published since", closes_at=now + timedelta(days=3))
+    with time_machine.travel(now + timedelta(minutes=62), tick=False):
+        assert "Published since" in client.get(url).content.decode()
