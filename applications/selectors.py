@@ -264,6 +264,20 @@ def bids_for_council(*, user: User) -> QuerySet[Bid]:
     return bids.exclude(pk__in=barred) if barred else bids
 
 
+# What the dashboard's rows and `next_action` read of a bid and its round; nothing else is loaded.
+DASHBOARD_FIELDS = (
+    *("round", "lead", "title", "reference", "status", "stage", "extended_deadline"),
+    *("round__name", "round__closes_at", "round__eoi_closes_at"),
+)
+
+
+def dashboard_bids(*, user: User) -> QuerySet[Bid]:
+    """`bids_for_council` (every guard kept), reading only the columns the dashboard shows or
+    judges by: not the summary, feedback and reasons, nor the round's long text (issue 19). A
+    row reading another field costs a query per bid; tests/applications/test_dashboard.py counts."""
+    return bids_for_council(user=user).only(*DASHBOARD_FIELDS)
+
+
 def bids_for_user(*, user: User) -> QuerySet[Bid]:
     """Every bid this person may list, unordered and unannotated: their council's, as the
     dashboard lists them (`bids_for_council`: lead or partner), and, for staff, every bid of the
