@@ -235,14 +235,21 @@ def bids_for_organisation(*, organisation_id: int) -> QuerySet[Bid]:
         BidPartner.objects.filter(organisation_id=organisation_id).order_by().values_list("bid_id", flat=True)
     )
     mine = BidPartner.objects.filter(bid=OuterRef("pk"), organisation_id=organisation_id).order_by()
+    return listed_bids(Bid.objects.filter(Q(lead_id=organisation_id) | Q(pk__in=partnered_ids))).annotate(
+        my_partner_status=Subquery(mine.values("status")[:1])
+    )
+
+
+def listed_bids(bids: QuerySet[Bid]) -> QuerySet[Bid]:
+    """These bids as a council's lists show them, newest first: with their round, whether a
+    partner has yet to confirm, the soonest reply-by date of an open question, and the lead's name
+    (each a subquery run for the listed rows only; see `bids_for_organisation`)."""
     unconfirmed = BidPartner.objects.filter(bid=OuterRef("pk"), status=PartnerStatus.REQUESTED).order_by()
     # The soonest reply-by date of an open clarification question (index clarification_open_idx).
     asked = Clarification.objects.filter(bid=OuterRef("pk"), closed_at__isnull=True).order_by("reply_by")
     return (
-        Bid.objects.filter(Q(lead_id=organisation_id) | Q(pk__in=partnered_ids))
-        .select_related("round")
+        bids.select_related("round")
         .annotate(
-            my_partner_status=Subquery(mine.values("status")[:1]),
             has_unconfirmed=Exists(unconfirmed),
             question_reply_by=Subquery(asked.values("reply_by")[:1]),
             lead_name=Subquery(Organisation.objects.filter(pk=OuterRef("lead_id")).order_by().values("short_name")[:1]),
@@ -262,20 +269,6 @@ def bids_for_council(*, user: User) -> QuerySet[Bid]:
     bids = bids_for_organisation(organisation_id=org)
     barred = barred_bid_ids(user)
     return bids.exclude(pk__in=barred) if barred else bids
-
-
-# What the dashboard's rows and `next_action` read of a bid and its round; nothing else is loaded.
-DASHBOARD_FIELDS = (
-    *("round", "lead", "title", "reference", "status", "stage", "extended_deadline"),
-    *("round__name", "round__closes_at", "round__eoi_closes_at"),
-)
-
-
-def dashboard_bids(*, user: User) -> QuerySet[Bid]:
-    """`bids_for_council` (every guard kept), reading only the columns the dashboard shows or
-    judges by: not the summary, feedback and reasons, nor the round's long text (issue 19). A
-    row reading another field costs a query per bid; tests/applications/test_dashboard.py counts."""
-    return bids_for_council(user=user).only(*DASHBOARD_FIELDS)
 
 
 def bids_for_user(*, user: User) -> QuerySet[Bid]:

@@ -20,6 +20,7 @@ from grants.people_selectors import is_council_officer
 
 from .. import permissions as perms
 from .. import selectors, services
+from ..dashboard_bids import DashboardBids
 from ..forms import (
     BidDetailsForm,
     CollaboratorForm,
@@ -46,9 +47,7 @@ def bid_dashboard(request):
     page = None
     bids: list = []
     if org_id:
-        page = Paginator(selectors.dashboard_bids(user=request.user), DASHBOARD_PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        page = Paginator(DashboardBids(user=request.user), DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
         bids = list(page)
     now = arrived_at(request)
     for bid in bids:
