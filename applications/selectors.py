@@ -237,14 +237,21 @@ def bids_for_organisation(*, organisation_id: int) -> QuerySet[Bid]:
         BidPartner.objects.filter(organisation_id=organisation_id).order_by().values_list("bid_id", flat=True)
     )
     mine = BidPartner.objects.filter(bid=OuterRef("pk"), organisation_id=organisation_id).order_by()
+    return listed_bids(Bid.objects.filter(Q(lead_id=organisation_id) | Q(pk__in=partnered_ids))).annotate(
+        my_partner_status=Subquery(mine.values("status")[:1])
+    )
+
+
+def listed_bids(bids: QuerySet[Bid]) -> QuerySet[Bid]:
+    """These bids as a council's lists show them, newest first: with their round, whether a
+    partner has yet to confirm, the soonest reply-by date of an open question, and the lead's name
+    (each a subquery run for the listed rows only; see `bids_for_organisation`)."""
     unconfirmed = BidPartner.objects.filter(bid=OuterRef("pk"), status=PartnerStatus.REQUESTED).order_by()
     # The soonest reply-by date of an open clarification question (index clarification_open_idx).
     asked = Clarification.objects.filter(bid=OuterRef("pk"), closed_at__isnull=True).order_by("reply_by")
     return (
-        Bid.objects.filter(Q(lead_id=organisation_id) | Q(pk__in=partnered_ids))
-        .select_related("round")
+        bids.select_related("round")
         .annotate(
-            my_partner_status=Subquery(mine.values("status")[:1]),
             has_unconfirmed=Exists(unconfirmed),
             question_reply_by=Subquery(asked.values("reply_by")[:1]),
             lead_name=Subquery(Organisation.objects.filter(pk=OuterRef("lead_id")).order_by().values("short_name")[:1]),
