@@ -134,12 +134,14 @@ def membership_by_slug(user: User, slug: str) -> PanelMember | None:
     if not user.is_authenticated:
         return None
     declared = Declaration.objects.filter(round_id=OuterRef("panel__round_id"), user=user)
-    return (
+    found = (
         PanelMember.objects.filter(panel__round__slug=slug, user=user)
         .select_related("panel__round")
         .annotate(declared=Exists(declared))
-        .first()
     )
+    # At most one row (a unique slug, one panel a round, one place a person), so no ORDER BY:
+    # `.first()` would add one, and its cost.
+    return next(iter(found[:1]), None)
 
 
 def is_chair(user: User, round: Round) -> bool:

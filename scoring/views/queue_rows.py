@@ -3,7 +3,6 @@ template lookups, a `{% url %}` each and full Bid objects cost the page more tha
 (issue 19). The markup is the template's, byte for byte; every value is escaped."""
 
 from collections.abc import Callable
-from typing import Any
 
 from django.urls import reverse
 from django.utils.html import escape
@@ -32,19 +31,20 @@ def assess_url_for(slug: str) -> Callable[[int], str]:
     return lambda pk: f"{prefix}{int(pk)}/"
 
 
-def row_html(row: Any, *, assess_url: Callable[[int], str] | None) -> SafeString:
-    """One queue row (`selectors.queue_rows`); the reference links to scoring when `assess_url`
-    is given (assessment open)."""
-    reference = escape(row.bid__reference)
+def row_html(row: tuple, *, assess_url: Callable[[int], str] | None) -> SafeString:
+    """One queue row, a tuple in `selectors.QUEUE_ROW`'s order; the reference links to scoring
+    when `assess_url` is given (assessment open)."""
+    bid_id, reference, lead, title, amount, assessment_id, submitted_version = row
+    reference = escape(reference)
     if assess_url is not None:
-        reference = f'<a class="govuk-link" href="{escape(assess_url(row.bid_id))}">{reference}</a>'
-    label, tag = state(row.assessment__id, row.assessment__submitted_version)
+        reference = f'<a class="govuk-link" href="{escape(assess_url(bid_id))}">{reference}</a>'
+    label, tag = state(assessment_id, submitted_version)
     return mark_safe(  # noqa: S308 - built from escaped values and fixed markup
         '<tr class="govuk-table__row">\n'
         f"      {CELL}{reference}</td>\n"
-        f"      {CELL}{escape(row.bid__lead__short_name)}</td>\n"
-        f"      {CELL}{escape(row.bid__title)}</td>\n"
-        f"      {NUMERIC}{escape(pounds(row.bid__amount_requested))}</td>\n"
+        f"      {CELL}{escape(lead)}</td>\n"
+        f"      {CELL}{escape(title)}</td>\n"
+        f"      {NUMERIC}{escape(pounds(amount))}</td>\n"
         f'      {CELL}<strong class="govuk-tag {tag}">{label}</strong></td>\n'
         "    </tr>"
     )

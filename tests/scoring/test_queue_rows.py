@@ -11,6 +11,7 @@ import pytest
 from django.template import engines
 
 from scoring.models import Assessment, Assignment
+from scoring.selectors import QUEUE_ROW
 from scoring.views.queue_rows import assess_url_for, row_html
 
 # The loop body of templates/scoring/queue.html before issue 19.
@@ -50,13 +51,14 @@ def _old(*, pk: int, reference, text: str, amount, version) -> SimpleNamespace:
     return SimpleNamespace(bid_id=pk, bid=bid, state=_old_state(row))
 
 
-def _new(*, pk: int, reference, text: str, amount, version) -> SimpleNamespace:
-    """The same row as `selectors.queue_rows` gives it."""
-    return SimpleNamespace(
-        bid_id=pk, bid__reference=reference, bid__lead__short_name=f"Kent{text}",
-        bid__title=f"Digital skills{text}", bid__amount_requested=amount,
-        assessment__id=None if version is None else 7, assessment__submitted_version=version,
-    )  # fmt: skip
+def _new(*, pk: int, reference, text: str, amount, version) -> tuple:
+    """The same row as `selectors.queue_rows` gives it: a tuple in `QUEUE_ROW`'s order."""
+    by_name = {
+        "bid_id": pk, "bid__reference": reference, "bid__lead__short_name": f"Kent{text}",
+        "bid__title": f"Digital skills{text}", "bid__amount_requested": amount,
+        "assessment__id": None if version is None else 7, "assessment__submitted_version": version,
+    }  # fmt: skip
+    return tuple(by_name[name] for name in QUEUE_ROW)
 
 
 @pytest.mark.parametrize("state", list(STATES), ids=list(STATES))
