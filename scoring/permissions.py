@@ -12,7 +12,7 @@ the `bid_bar_register` registry filled in `ScoringConfig.ready`.
 
 from collections.abc import Iterable
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from grants import permissions as gperms
 from grants.models import Round, User
@@ -41,17 +41,20 @@ def is_conflicted(user: User, bid) -> bool:
 
 
 def conflicted_bid_ids(*, user: User, round: Round) -> set[int]:
-    """Every bid in the round this user is conflicted on: three queries whatever the size."""
+    """Every bid in the round this user is conflicted on: one query for their interests, two more
+    if they have an organisation, whatever the size."""
     from applications.models import Bid, BidPartner, PartnerStatus
 
-    orgs = set(
-        Interest.objects.filter(round=round, user=user, organisation__isnull=False).values_list(
-            "organisation_id", flat=True
-        )
-    )
+    interests = Interest.objects.filter(round=round, user=user).order_by().values_list("organisation_id", "bid_id")
+    orgs: set[int] = set()
+    ids: set[int] = set()
+    for org_id, bid_id in interests:
+        if org_id is not None:
+            orgs.add(org_id)
+        if bid_id is not None:
+            ids.add(bid_id)
     if user.organisation_id:
         orgs.add(user.organisation_id)
-    ids = set(Interest.objects.filter(round=round, user=user, bid__isnull=False).values_list("bid_id", flat=True))
     if orgs:
         ids |= set(Bid.objects.filter(round=round, lead_id__in=orgs).values_list("pk", flat=True))
         ids |= set(
@@ -121,6 +124,24 @@ def panel_membership(user: User, round: Round) -> PanelMember | None:
     if not user.is_authenticated:
         return None
     return PanelMember.objects.filter(panel__round=round, user=user).select_related("panel").first()
+
+
+def membership_by_slug(user: User, slug: str) -> PanelMember | None:
+    """The user's place on the panel of the round with this slug, with `m.panel.round` and
+    `m.declared` (have they declared their interests), in one query where `round_or_404`,
+    `panel_membership` and `has_declared` take three: the queue, a panel member's most visited
+    page, asks all three on every view. None for no such round or no place on its panel."""
+    if not user.is_authenticated:
+        return None
+    declared = Declaration.objects.filter(round_id=OuterRef("panel__round_id"), user=user)
+    found = (
+        PanelMember.objects.filter(panel__round__slug=slug, user=user)
+        .select_related("panel__round")
+        .annotate(declared=Exists(declared))
+    )
+    # At most one row (a unique slug, one panel a round, one place a person), so no ORDER BY:
+    # `.first()` would add one, and its cost.
+    return next(iter(found[:1]), None)
 
 
 def is_chair(user: User, round: Round) -> bool:

@@ -400,14 +400,34 @@ def assessor_queue(*, user: User, round: FundingRound, exclude_bid_ids: set[int]
     )
 
 
+QUEUE_ROW = (
+    "bid_id",
+    "bid__reference",
+    "bid__lead__short_name",
+    "bid__title",
+    "bid__amount_requested",
+    "assessment__id",
+    "assessment__submitted_version",
+)
+
+
+def queue_rows(queue: QuerySet) -> QuerySet:
+    """The queue's columns as tuples in `QUEUE_ROW`'s order, for the page's rows: whole Bid rows
+    (summary and all) made into objects fifty at a time cost the page more than its queries
+    (issue 19)."""
+    return queue.values_list(*QUEUE_ROW)
+
+
 def queue_summary(queue: QuerySet) -> dict[str, int]:
     """How many bids on the queue are not started, in progress and submitted: one query."""
     counts = queue.aggregate(
         total=Count("pk"),
+        started=Count("assessment"),  # an assessment, draft or submitted (the join leaves NULL for none)
         submitted=Count("pk", filter=Q(assessment__submitted_version__gt=0)),
-        in_progress=Count("pk", filter=Q(assessment__isnull=False, assessment__submitted_version=0)),
     )
-    counts["not_started"] = counts["total"] - counts["submitted"] - counts["in_progress"]
+    started = counts.pop("started")
+    counts["in_progress"] = started - counts["submitted"]
+    counts["not_started"] = counts["total"] - started
     return counts
 
 

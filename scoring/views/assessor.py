@@ -14,6 +14,7 @@ from .. import permissions as perms
 from .. import selectors, services
 from ..forms import ConflictForm, InterestForm, criterion_field_names, scores_from_post
 from ..models import Assessment, Assignment, Criterion, Declaration, Interest, PanelMember
+from . import queue_rows
 from .common import round_or_404
 
 QUEUE_PAGE_SIZE = 50  # an assessor may have thousands of bids; a page stays quick to render
@@ -78,40 +79,34 @@ def interest_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def queue(request: HttpRequest, slug: str) -> HttpResponse:
-    round, membership = _member_round(request, slug)
-    if not perms.has_declared(request.user, round):
+    """The member's bids, fifty a page; never a bid they are conflicted on."""
+    membership = perms.membership_by_slug(request.user, slug)
+    if membership is None:  # no such round, or not on its panel
+        raise Http404
+    round = membership.panel.round
+    if not membership.declared:
         messages.info(request, "Declare your interests before you see any bid")
         return redirect("scoring:declaration", slug=round.slug)
     conflicted = perms.conflicted_bid_ids(user=request.user, round=round)
     queue = selectors.assessor_queue(user=request.user, round=round, exclude_bid_ids=conflicted)
     summary = selectors.queue_summary(queue)
-    paginator = Paginator(queue, QUEUE_PAGE_SIZE)
+    paginator = Paginator(selectors.queue_rows(queue), QUEUE_PAGE_SIZE)
     paginator.count = summary["total"]  # already counted: saves a query
     page = paginator.get_page(request.GET.get("page"))
-    for row in page:
-        row.state = _state(row)
+    is_open = services.assessment_open(round)
+    assess_url = queue_rows.assess_url_for(round.slug) if is_open else None
     return render(
         request,
         "scoring/queue.html",
         {
             "round": round,
             "page": page,
-            "rows": page.object_list,
+            "rows": [queue_rows.row_html(row, assess_url=assess_url) for row in page.object_list],
             "summary": summary,
             "membership": membership,
-            "assessment_open": services.assessment_open(round),
+            "assessment_open": is_open,
         },
     )
-
-
-def _state(row: Assignment) -> tuple[str, str]:
-    try:
-        a = row.assessment
-    except Assessment.DoesNotExist:
-        return "Not started", "govuk-tag--grey"
-    if a.is_submitted:
-        return "Submitted", "govuk-tag--green"
-    return "In progress", "govuk-tag--yellow"
 
 
 def _assignment_or_404(request: HttpRequest, slug: str, pk: int) -> Assignment:
