@@ -52,6 +52,11 @@ STATUS_TAG = {
 }
 
 
+def status_tag_class(status: str) -> str:
+    """The tag's colour for a bid status: pages that list bids as plain rows ask here too."""
+    return STATUS_TAG.get(status, "govuk-tag--grey")
+
+
 def later_deadline(*, closes_at: datetime, extended: datetime | None) -> datetime:
     """A council's deadline in a round: its extension when that is later than the round's close.
     An extension only ever gives more time, and only to its council. `Bid.deadline` and
@@ -151,7 +156,7 @@ class Bid(SavesUpdatedAt, models.Model):
 
     @property
     def status_tag_class(self) -> str:
-        return STATUS_TAG.get(self.status, "govuk-tag--grey")
+        return status_tag_class(self.status)
 
     @property
     def is_editable_status(self) -> bool:

@@ -43,7 +43,7 @@ def staff_bid_list(request, slug):
         paginator.count = figures["total"] - barred_count
     page = paginator.get_page(request.GET.get("page"))
     prefix = bid_list_rows.detail_url_prefix()
-    partners = selectors.partner_names([bid.pk for bid in page])
+    partners = selectors.partner_names([row[0] for row in page])
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -52,7 +52,7 @@ def staff_bid_list(request, slug):
         {
             "round": round,
             "page": page,
-            "rows": [bid_list_rows.row_html(b, url_prefix=prefix, partners=partners.get(b.pk, [])) for b in page],
+            "rows": [bid_list_rows.row_html(r, url_prefix=prefix, partners=partners.get(r[0], [])) for r in page],
             "filters": filters,
             "sort": sort,
             "query": query.urlencode(),

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from grants.core import datacache
 from grants.notes import notes_for
 
 from .. import permissions as perms
@@ -89,7 +90,9 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("scoring:declaration", slug=round.slug)
     conflicted = perms.conflicted_bid_ids(user=request.user, round=round)
     queue = selectors.assessor_queue(user=request.user, round=round, exclude_bid_ids=conflicted)
-    summary = selectors.queue_summary(queue)
+    # Counting over every assignment is most of what is left of the page's cost (issue 19), and
+    # it is the same until the data changes: kept per person and round (their conflicts are data).
+    summary = datacache.cached("queue_summary", (request.user.pk, round.pk), lambda: selectors.queue_summary(queue))
     paginator = Paginator(selectors.queue_rows(queue), QUEUE_PAGE_SIZE)
     paginator.count = summary["total"]  # already counted: saves a query
     page = paginator.get_page(request.GET.get("page"))

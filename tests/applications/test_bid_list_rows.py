@@ -74,7 +74,20 @@ def test_each_row_is_the_old_templates_row(partners, text):
                                    get_status_display=bid.get_status_display, partners=bid.__dict__["partners"],
                                    other_partners=bid.__dict__["other_partners"])  # fmt: skip
             expected = template.render({"bid": view})
-            got = str(row_html(bid, url_prefix=prefix, partners=names))
+            # In the order of selectors.STAFF_LIST_ROW.
+            lead = bid.lead
+            row = (
+                bid.pk,
+                bid.reference,
+                bid.title,
+                bid.amount_requested,
+                stage,
+                status,
+                lead.short_name,
+                kind,
+                lead.region,
+            )
+            got = str(row_html(row, url_prefix=prefix, partners=names))
             assert got == expected, (status, stage, partners)
             if text:
                 assert "<script>" not in got

@@ -73,4 +73,4 @@ def test_the_staff_bid_lists_kept_figures_show_a_bulk_change_on_the_next_view(pe
     Bid.objects.filter(pk=bid.pk).update(status=BidStatus.WITHDRAWN)
     figures = c.get(url).context["figures"]
     assert figures["requested"] == Decimal("0.00")
-    assert dict((s, n) for s, _, n in figures["by_status"])[BidStatus.WITHDRAWN] == 1
+    assert {s: n for s, _, n in figures["by_status"]}[BidStatus.WITHDRAWN] == 1

@@ -141,7 +141,10 @@ def test_exports_and_register(personas, client_for):
     assert pack.status_code == 200 and 'panel-pack-print.css" media="print"' in pack.content.decode()
 
 
-def test_assessor_queue_costs_a_fixed_number_of_queries(personas, client_for, django_assert_max_num_queries):
+def test_assessor_queue_costs_a_fixed_number_of_queries(
+    personas, client_for, django_assert_max_num_queries, data_cache_off
+):
+    """With nothing kept (`data_cache_off`): what counting the queue costs."""
     rnd = personas.round
     CriterionFactory(round=rnd)
     declare(personas.assessor, rnd)
