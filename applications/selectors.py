@@ -486,7 +486,11 @@ def round_open_clarifications(*, round, user):
     """The round's unanswered questions, less those on bids this person is barred from."""
     from .permissions import barred_bid_ids
 
-    rows = Clarification.objects.filter(bid__round=round, closed_at__isnull=True).select_related("bid", "bid__lead")
+    rows = (
+        Clarification.objects.filter(bid__round=round, closed_at__isnull=True)
+        .select_related("bid", "bid__lead")
+        .only("bid", "reply_by", "bid__reference", "bid__title", "bid__lead__short_name")  # what the list shows
+    )
     barred = barred_bid_ids(user)
     if barred:
         rows = rows.exclude(bid_id__in=barred)
