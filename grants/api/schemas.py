@@ -158,8 +158,14 @@ def page_of(item: type[Schema]) -> type[Schema]:
         {
             "__annotations__": {"count": int, "page": int, "page_size": int, "results": list[item]},
             "__doc__": f"One page of {item.__name__.lower()} items, ordered by id.",
+            "__module__": __name__,  # not ninja's "abc", where type() would place it
         },
     )
+
+
+# Each list's answer: the endpoints declare it, and validate a kept page against it (endpoints._kept).
+ProgrammePage, RoundPage, BidPage = page_of(Programme), page_of(Round), page_of(Bid)
+AwardPage, PaymentPage, ReturnPage = page_of(Award), page_of(Payment), page_of(Return)
 
 
 # An object's id in a path: a 64-bit database key, so a larger number is a 422, not a 500.
