@@ -22,6 +22,8 @@ class PageFigure:
     # (grants.core.datacache) pays to work them out; for any other page about median_ms.
     cold_ms: float = 0.0
     cold_queries: int = 0
+    # The persona's baseline page, timed in turn with this page's views (0: not measured).
+    floor_ms: float = 0.0
 
 
 def data_changed() -> None:
@@ -56,13 +58,31 @@ def _median_ms(func: Callable[[], object], repeat: int) -> float:
     return round(statistics.median(times), 2)
 
 
-def measure_page(client: Client, url: str, repeat: int) -> PageFigure:
+def _timed(func: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    func()
+    return (time.perf_counter() - start) * 1000
+
+
+def measure_page(client: Client, url: str, repeat: int, floor: tuple[Client, str] | None = None) -> PageFigure:
+    """The page warm and on its first view after a change. With `floor` (the persona's baseline
+    page and its client), each timed view of the page follows one of the baseline's, so the two
+    medians are taken over the same moments: on a shared machine whose speed drifts (seen here:
+    the same baseline from 2.8 to 4.8 ms within an hour) a baseline timed minutes earlier would
+    skew the page's ratio either way."""
     get = partial(client.get, url)
     response = get()  # warm: templates compiled, caches filled
     if response.status_code != 200:
         raise RuntimeError(f"{url} answered {response.status_code}")
     queries, response = _counted(get)
-    warm_ms = _median_ms(get, repeat)
+    floor_get = partial(floor[0].get, floor[1]) if floor else None
+    if floor_get:
+        floor_get()  # warm
+    warm, floors = [], []
+    for _ in range(repeat):
+        if floor_get:
+            floors.append(_timed(floor_get))
+        warm.append(_timed(get))
 
     def cold():
         data_changed()
@@ -71,7 +91,13 @@ def measure_page(client: Client, url: str, repeat: int) -> PageFigure:
     cold_queries, _ = _counted(cold)
     cold_queries -= 1  # the write itself
     return PageFigure(
-        warm_ms, queries, response.status_code, len(response.content), _cold_ms(get, repeat), cold_queries
+        round(statistics.median(warm), 2),
+        queries,
+        response.status_code,
+        len(response.content),
+        _cold_ms(get, repeat),
+        cold_queries,
+        round(statistics.median(floors), 2) if floors else 0.0,
     )
 
 

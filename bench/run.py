@@ -4,6 +4,9 @@ and operation in-process and warm, print a table and write bench/results.json.
 Each page is also divided by its persona's baseline, measured in the same run at the same size:
 a trivial page served to that persona the same way (bench/pages.py BASELINES), so the ratio is
 what the page costs above the floor every page of theirs pays, not above an anonymous page.
+The baseline is timed in turn with each page (one baseline view before each timed page view),
+so both medians come from the same moments on a machine whose speed drifts; that paired
+median is the page's `paired_baseline_ms_*`, and `baselines` keeps each persona's own run.
 
 Runs in a throwaway test database (test_<name>), on PostgreSQL when DATABASE_URL is set and on
 in-memory SQLite otherwise, so it never touches the data `make run` serves. Exits 1 (after
@@ -67,7 +70,7 @@ SMOKE_SCALE = 0.005  # full = 100 bids, 50 awards, 500 notifications; small a te
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale-full", type=float, default=1.0, help="fraction of the full size for 'full'")
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--out", type=Path, default=OUT, help="where to write the results (JSON)")
     parser.add_argument(
         "--only",
@@ -156,7 +159,7 @@ def measure(*, scales: dict[str, float], repeat: int, only: list[str] | None = N
             base.setdefault(persona, {})[size] = fig.median_ms
             print(f"  baseline for {persona}: {fig.median_ms} ms, {fig.queries} queries", flush=True)
         for page in pages:
-            fig = measured.get(page.name) or _measure(page, ds, repeat)
+            fig = measured.get(page.name) or _measure(page, ds, repeat, floor=floors[page.persona])
             if fig is None:
                 continue
             entry = figures.setdefault(page.name, {"name": page.name, "persona": page.persona})
@@ -169,8 +172,12 @@ def measure(*, scales: dict[str, float], repeat: int, only: list[str] | None = N
                     f"queries_cold_{size}": fig.cold_queries,
                 }
             )
-            floor = base.get(page.persona, {}).get(size)
+            # The baseline timed in turn with this page (bench.measure.measure_page); the persona's
+            # own run at the start of this size when there is none (a baseline page itself).
+            floor = fig.floor_ms or base.get(page.persona, {}).get(size)
             ratio = round(fig.median_ms / floor, 2) if floor else None  # no baseline: missing() says so
+            if fig.floor_ms:
+                entry[f"paired_baseline_ms_{size}"] = fig.floor_ms
             if ratio is not None:
                 entry[f"x_baseline_{size}"] = ratio
                 entry[f"x_baseline_cold_{size}"] = round(fig.cold_ms / floor, 2)
@@ -188,8 +195,9 @@ def measure(*, scales: dict[str, float], repeat: int, only: list[str] | None = N
     return results
 
 
-def _measure(page, ds, repeat: int):
-    """The page's figure for its persona, or None (said) when its URL does not exist yet."""
+def _measure(page, ds, repeat: int, floor=None):
+    """The page's figure for its persona, or None (said) when its URL does not exist yet; with
+    `floor` (the persona's baseline page) that page is timed in turn with it."""
     from bench.measure import client_for, measure_page
     from bench.pages import resolve
 
@@ -197,8 +205,12 @@ def _measure(page, ds, repeat: int):
     if url is None:
         print(f"  {page.name}: not available yet (no URL)", flush=True)
         return None
-    client = page.client(ds, page.persona) if page.client else client_for(ds.people[page.persona])
-    return measure_page(client, url, repeat)
+
+    def client_of(p):
+        return p.client(ds, p.persona) if p.client else client_for(ds.people[p.persona])
+
+    paired = (client_of(floor), resolve(floor, ds)) if floor is not None and floor.name != page.name else None
+    return measure_page(client_of(page), url, repeat, floor=paired)
 
 
 def merged(previous: dict, partial: dict) -> dict:
