@@ -157,7 +157,7 @@ def historic_new(request: HttpRequest) -> HttpResponse:
     rounds, administrators for any."""
     user = request.user
     get_or_404(perms.can_enter_historic(user))
-    rounds = Round.objects.select_related("programme").order_by("programme__name", "-opens_at")
+    rounds = Round.objects.only("slug", "name").order_by("programme__name", "-opens_at")  # the filter's choices
     if not is_administrator(user):
         rounds = rounds.filter(programme_id__in=managed_programme_ids(user))
     partnerships = Partnership.objects.filter(programme__in=rounds.values("programme")).order_by("name")
@@ -245,7 +245,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     get_or_404(perms.can_view_portfolio(user))
     selected = selectors.portfolio_filters(request.GET)
     shown = portfolio_page(user=user, selected=selected, page=request.GET.get("page"))
-    rounds = Round.objects.select_related("programme").order_by("programme__name", "-opens_at")
+    rounds = Round.objects.only("slug", "name").order_by("programme__name", "-opens_at")  # the filter's choices
     if not has_global_staff_view(user):
         rounds = rounds.filter(programme_id__in=managed_programme_ids(user))
     return render(
@@ -254,6 +254,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         {
             "page": shown.page(),
             "rows": shown.rows,
+            "rows_html": shown.rows_html,
             "totals": shown.totals,
             "benefits": shown.benefits,
             "rounds": rounds,

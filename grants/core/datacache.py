@@ -38,7 +38,7 @@ DIRTY = "grantbench.data_dirty"
 TIMEOUT = 24 * 60 * 60
 # Part of every key: change it when what a cached function returns changes shape, so a deploy
 # never reads entries written by the code before it.
-SCHEMA = "1"
+SCHEMA = "2"
 
 
 def data_version() -> str | None:
