@@ -430,9 +430,17 @@ def _round_bid_figures(round: Round) -> dict:
     for status, n, asked in rows.order_by():
         counts[status], sums[status] = n, asked or Decimal("0.00")
     by_status = [(s, s.label, counts.get(s.value, 0)) for s in BidStatus]
+    # "Submitted 4, Draft 1": the statuses the round has, no trailing comma after the last.
+    by_status_text = ", ".join(f"{label} {n}" for _, label, n in by_status if n)
     requested = sum((v for k, v in sums.items() if k not in NOT_LIVE), Decimal("0.00"))
     ratio = (requested / round.budget).quantize(Decimal("0.01")) if round.budget else None
-    return {"by_status": by_status, "total": sum(counts.values()), "requested": requested, "ratio": ratio}
+    return {
+        "by_status": by_status,
+        "by_status_text": by_status_text,
+        "total": sum(counts.values()),
+        "requested": requested,
+        "ratio": ratio,
+    }
 
 
 def partner_candidates(*, round: Round, query: str, lead_id: int | None, limit: int = 15) -> QuerySet[Organisation]:

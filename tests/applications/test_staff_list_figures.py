@@ -36,6 +36,8 @@ def test_figures_count_every_status_and_sum_only_live_bids(personas):
     counts = {s.value: n for s, _, n in figures["by_status"]}
     assert counts[BidStatus.SUBMITTED] == 2 and counts[BidStatus.DRAFT] == 1 and counts[BidStatus.WITHDRAWN] == 1
     assert figures["total"] == 5
+    # Each status the round has, in the statuses' order, with no comma after the last.
+    assert figures["by_status_text"] == "Draft 1, Submitted 2, Withdrawn 1, Ineligible 1"
     assert figures["requested"] == Decimal("41000.50")  # drafts, withdrawn and ineligible bids left out
     assert figures["ratio"] == (Decimal("41000.50") / rnd.budget).quantize(Decimal("0.01"))
     empty = f.RoundFactory(programme=rnd.programme)
