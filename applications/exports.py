@@ -14,7 +14,7 @@ from itertools import islice
 
 from grants.core.exports import Table, table
 
-from . import selectors
+from . import selectors, staff_selectors
 from .answers import display_answer, shown_question_ids
 from .models import Answer, EvidenceFile, Question, QuestionType
 from .permissions import staff_round_or_404, without_barred
@@ -116,7 +116,7 @@ def round_bids(user, params) -> Table:
     """Every bid of the round the staff bid list would show for these filters, in its order."""
     round = staff_round_or_404(user, params.get("round", ""))
     filters, sort = staff_filters(params)
-    bids, _ = without_barred(selectors.staff_bids(round=round, sort=sort, **filters), user, round=round)
+    bids, _ = without_barred(staff_selectors.staff_bids(round=round, sort=sort, **filters), user, round=round)
     questions = selectors.round_questions(round_id=round.pk)
     header = FIXED + [q.text for q in questions] + ["Other evidence files"]
     return Table(f"Bids {round.reference_prefix}", header, bid_rows(bids, questions), total=bids.count())

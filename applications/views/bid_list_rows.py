@@ -2,7 +2,7 @@
 some twenty template lookups each (and a partners loop per row) were most of the page's cost
 (issue 19: 18.8 ms against a 2.9 ms baseline page, cProfile). The markup is the template's,
 cell for cell; every value is escaped, and `tests/applications/test_bid_list_rows.py` keeps the
-old template loop as the oracle. A row reads only the tuple `selectors.STAFF_LIST_ROW` and the
+old template loop as the oracle. A row reads only the tuple `staff_selectors.STAFF_LIST_ROW` and the
 partners' names; labels come from the choices once, not through `get_FOO_display()` per cell."""
 
 from html import escape as _escape
@@ -34,8 +34,8 @@ def detail_url_prefix() -> str:
 
 
 def row_html(row: tuple, *, url_prefix: str, partners: list[str]) -> SafeString:
-    """One row from a tuple in `selectors.STAFF_LIST_ROW`'s order; `partners` are the bid's
-    partners' names (`selectors.partner_names`)."""
+    """One row from a tuple in `staff_selectors.STAFF_LIST_ROW`'s order; `partners` are the bid's
+    partners' names (`staff_selectors.partner_names`)."""
     pk, reference, title, amount, stage, status, lead, kind, region = row
     cells = (
         f'{CELL}<a class="govuk-link" href="{escape(url_prefix)}{pk:d}/">{escape(reference or "Draft")}</a></td>',

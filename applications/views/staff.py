@@ -15,7 +15,7 @@ from grants.core.forms import save_with_form
 from grants.models import Round
 from grants.models.organisations import COUNCIL_KINDS, REGIONS, OrgKind
 
-from .. import exports, selectors, services
+from .. import exports, services, staff_selectors
 from .. import permissions as perms
 from ..forms import ExtensionForm, ReasonForm
 from ..models import BidStage, BidStatus, Extension
@@ -33,9 +33,9 @@ def staff_round(request, slug, manage: bool = False) -> Round:
 def staff_bid_list(request, slug):
     round = staff_round(request, slug)
     filters, sort = exports.staff_filters(request.GET)
-    bids = selectors.staff_bid_list_rows(selectors.staff_bids(round=round, sort=sort, **filters))
+    bids = staff_selectors.staff_bid_list_rows(staff_selectors.staff_bids(round=round, sort=sort, **filters))
     bids, barred_count = perms.without_barred(bids, request.user, round=round)
-    figures = selectors.round_bid_figures(round=round)  # barred bids still count here
+    figures = staff_selectors.round_bid_figures(round=round)  # barred bids still count here
     paginator = Paginator(bids, PAGE_SIZE)
     if not any(filters.values()):
         # Unfiltered, the list is the round's bids less those this person is barred from, both
@@ -43,7 +43,7 @@ def staff_bid_list(request, slug):
         paginator.count = figures["total"] - barred_count
     page = paginator.get_page(request.GET.get("page"))
     prefix = bid_list_rows.detail_url_prefix()
-    partners = selectors.partner_names([row[0] for row in page])
+    partners = staff_selectors.partner_names([row[0] for row in page])
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -58,12 +58,12 @@ def staff_bid_list(request, slug):
             "query": query.urlencode(),
             "figures": figures,
             "barred_count": barred_count,
-            "open_clarifications": selectors.round_open_clarifications(round=round, user=request.user),
+            "open_clarifications": staff_selectors.round_open_clarifications(round=round, user=request.user),
             "statuses": BidStatus.choices,
             "stages": BidStage.choices,
             "regions": REGIONS,
             "kinds": [(k, OrgKind(k).label) for k in COUNCIL_KINDS],
-            "sorts": list(selectors.STAFF_SORT_LABELS.items()),
+            "sorts": list(staff_selectors.STAFF_SORT_LABELS.items()),
             "can_manage": gperms.can_manage_programme(request.user, round.programme),
             "downloads": download_links(request, "round-bids", round=round.slug),
         },

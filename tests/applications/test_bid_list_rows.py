@@ -74,7 +74,7 @@ def test_each_row_is_the_old_templates_row(partners, text):
                                    get_status_display=bid.get_status_display, partners=bid.__dict__["partners"],
                                    other_partners=bid.__dict__["other_partners"])  # fmt: skip
             expected = template.render({"bid": view})
-            # In the order of selectors.STAFF_LIST_ROW.
+            # In the order of staff_selectors.STAFF_LIST_ROW.
             lead = bid.lead
             row = (
                 bid.pk,

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.models import BidStatus
-from applications.selectors import round_bid_figures
+from applications.staff_selectors import round_bid_figures
 from applications.views.staff import PAGE_SIZE
 from tests import factories as f
 from tests.scoring.factories import SubmittedBidFactory
