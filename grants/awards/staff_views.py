@@ -157,7 +157,7 @@ def historic_new(request: HttpRequest) -> HttpResponse:
     rounds, administrators for any."""
     user = request.user
     get_or_404(perms.can_enter_historic(user))
-    rounds = Round.objects.only("slug", "name").order_by("programme__name", "-opens_at")  # the filter's choices
+    rounds = Round.objects.select_related("programme").order_by("programme__name", "-opens_at")
     if not is_administrator(user):
         rounds = rounds.filter(programme_id__in=managed_programme_ids(user))
     partnerships = Partnership.objects.filter(programme__in=rounds.values("programme")).order_by("name")
