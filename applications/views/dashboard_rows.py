@@ -4,31 +4,20 @@ than its queries (issue 19, profiled on the bench's full dataset). The markup is
 loop, byte for byte (tests/applications/test_dashboard_rows.py keeps that loop as the oracle);
 every value is escaped."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from grants.core.dates import govuk_datetime
+from grants.core.rows import id_url
 
 from ..models import Bid, PartnerStatus
 
 CELL = '<td class="govuk-table__cell">'
-_MARK = 987654321  # reversed once per page and replaced by each bid's id: same URL, one reverse
 
 
-class _Url:
-    """A URL pattern taking a bid's id, reversed once (under this request's script prefix)."""
-
-    def __init__(self, name: str) -> None:
-        self.before, self.after = reverse(name, args=[_MARK]).split(str(_MARK))
-
-    def __call__(self, pk: int) -> str:
-        return f"{self.before}{pk:d}{self.after}"
-
-
-def _title(bid: Bid, org_id: int | None, detail: _Url) -> str:
+def _title(bid: Bid, org_id: int | None, detail: Callable[[int], str]) -> str:
     title = escape(bid.title)
     if bid.lead_id == org_id or bid.my_partner_status == PartnerStatus.CONFIRMED:
         title = f'<a class="govuk-link" href="{escape(detail(bid.pk))}">{title}</a>'
@@ -47,7 +36,7 @@ def _status(bid: Bid) -> str:
     return html
 
 
-def _row(bid: Bid, org_id: int | None, detail: _Url, respond: _Url) -> str:
+def _row(bid: Bid, org_id: int | None, detail: Callable[[int], str], respond: Callable[[int], str]) -> str:
     deadline = bid.deadline
     closes = govuk_datetime(deadline, "j M Y") if deadline else ""
     role = "Lead" if bid.lead_id == org_id else f"Partner (lead: {escape(bid.lead_name)})"
@@ -67,7 +56,7 @@ def _row(bid: Bid, org_id: int | None, detail: _Url, respond: _Url) -> str:
 def rows_html(bids: Iterable[Bid], *, org_id: int | None) -> SafeString:
     """The table body's rows for `selectors.dashboard_bids` rows, each with `next_action` and
     `respond` set by the view; `org_id` is the signed-in person's organisation (lead or partner)."""
-    detail, respond = _Url("applications:bid_detail"), _Url("applications:partner_respond")
+    detail, respond = id_url("applications:bid_detail"), id_url("applications:partner_respond")
     return mark_safe(  # noqa: S308 - built from escaped values and fixed markup
         "".join(_row(bid, org_id, detail, respond) for bid in bids)
     )

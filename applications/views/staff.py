@@ -12,6 +12,7 @@ from grants import permissions as gperms
 from grants.core import exports as reporting_exports
 from grants.core.downloads import download_links
 from grants.core.forms import save_with_form
+from grants.core.rows import id_url
 from grants.models import Round
 from grants.models.organisations import COUNCIL_KINDS, REGIONS, OrgKind
 
@@ -42,7 +43,7 @@ def staff_bid_list(request, slug):
         # counted already: no second pass over the round to count them again.
         paginator.count = figures["total"] - barred_count
     page = paginator.get_page(request.GET.get("page"))
-    prefix = bid_list_rows.detail_url_prefix()
+    detail_url = id_url("applications:bid_detail")
     partners = staff_selectors.partner_names([row[0] for row in page])
     query = request.GET.copy()
     query.pop("page", None)
@@ -52,7 +53,7 @@ def staff_bid_list(request, slug):
         {
             "round": round,
             "page": page,
-            "rows": [bid_list_rows.row_html(r, url_prefix=prefix, partners=partners.get(r[0], [])) for r in page],
+            "rows": [bid_list_rows.row_html(r, detail_url=detail_url, partners=partners.get(r[0], [])) for r in page],
             "filters": filters,
             "sort": sort,
             "query": query.urlencode(),

@@ -4,11 +4,11 @@ template lookups, a `{% url %}` each and full Bid objects cost the page more tha
 
 from collections.abc import Callable
 
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from grants.core.money import pounds
+from grants.core.rows import id_url
 
 CELL = '<td class="govuk-table__cell">'
 NUMERIC = '<td class="govuk-table__cell govuk-table__cell--numeric">'
@@ -25,10 +25,8 @@ def state(assessment_id: int | None, submitted_version: int | None) -> tuple[str
 
 
 def assess_url_for(slug: str) -> Callable[[int], str]:
-    """`scoring:assess_bid` for any bid of the round, reversed once rather than once a row (as the
-    ranking page does): the bid's id is the path's last part."""
-    prefix = reverse("scoring:assess_bid", args=[slug, 0]).removesuffix("0/")
-    return lambda pk: f"{prefix}{int(pk)}/"
+    """`scoring:assess_bid` for any bid of the round, reversed once for the page."""
+    return id_url("scoring:assess_bid", slug)
 
 
 def row_html(row: tuple, *, assess_url: Callable[[int], str] | None) -> SafeString:

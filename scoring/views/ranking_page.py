@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.urls import reverse
 
 from applications.permissions import barred_bid_ids
 from grants.core import datacache
 from grants.core.paging import page_of
+from grants.core.rows import id_url
 
 from .. import selectors
 from ..models import DecisionStatus
@@ -47,9 +47,9 @@ def ranking_page(*, round, user, page: str | None, can_decide: bool, assessment_
         rows, barred_count = selectors.leave_out(result.rows, barred_bid_ids(user), _row_bid)
         shown = Paginator(rows, RANKING_PAGE_SIZE).get_page(page)
         if can_decide:  # one reverse() for the page, not one per row
-            prefix = reverse("scoring:decision_edit", args=[round.slug, 0]).removesuffix("0/decision/")
+            decide_url = id_url("scoring:decision_edit", round.slug)
             for r in shown:
-                r.decide_url = f"{prefix}{r.bid.pk}/decision/"
+                r.decide_url = decide_url(r.bid.pk)
         for r in shown:
             r.html = row_html(r, can_decide=can_decide, assessment_open=assessment_open)
         result.rows = list(shown)

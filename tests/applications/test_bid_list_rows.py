@@ -11,7 +11,8 @@ from django.template import engines
 from django.urls import reverse
 
 from applications.models import Bid, BidPartner, BidStage, BidStatus, OtherPartner
-from applications.views.bid_list_rows import detail_url_prefix, row_html
+from applications.views.bid_list_rows import row_html
+from grants.core.rows import id_url
 from grants.models.organisations import OrgKind
 from tests import factories as f
 from tests.scoring.factories import SubmittedBidFactory
@@ -61,7 +62,7 @@ def _bid(status, stage, kind, partners, text, reference):
 @pytest.mark.parametrize("text", ["", HOSTILE], ids=["plain", "hostile"])
 def test_each_row_is_the_old_templates_row(partners, text):
     template = engines["django"].from_string(OLD_ROW)
-    prefix = detail_url_prefix()
+    detail_url = id_url("applications:bid_detail")
     for status in BidStatus.values:
         for stage, kind, reference in [
             (BidStage.FULL, OrgKind.COUNTY, "DI27-000042"),
@@ -87,7 +88,7 @@ def test_each_row_is_the_old_templates_row(partners, text):
                 kind,
                 lead.region,
             )
-            got = str(row_html(row, url_prefix=prefix, partners=names))
+            got = str(row_html(row, detail_url=detail_url, partners=names))
             assert got == expected, (status, stage, partners)
             if text:
                 assert "<script>" not in got
